@@ -1,0 +1,1 @@
+"""Everything with side effects: partner clients, messages, rules loading, read-model writes."""

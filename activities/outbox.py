@@ -1,0 +1,35 @@
+"""The outbox of messages sent: a retried activity finds its key and does not send again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from store.db import SessionFactory
+from store.notifications import Envoi
+
+
+class Outbox:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+
+    async def deja_envoye(self, idempotence: str) -> bool:
+        async with self.sessions() as session:
+            return await session.get(Envoi, idempotence) is not None
+
+    async def noter(self, idempotence: str, canal: str, destinataire: str, sujet: str) -> None:
+        async with self.sessions() as session:
+            session.add(
+                Envoi(
+                    idempotence=idempotence,
+                    canal=canal,
+                    destinataire=destinataire,
+                    sujet=sujet,
+                    envoye_le=datetime.now(UTC),
+                )
+            )
+            try:
+                await session.commit()
+            except IntegrityError:
+                await session.rollback()  # recorded by a concurrent attempt: nothing to add

@@ -1,0 +1,200 @@
+"""The projection: the parcours workflow's state, written into the read model.
+
+Idempotent and ordered: a write carrying an older ``version`` than the row's is ignored,
+timeline lines are keyed by their sequence number, so retries and late writes are harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio import activity
+
+from core.ids import reference
+from schemas.evenements import CleSujet
+from schemas.parcours import ParcoursState
+from schemas.projection import Projection
+from schemas.rdv import StatutRdv
+from store.db import SessionFactory
+from store.parcours import (
+    AccesRow,
+    AlerteRow,
+    EvenementRow,
+    IdentifiantRow,
+    IncidentRow,
+    ParcoursRow,
+    PhaseRow,
+)
+
+
+def ligne(s: ParcoursState, p: Projection) -> dict[str, object]:
+    """The columns of the parcours row, from the state."""
+    prochains = [r.date_heure for r in s.rdvs if r.statut == StatutRdv.PREVU]
+    return {
+        "version": s.version,
+        "reference": reference(s.parcours_id),
+        "nom": s.usager.nom,
+        "prenom": s.usager.prenom,
+        "date_naissance": s.usager.date_naissance,
+        "commune": s.usager.commune,
+        "territoire": s.territoire.value,
+        "organisme": s.organisme.value if s.organisme else None,
+        "referent_id": s.referent.referent.id if s.referent else None,
+        "referent_nom": s.referent.referent.nom if s.referent else None,
+        "transfert_vers_id": s.transfert.vers.id
+        if s.transfert and not s.transfert.accuse_le
+        else None,
+        "phase": s.phase.value,
+        "phase_depuis": s.phases[-1].du if s.phases else s.ouvert_le,
+        "statut": s.statut.value,
+        "motifs": sorted({a.code for a in s.alertes}),
+        "prochaine_echeance": p.prochaine_echeance,
+        "prochaine_echeance_libelle": p.prochaine_echeance_libelle,
+        "prochain_rdv": min(prochains, default=None),
+        "derniere_interaction": s.derniere_interaction(),
+        "incidents_ouverts": sum(1 for i in s.incidents if i.actif),
+        "ouvert_le": s.ouvert_le,
+        "clos_le": s.sortie.le if s.sortie else None,
+        "sortie_motif": s.sortie.motif.value if s.sortie else None,
+        "sortie_positive": s.sortie.positive if s.sortie else None,
+        "etat": s.model_dump(mode="json", exclude={"timeline", "regles"}),
+        "mis_a_jour": datetime.now(UTC),
+    }
+
+
+def identifiants(s: ParcoursState) -> list[IdentifiantRow]:
+    pairs = set(s.identifiants.pairs())
+    pairs |= {(CleSujet.CONVENTION.value, p.id) for p in s.pmsmp}
+    pairs |= {(CleSujet.RDV.value, r.id) for r in s.rdvs}
+    return [IdentifiantRow(cle=k, valeur=v, parcours_id=s.parcours_id) for k, v in sorted(pairs)]
+
+
+async def ecrire(session: AsyncSession, p: Projection) -> bool:
+    """Upsert one projection in the current transaction; False when it was stale."""
+    s = p.etat
+    row = await session.get(ParcoursRow, s.parcours_id, with_for_update=True)
+    fresh = row is None or row.version < s.version
+    if fresh:
+        values = ligne(s, p)
+        if row is None:
+            session.add(ParcoursRow.model_validate({"id": s.parcours_id, **values}))
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        await session.flush()
+        await _listes(session, s)
+    await _evenements(session, s.parcours_id, p)  # keyed by seq: safe even from a stale write
+    return fresh
+
+
+async def _evenements(session: AsyncSession, parcours_id: str, p: Projection) -> None:
+    if not p.evenements:
+        return
+    seqs = [e.seq for e in p.evenements]
+    known = set(
+        (
+            await session.exec(
+                select(EvenementRow.seq).where(
+                    EvenementRow.parcours_id == parcours_id, col(EvenementRow.seq).in_(seqs)
+                )
+            )
+        ).all()
+    )
+    session.add_all(
+        [
+            EvenementRow(
+                parcours_id=parcours_id,
+                seq=e.seq,
+                enregistre_le=e.enregistre_le,
+                le=e.le,
+                categorie=e.categorie.value,
+                code=e.code,
+                libelle=e.libelle,
+                auteur_id=e.auteur.id,
+                auteur_nom=e.auteur.nom,
+                auteur_role=e.auteur.role.value,
+                details=e.details,
+                sensible=e.sensible,
+            )
+            for e in p.evenements
+            if e.seq not in known
+        ]
+    )
+
+
+async def _listes(session: AsyncSession, s: ParcoursState) -> None:
+    pid, territoire = s.parcours_id, s.territoire.value
+    for table in (AlerteRow, IncidentRow, PhaseRow, AccesRow, IdentifiantRow):
+        await session.exec(delete(table).where(col(table.parcours_id) == pid))
+    organisme = s.organisme.value if s.organisme else None
+    referent = s.referent.referent.id if s.referent else None
+    session.add_all(
+        [
+            AlerteRow(
+                parcours_id=pid,
+                code=a.code,
+                cle=a.cle,
+                libelle=a.libelle,
+                severite=a.severite.value,
+                depuis=a.depuis,
+                echeance=a.echeance,
+                territoire=territoire,
+                organisme=organisme,
+                referent_id=referent,
+            )
+            for a in s.alertes
+        ]
+    )
+    session.add_all(
+        [
+            IncidentRow(
+                id=i.id,
+                parcours_id=pid,
+                territoire=territoire,
+                partenaire=i.partenaire.value,
+                operation=i.operation.value,
+                message=i.message,
+                definitif=i.definitif,
+                tentatives=i.tentatives,
+                premiere_erreur=i.premiere_erreur,
+                derniere_erreur=i.derniere_erreur,
+                statut=i.statut.value,
+                resolution=i.resolution,
+            )
+            for i in s.incidents
+        ]
+    )
+    session.add_all(
+        [
+            PhaseRow(parcours_id=pid, ordre=n, phase=ph.phase.value, du=ph.du, au=ph.au)
+            for n, ph in enumerate(s.phases)
+        ]
+    )
+    acces = {
+        a.compte_id: AccesRow(
+            parcours_id=pid, compte_id=a.compte_id, jusqu_au=a.jusqu_au, motif=a.motif
+        )
+        for a in s.acces_temporaires
+    }
+    if s.transfert is not None and s.transfert.accuse_le is None:
+        acces[s.transfert.vers.id] = AccesRow(
+            parcours_id=pid, compte_id=s.transfert.vers.id, motif="transfert en attente"
+        )
+    session.add_all(acces.values())
+    if not s.clos:  # a closed parcours no longer receives partner events
+        session.add_all(identifiants(s))
+
+
+class ProjectionActivities:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+
+    @activity.defn(name="lecture.projeter_parcours")
+    async def projeter_parcours(self, projection: Projection) -> bool:
+        async with self.sessions() as session:
+            written = await ecrire(session, projection)
+            await session.commit()
+        return written

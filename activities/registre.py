@@ -1,0 +1,52 @@
+"""All activities, wired to their clients: what a worker registers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from activities import regles
+from activities.caf import Caf
+from activities.france_travail import FranceTravail
+from activities.http import ClientPartenaire
+from activities.immersion import Immersion
+from activities.messagerie import Messagerie
+from activities.outbox import Outbox
+from activities.projection import ProjectionActivities
+from activities.siae import Siae
+from activities.sms import PasserelleSms
+from core.partners import load_partners
+from core.settings import Settings
+from store.db import SessionFactory
+
+
+def activites(
+    settings: Settings, sessions: SessionFactory, http: httpx.AsyncClient
+) -> list[Callable[..., Any]]:
+    partners = load_partners(settings.partners_file, settings.effective_partner_base_url)
+
+    def client(partner_id: str) -> ClientPartenaire:
+        return ClientPartenaire(partners[partner_id], http)
+
+    outbox = Outbox(sessions)
+    projection = ProjectionActivities(sessions)
+    messagerie = Messagerie(
+        sessions,
+        outbox,
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        expediteur=settings.mail_from,
+    )
+    return [
+        regles.charger_vigie,
+        regles.proposer_orientation,
+        projection.projeter_parcours,
+        FranceTravail(client("france-travail")).notifier_orientation,
+        Caf(client("caf")).lire_droits_rsa,
+        Immersion(client("immersion")).soumettre_convention,
+        Siae(client("siae")).envoyer_demande,
+        PasserelleSms(client("sms"), outbox).envoyer,
+        messagerie.envoyer,
+    ]

@@ -1,0 +1,1 @@
+"""Shared plumbing: settings, Temporal connection, payload encryption, time helpers."""

@@ -1,0 +1,141 @@
+"""The one way the outside world (API, cockpit, demo loader, tests) talks to a parcours.
+
+It starts the workflow at accueil, sends each command to the workflow that executes it
+(the parcours or one of its children, as the transition table says), and turns Temporal's
+refusals into ``CommandeImpossible`` with an HTTP status and a French message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from core import search_attributes as sa
+from core.ids import parcours_workflow_id
+from core.temporal import TASK_QUEUE
+from schemas.common import Acteur, Ordre
+from schemas.evenements import EvenementPartenaire
+from schemas.parcours import Accueil, ParcoursInput, ParcoursState
+from workflows.transitions import TRANSITIONS, Cible, refus
+
+
+class CommandeImpossible(Exception):
+    """A command that was not carried out; nothing changed."""
+
+    def __init__(
+        self, status: int, message: str, code: str, erreurs: list[dict[str, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+        self.erreurs = erreurs or []
+
+
+def _cible_id(state: ParcoursState, cible: Cible) -> str | None:
+    if cible == Cible.CONTRAT and state.contrat is not None:
+        return state.contrat.workflow_id
+    if cible == Cible.PMSMP and (p := state.pmsmp_en_cours) is not None:
+        return p.workflow_id
+    if cible == Cible.EMPLOI and state.emploi is not None:
+        return state.emploi.workflow_id
+    return None
+
+
+def _traduire(err: WorkflowUpdateFailedError) -> CommandeImpossible:
+    cause = err.cause
+    if isinstance(cause, ApplicationError):
+        details = cause.details[0] if cause.details else {}
+        erreurs = details.get("erreurs", []) if isinstance(details, dict) else []
+        status = 422 if cause.type == "donnees_invalides" else 409
+        return CommandeImpossible(status, cause.message, cause.type or "commande_refusee", erreurs)
+    return CommandeImpossible(409, str(cause), "commande_refusee")
+
+
+class ParcoursClient:
+    def __init__(self, client: Client, task_queue: str = TASK_QUEUE) -> None:
+        self.client = client
+        self.task_queue = task_queue
+
+    def handle(self, parcours_id: str) -> WorkflowHandle[Any, Any]:
+        return self.client.get_workflow_handle(parcours_workflow_id(parcours_id))
+
+    async def ouvrir(
+        self,
+        accueil: Accueil,
+        auteur: Acteur,
+        *,
+        parcours_id: str | None = None,
+        seuil_continue_as_new: int | None = None,
+    ) -> ParcoursState:
+        pid = parcours_id or str(uuid.uuid4())
+        handle = await self.client.start_workflow(
+            "Parcours",
+            ParcoursInput(
+                parcours_id=pid,
+                accueil=accueil,
+                auteur=auteur,
+                seuil_continue_as_new=seuil_continue_as_new,
+            ),
+            id=parcours_workflow_id(pid),
+            task_queue=self.task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.TERRITOIRE, accueil.territoire.value),
+                    SearchAttributePair(sa.TYPE, "parcours"),
+                ]
+            ),
+        )
+        state: ParcoursState = await handle.query("etat", result_type=ParcoursState)
+        return state
+
+    async def etat(self, parcours_id: str) -> ParcoursState:
+        try:
+            state: ParcoursState = await self.handle(parcours_id).query(
+                "etat", result_type=ParcoursState
+            )
+            return state
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise CommandeImpossible(404, "Parcours introuvable", "parcours_inconnu") from None
+            raise
+
+    async def commander(
+        self, parcours_id: str, nom: str, donnees: BaseModel, auteur: Acteur
+    ) -> ParcoursState:
+        transition = TRANSITIONS.get(nom)
+        if transition is None:
+            raise CommandeImpossible(404, f"Commande inconnue : « {nom} »", "commande_inconnue")
+        ordre = Ordre[type(donnees)](auteur=auteur, donnees=donnees)  # type: ignore[misc,operator]
+        try:
+            if transition.cible == Cible.PARCOURS:
+                result: ParcoursState = await self.handle(parcours_id).execute_update(
+                    nom, ordre, result_type=ParcoursState
+                )
+                return result
+            state = await self.etat(parcours_id)
+            if (reason := refus(nom, state, auteur)) is not None:
+                raise CommandeImpossible(409, reason, "commande_refusee")
+            child = _cible_id(state, transition.cible)
+            if child is None:
+                raise CommandeImpossible(
+                    409, "Aucun sous-processus ne peut recevoir cette commande", "commande_refusee"
+                )
+            await self.client.get_workflow_handle(child).execute_update(nom, ordre)
+            return await self.etat(parcours_id)
+        except WorkflowUpdateFailedError as err:
+            raise _traduire(err) from None
+        except RPCError as err:
+            if err.status == RPCStatusCode.NOT_FOUND:
+                raise CommandeImpossible(
+                    404, "Parcours introuvable ou clos", "parcours_inconnu"
+                ) from None
+            raise
+
+    async def signaler_evenement(self, parcours_id: str, evenement: EvenementPartenaire) -> None:
+        await self.handle(parcours_id).signal("evenement_partenaire", evenement)

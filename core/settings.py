@@ -1,0 +1,81 @@
+"""One settings object for the whole platform, read from the environment.
+
+Every name below is documented in the README (section « Configuration »).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A development key, committed on purpose so that `make run` works out of the box.
+# Production sets CODEC_KEYS from a secret store; see the README.
+DEV_CODEC_KEY = "dev-2026:Y2xlLWRlLWRldi1wYXJjb3Vycy1OT04tU0VDUkVURSE="
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    host: str = Field("127.0.0.1", alias="HOST")
+    port: int = Field(8000, alias="PORT")
+    public_url: str = Field("", alias="PUBLIC_URL", description="URL vue par les navigateurs")
+    data_dir: Path = Field(ROOT / "var", alias="DATA_DIR")
+
+    # Temporal: empty address = the embedded dev server started by `make run`.
+    temporal_address: str = Field("", alias="TEMPORAL_ADDRESS")
+    temporal_namespace: str = Field("default", alias="TEMPORAL_NAMESPACE")
+    temporal_port: int = Field(7233, alias="TEMPORAL_PORT")
+    temporal_ui_port: int = Field(8233, alias="TEMPORAL_UI_PORT")
+    temporal_retention_days: int = Field(3650, alias="TEMPORAL_RETENTION_DAYS")
+
+    database_url: str = Field("", alias="DATABASE_URL")
+
+    # Payload encryption keys, "id:base64key,id:base64key" — the first one encrypts.
+    codec_keys: str = Field(DEV_CODEC_KEY, alias="CODEC_KEYS")
+
+    # Sessions of the cockpit.
+    session_idle_minutes: int = Field(30, alias="SESSION_IDLE_MINUTES")
+    session_max_hours: int = Field(10, alias="SESSION_MAX_HOURS")
+    secure_cookies: bool = Field(False, alias="SECURE_COOKIES")
+
+    # Partner systems.
+    partners_file: Path = Field(ROOT / "config" / "partners.toml", alias="PARTNERS_FILE")
+    simulator_port: int = Field(8100, alias="SIMULATOR_PORT")
+    partner_base_url: str = Field("", alias="PARTNER_BASE_URL")
+    smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")
+    smtp_port: int = Field(8025, alias="SMTP_PORT")
+    mail_from: str = Field("parcours@spie74.local", alias="MAIL_FROM")
+
+    demo_data: bool = Field(True, alias="DEMO_DATA")
+
+    @property
+    def effective_temporal_address(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def embedded_temporal(self) -> bool:
+        return not self.temporal_address
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'parcours.db'}"
+
+    @property
+    def effective_partner_base_url(self) -> str:
+        return self.partner_base_url or f"http://127.0.0.1:{self.simulator_port}"
+
+    @property
+    def effective_public_url(self) -> str:
+        return self.public_url or f"http://localhost:{self.port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

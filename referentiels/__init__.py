@@ -1,0 +1,1 @@
+"""Small national referentials shipped with the project (pure data, importable anywhere)."""

@@ -1,0 +1,85 @@
+"""Inputs of the calls to partner systems, one model per operation, and their envelope."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import Field
+
+from schemas.common import Model
+from schemas.incident import TypeOperation
+
+
+class AppelPartenaire(Model):
+    """Envelope of every outbound call. ``idempotence`` travels as the ``Idempotency-Key``
+    header: the partner applies a key once, however many times we retry."""
+
+    idempotence: str
+    parcours_id: str
+    operation: TypeOperation
+    donnees: dict[str, Any]
+
+
+class NotificationOrientation(Model):
+    identifiant_france_travail: str | None
+    reference_parcours: str
+    organisme: str
+    type_orientation: str
+    decidee_le: date
+    referent: str
+
+
+class LectureDroitsRsa(Model):
+    numero_allocataire: str
+
+
+class SoumissionPmsmp(Model):
+    convention_id: str
+    siret: str
+    raison_sociale: str
+    date_debut: date
+    date_fin: date
+    objectif: str
+    metier: str
+    heures_hebdomadaires: float
+    tuteur: str
+    identifiant_france_travail: str | None = None
+
+
+class DemandeSiae(Model):
+    reference_parcours: str
+    pass_iae: str | None = None
+    territoire: str
+    metier_vise: str | None = None
+
+
+class Sms(Model):
+    telephone: str
+    texte: str = Field(max_length=640)
+
+
+class Courriel(Model):
+    destinataire: str
+    sujet: str
+    texte: str
+
+
+MODELES: dict[TypeOperation, type[Model]] = {
+    TypeOperation.NOTIFIER_ORIENTATION: NotificationOrientation,
+    TypeOperation.LIRE_DROITS_RSA: LectureDroitsRsa,
+    TypeOperation.SOUMETTRE_PMSMP: SoumissionPmsmp,
+    TypeOperation.DEMANDE_SIAE: DemandeSiae,
+    TypeOperation.ENVOYER_SMS: Sms,
+    TypeOperation.ENVOYER_COURRIEL: Courriel,
+}
+
+# Activity names, so that workflows call them without importing HTTP clients.
+ACTIVITE: dict[TypeOperation, str] = {
+    TypeOperation.NOTIFIER_ORIENTATION: "france_travail.notifier_orientation",
+    TypeOperation.LIRE_DROITS_RSA: "caf.lire_droits_rsa",
+    TypeOperation.SOUMETTRE_PMSMP: "immersion.soumettre_convention",
+    TypeOperation.DEMANDE_SIAE: "siae.envoyer_demande",
+    TypeOperation.ENVOYER_SMS: "sms.envoyer",
+    TypeOperation.ENVOYER_COURRIEL: "messagerie.envoyer",
+}

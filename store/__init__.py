@@ -1,0 +1,1 @@
+"""The SQL side: read model of the parcours, partner events, accounts, audit — SQLite or PostgreSQL."""

@@ -1,0 +1,48 @@
+"""Accounts of the professionals, their sessions, and API tokens for machine clients."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Compte(SQLModel, table=True):
+    __tablename__ = "compte"
+
+    id: str = Field(primary_key=True)
+    email: str = Field(unique=True, index=True)
+    nom: str
+    role: str = Field(index=True)
+    organisme: str | None = Field(default=None, index=True)
+    territoire: str | None = Field(default=None, index=True)
+    mot_de_passe: str | None = Field(default=None, description="Empreinte argon2id")
+    oidc_sub: str | None = Field(default=None, unique=True)
+    actif: bool = True
+    cree_le: datetime
+
+
+class SessionRow(SQLModel, table=True):
+    """A cockpit session. The cookie carries a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "session"
+
+    empreinte: str = Field(primary_key=True)
+    compte_id: str = Field(index=True, foreign_key="compte.id")
+    csrf: str
+    cree_le: datetime
+    vu_le: datetime
+    adresse: str | None = None
+
+
+class JetonApi(SQLModel, table=True):
+    """A bearer token for a machine client, acting with its account's rights."""
+
+    __tablename__ = "jeton_api"
+
+    empreinte: str = Field(primary_key=True)
+    compte_id: str = Field(index=True, foreign_key="compte.id")
+    nom: str
+    cree_le: datetime
+    expire_le: datetime | None = None
+    revoque: bool = False

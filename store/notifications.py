@@ -1,0 +1,32 @@
+"""In-app notifications, and the outbox that makes every e-mail or SMS go out once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+
+class Notification(SQLModel, table=True):
+    __tablename__ = "notification"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cle: str = Field(unique=True, description="Clé d'idempotence : une notification par fait")
+    compte_id: str = Field(index=True, foreign_key="compte.id")
+    cree_le: datetime
+    titre: str
+    texte: str
+    lien: str | None = None
+    lue: bool = False
+
+
+class Envoi(SQLModel, table=True):
+    """One row per message actually handed to the SMTP server or the SMS gateway."""
+
+    __tablename__ = "envoi"
+
+    idempotence: str = Field(primary_key=True)
+    canal: str
+    destinataire: str
+    sujet: str
+    envoye_le: datetime

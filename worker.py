@@ -1,0 +1,74 @@
+"""The Temporal worker: runs the parcours workflows and every activity.
+
+python worker.py          (make run starts it for you)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from activities.registre import activites
+from core.settings import Settings, get_settings
+from core.temporal import TASK_QUEUE, connect
+from store.db import create_schema, make_engine, session_factory
+from workflows.registre import WORKFLOWS
+
+log = logging.getLogger("parcours.worker")
+
+# Our schemas, rules and helpers are deterministic: share them with the sandbox instead of
+# re-importing them per workflow run (faster, and one class identity for pydantic models).
+SANDBOX = SandboxedWorkflowRunner(
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "schemas", "rules", "core", "referentiels", "workflows.transitions", "yaml"
+    )
+)
+
+
+@asynccontextmanager
+async def running_worker(
+    client: Client, settings: Settings, *, task_queue: str = TASK_QUEUE
+) -> AsyncIterator[Worker]:
+    """A started worker with its database and HTTP clients, stopped on exit."""
+    engine = make_engine(settings.effective_database_url)
+    await create_schema(engine)
+    async with httpx.AsyncClient() as http:
+        worker = Worker(
+            client,
+            task_queue=task_queue,
+            workflows=WORKFLOWS,
+            activities=activites(settings, session_factory(engine), http),
+            max_concurrent_activities=50,
+            workflow_runner=SANDBOX,
+        )
+        async with worker:
+            yield worker
+    await engine.dispose()
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    settings = get_settings()
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running_worker(client, settings):
+        log.info(
+            "Worker prêt sur %s (file « %s »)", settings.effective_temporal_address, TASK_QUEUE
+        )
+        await stop.wait()
+    log.info("Worker arrêté")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

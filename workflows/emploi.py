@@ -1,0 +1,187 @@
+"""SuiviEmploiWorkflow: the follow-up in employment — check-ins at J+30, J+90 and J+180 as
+durable timers, the end of a fixed-term job, a job lost — reported to its parcours."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.common import Ordre
+    from schemas.emploi import (
+        JALONS_SUIVI_JOURS,
+        DeroulementSuivi,
+        Emploi,
+        EtatEmploi,
+        FinEmploi,
+        MotifFinEmploi,
+        PointSuivi,
+    )
+    from schemas.enfants import Cloture, EmploiInput, EvolutionEmploi
+    from schemas.parcours import Categorie
+
+from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain
+
+AVANCE_POINT_JOURS = 7  # a check-in may be recorded a week before its milestone
+
+
+def _refus(message: str) -> ApplicationError:
+    return ApplicationError(message, type="commande_refusee", non_retryable=True)
+
+
+@workflow.defn(name="SuiviEmploi")
+class SuiviEmploiWorkflow:
+    @workflow.init
+    def __init__(self, entree: EmploiInput) -> None:
+        self.parent_id = entree.parent_workflow_id
+        self.e = Emploi(
+            workflow_id=workflow.info().workflow_id,
+            numero=entree.numero,
+            etat=EtatEmploi.EN_COURS,
+            embauche=entree.embauche,
+        )
+        self.journal = Journal(Categorie.EMPLOI)
+        self._verrou = asyncio.Lock()
+        self._change = False
+
+    def _jalon(self, jours: int) -> date:
+        return self.e.embauche.date_debut + timedelta(days=jours)
+
+    @workflow.run
+    async def run(self, entree: EmploiInput) -> Emploi:
+        async with self._verrou:
+            await self._horloge()  # a job declared after the fact may have milestones already due
+        while self.e.etat == EtatEmploi.EN_COURS:
+            jours = [self._jalon(j) for j in JALONS_SUIVI_JOURS if j not in self.e.jalons_dus]
+            if self.e.embauche.date_fin is not None:
+                jours.append(self.e.embauche.date_fin + timedelta(days=1))
+            jour = prochain(jours)
+            try:
+                await workflow.wait_condition(
+                    lambda: self._change, timeout=jusqu_a(jour) if jour else None
+                )
+            except TimeoutError:
+                async with self._verrou:
+                    await self._horloge()
+            self._change = False
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.e
+
+    async def _horloge(self) -> None:
+        today, changed = aujourd_hui(), False
+        for jalon in JALONS_SUIVI_JOURS:
+            if jalon not in self.e.jalons_dus and self._jalon(jalon) <= today:
+                self.e.jalons_dus.append(jalon)
+                self.journal.noter(
+                    "point_suivi_du",
+                    f"Point de suivi dans l'emploi à J+{jalon} à faire",
+                    le=self._jalon(jalon),
+                )
+                self.journal.envoyer(
+                    "referent",
+                    f"Point de suivi à J+{jalon}",
+                    f"Le point de suivi à J+{jalon} de l'emploi chez "
+                    f"{self.e.embauche.employeur.raison_sociale} est à faire.",
+                )
+                changed = True
+        fin = self.e.embauche.date_fin
+        if fin is not None and today > fin and self.e.etat == EtatEmploi.EN_COURS:
+            self._terminer(FinEmploi(le=fin, motif=MotifFinEmploi.FIN_CONTRAT))
+            changed = True
+        if changed:
+            await self._informer()
+
+    def _terminer(self, fin: FinEmploi) -> None:
+        self.e.etat, self.e.fin = EtatEmploi.TERMINE, fin
+        self.journal.noter(
+            "emploi_termine",
+            f"Fin de l'emploi : {fin.motif.label.lower()} — retour en accompagnement",
+            le=fin.le,
+        )
+
+    async def _informer(self) -> None:
+        self.e.version += 1
+        self._change = True
+        notes, envois = self.journal.vider()
+        await workflow.get_external_workflow_handle(self.parent_id).signal(
+            "emploi_evolue", EvolutionEmploi(emploi=self.e, notes=notes, envois=envois)
+        )
+
+    @workflow.update(name="enregistrer_point_suivi")
+    async def point(self, ordre: Ordre[PointSuivi]) -> Emploi:
+        async with self._verrou:
+            self._verifier_point(ordre)
+            p = ordre.donnees
+            self.e.points.append(p)
+            self.journal.noter(
+                "point_suivi",
+                f"Point de suivi à J+{p.jalon_jours} : {p.deroulement.label.lower()}",
+                ordre.auteur,
+                le=p.realise_le,
+                interaction=True,
+            )
+            if (
+                p.jalon_jours == max(JALONS_SUIVI_JOURS)
+                and p.deroulement != DeroulementSuivi.RISQUE
+            ):
+                self.e.etat = EtatEmploi.SUIVI_TERMINE
+                self.journal.noter(
+                    "suivi_termine",
+                    "Suivi dans l'emploi terminé : l'emploi est stable, "
+                    "la sortie peut être prononcée",
+                    ordre.auteur,
+                    le=p.realise_le,
+                )
+            await self._informer()
+            return self.e
+
+    @point.validator
+    def _verifier_point(self, ordre: Ordre[PointSuivi]) -> None:
+        p = ordre.donnees
+        if self.e.etat != EtatEmploi.EN_COURS:
+            raise _refus("Le suivi de cet emploi est terminé")
+        if any(x.jalon_jours == p.jalon_jours for x in self.e.points):
+            raise _refus(f"Le point à J+{p.jalon_jours} est déjà enregistré")
+        if p.realise_le < self._jalon(p.jalon_jours) - timedelta(days=AVANCE_POINT_JOURS):
+            raise _refus(
+                f"Le point à J+{p.jalon_jours} ne peut pas être fait avant le "
+                f"{(self._jalon(p.jalon_jours) - timedelta(days=AVANCE_POINT_JOURS)).strftime('%d/%m/%Y')}"
+            )
+        if p.realise_le > aujourd_hui():
+            raise _refus("Un point de suivi ne peut pas être daté du futur")
+
+    @workflow.update(name="declarer_fin_emploi")
+    async def fin(self, ordre: Ordre[FinEmploi]) -> Emploi:
+        async with self._verrou:
+            self._verifier_fin(ordre)
+            self._terminer(ordre.donnees)
+            await self._informer()
+            return self.e
+
+    @fin.validator
+    def _verifier_fin(self, ordre: Ordre[FinEmploi]) -> None:
+        if self.e.etat != EtatEmploi.EN_COURS:
+            raise _refus("Le suivi de cet emploi est terminé")
+        if ordre.donnees.le < self.e.embauche.date_debut or ordre.donnees.le > aujourd_hui():
+            raise _refus("La date de fin doit se situer entre l'embauche et aujourd'hui")
+
+    @workflow.signal(name="clore")
+    async def clore(self, cloture: Cloture) -> None:
+        async with self._verrou:
+            if self.e.etat != EtatEmploi.EN_COURS:
+                return
+            self.e.etat = EtatEmploi.SUIVI_TERMINE
+            self.journal.noter(
+                "suivi_clos",
+                f"Suivi dans l'emploi clos : {cloture.motif}",
+                cloture.auteur,
+                le=cloture.le,
+            )
+            await self._informer()
+
+    @workflow.query(name="etat")
+    def etat(self) -> Emploi:
+        return self.e

@@ -1,0 +1,73 @@
+"""What the three child workflows share: a journal of notes and messages for the parcours,
+and the one way to report to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from core.clock import local_day, start_of_day
+    from schemas.common import Acteur
+    from schemas.enfants import Envoi, NoteTimeline
+    from schemas.parcours import Categorie
+
+
+class Journal:
+    """Notes and messages gathered during one change, sent to the parcours with the snapshot."""
+
+    def __init__(self, categorie: Categorie) -> None:
+        self.categorie = categorie
+        self.notes: list[NoteTimeline] = []
+        self.envois: list[Envoi] = []
+
+    def noter(
+        self,
+        code: str,
+        libelle: str,
+        auteur: Acteur | None = None,
+        *,
+        le: date | None = None,
+        interaction: bool = False,
+        **details: str,
+    ) -> None:
+        if interaction:
+            details["interaction"] = "oui"
+        self.notes.append(
+            NoteTimeline(
+                le=le or aujourd_hui(),
+                categorie=self.categorie,
+                code=code,
+                libelle=libelle,
+                auteur=auteur or Acteur.plateforme(),
+                details=details,
+            )
+        )
+
+    def envoyer(self, destinataire: str, sujet: str, texte: str, *, sms: bool = False) -> None:
+        self.envois.append(Envoi(destinataire=destinataire, sujet=sujet, texte=texte, sms=sms))
+
+    def vider(self) -> tuple[list[NoteTimeline], list[Envoi]]:
+        notes, envois = self.notes, self.envois
+        self.notes, self.envois = [], []
+        return notes, envois
+
+
+def aujourd_hui() -> date:
+    return local_day(workflow.now())
+
+
+def jusqu_a(jour: date) -> timedelta:
+    """Time left until midnight (Paris) starting that day; never negative."""
+    return max(start_of_day(jour) - workflow.now(), timedelta(0))
+
+
+def prochain(jours: list[date]) -> date | None:
+    today = aujourd_hui()
+    futurs = [d for d in jours if d > today]
+    return min(futurs, default=None)
+
+
+def maintenant() -> datetime:
+    return workflow.now()

@@ -1,0 +1,32 @@
+"""The parcours' step handlers, one module per concept, gathered in one registry."""
+
+from __future__ import annotations
+
+from workflows.etapes import (
+    actions,
+    contrat,
+    diagnostic,
+    dossier,
+    emploi,
+    incidents,
+    orientation,
+    pmsmp,
+    rdv,
+    referent,
+    sortie,
+)
+from workflows.etapes.base import Commande
+
+COMMANDES: dict[str, Commande] = {
+    **diagnostic.COMMANDES,
+    **orientation.COMMANDES,
+    **referent.COMMANDES,
+    **contrat.COMMANDES,
+    **actions.COMMANDES,
+    **pmsmp.COMMANDES,
+    **emploi.COMMANDES,
+    **rdv.COMMANDES,
+    **dossier.COMMANDES,
+    **incidents.COMMANDES,
+    **sortie.COMMANDES,
+}

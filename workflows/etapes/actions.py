@@ -1,0 +1,67 @@
+"""Actions prescribed from the territory's offer of services, and their progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas.action import ACTIONS_CLOSES, Action, MiseAJourAction, PrescriptionAction
+from schemas.common import Ordre
+from schemas.parcours import Categorie, ParcoursState
+from workflows.etapes.base import Commande, Contexte, verifier_jour
+from workflows.transitions import CommandeRefusee
+
+
+def verifier_prescription(s: ParcoursState, p: PrescriptionAction, today: date) -> None:
+    doublon = any(
+        a.prescription.service_id == p.service_id and a.statut not in ACTIONS_CLOSES
+        for a in s.actions
+    )
+    if doublon:
+        raise CommandeRefusee("Cette action est déjà prescrite et n'est pas terminée")
+
+
+async def prescrire(ctx: Contexte, ordre: Ordre[PrescriptionAction]) -> None:
+    p = ordre.donnees
+    action = Action(
+        id=f"action-{ctx.s.next_number('action')}", prescription=p, mis_a_jour_le=ctx.today()
+    )
+    ctx.s.actions.append(action)
+    ctx.noter(
+        Categorie.ACTION,
+        "action_prescrite",
+        f"Action prescrite : {p.libelle} ({p.structure})",
+        ordre.auteur,
+        details={"action_id": action.id, "thematique": p.thematique},
+    )
+
+
+def verifier_maj(s: ParcoursState, m: MiseAJourAction, today: date) -> None:
+    verifier_jour(s, m.le, today, "La date de mise à jour")
+    action = next((a for a in s.actions if a.id == m.action_id), None)
+    if action is None:
+        raise CommandeRefusee(f"Action inconnue : {m.action_id}")
+    if action.statut in ACTIONS_CLOSES:
+        raise CommandeRefusee(f"L'action est déjà close ({action.statut.label.lower()})")
+
+
+async def mettre_a_jour(ctx: Contexte, ordre: Ordre[MiseAJourAction]) -> None:
+    m = ordre.donnees
+    index = next(i for i, a in enumerate(ctx.s.actions) if a.id == m.action_id)
+    action = ctx.s.actions[index]
+    ctx.s.actions[index] = action.model_copy(
+        update={"statut": m.statut, "mis_a_jour_le": m.le, "commentaire": m.commentaire}
+    )
+    ctx.noter(
+        Categorie.ACTION,
+        "action_mise_a_jour",
+        f"Action « {action.prescription.libelle} » : {m.statut.label.lower()}",
+        ordre.auteur,
+        le=m.le,
+        details={"action_id": m.action_id, "statut": m.statut.value},
+    )
+
+
+COMMANDES = {
+    "prescrire_action": Commande(PrescriptionAction, prescrire, verifier_prescription),
+    "mettre_a_jour_action": Commande(MiseAJourAction, mettre_a_jour, verifier_maj),
+}

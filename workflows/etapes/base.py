@@ -1,0 +1,100 @@
+"""What every step handler receives and uses: the workflow as a context, and date checks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from pydantic import BaseModel
+
+from schemas.common import Acteur, Ordre
+from schemas.incident import TypeOperation
+from schemas.parcours import Categorie, ParcoursState, Phase
+from workflows.transitions import CommandeRefusee
+
+MOIS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def jour_fr(day: date) -> str:
+    return f"{day.day} {MOIS[day.month - 1]} {day.year}"
+
+
+class Contexte(Protocol):
+    """The parcours workflow, as seen by step handlers: state, clock, journal, side effects."""
+
+    s: ParcoursState
+
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+    def nouvel_id(self) -> str: ...
+
+    def noter(
+        self,
+        categorie: Categorie,
+        code: str,
+        libelle: str,
+        auteur: Acteur,
+        *,
+        le: date | None = None,
+        details: dict[str, str] | None = None,
+        sensible: bool = False,
+        interaction: bool = False,
+    ) -> None: ...
+
+    def changer_phase(self, phase: Phase, le: date) -> None: ...
+
+    def lancer_operation(self, operation: TypeOperation, donnees: BaseModel) -> None: ...
+
+    async def proposer_orientation(self) -> None: ...
+
+    async def demarrer_enfant(
+        self, workflow_type: str, arg: BaseModel, workflow_id: str
+    ) -> None: ...
+
+    async def signaler(self, workflow_id: str, signal: str, arg: BaseModel) -> None: ...
+
+
+Appliquer = Callable[[Contexte, Ordre[Any]], Awaitable[None]]
+Verifier = Callable[[ParcoursState, Any, date], None]
+
+
+@dataclass(frozen=True)
+class Commande:
+    """A command of the parcours: its input model, its business checks, its effect."""
+
+    modele: type[BaseModel]
+    appliquer: Appliquer
+    verifier: Verifier | None = None
+
+
+def verifier_jour(s: ParcoursState, jour: date, today: date, quoi: str) -> None:
+    """A reported fact happened between the accueil and today."""
+    if jour > today:
+        raise CommandeRefusee(f"{quoi} ne peut pas être dans le futur ({jour_fr(jour)})")
+    if jour < s.ouvert_le:
+        raise CommandeRefusee(f"{quoi} ne peut pas précéder l'accueil du {jour_fr(s.ouvert_le)}")
+
+
+def verifier_apres_phase(s: ParcoursState, jour: date, quoi: str) -> None:
+    debut = s.phases[-1].du if s.phases else s.ouvert_le
+    if jour < debut:
+        raise CommandeRefusee(
+            f"{quoi} ne peut pas précéder l'entrée en phase « {s.phase.label} » ({jour_fr(debut)})"
+        )

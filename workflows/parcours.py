@@ -1,0 +1,648 @@
+"""ParcoursWorkflow: one per person accompanied, the single source of truth of their parcours.
+
+People's commands arrive as Updates (one dynamic handler reading the transition table, so
+each command keeps its own name in the history); partner events and the children's news
+arrive as Signals; the state and timeline are served by a Query. The vigie runs on every
+change and on durable timers; the read model is written by a projection activity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RawValue, RetryPolicy, SearchAttributePair, TypedSearchAttributes
+from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.workflow import ParentClosePolicy
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel, ValidationError
+
+    from core import search_attributes as sa
+    from core.clock import local_day
+    from rules import vigie
+    from schemas.appels import ACTIVITE, AppelPartenaire, LectureDroitsRsa
+    from schemas.common import Acteur, Ordre, Role
+    from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
+    from schemas.evenements import EvenementPartenaire
+    from schemas.incident import (
+        PARTENAIRE_DE_L_OPERATION,
+        Incident,
+        OperationSortante,
+        StatutIncident,
+        StatutOperation,
+        TypeOperation,
+    )
+    from schemas.orientation import PropositionOrientation
+    from schemas.parcours import (
+        Categorie,
+        EvenementTimeline,
+        ParcoursInput,
+        ParcoursState,
+        PassagePhase,
+        Phase,
+    )
+    from schemas.projection import ChargementRegles, DemandeProposition, Projection
+    from schemas.referent import ReferentAffecte
+    from schemas.regles import ReglesVigie
+    from workflows import transitions
+
+from workflows.etapes import COMMANDES, enfants, partenaires, rdv, sortie
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+PROJECTION_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(minutes=1),
+    maximum_attempts=30,
+)
+PARTNER_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=2),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(seconds=30),
+    maximum_attempts=5,
+    non_retryable_error_types=["RefusPartenaire"],
+)
+CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
+
+
+def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
+    return ApplicationError(message, details or {}, type=code, non_retryable=True)
+
+
+@workflow.defn(name="Parcours")
+class ParcoursWorkflow:
+    @workflow.init
+    def __init__(self, entree: ParcoursInput) -> None:
+        self._entree = entree
+        self._verrou = asyncio.Lock()
+        self._a_publier = True
+        self._prochain_reveil: datetime | None = None
+        self._attributs: dict[str, Any] = {}
+        self._taches: dict[str, asyncio.Task[None]] = {}
+        self._demarre = False  # calls start once run() began (also after continue-as-new)
+        self.s = entree.etat if entree.etat is not None else self._etat_initial(entree)
+
+    # --- life -------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, entree: ParcoursInput) -> ParcoursState:
+        if self.s.regles is None or self._regles_a_recharger():
+            await self._charger_regles()
+        self._demarre = True
+        self._reprendre_operations()
+        self._reevaluer()
+        while True:
+            self._envoyer_rappels_dus()
+            if self._a_publier:
+                await self._publier()
+            if self.s.clos:
+                break
+            if self._continuer_maintenant():
+                await workflow.wait_condition(
+                    lambda: workflow.all_handlers_finished() and not self._appels_en_vol()
+                )
+                workflow.continue_as_new(
+                    ParcoursInput(
+                        parcours_id=self.s.parcours_id,
+                        etat=self.s,
+                        seuil_continue_as_new=entree.seuil_continue_as_new,
+                    )
+                )
+            timeout = self._attente()
+            try:
+                await workflow.wait_condition(
+                    lambda: self._a_publier or self._continuer_maintenant(), timeout=timeout
+                )
+            except TimeoutError:
+                async with self._verrou:
+                    self._reevaluer()  # a deadline or a reminder is due: look again
+        await self._attendre_enfants()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._a_publier:
+            await self._publier()
+        return self.s
+
+    def _etat_initial(self, entree: ParcoursInput) -> ParcoursState:
+        a, auteur = entree.accueil, entree.auteur
+        if a is None or auteur is None:
+            raise ApplicationError("Un parcours commence par son accueil", non_retryable=True)
+        s = ParcoursState(
+            parcours_id=entree.parcours_id,
+            ouvert_le=a.accueilli_le,
+            accueil=a,
+            usager=a.usager,
+            territoire=a.territoire,
+            identifiants=a.identifiants,
+            consentement=a.consentement,
+            phases=[PassagePhase(phase=Phase.ACCUEIL, du=a.accueilli_le)],
+        )
+        if auteur.role == Role.REFERENT:
+            s.referent = ReferentAffecte(referent=auteur, depuis=a.accueilli_le)
+            s.organisme = auteur.organisme
+        self.s = s
+        self.noter(
+            Categorie.ACCUEIL,
+            "accueil",
+            f"Accueil ({a.origine.label.lower()}) sur le territoire {a.territoire.label}",
+            auteur,
+            le=a.accueilli_le,
+            interaction=True,
+        )
+        if a.identifiants.caf:
+            self.lancer_operation(
+                TypeOperation.LIRE_DROITS_RSA,
+                LectureDroitsRsa(numero_allocataire=a.identifiants.caf),
+            )
+        return s
+
+    def _continuer_maintenant(self) -> bool:
+        info = workflow.info()
+        seuil = self._entree.seuil_continue_as_new
+        if seuil is not None and info.get_current_history_length() >= seuil:
+            return True
+        return info.is_continue_as_new_suggested()
+
+    def _appels_en_vol(self) -> bool:
+        return any(o.statut == StatutOperation.EN_COURS for o in self.s.operations)
+
+    def _attente(self) -> timedelta | None:
+        moments = [m for m in (self._prochain_reveil, self._prochain_rappel()) if m is not None]
+        if not moments:
+            return None
+        return max(min(moments) - workflow.now(), timedelta(seconds=1))
+
+    # --- context offered to the step handlers -----------------------------------------
+
+    def now(self) -> datetime:
+        return workflow.now()
+
+    def today(self) -> date:
+        return local_day(workflow.now())
+
+    def nouvel_id(self) -> str:
+        return str(workflow.uuid4())
+
+    def noter(
+        self,
+        categorie: Categorie,
+        code: str,
+        libelle: str,
+        auteur: Acteur,
+        *,
+        le: date | None = None,
+        details: dict[str, str] | None = None,
+        sensible: bool = False,
+        interaction: bool = False,
+    ) -> None:
+        details = dict(details or {})
+        if interaction:
+            details["interaction"] = "oui"
+        self.s.timeline.append(
+            EvenementTimeline(
+                seq=self.s.next_number("timeline"),
+                enregistre_le=workflow.now(),
+                le=le or self.today(),
+                categorie=categorie,
+                code=code,
+                libelle=libelle,
+                auteur=auteur,
+                details=details,
+                sensible=sensible,
+            )
+        )
+
+    def changer_phase(self, phase: Phase, le: date) -> None:
+        if phase == self.s.phase:
+            return
+        if self.s.phases:
+            self.s.phases[-1] = self.s.phases[-1].model_copy(update={"au": le})
+        self.s.phases.append(PassagePhase(phase=phase, du=le))
+        self.s.phase = phase
+
+    def lancer_operation(self, operation: TypeOperation, donnees: BaseModel) -> None:
+        op = OperationSortante(
+            id=self.nouvel_id(),
+            type=operation,
+            donnees=donnees.model_dump(mode="json"),
+            creee_le=workflow.now(),
+        )
+        self.s.operations.append(op)
+        self._demarrer_appel(op.id)
+
+    async def proposer_orientation(self) -> None:
+        assert self.s.diagnostic is not None
+        self.s.proposition_orientation = await workflow.execute_local_activity(
+            "regles.proposer_orientation",
+            DemandeProposition(
+                diagnostic=self.s.diagnostic, date_naissance=self.s.usager.date_naissance
+            ),
+            result_type=PropositionOrientation,
+            start_to_close_timeout=timedelta(seconds=10),
+        )
+        p = self.s.proposition_orientation
+        self.noter(
+            Categorie.ORIENTATION,
+            "orientation_proposee",
+            f"Proposition des règles : orientation {p.type.label.lower()} vers {p.organisme.label} "
+            f"— {p.regle_libelle}",
+            Acteur.plateforme(),
+            details={"regle": p.regle_code, "version": p.version_regles},
+        )
+
+    async def demarrer_enfant(self, workflow_type: str, arg: BaseModel, workflow_id: str) -> None:
+        await workflow.start_child_workflow(
+            workflow_type,
+            arg,
+            id=workflow_id,
+            parent_close_policy=ParentClosePolicy.ABANDON,  # children outlive continue-as-new
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.TERRITOIRE, self.s.territoire.value),
+                    SearchAttributePair(sa.TYPE, workflow_type.lower()),
+                ]
+            ),
+        )
+
+    async def signaler(self, workflow_id: str, signal: str, arg: BaseModel) -> None:
+        await workflow.get_external_workflow_handle(workflow_id).signal(signal, arg)
+
+    # --- commands (Updates) -----------------------------------------------------------
+
+    @workflow.update(dynamic=True)
+    async def commande(self, nom: str, args: Sequence[RawValue]) -> ParcoursState:
+        ordre = self._decoder(nom, args)
+        async with self._verrou:
+            self._controler(nom, ordre)  # the state may have moved since validation
+            try:
+                await COMMANDES[nom].appliquer(self, ordre)
+            except transitions.CommandeRefusee as refus:
+                raise _refus(refus.message) from None
+            self._apres_changement(ordre.auteur)
+        return self.s
+
+    @commande.validator
+    def _valider(self, nom: str, args: Sequence[RawValue]) -> None:
+        self._controler(nom, self._decoder(nom, args))
+
+    def _decoder(self, nom: str, args: Sequence[RawValue]) -> Ordre[Any]:
+        spec = COMMANDES.get(nom)
+        if spec is None:
+            raise _refus(f"Commande inconnue du parcours : « {nom} »", "commande_inconnue")
+        if len(args) != 1:
+            raise _refus("Une commande prend un seul argument", "donnees_invalides")
+        try:
+            ordre: Ordre[Any] = workflow.payload_converter().from_payload(
+                args[0].payload,
+                Ordre[spec.modele],  # type: ignore[name-defined]
+            )
+        except ValidationError as err:
+            erreurs = [
+                {"champ": ".".join(str(x) for x in e["loc"]), "message": e["msg"]}
+                for e in err.errors()
+            ]
+            raise _refus("Données invalides", "donnees_invalides", {"erreurs": erreurs}) from None
+        return ordre
+
+    def _controler(self, nom: str, ordre: Ordre[Any]) -> None:
+        try:
+            transitions.verifier(nom, self.s, ordre.auteur)
+            spec = COMMANDES[nom]
+            if spec.verifier is not None:
+                spec.verifier(self.s, ordre.donnees, self.today())
+        except transitions.CommandeRefusee as refus:
+            raise _refus(refus.message, refus.code) from None
+
+    def _apres_changement(self, auteur: Acteur | None = None) -> None:
+        if auteur is not None and auteur.role in (Role.REFERENT, Role.COORDINATEUR):
+            self._signalements_traites()
+        self._reevaluer()
+
+    def _signalements_traites(self) -> None:
+        """Any step taken by a professional answers the partner's reported breaks."""
+        today = self.today()
+        self.s.signalements = [
+            sig.model_copy(update={"traite_le": today}) if sig.traite_le is None else sig
+            for sig in self.s.signalements
+        ]
+
+    # --- signals and query ------------------------------------------------------------
+
+    @workflow.signal(name="evenement_partenaire")
+    async def evenement_partenaire(self, ev: EvenementPartenaire) -> None:
+        if partenaires.deja_applique(self, ev):
+            return
+        async with self._verrou:
+            enfant = await partenaires.appliquer(self, ev)
+            if enfant is not None:
+                await self.signaler(enfant, "evenement_partenaire", ev)
+            self._apres_changement()
+
+    @workflow.signal(name="contrat_evolue")
+    async def contrat_evolue(self, ev: EvolutionContrat) -> None:
+        async with self._verrou:
+            enfants.contrat(self, ev)
+            self._apres_changement()
+
+    @workflow.signal(name="pmsmp_evolue")
+    async def pmsmp_evolue(self, ev: EvolutionPmsmp) -> None:
+        async with self._verrou:
+            enfants.pmsmp(self, ev)
+            self._apres_changement()
+
+    @workflow.signal(name="emploi_evolue")
+    async def emploi_evolue(self, ev: EvolutionEmploi) -> None:
+        async with self._verrou:
+            enfants.emploi(self, ev)
+            self._apres_changement()
+
+    @workflow.signal(name="reverifier")
+    async def reverifier(self, recharger_regles: bool = False) -> None:
+        """From the daily vigie schedule: look again, rewrite the read model."""
+        async with self._verrou:
+            if recharger_regles:
+                await self._charger_regles()
+            self._reevaluer()
+            self._a_publier = True
+
+    @workflow.query(name="etat")
+    def etat(self) -> ParcoursState:
+        return self.s
+
+    # --- vigie -------------------------------------------------------------------------
+
+    def _reevaluer(self) -> None:
+        self.s.version += 1
+        self._a_publier = True
+        if self.s.regles is None:
+            return
+        evaluation = vigie.evaluer(self.s, self.s.regles, workflow.now())
+        self._prochain_reveil = evaluation.prochain_reveil
+        avant = {(a.code, a.cle): a for a in self.s.alertes}
+        apres = {(a.code, a.cle): a for a in evaluation.alertes}
+        for key in apres.keys() - avant.keys():
+            a = apres[key]
+            self.noter(
+                Categorie.VIGIE,
+                "alerte_levee",
+                f"{a.severite.label} : {a.libelle}",
+                Acteur.plateforme(),
+                details={"regle": a.code, "cle": a.cle, "severite": a.severite.value},
+            )
+        for key in avant.keys() - apres.keys():
+            a = avant[key]
+            self.noter(
+                Categorie.VIGIE,
+                "alerte_close",
+                f"Fin de l'{a.severite.label.lower()} : {a.libelle}",
+                Acteur.plateforme(),
+                details={"regle": a.code, "cle": a.cle},
+            )
+        self.s.alertes = sorted(
+            apres.values(), key=lambda a: (a.severite.value != "rupture", a.depuis)
+        )
+
+    def _regles_a_recharger(self) -> bool:
+        regles = self.s.regles
+        return (
+            regles is None or max(regles.jours_feries, default=date.min).year <= self.today().year
+        )
+
+    async def _charger_regles(self) -> None:
+        self.s.regles = await workflow.execute_activity(
+            "regles.charger_vigie",
+            ChargementRegles(territoire=self.s.territoire.value, annee=self.today().year),
+            result_type=ReglesVigie,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=PROJECTION_RETRY,
+        )
+
+    # --- appointment reminders ----------------------------------------------------------
+
+    def _prochain_rappel(self) -> datetime | None:
+        if self.s.regles is None:
+            return None
+        moments = [
+            m
+            for _, _, m in rdv.rappels_a_venir(self.s, self.s.regles.rappels)
+            if m > workflow.now()
+        ]
+        return min(moments, default=None)
+
+    def _envoyer_rappels_dus(self) -> None:
+        if self.s.regles is None:
+            return
+        now = workflow.now()
+        for item, rappel, moment in list(rdv.rappels_a_venir(self.s, self.s.regles.rappels)):
+            if moment <= now < item.date_heure and now - moment < timedelta(hours=12):
+                rdv.envoyer_rappel(self, item, rappel)
+                self._a_publier = True
+
+    # --- read model and search attributes ---------------------------------------------
+
+    async def _publier(self) -> None:
+        self._a_publier = False
+        s = self.s
+        deja = s.compteurs.get("timeline_projetee", 0)
+        nouveaux = [e for e in s.timeline if e.seq > deja]
+        echeance = min(
+            (a for a in s.alertes if a.echeance), key=lambda a: a.echeance or date.max, default=None
+        )
+        projection = Projection(
+            etat=s.model_copy(update={"timeline": [], "regles": None}),
+            evenements=nouveaux,
+            prochaine_echeance=echeance.echeance if echeance else self._prochaine_echeance(),
+            prochaine_echeance_libelle=echeance.libelle if echeance else None,
+        )
+        await workflow.execute_activity(
+            "lecture.projeter_parcours",
+            projection,
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=PROJECTION_RETRY,
+        )
+        if nouveaux:
+            s.compteurs["timeline_projetee"] = max(e.seq for e in nouveaux)
+        self._attributs_de_recherche()
+
+    def _prochaine_echeance(self) -> date | None:
+        if self.s.regles is None:
+            return None
+        candidats = [c.echeance for c in vigie.candidats(self.s, self.s.regles) if c.echeance]
+        futures = [d for d in candidats if d >= self.today()]
+        return min(futures, default=None)
+
+    def _attributs_de_recherche(self) -> None:
+        s = self.s
+        wanted: dict[str, Any] = {
+            sa.PHASE.name: s.phase.value,
+            sa.STATUT.name: s.statut.value,
+            sa.TERRITOIRE.name: s.territoire.value,
+            sa.ORGANISME.name: s.organisme.value if s.organisme else "aucun",
+            sa.REFERENT.name: s.referent.referent.id if s.referent else "aucun",
+            sa.TYPE.name: "parcours",
+            sa.MOTIFS.name: sorted({a.code for a in s.alertes}),
+            sa.INCIDENTS.name: sum(1 for i in s.incidents if i.actif),
+        }
+        updates = [
+            key.value_set(wanted[key.name])
+            for key in (
+                sa.PHASE,
+                sa.STATUT,
+                sa.TERRITOIRE,
+                sa.ORGANISME,
+                sa.REFERENT,
+                sa.TYPE,
+                sa.MOTIFS,
+                sa.INCIDENTS,
+            )
+            if self._attributs.get(key.name) != wanted[key.name]
+        ]
+        if updates:
+            workflow.upsert_search_attributes(updates)
+            self._attributs.update(wanted)
+
+    # --- outbound partner calls and incidents -------------------------------------------
+
+    def _reprendre_operations(self) -> None:
+        for op in self.s.operations:
+            if op.statut in (StatutOperation.EN_COURS, StatutOperation.EN_INCIDENT):
+                self._demarrer_appel(op.id)
+
+    def _demarrer_appel(self, operation_id: str) -> None:
+        task = self._taches.get(operation_id)
+        if self._demarre and (task is None or task.done()):
+            self._taches[operation_id] = asyncio.create_task(self._appeler(operation_id))
+
+    def _operation(self, operation_id: str) -> OperationSortante:
+        return next(o for o in self.s.operations if o.id == operation_id)
+
+    def _maj_operation(self, operation_id: str, **changes: Any) -> None:
+        self.s.operations = [
+            o.model_copy(update=changes) if o.id == operation_id else o for o in self.s.operations
+        ]
+
+    async def _appeler(self, operation_id: str) -> None:
+        """Call the partner until it succeeds or a person gives up; never retry silently forever."""
+        while True:
+            op = self._operation(operation_id)
+            incident = next(
+                (i for i in self.s.incidents if i.operation_id == op.id and i.actif), None
+            )
+            if incident is not None and incident.statut == StatutIncident.OUVERT:
+                await workflow.wait_condition(
+                    lambda: self._incident(operation_id) != StatutIncident.OUVERT
+                )
+                if self._incident(operation_id) == StatutIncident.CLOS:
+                    self._maj_operation(operation_id, statut=StatutOperation.ABANDONNEE)
+                    self._apres_changement()
+                    return
+            self._maj_operation(operation_id, statut=StatutOperation.EN_COURS)
+            try:
+                resultat = await workflow.execute_activity(
+                    ACTIVITE[op.type],
+                    AppelPartenaire(
+                        idempotence=op.id,
+                        parcours_id=self.s.parcours_id,
+                        operation=op.type,
+                        donnees=op.donnees,
+                    ),
+                    result_type=dict,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=PARTNER_RETRY,
+                )
+            except ActivityError as err:
+                self._ouvrir_incident(op, err)
+                self._apres_changement()
+                continue
+            self._reussite(op, resultat)
+            return
+
+    def _incident(self, operation_id: str) -> StatutIncident | None:
+        found = [i for i in self.s.incidents if i.operation_id == operation_id]
+        return found[-1].statut if found else None
+
+    def _ouvrir_incident(self, op: OperationSortante, err: ActivityError) -> None:
+        cause = err.cause
+        message = str(cause.message if isinstance(cause, ApplicationError) else cause or err)
+        definitif = isinstance(cause, ApplicationError) and cause.type == "RefusPartenaire"
+        details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else {}
+        tentatives = (
+            int(details.get("tentative", PARTNER_RETRY.maximum_attempts))
+            if isinstance(details, dict)
+            else 0
+        )
+        now = workflow.now()
+        self._maj_operation(op.id, statut=StatutOperation.EN_INCIDENT)
+        existing = next((i for i in self.s.incidents if i.operation_id == op.id and i.actif), None)
+        if existing is not None:  # a retry failed again: same incident, one more round of attempts
+            self.s.incidents = [
+                i.model_copy(
+                    update={
+                        "statut": StatutIncident.OUVERT,
+                        "message": message,
+                        "tentatives": i.tentatives + tentatives,
+                        "derniere_erreur": now,
+                        "definitif": definitif,
+                    }
+                )
+                if i.id == existing.id
+                else i
+                for i in self.s.incidents
+            ]
+            return
+        partenaire = PARTENAIRE_DE_L_OPERATION[op.type]
+        self.s.incidents.append(
+            Incident(
+                id=f"{self.s.parcours_id[:8]}-inc-{self.s.next_number('incident')}",
+                operation_id=op.id,
+                partenaire=partenaire,
+                operation=op.type,
+                message=message,
+                definitif=definitif,
+                tentatives=tentatives,
+                premiere_erreur=op.creee_le,
+                derniere_erreur=now,
+            )
+        )
+        self.noter(
+            Categorie.INCIDENT,
+            "incident_ouvert",
+            f"Incident : {op.type.label} — {partenaire.label} : {message}",
+            Acteur.plateforme(),
+            details={"partenaire": partenaire.value, "operation": op.type.value},
+        )
+
+    def _reussite(self, op: OperationSortante, resultat: dict[str, Any]) -> None:
+        self._maj_operation(op.id, statut=StatutOperation.REUSSIE, resultat=resultat)
+        for i, incident in enumerate(self.s.incidents):
+            if incident.operation_id == op.id and incident.actif:
+                self.s.incidents[i] = incident.model_copy(update={"statut": StatutIncident.RESOLU})
+                self.noter(
+                    Categorie.INCIDENT,
+                    "incident_resolu",
+                    f"Incident résolu : {op.type.label} a réussi",
+                    Acteur.plateforme(),
+                )
+        if op.type == TypeOperation.LIRE_DROITS_RSA:
+            droits = resultat.get("droits_rsa")
+            if droits:
+                self.noter(
+                    Categorie.PARTENAIRE,
+                    "droits_rsa_lus",
+                    f"Droits RSA lus à la CAF : {droits}",
+                    Acteur.partenaire("caf", "CAF"),
+                )
+        self._apres_changement()
+
+    # --- closing ------------------------------------------------------------------------
+
+    async def _attendre_enfants(self) -> None:
+        """After a sortie, wait (bounded) until every child confirmed it closed."""
+        try:
+            await workflow.wait_condition(
+                lambda: not sortie.enfants_en_cours(self.s), timeout=CHILDREN_CLOSE_TIMEOUT
+            )
+        except TimeoutError:
+            workflow.logger.warning("Des sous-processus n'ont pas confirmé leur clôture")

@@ -1,0 +1,336 @@
+"""PmsmpWorkflow: one immersion convention — signatures, validation, the immersion itself,
+the bilan with the tutor's reminders at J+3 and J+10 — reported to its parcours."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from schemas.common import Acteur, Ordre
+    from schemas.enfants import Cloture, EvolutionPmsmp, PmsmpInput
+    from schemas.evenements import EvenementPartenaire
+    from schemas.parcours import Categorie
+    from schemas.pmsmp import (
+        BILAN_DELAI_JOURS,
+        RELANCES_TUTEUR_JOURS,
+        AnnulationPmsmp,
+        BilanPmsmp,
+        EtatPmsmp,
+        Pmsmp,
+        ResultatPmsmp,
+        SignatairePmsmp,
+        SignaturePmsmp,
+        ValidationPmsmp,
+    )
+
+from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain
+
+RAPPEL_AVANT_DEBUT_JOURS_OUVRES = 2
+
+
+def _refus(message: str) -> ApplicationError:
+    return ApplicationError(message, type="commande_refusee", non_retryable=True)
+
+
+def _fr(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@workflow.defn(name="Pmsmp")
+class PmsmpWorkflow:
+    @workflow.init
+    def __init__(self, entree: PmsmpInput) -> None:
+        self.parent_id = entree.parent_workflow_id
+        self.feries = entree.jours_feries
+        self.p = Pmsmp(
+            id=entree.pmsmp_id,
+            workflow_id=workflow.info().workflow_id,
+            etat=EtatPmsmp.EN_SIGNATURE,
+            convention=entree.convention,
+            prescripteur=entree.prescripteur,
+        )
+        self.rappel_debut_envoye = False
+        self.journal = Journal(Categorie.PMSMP)
+        self._verrou = asyncio.Lock()
+        self._change = False
+
+    @property
+    def _debut(self) -> date:
+        return self.p.convention.date_debut
+
+    @property
+    def _fin(self) -> date:
+        return self.p.convention.date_fin
+
+    @workflow.run
+    async def run(self, entree: PmsmpInput) -> Pmsmp:
+        while self.p.en_cours:
+            jour = prochain(self._jours_a_surveiller())
+            try:
+                await workflow.wait_condition(
+                    lambda: self._change, timeout=jusqu_a(jour) if jour else None
+                )
+            except TimeoutError:
+                async with self._verrou:
+                    await self._horloge()
+            self._change = False
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.p
+
+    def _jour_rappel_debut(self) -> date:
+        day = self._debut
+        # the working day two working days before the start
+        for _ in range(RAPPEL_AVANT_DEBUT_JOURS_OUVRES):
+            day -= timedelta(days=1)
+            while day.weekday() >= 5 or day in self.feries:
+                day -= timedelta(days=1)
+        return day
+
+    def _jours_a_surveiller(self) -> list[date]:
+        jours = [self._debut, self._fin + timedelta(days=1)]
+        jours += [self._fin + timedelta(days=d) for d in RELANCES_TUTEUR_JOURS]
+        if not self.rappel_debut_envoye:
+            jours.append(self._jour_rappel_debut())
+        return jours
+
+    async def _horloge(self) -> None:
+        today, changed = aujourd_hui(), False
+        c = self.p.convention
+        if (
+            self.p.etat == EtatPmsmp.VALIDEE
+            and not self.rappel_debut_envoye
+            and self._jour_rappel_debut() <= today < self._debut
+        ):
+            self.rappel_debut_envoye = True
+            self.journal.envoyer(
+                "usager",
+                "Votre immersion commence bientôt",
+                f"Votre immersion chez {c.entreprise.raison_sociale} commence le "
+                f"{_fr(self._debut)} ({c.horaires}). Votre tuteur : {c.tuteur.prenom} "
+                f"{c.tuteur.nom}.",
+                sms=True,
+            )
+            self.journal.noter(
+                "pmsmp_rappel", "Rappel envoyé à la personne avant le début de l'immersion"
+            )
+            changed = True
+        if self.p.etat == EtatPmsmp.VALIDEE and today >= self._debut:
+            self.p.etat = EtatPmsmp.EN_COURS
+            self.journal.noter(
+                "pmsmp_debut",
+                f"Début de l'immersion chez {c.entreprise.raison_sociale}",
+                le=self._debut,
+            )
+            changed = True
+        elif self.p.etat in (EtatPmsmp.EN_SIGNATURE, EtatPmsmp.A_VALIDER) and today > self._fin:
+            self.p.etat = EtatPmsmp.ANNULEE
+            self.p.annulation = AnnulationPmsmp(
+                annulee_le=today, motif="convention non finalisée avant la fin prévue"
+            )
+            self.journal.noter(
+                "pmsmp_caduque", "Convention caduque : non signée ou non validée à temps"
+            )
+            changed = True
+        if self.p.etat == EtatPmsmp.EN_COURS and today > self._fin:
+            self.p.etat = EtatPmsmp.A_BILANTER
+            self.journal.noter(
+                "pmsmp_fin",
+                f"Fin de l'immersion : bilan attendu sous {BILAN_DELAI_JOURS} jours",
+                le=self._fin,
+            )
+            changed = True
+        if self.p.etat == EtatPmsmp.A_BILANTER:
+            changed |= self._relancer_tuteur(today)
+        if changed:
+            await self._informer()
+
+    def _relancer_tuteur(self, today: date) -> bool:
+        dues = [self._fin + timedelta(days=d) for d in RELANCES_TUTEUR_JOURS]
+        todo = [d for d in dues if d <= today and d not in self.p.relances_tuteur]
+        if not todo:
+            return False
+        self.p.relances_tuteur.extend(todo)
+        t, c = self.p.convention.tuteur, self.p.convention
+        if t.email:
+            self.journal.envoyer(
+                t.email,
+                "Bilan de l'immersion à rédiger",
+                f"Bonjour {t.prenom} {t.nom}, l'immersion ({c.metier}) s'est terminée le "
+                f"{_fr(self._fin)}. Merci de rédiger son bilan avec la personne accueillie.",
+            )
+        self.journal.noter(
+            "pmsmp_relance_tuteur",
+            f"Relance du tuteur pour le bilan (J+{(todo[-1] - self._fin).days})",
+        )
+        return True
+
+    async def _informer(self) -> None:
+        self.p.version += 1
+        self._change = True
+        notes, envois = self.journal.vider()
+        await workflow.get_external_workflow_handle(self.parent_id).signal(
+            "pmsmp_evolue", EvolutionPmsmp(pmsmp=self.p, notes=notes, envois=envois)
+        )
+
+    # --- commands ---------------------------------------------------------------------
+
+    @workflow.update(name="signer_pmsmp")
+    async def signer(self, ordre: Ordre[SignaturePmsmp]) -> Pmsmp:
+        async with self._verrou:
+            self._verifier_signature(ordre)
+            self._signer(ordre.donnees.signataire, ordre.donnees.signe_le, ordre.auteur)
+            await self._informer()
+            return self.p
+
+    @signer.validator
+    def _verifier_signature(self, ordre: Ordre[SignaturePmsmp]) -> None:
+        sig = ordre.donnees
+        if self.p.etat != EtatPmsmp.EN_SIGNATURE:
+            raise _refus(f"La convention n'attend plus de signature ({self.p.etat.label.lower()})")
+        if sig.signataire in self.p.signatures:
+            raise _refus(f"{sig.signataire.label} a déjà signé la convention")
+        if sig.signe_le > aujourd_hui():
+            raise _refus("Une signature ne peut pas être datée du futur")
+
+    def _signer(self, signataire: SignatairePmsmp, le: date, auteur: Acteur) -> None:
+        self.p.signatures[signataire] = le
+        self.journal.noter(
+            "pmsmp_signature", f"Convention signée : {signataire.label.lower()}", auteur, le=le
+        )
+        if self.p.signee:
+            self.p.etat = EtatPmsmp.A_VALIDER
+            self.journal.noter(
+                "pmsmp_signee",
+                "Convention signée par tous : à valider par le prescripteur",
+                auteur,
+                le=le,
+            )
+
+    @workflow.update(name="valider_pmsmp")
+    async def valider(self, ordre: Ordre[ValidationPmsmp]) -> Pmsmp:
+        async with self._verrou:
+            self._verifier_validation(ordre)
+            self.p.validee_le = ordre.donnees.validee_le
+            self.p.etat = EtatPmsmp.VALIDEE
+            self.journal.noter(
+                "pmsmp_validee",
+                "Convention validée par le prescripteur",
+                ordre.auteur,
+                le=ordre.donnees.validee_le,
+            )
+            await self._horloge()  # may start at once if the first day is today
+            await self._informer()
+            return self.p
+
+    @valider.validator
+    def _verifier_validation(self, ordre: Ordre[ValidationPmsmp]) -> None:
+        if self.p.etat != EtatPmsmp.A_VALIDER:
+            raise _refus("La convention doit être signée par tous avant d'être validée")
+        if ordre.donnees.validee_le > self._debut:
+            raise _refus("La convention se valide avant le début de l'immersion")
+
+    @workflow.update(name="annuler_pmsmp")
+    async def annuler(self, ordre: Ordre[AnnulationPmsmp]) -> Pmsmp:
+        async with self._verrou:
+            self._verifier_annulation(ordre)
+            self.p.etat, self.p.annulation = EtatPmsmp.ANNULEE, ordre.donnees
+            self.journal.noter(
+                "pmsmp_annulee",
+                f"Immersion annulée : {ordre.donnees.motif}",
+                ordre.auteur,
+                le=ordre.donnees.annulee_le,
+            )
+            await self._informer()
+            return self.p
+
+    @annuler.validator
+    def _verifier_annulation(self, ordre: Ordre[AnnulationPmsmp]) -> None:
+        if not self.p.en_cours or self.p.etat == EtatPmsmp.A_BILANTER:
+            raise _refus("Cette immersion ne peut plus être annulée : enregistrez son bilan")
+
+    @workflow.update(name="rediger_bilan_pmsmp")
+    async def bilan(self, ordre: Ordre[BilanPmsmp]) -> Pmsmp:
+        async with self._verrou:
+            self._verifier_bilan(ordre)
+            self._enregistrer_bilan(ordre.donnees, ordre.auteur)
+            await self._informer()
+            return self.p
+
+    @bilan.validator
+    def _verifier_bilan(self, ordre: Ordre[BilanPmsmp]) -> None:
+        if self.p.etat not in (EtatPmsmp.EN_COURS, EtatPmsmp.A_BILANTER):
+            raise _refus("Le bilan se rédige pendant ou après l'immersion")
+        if ordre.donnees.redige_le < self._debut or ordre.donnees.redige_le > aujourd_hui():
+            raise _refus(
+                "La date du bilan doit se situer entre le début de l'immersion et aujourd'hui"
+            )
+
+    def _enregistrer_bilan(self, b: BilanPmsmp, auteur: Acteur) -> None:
+        self.p.bilan, self.p.etat = b, EtatPmsmp.BILAN_FAIT
+        embauche = " — embauche proposée" if b.embauche_proposee else ""
+        self.journal.noter(
+            "pmsmp_bilan",
+            f"Bilan de l'immersion : {b.resultat.label.lower()}{embauche}",
+            auteur,
+            le=b.redige_le,
+            interaction=True,
+            resultat=b.resultat.value,
+            embauche="oui" if b.embauche_proposee else "non",
+        )
+        self.journal.envoyer(
+            f"compte:{self.p.prescripteur.id}",
+            "Bilan d'immersion reçu",
+            f"Le bilan de l'immersion chez {self.p.convention.entreprise.raison_sociale} "
+            f"est disponible : {b.resultat.label.lower()}{embauche}.",
+        )
+
+    # --- from the parcours --------------------------------------------------------------
+
+    @workflow.signal(name="evenement_partenaire")
+    async def evenement_partenaire(self, ev: EvenementPartenaire) -> None:
+        """The immersion platform signs the convention or writes the bilan for the company."""
+        async with self._verrou:
+            auteur = Acteur.partenaire(ev.partenaire.value, ev.partenaire.label)
+            le = ev.survenu_le.date()
+            if (
+                ev.type == "fr.immersion.convention.signee"
+                and self.p.etat == EtatPmsmp.EN_SIGNATURE
+            ):
+                for signataire in SignatairePmsmp:
+                    if signataire not in self.p.signatures:
+                        self._signer(signataire, le, auteur)
+            elif ev.type == "fr.immersion.bilan.redige" and self.p.etat in (
+                EtatPmsmp.EN_COURS,
+                EtatPmsmp.A_BILANTER,
+            ):
+                self._enregistrer_bilan(
+                    BilanPmsmp(
+                        redige_le=max(le, self._debut),
+                        resultat=ResultatPmsmp(ev.data["resultat"]),
+                        embauche_proposee=bool(ev.data.get("embauche_proposee")),
+                    ),
+                    auteur,
+                )
+            else:
+                return
+            await self._informer()
+
+    @workflow.signal(name="clore")
+    async def clore(self, cloture: Cloture) -> None:
+        async with self._verrou:
+            if not self.p.en_cours:
+                return
+            self.p.etat = EtatPmsmp.ANNULEE
+            self.p.annulation = AnnulationPmsmp(annulee_le=cloture.le, motif=cloture.motif)
+            self.journal.noter(
+                "pmsmp_close", f"Immersion close : {cloture.motif}", cloture.auteur, le=cloture.le
+            )
+            await self._informer()
+
+    @workflow.query(name="etat")
+    def etat(self) -> Pmsmp:
+        return self.p

@@ -1,0 +1,10 @@
+"""All workflow classes a worker runs."""
+
+from __future__ import annotations
+
+from workflows.contrat import ContratWorkflow
+from workflows.emploi import SuiviEmploiWorkflow
+from workflows.parcours import ParcoursWorkflow
+from workflows.pmsmp import PmsmpWorkflow
+
+WORKFLOWS: list[type] = [ParcoursWorkflow, ContratWorkflow, PmsmpWorkflow, SuiviEmploiWorkflow]

@@ -1,0 +1,492 @@
+"""Which command may be given, in which phase, by whom: the one table.
+
+The parcours workflow's validators and the cockpit's buttons both read it, so a button is
+shown exactly when the command would be accepted. Conditions return a French refusal, or
+``None`` when the command is possible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from schemas.common import Acteur, Role
+from schemas.contrat import EtatContrat
+from schemas.emploi import EtatEmploi
+from schemas.parcours import ParcoursState, Phase
+from schemas.pmsmp import EtatPmsmp
+from schemas.rdv import StatutRdv
+
+
+class Cible(Enum):
+    """The workflow that executes the command: the parcours itself or one of its children."""
+
+    PARCOURS = "parcours"
+    CONTRAT = "contrat"
+    PMSMP = "pmsmp"
+    EMPLOI = "emploi"
+
+
+class Qui(Enum):
+    REFERENT = "le référent du parcours"
+    NOUVEAU_REFERENT = "le nouveau référent"
+    COORDINATEUR = "un coordinateur du territoire"
+    ADMINISTRATEUR = "un administrateur"
+
+
+Condition = Callable[[ParcoursState], str | None]
+
+OUVERTES = frozenset(Phase) - {Phase.SORTIE}
+APRES_ORIENTATION = frozenset({Phase.ORIENTATION, Phase.CONTRAT, Phase.PMSMP, Phase.EMPLOI})
+REFERENT = frozenset({Qui.REFERENT})
+REFERENT_OU_COORDINATION = frozenset({Qui.REFERENT, Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
+COORDINATION = frozenset({Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
+
+
+@dataclass(frozen=True)
+class Transition:
+    commande: str
+    libelle: str
+    phases: frozenset[Phase]
+    qui: frozenset[Qui]
+    cible: Cible = Cible.PARCOURS
+    condition: Condition | None = None
+    pendant_suspension: bool = False
+    groupe: str = "parcours"
+
+
+def _contrat_dans(*etats: EtatContrat) -> Condition:
+    def check(s: ParcoursState) -> str | None:
+        if s.contrat is None or s.contrat.etat not in etats:
+            return "Aucun contrat d'engagement dans un état qui le permet"
+        return None
+
+    return check
+
+
+def _sans_contrat_en_cours(s: ParcoursState) -> str | None:
+    if s.contrat is not None and s.contrat.en_cours:
+        return "Un contrat d'engagement est déjà en cours : modifiez-le par avenant"
+    return None
+
+
+def _pmsmp_dans(*etats: EtatPmsmp) -> Condition:
+    def check(s: ParcoursState) -> str | None:
+        p = s.pmsmp_en_cours
+        if p is None or p.etat not in etats:
+            return "Aucune convention PMSMP dans un état qui le permet"
+        return None
+
+    return check
+
+
+def _sans_pmsmp_en_cours(s: ParcoursState) -> str | None:
+    if s.pmsmp_en_cours is not None:
+        return "Une immersion est déjà en cours : terminez-la (bilan) ou annulez-la d'abord"
+    return None
+
+
+def _emploi_en_cours(s: ParcoursState) -> str | None:
+    if s.emploi is None or s.emploi.etat == EtatEmploi.TERMINE:
+        return "Aucun emploi en cours de suivi"
+    return None
+
+
+def _sans_emploi_en_cours(s: ParcoursState) -> str | None:
+    if s.emploi is not None and s.emploi.etat != EtatEmploi.TERMINE:
+        return "Un emploi est déjà suivi : déclarez d'abord sa fin"
+    return None
+
+
+def _transfert_en_attente(s: ParcoursState) -> str | None:
+    if s.transfert is None or s.transfert.accuse_le is not None:
+        return "Aucun transfert de référent en attente"
+    return None
+
+
+def _a_des_actions(s: ParcoursState) -> str | None:
+    return None if s.actions else "Aucune action prescrite"
+
+
+def _rdv_prevu(s: ParcoursState) -> str | None:
+    if not any(r.statut == StatutRdv.PREVU for r in s.rdvs):
+        return "Aucun rendez-vous en attente d'issue"
+    return None
+
+
+def _incident_actif(s: ParcoursState) -> str | None:
+    return None if any(i.actif for i in s.incidents) else "Aucun incident ouvert"
+
+
+def _suspendu(s: ParcoursState) -> str | None:
+    return None if s.suspension is not None else "Le parcours n'est pas suspendu"
+
+
+def _non_suspendu(s: ParcoursState) -> str | None:
+    return "Le parcours est déjà suspendu" if s.suspension is not None else None
+
+
+def _diagnostic_fait(s: ParcoursState) -> str | None:
+    return None if s.diagnostics else "Réalisez d'abord le diagnostic"
+
+
+def _both(*conditions: Condition) -> Condition:
+    def check(s: ParcoursState) -> str | None:
+        return next((r for c in conditions if (r := c(s)) is not None), None)
+
+    return check
+
+
+_C, _P, _E = Cible.CONTRAT, Cible.PMSMP, Cible.EMPLOI
+_ACTIF = (EtatContrat.ACTIF, EtatContrat.A_REVOIR)
+
+TRANSITIONS: dict[str, Transition] = {
+    t.commande: t
+    for t in [
+        # Diagnostic and orientation
+        Transition(
+            "enregistrer_diagnostic",
+            "Enregistrer le diagnostic",
+            OUVERTES - {Phase.PMSMP},
+            REFERENT,
+            groupe="diagnostic",
+        ),
+        Transition(
+            "decider_orientation",
+            "Décider l'orientation",
+            frozenset({Phase.DIAGNOSTIC}),
+            REFERENT_OU_COORDINATION,
+            condition=_diagnostic_fait,
+            groupe="orientation",
+        ),
+        Transition(
+            "demander_reorientation",
+            "Demander une réorientation",
+            frozenset({Phase.ORIENTATION, Phase.CONTRAT}),
+            REFERENT_OU_COORDINATION,
+            condition=_diagnostic_fait,
+            groupe="orientation",
+        ),
+        # Référent unique
+        Transition(
+            "transferer_referent",
+            "Transférer à un autre référent",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="referent",
+        ),
+        Transition(
+            "accuser_transfert",
+            "Accuser réception du transfert",
+            OUVERTES,
+            frozenset({Qui.NOUVEAU_REFERENT}),
+            condition=_transfert_en_attente,
+            pendant_suspension=True,
+            groupe="referent",
+        ),
+        # Contrat d'engagement (child workflow)
+        Transition(
+            "rediger_contrat",
+            "Rédiger le contrat d'engagement",
+            APRES_ORIENTATION - {Phase.PMSMP},
+            REFERENT,
+            condition=_sans_contrat_en_cours,
+            groupe="contrat",
+        ),
+        Transition(
+            "signer_contrat",
+            "Enregistrer une signature du contrat",
+            APRES_ORIENTATION,
+            REFERENT,
+            _C,
+            _contrat_dans(EtatContrat.BROUILLON, EtatContrat.EN_SIGNATURE),
+            groupe="contrat",
+        ),
+        Transition(
+            "reviser_contrat",
+            "Faire la revue du contrat",
+            APRES_ORIENTATION,
+            REFERENT,
+            _C,
+            _contrat_dans(*_ACTIF),
+            groupe="contrat",
+        ),
+        Transition(
+            "ajouter_avenant",
+            "Ajouter un avenant",
+            APRES_ORIENTATION,
+            REFERENT,
+            _C,
+            _contrat_dans(*_ACTIF),
+            groupe="contrat",
+        ),
+        Transition(
+            "renouveler_contrat",
+            "Renouveler le contrat",
+            APRES_ORIENTATION,
+            REFERENT,
+            _C,
+            _contrat_dans(*_ACTIF),
+            groupe="contrat",
+        ),
+        Transition(
+            "signaler_manquement",
+            "Engager la procédure de manquement",
+            APRES_ORIENTATION,
+            REFERENT_OU_COORDINATION,
+            _C,
+            _contrat_dans(*_ACTIF, EtatContrat.SUSPENDU),
+            groupe="contrat",
+        ),
+        # Actions from the offer of services
+        Transition(
+            "prescrire_action", "Prescrire une action", APRES_ORIENTATION, REFERENT, groupe="action"
+        ),
+        Transition(
+            "mettre_a_jour_action",
+            "Mettre à jour une action",
+            APRES_ORIENTATION,
+            REFERENT,
+            condition=_a_des_actions,
+            groupe="action",
+        ),
+        # PMSMP (child workflow)
+        Transition(
+            "prescrire_pmsmp",
+            "Préparer une immersion (PMSMP)",
+            frozenset({Phase.CONTRAT}),
+            REFERENT,
+            condition=_sans_pmsmp_en_cours,
+            groupe="pmsmp",
+        ),
+        Transition(
+            "signer_pmsmp",
+            "Enregistrer une signature de la convention",
+            OUVERTES,
+            REFERENT,
+            _P,
+            _pmsmp_dans(EtatPmsmp.EN_SIGNATURE),
+            groupe="pmsmp",
+        ),
+        Transition(
+            "valider_pmsmp",
+            "Valider la convention",
+            OUVERTES,
+            REFERENT,
+            _P,
+            _pmsmp_dans(EtatPmsmp.A_VALIDER),
+            groupe="pmsmp",
+        ),
+        Transition(
+            "annuler_pmsmp",
+            "Annuler l'immersion",
+            OUVERTES,
+            REFERENT,
+            _P,
+            _pmsmp_dans(
+                EtatPmsmp.EN_SIGNATURE, EtatPmsmp.A_VALIDER, EtatPmsmp.VALIDEE, EtatPmsmp.EN_COURS
+            ),
+            groupe="pmsmp",
+        ),
+        Transition(
+            "rediger_bilan_pmsmp",
+            "Enregistrer le bilan de l'immersion",
+            OUVERTES,
+            REFERENT,
+            _P,
+            _pmsmp_dans(EtatPmsmp.EN_COURS, EtatPmsmp.A_BILANTER),
+            groupe="pmsmp",
+        ),
+        # Suivi dans l'emploi (child workflow)
+        Transition(
+            "declarer_embauche",
+            "Déclarer une embauche",
+            OUVERTES - {Phase.PMSMP},
+            REFERENT,
+            condition=_sans_emploi_en_cours,
+            groupe="emploi",
+        ),
+        Transition(
+            "enregistrer_point_suivi",
+            "Enregistrer un point de suivi",
+            frozenset({Phase.EMPLOI}),
+            REFERENT,
+            _E,
+            _emploi_en_cours,
+            groupe="emploi",
+        ),
+        Transition(
+            "declarer_fin_emploi",
+            "Déclarer la fin de l'emploi",
+            frozenset({Phase.EMPLOI}),
+            REFERENT,
+            _E,
+            _emploi_en_cours,
+            groupe="emploi",
+        ),
+        # Rendez-vous and contacts
+        Transition("planifier_rdv", "Planifier un rendez-vous", OUVERTES, REFERENT, groupe="rdv"),
+        Transition(
+            "renseigner_rdv",
+            "Renseigner l'issue d'un rendez-vous",
+            OUVERTES,
+            REFERENT,
+            condition=_rdv_prevu,
+            pendant_suspension=True,
+            groupe="rdv",
+        ),
+        Transition(
+            "regler_rappels",
+            "Suspendre ou reprendre les rappels",
+            OUVERTES,
+            REFERENT,
+            pendant_suspension=True,
+            groupe="rdv",
+        ),
+        Transition(
+            "enregistrer_contact",
+            "Enregistrer un contact",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="contact",
+        ),
+        Transition(
+            "planifier_reunion",
+            "Planifier une réunion multipartenaire",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="contact",
+        ),
+        # The dossier
+        Transition(
+            "modifier_consentement",
+            "Modifier le consentement",
+            OUVERTES,
+            REFERENT,
+            pendant_suspension=True,
+            groupe="dossier",
+        ),
+        Transition(
+            "modifier_identifiants",
+            "Modifier les identifiants partenaires",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="dossier",
+        ),
+        Transition(
+            "suspendre_parcours",
+            "Suspendre le parcours",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            condition=_non_suspendu,
+            groupe="dossier",
+        ),
+        Transition(
+            "reprendre_parcours",
+            "Reprendre le parcours",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            condition=_suspendu,
+            pendant_suspension=True,
+            groupe="dossier",
+        ),
+        # Coordination and incidents
+        Transition(
+            "relancer_referent",
+            "Relancer le référent",
+            OUVERTES,
+            COORDINATION,
+            pendant_suspension=True,
+            groupe="coordination",
+        ),
+        Transition(
+            "relancer_incident",
+            "Relancer l'appel en échec",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            condition=_incident_actif,
+            pendant_suspension=True,
+            groupe="incident",
+        ),
+        Transition(
+            "resoudre_incident",
+            "Clore l'incident",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            condition=_incident_actif,
+            pendant_suspension=True,
+            groupe="incident",
+        ),
+        # Sortie
+        Transition(
+            "prononcer_sortie",
+            "Prononcer la sortie",
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="sortie",
+        ),
+    ]
+}
+
+
+class CommandeRefusee(Exception):
+    """A business refusal, with the French sentence shown to the person."""
+
+    def __init__(self, message: str, code: str = "commande_refusee") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def qualites(acteur: Acteur, state: ParcoursState) -> set[Qui]:
+    """In which capacities this actor may act on this parcours."""
+    found: set[Qui] = set()
+    if acteur.role == Role.REFERENT and state.referent and state.referent.referent.id == acteur.id:
+        found.add(Qui.REFERENT)
+    if (
+        acteur.role == Role.REFERENT
+        and state.transfert
+        and state.transfert.accuse_le is None
+        and state.transfert.vers.id == acteur.id
+    ):
+        found.add(Qui.NOUVEAU_REFERENT)
+    if acteur.role == Role.COORDINATEUR and acteur.territoire == state.territoire:
+        found.add(Qui.COORDINATEUR)
+    if acteur.role == Role.ADMINISTRATEUR:
+        found.add(Qui.ADMINISTRATEUR)
+    return found
+
+
+def refus(commande: str, state: ParcoursState, acteur: Acteur) -> str | None:
+    """Why this actor cannot give this command now, in French — or None if they can."""
+    t = TRANSITIONS.get(commande)
+    if t is None:
+        return f"Commande inconnue : « {commande} »"
+    if state.clos:
+        return "Le parcours est clos : aucune commande n'est plus possible"
+    if not qualites(acteur, state) & t.qui:
+        return f"« {t.libelle} » est réservé à {' ou '.join(sorted(q.value for q in t.qui))}"
+    if state.phase not in t.phases:
+        return f"« {t.libelle} » n'est pas possible en phase « {state.phase.label} »"
+    if state.suspension is not None and not t.pendant_suspension:
+        return f"Le parcours est suspendu : « {t.libelle} » attendra sa reprise"
+    if t.condition is not None:
+        return t.condition(state)
+    return None
+
+
+def verifier(commande: str, state: ParcoursState, acteur: Acteur) -> None:
+    reason = refus(commande, state, acteur)
+    if reason is not None:
+        raise CommandeRefusee(reason)
+
+
+def commandes_possibles(state: ParcoursState, acteur: Acteur) -> list[Transition]:
+    """The buttons to show this actor now, in table order."""
+    return [t for name, t in TRANSITIONS.items() if refus(name, state, acteur) is None]
