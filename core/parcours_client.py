@@ -69,6 +69,7 @@ class ParcoursClient:
         accueil: Accueil,
         auteur: Acteur,
         *,
+        referent: Acteur | None = None,
         parcours_id: str | None = None,
         seuil_continue_as_new: int | None = None,
     ) -> ParcoursState:
@@ -79,6 +80,7 @@ class ParcoursClient:
                 parcours_id=pid,
                 accueil=accueil,
                 auteur=auteur,
+                referent=referent,
                 seuil_continue_as_new=seuil_continue_as_new,
             ),
             id=parcours_workflow_id(pid),

@@ -220,6 +220,9 @@ class ParcoursInput(Model):
     parcours_id: str
     accueil: Accueil | None = None
     auteur: Acteur | None = None
+    referent: Acteur | None = Field(
+        default=None, description="Référent désigné à l'accueil (sinon l'auteur, s'il est référent)"
+    )
     etat: ParcoursState | None = None
     seuil_continue_as_new: int | None = Field(
         default=None, description="Tests only: continue as new past this many history events"

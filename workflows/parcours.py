@@ -139,9 +139,10 @@ class ParcoursWorkflow:
             consentement=a.consentement,
             phases=[PassagePhase(phase=Phase.ACCUEIL, du=a.accueilli_le)],
         )
-        if auteur.role == Role.REFERENT:
-            s.referent = ReferentAffecte(referent=auteur, depuis=a.accueilli_le)
-            s.organisme = auteur.organisme
+        referent = entree.referent or (auteur if auteur.role == Role.REFERENT else None)
+        if referent is not None:
+            s.referent = ReferentAffecte(referent=referent, depuis=a.accueilli_le)
+            s.organisme = referent.organisme
         self.s = s
         self.noter(
             Categorie.ACCUEIL,
@@ -293,10 +294,10 @@ class ParcoursWorkflow:
             raise _refus(f"Commande inconnue du parcours : « {nom} »", "commande_inconnue")
         if len(args) != 1:
             raise _refus("Une commande prend un seul argument", "donnees_invalides")
+        type_ordre: Any = Ordre[transitions.TRANSITIONS[nom].modele]  # type: ignore[misc]
         try:
             ordre: Ordre[Any] = workflow.payload_converter().from_payload(
-                args[0].payload,
-                Ordre[spec.modele],  # type: ignore[name-defined]
+                args[0].payload, type_ordre
             )
         except ValidationError as err:
             erreurs = [

@@ -195,6 +195,8 @@ class PmsmpWorkflow:
             raise _refus(f"{sig.signataire.label} a déjà signé la convention")
         if sig.signe_le > aujourd_hui():
             raise _refus("Une signature ne peut pas être datée du futur")
+        if sig.signe_le > self._debut:
+            raise _refus("Une convention se signe avant le début de l'immersion")
 
     def _signer(self, signataire: SignatairePmsmp, le: date, auteur: Acteur) -> None:
         self.p.signatures[signataire] = le

@@ -11,12 +11,44 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from pydantic import BaseModel
+
+from schemas.action import MiseAJourAction, PrescriptionAction
 from schemas.common import Acteur, Role
-from schemas.contrat import EtatContrat
-from schemas.emploi import EtatEmploi
+from schemas.contrat import (
+    Avenant,
+    EtatContrat,
+    Manquement,
+    RedactionContrat,
+    Renouvellement,
+    RevueContrat,
+    SignatureContrat,
+)
+from schemas.diagnostic import Diagnostic
+from schemas.emploi import DeclarationEmbauche, EtatEmploi, FinEmploi, PointSuivi
+from schemas.incident import RelanceIncident, ResolutionIncident
+from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.parcours import ParcoursState, Phase
-from schemas.pmsmp import EtatPmsmp
-from schemas.rdv import StatutRdv
+from schemas.pmsmp import (
+    AnnulationPmsmp,
+    BilanPmsmp,
+    ConventionPmsmp,
+    EtatPmsmp,
+    SignaturePmsmp,
+    ValidationPmsmp,
+)
+from schemas.rdv import (
+    Contact,
+    PauseRappels,
+    PlanificationRdv,
+    RelanceReferent,
+    ResultatRdv,
+    ReunionMultipartenaire,
+    StatutRdv,
+)
+from schemas.referent import AccuseTransfert, TransfertResolu
+from schemas.sortie import Reprise, Sortie, Suspension
+from schemas.usager import Consentement, IdentifiantsPartenaires
 
 
 class Cible(Enum):
@@ -48,6 +80,7 @@ COORDINATION = frozenset({Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
 class Transition:
     commande: str
     libelle: str
+    modele: type[BaseModel]  # what the executing workflow receives (inside an Ordre)
     phases: frozenset[Phase]
     qui: frozenset[Qui]
     cible: Cible = Cible.PARCOURS
@@ -57,9 +90,15 @@ class Transition:
 
 
 def _contrat_dans(*etats: EtatContrat) -> Condition:
+    attendus = " ou ".join(f"« {e.label} »" for e in etats)
+
     def check(s: ParcoursState) -> str | None:
-        if s.contrat is None or s.contrat.etat not in etats:
-            return "Aucun contrat d'engagement dans un état qui le permet"
+        if s.contrat is None:
+            return "Aucun contrat d'engagement n'a été rédigé"
+        if s.contrat.etat not in etats:
+            return (
+                f"Le contrat d'engagement est « {s.contrat.etat.label} » : il doit être {attendus}"
+            )
         return None
 
     return check
@@ -72,10 +111,14 @@ def _sans_contrat_en_cours(s: ParcoursState) -> str | None:
 
 
 def _pmsmp_dans(*etats: EtatPmsmp) -> Condition:
+    attendus = " ou ".join(f"« {e.label} »" for e in etats)
+
     def check(s: ParcoursState) -> str | None:
         p = s.pmsmp_en_cours
-        if p is None or p.etat not in etats:
-            return "Aucune convention PMSMP dans un état qui le permet"
+        if p is None:
+            return "Aucune immersion (PMSMP) en cours"
+        if p.etat not in etats:
+            return f"L'immersion est « {p.etat.label} » : elle doit être {attendus}"
         return None
 
     return check
@@ -148,6 +191,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "enregistrer_diagnostic",
             "Enregistrer le diagnostic",
+            Diagnostic,
             OUVERTES - {Phase.PMSMP},
             REFERENT,
             groupe="diagnostic",
@@ -155,6 +199,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "decider_orientation",
             "Décider l'orientation",
+            DecisionOrientationResolue,
             frozenset({Phase.DIAGNOSTIC}),
             REFERENT_OU_COORDINATION,
             condition=_diagnostic_fait,
@@ -163,6 +208,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "demander_reorientation",
             "Demander une réorientation",
+            DemandeReorientation,
             frozenset({Phase.ORIENTATION, Phase.CONTRAT}),
             REFERENT_OU_COORDINATION,
             condition=_diagnostic_fait,
@@ -172,6 +218,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "transferer_referent",
             "Transférer à un autre référent",
+            TransfertResolu,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             pendant_suspension=True,
@@ -180,6 +227,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "accuser_transfert",
             "Accuser réception du transfert",
+            AccuseTransfert,
             OUVERTES,
             frozenset({Qui.NOUVEAU_REFERENT}),
             condition=_transfert_en_attente,
@@ -190,6 +238,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "rediger_contrat",
             "Rédiger le contrat d'engagement",
+            RedactionContrat,
             APRES_ORIENTATION - {Phase.PMSMP},
             REFERENT,
             condition=_sans_contrat_en_cours,
@@ -198,6 +247,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "signer_contrat",
             "Enregistrer une signature du contrat",
+            SignatureContrat,
             APRES_ORIENTATION,
             REFERENT,
             _C,
@@ -207,6 +257,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "reviser_contrat",
             "Faire la revue du contrat",
+            RevueContrat,
             APRES_ORIENTATION,
             REFERENT,
             _C,
@@ -216,6 +267,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "ajouter_avenant",
             "Ajouter un avenant",
+            Avenant,
             APRES_ORIENTATION,
             REFERENT,
             _C,
@@ -225,6 +277,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "renouveler_contrat",
             "Renouveler le contrat",
+            Renouvellement,
             APRES_ORIENTATION,
             REFERENT,
             _C,
@@ -234,6 +287,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "signaler_manquement",
             "Engager la procédure de manquement",
+            Manquement,
             APRES_ORIENTATION,
             REFERENT_OU_COORDINATION,
             _C,
@@ -242,11 +296,17 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         # Actions from the offer of services
         Transition(
-            "prescrire_action", "Prescrire une action", APRES_ORIENTATION, REFERENT, groupe="action"
+            "prescrire_action",
+            "Prescrire une action",
+            PrescriptionAction,
+            APRES_ORIENTATION,
+            REFERENT,
+            groupe="action",
         ),
         Transition(
             "mettre_a_jour_action",
             "Mettre à jour une action",
+            MiseAJourAction,
             APRES_ORIENTATION,
             REFERENT,
             condition=_a_des_actions,
@@ -256,6 +316,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "prescrire_pmsmp",
             "Préparer une immersion (PMSMP)",
+            ConventionPmsmp,
             frozenset({Phase.CONTRAT}),
             REFERENT,
             condition=_sans_pmsmp_en_cours,
@@ -264,6 +325,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "signer_pmsmp",
             "Enregistrer une signature de la convention",
+            SignaturePmsmp,
             OUVERTES,
             REFERENT,
             _P,
@@ -273,6 +335,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "valider_pmsmp",
             "Valider la convention",
+            ValidationPmsmp,
             OUVERTES,
             REFERENT,
             _P,
@@ -282,6 +345,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "annuler_pmsmp",
             "Annuler l'immersion",
+            AnnulationPmsmp,
             OUVERTES,
             REFERENT,
             _P,
@@ -293,6 +357,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "rediger_bilan_pmsmp",
             "Enregistrer le bilan de l'immersion",
+            BilanPmsmp,
             OUVERTES,
             REFERENT,
             _P,
@@ -303,6 +368,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "declarer_embauche",
             "Déclarer une embauche",
+            DeclarationEmbauche,
             OUVERTES - {Phase.PMSMP},
             REFERENT,
             condition=_sans_emploi_en_cours,
@@ -311,6 +377,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "enregistrer_point_suivi",
             "Enregistrer un point de suivi",
+            PointSuivi,
             frozenset({Phase.EMPLOI}),
             REFERENT,
             _E,
@@ -320,6 +387,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "declarer_fin_emploi",
             "Déclarer la fin de l'emploi",
+            FinEmploi,
             frozenset({Phase.EMPLOI}),
             REFERENT,
             _E,
@@ -327,10 +395,18 @@ TRANSITIONS: dict[str, Transition] = {
             groupe="emploi",
         ),
         # Rendez-vous and contacts
-        Transition("planifier_rdv", "Planifier un rendez-vous", OUVERTES, REFERENT, groupe="rdv"),
+        Transition(
+            "planifier_rdv",
+            "Planifier un rendez-vous",
+            PlanificationRdv,
+            OUVERTES,
+            REFERENT,
+            groupe="rdv",
+        ),
         Transition(
             "renseigner_rdv",
             "Renseigner l'issue d'un rendez-vous",
+            ResultatRdv,
             OUVERTES,
             REFERENT,
             condition=_rdv_prevu,
@@ -340,6 +416,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "regler_rappels",
             "Suspendre ou reprendre les rappels",
+            PauseRappels,
             OUVERTES,
             REFERENT,
             pendant_suspension=True,
@@ -348,6 +425,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "enregistrer_contact",
             "Enregistrer un contact",
+            Contact,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             pendant_suspension=True,
@@ -356,6 +434,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "planifier_reunion",
             "Planifier une réunion multipartenaire",
+            ReunionMultipartenaire,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             pendant_suspension=True,
@@ -365,6 +444,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "modifier_consentement",
             "Modifier le consentement",
+            Consentement,
             OUVERTES,
             REFERENT,
             pendant_suspension=True,
@@ -373,6 +453,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "modifier_identifiants",
             "Modifier les identifiants partenaires",
+            IdentifiantsPartenaires,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             pendant_suspension=True,
@@ -381,6 +462,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "suspendre_parcours",
             "Suspendre le parcours",
+            Suspension,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             condition=_non_suspendu,
@@ -389,6 +471,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "reprendre_parcours",
             "Reprendre le parcours",
+            Reprise,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             condition=_suspendu,
@@ -399,6 +482,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "relancer_referent",
             "Relancer le référent",
+            RelanceReferent,
             OUVERTES,
             COORDINATION,
             pendant_suspension=True,
@@ -407,6 +491,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "relancer_incident",
             "Relancer l'appel en échec",
+            RelanceIncident,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             condition=_incident_actif,
@@ -416,6 +501,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "resoudre_incident",
             "Clore l'incident",
+            ResolutionIncident,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             condition=_incident_actif,
@@ -426,6 +512,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             "prononcer_sortie",
             "Prononcer la sortie",
+            Sortie,
             OUVERTES,
             REFERENT_OU_COORDINATION,
             pendant_suspension=True,

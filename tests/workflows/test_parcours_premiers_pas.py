@@ -11,13 +11,18 @@ from schemas.parcours import Phase, Statut
 from tests.factories import CLAIRE, KARIM, accueil_rsa, diagnostic
 
 
-async def test_accueil_puis_diagnostic_propose_une_orientation(parcours: ParcoursClient, aujourd_hui):
+async def test_accueil_puis_diagnostic_propose_une_orientation(
+    parcours: ParcoursClient, aujourd_hui
+):
     etat = await parcours.ouvrir(accueil_rsa(aujourd_hui), CLAIRE)
     assert etat.phase == Phase.ACCUEIL
     assert etat.statut == Statut.EN_COURS
-    assert etat.referent is not None and etat.referent.referent.id == CLAIRE.id
+    assert etat.referent is not None
+    assert etat.referent.referent.id == CLAIRE.id
 
-    etat = await parcours.commander(etat.parcours_id, "enregistrer_diagnostic", diagnostic(aujourd_hui), CLAIRE)
+    etat = await parcours.commander(
+        etat.parcours_id, "enregistrer_diagnostic", diagnostic(aujourd_hui), CLAIRE
+    )
 
     assert etat.phase == Phase.DIAGNOSTIC
     assert etat.proposition_orientation is not None
@@ -26,11 +31,17 @@ async def test_accueil_puis_diagnostic_propose_une_orientation(parcours: Parcour
     assert [e.code for e in etat.timeline][:3] == ["accueil", "diagnostic", "orientation_proposee"]
 
 
-async def test_une_commande_hors_phase_est_refusee_en_francais(parcours: ParcoursClient, aujourd_hui):
+async def test_une_commande_hors_phase_est_refusee_en_francais(
+    parcours: ParcoursClient, aujourd_hui
+):
     etat = await parcours.ouvrir(accueil_rsa(aujourd_hui), CLAIRE)
-    decision = DecisionOrientationResolue(decidee_le=aujourd_hui, type=TypeOrientation.PROFESSIONNELLE,
-                                          organisme=Organisme.FRANCE_TRAVAIL, referent_id=KARIM.id,
-                                          referent=KARIM)
+    decision = DecisionOrientationResolue(
+        decidee_le=aujourd_hui,
+        type=TypeOrientation.PROFESSIONNELLE,
+        organisme=Organisme.FRANCE_TRAVAIL,
+        referent_id=KARIM.id,
+        referent=KARIM,
+    )
     with pytest.raises(CommandeImpossible) as refus:
         await parcours.commander(etat.parcours_id, "decider_orientation", decision, CLAIRE)
     assert refus.value.status == 409

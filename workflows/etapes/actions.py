@@ -62,6 +62,6 @@ async def mettre_a_jour(ctx: Contexte, ordre: Ordre[MiseAJourAction]) -> None:
 
 
 COMMANDES = {
-    "prescrire_action": Commande(PrescriptionAction, prescrire, verifier_prescription),
-    "mettre_a_jour_action": Commande(MiseAJourAction, mettre_a_jour, verifier_maj),
+    "prescrire_action": Commande(prescrire, verifier_prescription),
+    "mettre_a_jour_action": Commande(mettre_a_jour, verifier_maj),
 }

@@ -77,9 +77,9 @@ Verifier = Callable[[ParcoursState, Any, date], None]
 
 @dataclass(frozen=True)
 class Commande:
-    """A command of the parcours: its input model, its business checks, its effect."""
+    """A command of the parcours: its business checks and its effect (its input model is in
+    the transition table)."""
 
-    modele: type[BaseModel]
     appliquer: Appliquer
     verifier: Verifier | None = None
 

@@ -73,4 +73,4 @@ async def rediger(ctx: Contexte, ordre: Ordre[RedactionContrat]) -> None:
     )
 
 
-COMMANDES = {"rediger_contrat": Commande(RedactionContrat, rediger, verifier)}
+COMMANDES = {"rediger_contrat": Commande(rediger, verifier)}

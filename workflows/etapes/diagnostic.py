@@ -62,4 +62,4 @@ async def appliquer(ctx: Contexte, ordre: Ordre[Diagnostic]) -> None:
         await ctx.proposer_orientation()
 
 
-COMMANDES = {"enregistrer_diagnostic": Commande(Diagnostic, appliquer, verifier)}
+COMMANDES = {"enregistrer_diagnostic": Commande(appliquer, verifier)}

@@ -114,9 +114,9 @@ async def relancer_referent(ctx: Contexte, ordre: Ordre[RelanceReferent]) -> Non
 
 
 COMMANDES = {
-    "modifier_consentement": Commande(Consentement, consentement, verifier_consentement),
-    "modifier_identifiants": Commande(IdentifiantsPartenaires, identifiants, verifier_identifiants),
-    "suspendre_parcours": Commande(Suspension, suspendre, verifier_suspension),
-    "reprendre_parcours": Commande(Reprise, reprendre, verifier_reprise),
-    "relancer_referent": Commande(RelanceReferent, relancer_referent),
+    "modifier_consentement": Commande(consentement, verifier_consentement),
+    "modifier_identifiants": Commande(identifiants, verifier_identifiants),
+    "suspendre_parcours": Commande(suspendre, verifier_suspension),
+    "reprendre_parcours": Commande(reprendre, verifier_reprise),
+    "relancer_referent": Commande(relancer_referent),
 }

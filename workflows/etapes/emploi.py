@@ -48,4 +48,4 @@ async def declarer(ctx: Contexte, ordre: Ordre[DeclarationEmbauche]) -> None:
     )
 
 
-COMMANDES = {"declarer_embauche": Commande(DeclarationEmbauche, declarer, verifier)}
+COMMANDES = {"declarer_embauche": Commande(declarer, verifier)}

@@ -57,6 +57,6 @@ async def resoudre(ctx: Contexte, ordre: Ordre[ResolutionIncident]) -> None:
 
 
 COMMANDES = {
-    "relancer_incident": Commande(RelanceIncident, relancer, verifier_relance),
-    "resoudre_incident": Commande(ResolutionIncident, resoudre, verifier_resolution),
+    "relancer_incident": Commande(relancer, verifier_relance),
+    "resoudre_incident": Commande(resoudre, verifier_resolution),
 }

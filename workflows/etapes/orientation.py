@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from schemas.appels import DemandeSiae, NotificationOrientation
 from schemas.common import Ordre, Organisme, Role
@@ -14,8 +14,9 @@ from schemas.orientation import (
     OrientationDecidee,
 )
 from schemas.parcours import Categorie, ParcoursState, Phase
-from schemas.referent import ReferentAffecte
+from schemas.referent import AccesTemporaire, ReferentAffecte
 from workflows.etapes.base import Commande, Contexte, verifier_apres_phase, verifier_jour
+from workflows.etapes.referent import ACCES_ANCIEN_REFERENT_JOURS
 from workflows.transitions import CommandeRefusee
 
 
@@ -57,6 +58,15 @@ async def decider(ctx: Contexte, ordre: Ordre[DecisionOrientationResolue]) -> No
             "conforme": "oui" if conforme else "non",
         },
     )
+    if ancien is not None and ancien.id != d.referent.id:
+        # the référent d'accueil keeps read access for the handover, as after a transfer
+        s.acces_temporaires.append(
+            AccesTemporaire(
+                compte_id=ancien.id,
+                motif="référent d'accueil",
+                jusqu_au=d.decidee_le + timedelta(days=ACCES_ANCIEN_REFERENT_JOURS),
+            )
+        )
     if ancien is None or ancien.id != d.referent.id:
         ctx.noter(
             Categorie.REFERENT,
@@ -130,6 +140,6 @@ async def reorienter(ctx: Contexte, ordre: Ordre[DemandeReorientation]) -> None:
 
 
 COMMANDES = {
-    "decider_orientation": Commande(DecisionOrientationResolue, decider, verifier_decision),
-    "demander_reorientation": Commande(DemandeReorientation, reorienter, verifier_reorientation),
+    "decider_orientation": Commande(decider, verifier_decision),
+    "demander_reorientation": Commande(reorienter, verifier_reorientation),
 }

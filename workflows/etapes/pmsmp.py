@@ -12,11 +12,16 @@ from schemas.pmsmp import ConventionPmsmp, EtatPmsmp, Pmsmp
 from workflows.etapes.base import Commande, Contexte, jour_fr
 from workflows.transitions import CommandeRefusee
 
+RATTRAPAGE_MAX_JOURS = 30
+
 
 def verifier(s: ParcoursState, c: ConventionPmsmp, today: date) -> None:
-    if c.date_debut < today:
+    # A convention signed on paper may be recorded a little late (its signatures must still
+    # predate the start); an immersion begun more than a month ago can no longer be entered.
+    if (today - c.date_debut).days > RATTRAPAGE_MAX_JOURS:
         raise CommandeRefusee(
-            "Une convention se signe avant l'immersion : la date de début est passée"
+            f"Cette immersion a commencé il y a plus de {RATTRAPAGE_MAX_JOURS} jours : "
+            "elle ne peut plus être enregistrée"
         )
     if c.renouvellement_de is None:
         return
@@ -78,4 +83,4 @@ async def prescrire(ctx: Contexte, ordre: Ordre[ConventionPmsmp]) -> None:
     )
 
 
-COMMANDES = {"prescrire_pmsmp": Commande(ConventionPmsmp, prescrire, verifier)}
+COMMANDES = {"prescrire_pmsmp": Commande(prescrire, verifier)}

@@ -30,9 +30,18 @@ def _quand(d: datetime) -> str:
     return f"{jour_fr(local.date())} à {local.hour} h {local.minute:02d}"
 
 
+SAISIE_TARDIVE_MAX_JOURS = 90
+
+
 def verifier_planification(s: ParcoursState, p: PlanificationRdv, today: date) -> None:
-    if local_day(p.date_heure) < today:
-        raise CommandeRefusee("Un rendez-vous se planifie dans le futur")
+    # A rdv held but not entered at the time may be recorded afterwards (then its outcome).
+    jour = local_day(p.date_heure)
+    if (today - jour).days > SAISIE_TARDIVE_MAX_JOURS:
+        raise CommandeRefusee(
+            f"Un rendez-vous passé de plus de {SAISIE_TARDIVE_MAX_JOURS} jours ne peut plus être saisi"
+        )
+    if jour < s.ouvert_le:
+        raise CommandeRefusee("Un rendez-vous ne peut pas précéder l'accueil")
 
 
 async def planifier(ctx: Contexte, ordre: Ordre[PlanificationRdv]) -> None:
@@ -196,9 +205,9 @@ def envoyer_rappel(ctx: Contexte, rdv: Rdv, rappel: Rappel) -> None:
 
 
 COMMANDES = {
-    "planifier_rdv": Commande(PlanificationRdv, planifier, verifier_planification),
-    "renseigner_rdv": Commande(ResultatRdv, renseigner, verifier_resultat),
-    "regler_rappels": Commande(PauseRappels, regler_rappels),
-    "enregistrer_contact": Commande(Contact, contact, verifier_contact),
-    "planifier_reunion": Commande(ReunionMultipartenaire, reunion),
+    "planifier_rdv": Commande(planifier, verifier_planification),
+    "renseigner_rdv": Commande(renseigner, verifier_resultat),
+    "regler_rappels": Commande(regler_rappels),
+    "enregistrer_contact": Commande(contact, verifier_contact),
+    "planifier_reunion": Commande(reunion),
 }

@@ -93,6 +93,6 @@ def verifier_accuse(s: ParcoursState, a: AccuseTransfert, today: date) -> None:
 
 
 COMMANDES = {
-    "transferer_referent": Commande(TransfertResolu, transferer, verifier_transfert),
-    "accuser_transfert": Commande(AccuseTransfert, accuser, verifier_accuse),
+    "transferer_referent": Commande(transferer, verifier_transfert),
+    "accuser_transfert": Commande(accuser, verifier_accuse),
 }

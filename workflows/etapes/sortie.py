@@ -48,4 +48,4 @@ async def prononcer(ctx: Contexte, ordre: Ordre[Sortie]) -> None:
     ctx.changer_phase(Phase.SORTIE, sortie.le)
 
 
-COMMANDES = {"prononcer_sortie": Commande(Sortie, prononcer, verifier)}
+COMMANDES = {"prononcer_sortie": Commande(prononcer, verifier)}

@@ -1,0 +1,95 @@
+"""JSON bodies as a client of the API would send them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from core.clock import PARIS
+
+
+def accueil(jour: date, **usager: Any) -> dict[str, Any]:
+    return {
+        "accueilli_le": jour.isoformat(),
+        "territoire": "bassin_annecien",
+        "origine": "caf",
+        "usager": {
+            "nom": "Martin",
+            "prenom": "Julie",
+            "date_naissance": "1985-06-02",
+            "telephone": "06 11 22 33 44",
+            "email": "julie.martin@example.org",
+            "code_postal": "74000",
+            "commune": "Annecy",
+            **usager,
+        },
+        "identifiants": {"france_travail": "1234567A"},
+        "consentement": {
+            "partage_partenaires": True,
+            "themes_sensibles": True,
+            "recueilli_le": jour.isoformat(),
+        },
+    }
+
+
+def diagnostic(jour: date, bloquants: tuple[str, ...] = ()) -> dict[str, Any]:
+    freins = [
+        "sante",
+        "famille",
+        "mobilite",
+        "logement",
+        "langue",
+        "confiance",
+        "competences",
+        "numerique",
+    ]
+    return {
+        "realise_le": jour.isoformat(),
+        "projet": {"metier_vise": "Préparatrice de commandes", "code_rome": "N1103"},
+        "situation": "sans_emploi_inscrit",
+        "niveau_formation": "niveau_3",
+        "droits": {"rsa": True},
+        "disponibilite": "immediate",
+        "freins": [
+            {"frein": f, "niveau": "bloquant" if f in bloquants else "aucun"} for f in freins
+        ],
+    }
+
+
+def contrat(jour: date, mois: int = 6) -> dict[str, Any]:
+    fin = date(
+        jour.year + (jour.month - 1 + mois) // 12,
+        (jour.month - 1 + mois) % 12 + 1,
+        min(jour.day, 28),
+    )
+    return {
+        "type": "ppae",
+        "date_debut": jour.isoformat(),
+        "date_fin": fin.isoformat(),
+        "objectifs": [{"libelle": "Retrouver un emploi en logistique"}],
+    }
+
+
+def rdv_demain(jour: date) -> dict[str, Any]:
+    moment = datetime.combine(jour + timedelta(days=1), time(10, 0), tzinfo=PARIS)
+    return {
+        "date_heure": moment.isoformat(),
+        "mode": "sur_place",
+        "lieu": "Agence d'Annecy",
+        "professionnel": "Karim Benali",
+        "objet": "Point d'étape",
+    }
+
+
+def embauche_cdi(jour: date) -> dict[str, Any]:
+    return {
+        "type_contrat": "cdi",
+        "metier": "Préparatrice de commandes",
+        "date_debut": jour.isoformat(),
+        "employeur": {
+            "siret": "73282932000074",
+            "raison_sociale": "Logistique des Aravis",
+            "etablissement": "Entrepôt de Seynod",
+            "commune": "Seynod",
+        },
+    }

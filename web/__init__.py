@@ -1,0 +1,1 @@
+"""FastAPI app: JSON API, partner event API, HTMX cockpit."""

@@ -1,0 +1,64 @@
+"""What a client sends for each command, and how the web app completes it for the workflow
+(an account id becomes the référent's identity; the day of the request dates a handover)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from schemas.common import Acteur, Organisme, Role, Territoire
+from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
+from schemas.referent import DemandeTransfert, TransfertResolu
+from store.comptes import Compte
+from web.erreurs import Refus
+from workflows.transitions import TRANSITIONS
+
+Resolution = Callable[[AsyncSession, Any, date], Awaitable[BaseModel]]
+
+
+async def acteur_referent(session: AsyncSession, compte_id: str) -> Acteur:
+    compte = await session.get(Compte, compte_id)
+    if compte is None or not compte.actif or compte.role != Role.REFERENT.value:
+        raise Refus(
+            422, f"Aucun référent actif n'a l'identifiant « {compte_id} »", "referent_inconnu"
+        )
+    return Acteur(
+        id=compte.id,
+        nom=compte.nom,
+        role=Role.REFERENT,
+        organisme=Organisme(compte.organisme) if compte.organisme else None,
+        territoire=Territoire(compte.territoire) if compte.territoire else None,
+    )
+
+
+async def _orientation(session: AsyncSession, d: DecisionOrientation, _: date) -> BaseModel:
+    referent = await acteur_referent(session, d.referent_id)
+    return DecisionOrientationResolue(**d.model_dump(), referent=referent)
+
+
+async def _transfert(session: AsyncSession, d: DemandeTransfert, today: date) -> BaseModel:
+    referent = await acteur_referent(session, d.nouveau_referent_id)
+    return TransfertResolu(**d.model_dump(), nouveau_referent=referent, demande_le=today)
+
+
+async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date) -> BaseModel:
+    return body
+
+
+RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
+    "decider_orientation": (DecisionOrientation, _orientation),
+    "transferer_referent": (DemandeTransfert, _transfert),
+}
+
+
+def modele_api(nom: str) -> type[BaseModel]:
+    return RESOLUTIONS[nom][0] if nom in RESOLUTIONS else TRANSITIONS[nom].modele
+
+
+async def resoudre(session: AsyncSession, nom: str, body: BaseModel, today: date) -> BaseModel:
+    fn = RESOLUTIONS[nom][1] if nom in RESOLUTIONS else _telle_quelle
+    return await fn(session, body, today)

@@ -1,0 +1,235 @@
+"""JSON API of the parcours: accueil, lists, one parcours, one POST per command."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from core.parcours_client import ParcoursClient
+from schemas.common import Organisme, Role, Territoire
+from schemas.parcours import Accueil, ParcoursState, Phase, Statut
+from store.parcours import ParcoursRow
+from web.api.commandes import acteur_referent, modele_api, resoudre
+from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
+from web.erreurs import Erreur, Refus
+from web.requetes import Filtres, lister
+from web.securite.audit import journaliser
+from web.securite.utilisateur import Utilisateur, peut_lire
+from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
+from workflows.transitions import TRANSITIONS, qualites
+
+router = APIRouter(prefix="/api/v1/parcours", tags=["Parcours"])
+
+ERREURS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Erreur, "description": "Authentification requise"},
+    403: {"model": Erreur, "description": "Action réservée à d'autres rôles"},
+    404: {"model": Erreur, "description": "Parcours inconnu ou hors de votre périmètre"},
+    409: {"model": Erreur, "description": "Commande impossible dans l'état actuel du parcours"},
+    422: {"model": Erreur, "description": "Données invalides (champs nommés)"},
+    503: {"model": Erreur, "description": "Moteur de parcours injoignable"},
+}
+
+
+class DemandeAccueil(Accueil):
+    """The accueil, plus who will be the référent (by default: the référent who records it)."""
+
+    referent_id: str | None = Field(default=None, description="Compte du référent désigné")
+    doublon_confirme: bool = Field(
+        default=False,
+        description="Ouvrir quand même si un parcours est ouvert pour la même personne",
+    )
+
+
+async def etat_lisible(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) -> ParcoursState:
+    """The state, if this person may see it — otherwise 404, as if it did not exist."""
+    state = await parcours.etat(parcours_id)
+    if not peut_lire(u, state, aujourd_hui()):
+        raise Refus(404, "Parcours introuvable", "parcours_inconnu")
+    return state
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ParcoursVue,
+    responses=ERREURS,
+    summary="Enregistrer un accueil (ouvre le parcours)",
+)
+async def ouvrir(
+    demande: DemandeAccueil,
+    u: UtilisateurApi,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    request: Request,
+    response: Response,
+) -> ParcoursVue:
+    if u.role == Role.COORDINATEUR and demande.territoire != u.territoire:
+        raise Refus(
+            403, "Vous ne pouvez ouvrir de parcours que sur votre territoire", "hors_territoire"
+        )
+    referent = await acteur_referent(session, demande.referent_id) if demande.referent_id else None
+    if referent is not None and u.role == Role.REFERENT and referent.id != u.id:
+        raise Refus(
+            403,
+            "Un référent ouvre le parcours à son nom ; un coordinateur peut en désigner un autre",
+            "interdit",
+        )
+    if not demande.doublon_confirme:
+        await _refuser_doublon(session, demande)
+    accueil = Accueil.model_validate(
+        demande.model_dump(exclude={"referent_id", "doublon_confirme"})
+    )
+    state = await parcours.ouvrir(accueil, u.acteur, referent=referent)
+    await journaliser(
+        session, u, "ecriture", f"parcours:{state.parcours_id}", "accueil", adresse(request)
+    )
+    response.headers["Location"] = f"/api/v1/parcours/{state.parcours_id}"
+    return vue(state, u)
+
+
+async def _refuser_doublon(session: Any, d: DemandeAccueil) -> None:
+    existing = (
+        await session.exec(
+            select(ParcoursRow).where(
+                col(ParcoursRow.nom).ilike(d.usager.nom),
+                col(ParcoursRow.prenom).ilike(d.usager.prenom),
+                ParcoursRow.date_naissance == d.usager.date_naissance,
+                ParcoursRow.statut != Statut.CLOS.value,
+            )
+        )
+    ).first()
+    if existing is not None:
+        raise Refus(
+            409,
+            f"Un parcours est déjà ouvert pour cette personne (référence {existing.reference}) ; "
+            "confirmez le doublon pour en ouvrir un autre",
+            "doublon",
+        )
+
+
+@router.get(
+    "", response_model=PageParcours, responses=ERREURS, summary="Lister les parcours visibles"
+)
+async def liste(
+    u: UtilisateurApi,
+    session: SessionDep,
+    request: Request,
+    territoire: Territoire | None = None,
+    phase: Phase | None = None,
+    statut: Statut | None = None,
+    organisme: Organisme | None = None,
+    referent: str | None = None,
+    motif: Annotated[str | None, Query(description="Code d'une règle de la vigie")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Nom, prénom ou référence")] = None,
+    anciennete: Annotated[
+        int | None, Query(ge=0, le=3650, description="Alerte levée depuis au moins N jours")
+    ] = None,
+    inclure_clos: bool = False,
+    tri: str = "echeance",
+    descendant: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PageParcours:
+    f = Filtres(
+        territoire=territoire,
+        phase=phase,
+        statut=statut,
+        organisme=organisme,
+        referent=referent,
+        motif=motif,
+        q=q,
+        anciennete=anciennete,
+        inclure_clos=inclure_clos,
+        tri=tri,
+        descendant=descendant,
+        limit=limit,
+        offset=offset,
+    )
+    total, rows = await lister(session, u, f, aujourd_hui())
+    await journaliser(
+        session, u, "liste", "parcours", str(request.url.query)[:300], adresse(request)
+    )
+    return PageParcours(
+        total=total, limit=limit, offset=offset, items=[ParcoursResume.depuis(r) for r in rows]
+    )
+
+
+@router.get(
+    "/{parcours_id}",
+    response_model=ParcoursVue,
+    responses=ERREURS,
+    summary="Consulter un parcours : état, fil, commandes possibles",
+)
+async def consulter(
+    parcours_id: str,
+    u: UtilisateurApi,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    request: Request,
+) -> ParcoursVue:
+    state = await etat_lisible(parcours, u, parcours_id)
+    await journaliser(session, u, "lecture", f"parcours:{parcours_id}", "", adresse(request))
+    return vue(state, u)
+
+
+async def executer(
+    nom: str,
+    parcours_id: str,
+    body: BaseModel,
+    u: Utilisateur,
+    session: Any,
+    parcours: ParcoursClient,
+    request: Request,
+) -> ParcoursVue:
+    """Shared by every command route (API and cockpit): scope, capacity, then the workflow."""
+    state = await etat_lisible(parcours, u, parcours_id)
+    t = TRANSITIONS[nom]
+    if not qualites(u.acteur, state) & t.qui:
+        raise Refus(
+            403,
+            f"« {t.libelle} » est réservé à {' ou '.join(sorted(q.value for q in t.qui))}",
+            "interdit",
+        )
+    donnees = await resoudre(session, nom, body, aujourd_hui())
+    state = await parcours.commander(parcours_id, nom, donnees, u.acteur)
+    await journaliser(session, u, "ecriture", f"parcours:{parcours_id}", nom, adresse(request))
+    return vue(state, u)
+
+
+def _route(nom: str) -> Any:
+    modele = modele_api(nom)
+
+    async def endpoint(
+        parcours_id: str,
+        body: Any,
+        u: UtilisateurApi,
+        session: SessionDep,
+        parcours: ParcoursDep,
+        request: Request,
+    ) -> ParcoursVue:
+        return await executer(nom, parcours_id, body, u, session, parcours, request)
+
+    # FastAPI reads the body's model from the signature: give each command its own.
+    params = list(inspect.signature(endpoint).parameters.values())
+    params[1] = params[1].replace(annotation=Annotated[modele, Body()])
+    endpoint.__signature__ = inspect.Signature(params, return_annotation=ParcoursVue)  # type: ignore[attr-defined]
+    endpoint.__name__ = nom
+    return endpoint
+
+
+for _nom, _t in TRANSITIONS.items():
+    router.add_api_route(
+        f"/{{parcours_id}}/{_nom.replace('_', '-')}",
+        _route(_nom),
+        methods=["POST"],
+        response_model=ParcoursVue,
+        responses=ERREURS,
+        summary=_t.libelle,
+        tags=[f"Commandes — {_t.groupe}"],
+        description=f"Possible en phase : {', '.join(sorted(p.label for p in _t.phases))}. "
+        f"Réservé à : {', '.join(sorted(q.value for q in _t.qui))}.",
+    )

@@ -1,0 +1,89 @@
+"""The web application: JSON API, partner events, cockpit pages, static assets."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
+from starlette.middleware.gzip import GZipMiddleware
+from temporalio.client import Client
+
+from core.parcours_client import CommandeImpossible
+from core.settings import Settings, get_settings
+from core.temporal import TASK_QUEUE
+from store.db import create_schema, make_engine, session_factory
+from web import erreurs
+from web.api import parcours as api_parcours
+from web.api import sante
+from web.cockpit import connexion, liste
+from web.deps import ConnexionRequise
+from web.services import Services
+from web.static_paths import STATIC_DIR
+
+DESCRIPTION = """
+API de la plateforme **Parcours** du Service public de l'insertion et de l'emploi (SPIE).
+
+* Authentification : cookie de session du cockpit (avec l'en-tête `X-CSRF-Token`) ou jeton
+  d'API (`Authorization: Bearer pcr_…`).
+* Chaque refus répond avec un code HTTP, un `message` en français et, pour les données
+  invalides, la liste des `erreurs` avec le `champ` concerné.
+* Les systèmes partenaires envoient leurs événements signés sur
+  `POST /api/v1/partners/{partner_id}/events` (voir la section « Partenaires »).
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    temporal: Client | None = None,
+    task_queue: str = TASK_QUEUE,
+) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.effective_database_url)
+        await create_schema(engine)
+        app.state.services = Services(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            temporal=temporal,
+            task_queue=task_queue,
+        )
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="Parcours — API",
+        version="1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_exception_handler(RequestValidationError, erreurs.validation_requete)
+    app.add_exception_handler(ValidationError, erreurs.validation_modele)
+    app.add_exception_handler(CommandeImpossible, erreurs.commande_impossible)
+    app.add_exception_handler(erreurs.Refus, erreurs.refus)
+    app.add_exception_handler(ConnexionRequise, _vers_connexion)
+    app.include_router(sante.router)
+    app.include_router(api_parcours.router)
+    app.include_router(connexion.router)
+    app.include_router(liste.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+async def _vers_connexion(request: Request, _: Exception) -> Response:
+    suite = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.headers.get("HX-Request"):
+        return Response(status_code=204, headers={"HX-Redirect": f"/connexion?suite={suite}"})
+    return RedirectResponse(f"/connexion?suite={suite}", status_code=303)

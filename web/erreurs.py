@@ -1,0 +1,117 @@
+"""Every refusal is explicit: a status code, a French message for people, field names for machines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from core.parcours_client import CommandeImpossible
+
+MESSAGES = {
+    "missing": "Champ obligatoire",
+    "extra_forbidden": "Champ inconnu",
+    "string_too_short": "Texte trop court",
+    "string_too_long": "Texte trop long",
+    "string_pattern_mismatch": "Format invalide",
+    "string_type": "Texte attendu",
+    "int_parsing": "Nombre entier attendu",
+    "int_type": "Nombre entier attendu",
+    "float_parsing": "Nombre attendu",
+    "bool_parsing": "Oui ou non attendu",
+    "bool_type": "Oui ou non attendu",
+    "date_parsing": "Date attendue au format AAAA-MM-JJ",
+    "date_from_datetime_parsing": "Date attendue au format AAAA-MM-JJ",
+    "date_type": "Date attendue au format AAAA-MM-JJ",
+    "datetime_parsing": "Date et heure attendues (AAAA-MM-JJTHH:MM avec fuseau)",
+    "datetime_from_date_parsing": "Date et heure attendues (AAAA-MM-JJTHH:MM avec fuseau)",
+    "enum": "Valeur non prévue",
+    "literal_error": "Valeur non prévue",
+    "too_short": "Pas assez d'éléments",
+    "too_long": "Trop d'éléments",
+    "greater_than": "Valeur trop petite",
+    "greater_than_equal": "Valeur trop petite",
+    "less_than": "Valeur trop grande",
+    "less_than_equal": "Valeur trop grande",
+    "model_attributes_type": "Objet attendu",
+    "dict_type": "Objet attendu",
+    "list_type": "Liste attendue",
+    "json_invalid": "JSON invalide",
+}
+
+
+class Erreur(BaseModel):
+    """The body of every error answer."""
+
+    message: str
+    code: str
+    erreurs: list[dict[str, str]] = []
+
+
+def _message(error: Any) -> str:
+    kind = error.get("type", "")
+    if kind == "value_error":
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    if kind in ("enum", "literal_error") and (expected := (error.get("ctx") or {}).get("expected")):
+        return f"Valeur non prévue ; attendu : {expected}"
+    return MESSAGES.get(kind, str(error.get("msg", "Valeur invalide")))
+
+
+def champs(errors: Sequence[Any], skip_body: bool = True) -> list[dict[str, str]]:
+    out = []
+    for error in errors:
+        loc = [str(x) for x in error.get("loc", ())]
+        if skip_body and loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        out.append({"champ": ".".join(loc) or "corps", "message": _message(error)})
+    return out
+
+
+def reponse(
+    status: int, message: str, code: str, erreurs: list[dict[str, str]] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        Erreur(message=message, code=code, erreurs=erreurs or []).model_dump(), status_code=status
+    )
+
+
+async def validation_requete(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return reponse(
+        422,
+        "Données invalides : corrigez les champs indiqués",
+        "donnees_invalides",
+        champs(exc.errors()),
+    )
+
+
+async def validation_modele(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ValidationError)
+    return reponse(
+        422,
+        "Données invalides : corrigez les champs indiqués",
+        "donnees_invalides",
+        champs(exc.errors(), skip_body=False),
+    )
+
+
+async def commande_impossible(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, CommandeImpossible)
+    return reponse(exc.status, exc.message, exc.code, exc.erreurs)
+
+
+class Refus(Exception):
+    """Raised by routes: becomes a JSON error (API) or a French page (cockpit)."""
+
+    def __init__(self, status: int, message: str, code: str) -> None:
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
+async def refus(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, Refus)
+    return reponse(exc.status, exc.message, exc.code)

@@ -1,0 +1,1 @@
+"""Authentication, need-to-know access, CSRF, audit — applied to every route."""

@@ -1,0 +1,82 @@
+"""Jinja2 templates of the cockpit, with the filters that speak French dates and statuses."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+
+from core.clock import PARIS
+from schemas.common import enum_label
+from schemas.parcours import Phase, Statut
+from web.static_paths import TEMPLATES_DIR
+
+MOIS = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+]
+
+# Status badges: a DSFR colour *and* an icon *and* the word, never colour alone (RGAA 3.1).
+BADGES: dict[str, tuple[str, str]] = {
+    Statut.EN_COURS.value: ("fr-badge--success", "fr-icon-check-line"),
+    Statut.EN_ALERTE.value: ("fr-badge--warning", "fr-icon-warning-line"),
+    Statut.EN_RUPTURE.value: ("fr-badge--error", "fr-icon-error-warning-line"),
+    Statut.EN_INCIDENT.value: ("fr-badge--error", "fr-icon-flashlight-line"),
+    Statut.SUSPENDU.value: ("fr-badge--new", "fr-icon-pause-circle-line"),
+    Statut.CLOS.value: ("", "fr-icon-archive-line"),
+}
+
+
+def date_fr(value: date | datetime | None, court: bool = False) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(PARIS).date() if value.tzinfo else value.date()
+    mois = MOIS[value.month - 1]
+    return (
+        f"{value.day} {mois}"
+        if court and value.year == date.today().year
+        else f"{value.day} {mois} {value.year}"
+    )
+
+
+def heure_fr(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
+    return f"{date_fr(local.date())} à {local.hour} h {local.minute:02d}"
+
+
+def statut_label(value: str) -> str:
+    return Statut(value).label
+
+
+def phase_label(value: str) -> str:
+    return Phase(value).label
+
+
+def badge(value: str) -> dict[str, Any]:
+    classe, icone = BADGES.get(value, ("", ""))
+    return {"classe": classe, "icone": icone, "libelle": statut_label(value)}
+
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR)
+templates.env.filters.update(
+    date_fr=date_fr,
+    heure_fr=heure_fr,
+    statut_label=statut_label,
+    phase_label=phase_label,
+    label=enum_label,
+)
+templates.env.globals.update(badge=badge, Phase=Phase, Statut=Statut)

@@ -1,0 +1,126 @@
+"""What a given person is shown of a parcours: need-to-know redaction and allowed commands.
+
+Shared by the JSON API and the cockpit, so both show exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel
+
+from core.ids import reference
+from schemas.parcours import PROCHAINE_ETAPE, EvenementTimeline, ParcoursState, Phase, Statut
+from store.parcours import ParcoursRow
+from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
+from workflows.transitions import Cible, commandes_possibles
+
+MASQUE = "Information sensible masquée"
+
+
+class CommandePossible(BaseModel):
+    nom: str
+    libelle: str
+    groupe: str
+    chemin: str
+    sous_processus: bool
+
+
+class ParcoursVue(BaseModel):
+    id: str
+    reference: str
+    statut: Statut
+    statut_libelle: str
+    phase: Phase
+    phase_libelle: str
+    prochaine_etape: str
+    lecture_seule: bool
+    sensible_visible: bool
+    commandes: list[CommandePossible]
+    etat: ParcoursState
+
+
+class ParcoursResume(BaseModel):
+    id: str
+    reference: str
+    nom: str
+    prenom: str
+    territoire: str
+    organisme: str | None
+    referent_id: str | None
+    referent_nom: str | None
+    phase: str
+    phase_depuis: date
+    statut: str
+    motifs: list[str]
+    prochaine_echeance: date | None
+    prochaine_echeance_libelle: str | None
+    prochain_rdv: datetime | None
+    derniere_interaction: date
+    incidents_ouverts: int
+    ouvert_le: date
+    clos_le: date | None
+
+    @classmethod
+    def depuis(cls, row: ParcoursRow) -> ParcoursResume:
+        return cls.model_validate(row, from_attributes=True)
+
+
+class PageParcours(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[ParcoursResume]
+
+
+def chemin_commande(parcours_id: str, nom: str) -> str:
+    return f"/api/v1/parcours/{parcours_id}/{nom.replace('_', '-')}"
+
+
+def sensible_visible(u: Utilisateur, s: ParcoursState) -> bool:
+    """Health and justice answers: only the référent, only with the person's consent."""
+    return est_referent_du_parcours(u, s) and s.consentement.themes_sensibles
+
+
+def caviarder(s: ParcoursState, u: Utilisateur) -> ParcoursState:
+    shown = s.model_copy(update={"regles": None}, deep=True)
+    if not sensible_visible(u, s):
+        shown.diagnostics = [d.sans_sensible() for d in s.diagnostics]
+        shown.timeline = [_masquer(e) for e in s.timeline]
+    if not u.est_referent:
+        # contacts are for the professionals who accompany the person, not for coordination
+        shown.usager = s.usager.model_copy(
+            update={"telephone": None, "email": None, "adresse": None}
+        )
+        shown.accueil = s.accueil.model_copy(update={"usager": shown.usager})
+    return shown
+
+
+def _masquer(e: EvenementTimeline) -> EvenementTimeline:
+    return e.model_copy(update={"libelle": MASQUE, "details": {}}) if e.sensible else e
+
+
+def vue(s: ParcoursState, u: Utilisateur) -> ParcoursVue:
+    commandes = [
+        CommandePossible(
+            nom=t.commande,
+            libelle=t.libelle,
+            groupe=t.groupe,
+            chemin=chemin_commande(s.parcours_id, t.commande),
+            sous_processus=t.cible != Cible.PARCOURS,
+        )
+        for t in commandes_possibles(s, u.acteur)
+    ]
+    return ParcoursVue(
+        id=s.parcours_id,
+        reference=reference(s.parcours_id),
+        statut=s.statut,
+        statut_libelle=s.statut.label,
+        phase=s.phase,
+        phase_libelle=s.phase.label,
+        prochaine_etape=PROCHAINE_ETAPE[s.phase],
+        lecture_seule=not commandes,
+        sensible_visible=sensible_visible(u, s),
+        commandes=commandes,
+        etat=caviarder(s, u),
+    )
