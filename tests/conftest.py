@@ -21,7 +21,11 @@ from core.temporal import data_converter
 from tests.fixtures.outils import binary
 from worker import running_worker
 
-pytest_plugins = ["tests.fixtures.simulateur", "tests.fixtures.plateforme"]
+pytest_plugins = [
+    "tests.fixtures.simulateur",
+    "tests.fixtures.plateforme",
+    "tests.fixtures.postgres",
+]
 
 
 async def register_search_attributes(env: WorkflowEnvironment) -> None:

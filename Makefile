@@ -1,0 +1,54 @@
+# Parcours — les deux commandes du README : « make run » et « make test ».
+# Tout s'installe depuis les fichiers du projet (requirements.lock) dans .venv/.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installe
+
+.PHONY: run test test-rapide lint typecheck bench lock audit outils-systeme clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+## Démarre toute la plateforme avec les données de démonstration (Ctrl-C pour arrêter).
+run: $(STAMP)
+	$(PY) -m devstack
+
+## Lance toute la suite de tests (installe d'abord ce qui manque, Chromium compris).
+test: $(STAMP) outils-systeme
+	$(PY) -m ruff check .
+	$(PY) -m mypy .
+	$(PY) -m pytest
+
+## Les tests sans navigateur ni PostgreSQL, pendant le développement.
+test-rapide: $(STAMP)
+	$(PY) -m pytest -m "not browser and not postgres" -x -q
+
+lint: $(STAMP)
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+typecheck: $(STAMP)
+	$(PY) -m mypy .
+
+## Mesures de performance (affiche des chiffres ; ce ne sont pas des tests).
+bench: $(STAMP)
+	$(PY) -m bench
+
+## Vérifie la chaîne d'empreintes du journal d'audit.
+audit: $(STAMP)
+	$(PY) -m web.securite.verifier_audit
+
+## Régénère le fichier de verrouillage des dépendances.
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile -q --extra dev --no-emit-index-url --no-emit-find-links --strip-extras \
+		-o requirements.lock pyproject.toml
+
+outils-systeme:
+	@scripts/outils_systeme.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
