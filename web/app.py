@@ -18,9 +18,12 @@ from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
 from web import erreurs
+from web.api import incidents as api_incidents
+from web.api import observatoire as api_observatoire
 from web.api import parcours as api_parcours
+from web.api import partenaires as api_partenaires
 from web.api import sante
-from web.cockpit import connexion, liste
+from web.cockpit import connexion, coordination, fiche, liste, observatoire
 from web.deps import ConnexionRequise
 from web.services import Services
 from web.static_paths import STATIC_DIR
@@ -76,8 +79,14 @@ def create_app(
     app.add_exception_handler(ConnexionRequise, _vers_connexion)
     app.include_router(sante.router)
     app.include_router(api_parcours.router)
+    app.include_router(api_partenaires.router)
+    app.include_router(api_incidents.router)
+    app.include_router(api_observatoire.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)
+    app.include_router(fiche.router)
+    app.include_router(coordination.router)
+    app.include_router(observatoire.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

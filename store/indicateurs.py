@@ -1,0 +1,1 @@
+"""Daily snapshots of the indicators (observatoire) — tables defined by the observatoire."""
