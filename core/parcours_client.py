@@ -21,6 +21,7 @@ from core.ids import parcours_workflow_id
 from core.temporal import TASK_QUEUE
 from schemas.common import Acteur, Ordre
 from schemas.evenements import EvenementPartenaire
+from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil, ParcoursInput, ParcoursState
 from workflows.transitions import TRANSITIONS, Cible, refus
 
@@ -72,6 +73,7 @@ class ParcoursClient:
         referent: Acteur | None = None,
         parcours_id: str | None = None,
         seuil_continue_as_new: int | None = None,
+        politique_appels: PolitiqueAppels | None = None,
     ) -> ParcoursState:
         pid = parcours_id or str(uuid.uuid4())
         handle = await self.client.start_workflow(
@@ -82,6 +84,7 @@ class ParcoursClient:
                 auteur=auteur,
                 referent=referent,
                 seuil_continue_as_new=seuil_continue_as_new,
+                politique_appels=politique_appels,
             ),
             id=parcours_workflow_id(pid),
             task_queue=self.task_queue,

@@ -46,6 +46,15 @@ PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
 }
 
 
+class PolitiqueAppels(Model):
+    """How long a partner call is retried before it becomes an incident for a person.
+    Default: 5 attempts over about 30 seconds; tests shorten it."""
+
+    tentatives: int = Field(default=5, ge=1, le=20)
+    premier_delai_s: float = Field(default=2.0, gt=0)
+    delai_max_s: float = Field(default=30.0, gt=0)
+
+
 class StatutOperation(LabelledEnum):
     EN_COURS = "en_cours", "En cours"
     EN_INCIDENT = "en_incident", "En incident"

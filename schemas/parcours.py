@@ -17,7 +17,7 @@ from schemas.contrat import Contrat
 from schemas.diagnostic import Diagnostic
 from schemas.emploi import Emploi
 from schemas.evenements import FaitPartenaire
-from schemas.incident import Incident, OperationSortante
+from schemas.incident import Incident, OperationSortante, PolitiqueAppels
 from schemas.orientation import OrientationDecidee, PropositionOrientation
 from schemas.pmsmp import Pmsmp
 from schemas.rdv import Contact, Rdv
@@ -170,6 +170,7 @@ class ParcoursState(Model):
     suspension: Suspension | None = None
     sortie: Sortie | None = None
     regles: ReglesVigie | None = None
+    politique_appels: PolitiqueAppels = Field(default_factory=PolitiqueAppels)
     timeline: list[EvenementTimeline] = Field(default_factory=list)
     compteurs: dict[str, int] = Field(default_factory=dict, description="Numérotation interne")
 
@@ -227,4 +228,5 @@ class ParcoursInput(Model):
     seuil_continue_as_new: int | None = Field(
         default=None, description="Tests only: continue as new past this many history events"
     )
+    politique_appels: PolitiqueAppels | None = None
     options: dict[str, Any] = Field(default_factory=dict)

@@ -33,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     envoyer = sub.add_parser("envoyer", help="envoyer un événement signé à la plateforme")
     envoyer.add_argument("--partenaire", required=True, help="ex. employeur, caf, france-travail")
     envoyer.add_argument("--type", required=True, help="ex. fr.employeur.contrat.rompu")
-    envoyer.add_argument("--sujet", required=True, help="identifiant de la personne chez le partenaire")
+    envoyer.add_argument(
+        "--sujet", required=True, help="identifiant de la personne chez le partenaire"
+    )
     envoyer.add_argument("--data", default="{}", help="données JSON de l'événement")
     envoyer.add_argument("--time", help="quand le fait a eu lieu (RFC 3339), maintenant par défaut")
     envoyer.add_argument("--id", help="identifiant de l'événement, aléatoire par défaut")
@@ -67,8 +69,10 @@ def serve(settings: Settings) -> None:
         capteur.start()
     except OSError as err:
         _quitter(f"Port SMTP {settings.smtp_host}:{settings.smtp_port} indisponible ({err}).")
-    print(f"Simulateur : http://127.0.0.1:{settings.simulator_port}/_simulateur/ — "
-          f"SMTP {settings.smtp_host}:{settings.smtp_port}")
+    print(
+        f"Simulateur : http://127.0.0.1:{settings.simulator_port}/_simulateur/ — "
+        f"SMTP {settings.smtp_host}:{settings.smtp_port}"
+    )
     config = uvicorn.Config(
         create_app(settings, store),
         host="127.0.0.1",
@@ -95,10 +99,15 @@ def envoyer(settings: Settings, args: argparse.Namespace) -> None:
     try:
         data = json.loads(args.data)
         if not isinstance(data, dict):
-            raise ValueError("--data doit être un objet JSON, ex. '{\"motif\": \"faute grave\"}'")
+            raise ValueError('--data doit être un objet JSON, ex. \'{"motif": "faute grave"}\'')
         moment = datetime.fromisoformat(args.time) if args.time else None
         evenement = emetteur.construire_evenement(
-            partners[args.partenaire], args.type, args.sujet, data, moment=moment, identifiant=args.id
+            partners[args.partenaire],
+            args.type,
+            args.sujet,
+            data,
+            moment=moment,
+            identifiant=args.id,
         )
     except ValueError as err:  # bad JSON, bad time, partner without secret
         _quitter(f"Événement invalide : {err}")
@@ -107,7 +116,9 @@ def envoyer(settings: Settings, args: argparse.Namespace) -> None:
         envoi = asyncio.run(emetteur.envoyer(plateforme, partners[args.partenaire], evenement))
     except httpx.HTTPError as err:
         _quitter(f"Plateforme injoignable à {plateforme} ({type(err).__name__}).")
-    print(f"Événement {evenement['id']} envoyé à {emetteur.url_evenements(plateforme, args.partenaire)}")
+    print(
+        f"Événement {evenement['id']} envoyé à {emetteur.url_evenements(plateforme, args.partenaire)}"
+    )
     print(f"Réponse de la plateforme : HTTP {envoi.statut_http}")
     _afficher(envoi.reponse)
     if envoi.statut_http >= 400:
@@ -145,8 +156,10 @@ def recus(settings: Settings, args: argparse.Namespace) -> None:
     if not liste:
         print("Aucun appel reçu.")
     for r in liste:
-        print(f"{r['premier_appel']}  {r['partenaire']:<15} {r['operation']:<22} "
-              f"clé {r['cle']} — {r['appels']} appel(s)")
+        print(
+            f"{r['premier_appel']}  {r['partenaire']:<15} {r['operation']:<22} "
+            f"clé {r['cle']} — {r['appels']} appel(s)"
+        )
         print(f"    {json.dumps(r['corps'], ensure_ascii=False)}")
 
 

@@ -89,8 +89,12 @@ async def envoyer_evenement(
         raise HTTPException(422, f"{ctx.nom(demande.partenaire)} n'envoie pas d'événements.")
     try:
         evenement = emetteur.construire_evenement(
-            config, demande.type, demande.sujet, demande.data,
-            moment=demande.time, identifiant=demande.id,
+            config,
+            demande.type,
+            demande.sujet,
+            demande.data,
+            moment=demande.time,
+            identifiant=demande.id,
         )
         envoi = await emetteur.envoyer(ctx.plateforme(), config, evenement)
     except emetteur.PartenaireSansSignature as err:
@@ -104,6 +108,4 @@ async def envoyer_evenement(
 
 @router.get("/", response_class=HTMLResponse)
 def tableau(ctx: Contexte = Depends(contexte)) -> str:
-    return page(
-        modes(ctx), ctx.store.recus(), ctx.store.courriels(), ctx.store.sms(), ctx.nom
-    )
+    return page(modes(ctx), ctx.store.recus(), ctx.store.courriels(), ctx.store.sms(), ctx.nom)

@@ -33,7 +33,9 @@ class Envoi:
 
 def rfc3339(moment: datetime) -> str:
     if moment.tzinfo is None:
-        raise ValueError("L'heure de l'événement doit préciser son fuseau (ex. 2026-11-20T09:00:00Z).")
+        raise ValueError(
+            "L'heure de l'événement doit préciser son fuseau (ex. 2026-11-20T09:00:00Z)."
+        )
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

@@ -71,8 +71,11 @@ def page(
             ("Reçu le", "De", "À", "Objet", "Texte", "Livraisons"),
             (
                 (
-                    escape(_heure(c.recu_le)), escape(c.expediteur),
-                    escape(", ".join(c.destinataires)), escape(c.sujet), _pre(c.texte),
+                    escape(_heure(c.recu_le)),
+                    escape(c.expediteur),
+                    escape(", ".join(c.destinataires)),
+                    escape(c.sujet),
+                    _pre(c.texte),
                     str(c.livraisons),
                 )
                 for c in reversed(courriels)
@@ -82,8 +85,12 @@ def page(
             "SMS reçus",
             ("Reçu le", "Téléphone", "Texte", "Appels"),
             (
-                (escape(_heure(s["recu_le"])), escape(str(s["telephone"])), _pre(str(s["texte"])),
-                 str(s["appels"]))
+                (
+                    escape(_heure(s["recu_le"])),
+                    escape(str(s["telephone"])),
+                    _pre(str(s["texte"])),
+                    str(s["appels"]),
+                )
                 for s in reversed(sms)
             ),
         ),
@@ -92,8 +99,11 @@ def page(
             ("Premier appel", "Partenaire", "Opération", "Clé d'idempotence", "Appels", "Corps"),
             (
                 (
-                    escape(_heure(r.premier_appel)), escape(nom(r.partenaire)),
-                    escape(r.operation), escape(r.cle), str(r.appels),
+                    escape(_heure(r.premier_appel)),
+                    escape(nom(r.partenaire)),
+                    escape(r.operation),
+                    escape(r.cle),
+                    str(r.appels),
                     _pre(json.dumps(r.corps, ensure_ascii=False, indent=2)),
                 )
                 for r in sorted(recus, key=lambda r: r.premier_appel, reverse=True)

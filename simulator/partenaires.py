@@ -99,7 +99,8 @@ def authentifier(request: Request, ctx: Contexte, partenaire: str) -> JSONRespon
     if hmac.compare_digest(presente.encode(), f"Bearer {jeton}".encode()):
         return None
     return erreur(
-        401, f"Authentification refusée : jeton d'accès absent ou invalide pour {ctx.nom(partenaire)}."
+        401,
+        f"Authentification refusée : jeton d'accès absent ou invalide pour {ctx.nom(partenaire)}.",
     )
 
 
@@ -123,8 +124,9 @@ async def traiter(request: Request, ctx: Contexte, op: Operation) -> JSONRespons
     cle = request.headers.get("Idempotency-Key", "").strip()
     if not cle:
         return erreur(
-            400, "En-tête Idempotency-Key obligatoire : il garantit qu'une demande répétée "
-            "n'est appliquée qu'une fois."
+            400,
+            "En-tête Idempotency-Key obligatoire : il garantit qu'une demande répétée "
+            "n'est appliquée qu'une fois.",
         )
     contenu = await request.body()  # read before a slow answer: the client may hang up
     if (echec := await appliquer_mode(ctx, op.partenaire)) is not None:
@@ -134,9 +136,15 @@ async def traiter(request: Request, ctx: Contexte, op: Operation) -> JSONRespons
     try:
         donnees = op.modele.model_validate_json(contenu)
     except ValidationError as err:
-        return erreur(422, message_validation(err.errors()), erreurs=json.loads(err.json(include_url=False)))
+        return erreur(
+            422, message_validation(err.errors()), erreurs=json.loads(err.json(include_url=False))
+        )
     recu = ctx.store.enregistrer(
-        op.partenaire, op.nom.value, cle, donnees.model_dump(mode="json"), op.statut,
+        op.partenaire,
+        op.nom.value,
+        cle,
+        donnees.model_dump(mode="json"),
+        op.statut,
         op.reponse(),
     )
     return JSONResponse(recu.reponse, status_code=recu.statut_http)
@@ -181,7 +189,11 @@ async def lire_droits_rsa(
         statut, corps = 200, {"numero_allocataire": numero, **droits.model_dump(mode="json")}
     cle = request.headers.get("Idempotency-Key", "").strip() or f"lecture-{uuid.uuid4()}"
     ctx.store.enregistrer(
-        "caf", TypeOperation.LIRE_DROITS_RSA.value, cle, {"numero_allocataire": numero},
-        statut, corps,
+        "caf",
+        TypeOperation.LIRE_DROITS_RSA.value,
+        cle,
+        {"numero_allocataire": numero},
+        statut,
+        corps,
     )
     return JSONResponse(corps, status_code=statut)

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         PARTENAIRE_DE_L_OPERATION,
         Incident,
         OperationSortante,
+        PolitiqueAppels,
         StatutIncident,
         StatutOperation,
         TypeOperation,
@@ -58,13 +59,18 @@ PROJECTION_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
     maximum_attempts=30,
 )
-PARTNER_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=2),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(seconds=30),
-    maximum_attempts=5,
-    non_retryable_error_types=["RefusPartenaire"],
-)
+
+
+def politique(p: PolitiqueAppels) -> RetryPolicy:
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=p.premier_delai_s),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(seconds=p.delai_max_s),
+        maximum_attempts=p.tentatives,
+        non_retryable_error_types=["RefusPartenaire"],
+    )
+
+
 CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
 
 
@@ -139,6 +145,8 @@ class ParcoursWorkflow:
             consentement=a.consentement,
             phases=[PassagePhase(phase=Phase.ACCUEIL, du=a.accueilli_le)],
         )
+        if entree.politique_appels is not None:
+            s.politique_appels = entree.politique_appels
         referent = entree.referent or (auteur if auteur.role == Role.REFERENT else None)
         if referent is not None:
             s.referent = ReferentAffecte(referent=referent, depuis=a.accueilli_le)
@@ -551,7 +559,7 @@ class ParcoursWorkflow:
                     ),
                     result_type=dict,
                     start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=PARTNER_RETRY,
+                    retry_policy=politique(self.s.politique_appels),
                 )
             except ActivityError as err:
                 self._ouvrir_incident(op, err)
@@ -570,7 +578,7 @@ class ParcoursWorkflow:
         definitif = isinstance(cause, ApplicationError) and cause.type == "RefusPartenaire"
         details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else {}
         tentatives = (
-            int(details.get("tentative", PARTNER_RETRY.maximum_attempts))
+            int(details.get("tentative", self.s.politique_appels.tentatives))
             if isinstance(details, dict)
             else 0
         )

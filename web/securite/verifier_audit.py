@@ -1,6 +1,6 @@
 """`make audit`: check that no audit entry was changed or removed since it was written.
 
-    python -m web.securite.verifier_audit      (exit code 0 if intact, 1 otherwise)
+python -m web.securite.verifier_audit      (exit code 0 if intact, 1 otherwise)
 """
 
 from __future__ import annotations
