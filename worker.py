@@ -56,6 +56,7 @@ async def running_worker(
 
 async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per partner call is noise
     settings = get_settings()
     client = await connect(settings)
     stop = asyncio.Event()

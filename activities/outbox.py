@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
-from store.db import SessionFactory
+from store.db import SessionFactory, ecriture
 from store.notifications import Envoi
 
 
@@ -20,6 +20,7 @@ class Outbox:
 
     async def noter(self, idempotence: str, canal: str, destinataire: str, sujet: str) -> None:
         async with self.sessions() as session:
+            await ecriture(session)
             session.add(
                 Envoi(
                     idempotence=idempotence,

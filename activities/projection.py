@@ -6,6 +6,8 @@ timeline lines are keyed by their sequence number, so retries and late writes ar
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import UTC, datetime
 
 from sqlalchemy import delete
@@ -18,7 +20,7 @@ from schemas.evenements import CleSujet
 from schemas.parcours import ParcoursState
 from schemas.projection import Projection
 from schemas.rdv import StatutRdv
-from store.db import SessionFactory
+from store.db import SessionFactory, ecriture
 from store.parcours import (
     AccesRow,
     AlerteRow,
@@ -189,12 +191,18 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
 
 
 class ProjectionActivities:
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, *, sqlite: bool = False) -> None:
         self.sessions = sessions
+        # SQLite has one writer at a time: queue this worker's writes here, in order, rather
+        # than let dozens of activities spin on the database lock.
+        self._un_a_la_fois: asyncio.Lock | contextlib.nullcontext[None] = (
+            asyncio.Lock() if sqlite else contextlib.nullcontext()
+        )
 
     @activity.defn(name="lecture.projeter_parcours")
     async def projeter_parcours(self, projection: Projection) -> bool:
-        async with self.sessions() as session:
+        async with self._un_a_la_fois, self.sessions() as session:
+            await ecriture(session)
             written = await ecrire(session, projection)
             await session.commit()
         return written

@@ -31,7 +31,9 @@ def activites(
         return ClientPartenaire(partners[partner_id], http)
 
     outbox = Outbox(sessions)
-    projection = ProjectionActivities(sessions)
+    projection = ProjectionActivities(
+        sessions, sqlite=settings.effective_database_url.startswith("sqlite")
+    )
     messagerie = Messagerie(
         sessions,
         outbox,

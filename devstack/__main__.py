@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 import time
 import urllib.request
@@ -69,7 +70,12 @@ async def demo() -> None:
     print(f"{loaded} parcours de démonstration chargés.", flush=True)
 
 
+def _arret(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM (systemd, docker stop, kill) stops as cleanly as Ctrl-C
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _arret)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     s = get_settings()
     s.data_dir.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from typing import IO
 
 COLORS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m", "\033[31m"]
 RESET = "\033[0m"
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -61,6 +63,14 @@ class Superviseur:
                 enfant.process.wait(timeout=max(0.1, fin - time.monotonic()))
             except subprocess.TimeoutExpired:
                 enfant.process.kill()
+
+
+def _mourir_avec_le_parent() -> None:
+    """Linux: a child gets SIGTERM if the supervisor dies, even killed without warning,
+    so that no orphan keeps the ports and the SQLite files."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _relayer(nom: str, color: str, stream: IO[bytes]) -> None:

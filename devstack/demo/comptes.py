@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role, Territoire
 from store.comptes import Compte
+from store.db import ecriture
 from web.securite.mots_de_passe import hacher
 
 MOT_DE_PASSE_DEMO = "parcours-demo"
@@ -123,6 +124,7 @@ async def creer_comptes(session: AsyncSession) -> int:
     """Create the missing demo accounts; returns how many were created."""
     created = 0
     empreinte = hacher(MOT_DE_PASSE_DEMO)
+    await ecriture(session)
     for c in comptes_demo():
         if await session.get(Compte, c.id) is None:
             session.add(

@@ -20,7 +20,7 @@ from web.requetes import Filtres, lister
 from web.securite.audit import journaliser
 from web.securite.utilisateur import Utilisateur, peut_lire
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
-from workflows.transitions import TRANSITIONS, qualites
+from workflows.transitions import TRANSITIONS, qualites, refus
 
 router = APIRouter(prefix="/api/v1/parcours", tags=["Parcours"])
 
@@ -128,7 +128,7 @@ async def liste(
     anciennete: Annotated[
         int | None, Query(ge=0, le=3650, description="Alerte levée depuis au moins N jours")
     ] = None,
-    inclure_clos: bool = False,
+    inclure_clos: Annotated[bool, Query(description="Inclure les parcours clos (sortie)")] = True,
     tri: str = "echeance",
     descendant: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -194,6 +194,8 @@ async def executer(
             f"« {t.libelle} » est réservé à {' ou '.join(sorted(q.value for q in t.qui))}",
             "interdit",
         )
+    if (reason := refus(nom, state, u.acteur)) is not None:
+        raise Refus(409, reason, "commande_refusee")  # the workflow would refuse it the same way
     donnees = await resoudre(session, nom, body, aujourd_hui())
     state = await parcours.commander(parcours_id, nom, donnees, u.acteur)
     await journaliser(session, u, "ecriture", f"parcours:{parcours_id}", nom, adresse(request))

@@ -11,6 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.audit import GENESE, EntreeAudit
+from store.db import ecriture
 from web.securite.utilisateur import Utilisateur
 
 # One writer at a time extends the chain: a process lock here, a transaction lock on PostgreSQL.
@@ -27,6 +28,7 @@ async def journaliser(
     adresse: str | None = None,
 ) -> EntreeAudit:
     async with _VERROU:
+        await ecriture(session)
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             await session.exec(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_ID})"))  # type: ignore[call-overload]
         last = (

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.settings import Settings
 from store.comptes import Compte, JetonApi, SessionRow
+from store.db import ecriture
 from web.securite.utilisateur import Utilisateur
 
 COOKIE = "parcours_session"
@@ -40,6 +41,7 @@ async def ouvrir(
     session: AsyncSession, compte: Compte, adresse: str | None
 ) -> tuple[str, SessionRow]:
     token = secrets.token_urlsafe(32)
+    await ecriture(session)
     row = SessionRow(
         empreinte=empreinte(token),
         compte_id=compte.id,
@@ -54,6 +56,7 @@ async def ouvrir(
 
 
 async def fermer(session: AsyncSession, token: str) -> None:
+    await ecriture(session)
     await session.exec(delete(SessionRow).where(col(SessionRow.empreinte) == empreinte(token)))
     await session.commit()
 
@@ -70,12 +73,19 @@ async def depuis_cookie(
     ) or now - _aware(row.cree_le) > timedelta(hours=settings.session_max_hours)
     compte = await session.get(Compte, row.compte_id)
     if expired or compte is None or not compte.actif:
+        await ecriture(session)
+        row = await session.get(SessionRow, empreinte(token))
+        if row is None:
+            return None
         await session.delete(row)
         await session.commit()
         return None
     if now - _aware(row.vu_le) > TOUCH_EVERY:
-        row.vu_le = now
-        await session.commit()
+        await ecriture(session)
+        touched = await session.get(SessionRow, row.empreinte)
+        if touched is not None:
+            touched.vu_le = now
+            await session.commit()
     return Utilisateur.depuis_compte(compte, csrf=row.csrf)
 
 
@@ -95,6 +105,7 @@ async def creer_jeton(
     session: AsyncSession, compte: Compte, nom: str, duree_jours: int | None = 365
 ) -> str:
     token = PREFIXE_JETON + secrets.token_urlsafe(32)
+    await ecriture(session)
     expire = _now() + timedelta(days=duree_jours) if duree_jours else None
     session.add(
         JetonApi(
