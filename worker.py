@@ -17,6 +17,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.registre import activites
+from core.planifications import planifier_tout
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
 from store.db import create_schema, make_engine, session_factory
@@ -45,7 +46,7 @@ async def running_worker(
             client,
             task_queue=task_queue,
             workflows=WORKFLOWS,
-            activities=activites(settings, session_factory(engine), http),
+            activities=activites(settings, session_factory(engine), http, client, task_queue),
             max_concurrent_activities=50,
             workflow_runner=SANDBOX,
         )
@@ -64,6 +65,7 @@ async def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with running_worker(client, settings):
+        await planifier_tout(client, TASK_QUEUE)
         log.info(
             "Worker prêt sur %s (file « %s »)", settings.effective_temporal_address, TASK_QUEUE
         )

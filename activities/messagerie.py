@@ -1,20 +1,29 @@
-"""E-mail by SMTP. Professionals are named ``compte:<id>`` by workflows (no addresses in
-histories); the address is read from the accounts table at sending time."""
+"""E-mail by SMTP, and the same message as an in-app notification for professionals.
+
+Workflows never hold a professional's address (histories must carry as little personal data
+as possible): they name ``compte:<id>`` or ``coordination:<territoire>``, resolved here from
+the accounts table at sending time.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import smtplib
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
 from temporalio import activity
 
 from activities.http import indisponible, refus
 from activities.outbox import Outbox
 from schemas.appels import AppelPartenaire, Courriel
+from schemas.common import Role
 from store.comptes import Compte
-from store.db import SessionFactory
+from store.db import SessionFactory, ecriture
+from store.notifications import Notification
 
 
 class Messagerie:
@@ -25,29 +34,66 @@ class Messagerie:
         self.outbox = outbox
         self.host, self.port, self.expediteur = host, port, expediteur
 
-    async def _adresse(self, destinataire: str) -> str:
-        if not destinataire.startswith("compte:"):
-            return destinataire
+    async def destinataires(self, destinataire: str) -> tuple[list[str], list[Compte]]:
+        """(addresses, accounts to notify in the app)."""
         async with self.sessions() as session:
-            compte = await session.get(Compte, destinataire.removeprefix("compte:"))
-        if compte is None or not compte.actif:
+            if destinataire.startswith("compte:"):
+                compte = await session.get(Compte, destinataire.removeprefix("compte:"))
+                comptes = [compte] if compte is not None and compte.actif else []
+            elif destinataire.startswith("coordination:"):
+                comptes = list(
+                    (
+                        await session.exec(
+                            select(Compte).where(
+                                Compte.role == Role.COORDINATEUR.value,
+                                col(Compte.actif).is_(True),
+                                Compte.territoire == destinataire.removeprefix("coordination:"),
+                            )
+                        )
+                    ).all()
+                )
+            else:
+                return [destinataire], []
+        if not comptes:
             raise refus(f"Destinataire inconnu ou désactivé : {destinataire}")
-        return compte.email
+        return [c.email for c in comptes], comptes
 
     @activity.defn(name="messagerie.envoyer")
     async def envoyer(self, appel: AppelPartenaire) -> dict[str, Any]:
         courriel = Courriel.model_validate(appel.donnees)
+        adresses, comptes = await self.destinataires(courriel.destinataire)
+        await self.notifier(appel.idempotence, comptes, courriel)
         if await self.outbox.deja_envoye(appel.idempotence):
             return {"statut": "deja_envoye"}
         message = EmailMessage()
         message["From"] = self.expediteur
-        message["To"] = await self._adresse(courriel.destinataire)
+        message["To"] = ", ".join(adresses)
         message["Subject"] = courriel.sujet
         message["Message-ID"] = f"<{appel.idempotence}@parcours.spie74>"
-        message.set_content(courriel.texte)
+        message.set_content(courriel.texte + (f"\n\n{courriel.lien}" if courriel.lien else ""))
         await self.envoyer_message(message)
-        await self.outbox.noter(appel.idempotence, "courriel", str(message["To"]), courriel.sujet)
-        return {"statut": "envoye"}
+        await self.outbox.noter(appel.idempotence, "courriel", message["To"], courriel.sujet)
+        return {"statut": "envoye", "destinataires": len(adresses)}
+
+    async def notifier(self, idempotence: str, comptes: list[Compte], courriel: Courriel) -> None:
+        """The in-app copy: one notification per account and per message, whatever the retries."""
+        for compte in comptes:
+            async with self.sessions() as session:
+                await ecriture(session)
+                session.add(
+                    Notification(
+                        cle=f"{idempotence}:{compte.id}",
+                        compte_id=compte.id,
+                        cree_le=datetime.now(UTC),
+                        titre=courriel.sujet,
+                        texte=courriel.texte,
+                        lien=courriel.lien,
+                    )
+                )
+                try:
+                    await session.commit()
+                except IntegrityError:
+                    await session.rollback()  # already notified by an earlier attempt
 
     async def envoyer_message(self, message: EmailMessage) -> None:
         try:
@@ -56,6 +102,12 @@ class Messagerie:
             raise refus(
                 f"Adresse refusée par le serveur de messagerie : {err.recipients}"
             ) from None
+        except smtplib.SMTPResponseException as err:
+            if 500 <= err.smtp_code < 600:
+                raise refus(
+                    f"Message refusé par le serveur de messagerie ({err.smtp_code})"
+                ) from None
+            raise indisponible(f"Serveur de messagerie indisponible ({err.smtp_code})") from None
         except (OSError, smtplib.SMTPException) as err:
             raise indisponible(
                 f"Serveur de messagerie indisponible ({type(err).__name__})"

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from temporalio.client import Client
 
 from activities import regles
 from activities.caf import Caf
@@ -14,16 +15,22 @@ from activities.http import ClientPartenaire
 from activities.immersion import Immersion
 from activities.messagerie import Messagerie
 from activities.outbox import Outbox
+from activities.partenaires import LivraisonActivities
 from activities.projection import ProjectionActivities
 from activities.siae import Siae
 from activities.sms import PasserelleSms
+from activities.vigie import VigieActivities
 from core.partners import load_partners
 from core.settings import Settings
 from store.db import SessionFactory
 
 
 def activites(
-    settings: Settings, sessions: SessionFactory, http: httpx.AsyncClient
+    settings: Settings,
+    sessions: SessionFactory,
+    http: httpx.AsyncClient,
+    temporal: Client,
+    task_queue: str,
 ) -> list[Callable[..., Any]]:
     partners = load_partners(settings.partners_file, settings.effective_partner_base_url)
 
@@ -41,7 +48,12 @@ def activites(
         port=settings.smtp_port,
         expediteur=settings.mail_from,
     )
+    vigie = VigieActivities(sessions, temporal, messagerie, outbox, settings.effective_public_url)
+    livraison = LivraisonActivities(sessions, temporal, task_queue)
     return [
+        vigie.reverifier_parcours,
+        vigie.envoyer_digests,
+        livraison.relivrer,
         regles.charger_vigie,
         regles.proposer_orientation,
         projection.projeter_parcours,

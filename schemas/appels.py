@@ -60,9 +60,13 @@ class Sms(Model):
 
 
 class Courriel(Model):
+    """An e-mail. ``destinataire``: an address, ``compte:<id>`` (a professional: also notified in
+    the app) or ``coordination:<territoire>`` (every coordinator of that territory)."""
+
     destinataire: str
     sujet: str
     texte: str
+    lien: str | None = Field(default=None, description="Page du cockpit concernée")
 
 
 MODELES: dict[TypeOperation, type[Model]] = {

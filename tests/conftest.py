@@ -18,7 +18,10 @@ from core.clock import local_day
 from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY, Settings
 from core.temporal import data_converter
+from devstack.demo.comptes import creer_comptes
+from store.db import create_schema, make_engine, session_factory
 from tests.fixtures.outils import binary
+from tests.fixtures.simulateur import Simulateur
 from worker import running_worker
 
 pytest_plugins = [
@@ -53,21 +56,52 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def _settings(data_dir: Path, sim: Simulateur) -> Settings:
     return Settings(
-        DATA_DIR=tmp_path, DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'lecture.db'}"
+        DATA_DIR=data_dir,
+        DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'lecture.db'}",
+        PARTNER_BASE_URL=sim.settings.effective_partner_base_url,
+        SMTP_HOST=sim.settings.smtp_host,
+        SMTP_PORT=sim.settings.smtp_port,
     )
 
 
-@pytest_asyncio.fixture
-async def parcours(
-    temporal_env: WorkflowEnvironment, settings: Settings
-) -> AsyncIterator[ParcoursClient]:
-    """A ParcoursClient bound to a worker of its own (own task queue, own database)."""
+@pytest.fixture
+def settings(tmp_path: Path, simulateur: Simulateur) -> Settings:
+    """A fresh read model; partner calls and e-mails go to the (emptied) simulator."""
+    return _settings(tmp_path, simulateur)
+
+
+async def _avec_comptes(settings: Settings) -> None:
+    engine = make_engine(settings.effective_database_url)
+    await create_schema(engine)
+    async with session_factory(engine)() as session:
+        await creer_comptes(session)  # e-mails to référents and coordinators find their addresses
+    await engine.dispose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def worker_partage(
+    temporal_env: WorkflowEnvironment,
+    simulateur_session: Simulateur,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[str]:
+    """One worker for every workflow test. On the time-skipping server, a workflow whose
+    worker is gone would freeze the shared clock for all the tests after it, so the workflows
+    of earlier tests keep their worker until the end of the session."""
+    settings = _settings(tmp_path_factory.mktemp("workflows"), simulateur_session)
+    await _avec_comptes(settings)
     queue = f"test-{uuid.uuid4()}"
     async with running_worker(temporal_env.client, settings, task_queue=queue):
-        yield ParcoursClient(temporal_env.client, task_queue=queue)
+        yield queue
+
+
+@pytest.fixture
+def parcours(
+    temporal_env: WorkflowEnvironment, worker_partage: str, simulateur: Simulateur
+) -> ParcoursClient:
+    """A ParcoursClient on the time-skipping server (the simulator is emptied for the test)."""
+    return ParcoursClient(temporal_env.client, task_queue=worker_partage)
 
 
 @pytest_asyncio.fixture

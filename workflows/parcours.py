@@ -23,8 +23,9 @@ with workflow.unsafe.imports_passed_through():
 
     from core import search_attributes as sa
     from core.clock import local_day
+    from core.ids import reference
     from rules import vigie
-    from schemas.appels import ACTIVITE, AppelPartenaire, LectureDroitsRsa
+    from schemas.appels import ACTIVITE, AppelPartenaire, Courriel, LectureDroitsRsa
     from schemas.common import Acteur, Ordre, Role
     from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
     from schemas.evenements import EvenementPartenaire
@@ -49,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.projection import ChargementRegles, DemandeProposition, Projection
     from schemas.referent import ReferentAffecte
     from schemas.regles import ReglesVigie
+    from schemas.vigie import Alerte, Severite
     from workflows import transitions
 
 from workflows.etapes import COMMANDES, enfants, partenaires, rdv, sortie
@@ -89,6 +91,7 @@ class ParcoursWorkflow:
         self._attributs: dict[str, Any] = {}
         self._taches: dict[str, asyncio.Task[None]] = {}
         self._demarre = False  # calls start once run() began (also after continue-as-new)
+        self._pret = False  # rules loaded and first evaluation done
         self.s = entree.etat if entree.etat is not None else self._etat_initial(entree)
 
     # --- life -------------------------------------------------------------------------
@@ -100,6 +103,7 @@ class ParcoursWorkflow:
         self._demarre = True
         self._reprendre_operations()
         self._reevaluer()
+        self._pret = True
         while True:
             self._envoyer_rappels_dus()
             if self._a_publier:
@@ -376,6 +380,12 @@ class ParcoursWorkflow:
             self._reevaluer()
             self._a_publier = True
 
+    @workflow.update(name="etat_initial")
+    async def etat_initialise(self) -> ParcoursState:
+        """The state once the rules are loaded and first evaluated (answers the accueil)."""
+        await workflow.wait_condition(lambda: self._pret)
+        return self.s
+
     @workflow.query(name="etat")
     def etat(self) -> ParcoursState:
         return self.s
@@ -400,6 +410,8 @@ class ParcoursWorkflow:
                 Acteur.plateforme(),
                 details={"regle": a.code, "cle": a.cle, "severite": a.severite.value},
             )
+            if a.severite == Severite.RUPTURE:
+                self._prevenir_coordination(a)
         for key in avant.keys() - apres.keys():
             a = avant[key]
             self.noter(
@@ -411,6 +423,19 @@ class ParcoursWorkflow:
             )
         self.s.alertes = sorted(
             apres.values(), key=lambda a: (a.severite.value != "rupture", a.depuis)
+        )
+
+    def _prevenir_coordination(self, a: Alerte) -> None:
+        """Coordinators hear of a new rupture in their territory the day it happens."""
+        ref = reference(self.s.parcours_id)
+        self.lancer_operation(
+            TypeOperation.ENVOYER_COURRIEL,
+            Courriel(
+                destinataire=f"coordination:{self.s.territoire.value}",
+                sujet=f"Nouvelle rupture — parcours {ref}",
+                texte=f"Le parcours {ref} ({self.s.phase.label.lower()}) est en rupture : {a.libelle}.",
+                lien=f"/parcours/{self.s.parcours_id}",
+            ),
         )
 
     def _regles_a_recharger(self) -> bool:

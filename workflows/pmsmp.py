@@ -76,7 +76,8 @@ class PmsmpWorkflow:
                 )
             except TimeoutError:
                 async with self._verrou:
-                    await self._horloge()
+                    if self._horloge():
+                        await self._informer()
             self._change = False
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.p
@@ -97,7 +98,8 @@ class PmsmpWorkflow:
             jours.append(self._jour_rappel_debut())
         return jours
 
-    async def _horloge(self) -> None:
+    def _horloge(self) -> bool:
+        """Apply what the calendar says today; True if something changed (caller informs)."""
         today, changed = aujourd_hui(), False
         c = self.p.convention
         if (
@@ -145,8 +147,7 @@ class PmsmpWorkflow:
             changed = True
         if self.p.etat == EtatPmsmp.A_BILANTER:
             changed |= self._relancer_tuteur(today)
-        if changed:
-            await self._informer()
+        return changed
 
     def _relancer_tuteur(self, today: date) -> bool:
         dues = [self._fin + timedelta(days=d) for d in RELANCES_TUTEUR_JOURS]
@@ -224,7 +225,7 @@ class PmsmpWorkflow:
                 ordre.auteur,
                 le=ordre.donnees.validee_le,
             )
-            await self._horloge()  # may start at once if the first day is today
+            self._horloge()  # may start at once if the first day is today
             await self._informer()
             return self.p
 

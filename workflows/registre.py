@@ -6,5 +6,12 @@ from workflows.contrat import ContratWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
+from workflows.vigie import VigieQuotidienneWorkflow
 
-WORKFLOWS: list[type] = [ParcoursWorkflow, ContratWorkflow, PmsmpWorkflow, SuiviEmploiWorkflow]
+WORKFLOWS: list[type] = [
+    ParcoursWorkflow,
+    ContratWorkflow,
+    PmsmpWorkflow,
+    SuiviEmploiWorkflow,
+    VigieQuotidienneWorkflow,
+]

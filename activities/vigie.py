@@ -1,0 +1,154 @@
+"""The daily vigie job's activities: look at every parcours again, send référents' digests."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+from sqlmodel import col, select
+from temporalio import activity
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError
+
+from activities.messagerie import Messagerie
+from activities.outbox import Outbox
+from activities.projection import ecrire
+from core.ids import parcours_workflow_id
+from schemas.appels import Courriel
+from schemas.common import Role
+from schemas.parcours import ParcoursState, Statut
+from schemas.projection import Projection
+from schemas.vigie_quotidienne import BilanDigests, BilanReverification, TourneeVigie
+from store.comptes import Compte
+from store.db import SessionFactory, ecriture
+from store.parcours import AlerteRow, ParcoursRow
+
+A_SIGNALER = (Statut.EN_ALERTE.value, Statut.EN_RUPTURE.value, Statut.EN_INCIDENT.value)
+
+
+class VigieActivities:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        temporal: Client,
+        messagerie: Messagerie,
+        outbox: Outbox,
+        public_url: str,
+    ) -> None:
+        self.sessions, self.temporal = sessions, temporal
+        self.messagerie, self.outbox, self.public_url = messagerie, outbox, public_url
+
+    @activity.defn(name="vigie.reverifier_parcours")
+    async def reverifier_parcours(self, tournee: TourneeVigie) -> BilanReverification:
+        """Signal every parcours that should be running: it re-evaluates its rules with today's
+        date and rewrites its read-model row. Rows of workflows that closed without their last
+        write are rewritten from the final state."""
+        async with self.sessions() as session:
+            ouverts = set(
+                (
+                    await session.exec(
+                        select(ParcoursRow.id).where(ParcoursRow.statut != Statut.CLOS.value)
+                    )
+                ).all()
+            )
+        en_cours = {
+            wf.id.removeprefix("parcours-")
+            async for wf in self.temporal.list_workflows(
+                "ParcoursType = 'parcours' AND ExecutionStatus = 'Running'"
+            )
+        }
+        signales, reprojetes, introuvables = 0, 0, []
+        for n, pid in enumerate(sorted(ouverts | en_cours)):
+            activity.heartbeat(n)
+            handle = self.temporal.get_workflow_handle(parcours_workflow_id(pid))
+            if pid in en_cours:
+                await handle.signal("reverifier")
+                signales += 1
+                continue
+            try:
+                description = await handle.describe()
+                if description.status != WorkflowExecutionStatus.COMPLETED:
+                    introuvables.append(pid)
+                    continue
+                state = await handle.query("etat", result_type=ParcoursState)
+            except RPCError:
+                introuvables.append(pid)
+                continue
+            async with self.sessions() as session:
+                await ecriture(session)
+                await ecrire(
+                    session,
+                    Projection(
+                        etat=state.model_copy(update={"timeline": [], "regles": None}),
+                        evenements=state.timeline,
+                    ),
+                )
+                await session.commit()
+            reprojetes += 1
+        return BilanReverification(
+            signales=signales, reprojetes=reprojetes, introuvables=introuvables
+        )
+
+    @activity.defn(name="vigie.envoyer_digests")
+    async def envoyer_digests(self, tournee: TourneeVigie) -> BilanDigests:
+        """One e-mail (and in-app notification) per référent with parcours needing attention."""
+        async with self.sessions() as session:
+            referents = (
+                await session.exec(
+                    select(Compte).where(
+                        Compte.role == Role.REFERENT.value, col(Compte.actif).is_(True)
+                    )
+                )
+            ).all()
+            rows = (
+                await session.exec(
+                    select(ParcoursRow)
+                    .where(col(ParcoursRow.statut).in_(A_SIGNALER))
+                    .order_by(col(ParcoursRow.statut).desc())
+                )
+            ).all()
+            motifs: dict[str, list[str]] = {}
+            ids = [r.id for r in rows]
+            for a in (
+                await session.exec(select(AlerteRow).where(col(AlerteRow.parcours_id).in_(ids)))
+            ).all():
+                motifs.setdefault(a.parcours_id, []).append(a.libelle)
+        envoyes: list[str] = []
+        for compte in referents:
+            miens = [r for r in rows if r.referent_id == compte.id]
+            if not miens:
+                continue
+            cle = f"digest:{tournee.jour.isoformat()}:{compte.id}"
+            courriel = self._digest(tournee, miens, motifs)
+            await self.messagerie.notifier(cle, [compte], courriel)
+            if not await self.outbox.deja_envoye(cle):
+                message = EmailMessage()
+                message["From"], message["To"] = self.messagerie.expediteur, compte.email
+                message["Subject"], message["Message-ID"] = (
+                    courriel.sujet,
+                    f"<{cle}@parcours.spie74>",
+                )
+                message.set_content(courriel.texte)
+                await self.messagerie.envoyer_message(message)
+                await self.outbox.noter(cle, "courriel", compte.email, courriel.sujet)
+            envoyes.append(compte.id)
+            activity.heartbeat(len(envoyes))
+        return BilanDigests(envoyes=len(envoyes), destinataires=envoyes)
+
+    def _digest(
+        self, tournee: TourneeVigie, rows: list[ParcoursRow], motifs: dict[str, list[str]]
+    ) -> Courriel:
+        lignes = [
+            f"- {r.prenom} {r.nom.upper()} ({r.reference}) — {Statut(r.statut).label.lower()} : "
+            f"{' ; '.join(motifs.get(r.id, [])) or 'appel à un partenaire en échec'} — "
+            f"{self.public_url}/parcours/{r.id}"
+            for r in rows
+        ]
+        jour = tournee.jour.strftime("%d/%m/%Y")
+        return Courriel(
+            destinataire="",
+            sujet=f"Parcours à regarder aujourd'hui ({len(rows)}) — {jour}",
+            texte="Bonjour,\n\nCes parcours de votre portefeuille demandent votre attention :\n\n"
+            + "\n".join(lignes)
+            + "\n\nLe détail de chaque alerte est dans le cockpit.",
+            lien=f"{self.public_url}/?statut=en_rupture",
+        )

@@ -1,0 +1,49 @@
+"""The platform's Temporal Schedules, created or updated at every worker start (idempotent)."""
+
+from __future__ import annotations
+
+import logging
+
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+    ScheduleUpdate,
+    ScheduleUpdateInput,
+)
+
+log = logging.getLogger("parcours.planifications")
+
+
+async def planifier(
+    client: Client, schedule_id: str, workflow: str, cron: str, task_queue: str, note: str
+) -> None:
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(workflow, id=schedule_id, task_queue=task_queue),
+        spec=ScheduleSpec(cron_expressions=[cron], time_zone_name="Europe/Paris"),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    try:
+        await client.create_schedule(schedule_id, schedule, memo={"note": note})
+        log.info("Planification créée : %s (%s)", schedule_id, cron)
+    except ScheduleAlreadyRunningError:
+
+        def replace(_: ScheduleUpdateInput) -> ScheduleUpdate:
+            return ScheduleUpdate(schedule=schedule)
+
+        await client.get_schedule_handle(schedule_id).update(replace)
+
+
+async def planifier_tout(client: Client, task_queue: str) -> None:
+    await planifier(
+        client,
+        "vigie-quotidienne",
+        "VigieQuotidienne",
+        "0 6 * * *",
+        task_queue,
+        "Revue de tous les parcours, relivraison des événements, récapitulatifs des référents",
+    )

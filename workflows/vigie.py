@@ -1,0 +1,52 @@
+"""VigieQuotidienneWorkflow: every morning, look at every open parcours again (so that a
+missed timer or a lost read-model write cannot hide a rupture), deliver partner events still
+waiting, and send each référent the digest of their parcours in alerte."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from core.clock import local_day
+    from schemas.vigie_quotidienne import (
+        BilanDigests,
+        BilanReverification,
+        BilanVigie,
+        TourneeVigie,
+    )
+
+LONG = timedelta(minutes=30)
+RETRY = RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=5))
+
+
+@workflow.defn(name="VigieQuotidienne")
+class VigieQuotidienneWorkflow:
+    @workflow.run
+    async def run(self) -> BilanVigie:
+        tournee = TourneeVigie(jour=local_day(workflow.now()))
+        reverification = await workflow.execute_activity(
+            "vigie.reverifier_parcours",
+            tournee,
+            result_type=BilanReverification,
+            start_to_close_timeout=LONG,
+            heartbeat_timeout=timedelta(minutes=2),
+            retry_policy=RETRY,
+        )
+        relivres = await workflow.execute_activity(
+            "partenaires.relivrer",
+            tournee,
+            result_type=int,
+            start_to_close_timeout=LONG,
+            retry_policy=RETRY,
+        )
+        digests = await workflow.execute_activity(
+            "vigie.envoyer_digests",
+            tournee,
+            result_type=BilanDigests,
+            start_to_close_timeout=LONG,
+            retry_policy=RETRY,
+        )
+        return BilanVigie(reverification=reverification, relivres=relivres, digests=digests)
