@@ -97,11 +97,12 @@ def accueil_rsa(
     consentement_sensible: bool = True,
     partage: bool = True,
     naissance: date = date(1984, 3, 12),
+    telephone: str = "06 12 34 56 78",
 ) -> Accueil:
     """Allocataire du RSA orientée par la CAF, accueillie le jour donné."""
     return Accueil(
         accueilli_le=jour,
-        usager=usager(naissance=naissance),
+        usager=usager(naissance=naissance, telephone=telephone),
         territoire=territoire,
         origine=OrigineAccueil.CAF,
         identifiants=IdentifiantsPartenaires(caf=caf),
