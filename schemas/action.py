@@ -32,6 +32,16 @@ class PrescriptionAction(Model):
     debut_prevu: date
 
 
+class DemandeAction(Model):
+    """What a person sends to prescribe a service: the catalogue fills in the rest."""
+
+    service_id: str = Field(
+        min_length=1, max_length=120, description="Identifiant du service au catalogue"
+    )
+    frein: Frein | None = None
+    debut_prevu: date
+
+
 class MiseAJourAction(Model):
     action_id: str = Field(min_length=1, max_length=80)
     statut: StatutAction

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from core.clock import PARIS
 from devstack.demo import comptes
 from devstack.demo.personnes import COMMUNES, NOMS, PRENOMS, employeur
-from schemas.action import PrescriptionAction
+from referentiels.catalogue import rechercher
+from schemas.action import DemandeAction
 from schemas.common import Organisme, Territoire
 from schemas.contrat import (
     Objectif,
@@ -72,43 +73,14 @@ CONTRATS = {
     Organisme.SIAE: TypeContrat.CER,
     Organisme.PLIE: TypeContrat.CER,
 }
-ACTIONS = [
-    (
-        "fle-annecy",
-        "Atelier de français langue étrangère",
-        "Maison de l'emploi",
-        "lecture-ecriture-calcul",
-        Frein.LANGUE,
-    ),
-    (
-        "permis-solidaire",
-        "Auto-école solidaire : préparation au permis B",
-        "Association Mobil'Emploi",
-        "mobilite",
-        Frein.MOBILITE,
-    ),
-    (
-        "garde-creche",
-        "Place en crèche à vocation d'insertion",
-        "Crèche AVIP",
-        "famille",
-        Frein.FAMILLE,
-    ),
-    (
-        "numerique-base",
-        "Ateliers numériques de base",
-        "Espace France services",
-        "numerique",
-        Frein.NUMERIQUE,
-    ),
-    (
-        "remobilisation",
-        "Atelier de remobilisation et confiance en soi",
-        "Association Rebond",
-        "remobilisation",
-        Frein.CONFIANCE,
-    ),
-]
+# Which thématique of the offer answers which frein (the demo prescribes from the catalogue).
+ACTIONS = {
+    "lecture-ecriture-calcul": Frein.LANGUE,
+    "mobilite": Frein.MOBILITE,
+    "famille": Frein.FAMILLE,
+    "numerique": Frein.NUMERIQUE,
+    "remobilisation": Frein.CONFIANCE,
+}
 
 
 @dataclass
@@ -344,21 +316,18 @@ class Fabrique:
             )
 
     def _actions(self, le: date) -> None:
-        for service_id, libelle, structure, theme, frein in self.rng.sample(
-            ACTIONS, self.rng.randint(0, 2)
-        ):
-            self.ajouter(
-                "prescrire_action",
-                PrescriptionAction(
-                    service_id=service_id,
-                    libelle=libelle,
-                    structure=structure,
-                    thematique=theme,
-                    frein=frein,
-                    debut_prevu=le + timedelta(days=10),
-                ),
-                le,
-            )
+        for theme in self.rng.sample(sorted(ACTIONS), self.rng.randint(0, 2)):
+            offres = rechercher(thematique=theme, territoire=self.territoire)
+            if offres:
+                self.ajouter(
+                    "prescrire_action",
+                    DemandeAction(
+                        service_id=self.rng.choice(offres).service.id,
+                        frein=ACTIONS[theme],
+                        debut_prevu=le + timedelta(days=10),
+                    ),
+                    le,
+                )
 
     def _contact(self, le: date) -> None:
         self.ajouter(

@@ -10,6 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from referentiels.catalogue import par_id
+from schemas.action import DemandeAction, PrescriptionAction
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.referent import DemandeTransfert, TransfertResolu
@@ -45,6 +47,20 @@ async def _transfert(session: AsyncSession, d: DemandeTransfert, today: date) ->
     return TransfertResolu(**d.model_dump(), nouveau_referent=referent, demande_le=today)
 
 
+async def _action(_: AsyncSession, d: DemandeAction, __: date) -> BaseModel:
+    offre = par_id(d.service_id)
+    if offre is None:
+        raise Refus(422, f"Service inconnu du catalogue : « {d.service_id} »", "service_inconnu")
+    return PrescriptionAction(
+        service_id=d.service_id,
+        libelle=offre.service.nom,
+        structure=offre.structure.nom,
+        thematique=offre.thematique_principale,
+        frein=d.frein,
+        debut_prevu=d.debut_prevu,
+    )
+
+
 async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date) -> BaseModel:
     return body
 
@@ -52,6 +68,7 @@ async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date) -> BaseModel
 RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "decider_orientation": (DecisionOrientation, _orientation),
     "transferer_referent": (DemandeTransfert, _transfert),
+    "prescrire_action": (DemandeAction, _action),
 }
 
 

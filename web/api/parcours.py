@@ -15,6 +15,7 @@ from schemas.parcours import Accueil, ParcoursState, Phase, Statut
 from store.parcours import ParcoursRow
 from web.api.commandes import acteur_referent, modele_api, resoudre
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
+from web.documents.contrat_pdf import contrat_pdf
 from web.erreurs import Erreur, Refus
 from web.requetes import Filtres, lister
 from web.securite.audit import journaliser
@@ -174,6 +175,44 @@ async def consulter(
     state = await etat_lisible(parcours, u, parcours_id)
     await journaliser(session, u, "lecture", f"parcours:{parcours_id}", "", adresse(request))
     return vue(state, u)
+
+
+@router.get(
+    "/{parcours_id}/contrat.pdf",
+    response_class=Response,
+    responses=ERREURS,
+    summary="Télécharger le contrat d'engagement signé (PDF)",
+)
+async def contrat_signe(
+    parcours_id: str,
+    u: UtilisateurApi,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    request: Request,
+    numero: int | None = None,
+) -> Response:
+    state = await etat_lisible(parcours, u, parcours_id)
+    contrats = [c for c in [*state.contrats_passes, state.contrat] if c is not None]
+    contrat = next((c for c in reversed(contrats) if numero in (None, c.numero)), None)
+    if contrat is None or not contrat.signe:
+        raise Refus(
+            409, "Aucun contrat d'engagement signé par les deux parties", "contrat_non_signe"
+        )
+    await journaliser(
+        session,
+        u,
+        "export",
+        f"parcours:{parcours_id}",
+        f"contrat {contrat.numero} (PDF)",
+        adresse(request),
+    )
+    return Response(
+        contrat_pdf(state, contrat),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="contrat-{state.parcours_id[:8]}-{contrat.numero}.pdf"'
+        },
+    )
 
 
 async def executer(

@@ -1,0 +1,1 @@
+"""Documents produced for people: the signed contrat d'engagement (PDF)."""
