@@ -18,6 +18,7 @@ from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
 from web import erreurs
+from web.api import catalogue as api_catalogue
 from web.api import incidents as api_incidents
 from web.api import observatoire as api_observatoire
 from web.api import parcours as api_parcours
@@ -80,6 +81,7 @@ def create_app(
     app.include_router(sante.router)
     app.include_router(api_parcours.router)
     app.include_router(api_partenaires.router)
+    app.include_router(api_catalogue.router)
     app.include_router(api_incidents.router)
     app.include_router(api_observatoire.router)
     app.include_router(connexion.router)
