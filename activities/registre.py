@@ -14,6 +14,7 @@ from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
 from activities.immersion import Immersion
 from activities.messagerie import Messagerie
+from activities.observatoire import ObservatoireActivities
 from activities.outbox import Outbox
 from activities.partenaires import LivraisonActivities
 from activities.projection import ProjectionActivities
@@ -52,6 +53,7 @@ def activites(
     livraison = LivraisonActivities(sessions, temporal, task_queue)
     return [
         vigie.reverifier_parcours,
+        ObservatoireActivities(sessions).prendre_instantane,
         vigie.envoyer_digests,
         livraison.relivrer,
         regles.charger_vigie,

@@ -96,7 +96,9 @@ class ParcoursClient:
                 ]
             ),
         )
-        state: ParcoursState = await handle.execute_update("etat_initial", result_type=ParcoursState)
+        state: ParcoursState = await handle.execute_update(
+            "etat_initial", result_type=ParcoursState
+        )
         return state
 
     async def etat(self, parcours_id: str) -> ParcoursState:

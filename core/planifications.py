@@ -39,6 +39,11 @@ async def planifier(
 
 
 async def planifier_tout(client: Client, task_queue: str) -> None:
+    from observatoire.planification import (
+        planifier_instantanes,  # the observatoire owns its schedule
+    )
+
+    await planifier_instantanes(client, task_queue)
     await planifier(
         client,
         "vigie-quotidienne",

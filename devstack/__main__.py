@@ -16,6 +16,7 @@ from devstack import temporal_dev
 from devstack.demo.chargement import charger
 from devstack.demo.comptes import MOT_DE_PASSE_DEMO, comptes_demo
 from devstack.processus import Superviseur
+from observatoire.planification import declencher_instantane
 
 PY = sys.executable
 
@@ -65,7 +66,9 @@ async def demo() -> None:
     print(
         "Chargement des données de démonstration (première fois, environ une minute)…", flush=True
     )
-    loaded = await charger(s, await connect(s), TASK_QUEUE)
+    client = await connect(s)
+    loaded = await charger(s, client, TASK_QUEUE)
+    await declencher_instantane(client)  # the observatoire's trends start from today
     marker.write_text(f"{loaded}\n")
     print(f"{loaded} parcours de démonstration chargés.", flush=True)
 

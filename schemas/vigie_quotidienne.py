@@ -7,6 +7,13 @@ from datetime import date
 from schemas.common import Model
 
 
+class OptionsVigie(Model):
+    """Pause between the re-check and the digests, so that the parcours have rewritten their
+    read-model rows before the digests read them."""
+
+    pause_s: float = 120.0
+
+
 class TourneeVigie(Model):
     jour: date
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
@@ -21,7 +22,6 @@ from core.temporal import data_converter
 from devstack.demo.comptes import creer_comptes
 from store.db import create_schema, make_engine, session_factory
 from tests.fixtures.outils import binary
-from tests.fixtures.simulateur import Simulateur
 from worker import running_worker
 
 pytest_plugins = [
@@ -29,6 +29,9 @@ pytest_plugins = [
     "tests.fixtures.plateforme",
     "tests.fixtures.postgres",
 ]
+
+if TYPE_CHECKING:
+    from tests.fixtures.simulateur import Simulateur
 
 
 async def register_search_attributes(env: WorkflowEnvironment) -> None:

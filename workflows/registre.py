@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflows.contrat import ContratWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
+from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
 from workflows.vigie import VigieQuotidienneWorkflow
@@ -14,4 +15,5 @@ WORKFLOWS: list[type] = [
     PmsmpWorkflow,
     SuiviEmploiWorkflow,
     VigieQuotidienneWorkflow,
+    ObservatoireQuotidienWorkflow,
 ]

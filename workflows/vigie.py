@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
         BilanDigests,
         BilanReverification,
         BilanVigie,
+        OptionsVigie,
         TourneeVigie,
     )
 
@@ -25,7 +26,8 @@ RETRY = RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=5))
 @workflow.defn(name="VigieQuotidienne")
 class VigieQuotidienneWorkflow:
     @workflow.run
-    async def run(self) -> BilanVigie:
+    async def run(self, options: OptionsVigie | None = None) -> BilanVigie:
+        options = options or OptionsVigie()
         tournee = TourneeVigie(jour=local_day(workflow.now()))
         reverification = await workflow.execute_activity(
             "vigie.reverifier_parcours",
@@ -35,6 +37,7 @@ class VigieQuotidienneWorkflow:
             heartbeat_timeout=timedelta(minutes=2),
             retry_policy=RETRY,
         )
+        await workflow.sleep(timedelta(seconds=options.pause_s))
         relivres = await workflow.execute_activity(
             "partenaires.relivrer",
             tournee,

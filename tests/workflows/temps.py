@@ -18,6 +18,9 @@ async def aller_au(env: WorkflowEnvironment, jour: date, heure: int = 12) -> Non
     cible = datetime.combine(jour, time(heure), tzinfo=PARIS)
     delta = cible - await env.get_current_time()
     if delta > timedelta(0):
+        # Let the worker finish what is in flight first: a workflow task still running when the
+        # clock jumps would time out in virtual time and leave the test server confused.
+        await asyncio.sleep(0.2)
         await env.sleep(delta)
 
 
