@@ -1,7 +1,128 @@
-"""(to be written)"""
+"""The observatoire pages: every indicator as a DSFR chart beside its accessible table, the
+trend from the daily snapshots, and the CSV export of each table (pseudonymised, masked)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date, timedelta
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from observatoire.catalogue import calculer, trouver
+from observatoire.export import csv_resultat, csv_tendance, nom_fichier
+from observatoire.graphiques import graphique, graphique_tendance
+from observatoire.instantanes import EFFECTIFS, PARTS, SERIES, Tendance, tendance
+from observatoire.masquage import SEUIL, nombre_fr
+from observatoire.modele import Filtres, Resultat, Theme
+from schemas.common import Organisme, Territoire
+from schemas.contrat import add_months
+from store.indicateurs import DEPARTEMENT
+from web.api.observatoire import FiltresObservatoire, portee_observatoire
+from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
+from web.erreurs import Refus
+from web.securite.audit import journaliser
+from web.securite.utilisateur import Utilisateur
+from web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+def _par_theme(resultats: list[Resultat]) -> list[tuple[Theme, list[dict[str, Any]]]]:
+    blocs = [
+        (t, [{"r": r, "g": graphique(r)} for r in resultats if r.indicateur.theme == t])
+        for t in Theme
+    ]
+    return [(t, b) for t, b in blocs if b]
+
+
+def _perimetre(u: Utilisateur, f: Filtres) -> str:
+    territoire = f.territoire or u.territoire
+    return territoire.label if territoire else "Tout le département"
+
+
+async def _tendance(session: AsyncSession, u: Utilisateur, f: Filtres, today: date) -> Tendance:
+    territoire = f.territoire or u.territoire
+    fin = f.au or today
+    debut = f.du or add_months(fin, -12) + timedelta(days=1)
+    return await tendance(session, territoire.value if territoire else DEPARTEMENT, debut, fin)
+
+
+@router.get("/observatoire", response_class=HTMLResponse)
+async def page(
+    request: Request, u: UtilisateurPage, session: SessionDep, f: FiltresObservatoire
+) -> Response:
+    today = aujourd_hui()
+    resultats = await calculer(session, f, today, portee=portee_observatoire(u, f, today))
+    evolution = await _tendance(session, u, f, today)
+    contexte = {
+        "u": u,
+        "titre": "Observatoire",
+        "actif": "observatoire",
+        "f": f,
+        "jour_reference": f.au or today,
+        "perimetre": _perimetre(u, f),
+        "themes": _par_theme(resultats),
+        "tendance": evolution,
+        "graphiques_tendance": [
+            ("Parcours non clos et en rupture", graphique_tendance(evolution, EFFECTIFS)),
+            ("Parts et taux (%)", graphique_tendance(evolution, PARTS)),
+        ],
+        "series": SERIES,
+        "requete": request.url.query,
+        "seuil": SEUIL,
+        "nombre": nombre_fr,
+        "Territoire": Territoire,
+        "Organisme": Organisme,
+    }
+    return templates.TemplateResponse(request, "observatoire/page.html", contexte)
+
+
+def _csv(contenu: str, nom: str) -> Response:
+    return Response(
+        contenu.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{nom}"'},
+    )
+
+
+# Declared before the route of the indicators, whose {code} would capture "evolution".
+@router.get("/observatoire/export/evolution.csv")
+async def export_evolution(
+    request: Request, u: UtilisateurPage, session: SessionDep, f: FiltresObservatoire
+) -> Response:
+    """The trend table (daily snapshots), masked like every export."""
+    today = aujourd_hui()
+    portee_observatoire(u, f, today)
+    evolution = await _tendance(session, u, f, today)
+    await journaliser(
+        session,
+        u,
+        "export",
+        "observatoire:evolution.csv",
+        str(request.url.query)[:300],
+        adresse(request),
+    )
+    return _csv(csv_tendance(evolution), nom_fichier("evolution", f, today))
+
+
+@router.get("/observatoire/export/{code}.csv")
+async def export_csv(
+    code: str, request: Request, u: UtilisateurPage, session: SessionDep, f: FiltresObservatoire
+) -> Response:
+    """One table as CSV: no names, no identifiers, counts under the threshold masked."""
+    today = aujourd_hui()
+    perimetre = portee_observatoire(u, f, today)
+    if trouver(code) is None:
+        raise Refus(404, f"Indicateur inconnu : « {code} »", "indicateur_inconnu")
+    (resultat,) = await calculer(session, f, today, portee=perimetre, codes=[code])
+    await journaliser(
+        session,
+        u,
+        "export",
+        f"observatoire:{code}.csv",
+        str(request.url.query)[:300],
+        adresse(request),
+    )
+    return _csv(csv_resultat(resultat), nom_fichier(code, f, today))
