@@ -1,7 +1,239 @@
-"""(to be written)"""
+"""Partner systems' API: signed events in, and the « à rapprocher » queue for coordinators."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import logging
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request
+
+from core.partners import PartnerConfig, load_partners
+from schemas.common import Role
+from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
+from web.erreurs import Erreur
+from web.partenaires import signature
+from web.partenaires.documentation import description_route
+from web.partenaires.enregistrement import AccuseReception, recevoir
+from web.partenaires.rapprochement import (
+    DemandeRattachement,
+    EvenementVue,
+    PageARapprocher,
+    file_a_rapprocher,
+    rattacher,
+)
+from web.partenaires.reception import TYPE_CONTENU, CloudEvent, analyser, lire_corps
+from web.partenaires.reception import verifier_type_contenu as verifier_contenu
+from web.partenaires.refus import RefusEvenement
+from web.securite.audit import journaliser
+from web.securite.limites import Limiteur
+from web.securite.utilisateur import Utilisateur
+from web.services import Services
+
+router = APIRouter(prefix="/api/v1/partners", tags=["Partenaires"])
+log = logging.getLogger("parcours.partenaires")
+
+LIMITE = Limiteur(600, 60)  # events per partner per minute (per process)
+
+
+def _e(description: str, code: str, message: str) -> dict[str, Any]:
+    exemple = {"message": message, "code": code, "erreurs": []}
+    return {
+        "model": Erreur,
+        "description": description,
+        "content": {"application/json": {"example": exemple}},
+    }
+
+
+REPONSES: dict[int | str, dict[str, Any]] = {
+    400: _e(
+        "Corps illisible (JSON invalide)", "json_invalide", "Corps illisible : JSON UTF-8 attendu"
+    ),
+    401: _e(
+        "Partenaire inconnu, signature absente ou invalide, horodatage hors tolérance (5 min)",
+        "signature_invalide",
+        "Signature invalide : calculez HMAC-SHA256 de « id.horodatage.corps »…",
+    ),
+    403: _e(
+        "Type d'événement réservé à un autre partenaire",
+        "type_interdit",
+        "Le type « fr.caf.rsa.droits-clos » est réservé au partenaire « CAF »",
+    ),
+    413: _e("Corps de plus de 256 Kio", "trop_gros", "Corps trop volumineux : 256 Kio au plus"),
+    415: _e(
+        f"Type de contenu autre que {TYPE_CONTENU}",
+        "type_contenu",
+        f"Type de contenu non pris en charge : envoyez « Content-Type: {TYPE_CONTENU} »",
+    ),
+    422: {
+        "model": Erreur,
+        "description": "Champ invalide (nommé dans `erreurs`, `data.<champ>` pour les données) "
+        "ou type inconnu (la liste des types connus est dans le message)",
+        "content": {
+            "application/json": {
+                "example": {
+                    "message": "Événement invalide : corrigez les champs indiqués",
+                    "code": "donnees_invalides",
+                    "erreurs": [{"champ": "data.motif", "message": "Champ obligatoire"}],
+                }
+            }
+        },
+    },
+    429: _e(
+        "Trop d'événements : attendre `Retry-After` secondes",
+        "trop_de_requetes",
+        "Trop d'événements en une minute : réessayez dans 12 s",
+    ),
+}
+
+CORPS = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            TYPE_CONTENU: {
+                "schema": CloudEvent.model_json_schema(),
+                "example": {
+                    "specversion": "1.0",
+                    "id": "0b8f5a4e-3c1d-4d7e-9a51-2f6a0c9e1b77",
+                    "source": "urn:spie74:partner:employeur",
+                    "type": "fr.employeur.contrat.rompu",
+                    "subject": "73282932000074:M-1042",
+                    "time": "2026-11-20T09:30:00Z",
+                    "datacontenttype": "application/json",
+                    "data": {
+                        "date": "2026-11-20",
+                        "motif": "Fin de contrat à l'initiative du salarié",
+                    },
+                },
+            }
+        },
+    }
+}
+
+
+def _emetteur(services: Services, partner_id: str) -> PartnerConfig:
+    s = services.settings
+    config = load_partners(s.partners_file, s.effective_partner_base_url).get(partner_id)
+    if config is None or not config.secret or not config.source:
+        raise RefusEvenement(
+            401,
+            f"Partenaire inconnu ou sans droit d'envoi : « {partner_id} »",
+            "partenaire_inconnu",
+        )
+    return config
+
+
+def _limiter(partner_id: str) -> None:
+    if not LIMITE.autoriser(partner_id):
+        attente = LIMITE.attente(partner_id)
+        raise RefusEvenement(
+            429,
+            f"Trop d'événements en une minute : réessayez dans {attente} s",
+            "trop_de_requetes",
+            headers={"Retry-After": str(attente)},
+        )
+
+
+def _utilisateur(config: PartnerConfig) -> Utilisateur:
+    """The partner as the audit log records it."""
+    return Utilisateur(
+        id=f"partenaire:{config.id}",
+        nom=config.nom,
+        email="",
+        role=Role.PARTENAIRE,
+        organisme=None,
+        territoire=None,
+    )
+
+
+@router.post(
+    "/{partner_id}/events",
+    status_code=202,
+    response_model=AccuseReception,
+    responses=REPONSES,
+    summary="Recevoir un événement d'un partenaire (CloudEvents signé)",
+    description=description_route(),
+    openapi_extra=CORPS,
+)
+async def recevoir_evenement(
+    partner_id: str, request: Request, services: ServicesDep, session: SessionDep
+) -> Any:
+    try:
+        config = _emetteur(services, partner_id)
+        verifier_contenu(request.headers.get("content-type"))
+        corps = await lire_corps(request)
+        webhook_id = signature.verifier(
+            config.secret or "", request.headers, corps, datetime.now(UTC)
+        )
+        _limiter(partner_id)
+        valide = analyser(corps, config, webhook_id)
+    except RefusEvenement as refus:
+        log.info("Événement refusé (%s, %s) : %s", partner_id, refus.code, refus.message)
+        return refus.reponse()
+    accuse, row = await recevoir(session, services, valide, partner_id)
+    detail = f"{row.type} {accuse.status} {row.statut} {row.parcours_id or ''}".strip()
+    await journaliser(
+        session,
+        _utilisateur(config),
+        "evenement_partenaire",
+        f"evenement:{partner_id}/{row.id}",
+        detail,
+        adresse(request),
+    )
+    return accuse
+
+
+ERREURS_FILE: dict[int | str, dict[str, Any]] = {
+    401: {"model": Erreur, "description": "Authentification requise"},
+    403: {"model": Erreur, "description": "Réservé à la coordination (ou au référent du parcours)"},
+    404: {
+        "model": Erreur,
+        "description": "Événement ou parcours inconnu, ou hors de votre périmètre",
+    },
+    409: {
+        "model": Erreur,
+        "description": "Rattachement impossible (identifiant différent, déjà livré…)",
+    },
+    422: {"model": Erreur, "description": "Données invalides (champs nommés)"},
+    503: {"model": Erreur, "description": "Moteur de parcours injoignable"},
+}
+
+
+@router.get(
+    "/a-rapprocher",
+    response_model=PageARapprocher,
+    responses=ERREURS_FILE,
+    summary="Événements à rapprocher d'un parcours (coordination)",
+)
+async def a_rapprocher(
+    u: UtilisateurApi,
+    session: SessionDep,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PageARapprocher:
+    total, rows = await file_a_rapprocher(session, u, limit=limit, offset=offset)
+    await journaliser(session, u, "liste", "evenements:a_rapprocher", "", adresse(request))
+    items = [EvenementVue.depuis(r) for r in rows]
+    return PageARapprocher(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.post(
+    "/{partner_id}/events/{event_id}/rattacher",
+    response_model=EvenementVue,
+    responses=ERREURS_FILE,
+    summary="Rattacher un événement à un parcours (enregistre l'identifiant, livre l'événement)",
+)
+async def rattacher_evenement(
+    partner_id: str,
+    event_id: str,
+    demande: DemandeRattachement,
+    u: UtilisateurApi,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    request: Request,
+) -> EvenementVue:
+    row = await rattacher(
+        session, parcours, u, partner_id, event_id, demande.parcours_id, adresse(request)
+    )
+    return EvenementVue.depuis(row)
