@@ -1,5 +1,6 @@
-"""Login and logout of the cockpit. The login form is protected against CSRF by a
-double-submit cookie, and password guessing is slowed per address and per account."""
+"""Login and logout of the cockpit: local accounts (argon2) or an OpenID Connect provider
+(ProConnect). The login form is protected against CSRF by a double-submit cookie, and
+password guessing is slowed per address and per account."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ import hmac
 import secrets
 from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.comptes import Compte
 from web.deps import ServicesDep, SessionDep, adresse
-from web.securite import sessions
+from web.securite import oidc, sessions
 from web.securite.audit import journaliser
 from web.securite.limites import Limiteur
 from web.securite.mots_de_passe import verifier
 from web.securite.utilisateur import Utilisateur
+from web.services import Services
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +36,7 @@ def _suite(value: str | None) -> str:
 
 
 def _page(request: Request, suite: str, erreur: str | None = None, status: int = 200) -> Response:
+    settings = request.app.state.services.settings
     token = secrets.token_urlsafe(24)
     response = templates.TemplateResponse(
         request,
@@ -42,17 +47,40 @@ def _page(request: Request, suite: str, erreur: str | None = None, status: int =
             "suite": suite,
             "erreur": erreur,
             "csrf": token,
+            "oidc": settings.oidc_libelle if settings.oidc_issuer else None,
         },
         status_code=status,
     )
     response.set_cookie(
-        CSRF_LOGIN, token, httponly=True, samesite="strict", secure=_secure(request)
+        CSRF_LOGIN, token, httponly=True, samesite="strict", secure=settings.secure_cookies
     )
     return response
 
 
-def _secure(request: Request) -> bool:
-    return bool(request.app.state.services.settings.secure_cookies)
+async def _ouvrir_session(
+    request: Request,
+    session: AsyncSession,
+    services: Services,
+    compte: Compte,
+    suite: str,
+    moyen: str,
+) -> Response:
+    ip = adresse(request)
+    token, _ = await sessions.ouvrir(session, compte, ip)
+    await journaliser(
+        session, Utilisateur.depuis_compte(compte), "connexion", f"compte:{compte.id}", moyen, ip
+    )
+    response = RedirectResponse(suite, status_code=303)
+    response.set_cookie(
+        sessions.COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=services.settings.secure_cookies,
+        max_age=services.settings.session_max_hours * 3600,
+    )
+    response.delete_cookie(CSRF_LOGIN)
+    return response
 
 
 @router.get("/connexion", response_class=HTMLResponse)
@@ -83,21 +111,59 @@ async def connecter(
         await journaliser(session, None, "connexion_refusee", f"email:{cle}", "", ip)
         return _page(request, suite, "Adresse électronique ou mot de passe incorrect.", 401)
     PAR_COMPTE.oublier(cle)
-    token, _ = await sessions.ouvrir(session, compte, ip)
-    await journaliser(
-        session, Utilisateur.depuis_compte(compte), "connexion", f"compte:{compte.id}", "", ip
-    )
-    response = RedirectResponse(suite, status_code=303)
-    response.set_cookie(
-        sessions.COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=services.settings.secure_cookies,
-        max_age=services.settings.session_max_hours * 3600,
-    )
-    response.delete_cookie(CSRF_LOGIN)
-    return response
+    return await _ouvrir_session(request, session, services, compte, suite, "mot de passe")
+
+
+@router.get("/connexion/oidc")
+async def connexion_oidc(
+    request: Request, session: SessionDep, services: ServicesDep, suite: str | None = None
+) -> Response:
+    settings = services.settings
+    if not settings.oidc_issuer:
+        return _page(
+            request,
+            _suite(suite),
+            "La connexion par fournisseur d'identité n'est pas activée.",
+            404,
+        )
+    async with httpx.AsyncClient() as http:
+        try:
+            url = await oidc.url_autorisation(session, http, settings, _suite(suite))
+        except httpx.HTTPError:
+            return _page(
+                request,
+                _suite(suite),
+                f"{settings.oidc_libelle} est injoignable : réessayez plus tard.",
+                503,
+            )
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/connexion/oidc/retour")
+async def retour_oidc(
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    code: str = "",
+    state: str = "",
+    error: str = "",
+) -> Response:
+    settings = services.settings
+    if error or not code or not state:
+        return _page(request, "/", f"Connexion {settings.oidc_libelle} annulée ou refusée.", 401)
+    async with httpx.AsyncClient() as http:
+        try:
+            compte, suite = await oidc.terminer(session, http, settings, code, state)
+        except oidc.EchecOidc as err:
+            await journaliser(
+                session, None, "connexion_refusee", "oidc", str(err), adresse(request)
+            )
+            return _page(request, "/", str(err), 403)
+        except httpx.HTTPError:
+            return _page(
+                request, "/", f"{settings.oidc_libelle} est injoignable : réessayez plus tard.", 503
+            )
+    return await _ouvrir_session(request, session, services, compte, suite, "oidc")
 
 
 @router.post("/deconnexion")

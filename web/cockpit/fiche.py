@@ -1,7 +1,147 @@
-"""(to be written)"""
+"""The parcours page: situation (status, reasons, incidents), dossier, the commands allowed
+now, the business timeline. Each part is also a fragment that refreshes itself when the
+parcours changes (``parcours-modifie``), and a light poll of the read model's version
+tells an open page that someone else changed the parcours."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from sqlmodel import col, select
+
+from schemas.parcours import Categorie, EvenementTimeline, Phase
+from schemas.vigie import Severite
+from store.parcours import ParcoursRow
+from web.cockpit import accueil, carnet, commandes, pages
+from web.cockpit.libelles import GROUPES
+from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
+from web.erreurs import Refus
+from web.requetes import portee
+from web.securite.audit import journaliser
+from web.securite.utilisateur import Utilisateur
+from web.vues import CommandePossible, ParcoursVue, vue
+
+router = APIRouter(include_in_schema=False)
+router.include_router(accueil.router)  # /parcours/nouveau before /parcours/{parcours_id}
+router.include_router(commandes.router)
+router.include_router(carnet.router)
+
+SECTIONS = ("situation", "dossier", "commandes", "timeline")
+PAR_LIGNE = frozenset({"incident"})  # given from the incident's own row, not as a button
+TIMELINE_MAX = 300
+
+
+def _groupes(cmds: list[CommandePossible]) -> list[tuple[str, list[CommandePossible]]]:
+    groupes: dict[str, list[CommandePossible]] = {}
+    for c in cmds:
+        if c.groupe not in PAR_LIGNE:
+            groupes.setdefault(c.groupe, []).append(c)
+    return [(GROUPES.get(g, g), cs) for g, cs in groupes.items()]
+
+
+def _timeline(v: ParcoursVue, categorie: Categorie | None) -> list[EvenementTimeline]:
+    lignes = [e for e in v.etat.timeline if categorie is None or e.categorie == categorie]
+    return sorted(lignes, key=lambda e: (e.le, e.seq), reverse=True)[:TIMELINE_MAX]
+
+
+def _chemin(v: ParcoursVue) -> list[tuple[Phase, str]]:
+    """The seven phases with, for each, whether the parcours is there, went there, or not yet."""
+    vues = {p.phase for p in v.etat.phases}
+    return [
+        (p, "courante" if p == v.phase else "visitee" if p in vues else "a_venir") for p in Phase
+    ]
+
+
+def contexte(v: ParcoursVue, u: Utilisateur, categorie: Categorie | None) -> dict[str, Any]:
+    s = v.etat
+    return {
+        "v": v,
+        "s": s,
+        "u": u,
+        "peut": {c.nom for c in v.commandes},
+        "groupes": _groupes(v.commandes),
+        "timeline": _timeline(v, categorie),
+        "categorie": categorie,
+        "Categorie": Categorie,
+        "chemin": _chemin(v),
+        "alertes": sorted(s.alertes, key=lambda a: (a.severite != Severite.RUPTURE, a.depuis)),
+        "incidents": [i for i in s.incidents if i.actif],
+        "age": s.usager.age_le(aujourd_hui()),
+        "maj": pages.maj(),
+    }
+
+
+async def _charger(
+    request: Request, u: Utilisateur, session: Any, parcours: Any, parcours_id: str, quoi: str
+) -> ParcoursVue:
+    state = await pages.etat(parcours, u, parcours_id)
+    await journaliser(session, u, "lecture", f"parcours:{parcours_id}", quoi, adresse(request))
+    return vue(state, u)
+
+
+def _categorie(value: str | None) -> Categorie | None:
+    return Categorie(value) if value in {c.value for c in Categorie} else None
+
+
+@router.get("/parcours/{parcours_id}")
+async def page(
+    parcours_id: str,
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    categorie: Annotated[str | None, Query()] = None,
+) -> Response:
+    try:
+        v = await _charger(request, u, session, parcours, parcours_id, "cockpit")
+    except Refus as err:
+        return pages.page_erreur(request, u, err.status, err.message)
+    ctx = contexte(v, u, _categorie(categorie))
+    titre = f"{v.etat.usager.prenom} {v.etat.usager.nom.upper()}"
+    return pages.rendre(request, "parcours/fiche.html", ctx | {"titre": titre, "actif": "parcours"})
+
+
+@router.get("/parcours/{parcours_id}/fragments/{section}")
+async def fragment(
+    parcours_id: str,
+    section: str,
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    categorie: Annotated[str | None, Query()] = None,
+) -> Response:
+    if section not in SECTIONS:
+        return pages.alerte(request, "Partie de page inconnue", status=404)
+    try:
+        v = await _charger(request, u, session, parcours, parcours_id, f"cockpit:{section}")
+    except Refus as err:
+        return pages.alerte(request, err.message, status=err.status)
+    ctx = contexte(v, u, _categorie(categorie))
+    return pages.rendre(request, f"parcours/_{section}.html", ctx)
+
+
+@router.get("/parcours/{parcours_id}/version")
+async def version(
+    parcours_id: str,
+    u: UtilisateurPage,
+    session: SessionDep,
+    v: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Polled by an open page: if the read model saw a newer version, every part refreshes."""
+    current = (
+        await session.exec(
+            select(col(ParcoursRow.version)).where(
+                ParcoursRow.id == parcours_id, portee(u, aujourd_hui())
+            )
+        )
+    ).first()
+    headers = {"HX-Trigger": pages.PARCOURS_MODIFIE} if current is not None and current > v else {}
+    return Response(status_code=204, headers=headers)
+
+
+@router.get("/parcours/{parcours_id}/formulaire/fermer")
+async def fermer(parcours_id: str, u: UtilisateurPage) -> Response:
+    return pages.vide()

@@ -1,27 +1,47 @@
 """The parcours list ("mes parcours" for a référent, the territory for a coordinator): filters
-kept in the URL, the table refreshed by htmx without reloading the page."""
+and sort kept in the URL, the table refreshed by htmx without reloading the page, alert
+reasons written in words."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.clock import PARIS
 from schemas.common import Organisme, Territoire
 from schemas.parcours import Phase, Statut
+from store.parcours import AlerteRow
+from web.cockpit import pages
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
+from web.erreurs import Refus
 from web.requetes import TRIS, Filtres, lister
 from web.securite.audit import journaliser
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
+PAR_PAGE = 50
+COLONNES = [
+    ("nom", "Personne"),
+    ("phase", "Phase"),
+    ("statut", "Statut"),
+    (None, "Motifs d'alerte"),
+    ("echeance", "Prochaine échéance"),
+    ("rdv", "Prochain rendez-vous"),
+    ("contact", "Dernier contact"),
+    (None, "Référent"),
+]
 
 
 def _vide(value: str | None) -> str | None:
     return value or None
+
+
+def _enum(enum: Any, v: str | None) -> Any:
+    return enum(v) if v in {m.value for m in enum} else None
 
 
 def filtres(
@@ -29,7 +49,7 @@ def filtres(
     phase: Annotated[str | None, Query()] = None,
     statut: Annotated[str | None, Query()] = None,
     organisme: Annotated[str | None, Query()] = None,
-    motif: Annotated[str | None, Query()] = None,
+    motif: Annotated[str | None, Query(max_length=60)] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
     tri: str = "echeance",
     descendant: bool = False,
@@ -37,25 +57,61 @@ def filtres(
 ) -> Filtres:
     """Empty form fields arrive as "": they mean "any"."""
     return Filtres(
-        territoire=Territoire(territoire) if territoire else None,
-        phase=Phase(phase) if phase else None,
-        statut=Statut(statut) if statut else None,
-        organisme=Organisme(organisme) if organisme else None,
+        territoire=_enum(Territoire, territoire),
+        phase=_enum(Phase, phase),
+        statut=_enum(Statut, statut),
+        organisme=_enum(Organisme, organisme),
         motif=_vide(motif),
         q=_vide(q),
         tri=tri if tri in TRIS else "echeance",
         descendant=descendant,
-        limit=50,
-        offset=(page - 1) * 50,
+        limit=PAR_PAGE,
+        offset=(page - 1) * PAR_PAGE,
     )
 
 
 FiltresDep = Annotated[Filtres, Depends(filtres)]
 
 
+def parametres(f: Filtres, **changes: object) -> str:
+    """This view's query string, with some parameters changed (None removes one)."""
+    values: dict[str, object] = {
+        "q": f.q,
+        "phase": f.phase.value if f.phase else None,
+        "statut": f.statut.value if f.statut else None,
+        "organisme": f.organisme.value if f.organisme else None,
+        "territoire": f.territoire.value if f.territoire else None,
+        "motif": f.motif,
+        "tri": f.tri if f.tri != "echeance" else None,
+        "descendant": "true" if f.descendant else None,
+        "page": f.offset // f.limit + 1 if f.offset else None,
+    }
+    values.update(changes)
+    return urlencode({k: v for k, v in values.items() if v})
+
+
+async def motifs_des_lignes(
+    session: AsyncSession, ids: list[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """The active reasons of the listed parcours, as (severity, French label): ruptures first."""
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(AlerteRow.parcours_id, AlerteRow.severite, AlerteRow.libelle)
+        .where(col(AlerteRow.parcours_id).in_(ids))
+        .order_by(col(AlerteRow.severite).desc(), col(AlerteRow.depuis))
+    )
+    out: dict[str, list[tuple[str, str]]] = {}
+    for pid, severite, libelle in rows.all():
+        out.setdefault(pid, []).append((severite, libelle))
+    return out
+
+
 async def _contexte(
     request: Request, u: UtilisateurPage, session: SessionDep, f: Filtres
 ) -> dict[str, object]:
+    from web.cockpit.veille import motifs  # the vigie's rule labels (shared with coordination)
+
     total, rows = await lister(session, u, f, aujourd_hui())
     await journaliser(
         session, u, "liste", "parcours", str(request.url.query)[:300], adresse(request)
@@ -65,10 +121,16 @@ async def _contexte(
         "f": f,
         "total": total,
         "rows": rows,
+        "motifs_lignes": await motifs_des_lignes(session, [r.id for r in rows]),
         "page": f.offset // f.limit + 1,
         "pages": max(1, -(-total // f.limit)),
-        "query": request.url.query,
-        "maj": datetime.now(UTC).astimezone(PARIS).strftime("%H:%M:%S"),
+        "query": parametres(f),
+        "parametres": parametres,
+        "colonnes": COLONNES,
+        "base_url": "/",
+        "fragment_url": "/parcours/tableau",
+        "maj": pages.maj(),
+        "motifs": motifs(),
         "Territoire": Territoire,
         "Organisme": Organisme,
     }
@@ -78,7 +140,10 @@ async def _contexte(
 async def liste(
     request: Request, u: UtilisateurPage, session: SessionDep, f: FiltresDep
 ) -> Response:
-    ctx = await _contexte(request, u, session, f)
+    try:
+        ctx = await _contexte(request, u, session, f)
+    except Refus as err:
+        return pages.page_erreur(request, u, err.status, err.message)
     titre = (
         "Mes parcours"
         if u.est_referent
@@ -95,6 +160,9 @@ async def liste(
 async def tableau(
     request: Request, u: UtilisateurPage, session: SessionDep, f: FiltresDep
 ) -> Response:
-    """The table alone, for htmx (filters, paging, periodic refresh)."""
-    ctx = await _contexte(request, u, session, f)
+    """The table alone, for htmx (filters, sort, paging, periodic refresh)."""
+    try:
+        ctx = await _contexte(request, u, session, f)
+    except Refus as err:
+        return pages.alerte(request, err.message, status=err.status)
     return templates.TemplateResponse(request, "parcours/_tableau.html", ctx)

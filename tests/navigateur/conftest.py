@@ -1,0 +1,84 @@
+"""A real Chromium (Debian's, driven by Playwright) against the platform served over HTTP.
+
+Each test gets a fresh browser context at 1280×800 in French; JavaScript errors on the page
+fail the test. Logging in goes through the login form once per account, then the session
+cookie is reused (the login form is rate-limited per address)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+
+from tests.fixtures.plateforme import Plateforme
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--lang=fr-FR",
+]
+MOT_DE_PASSE = "parcours-demo"
+DELAI_MS = 45_000  # longer than the pages' polling periods (10 s and 20 s)
+
+
+def _chromium() -> str:
+    found = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+    if found is None:
+        pytest.fail(
+            "Chromium introuvable : « make test » l'installe (make outils-systeme), "
+            "ou sous Debian : apt-get install chromium"
+        )
+    return found
+
+
+@pytest_asyncio.fixture(scope="session")
+async def chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=_chromium(), args=ARGS)
+        yield browser
+        await browser.close()
+
+
+_cookies: dict[str, list[Any]] = {}
+
+
+@pytest_asyncio.fixture
+async def contexte(chromium: Browser) -> AsyncIterator[BrowserContext]:
+    ctx = await chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    await ctx.close()
+
+
+@pytest_asyncio.fixture
+async def page(contexte: BrowserContext) -> AsyncIterator[Page]:
+    p = await contexte.new_page()
+    erreurs: list[str] = []
+    p.on("pageerror", lambda e: erreurs.append(str(e)))
+    yield p
+    assert not erreurs, f"Erreurs JavaScript dans la page : {erreurs}"
+
+
+async def se_connecter(page: Page, plateforme: Plateforme, email: str) -> None:
+    """Through the login form the first time; with the same session cookie afterwards."""
+    if email in _cookies:
+        await page.context.add_cookies(_cookies[email])
+        await page.goto(plateforme.base_url + "/")
+        return
+    await page.goto(plateforme.base_url + "/connexion")
+    await page.get_by_label("Adresse électronique").fill(email)
+    await page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.wait_for_url(plateforme.base_url + "/")
+    _cookies[email] = await page.context.cookies()

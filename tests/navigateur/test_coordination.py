@@ -1,0 +1,119 @@
+"""A coordinator in a real browser: a partner's « contrat rompu » sent by the simulator makes
+a parcours « en rupture » on the coordination page without a reload; an incident left by a
+partner outage is retried from the page once the simulator is healthy again."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Page, expect
+
+from core.parcours_client import ParcoursClient
+from schemas.usager import IdentifiantsPartenaires
+from tests import factories
+from tests.api import donnees
+from tests.cockpit.conftest import COORD, commande, nom_unique, stable
+from tests.fixtures.plateforme import Plateforme
+from tests.fixtures.simulateur import Simulateur
+from tests.navigateur.conftest import DELAI_MS, se_connecter
+from tests.partenaires.outils import RAPIDE, attendre, identifiant_france_travail
+
+pytestmark = pytest.mark.browser
+EMAIL = "anne.lefevre@spie74.fr"
+SIGNALEMENT = "Signalement partenaire sans action depuis 15 jours"
+
+
+async def _projete(api: httpx.AsyncClient, nom: str) -> dict[str, Any]:
+    """Wait until the read model lists the parcours (partner events are routed through it)."""
+
+    async def lister() -> dict[str, Any] | None:
+        items = (await api.get("/api/v1/parcours", params={"q": nom})).json()["items"]
+        return items[0] if items else None
+
+    return await attendre(lister, f"parcours {nom} projeté", delai_s=20)
+
+
+async def test_rupture_apres_un_evenement_partenaire(
+    page: Page, plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    salarie = f"73282932000074:N-{uuid.uuid4().hex[:10]}"
+    nom = nom_unique()
+    async with plateforme.client(factories.CLAIRE.id) as api:
+        corps = donnees.accueil(date.today(), nom=nom) | {"identifiants": {"salarie": salarie}}
+        cree = await api.post("/api/v1/parcours", json=corps | {"doublon_confirme": True})
+        assert cree.status_code == 201, cree.text
+        await _projete(api, nom)
+
+    await se_connecter(page, plateforme, EMAIL)
+    await page.goto(f"{plateforme.base_url}/coordination")
+    ruptures = page.locator("#ruptures")
+    await expect(ruptures).to_be_visible()
+    await expect(ruptures).not_to_contain_text(nom.upper())
+
+    il_y_a_20_jours = datetime.now(UTC) - timedelta(days=20)
+    envoi = await simulateur.evenement(
+        "employeur",
+        "fr.employeur.contrat.rompu",
+        salarie,
+        {"date": il_y_a_20_jours.date().isoformat(), "motif": "Fin de mission anticipée"},
+        time=il_y_a_20_jours.isoformat(),
+    )
+    assert envoi["statut_http"] == 202, envoi
+
+    # no reload: the section refreshes itself within its polling period
+    groupe = ruptures.locator(".groupe-motif", has_text=SIGNALEMENT)
+    await expect(groupe).to_contain_text(nom.upper(), timeout=DELAI_MS)
+    await expect(groupe).to_contain_text("Rupture")
+    await expect(page.locator("#carte")).to_contain_text("en rupture")
+
+
+async def test_relancer_un_incident_apres_la_panne(
+    page: Page, plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    today = date.today()
+    await simulateur.mode("france-travail", "panne")
+    identifiants = IdentifiantsPartenaires(france_travail=identifiant_france_travail())
+    accueil = factories.accueil_rsa(today).model_copy(update={"identifiants": identifiants})
+    accueil = accueil.model_copy(
+        update={"usager": accueil.usager.model_copy(update={"nom": nom_unique()})}
+    )
+    client = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    pid = (await client.ouvrir(accueil, factories.CLAIRE, politique_appels=RAPIDE)).parcours_id
+    nom = accueil.usager.nom.upper()
+    async with plateforme.client(factories.CLAIRE.id) as claire:
+        await commande(claire, pid, "enregistrer_diagnostic", donnees.diagnostic(today))
+        decision = {
+            "decidee_le": today.isoformat(),
+            "type": "professionnelle",
+            "organisme": "france_travail",
+            "referent_id": factories.KARIM.id,
+            "motif_ecart": "Projet professionnel prêt",
+        }
+        await commande(claire, pid, "decider_orientation", decision)
+
+        async def incident() -> dict[str, Any] | None:
+            etat = (await claire.get(f"/api/v1/parcours/{pid}")).json()["etat"]
+            return next((i for i in etat["incidents"] if i["statut"] == "ouvert"), None)
+
+        ouvert = await attendre(incident, "incident France Travail ouvert", delai_s=30)
+
+    await se_connecter(page, plateforme, EMAIL)
+    await page.goto(f"{plateforme.base_url}/coordination")
+    incidents = page.locator("#incidents")
+    await expect(incidents).to_contain_text(nom, timeout=DELAI_MS)
+    await expect(incidents).to_contain_text("France Travail")
+
+    await simulateur.mode("france-travail", "normal")
+    await page.click(f"#relancer-{ouvert['id']}")
+    await expect(page.locator("#annonces")).to_contain_text("c'est enregistré")
+    await expect(incidents).not_to_contain_text(nom, timeout=DELAI_MS)
+    async with plateforme.client(COORD) as coord:
+        await stable(coord, pid)
+        etat = (await coord.get(f"/api/v1/parcours/{pid}")).json()
+        assert etat["etat"]["incidents"][0]["statut"] == "resolu"
+        assert etat["statut"] != "en_incident"
+    assert len(await simulateur.recus("france-travail", "notifier_orientation")) >= 1

@@ -1,0 +1,219 @@
+"""One form per command of the transition table: shown on demand, submitted with htmx.
+
+A refusal (invalid data, wrong phase, not allowed) re-renders the form with the server's
+French messages beside the fields or above the form, and changes nothing. A success
+answers with a confirmation and ``HX-Trigger: parcours-modifie`` so that the status, the
+buttons and the timeline refresh themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from temporalio.client import WorkflowQueryFailedError
+from temporalio.service import RPCError
+
+from core.ids import reference
+from core.parcours_client import CommandeImpossible
+from schemas.diagnostic import Frein
+from schemas.parcours import ParcoursState
+from web.api.commandes import modele_api
+from web.api.parcours import executer
+from web.cockpit import choix, pages
+from web.cockpit.formulaires import Brut, Champ, chemins, construire
+from web.cockpit.lecture import indices, lire, repartir
+from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
+from web.erreurs import Refus, champs
+from web.securite.utilisateur import Utilisateur
+from workflows.transitions import TRANSITIONS, refus
+
+router = APIRouter(include_in_schema=False)
+# Commands whose form says nothing the button does not: sent at once, result announced.
+ANNONCE = "annonce"
+
+
+@dataclass
+class Formulaire:
+    nom: str
+    titre: str
+    action: str
+    parcours_id: str
+    champs: list[Champ]
+    generales: list[str] = field(default_factory=list)
+    refus: str | None = None
+    intro: str | None = None
+    modale: bool = False
+    sujet: str = ""  # whose parcours, said in the coordination's modal
+    focus: bool = True  # move the keyboard focus to the form's title when it appears
+    annuler: str | None = None  # a link out of the form (pages of their own, like the accueil)
+    sensible: bool = True
+    freins: dict[str, str] = field(default_factory=lambda: {f.value: f.label for f in Frein})
+
+    @property
+    def par_nom(self) -> dict[str, Champ]:
+        return {c.nom: c for c in self.champs}
+
+    @property
+    def erreurs(self) -> list[Champ]:
+        """Fields in error, for the summary at the top of the form."""
+
+        def walk(cs: list[Champ]) -> list[Champ]:
+            out = []
+            for c in cs:
+                out += [c] if c.erreur else []
+                out += walk(c.enfants)
+                for ligne in c.lignes:
+                    out += walk(ligne)
+            return out
+
+        return walk(self.champs)
+
+
+def action_url(parcours_id: str, nom: str, modale: bool = False) -> str:
+    return f"/parcours/{parcours_id}/commandes/{nom}" + ("?modale=1" if modale else "")
+
+
+async def construire_formulaire(
+    nom: str,
+    s: ParcoursState,
+    valeurs: dict[str, Any],
+    session: Any,
+    *,
+    erreurs: list[dict[str, str]] | None = None,
+    refus_message: str | None = None,
+    modale: bool = False,
+    lignes: dict[str, int] | None = None,
+) -> Formulaire:
+    action = action_url(s.parcours_id, nom, modale)
+    r = await choix.reglages(nom, s, valeurs, session, action)
+    r.lignes.update(lignes or {})
+    par_chemin = {e["champ"].removeprefix("donnees."): e["message"] for e in erreurs or []}
+    cs = construire(modele_api(nom), valeurs, par_chemin, r)
+    for liste in (c for c in cs if lignes and c.chemin in lignes and c.lignes):
+        premier = next(c for c in liste.lignes[-1] if c.genre != "cache")
+        premier.attrs = {**premier.attrs, "autofocus": ""}  # the row just added
+    _, generales = repartir(erreurs or [], chemins(cs))
+    return Formulaire(
+        nom=nom,
+        titre=TRANSITIONS[nom].libelle,
+        action=action,
+        parcours_id=s.parcours_id,
+        champs=cs,
+        generales=generales,
+        refus=refus_message,
+        intro=choix.proposition_texte(s) if nom == "decider_orientation" else None,
+        modale=modale,
+        sujet=f"{s.usager.prenom} {s.usager.nom.upper()} — réf. {reference(s.parcours_id)}",
+        sensible=s.consentement.themes_sensibles,
+    )
+
+
+def _rendre(request: Request, u: Utilisateur, f: Formulaire, status: int = 200) -> Response:
+    return pages.rendre(request, "parcours/_formulaire.html", {"form": f, "u": u}, status=status)
+
+
+def _connue(nom: str) -> None:
+    if nom not in TRANSITIONS:
+        raise Refus(404, f"Commande inconnue : « {nom} »", "commande_inconnue")
+
+
+@router.get("/parcours/{parcours_id}/commandes/{nom}")
+async def formulaire(
+    parcours_id: str,
+    nom: str,
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    modale: Annotated[bool, Query()] = False,
+) -> Response:
+    try:
+        _connue(nom)
+        s = await pages.etat(parcours, u, parcours_id)
+    except Refus as err:
+        return pages.alerte(request, err.message, status=err.status)
+    if (raison := refus(nom, s, u.acteur)) is not None:
+        return pages.alerte(request, raison, status=409, titre=TRANSITIONS[nom].libelle)
+    params = dict(request.query_params)
+    valeurs = choix.initiales(nom, s, aujourd_hui(), params)
+    f = await construire_formulaire(nom, s, valeurs, session, modale=modale)
+    return _rendre(request, u, f)
+
+
+async def _brut(request: Request) -> dict[str, list[str]]:
+    form = await request.form()
+    return {k: [str(v) for v in form.getlist(k)] for k in form}
+
+
+@router.post("/parcours/{parcours_id}/commandes/{nom}")
+async def soumettre(
+    parcours_id: str,
+    nom: str,
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    modale: Annotated[bool, Query()] = False,
+) -> Response:
+    brut = await _brut(request)
+    annonce = (brut.get("_retour") or [""])[-1] == ANNONCE
+    try:
+        _connue(nom)
+        s = await pages.etat(parcours, u, parcours_id)
+    except Refus as err:
+        return pages.alerte(request, err.message, status=err.status)
+    modele = modele_api(nom)
+    valeurs = lire(modele, brut)
+    action = (brut.get("_action") or [""])[-1]
+    if action == "recharger" or action.startswith("ajouter:"):
+        lignes = _lignes_demandees(brut, action)
+        f = await construire_formulaire(nom, s, valeurs, session, modale=modale, lignes=lignes)
+        f.focus = False  # the person stays on the field they were using
+        return _rendre(request, u, f)
+    erreurs: list[dict[str, str]] = []
+    message: str | None = None
+    status = 200
+    try:
+        body = modele.model_validate(valeurs)
+        await executer(nom, parcours_id, body, u, session, parcours, request)
+    except ValidationError as err:
+        status, message, erreurs = (
+            422,
+            "Données invalides : corrigez les champs indiqués",
+            champs(err.errors(), skip_body=False),
+        )
+    except CommandeImpossible as err:
+        status, message, erreurs = err.status, err.message, err.erreurs
+    except Refus as err:
+        status, message = err.status, err.message
+    except (WorkflowQueryFailedError, RPCError):
+        status, message = 503, "Le moteur de parcours ne répond pas : rien n'a été enregistré"
+    if status != 200:
+        if annonce:
+            return pages.alerte(
+                request, message or "", status=status, titre=TRANSITIONS[nom].libelle
+            )
+        f = await construire_formulaire(
+            nom, s, valeurs, session, erreurs=erreurs, refus_message=message, modale=modale
+        )
+        return _rendre(request, u, f, status)
+    return pages.alerte(
+        request,
+        f"« {TRANSITIONS[nom].libelle} » : c'est enregistré.",
+        genre="success",
+        declencher={pages.PARCOURS_MODIFIE: {"parcours": parcours_id, "commande": nom}},
+        focus=not annonce,
+    )
+
+
+def _lignes_demandees(brut: Brut, action: str) -> dict[str, int]:
+    """« Ajouter une ligne » to a list: one more row than were posted."""
+    if not action.startswith("ajouter:"):
+        return {}
+    chemin = action.removeprefix("ajouter:")
+    cle = ".".join(p for p in chemin.split(".") if not p.isdigit())
+    return {cle: len(indices(brut, chemin)) + 1}

@@ -1,0 +1,90 @@
+"""Open incidents of partner calls as the coordinator watches them: grouped by partner, then
+by error message (an outage shows as one group), each with its parcours to retry or close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from schemas.incident import INCIDENTS_ACTIFS, Partenaire, StatutIncident, TypeOperation
+from store.parcours import IncidentRow, ParcoursRow
+from web.cockpit.veille import COLONNES_PARCOURS, LigneParcours, libelle
+from web.requetes import Filtres, portee
+from web.securite.utilisateur import Utilisateur
+
+
+@dataclass
+class LigneIncident:
+    id: str
+    parcours_id: str
+    reference: str
+    personne: str
+    operation: str
+    tentatives: int
+    premiere_erreur: datetime
+    derniere_erreur: datetime
+    statut: str
+
+
+@dataclass
+class GroupeIncident:
+    message: str
+    lignes: list[LigneIncident] = field(default_factory=list)
+
+
+@dataclass
+class PartenaireEnIncident:
+    partenaire: str
+    libelle: str
+    messages: list[GroupeIncident] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(m.lignes) for m in self.messages)
+
+
+async def incidents(
+    session: AsyncSession, u: Utilisateur, f: Filtres, today: date
+) -> list[PartenaireEnIncident]:
+    """Open incidents grouped by partner, then by error message (the outage's signature)."""
+    f.verifier(u)
+    lieu = Filtres(territoire=f.territoire, organisme=f.organisme, referent=f.referent)
+    stmt: Any = (  # (sqlmodel's select() types at most four columns)
+        sa_select(IncidentRow, *COLONNES_PARCOURS)
+        .join(ParcoursRow, col(ParcoursRow.id) == col(IncidentRow.parcours_id))
+        .where(
+            portee(u, today),
+            *lieu.conditions(today),
+            col(IncidentRow.statut).in_([s.value for s in INCIDENTS_ACTIFS]),
+        )
+        .order_by(col(IncidentRow.partenaire), col(IncidentRow.premiere_erreur))
+    )
+    partenaires: dict[str, PartenaireEnIncident] = {}
+    for i, *colonnes in (await session.exec(stmt)).all():
+        p = LigneParcours(*colonnes)
+        part = partenaires.setdefault(
+            i.partenaire, PartenaireEnIncident(i.partenaire, libelle(Partenaire, i.partenaire))
+        )
+        groupe = next((m for m in part.messages if m.message == i.message), None)
+        if groupe is None:
+            groupe = GroupeIncident(i.message)
+            part.messages.append(groupe)
+        groupe.lignes.append(
+            LigneIncident(
+                id=i.id,
+                parcours_id=p.id,
+                reference=p.reference,
+                personne=f"{p.prenom} {p.nom.upper()}",
+                operation=libelle(TypeOperation, i.operation),
+                tentatives=i.tentatives,
+                premiere_erreur=i.premiere_erreur,
+                derniere_erreur=i.derniere_erreur,
+                statut=libelle(StatutIncident, i.statut),
+            )
+        )
+    return sorted(partenaires.values(), key=lambda x: -x.total)
