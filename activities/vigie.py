@@ -123,9 +123,9 @@ class VigieActivities:
             if not await self.outbox.deja_envoye(cle):
                 message = EmailMessage()
                 message["From"], message["To"] = self.messagerie.expediteur, compte.email
-                message["Subject"], message["Message-ID"] = (
-                    courriel.sujet,
-                    f"<{cle}@parcours.spie74>",
+                message["Subject"] = courriel.sujet
+                message["Message-ID"] = (
+                    f"<{cle.replace(':', '.')}@parcours.spie74>"  # ':' not allowed
                 )
                 message.set_content(courriel.texte)
                 await self.messagerie.envoyer_message(message)

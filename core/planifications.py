@@ -16,6 +16,8 @@ from temporalio.client import (
     ScheduleUpdateInput,
 )
 
+from observatoire.planification import planifier_instantanes
+
 log = logging.getLogger("parcours.planifications")
 
 
@@ -39,10 +41,6 @@ async def planifier(
 
 
 async def planifier_tout(client: Client, task_queue: str) -> None:
-    from observatoire.planification import (
-        planifier_instantanes,  # the observatoire owns its schedule
-    )
-
     await planifier_instantanes(client, task_queue)
     await planifier(
         client,
@@ -51,4 +49,12 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         "0 6 * * *",
         task_queue,
         "Revue de tous les parcours, relivraison des événements, récapitulatifs des référents",
+    )
+    await planifier(
+        client,
+        "relivraison-evenements",
+        "Relivraison",
+        "*/5 * * * *",
+        task_queue,
+        "Livraison des événements partenaires reçus quand Temporal était injoignable",
     )

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     smtp_port: int = Field(8025, alias="SMTP_PORT")
     mail_from: str = Field("parcours@spie74.local", alias="MAIL_FROM")
 
+    # OpenID Connect login (ProConnect or any OIDC provider); empty issuer = local accounts only.
+    oidc_issuer: str = Field("", alias="OIDC_ISSUER")
+    oidc_client_id: str = Field("", alias="OIDC_CLIENT_ID")
+    oidc_client_secret: str = Field("", alias="OIDC_CLIENT_SECRET")
+    oidc_scopes: str = Field("openid email given_name usual_name", alias="OIDC_SCOPES")
+    oidc_libelle: str = Field("ProConnect", alias="OIDC_LIBELLE")
+
     demo_data: bool = Field(True, alias="DEMO_DATA")
 
     @property

@@ -46,3 +46,15 @@ class JetonApi(SQLModel, table=True):
     cree_le: datetime
     expire_le: datetime | None = None
     revoque: bool = False
+
+
+class TentativeOidc(SQLModel, table=True):
+    """An OpenID Connect login in progress: what the callback must find again (10 minutes)."""
+
+    __tablename__ = "tentative_oidc"
+
+    state: str = Field(primary_key=True)
+    nonce: str
+    verifier: str
+    suite: str
+    cree_le: datetime

@@ -26,6 +26,7 @@ from web.api import partenaires as api_partenaires
 from web.api import sante
 from web.cockpit import connexion, coordination, fiche, liste, observatoire
 from web.deps import ConnexionRequise
+from web.securite.entetes import EntetesSecurite
 from web.services import Services
 from web.static_paths import STATIC_DIR
 
@@ -73,6 +74,7 @@ def create_app(
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(EntetesSecurite, hsts=settings.secure_cookies)
     app.add_exception_handler(RequestValidationError, erreurs.validation_requete)
     app.add_exception_handler(ValidationError, erreurs.validation_modele)
     app.add_exception_handler(CommandeImpossible, erreurs.commande_impossible)

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from core.parcours_client import CommandeImpossible
@@ -99,8 +99,10 @@ async def validation_modele(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def commande_impossible(_: Request, exc: Exception) -> JSONResponse:
+async def commande_impossible(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CommandeImpossible)
+    if _page(request):
+        return _html(request, exc.status, exc.message)
     return reponse(exc.status, exc.message, exc.code, exc.erreurs)
 
 
@@ -112,6 +114,34 @@ class Refus(Exception):
         self.status, self.message, self.code = status, message, code
 
 
-async def refus(_: Request, exc: Exception) -> JSONResponse:
+async def refus(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refus)
+    if _page(request):
+        return _html(request, exc.status, exc.message)
     return reponse(exc.status, exc.message, exc.code)
+
+
+def _page(request: Request) -> bool:
+    """Cockpit pages and their htmx fragments get HTML; the API and machines get JSON."""
+    path = request.url.path
+    return not path.startswith(
+        ("/api/", "/healthz", "/codec")
+    ) and "application/json" not in request.headers.get("accept", "")
+
+
+def _html(request: Request, status: int, message: str) -> Response:
+    from web.templating import templates  # templates need this module: import at use
+
+    if request.headers.get("HX-Request"):
+        return templates.TemplateResponse(
+            request,
+            "composants/_alerte.html",
+            {"message": message, "genre": "error", "focus": True},
+            status_code=status,
+        )
+    return templates.TemplateResponse(
+        request,
+        "composants/erreur.html",
+        {"u": None, "titre": "Action impossible", "message": message, "status": status},
+        status_code=status,
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, or_, true
 from sqlalchemy import select as sa_select
+from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -123,6 +124,7 @@ async def lister(
     rows = (
         await session.exec(
             select(ParcoursRow)
+            .options(defer(ParcoursRow.etat))  # type: ignore[arg-type]
             .where(*where)
             .order_by(order.nulls_last(), col(ParcoursRow.nom))
             .limit(f.limit)
@@ -146,4 +148,4 @@ async def compter_par(
         .where(portee(u, today), *(where or []))
         .group_by(*colonnes)
     )
-    return [tuple(r) for r in (await session.execute(stmt)).all()]
+    return [tuple(r) for r in (await session.exec(stmt)).all()]  # type: ignore[call-overload]

@@ -7,6 +7,7 @@ from workflows.emploi import SuiviEmploiWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
+from workflows.relivraison import RelivraisonWorkflow
 from workflows.vigie import VigieQuotidienneWorkflow
 
 WORKFLOWS: list[type] = [
@@ -16,4 +17,5 @@ WORKFLOWS: list[type] = [
     SuiviEmploiWorkflow,
     VigieQuotidienneWorkflow,
     ObservatoireQuotidienWorkflow,
+    RelivraisonWorkflow,
 ]

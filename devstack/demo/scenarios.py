@@ -482,5 +482,15 @@ class Fabrique:
         self.ajouter("prononcer_sortie", Sortie(le=le, motif=motif, commentaire=""), le)
 
 
+# The employee reference the README's demo uses: `python -m simulator envoyer --partenaire
+# employeur --type fr.employeur.contrat.rompu --sujet 73282932000074:M-1042 ...` reaches this parcours.
+SALARIE_DEMO = "73282932000074:M-1042"
+
+
 def scenarios(nombre: int, today: date) -> list[Scenario]:
-    return [Fabrique(numero, today).construire() for numero in range(nombre)]
+    built = [Fabrique(numero, today).construire() for numero in range(nombre)]
+    en_emploi = next((s for s in built if s.cible == Phase.EMPLOI), None)
+    if en_emploi is not None:
+        ids = en_emploi.accueil.identifiants.model_copy(update={"salarie": SALARIE_DEMO})
+        en_emploi.accueil = en_emploi.accueil.model_copy(update={"identifiants": ids})
+    return built

@@ -1,0 +1,27 @@
+"""RelivraisonWorkflow: every five minutes, deliver the partner events that arrived while
+Temporal could not be reached (they were stored and acknowledged, never dropped)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from core.clock import local_day
+    from schemas.vigie_quotidienne import TourneeVigie
+
+
+@workflow.defn(name="Relivraison")
+class RelivraisonWorkflow:
+    @workflow.run
+    async def run(self) -> int:
+        delivered: int = await workflow.execute_activity(
+            "partenaires.relivrer",
+            TourneeVigie(jour=local_day(workflow.now())),
+            result_type=int,
+            start_to_close_timeout=timedelta(minutes=4),
+            retry_policy=RetryPolicy(maximum_attempts=3),
+        )
+        return delivered
