@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 import pytest_asyncio
@@ -20,6 +20,7 @@ from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY, Settings
 from core.temporal import data_converter
 from devstack.demo.comptes import creer_comptes
+from schemas.parcours import ParcoursState
 from store.db import create_schema, make_engine, session_factory
 from tests.fixtures.outils import binary
 from worker import running_worker
@@ -104,7 +105,18 @@ def parcours(
     temporal_env: WorkflowEnvironment, worker_partage: str, simulateur: Simulateur
 ) -> ParcoursClient:
     """A ParcoursClient on the time-skipping server (the simulator is emptied for the test)."""
-    return ParcoursClient(temporal_env.client, task_queue=worker_partage)
+    return ParcoursSuivis(temporal_env.client, task_queue=worker_partage)
+
+
+class ParcoursSuivis(ParcoursClient):
+    """Remembers every parcours opened, so that a frozen test clock can say which one holds it."""
+
+    ouverts: ClassVar[list[str]] = []
+
+    async def ouvrir(self, *args: Any, **kwargs: Any) -> ParcoursState:
+        state = await super().ouvrir(*args, **kwargs)
+        ParcoursSuivis.ouverts.append(state.parcours_id)
+        return state
 
 
 @pytest_asyncio.fixture

@@ -110,10 +110,7 @@ class ParcoursWorkflow:
                 await self._publier()
             if self.s.clos:
                 break
-            if self._continuer_maintenant():
-                await workflow.wait_condition(
-                    lambda: workflow.all_handlers_finished() and not self._appels_en_vol()
-                )
+            if self._continuer_maintenant() and await self._moment_calme():
                 workflow.continue_as_new(
                     ParcoursInput(
                         parcours_id=self.s.parcours_id,
@@ -177,6 +174,21 @@ class ParcoursWorkflow:
         if seuil is not None and info.get_current_history_length() >= seuil:
             return True
         return info.is_continue_as_new_suggested()
+
+    async def _moment_calme(self) -> bool:
+        """Continue as new only after a quiet second: no handler running, no partner call in
+        flight, nothing received meanwhile — so no command's answer shares the last task."""
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and not self._appels_en_vol()
+        )
+        version = self.s.version
+        await workflow.sleep(timedelta(seconds=1))
+        return (
+            self.s.version == version
+            and workflow.all_handlers_finished()
+            and not self._appels_en_vol()
+            and not self._a_publier
+        )
 
     def _appels_en_vol(self) -> bool:
         return any(o.statut == StatutOperation.EN_COURS for o in self.s.operations)

@@ -100,10 +100,14 @@ async def test_un_coordinateur_ne_voit_que_son_territoire(serveur: Serveur) -> N
 
 async def test_un_referent_n_a_pas_acces_a_l_observatoire(serveur: Serveur) -> None:
     async with serveur.client("ref-claire-martin") as client:
-        for chemin in (API, "/observatoire", "/observatoire/export/stock_phase.csv"):
-            r = await client.get(chemin)
-            assert r.status_code == 403, chemin
-            assert r.json()["code"] == "observatoire_interdit"
+        r = await client.get(API)
+        assert r.status_code == 403
+        assert r.json()["code"] == "observatoire_interdit"
+        for page in ("/observatoire", "/observatoire/export/stock_phase.csv"):
+            r = await client.get(page)  # a page answers with a French page, not JSON
+            assert r.status_code == 403, page
+            assert "text/html" in r.headers["content-type"]
+            assert "Action impossible" in r.text
     async with httpx.AsyncClient(base_url=serveur.base_url) as anonyme:
         assert (await anonyme.get(API)).status_code == 401
         r = await anonyme.get("/observatoire")
