@@ -14,7 +14,15 @@ from rules.orientation import FAITS, regles_orientation
 from schemas.regles import Unite
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "regles.md"
-OPS = {"egal": "=", "different": "≠", "inf": "<", "inf_egal": "≤", "sup": ">", "sup_egal": "≥", "dans": "parmi"}
+OPS = {
+    "egal": "=",
+    "different": "≠",
+    "inf": "<",
+    "inf_egal": "≤",
+    "sup": ">",
+    "sup_egal": "≥",
+    "dans": "parmi",
+}
 
 
 def _valeur(v: Any) -> str:
@@ -41,12 +49,19 @@ def condition(c: dict[str, Any]) -> str:
 
 def orientation() -> list[str]:
     jeu = regles_orientation()
-    lines = [f"## Orientation (version {jeu.version})", "",
-             "Les règles sont lues dans l'ordre : la première dont la condition est vraie donne la proposition. "
-             "La décision du référent est enregistrée à côté ; si elle diffère, un motif est obligatoire.", "",
-             "| Ordre | Code | Condition | Proposition | Motif affiché |", "|---|---|---|---|---|"]
+    lines = [
+        f"## Orientation (version {jeu.version})",
+        "",
+        "Les règles sont lues dans l'ordre : la première dont la condition est vraie donne la proposition. "
+        "La décision du référent est enregistrée à côté ; si elle diffère, un motif est obligatoire.",
+        "",
+        "| Ordre | Code | Condition | Proposition | Motif affiché |",
+        "|---|---|---|---|---|",
+    ]
     for n, r in enumerate(jeu.regles, start=1):
-        lines.append(f"| {n} | `{r.code}` | {condition(r.quand)} | {r.type.label}, {r.organisme.label} | {r.libelle} |")
+        lines.append(
+            f"| {n} | `{r.code}` | {condition(r.quand)} | {r.type.label}, {r.organisme.label} | {r.libelle} |"
+        )
     lines += ["", "Faits disponibles :", ""] + [f"- `{k}` : {v}" for k, v in FAITS.items()]
     return lines
 
@@ -57,19 +72,44 @@ def _delai(d: dict[str, Any] | None) -> str:
 
 def vigie() -> list[str]:
     data = lire_yaml("vigie.yaml")
-    lines = [f"## Vigie des ruptures (version {data['version']})", "", "### Délais par phase", "",
-             "| Phase | Code | Échéance | Délai | Alerte avant |", "|---|---|---|---|---|"]
+    lines = [
+        f"## Vigie des ruptures (version {data['version']})",
+        "",
+        "### Délais par phase",
+        "",
+        "| Phase | Code | Échéance | Délai | Alerte avant |",
+        "|---|---|---|---|---|",
+    ]
     for e in data["echeances"]:
-        lines.append(f"| {e['phase']} | `{e['code']}` | {e['libelle']} | {_delai(e['delai'])} | "
-                     f"{e.get('alerte_avant_jours', 3)} jours |")
-    lines += ["", "### Règles d'alerte et de rupture", "", "| Code | Sévérité | Délai ou seuil | Libellé |",
-              "|---|---|---|---|"]
+        lines.append(
+            f"| {e['phase']} | `{e['code']}` | {e['libelle']} | {_delai(e['delai'])} | "
+            f"{e.get('alerte_avant_jours', 3)} jours |"
+        )
+    lines += [
+        "",
+        "### Règles d'alerte et de rupture",
+        "",
+        "| Code | Sévérité | Délai ou seuil | Libellé |",
+        "|---|---|---|---|",
+    ]
     for r in data["ruptures"]:
-        seuil = _delai(r.get("delai")) if r.get("delai") else (str(r["seuil"]) if r.get("seuil") else "—")
+        seuil = (
+            _delai(r.get("delai"))
+            if r.get("delai")
+            else (str(r["seuil"]) if r.get("seuil") else "—")
+        )
         lines.append(f"| `{r['code']}` | {r['severite']} | {seuil} | {r['libelle']} |")
-    lines += ["", "### Rappels de rendez-vous", "", "| Code | Jours avant | Heure | Canaux |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "### Rappels de rendez-vous",
+        "",
+        "| Code | Jours avant | Heure | Canaux |",
+        "|---|---|---|---|",
+    ]
     for r in data.get("rappels") or []:
-        lines.append(f"| `{r['code']}` | {r['jours_avant']} | {r['heure']} h | {', '.join(r['canaux'])} |")
+        lines.append(
+            f"| `{r['code']}` | {r['jours_avant']} | {r['heure']} h | {', '.join(r['canaux'])} |"
+        )
     lines += ["", "### Ajustements par territoire", ""]
     for territoire, overrides in (data.get("territoires") or {}).items():
         for code, change in (overrides.get("echeances") or {}).items():
@@ -78,9 +118,13 @@ def vigie() -> list[str]:
 
 
 def generer() -> str:
-    head = ["# Règles de la plateforme", "",
-            "Fichier généré par `python -m rules.documentation` depuis `rules/orientation.yaml` et "
-            "`rules/vigie.yaml` : ne pas le modifier à la main.", ""]
+    head = [
+        "# Règles de la plateforme",
+        "",
+        "Fichier généré par `python -m rules.documentation` depuis `rules/orientation.yaml` et "
+        "`rules/vigie.yaml` : ne pas le modifier à la main.",
+        "",
+    ]
     return "\n".join(head + orientation() + [""] + vigie()) + "\n"
 
 

@@ -27,7 +27,9 @@ async def aller_au(env: WorkflowEnvironment, jour: date, heure: int = 12) -> Non
         try:
             await asyncio.wait_for(env.sleep(delta), 30)
         except (TimeoutError, RPCError):
-            raise AssertionError(f"L'horloge du serveur de test n'avance plus : {await bloques(env)}") from None
+            raise AssertionError(
+                f"L'horloge du serveur de test n'avance plus : {await bloques(env)}"
+            ) from None
 
 
 async def bloques(env: WorkflowEnvironment) -> list[str]:
@@ -46,11 +48,20 @@ async def bloques(env: WorkflowEnvironment) -> list[str]:
             for run_id in {description.run_id, info.first_run_id} - {None, ""}:
                 handle = env.client.get_workflow_handle(latest.id, run_id=run_id)
                 raw = (await handle.describe()).raw_description
-                if raw.HasField("pending_workflow_task") or raw.pending_activities or raw.pending_children:
-                    events = [e.WhichOneof("attributes") or "" async for e in handle.fetch_history_events()]
-                    found.append(f"{latest.id}/{str(run_id)[:8]} {raw.workflow_execution_info.status}: "
-                                 f"{[a.activity_type.name for a in raw.pending_activities]} "
-                                 f"{[e.removesuffix('_event_attributes') for e in events[-10:]]}")
+                if (
+                    raw.HasField("pending_workflow_task")
+                    or raw.pending_activities
+                    or raw.pending_children
+                ):
+                    events = [
+                        e.WhichOneof("attributes") or ""
+                        async for e in handle.fetch_history_events()
+                    ]
+                    found.append(
+                        f"{latest.id}/{str(run_id)[:8]} {raw.workflow_execution_info.status}: "
+                        f"{[a.activity_type.name for a in raw.pending_activities]} "
+                        f"{[e.removesuffix('_event_attributes') for e in events[-10:]]}"
+                    )
     return found
 
 
