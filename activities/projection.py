@@ -23,6 +23,7 @@ from schemas.rdv import StatutRdv
 from store.db import SessionFactory, ecriture
 from store.parcours import (
     AccesRow,
+    AccesUsagerRow,
     AlerteRow,
     EvenementRow,
     IdentifiantRow,
@@ -129,7 +130,7 @@ async def _evenements(session: AsyncSession, parcours_id: str, p: Projection) ->
 
 async def _listes(session: AsyncSession, s: ParcoursState) -> None:
     pid, territoire = s.parcours_id, s.territoire.value
-    for table in (AlerteRow, IncidentRow, PhaseRow, AccesRow, IdentifiantRow):
+    for table in (AlerteRow, IncidentRow, PhaseRow, AccesRow, IdentifiantRow, AccesUsagerRow):
         await session.exec(delete(table).where(col(table.parcours_id) == pid))
     organisme = s.organisme.value if s.organisme else None
     referent = s.referent.referent.id if s.referent else None
@@ -186,8 +187,16 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
             parcours_id=pid, compte_id=s.transfert.vers.id, motif="transfert en attente"
         )
     session.add_all(acces.values())
-    if not s.clos:  # a closed parcours no longer receives partner events
+    if not s.clos:  # a closed parcours no longer receives partner events, nor visits of its carnet
         session.add_all(identifiants(s))
+        session.add_all(
+            [
+                AccesUsagerRow(
+                    empreinte=a.empreinte, parcours_id=pid, expire_le=a.expire_le, revoque=a.revoque
+                )
+                for a in s.acces_carnet
+            ]
+        )
 
 
 class ProjectionActivities:

@@ -18,6 +18,7 @@ from activities.observatoire import ObservatoireActivities
 from activities.outbox import Outbox
 from activities.partenaires import LivraisonActivities
 from activities.projection import ProjectionActivities
+from activities.retention import RetentionActivities
 from activities.siae import Siae
 from activities.sms import PasserelleSms
 from activities.vigie import VigieActivities
@@ -53,6 +54,7 @@ def activites(
     livraison = LivraisonActivities(sessions, temporal, task_queue)
     return [
         vigie.reverifier_parcours,
+        RetentionActivities(sessions, temporal, settings.anonymisation_jours).anonymiser,
         ObservatoireActivities(sessions).prendre_instantane,
         vigie.envoyer_digests,
         livraison.relivrer,

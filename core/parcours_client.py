@@ -8,6 +8,7 @@ refusals into ``CommandeImpossible`` with an HTTP status and a French message.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -58,9 +59,17 @@ def _traduire(err: WorkflowUpdateFailedError) -> CommandeImpossible:
 
 
 class ParcoursClient:
-    def __init__(self, client: Client, task_queue: str = TASK_QUEUE) -> None:
+    def __init__(
+        self,
+        client: Client,
+        task_queue: str = TASK_QUEUE,
+        anonymise: Callable[[str], Awaitable[bool]] | None = None,
+    ) -> None:
         self.client = client
         self.task_queue = task_queue
+        # Temporal deletes an anonymised parcours' history in the background (about a minute):
+        # until then, the read model's flag is what keeps the dossier closed to everyone.
+        self.anonymise = anonymise
 
     def handle(self, parcours_id: str) -> WorkflowHandle[Any, Any]:
         return self.client.get_workflow_handle(parcours_workflow_id(parcours_id))
@@ -106,11 +115,15 @@ class ParcoursClient:
             state: ParcoursState = await self.handle(parcours_id).query(
                 "etat", result_type=ParcoursState
             )
-            return state
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CommandeImpossible(404, "Parcours introuvable", "parcours_inconnu") from None
             raise
+        if state.clos and self.anonymise is not None and await self.anonymise(parcours_id):
+            raise CommandeImpossible(
+                404, "Parcours introuvable : il a été anonymisé", "parcours_anonymise"
+            )
+        return state
 
     async def commander(
         self, parcours_id: str, nom: str, donnees: BaseModel, auteur: Acteur

@@ -58,3 +58,11 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         task_queue,
         "Livraison des événements partenaires reçus quand Temporal était injoignable",
     )
+    await planifier(
+        client,
+        "anonymisation",
+        "Retention",
+        "0 3 * * *",
+        task_queue,
+        "Anonymisation des parcours clos depuis plus que le délai de conservation",
+    )

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     temporal_port: int = Field(7233, alias="TEMPORAL_PORT")
     temporal_ui_port: int = Field(8233, alias="TEMPORAL_UI_PORT")
     temporal_retention_days: int = Field(3650, alias="TEMPORAL_RETENTION_DAYS")
+    temporal_ui_origin: str = Field(
+        "", alias="TEMPORAL_UI_ORIGIN", description="Origine de l'interface Temporal"
+    )
 
     database_url: str = Field("", alias="DATABASE_URL")
 
@@ -57,6 +60,9 @@ class Settings(BaseSettings):
     oidc_client_secret: str = Field("", alias="OIDC_CLIENT_SECRET")
     oidc_scopes: str = Field("openid email given_name usual_name", alias="OIDC_SCOPES")
     oidc_libelle: str = Field("ProConnect", alias="OIDC_LIBELLE")
+
+    # RGPD: closed parcours are anonymised this many days after their sortie.
+    anonymisation_jours: int = Field(3 * 365, alias="ANONYMISATION_JOURS", ge=0)
 
     demo_data: bool = Field(True, alias="DEMO_DATA")
 

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from schemas.action import Action
+from schemas.carnet import AccesCarnet
 from schemas.common import Acteur, LabelledEnum, LongText, Model, Organisme, Territoire
 from schemas.contrat import Contrat
 from schemas.diagnostic import Diagnostic
@@ -171,6 +172,7 @@ class ParcoursState(Model):
     sortie: Sortie | None = None
     regles: ReglesVigie | None = None
     politique_appels: PolitiqueAppels = Field(default_factory=PolitiqueAppels)
+    acces_carnet: list[AccesCarnet] = Field(default_factory=list)
     timeline: list[EvenementTimeline] = Field(default_factory=list)
     compteurs: dict[str, int] = Field(default_factory=dict, description="Numérotation interne")
 

@@ -59,6 +59,13 @@ class IdentifiantsPartenaires(Model):
         return [(kind, value) for kind, value in self.model_dump().items() if value]
 
 
+class RectificationIdentite(Model):
+    """The person asks to correct their identity or contact details (RGPD right to rectification)."""
+
+    usager: Usager
+    motif: str = Field(min_length=3, max_length=500)
+
+
 class Consentement(Model):
     """What the person agreed to share. Recorded at accueil, changeable at any time."""
 

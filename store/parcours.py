@@ -127,3 +127,14 @@ class AccesRow(SQLModel, table=True):
     compte_id: str = Field(primary_key=True, index=True)
     jusqu_au: date | None = None
     motif: str
+
+
+class AccesUsagerRow(SQLModel, table=True):
+    """The person's links to their carnet (only the SHA-256 of the secret)."""
+
+    __tablename__ = "acces_usager"
+
+    empreinte: str = Field(primary_key=True)
+    parcours_id: str = Field(index=True, foreign_key="parcours.id")
+    expire_le: date
+    revoque: bool = False

@@ -18,13 +18,15 @@ from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
 from web import erreurs
+from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
+from web.api import codec as api_codec
 from web.api import incidents as api_incidents
 from web.api import observatoire as api_observatoire
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import sante
-from web.cockpit import connexion, coordination, fiche, liste, observatoire
+from web.cockpit import carnet_usager, connexion, coordination, fiche, liste, observatoire
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.services import Services
@@ -84,6 +86,8 @@ def create_app(
     app.include_router(api_parcours.router)
     app.include_router(api_partenaires.router)
     app.include_router(api_catalogue.router)
+    app.include_router(api_audit.router)
+    app.include_router(api_codec.router)
     app.include_router(api_incidents.router)
     app.include_router(api_observatoire.router)
     app.include_router(connexion.router)
@@ -91,6 +95,7 @@ def create_app(
     app.include_router(fiche.router)
     app.include_router(coordination.router)
     app.include_router(observatoire.router)
+    app.include_router(carnet_usager.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

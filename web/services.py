@@ -13,6 +13,7 @@ from core.parcours_client import ParcoursClient
 from core.settings import Settings
 from core.temporal import TASK_QUEUE, connect
 from store.db import SessionFactory
+from store.parcours import ParcoursRow
 
 log = logging.getLogger("parcours.web")
 
@@ -43,4 +44,11 @@ class Services:
         return self.temporal
 
     async def parcours(self) -> ParcoursClient:
-        return ParcoursClient(await self.client(), task_queue=self.task_queue)
+        return ParcoursClient(
+            await self.client(), task_queue=self.task_queue, anonymise=self._anonymise
+        )
+
+    async def _anonymise(self, parcours_id: str) -> bool:
+        async with self.sessions() as session:
+            row = await session.get(ParcoursRow, parcours_id)
+            return row is not None and row.anonymise

@@ -8,6 +8,7 @@ from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
 from workflows.relivraison import RelivraisonWorkflow
+from workflows.retention import RetentionWorkflow
 from workflows.vigie import VigieQuotidienneWorkflow
 
 WORKFLOWS: list[type] = [
@@ -18,4 +19,5 @@ WORKFLOWS: list[type] = [
     VigieQuotidienneWorkflow,
     ObservatoireQuotidienWorkflow,
     RelivraisonWorkflow,
+    RetentionWorkflow,
 ]

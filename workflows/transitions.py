@@ -14,6 +14,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from schemas.action import MiseAJourAction, PrescriptionAction
+from schemas.carnet import EnvoiLienCarnet, RevocationLiensCarnet
 from schemas.common import Acteur, Role
 from schemas.contrat import (
     Avenant,
@@ -48,7 +49,7 @@ from schemas.rdv import (
 )
 from schemas.referent import AccuseTransfert, TransfertResolu
 from schemas.sortie import Reprise, Sortie, Suspension
-from schemas.usager import Consentement, IdentifiantsPartenaires
+from schemas.usager import Consentement, IdentifiantsPartenaires, RectificationIdentite
 
 
 class Cible(Enum):
@@ -168,6 +169,16 @@ def _suspendu(s: ParcoursState) -> str | None:
 
 def _non_suspendu(s: ParcoursState) -> str | None:
     return "Le parcours est déjà suspendu" if s.suspension is not None else None
+
+
+def _joignable(s: ParcoursState) -> str | None:
+    if not (s.usager.telephone or s.usager.email):
+        return "Ni téléphone ni courriel connus : renseignez-en un par une rectification"
+    return None
+
+
+def _lien_actif(s: ParcoursState) -> str | None:
+    return None if any(not a.revoque for a in s.acces_carnet) else "Aucun lien de carnet actif"
 
 
 def _diagnostic_fait(s: ParcoursState) -> str | None:
@@ -475,6 +486,35 @@ TRANSITIONS: dict[str, Transition] = {
             OUVERTES,
             REFERENT_OU_COORDINATION,
             condition=_suspendu,
+            pendant_suspension=True,
+            groupe="dossier",
+        ),
+        Transition(
+            "rectifier_identite",
+            "Rectifier l'identité ou les coordonnées",
+            RectificationIdentite,
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="dossier",
+        ),
+        Transition(
+            "envoyer_lien_carnet",
+            "Envoyer à la personne le lien de son carnet",
+            EnvoiLienCarnet,
+            OUVERTES,
+            REFERENT,
+            condition=_joignable,
+            pendant_suspension=True,
+            groupe="dossier",
+        ),
+        Transition(
+            "revoquer_liens_carnet",
+            "Désactiver les liens du carnet",
+            RevocationLiensCarnet,
+            OUVERTES,
+            REFERENT_OU_COORDINATION,
+            condition=_lien_actif,
             pendant_suspension=True,
             groupe="dossier",
         ),

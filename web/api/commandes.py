@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from referentiels.catalogue import par_id
 from schemas.action import DemandeAction, PrescriptionAction
+from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.referent import DemandeTransfert, TransfertResolu
@@ -19,7 +20,7 @@ from store.comptes import Compte
 from web.erreurs import Refus
 from workflows.transitions import TRANSITIONS
 
-Resolution = Callable[[AsyncSession, Any, date], Awaitable[BaseModel]]
+Resolution = Callable[[AsyncSession, Any, date, str], Awaitable[BaseModel]]
 
 
 async def acteur_referent(session: AsyncSession, compte_id: str) -> Acteur:
@@ -37,17 +38,19 @@ async def acteur_referent(session: AsyncSession, compte_id: str) -> Acteur:
     )
 
 
-async def _orientation(session: AsyncSession, d: DecisionOrientation, _: date) -> BaseModel:
+async def _orientation(
+    session: AsyncSession, d: DecisionOrientation, _: date, __: str
+) -> BaseModel:
     referent = await acteur_referent(session, d.referent_id)
     return DecisionOrientationResolue(**d.model_dump(), referent=referent)
 
 
-async def _transfert(session: AsyncSession, d: DemandeTransfert, today: date) -> BaseModel:
+async def _transfert(session: AsyncSession, d: DemandeTransfert, today: date, _: str) -> BaseModel:
     referent = await acteur_referent(session, d.nouveau_referent_id)
     return TransfertResolu(**d.model_dump(), nouveau_referent=referent, demande_le=today)
 
 
-async def _action(_: AsyncSession, d: DemandeAction, __: date) -> BaseModel:
+async def _action(_: AsyncSession, d: DemandeAction, __: date, ___: str) -> BaseModel:
     offre = par_id(d.service_id)
     if offre is None:
         raise Refus(422, f"Service inconnu du catalogue : « {d.service_id} »", "service_inconnu")
@@ -61,7 +64,13 @@ async def _action(_: AsyncSession, d: DemandeAction, __: date) -> BaseModel:
     )
 
 
-async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date) -> BaseModel:
+async def _lien(
+    _: AsyncSession, d: DemandeLienCarnet, __: date, adresse_publique: str
+) -> BaseModel:
+    return EnvoiLienCarnet(canal=d.canal, adresse_publique=adresse_publique)
+
+
+async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) -> BaseModel:
     return body
 
 
@@ -69,6 +78,7 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "decider_orientation": (DecisionOrientation, _orientation),
     "transferer_referent": (DemandeTransfert, _transfert),
     "prescrire_action": (DemandeAction, _action),
+    "envoyer_lien_carnet": (DemandeLienCarnet, _lien),
 }
 
 
@@ -76,6 +86,12 @@ def modele_api(nom: str) -> type[BaseModel]:
     return RESOLUTIONS[nom][0] if nom in RESOLUTIONS else TRANSITIONS[nom].modele
 
 
-async def resoudre(session: AsyncSession, nom: str, body: BaseModel, today: date) -> BaseModel:
+async def resoudre(
+    session: AsyncSession,
+    nom: str,
+    body: BaseModel,
+    today: date,
+    adresse_publique: str = "http://localhost:8000",
+) -> BaseModel:
     fn = RESOLUTIONS[nom][1] if nom in RESOLUTIONS else _telle_quelle
-    return await fn(session, body, today)
+    return await fn(session, body, today, adresse_publique)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request, Response
@@ -12,6 +14,8 @@ from sqlmodel import col, select
 from core.parcours_client import ParcoursClient
 from schemas.common import Organisme, Role, Territoire
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
+from store.audit import EntreeAudit
+from store.evenements_partenaires import EvenementRecu
 from store.parcours import ParcoursRow
 from web.api.commandes import acteur_referent, modele_api, resoudre
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
@@ -19,7 +23,7 @@ from web.documents.contrat_pdf import contrat_pdf
 from web.erreurs import Erreur, Refus
 from web.requetes import Filtres, lister
 from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur, peut_lire
+from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
 from workflows.transitions import TRANSITIONS, qualites, refus
 
@@ -215,6 +219,60 @@ async def contrat_signe(
     )
 
 
+@router.get(
+    "/{parcours_id}/export",
+    responses=ERREURS,
+    summary="Droit d'accès : tout ce que la plateforme détient sur la personne (JSON)",
+)
+async def export_droit_acces(
+    parcours_id: str,
+    u: UtilisateurApi,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    request: Request,
+) -> Response:
+    state = await etat_lisible(parcours, u, parcours_id)
+    if not (est_referent_du_parcours(u, state) or u.est_admin):
+        raise Refus(
+            403,
+            "L'export d'un dossier est réservé à son référent et à l'administration",
+            "interdit",
+        )
+    evenements = (
+        await session.exec(select(EvenementRecu).where(EvenementRecu.parcours_id == parcours_id))
+    ).all()
+    consultations = (
+        await session.exec(
+            select(EntreeAudit)
+            .where(EntreeAudit.objet == f"parcours:{parcours_id}")
+            .order_by(col(EntreeAudit.id))
+        )
+    ).all()
+    await journaliser(
+        session, u, "export", f"parcours:{parcours_id}", "droit d'accès", adresse(request)
+    )
+    contenu = {
+        "genere_le": datetime.now(UTC).isoformat(),
+        "parcours": state.model_dump(mode="json", exclude={"regles"}),
+        "evenements_partenaires": [e.model_dump(mode="json") for e in evenements],
+        "consultations": [
+            {
+                "le": a.le.isoformat(),
+                "compte": a.compte_id,
+                "role": a.role,
+                "action": a.action,
+                "detail": a.detail,
+            }
+            for a in consultations
+        ],
+    }
+    return Response(
+        json.dumps(contenu, ensure_ascii=False, indent=1),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="dossier-{parcours_id[:8]}.json"'},
+    )
+
+
 async def executer(
     nom: str,
     parcours_id: str,
@@ -235,7 +293,8 @@ async def executer(
         )
     if (reason := refus(nom, state, u.acteur)) is not None:
         raise Refus(409, reason, "commande_refusee")  # the workflow would refuse it the same way
-    donnees = await resoudre(session, nom, body, aujourd_hui())
+    public = request.app.state.services.settings.effective_public_url
+    donnees = await resoudre(session, nom, body, aujourd_hui(), public)
     state = await parcours.commander(parcours_id, nom, donnees, u.acteur)
     await journaliser(session, u, "ecriture", f"parcours:{parcours_id}", nom, adresse(request))
     return vue(state, u)

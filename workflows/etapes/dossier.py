@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import date, timedelta
 
-from schemas.appels import Courriel
+from schemas.appels import Courriel, Sms
+from schemas.carnet import (
+    VALIDITE_JOURS,
+    AccesCarnet,
+    CanalLien,
+    EnvoiLienCarnet,
+    RevocationLiensCarnet,
+)
 from schemas.common import Ordre
 from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import RelanceReferent
 from schemas.sortie import Reprise, Suspension
-from schemas.usager import Consentement, IdentifiantsPartenaires
+from schemas.usager import Consentement, IdentifiantsPartenaires, RectificationIdentite
 from workflows.etapes.base import Commande, Contexte, verifier_jour
 from workflows.transitions import CommandeRefusee
 
@@ -113,7 +121,105 @@ async def relancer_referent(ctx: Contexte, ordre: Ordre[RelanceReferent]) -> Non
         )
 
 
+def verifier_rectification(s: ParcoursState, r: RectificationIdentite, today: date) -> None:
+    if r.usager == s.usager:
+        raise CommandeRefusee("Aucune donnée n'a changé")
+    if r.usager.age_le(s.ouvert_le) < 16:
+        raise CommandeRefusee(
+            "La date de naissance rectifiée donnerait moins de 16 ans à l'accueil"
+        )
+
+
+async def rectifier(ctx: Contexte, ordre: Ordre[RectificationIdentite]) -> None:
+    r, s = ordre.donnees, ctx.s
+    avant, apres = s.usager.model_dump(), r.usager.model_dump()
+    champs = [LIBELLES_USAGER.get(k, k) for k in apres if apres[k] != avant.get(k)]
+    s.usager = r.usager
+    s.accueil = s.accueil.model_copy(update={"usager": r.usager})
+    # The values themselves stay out of the timeline: it lists what changed, and why.
+    ctx.noter(
+        Categorie.DOSSIER,
+        "rectification",
+        f"Rectification ({', '.join(champs)}) : {r.motif}",
+        ordre.auteur,
+    )
+
+
+LIBELLES_USAGER = {
+    "nom": "nom",
+    "prenom": "prénom",
+    "date_naissance": "date de naissance",
+    "telephone": "téléphone",
+    "email": "courriel",
+    "adresse": "adresse",
+    "code_postal": "code postal",
+    "commune": "commune",
+}
+
+
+async def envoyer_lien(ctx: Contexte, ordre: Ordre[EnvoiLienCarnet]) -> None:
+    e, s = ordre.donnees, ctx.s
+    secret = ctx.nouvel_id().replace("-", "") + ctx.nouvel_id().replace("-", "")
+    acces = AccesCarnet(
+        id=f"lien-{s.next_number('lien')}",
+        empreinte=hashlib.sha256(secret.encode()).hexdigest(),
+        cree_le=ctx.now(),
+        expire_le=ctx.today() + timedelta(days=VALIDITE_JOURS),
+    )
+    s.acces_carnet.append(acces)
+    lien = f"{e.adresse_publique.rstrip('/')}/carnet/{secret}"
+    texte = (
+        f"Bonjour {s.usager.prenom}, voici le lien de votre carnet de bord, valable "
+        f"{VALIDITE_JOURS} jours : {lien} . Ne le transmettez à personne."
+    )
+    canaux = []
+    if e.canal in (CanalLien.SMS, CanalLien.LES_DEUX) and s.usager.telephone:
+        ctx.lancer_operation(
+            TypeOperation.ENVOYER_SMS, Sms(telephone=s.usager.telephone, texte=texte)
+        )
+        canaux.append("SMS")
+    if e.canal in (CanalLien.COURRIEL, CanalLien.LES_DEUX) and s.usager.email:
+        ctx.lancer_operation(
+            TypeOperation.ENVOYER_COURRIEL,
+            Courriel(destinataire=s.usager.email, sujet="Votre carnet de bord", texte=texte),
+        )
+        canaux.append("courriel")
+    envoi = " et ".join(canaux) or "aucun canal disponible"
+    ctx.noter(
+        Categorie.DOSSIER,
+        "lien_carnet",
+        f"Lien du carnet envoyé à la personne ({envoi})",
+        ordre.auteur,
+        details={"lien": acces.id},
+    )
+
+
+def verifier_lien(s: ParcoursState, e: EnvoiLienCarnet, today: date) -> None:
+    voulu = {
+        CanalLien.SMS: bool(s.usager.telephone),
+        CanalLien.COURRIEL: bool(s.usager.email),
+        CanalLien.LES_DEUX: bool(s.usager.telephone or s.usager.email),
+    }
+    if not voulu[e.canal]:
+        raise CommandeRefusee(
+            f"Impossible d'envoyer le lien {e.canal.label.lower()} : coordonnée inconnue"
+        )
+
+
+async def revoquer_liens(ctx: Contexte, ordre: Ordre[RevocationLiensCarnet]) -> None:
+    ctx.s.acces_carnet = [a.model_copy(update={"revoque": True}) for a in ctx.s.acces_carnet]
+    ctx.noter(
+        Categorie.DOSSIER,
+        "liens_carnet_revoques",
+        f"Liens du carnet désactivés : {ordre.donnees.motif}",
+        ordre.auteur,
+    )
+
+
 COMMANDES = {
+    "rectifier_identite": Commande(rectifier, verifier_rectification),
+    "envoyer_lien_carnet": Commande(envoyer_lien, verifier_lien),
+    "revoquer_liens_carnet": Commande(revoquer_liens),
     "modifier_consentement": Commande(consentement, verifier_consentement),
     "modifier_identifiants": Commande(identifiants, verifier_identifiants),
     "suspendre_parcours": Commande(suspendre, verifier_suspension),

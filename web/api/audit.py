@@ -1,0 +1,167 @@
+"""The audit log for administrators: search, export, and the check of its hash chain."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import ColumnElement, func
+from sqlmodel import col, select
+
+from core.clock import PARIS
+from store.audit import EntreeAudit
+from web.deps import SessionDep, UtilisateurApi, adresse
+from web.erreurs import Erreur, Refus
+from web.securite.audit import journaliser, verifier_chaine
+from web.securite.utilisateur import Utilisateur
+
+router = APIRouter(prefix="/api/v1/audit", tags=["Audit"])
+ERREURS: dict[int | str, dict[str, Any]] = {401: {"model": Erreur}, 403: {"model": Erreur}}
+
+
+class Entree(BaseModel):
+    id: int
+    le: datetime
+    compte_id: str
+    role: str
+    action: str
+    objet: str
+    detail: str
+    adresse: str | None
+
+
+class PageAudit(BaseModel):
+    total: int
+    items: list[Entree]
+
+
+class Verification(BaseModel):
+    intact: bool
+    entrees_verifiees: int
+    probleme: str | None
+
+
+def _admin(u: Utilisateur) -> None:
+    if not u.est_admin:
+        raise Refus(403, "Le journal d'audit est réservé à l'administration", "interdit")
+
+
+Compte = Annotated[str | None, Query(max_length=120, description="Identifiant du compte")]
+Objet = Annotated[
+    str | None, Query(max_length=120, description="Ex. « parcours:<id> » ou « parcours »")
+]
+
+
+@dataclass
+class FiltresAudit:
+    """The same search criteria for the list and for the export (FastAPI dependency)."""
+
+    compte: Compte = None
+    objet: Objet = None
+    action: Annotated[str | None, Query(max_length=40)] = None
+    du: date | None = None
+    au: date | None = None
+
+    def where(self) -> list[ColumnElement[bool]]:
+        where: list[ColumnElement[bool]] = []
+        if self.compte:
+            where.append(col(EntreeAudit.compte_id) == self.compte)
+        if self.objet:
+            where.append(col(EntreeAudit.objet).startswith(self.objet))
+        if self.action:
+            where.append(col(EntreeAudit.action) == self.action)
+        if self.du:
+            debut = datetime.combine(self.du, time.min, tzinfo=PARIS)
+            where.append(col(EntreeAudit.le) >= debut)
+        if self.au:
+            fin = datetime.combine(self.au + timedelta(days=1), time.min, tzinfo=PARIS)
+            where.append(col(EntreeAudit.le) < fin)
+        return where
+
+
+Filtres = Annotated[FiltresAudit, Depends()]
+
+
+@router.get(
+    "", response_model=PageAudit, responses=ERREURS, summary="Rechercher dans le journal d'audit"
+)
+async def rechercher(
+    u: UtilisateurApi,
+    session: SessionDep,
+    filtres: Filtres,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> PageAudit:
+    _admin(u)
+    where = filtres.where()
+    total = (await session.exec(select(func.count()).select_from(EntreeAudit).where(*where))).one()
+    rows = (
+        await session.exec(
+            select(EntreeAudit)
+            .where(*where)
+            .order_by(col(EntreeAudit.id).desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    return PageAudit(
+        total=int(total), items=[Entree.model_validate(r, from_attributes=True) for r in rows]
+    )
+
+
+@router.get("/export.csv", responses=ERREURS, summary="Exporter le journal d'audit (CSV)")
+async def exporter(
+    u: UtilisateurApi,
+    session: SessionDep,
+    request: Request,
+    filtres: Filtres,
+) -> Response:
+    _admin(u)
+    rows = (
+        await session.exec(
+            select(EntreeAudit).where(*filtres.where()).order_by(col(EntreeAudit.id))
+        )
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        ["N°", "Date", "Compte", "Rôle", "Action", "Objet", "Détail", "Adresse", "Empreinte"]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r.id,
+                r.le.isoformat(),
+                r.compte_id,
+                r.role,
+                r.action,
+                r.objet,
+                r.detail,
+                r.adresse or "",
+                r.empreinte,
+            ]
+        )
+    await journaliser(session, u, "export", "audit", f"{len(rows)} entrées", adresse(request))
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="journal-audit.csv"'},
+    )
+
+
+@router.get(
+    "/verification",
+    response_model=Verification,
+    responses=ERREURS,
+    summary="Vérifier que le journal n'a pas été altéré (chaîne d'empreintes)",
+)
+async def verification(u: UtilisateurApi, session: SessionDep) -> Verification:
+    _admin(u)
+    count, probleme = await verifier_chaine(session)
+    return Verification(intact=probleme is None, entrees_verifiees=count, probleme=probleme)

@@ -1,0 +1,121 @@
+"""The codec endpoint of the Temporal UI: an administrator reads the encrypted payloads of a
+history in clear, after logging in here. Everyone else sees only ciphertext in Temporal.
+
+Protocol of the Temporal UI (``--ui-codec-endpoint``): POST /codec/decode (and /encode) with
+``{"payloads": [{"metadata": {key: base64}, "data": base64}]}``; the answer has the same shape.
+The UI runs on another origin: CORS allows that origin only, with credentials.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from temporalio.api.common.v1 import Payload
+
+from core.codec import EncryptionCodec
+from web.deps import SessionDep, adresse, utilisateur_optionnel
+from web.erreurs import Refus
+from web.securite.audit import journaliser
+from web.securite.utilisateur import Utilisateur
+
+router = APIRouter(prefix="/codec", tags=["Supervision"])
+
+
+class PayloadJson(BaseModel):
+    metadata: dict[str, str] = {}
+    data: str = ""
+
+
+class Payloads(BaseModel):
+    payloads: list[PayloadJson]
+
+
+def _origine(request: Request) -> str:
+    settings = request.app.state.services.settings
+    return str(settings.temporal_ui_origin or f"http://localhost:{settings.temporal_ui_port}")
+
+
+def _cors(request: Request, response: Response) -> Response:
+    if request.headers.get("origin") == _origine(request):
+        response.headers["Access-Control-Allow-Origin"] = _origine(request)
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "content-type, x-namespace, authorization"
+        )
+        response.headers["Access-Control-Allow-Methods"] = "POST, OPTIONS"
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+async def administrateur(
+    request: Request, u: Annotated[Utilisateur | None, Depends(utilisateur_optionnel)]
+) -> Utilisateur:
+    """No CSRF token here (the Temporal UI cannot send one): the origin check and CORS stand in."""
+    origin = request.headers.get("origin")
+    if (
+        origin is not None
+        and origin != _origine(request)
+        and origin != str(request.base_url).rstrip("/")
+    ):
+        raise Refus(403, "Origine non autorisée pour le décodage", "origine_refusee")
+    if u is None:
+        raise Refus(
+            401,
+            "Connectez-vous au cockpit en administrateur pour lire les données",
+            "non_authentifie",
+        )
+    if not u.est_admin:
+        raise Refus(403, "Le décodage des données est réservé à l'administration", "interdit")
+    return u
+
+
+def _vers_proto(p: PayloadJson) -> Payload:
+    return Payload(
+        metadata={k: base64.b64decode(v) for k, v in p.metadata.items()},
+        data=base64.b64decode(p.data),
+    )
+
+
+def _vers_json(p: Payload) -> dict[str, Any]:
+    return {
+        "metadata": {k: base64.b64encode(v).decode() for k, v in p.metadata.items()},
+        "data": base64.b64encode(p.data).decode(),
+    }
+
+
+@router.options("/{operation}", include_in_schema=False)
+async def preflight(operation: str, request: Request) -> Response:
+    return _cors(request, Response(status_code=204))
+
+
+@router.post("/decode", summary="Déchiffrer des données de l'historique Temporal (administration)")
+async def decode(
+    body: Payloads,
+    request: Request,
+    session: SessionDep,
+    u: Annotated[Utilisateur, Depends(administrateur)],
+) -> Response:
+    codec = EncryptionCodec.from_spec(request.app.state.services.settings.codec_keys)
+    decoded = await codec.decode([_vers_proto(p) for p in body.payloads])
+    await journaliser(
+        session,
+        u,
+        "decodage",
+        "temporal",
+        f"{len(decoded)} donnée(s) déchiffrée(s)",
+        adresse(request),
+    )
+    return _cors(request, JSONResponse({"payloads": [_vers_json(p) for p in decoded]}))
+
+
+@router.post("/encode", summary="Chiffrer des données pour Temporal (administration)")
+async def encode(
+    body: Payloads, request: Request, _: Annotated[Utilisateur, Depends(administrateur)]
+) -> Response:
+    codec = EncryptionCodec.from_spec(request.app.state.services.settings.codec_keys)
+    encoded = await codec.encode([_vers_proto(p) for p in body.payloads])
+    return _cors(request, JSONResponse({"payloads": [_vers_json(p) for p in encoded]}))

@@ -1,0 +1,83 @@
+"""The person's own carnet de bord, opened with the personal link the référent sent them
+(SMS or e-mail). No account, no password: the link's secret is the key, valid 30 days,
+revocable, each visit audit-logged. Only the carnet is shown — never the professional dossier."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from core.clock import PARIS
+from core.parcours_client import CommandeImpossible
+from schemas.common import Role
+from store.parcours import AccesUsagerRow
+from web.cockpit import pages
+from web.cockpit.carnet import jour_long, rubriques
+from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
+from web.securite.audit import journaliser
+from web.securite.limites import Limiteur
+from web.securite.utilisateur import Utilisateur
+from web.templating import templates
+from web.vues import vue
+
+router = APIRouter(include_in_schema=False)
+PAR_ADRESSE = Limiteur(maximum=30, fenetre_s=60)
+INVALIDE = "Ce lien n'est pas valable ou a expiré. Demandez un nouveau lien à votre référent."
+
+
+def _refus(request: Request, status: int, message: str) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "composants/erreur.html",
+        {"u": None, "titre": "Carnet de bord", "message": message, "status": status},
+        status_code=status,
+    )
+
+
+@router.get("/carnet/{jeton}", response_class=HTMLResponse)
+async def carnet_usager(
+    jeton: str, request: Request, session: SessionDep, parcours: ParcoursDep
+) -> Response:
+    if not PAR_ADRESSE.autoriser(adresse(request) or "?"):
+        return _refus(request, 429, "Trop de tentatives : réessayez dans une minute.")
+    acces = await session.get(AccesUsagerRow, hashlib.sha256(jeton.encode()).hexdigest())
+    if acces is None or acces.revoque or acces.expire_le < aujourd_hui():
+        return _refus(request, 404, INVALIDE)
+    try:
+        state = await parcours.etat(acces.parcours_id)
+    except CommandeImpossible:
+        return _refus(request, 404, INVALIDE)
+    usager = Utilisateur(
+        id=f"usager:{state.parcours_id}",
+        nom=state.usager.nom_complet,
+        email="",
+        role=Role.USAGER,
+        organisme=None,
+        territoire=state.territoire,
+    )
+    await journaliser(
+        session,
+        usager,
+        "lecture",
+        f"parcours:{state.parcours_id}",
+        "carnet (lien personnel)",
+        adresse(request),
+    )
+    v = vue(state, usager)
+    maintenant = datetime.now(UTC)
+    return pages.rendre(
+        request,
+        "parcours/carnet.html",
+        {
+            "u": None,
+            "usager": True,
+            "v": v,
+            "s": state,
+            "titre": f"Carnet de bord de {state.usager.prenom} {state.usager.nom.upper()}",
+            "rubriques": rubriques(state, maintenant),
+            "imprime_le": jour_long(maintenant.astimezone(PARIS).date()),
+        },
+    )
