@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     temporal_ui_origin: str = Field(
         "", alias="TEMPORAL_UI_ORIGIN", description="Origine de l'interface Temporal"
     )
+    # Temporal Cloud or any cluster behind TLS: an API key, or a client certificate (mTLS).
+    temporal_api_key: str = Field("", alias="TEMPORAL_API_KEY")
+    temporal_tls: bool | None = Field(None, alias="TEMPORAL_TLS")  # None: TLS if API key
+    temporal_tls_cert: Path | None = Field(None, alias="TEMPORAL_TLS_CERT")
+    temporal_tls_key: Path | None = Field(None, alias="TEMPORAL_TLS_KEY")
+    temporal_tls_ca: Path | None = Field(None, alias="TEMPORAL_TLS_CA")
+    temporal_tls_server_name: str = Field("", alias="TEMPORAL_TLS_SERVER_NAME")
 
     database_url: str = Field("", alias="DATABASE_URL")
 
@@ -48,6 +55,7 @@ class Settings(BaseSettings):
 
     # Partner systems.
     partners_file: Path = Field(ROOT / "config" / "partners.toml", alias="PARTNERS_FILE")
+    partner_rate_limit_per_minute: int = Field(600, alias="PARTNER_RATE_LIMIT_PER_MINUTE", ge=1)
     simulator_port: int = Field(8100, alias="SIMULATOR_PORT")
     partner_base_url: str = Field("", alias="PARTNER_BASE_URL")
     smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")

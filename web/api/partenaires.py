@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
 from core.partners import PartnerConfig, load_partners
+from core.settings import Settings
 from schemas.common import Role
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur
@@ -33,7 +35,14 @@ from web.services import Services
 router = APIRouter(prefix="/api/v1/partners", tags=["Partenaires"])
 log = logging.getLogger("parcours.partenaires")
 
-LIMITE = Limiteur(600, 60)  # events per partner per minute (per process)
+
+@cache
+def limite(par_minute: int) -> Limiteur:
+    """Events per partner per minute (per process): PARTNER_RATE_LIMIT_PER_MINUTE."""
+    return Limiteur(par_minute, 60)
+
+
+LIMITE = limite(Settings.model_fields["partner_rate_limit_per_minute"].default)
 
 
 def _e(description: str, code: str, message: str) -> dict[str, Any]:
@@ -123,9 +132,10 @@ def _emetteur(services: Services, partner_id: str) -> PartnerConfig:
     return config
 
 
-def _limiter(partner_id: str) -> None:
-    if not LIMITE.autoriser(partner_id):
-        attente = LIMITE.attente(partner_id)
+def _limiter(partner_id: str, par_minute: int) -> None:
+    limiteur = limite(par_minute)
+    if not limiteur.autoriser(partner_id):
+        attente = limiteur.attente(partner_id)
         raise RefusEvenement(
             429,
             f"Trop d'événements en une minute : réessayez dans {attente} s",
@@ -165,7 +175,7 @@ async def recevoir_evenement(
         webhook_id = signature.verifier(
             config.secret or "", request.headers, corps, datetime.now(UTC)
         )
-        _limiter(partner_id)
+        _limiter(partner_id, services.settings.partner_rate_limit_per_minute)
         valide = analyser(corps, config, webhook_id)
     except RefusEvenement as refus:
         log.info("Événement refusé (%s, %s) : %s", partner_id, refus.code, refus.message)
