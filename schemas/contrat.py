@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from pydantic import Field, model_validator
 
+from schemas.champ import ChampInvalide
 from schemas.common import Acteur, LabelledEnum, LongText, Model, Text
 from schemas.diagnostic import Frein
 
@@ -63,11 +64,11 @@ def add_months(day: date, months: int) -> date:
 
 def verifier_duree(debut: date, fin: date) -> None:
     if fin <= debut:
-        raise ValueError("La date de fin doit être postérieure à la date de début")
+        raise ChampInvalide("date_fin", "La date de fin doit être postérieure à la date de début")
     if fin < add_months(debut, DUREE_MIN_MOIS):
-        raise ValueError(f"Un contrat dure au moins {DUREE_MIN_MOIS} mois")
+        raise ChampInvalide("date_fin", f"Un contrat dure au moins {DUREE_MIN_MOIS} mois")
     if fin > add_months(debut, DUREE_MAX_MOIS):
-        raise ValueError(f"Un contrat dure au plus {DUREE_MAX_MOIS} mois")
+        raise ChampInvalide("date_fin", f"Un contrat dure au plus {DUREE_MAX_MOIS} mois")
 
 
 class RedactionContrat(Model):
@@ -134,9 +135,11 @@ class Manquement(Model):
     @model_validator(mode="after")
     def _coherent(self) -> Manquement:
         if self.etape == EtapeManquement.EXAMEN_EP and self.date_examen is None:
-            raise ValueError("La date d'examen en équipe pluridisciplinaire est obligatoire")
+            raise ChampInvalide(
+                "date_examen", "La date d'examen en équipe pluridisciplinaire est obligatoire"
+            )
         if self.etape == EtapeManquement.DECISION and self.decision is None:
-            raise ValueError("La décision est obligatoire à cette étape")
+            raise ChampInvalide("decision", "La décision est obligatoire à cette étape")
         return self
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from pydantic import Field, field_validator, model_validator
 
 from referentiels.rome import METIERS
+from schemas.champ import ChampInvalide
 from schemas.common import LabelledEnum, LongText, Model, Text
 
 
@@ -101,9 +102,10 @@ class Diagnostic(Model):
         seen = [f.frein for f in self.freins]
         missing = [f.label for f in Frein if f not in seen]
         if missing or len(set(seen)) != len(seen):
-            raise ValueError(
+            raise ChampInvalide(
+                "freins",
                 "Chacun des huit freins doit être évalué une fois"
-                + (f" ; manquants : {', '.join(missing)}" if missing else "")
+                + (f" ; manquants : {', '.join(missing)}" if missing else ""),
             )
         order = list(Frein)
         self.freins.sort(key=lambda f: order.index(f.frein))  # canonical order eases comparison

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
+from schemas.champ import ChampInvalide
 from schemas.common import LabelledEnum, LongText, Model, Text
 from schemas.entreprise import Entreprise
 
@@ -55,13 +56,19 @@ class DeclarationEmbauche(Model):
     @model_validator(mode="after")
     def _dates(self) -> DeclarationEmbauche:
         if self.type_contrat in CONTRATS_A_DUREE and self.date_fin is None:
-            raise ValueError(
-                f"La date de fin est obligatoire pour un contrat {self.type_contrat.label}"
+            raise ChampInvalide(
+                "date_fin",
+                f"La date de fin est obligatoire pour un contrat {self.type_contrat.label}",
             )
         if self.date_fin is not None and self.date_fin <= self.date_debut:
-            raise ValueError("La date de fin doit être postérieure à la date de début")
+            raise ChampInvalide(
+                "date_fin", "La date de fin doit être postérieure à la date de début"
+            )
         if self.fin_periode_essai is not None and self.fin_periode_essai < self.date_debut:
-            raise ValueError("La période d'essai ne peut pas finir avant le début du contrat")
+            raise ChampInvalide(
+                "fin_periode_essai",
+                "La période d'essai ne peut pas finir avant le début du contrat",
+            )
         return self
 
     @property
@@ -86,7 +93,7 @@ class PointSuivi(Model):
     @model_validator(mode="after")
     def _jalon_connu(self) -> PointSuivi:
         if self.jalon_jours not in JALONS_SUIVI_JOURS:
-            raise ValueError("Jalon inconnu : 30, 90 ou 180 jours")
+            raise ChampInvalide("jalon_jours", "Jalon inconnu : 30, 90 ou 180 jours")
         return self
 
 

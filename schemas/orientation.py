@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
+from schemas.champ import ChampInvalide
 from schemas.common import Acteur, LabelledEnum, LongText, Model, Organisme
 
 
@@ -61,5 +62,5 @@ class DemandeReorientation(Model):
     @model_validator(mode="after")
     def _motif_present(self) -> DemandeReorientation:
         if not self.motif.strip():
-            raise ValueError("Le motif de la réorientation est obligatoire")
+            raise ChampInvalide("motif", "Le motif de la réorientation est obligatoire")
         return self

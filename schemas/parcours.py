@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 
 from schemas.action import Action
 from schemas.carnet import AccesCarnet
+from schemas.champ import ChampInvalide
 from schemas.common import Acteur, LabelledEnum, LongText, Model, Organisme, Territoire
 from schemas.contrat import Contrat
 from schemas.diagnostic import Diagnostic
@@ -88,9 +89,15 @@ class Accueil(Model):
     @model_validator(mode="after")
     def _coherent(self) -> Accueil:
         if self.usager.age_le(self.accueilli_le) < AGE_MINIMUM:
-            raise ValueError(f"Le parcours s'adresse aux personnes de {AGE_MINIMUM} ans et plus")
+            raise ChampInvalide(
+                "usager.date_naissance",
+                f"Le parcours s'adresse aux personnes de {AGE_MINIMUM} ans et plus",
+            )
         if self.consentement.recueilli_le > self.accueilli_le:
-            raise ValueError("Le consentement ne peut pas être recueilli après l'accueil")
+            raise ChampInvalide(
+                "consentement.recueilli_le",
+                "Le consentement ne peut pas être recueilli après l'accueil",
+            )
         return self
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from pydantic import Field, model_validator
 
+from schemas.champ import ChampInvalide
 from schemas.common import Acteur, LabelledEnum, LongText, Model, Text
 from schemas.entreprise import Entreprise
 from schemas.usager import EMAIL_PATTERN, PHONE_PATTERN
@@ -63,12 +64,13 @@ class ConventionPmsmp(Model):
     @model_validator(mode="after")
     def _duree(self) -> ConventionPmsmp:
         if self.date_fin < self.date_debut:
-            raise ValueError("La date de fin précède la date de début")
+            raise ChampInvalide("date_fin", "La date de fin précède la date de début")
         jours = (self.date_fin - self.date_debut).days + 1
         if jours > DUREE_MAX_JOURS:
-            raise ValueError(
+            raise ChampInvalide(
+                "date_fin",
                 f"Une PMSMP dure au plus {DUREE_MAX_JOURS} jours : "
-                f"cette convention en compte {jours}"
+                f"cette convention en compte {jours}",
             )
         return self
 

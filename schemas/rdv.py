@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import Field, model_validator
 
+from schemas.champ import ChampInvalide
 from schemas.common import LabelledEnum, LongText, Model, Text
 
 
@@ -35,9 +36,11 @@ class PlanificationRdv(Model):
     @model_validator(mode="after")
     def _lieu_si_sur_place(self) -> PlanificationRdv:
         if self.date_heure.tzinfo is None:
-            raise ValueError("La date du rendez-vous doit préciser le fuseau horaire")
+            raise ChampInvalide(
+                "date_heure", "La date du rendez-vous doit préciser le fuseau horaire"
+            )
         if self.mode == ModeRdv.SUR_PLACE and not (self.lieu or "").strip():
-            raise ValueError("Le lieu est obligatoire pour un rendez-vous sur place")
+            raise ChampInvalide("lieu", "Le lieu est obligatoire pour un rendez-vous sur place")
         return self
 
 
@@ -49,8 +52,8 @@ class ResultatRdv(Model):
     @model_validator(mode="after")
     def _issue(self) -> ResultatRdv:
         if self.statut == StatutRdv.PREVU:
-            raise ValueError(
-                "Indiquez l'issue du rendez-vous (honoré, excusé, non honoré ou annulé)"
+            raise ChampInvalide(
+                "statut", "Indiquez l'issue du rendez-vous (honoré, excusé, non honoré ou annulé)"
             )
         return self
 
@@ -78,7 +81,7 @@ class PauseRappels(Model):
     @model_validator(mode="after")
     def _motif(self) -> PauseRappels:
         if self.active and len(self.motif.strip()) < 3:
-            raise ValueError("Indiquez pourquoi les rappels sont suspendus")
+            raise ChampInvalide("motif", "Indiquez pourquoi les rappels sont suspendus")
         return self
 
 
@@ -107,7 +110,9 @@ class ReunionMultipartenaire(Model):
     @model_validator(mode="after")
     def _fuseau(self) -> ReunionMultipartenaire:
         if self.date_heure.tzinfo is None:
-            raise ValueError("La date de la réunion doit préciser le fuseau horaire")
+            raise ChampInvalide(
+                "date_heure", "La date de la réunion doit préciser le fuseau horaire"
+            )
         return self
 
 

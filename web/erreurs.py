@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from core.parcours_client import CommandeImpossible
+from schemas.champ import champ_en_cause
 
 MESSAGES = {
     "missing": "Champ obligatoire",
@@ -67,6 +68,8 @@ def champs(errors: Sequence[Any], skip_body: bool = True) -> list[dict[str, str]
         loc = [str(x) for x in error.get("loc", ())]
         if skip_body and loc and loc[0] in ("body", "query", "path"):
             loc = loc[1:]
+        if (champ := champ_en_cause(error)) is not None:
+            loc.append(champ)
         out.append({"champ": ".".join(loc) or "corps", "message": _message(error)})
     return out
 

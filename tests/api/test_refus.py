@@ -66,7 +66,7 @@ async def test_refus_nommes_et_sans_effet(plateforme: Plateforme) -> None:
         r = await karim.post(f"/api/v1/parcours/{pid}/rediger-contrat", json=treize_mois)
         assert r.status_code == 422
         assert r.json()["erreurs"] == [
-            {"champ": "corps", "message": "Un contrat dure au plus 12 mois"}
+            {"champ": "date_fin", "message": "Un contrat dure au plus 12 mois"}
         ]
         await _inchange(karim, pid, r, avant)
 

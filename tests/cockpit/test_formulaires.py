@@ -42,7 +42,9 @@ async def test_pmsmp_de_31_jours_refusee_en_francais(
     url = f"/parcours/{en_contrat}/commandes/prescrire_pmsmp"
     reponse = await claire.post(url, data=_convention(date.today(), 31), headers=HTMX)
     assert reponse.status_code == 422
-    assert "Une PMSMP dure au plus 30 jours : cette convention en compte 31" in textes(reponse.text)
+    assert "Une PMSMP dure au plus 30 jours : cette convention en compte 31" in element(
+        reponse.text, "champ-date_fin-erreur"
+    )  # beside the end date, the field to correct
     assert "HX-Trigger" not in reponse.headers
     assert await _version(claire, en_contrat) == avant
     # the values typed are kept, so the référent only corrects the dates
