@@ -20,7 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from core import search_attributes as sa
 from core.ids import parcours_workflow_id
 from core.temporal import TASK_QUEUE
-from schemas.common import Acteur, Ordre
+from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre
 from schemas.evenements import EvenementPartenaire
 from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil, ParcoursInput, ParcoursState
@@ -46,6 +46,21 @@ def _cible_id(state: ParcoursState, cible: Cible) -> str | None:
     if cible == Cible.EMPLOI and state.emploi is not None:
         return state.emploi.workflow_id
     return None
+
+
+def _version_enfant(state: ParcoursState, cible: Cible) -> int | None:
+    """The child's version as the parcours last heard of it (what the person saw)."""
+    if cible == Cible.CONTRAT and state.contrat is not None:
+        return state.contrat.version
+    if cible == Cible.PMSMP and (p := state.pmsmp_en_cours) is not None:
+        return p.version
+    if cible == Cible.EMPLOI and state.emploi is not None:
+        return state.emploi.version
+    return None
+
+
+def conflit() -> CommandeImpossible:
+    return CommandeImpossible(409, MESSAGE_CONFLIT, CONFLIT_DE_VERSION)
 
 
 def _traduire(err: WorkflowUpdateFailedError) -> CommandeImpossible:
@@ -126,19 +141,31 @@ class ParcoursClient:
         return state
 
     async def commander(
-        self, parcours_id: str, nom: str, donnees: BaseModel, auteur: Acteur
+        self,
+        parcours_id: str,
+        nom: str,
+        donnees: BaseModel,
+        auteur: Acteur,
+        *,
+        version_attendue: int | None = None,
     ) -> ParcoursState:
+        """Execute a command. ``version_attendue``: the parcours' ``version_metier`` the
+        author saw; if the parcours moved since, ``CommandeImpossible`` 409
+        « conflit_de_version » and nothing is applied."""
         transition = TRANSITIONS.get(nom)
         if transition is None:
             raise CommandeImpossible(404, f"Commande inconnue : « {nom} »", "commande_inconnue")
-        ordre = Ordre[type(donnees)](auteur=auteur, donnees=donnees)  # type: ignore[misc,operator]
+        modele: Any = Ordre[type(donnees)]  # type: ignore[misc]
         try:
             if transition.cible == Cible.PARCOURS:
+                ordre = modele(auteur=auteur, donnees=donnees, version_attendue=version_attendue)
                 result: ParcoursState = await self.handle(parcours_id).execute_update(
                     nom, ordre, result_type=ParcoursState
                 )
                 return result
             state = await self.etat(parcours_id)
+            if version_attendue is not None and state.version_metier != version_attendue:
+                raise conflit()
             if (reason := refus(nom, state, auteur)) is not None:
                 raise CommandeImpossible(409, reason, "commande_refusee")
             child = _cible_id(state, transition.cible)
@@ -146,6 +173,11 @@ class ParcoursClient:
                 raise CommandeImpossible(
                     409, "Aucun sous-processus ne peut recevoir cette commande", "commande_refusee"
                 )
+            # The child checks its own version: a change it made since this read is caught.
+            attendue = (
+                None if version_attendue is None else _version_enfant(state, transition.cible)
+            )
+            ordre = modele(auteur=auteur, donnees=donnees, version_attendue=attendue)
             await self.client.get_workflow_handle(child).execute_update(nom, ordre)
             return await self.etat(parcours_id)
         except WorkflowUpdateFailedError as err:

@@ -81,16 +81,29 @@ class Acteur(Model):
         return cls(id=f"partenaire:{partner_id}", nom=nom, role=Role.PARTENAIRE)
 
 
+CONFLIT_DE_VERSION = "conflit_de_version"
+MESSAGE_CONFLIT = "Le parcours a changé entre-temps : rechargez-le avant de recommencer"
+
+
 class Ordre(BaseModel, Generic[P]):
     """A command as the workflow receives it: what a person asked, and who asked it.
 
     The web app fills ``auteur`` from the session; clients only send ``donnees``.
+    ``version_attendue`` is optimistic versioning: the version of what the person saw (the
+    parcours' ``version_metier``; for a child's command, the child's ``version`` as the
+    parcours knew it). The executing workflow refuses the command, changing nothing, when
+    its version differs. ``None``: no check (API clients that do not send ``If-Match``).
     """
 
     model_config = ConfigDict(extra="forbid")
 
     auteur: Acteur
     donnees: P
+    version_attendue: int | None = Field(default=None, ge=0)
+
+    def perime(self, version: int) -> bool:
+        """True when the person acted on another version than ``version``."""
+        return self.version_attendue is not None and self.version_attendue != version
 
 
 def enum_label(value: Any) -> str:

@@ -144,7 +144,14 @@ class PassagePhase(Model):
 
 class ParcoursState(Model):
     parcours_id: str
-    version: int = 0
+    version: int = Field(
+        default=0, description="Numéro de chaque changement, vigie comprise (ordonne la projection)"
+    )
+    version_metier: int = Field(
+        default=0,
+        description="Ne change qu'avec une commande, un événement partenaire ou un "
+        "sous-processus : la version vue par une personne (ETag, If-Match)",
+    )
     ouvert_le: date
     accueil: Accueil
     usager: Usager

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.enfants import Cloture, ContratInput, EvolutionContrat
     from schemas.parcours import Categorie
 
-from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain
+from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain, verifier_version
 
 ACTIFS = (EtatContrat.ACTIF, EtatContrat.A_REVOIR)
 ETAPE_PRECEDENTE = {
@@ -154,6 +154,7 @@ class ContratWorkflow:
 
     @signer.validator
     def _verifier_signature(self, ordre: Ordre[SignatureContrat]) -> None:
+        verifier_version(ordre, self.c.version)
         sig = ordre.donnees
         if self.c.etat not in (EtatContrat.BROUILLON, EtatContrat.EN_SIGNATURE):
             raise _refus(f"Le contrat n'attend plus de signature ({self.c.etat.label.lower()})")
@@ -185,6 +186,7 @@ class ContratWorkflow:
 
     @reviser.validator
     def _verifier_revue(self, ordre: Ordre[RevueContrat]) -> None:
+        verifier_version(ordre, self.c.version)
         self._actif("faire la revue")
         if ordre.donnees.realisee_le > aujourd_hui():
             raise _refus("La revue ne peut pas être datée du futur")
@@ -212,6 +214,7 @@ class ContratWorkflow:
 
     @avenant.validator
     def _verifier_avenant(self, ordre: Ordre[Avenant]) -> None:
+        verifier_version(ordre, self.c.version)
         self._actif("ajouter un avenant")
         a = ordre.donnees
         if a.objectifs is None and a.date_fin is None:
@@ -248,6 +251,7 @@ class ContratWorkflow:
 
     @renouveler.validator
     def _verifier_renouvellement(self, ordre: Ordre[Renouvellement]) -> None:
+        verifier_version(ordre, self.c.version)
         self._actif("renouveler")
         r = ordre.donnees
         try:
@@ -280,6 +284,7 @@ class ContratWorkflow:
 
     @manquement.validator
     def _verifier_manquement(self, ordre: Ordre[Manquement]) -> None:
+        verifier_version(ordre, self.c.version)
         m = ordre.donnees
         if self.c.etat not in (*ACTIFS, EtatContrat.SUSPENDU):
             raise _refus("La procédure de manquement concerne un contrat actif ou suspendu")

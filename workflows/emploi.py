@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.enfants import Cloture, EmploiInput, EvolutionEmploi
     from schemas.parcours import Categorie
 
-from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain
+from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain, verifier_version
 
 AVANCE_POINT_JOURS = 7  # a check-in may be recorded a week before its milestone
 
@@ -140,6 +140,7 @@ class SuiviEmploiWorkflow:
 
     @point.validator
     def _verifier_point(self, ordre: Ordre[PointSuivi]) -> None:
+        verifier_version(ordre, self.e.version)
         p = ordre.donnees
         if self.e.etat != EtatEmploi.EN_COURS:
             raise _refus("Le suivi de cet emploi est terminé")
@@ -163,6 +164,7 @@ class SuiviEmploiWorkflow:
 
     @fin.validator
     def _verifier_fin(self, ordre: Ordre[FinEmploi]) -> None:
+        verifier_version(ordre, self.e.version)
         if self.e.etat != EtatEmploi.EN_COURS:
             raise _refus("Le suivi de cet emploi est terminé")
         if ordre.donnees.le < self.e.embauche.date_debut or ordre.donnees.le > aujourd_hui():

@@ -4,12 +4,14 @@ and the one way to report to it."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from core.clock import local_day, start_of_day
-    from schemas.common import Acteur
+    from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre
     from schemas.enfants import Envoi, NoteTimeline
     from schemas.parcours import Categorie
 
@@ -52,6 +54,15 @@ class Journal:
         notes, envois = self.notes, self.envois
         self.notes, self.envois = [], []
         return notes, envois
+
+
+def verifier_version(ordre: Ordre[Any], version: int) -> None:
+    """Optimistic versioning: first check of every command's validator, which each handler
+    runs again under its lock. ``version`` is the child's own (see ``Ordre``)."""
+    if ordre.perime(version):
+        raise ApplicationError(
+            MESSAGE_CONFLIT, {"version": version}, type=CONFLIT_DE_VERSION, non_retryable=True
+        )
 
 
 def aujourd_hui() -> date:

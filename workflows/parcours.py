@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from core.ids import reference
     from rules import vigie
     from schemas.appels import ACTIVITE, AppelPartenaire, Courriel, LectureDroitsRsa
-    from schemas.common import Acteur, Ordre, Role
+    from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre, Role
     from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
     from schemas.evenements import EvenementPartenaire
     from schemas.incident import (
@@ -74,6 +74,9 @@ def politique(p: PolitiqueAppels) -> RetryPolicy:
 
 
 CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
+
+# workflow.patched() ids: each names a change of behaviour that running histories did not see.
+UN_EVENEMENT_UNE_FOIS = "evenement-partenaire-reverifie-sous-verrou"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -305,6 +308,7 @@ class ParcoursWorkflow:
                 await COMMANDES[nom].appliquer(self, ordre)
             except transitions.CommandeRefusee as refus:
                 raise _refus(refus.message) from None
+            self.s.version_metier += 1
             self._apres_changement(ordre.auteur)
         return self.s
 
@@ -332,6 +336,9 @@ class ParcoursWorkflow:
         return ordre
 
     def _controler(self, nom: str, ordre: Ordre[Any]) -> None:
+        """Run by the validator, then again under the lock: the first refusal wins."""
+        if ordre.perime(self.s.version_metier):  # optimistic versioning: someone acted first
+            raise _refus(MESSAGE_CONFLIT, CONFLIT_DE_VERSION, {"version": self.s.version_metier})
         try:
             transitions.verifier(nom, self.s, ordre.auteur)
             spec = COMMANDES[nom]
@@ -360,7 +367,12 @@ class ParcoursWorkflow:
         if partenaires.deja_applique(self, ev):
             return
         async with self._verrou:
+            # A twin delivered meanwhile may have been applied while this one waited for the
+            # lock (held by a command awaiting a child's start, say): look again under it.
+            if workflow.patched(UN_EVENEMENT_UNE_FOIS) and partenaires.deja_applique(self, ev):
+                return
             enfant = await partenaires.appliquer(self, ev)
+            self.s.version_metier += 1
             if enfant is not None:
                 await self.signaler(enfant, "evenement_partenaire", ev)
             self._apres_changement()
@@ -368,19 +380,22 @@ class ParcoursWorkflow:
     @workflow.signal(name="contrat_evolue")
     async def contrat_evolue(self, ev: EvolutionContrat) -> None:
         async with self._verrou:
-            enfants.contrat(self, ev)
+            if enfants.contrat(self, ev):
+                self.s.version_metier += 1
             self._apres_changement()
 
     @workflow.signal(name="pmsmp_evolue")
     async def pmsmp_evolue(self, ev: EvolutionPmsmp) -> None:
         async with self._verrou:
-            enfants.pmsmp(self, ev)
+            if enfants.pmsmp(self, ev):
+                self.s.version_metier += 1
             self._apres_changement()
 
     @workflow.signal(name="emploi_evolue")
     async def emploi_evolue(self, ev: EvolutionEmploi) -> None:
         async with self._verrou:
-            enfants.emploi(self, ev)
+            if enfants.emploi(self, ev):
+                self.s.version_metier += 1
             self._apres_changement()
 
     @workflow.signal(name="reverifier")

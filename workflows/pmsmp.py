@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         ValidationPmsmp,
     )
 
-from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain
+from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain, verifier_version
 
 RAPPEL_AVANT_DEBUT_JOURS_OUVRES = 2
 
@@ -189,6 +189,7 @@ class PmsmpWorkflow:
 
     @signer.validator
     def _verifier_signature(self, ordre: Ordre[SignaturePmsmp]) -> None:
+        verifier_version(ordre, self.p.version)
         sig = ordre.donnees
         if self.p.etat != EtatPmsmp.EN_SIGNATURE:
             raise _refus(f"La convention n'attend plus de signature ({self.p.etat.label.lower()})")
@@ -231,6 +232,7 @@ class PmsmpWorkflow:
 
     @valider.validator
     def _verifier_validation(self, ordre: Ordre[ValidationPmsmp]) -> None:
+        verifier_version(ordre, self.p.version)
         if self.p.etat != EtatPmsmp.A_VALIDER:
             raise _refus("La convention doit être signée par tous avant d'être validée")
         if ordre.donnees.validee_le > self._debut:
@@ -252,6 +254,7 @@ class PmsmpWorkflow:
 
     @annuler.validator
     def _verifier_annulation(self, ordre: Ordre[AnnulationPmsmp]) -> None:
+        verifier_version(ordre, self.p.version)
         if not self.p.en_cours or self.p.etat == EtatPmsmp.A_BILANTER:
             raise _refus("Cette immersion ne peut plus être annulée : enregistrez son bilan")
 
@@ -265,6 +268,7 @@ class PmsmpWorkflow:
 
     @bilan.validator
     def _verifier_bilan(self, ordre: Ordre[BilanPmsmp]) -> None:
+        verifier_version(ordre, self.p.version)
         if self.p.etat not in (EtatPmsmp.EN_COURS, EtatPmsmp.A_BILANTER):
             raise _refus("Le bilan se rédige pendant ou après l'immersion")
         if ordre.donnees.redige_le < self._debut or ordre.donnees.redige_le > aujourd_hui():

@@ -7,12 +7,12 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from core.parcours_client import ParcoursClient
-from schemas.common import Organisme, Role, Territoire
+from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Organisme, Role, Territoire
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
 from store.audit import EntreeAudit
 from store.evenements_partenaires import EvenementRecu
@@ -33,10 +33,51 @@ ERREURS: dict[int | str, dict[str, Any]] = {
     401: {"model": Erreur, "description": "Authentification requise"},
     403: {"model": Erreur, "description": "Action réservée à d'autres rôles"},
     404: {"model": Erreur, "description": "Parcours inconnu ou hors de votre périmètre"},
-    409: {"model": Erreur, "description": "Commande impossible dans l'état actuel du parcours"},
+    409: {
+        "model": Erreur,
+        "description": "Commande impossible dans l'état actuel du parcours (`commande_refusee`), "
+        "ou parcours changé depuis la version envoyée dans `If-Match` (`conflit_de_version`)",
+    },
     422: {"model": Erreur, "description": "Données invalides (champs nommés)"},
     503: {"model": Erreur, "description": "Moteur de parcours injoignable"},
 }
+
+
+IF_MATCH = (
+    'Facultatif : l\'`ETag` reçu en consultant le parcours (sa version, par exemple `"12"`). '
+    "Si le parcours a changé depuis (une commande, un événement partenaire, un sous-processus), "
+    "la commande est refusée sans rien appliquer : 409 `conflit_de_version`. `*` ou absent : "
+    "pas de contrôle."
+)
+VERSIONNEMENT = """
+
+**Versionnement optimiste.** Envoyez `If-Match` avec l'`ETag` de `GET /api/v1/parcours/{id}`
+(ou de la réponse à la commande précédente) : si quelqu'un a changé le parcours entre-temps,
+la réponse est 409 `conflit_de_version` (« Le parcours a changé entre-temps : rechargez-le
+avant de recommencer ») et rien n'est appliqué. La version ne change qu'avec une commande, un
+événement partenaire ou un sous-processus (contrat, PMSMP, emploi), jamais avec la vigie."""
+
+
+def etag(state: ParcoursState) -> str:
+    """The parcours' business version as an HTTP entity tag."""
+    return f'"{state.version_metier}"'
+
+
+def version_de_if_match(valeur: str | None) -> int | None:
+    """``"12"`` → 12; absent or ``*`` → no check; anything else is refused (400)."""
+    if valeur is None or valeur.strip() in ("", "*"):
+        return None
+    texte = valeur.strip()
+    if texte.startswith('"') and texte.endswith('"') and len(texte) >= 2:
+        texte = texte[1:-1]
+    if not texte.isascii() or not texte.isdigit() or len(texte) > 12:
+        raise Refus(
+            400,
+            "En-tête If-Match invalide : renvoyez l'ETag reçu en consultant le parcours "
+            '(par exemple "12")',
+            "if_match_invalide",
+        )
+    return int(texte)
 
 
 class DemandeAccueil(Accueil):
@@ -175,9 +216,11 @@ async def consulter(
     session: SessionDep,
     parcours: ParcoursDep,
     request: Request,
+    response: Response,
 ) -> ParcoursVue:
     state = await etat_lisible(parcours, u, parcours_id)
     await journaliser(session, u, "lecture", f"parcours:{parcours_id}", "", adresse(request))
+    response.headers["ETag"] = etag(state)
     return vue(state, u)
 
 
@@ -281,8 +324,11 @@ async def executer(
     session: Any,
     parcours: ParcoursClient,
     request: Request,
+    *,
+    version_attendue: int | None = None,
 ) -> ParcoursVue:
-    """Shared by every command route (API and cockpit): scope, capacity, then the workflow."""
+    """Shared by every command route (API and cockpit): scope, capacity, version, then the
+    workflow — which checks the version again, in its validator and under its lock."""
     state = await etat_lisible(parcours, u, parcours_id)
     t = TRANSITIONS[nom]
     if not qualites(u.acteur, state) & t.qui:
@@ -291,11 +337,15 @@ async def executer(
             f"« {t.libelle} » est réservé à {' ou '.join(sorted(q.value for q in t.qui))}",
             "interdit",
         )
+    if version_attendue is not None and version_attendue != state.version_metier:
+        raise Refus(409, MESSAGE_CONFLIT, CONFLIT_DE_VERSION)
     if (reason := refus(nom, state, u.acteur)) is not None:
         raise Refus(409, reason, "commande_refusee")  # the workflow would refuse it the same way
     public = request.app.state.services.settings.effective_public_url
     donnees = await resoudre(session, nom, body, aujourd_hui(), public)
-    state = await parcours.commander(parcours_id, nom, donnees, u.acteur)
+    state = await parcours.commander(
+        parcours_id, nom, donnees, u.acteur, version_attendue=version_attendue
+    )
     await journaliser(session, u, "ecriture", f"parcours:{parcours_id}", nom, adresse(request))
     return vue(state, u)
 
@@ -310,8 +360,15 @@ def _route(nom: str) -> Any:
         session: SessionDep,
         parcours: ParcoursDep,
         request: Request,
+        response: Response,
+        if_match: Annotated[str | None, Header(alias="If-Match", description=IF_MATCH)] = None,
     ) -> ParcoursVue:
-        return await executer(nom, parcours_id, body, u, session, parcours, request)
+        version = version_de_if_match(if_match)
+        v = await executer(
+            nom, parcours_id, body, u, session, parcours, request, version_attendue=version
+        )
+        response.headers["ETag"] = etag(v.etat)
+        return v
 
     # FastAPI reads the body's model from the signature: give each command its own.
     params = list(inspect.signature(endpoint).parameters.values())
@@ -331,5 +388,5 @@ for _nom, _t in TRANSITIONS.items():
         summary=_t.libelle,
         tags=[f"Commandes — {_t.groupe}"],
         description=f"Possible en phase : {', '.join(sorted(p.label for p in _t.phases))}. "
-        f"Réservé à : {', '.join(sorted(q.value for q in _t.qui))}.",
+        f"Réservé à : {', '.join(sorted(q.value for q in _t.qui))}." + VERSIONNEMENT,
     )

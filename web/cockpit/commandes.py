@@ -4,6 +4,10 @@ A refusal (invalid data, wrong phase, not allowed) re-renders the form with the 
 French messages beside the fields or above the form, and changes nothing. A success
 answers with a confirmation and ``HX-Trigger: parcours-modifie`` so that the status, the
 buttons and the timeline refresh themselves.
+
+Every form carries the parcours' business version it was opened on (hidden ``_version``,
+kept across re-renders): if someone changed the parcours meanwhile, the command is refused
+(« Le parcours a changé entre-temps ») and the page refreshes around the form.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from core.ids import reference
-from core.parcours_client import CommandeImpossible
+from core.parcours_client import CommandeImpossible, conflit
+from schemas.common import CONFLIT_DE_VERSION
 from schemas.diagnostic import Frein
 from schemas.parcours import ParcoursState
 from web.api.commandes import modele_api
@@ -34,6 +39,7 @@ from workflows.transitions import TRANSITIONS, refus
 router = APIRouter(include_in_schema=False)
 # Commands whose form says nothing the button does not: sent at once, result announced.
 ANNONCE = "annonce"
+VERSION = "_version"  # the hidden field: the parcours' version_metier the form was opened on
 
 
 @dataclass
@@ -52,6 +58,7 @@ class Formulaire:
     annuler: str | None = None  # a link out of the form (pages of their own, like the accueil)
     sensible: bool = True
     freins: dict[str, str] = field(default_factory=lambda: {f.value: f.label for f in Frein})
+    version: int | None = None  # sent back as _version (None: a form outside a parcours)
 
     @property
     def par_nom(self) -> dict[str, Champ]:
@@ -87,7 +94,10 @@ async def construire_formulaire(
     refus_message: str | None = None,
     modale: bool = False,
     lignes: dict[str, int] | None = None,
+    version: int | None = None,
 ) -> Formulaire:
+    """``version``: the one the person saw — the state's when the form opens, the posted
+    one when it is shown again."""
     action = action_url(s.parcours_id, nom, modale)
     r = await choix.reglages(nom, s, valeurs, session, action)
     r.lignes.update(lignes or {})
@@ -109,11 +119,24 @@ async def construire_formulaire(
         modale=modale,
         sujet=f"{s.usager.prenom} {s.usager.nom.upper()} — réf. {reference(s.parcours_id)}",
         sensible=s.consentement.themes_sensibles,
+        version=s.version_metier if version is None else version,
     )
 
 
-def _rendre(request: Request, u: Utilisateur, f: Formulaire, status: int = 200) -> Response:
-    return pages.rendre(request, "parcours/_formulaire.html", {"form": f, "u": u}, status=status)
+def _rendre(
+    request: Request,
+    u: Utilisateur,
+    f: Formulaire,
+    status: int = 200,
+    declencher: dict[str, Any] | None = None,
+) -> Response:
+    return pages.rendre(
+        request,
+        "parcours/_formulaire.html",
+        {"form": f, "u": u},
+        status=status,
+        declencher=declencher,
+    )
 
 
 def _connue(nom: str) -> None:
@@ -149,6 +172,16 @@ async def _brut(request: Request) -> dict[str, list[str]]:
     return {k: [str(v) for v in form.getlist(k)] for k in form}
 
 
+def version_postee(brut: Brut) -> int | None:
+    """The version the form was opened on; None when the form carries none."""
+    valeur = (brut.get(VERSION) or [""])[-1].strip()
+    if not valeur:
+        return None
+    if not valeur.isascii() or not valeur.isdigit() or len(valeur) > 12:
+        raise conflit()  # not a version we gave: the form cannot be trusted to be current
+    return int(valeur)
+
+
 @router.post("/parcours/{parcours_id}/commandes/{nom}")
 async def soumettre(
     parcours_id: str,
@@ -164,22 +197,29 @@ async def soumettre(
     try:
         _connue(nom)
         s = await pages.etat(parcours, u, parcours_id)
+        version = version_postee(brut)
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)
+    except CommandeImpossible as err:
+        return pages.alerte(request, err.message, status=err.status, titre=TRANSITIONS[nom].libelle)
     modele = modele_api(nom)
     valeurs = lire(modele, brut)
     action = (brut.get("_action") or [""])[-1]
     if action == "recharger" or action.startswith("ajouter:"):
         lignes = _lignes_demandees(brut, action)
-        f = await construire_formulaire(nom, s, valeurs, session, modale=modale, lignes=lignes)
+        f = await construire_formulaire(
+            nom, s, valeurs, session, modale=modale, lignes=lignes, version=version
+        )
         f.focus = False  # the person stays on the field they were using
         return _rendre(request, u, f)
     erreurs: list[dict[str, str]] = []
     message: str | None = None
-    status = 200
+    status, code = 200, ""
     try:
         body = modele.model_validate(valeurs)
-        await executer(nom, parcours_id, body, u, session, parcours, request)
+        await executer(
+            nom, parcours_id, body, u, session, parcours, request, version_attendue=version
+        )
     except ValidationError as err:
         status, message, erreurs = (
             422,
@@ -187,20 +227,35 @@ async def soumettre(
             champs(err.errors(), skip_body=False),
         )
     except CommandeImpossible as err:
-        status, message, erreurs = err.status, err.message, err.erreurs
+        status, message, erreurs, code = err.status, err.message, err.erreurs, err.code
     except Refus as err:
-        status, message = err.status, err.message
+        status, message, code = err.status, err.message, err.code
     except (WorkflowQueryFailedError, RPCError):
         status, message = 503, "Le moteur de parcours ne répond pas : rien n'a été enregistré"
     if status != 200:
+        # Someone changed the parcours: the rest of the page shows what, around the form.
+        declencher: dict[str, Any] | None = (
+            {pages.PARCOURS_MODIFIE: {}} if code == CONFLIT_DE_VERSION else None
+        )
         if annonce:
             return pages.alerte(
-                request, message or "", status=status, titre=TRANSITIONS[nom].libelle
+                request,
+                message or "",
+                status=status,
+                titre=TRANSITIONS[nom].libelle,
+                declencher=declencher,
             )
         f = await construire_formulaire(
-            nom, s, valeurs, session, erreurs=erreurs, refus_message=message, modale=modale
+            nom,
+            s,
+            valeurs,
+            session,
+            erreurs=erreurs,
+            refus_message=message,
+            modale=modale,
+            version=version,
         )
-        return _rendre(request, u, f, status)
+        return _rendre(request, u, f, status, declencher)
     return pages.alerte(
         request,
         f"« {TRANSITIONS[nom].libelle} » : c'est enregistré.",

@@ -52,24 +52,26 @@ def _envoyer(ctx: Contexte, e: Envoi) -> None:
     )
 
 
-def contrat(ctx: Contexte, ev: EvolutionContrat) -> None:
+def contrat(ctx: Contexte, ev: EvolutionContrat) -> bool:
+    """Apply the contract's news; False for an older snapshot overtaken by a newer one."""
     s, c = ctx.s, ev.contrat
     if s.contrat is not None and s.contrat.workflow_id == c.workflow_id:
         if c.version < s.contrat.version:
-            return  # an older snapshot overtaken by a newer one
+            return False
         s.contrat = c
     else:
         s.contrats_passes = [c if p.workflow_id == c.workflow_id else p for p in s.contrats_passes]
     _noter(ctx, ev.notes, ev.envois)
     if c.etat == EtatContrat.ACTIF and s.phase == Phase.ORIENTATION and c.signatures:
         ctx.changer_phase(Phase.CONTRAT, max(c.signatures.values()))
+    return True
 
 
-def pmsmp(ctx: Contexte, ev: EvolutionPmsmp) -> None:
+def pmsmp(ctx: Contexte, ev: EvolutionPmsmp) -> bool:
     s, p = ctx.s, ev.pmsmp
     avant = next((x for x in s.pmsmp if x.id == p.id), None)
     if avant is not None and p.version < avant.version:
-        return
+        return False
     s.pmsmp = [p if x.id == p.id else x for x in s.pmsmp]
     _noter(ctx, ev.notes, ev.envois)
     if p.etat == EtatPmsmp.VALIDEE and (avant is None or avant.etat != EtatPmsmp.VALIDEE):
@@ -78,13 +80,14 @@ def pmsmp(ctx: Contexte, ev: EvolutionPmsmp) -> None:
         ctx.changer_phase(Phase.PMSMP, p.convention.date_debut)
     elif p.etat in (EtatPmsmp.BILAN_FAIT, EtatPmsmp.ANNULEE) and s.phase == Phase.PMSMP:
         ctx.changer_phase(Phase.CONTRAT, ctx.today())
+    return True
 
 
-def emploi(ctx: Contexte, ev: EvolutionEmploi) -> None:
+def emploi(ctx: Contexte, ev: EvolutionEmploi) -> bool:
     s, e = ctx.s, ev.emploi
     if s.emploi is not None and s.emploi.workflow_id == e.workflow_id:
         if e.version < s.emploi.version:
-            return
+            return False
         s.emploi = e
     _noter(ctx, ev.notes, ev.envois)
     if e.etat == EtatEmploi.TERMINE and s.phase == Phase.EMPLOI and e.fin is not None:
@@ -93,6 +96,7 @@ def emploi(ctx: Contexte, ev: EvolutionEmploi) -> None:
             Phase.CONTRAT if s.contrat is not None and s.contrat.en_cours else Phase.ORIENTATION
         )
         ctx.changer_phase(retour, e.fin.le)
+    return True
 
 
 def _soumettre(ctx: Contexte, p: Pmsmp) -> None:
