@@ -34,7 +34,7 @@ from web.cockpit.lecture import indices, lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
 from web.erreurs import Refus, champs
 from web.securite.utilisateur import Utilisateur
-from workflows.transitions import TRANSITIONS, refus
+from workflows.transitions import TRANSITIONS, qualites, refus
 
 router = APIRouter(include_in_schema=False)
 # Commands whose form says nothing the button does not: sent at once, result announced.
@@ -159,8 +159,14 @@ async def formulaire(
         s = await pages.etat(parcours, u, parcours_id)
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)
+    t = TRANSITIONS[nom]
+    if not qualites(u.acteur, s) & t.qui:  # not theirs to give: refused as the API does (403)
+        qui = " ou ".join(sorted(q.value for q in t.qui))
+        return pages.alerte(
+            request, f"« {t.libelle} » est réservé à {qui}", status=403, titre=t.libelle
+        )
     if (raison := refus(nom, s, u.acteur)) is not None:
-        return pages.alerte(request, raison, status=409, titre=TRANSITIONS[nom].libelle)
+        return pages.alerte(request, raison, status=409, titre=t.libelle)
     params = dict(request.query_params)
     valeurs = choix.initiales(nom, s, aujourd_hui(), params)
     f = await construire_formulaire(nom, s, valeurs, session, modale=modale)

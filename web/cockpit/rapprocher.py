@@ -43,6 +43,10 @@ async def recherche(
     q: Annotated[str, Query(max_length=100)] = "",
 ) -> Response:
     """Open parcours matching a name or a reference, each with a « rattacher » button."""
+    if not (u.est_coordinateur or u.est_admin):  # the queue is the coordination's
+        return pages.alerte(
+            request, "La file à rapprocher est réservée à la coordination", status=403
+        )
     rows: list[ParcoursRow] = []
     if len(q.strip()) >= 2:
         _, rows = await lister(session, u, Filtres(q=q.strip(), limit=8), aujourd_hui())

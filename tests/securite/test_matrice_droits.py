@@ -1,0 +1,966 @@
+"""Role × route: every route of the application, asked by every kind of person, over real HTTP.
+
+Rows are the routes of ``app.routes`` (a route added without its row fails
+``test_chaque_route_a_sa_ligne``); columns are who asks; each cell says what they must get:
+
+* ``ok``   allowed (the case's own success status, and it sees the dossier when that matters);
+* ``vide`` allowed, but the answer must not contain the dossier (lists, searches, polling);
+* ``401`` / ``403`` / ``404`` refused with that status — a 404 must also be word for word the
+  answer for a parcours that does not exist, so that existence does not leak;
+* ``cnx``  a cockpit page that sends to the login page.
+
+The dossier: a parcours of the Bassin annécien opened by Sophie Girard and handed over to
+Claire Martin (not yet acknowledged), so Claire is its référent and Sophie keeps read access
+for 30 days. A twin parcours in the same situation is closed: every command on it is refused
+for being closed *after* the access checks, so that the commands' rows change nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import re
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from fastapi.routing import iter_route_contexts
+from sqlmodel import col, select
+from starlette.routing import Mount
+from temporalio.api.common.v1 import Payload
+
+from core.codec import EncryptionCodec
+from core.parcours_client import ParcoursClient
+from core.settings import DEV_CODEC_KEY
+from store.comptes import Compte
+from store.db import ecriture, make_engine, session_factory
+from store.parcours import AccesRow, AccesUsagerRow, IncidentRow
+from tests import factories
+from tests.api import donnees
+from tests.fixtures.plateforme import Plateforme
+from tests.fixtures.simulateur import Simulateur
+from tests.partenaires.outils import RAPIDE, evenement, numero_caf, signe
+from tests.securite.corps import commandes, formulaire
+from web.app import create_app
+from web.securite.mots_de_passe import hacher
+from web.securite.sessions import creer_jeton
+
+ROLES = (
+    "referent",  # Claire Martin: référent of the parcours (handover to her not acknowledged)
+    "autre_referent",  # Marc Roux: another référent of the same territory
+    "ancien_referent",  # Sophie Girard: former référent, read access during the handover
+    "coord",  # coordinator of the parcours' territory (Bassin annécien)
+    "coord_autre",  # coordinator of another territory (Chablais)
+    "admin",
+    "partenaire",  # a partner system: its account's API token, or its signature on events
+    "usager",  # the person: the secret of their carnet link (never a credential elsewhere)
+    "anonyme",
+)
+COMPTES = {
+    "referent": "ref-claire-martin",
+    "autre_referent": "ref-marc-roux",
+    "ancien_referent": "ref-sophie-girard",
+    "coord": "coord-bassin_annecien",
+    "coord_autre": "coord-chablais",
+    "admin": "admin",
+}
+PARTENAIRE = "partenaire-caf"
+HTMX = {"HX-Request": "true"}
+
+
+def ligne(cellules: str) -> dict[str, str]:
+    """One row of expectations, in the order of ROLES."""
+    valeurs = cellules.split()
+    assert len(valeurs) == len(ROLES), cellules
+    assert set(valeurs) <= {"ok", "vide", "401", "403", "404", "cnx"}, cellules
+    return dict(zip(ROLES, valeurs, strict=True))
+
+
+#                      réf  autre ancien coord c.autre admin part usager anon
+PUBLIC = ligne("       ok   ok    ok     ok    ok      ok    ok   ok     ok")
+PERSONNEL_API = ligne("ok   ok    ok     ok    ok      ok    403  401    401")
+PERSONNEL_PAGE = ligne("ok  ok    ok     ok    ok      ok    cnx  cnx    cnx")
+LIRE_API = ligne("     ok   404   ok     ok    404     ok    403  401    401")
+LIRE_PAGE = ligne("    ok   404   ok     ok    404     ok    cnx  cnx    cnx")
+VOIR_API = ligne("     ok   vide  ok     ok    vide    ok    403  401    401")
+VOIR_PAGE = ligne("    ok   vide  ok     ok    vide    ok    cnx  cnx    cnx")
+EXPORT_DOSSIER = ligne("ok  404   403    403   404     ok    403  401    401")
+COORD_API = ligne("    403  403   403    ok    ok      ok    403  401    401")
+COORD_PAGE = ligne("   403  403   403    ok    ok      ok    cnx  cnx    cnx")
+TERRITOIRE_API = ligne("403 403   403    ok    403     ok    403  401    401")
+TERRITOIRE_PAGE = ligne("403 403  403    ok    403     ok    cnx  cnx    cnx")
+ADMIN_API = ligne("    403  403   403    403   403     ok    403  401    401")
+# Commands, on the closed twin: allowed means refused for being closed, after every check.
+CMD_REFERENT = ligne(" ok  404   403    403   404     403   403  401    401")
+CMD_PARTAGEE = ligne(" ok  404   403    ok    404     ok    403  401    401")
+CMD_COORDINATION = ligne("403 404  403    ok    404     ok    403  401    401")
+CMD_PAGE_REFERENT = ligne("ok 404  403    403   404     403   cnx  cnx    cnx")
+CMD_PAGE_PARTAGEE = ligne("ok 404  403    ok    404     ok    cnx  cnx    cnx")
+CMD_PAGE_COORDINATION = ligne("403 404 403  ok    404     ok    cnx  cnx    cnx")
+
+# Who may give each command — written here, not read from the transition table, so that a
+# change of the table's rights shows up as a failing cell.
+COMMANDES_REFERENT = {
+    "enregistrer_diagnostic",
+    "rediger_contrat",
+    "signer_contrat",
+    "reviser_contrat",
+    "ajouter_avenant",
+    "renouveler_contrat",
+    "prescrire_action",
+    "mettre_a_jour_action",
+    "prescrire_pmsmp",
+    "signer_pmsmp",
+    "valider_pmsmp",
+    "annuler_pmsmp",
+    "rediger_bilan_pmsmp",
+    "declarer_embauche",
+    "enregistrer_point_suivi",
+    "declarer_fin_emploi",
+    "planifier_rdv",
+    "renseigner_rdv",
+    "regler_rappels",
+    "modifier_consentement",
+    "envoyer_lien_carnet",
+    "accuser_transfert",  # the new référent's: Claire, whose handover is pending
+}
+COMMANDES_PARTAGEES = {  # the référent, the territory's coordination, the administration
+    "decider_orientation",
+    "demander_reorientation",
+    "transferer_referent",
+    "signaler_manquement",
+    "enregistrer_contact",
+    "planifier_reunion",
+    "modifier_identifiants",
+    "suspendre_parcours",
+    "reprendre_parcours",
+    "rectifier_identite",
+    "revoquer_liens_carnet",
+    "relancer_incident",
+    "resoudre_incident",
+    "prononcer_sortie",
+}
+COMMANDES_COORDINATION = {"relancer_referent"}
+
+
+@dataclass
+class Contexte:
+    pid: str  # the dossier, open
+    clos: str  # its closed twin
+    nom: str
+    lien: str  # secret of the person's carnet link
+    evenement: str  # a CAF event waiting in the « à rapprocher » queue
+    jeton_partenaire: str
+    jetons: dict[str, str]
+    payload: dict[str, Any]  # an encrypted Temporal payload, as the Temporal UI sends it
+    jour: date = field(default_factory=date.today)
+
+    def inconnu(self) -> Contexte:
+        """The same requests about parcours that do not exist."""
+        return replace(self, pid=str(uuid.uuid4()), clos=str(uuid.uuid4()))
+
+    def entetes(self, role: str) -> dict[str, str]:
+        if role in COMPTES:
+            return {"Authorization": f"Bearer {self.jetons[COMPTES[role]]}"}
+        if role == "partenaire":
+            return {"Authorization": f"Bearer {self.jeton_partenaire}"}
+        if role == "usager":
+            return {"Authorization": f"Bearer {self.lien}"}
+        return {}
+
+
+@dataclass
+class Requete:
+    methode: str
+    url: str
+    params: Any = None
+    json: Any = None
+    data: Any = None
+    content: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Construire = Callable[[Contexte, str], Requete]
+Valeur = Any  # a value, or a function of the Contexte that gives it
+
+
+def _v(valeur: Valeur, ctx: Contexte) -> Any:
+    return valeur(ctx) if callable(valeur) else valeur
+
+
+def req(
+    methode: str,
+    chemin: str,
+    *,
+    params: Valeur = None,
+    json: Valeur = None,
+    data: Valeur = None,
+    htmx: bool = False,
+) -> Construire:
+    """A request whose path may name {pid}, {clos}, {evenement} and {lien} — the person's
+    own link for the usager, an unknown one for everyone else."""
+
+    def construire(ctx: Contexte, role: str) -> Requete:
+        lien = ctx.lien if role == "usager" else secrets.token_hex(32)
+        url = chemin.format(pid=ctx.pid, clos=ctx.clos, evenement=ctx.evenement, lien=lien)
+        return Requete(
+            methode,
+            url,
+            params=_v(params, ctx),
+            json=_v(json, ctx),
+            data=_v(data, ctx),
+            headers=dict(HTMX) if htmx else {},
+        )
+
+    return construire
+
+
+@dataclass(frozen=True)
+class Cas:
+    libelle: str
+    attendu: dict[str, str]
+    requete: Construire
+    ok: frozenset[int] = frozenset({200})
+    voit: Callable[[httpx.Response, Contexte], bool] | None = None  # the dossier is in it
+    controle: Callable[[httpx.Response], bool] | None = None  # what an allowed answer says
+
+
+def _dans_la_page(r: httpx.Response, ctx: Contexte) -> bool:
+    return f"/parcours/{ctx.pid}" in r.text
+
+
+def _dans_la_liste(r: httpx.Response, ctx: Contexte) -> bool:
+    return ctx.pid in [p["id"] for p in r.json()["items"]]
+
+
+def _incident_vu(r: httpx.Response, ctx: Contexte) -> bool:
+    return ctx.pid in [i["parcours_id"] for i in r.json()["incidents"]]
+
+
+def _evenement_vu(r: httpx.Response, ctx: Contexte) -> bool:
+    return ctx.evenement in [e["id"] for e in r.json()["items"]]
+
+
+def _version_signalee(r: httpx.Response, _: Contexte) -> bool:
+    return "HX-Trigger" in r.headers
+
+
+def _clos(r: httpx.Response) -> bool:
+    """Allowed, then refused because the parcours is closed: nothing was written."""
+    if r.headers.get("content-type", "").startswith("application/json"):
+        corps = r.json()
+        return corps["code"] in ("commande_refusee", "parcours_clos") and "clos" in corps["message"]
+    return "clos" in r.text
+
+
+def _pdf(r: httpx.Response) -> bool:
+    return r.headers["content-type"] == "application/pdf" and r.content.startswith(b"%PDF")
+
+
+def _accueil(nom: str, **extra: Any) -> Callable[[Contexte], dict[str, Any]]:
+    def corps(ctx: Contexte) -> dict[str, Any]:
+        unique = f"{nom}{secrets.token_hex(4).upper()}"
+        return donnees.accueil(ctx.jour, nom=unique) | extra
+
+    return corps
+
+
+def _evenement_partenaire(type_: str) -> Construire:
+    """The partner signs its event; everyone else sends the same bytes with their credentials
+    but without the partner's signature."""
+
+    def construire(ctx: Contexte, role: str) -> Requete:
+        p = _plateforme_du_module
+        assert p is not None
+        ev = evenement(p, "caf", type_, numero_caf(), {"date_effet": ctx.jour.isoformat()})
+        corps, entetes = signe(p, "caf", ev)
+        if role != "partenaire":
+            entetes = {"Content-Type": entetes["Content-Type"]}
+        return Requete("POST", "/api/v1/partners/caf/events", content=corps, headers=entetes)
+
+    return construire
+
+
+_plateforme_du_module: Plateforme | None = None
+
+FORMULAIRES_CMD = {  # flat commands, as the cockpit's forms post them
+    "enregistrer_contact": CMD_PAGE_PARTAGEE,
+    "regler_rappels": CMD_PAGE_REFERENT,
+    "relancer_referent": CMD_PAGE_COORDINATION,
+    "accuser_transfert": CMD_PAGE_REFERENT,
+}
+
+
+def _commandes_api() -> dict[tuple[str, str], list[Cas]]:
+    lignes = {}
+    for nom in sorted(COMMANDES_REFERENT | COMMANDES_PARTAGEES | COMMANDES_COORDINATION):
+        attendu = (
+            CMD_REFERENT
+            if nom in COMMANDES_REFERENT
+            else CMD_PARTAGEE
+            if nom in COMMANDES_PARTAGEES
+            else CMD_COORDINATION
+        )
+        chemin = f"/api/v1/parcours/{{parcours_id}}/{nom.replace('_', '-')}"
+        corps = (lambda n: lambda ctx: commandes(ctx.jour)[n])(nom)
+        requete = req("POST", chemin.replace("{parcours_id}", "{clos}"), json=corps)
+        lignes[("POST", chemin)] = [Cas(nom, attendu, requete, ok=frozenset({409}), controle=_clos)]
+    return lignes
+
+
+def _q(ctx: Contexte, **autres: str) -> dict[str, str]:
+    return {"q": ctx.nom, **autres}
+
+
+LIGNES: dict[tuple[str, str], list[Cas]] = {
+    # Public: the same answer for everyone.
+    ("GET", "/healthz"): [Cas("santé", PUBLIC, req("GET", "/healthz"))],
+    ("GET", "/openapi.json"): [Cas("schéma", PUBLIC, req("GET", "/openapi.json"))],
+    ("GET", "/docs"): [Cas("documentation", PUBLIC, req("GET", "/docs"))],
+    ("GET", "/docs/oauth2-redirect"): [
+        Cas("retour OAuth de la documentation", PUBLIC, req("GET", "/docs/oauth2-redirect"))
+    ],
+    ("GET", "/static"): [Cas("feuille de style", PUBLIC, req("GET", "/static/app/parcours.css"))],
+    ("GET", "/connexion"): [Cas("formulaire", PUBLIC, req("GET", "/connexion"))],
+    ("POST", "/connexion"): [  # without the login form's cookie: refused, whoever posts
+        Cas(
+            "sans jeton du formulaire",
+            PUBLIC,
+            req("POST", "/connexion", data={"email": "admin@spie74.fr", "mot_de_passe": "x"}),
+            ok=frozenset({403}),
+        )
+    ],
+    ("GET", "/connexion/oidc"): [  # no identity provider configured in the tests
+        Cas("non activée", PUBLIC, req("GET", "/connexion/oidc"), ok=frozenset({404}))
+    ],
+    ("GET", "/connexion/oidc/retour"): [
+        Cas("sans code", PUBLIC, req("GET", "/connexion/oidc/retour"), ok=frozenset({401}))
+    ],
+    ("POST", "/deconnexion"): [
+        Cas("déconnexion", PUBLIC, req("POST", "/deconnexion"), ok=frozenset({303}))
+    ],
+    ("OPTIONS", "/codec/{operation}"): [
+        Cas("préambule CORS", PUBLIC, req("OPTIONS", "/codec/decode"), ok=frozenset({204}))
+    ],
+    # The parcours API.
+    ("POST", "/api/v1/parcours"): [
+        Cas(
+            "accueil sur le Bassin annécien",
+            TERRITOIRE_API | {"referent": "ok", "autre_referent": "ok", "ancien_referent": "ok"},
+            req("POST", "/api/v1/parcours", json=_accueil("Ouvert")),
+            ok=frozenset({201}),
+        ),
+        Cas(
+            "accueil confié à Marc Roux",
+            ligne("403 ok 403 ok 403 ok 403 401 401"),
+            req("POST", "/api/v1/parcours", json=_accueil("Confie", referent_id="ref-marc-roux")),
+            ok=frozenset({201}),
+        ),
+    ],
+    ("GET", "/api/v1/parcours"): [
+        Cas(
+            "recherche par nom",
+            VOIR_API,
+            req("GET", "/api/v1/parcours", params=_q),
+            voit=_dans_la_liste,
+        ),
+        Cas(
+            "filtre sur le référent Claire Martin",
+            ligne("ok 403 403 ok vide ok 403 401 401"),
+            req("GET", "/api/v1/parcours", params=lambda c: _q(c, referent="ref-claire-martin")),
+            voit=_dans_la_liste,
+        ),
+        Cas(
+            "filtre sur le Bassin annécien",
+            ligne("ok vide ok ok 403 ok 403 401 401"),
+            req("GET", "/api/v1/parcours", params=lambda c: _q(c, territoire="bassin_annecien")),
+            voit=_dans_la_liste,
+        ),
+        Cas(
+            "filtre sur le Chablais",
+            ligne("vide vide vide 403 vide vide 403 401 401"),
+            req("GET", "/api/v1/parcours", params=lambda c: _q(c, territoire="chablais")),
+            voit=_dans_la_liste,
+        ),
+    ],
+    ("GET", "/api/v1/parcours/{parcours_id}"): [
+        Cas("dossier", LIRE_API, req("GET", "/api/v1/parcours/{pid}"))
+    ],
+    ("GET", "/api/v1/parcours/{parcours_id}/contrat.pdf"): [
+        Cas(
+            "contrat signé",
+            LIRE_API,
+            req("GET", "/api/v1/parcours/{pid}/contrat.pdf"),
+            controle=_pdf,
+        )
+    ],
+    ("GET", "/api/v1/parcours/{parcours_id}/export"): [
+        Cas("droit d'accès", EXPORT_DOSSIER, req("GET", "/api/v1/parcours/{pid}/export"))
+    ],
+    **_commandes_api(),
+    # Partners.
+    ("POST", "/api/v1/partners/{partner_id}/events"): [
+        Cas(
+            "événement signé",
+            ligne("401 401 401 401 401 401 ok 401 401"),
+            _evenement_partenaire("fr.caf.rsa.droits-ouverts"),
+            ok=frozenset({202}),
+        ),
+        Cas(
+            "type d'un autre partenaire",
+            ligne("401 401 401 401 401 401 403 401 401"),
+            _evenement_partenaire("fr.france-travail.demandeur.radie"),
+        ),
+    ],
+    ("GET", "/api/v1/partners/a-rapprocher"): [
+        Cas(
+            "file",
+            COORD_API,
+            req("GET", "/api/v1/partners/a-rapprocher", params={"limit": 500}),
+            voit=_evenement_vu,
+        )
+    ],
+    ("POST", "/api/v1/partners/{partner_id}/events/{event_id}/rattacher"): [
+        Cas(
+            "rattacher au parcours clos",
+            CMD_PARTAGEE,
+            req(
+                "POST",
+                "/api/v1/partners/caf/events/{evenement}/rattacher",
+                json=lambda c: {"parcours_id": c.clos},
+            ),
+            ok=frozenset({409}),
+            controle=_clos,
+        )
+    ],
+    # Catalogue, audit, codec, incidents, observatoire.
+    ("GET", "/api/v1/catalogue/services"): [
+        Cas(
+            "recherche",
+            PERSONNEL_API,
+            req("GET", "/api/v1/catalogue/services", params={"q": "permis"}),
+        )
+    ],
+    ("GET", "/api/v1/catalogue/thematiques"): [
+        Cas("familles", PERSONNEL_API, req("GET", "/api/v1/catalogue/thematiques"))
+    ],
+    ("GET", "/api/v1/audit"): [
+        Cas(
+            "recherche",
+            ADMIN_API,
+            req("GET", "/api/v1/audit", params=lambda c: {"objet": f"parcours:{c.pid}"}),
+            voit=lambda r, _: r.json()["total"] > 0,
+        )
+    ],
+    ("GET", "/api/v1/audit/export.csv"): [
+        Cas(
+            "export",
+            ADMIN_API,
+            req("GET", "/api/v1/audit/export.csv", params={"action": "connexion"}),
+        )
+    ],
+    ("GET", "/api/v1/audit/verification"): [
+        Cas("chaîne", ADMIN_API, req("GET", "/api/v1/audit/verification"))
+    ],
+    ("POST", "/codec/decode"): [
+        Cas(
+            "déchiffrer",
+            ADMIN_API,
+            req("POST", "/codec/decode", json=lambda c: c.payload),
+            controle=lambda r: (
+                base64.b64decode(r.json()["payloads"][0]["data"]) == '"Zoé"'.encode()
+            ),
+        )
+    ],
+    ("POST", "/codec/encode"): [
+        Cas("chiffrer", ADMIN_API, req("POST", "/codec/encode", json=lambda c: c.payload))
+    ],
+    ("GET", "/api/v1/incidents"): [
+        Cas(
+            "incidents SMS",
+            VOIR_API,
+            req("GET", "/api/v1/incidents", params={"partenaire": "sms", "limit": 500}),
+            voit=_incident_vu,
+        ),
+        Cas(
+            "filtre sur le Bassin annécien",
+            ligne("ok vide ok ok 403 ok 403 401 401"),
+            req(
+                "GET",
+                "/api/v1/incidents",
+                params={"partenaire": "sms", "territoire": "bassin_annecien", "limit": 500},
+            ),
+            voit=_incident_vu,
+        ),
+    ],
+    ("POST", "/api/v1/incidents/relance"): [  # a partner without incidents: nothing is retried
+        Cas(
+            "relance groupée",
+            PERSONNEL_API,
+            req("POST", "/api/v1/incidents/relance", json={"partenaire": "immersion"}),
+        )
+    ],
+    ("GET", "/api/v1/observatoire/indicateurs"): [
+        Cas(
+            "indicateurs",
+            COORD_API,
+            req("GET", "/api/v1/observatoire/indicateurs", params={"code": "stock_phase"}),
+        ),
+        Cas(
+            "filtre sur le Bassin annécien",
+            TERRITOIRE_API,
+            req(
+                "GET",
+                "/api/v1/observatoire/indicateurs",
+                params={"code": "stock_phase", "territoire": "bassin_annecien"},
+            ),
+        ),
+    ],
+    # Cockpit: the référent's desk.
+    ("GET", "/"): [
+        Cas("recherche par nom", VOIR_PAGE, req("GET", "/", params=_q), voit=_dans_la_page),
+        Cas(
+            "filtre sur le Chablais",
+            ligne("vide vide vide 403 vide vide cnx cnx cnx"),
+            req("GET", "/", params=lambda c: _q(c, territoire="chablais")),
+            voit=_dans_la_page,
+        ),
+    ],
+    ("GET", "/parcours/tableau"): [
+        Cas(
+            "tableau",
+            VOIR_PAGE,
+            req("GET", "/parcours/tableau", params=_q, htmx=True),
+            voit=_dans_la_page,
+        )
+    ],
+    ("GET", "/parcours/nouveau"): [
+        Cas("formulaire d'accueil", PERSONNEL_PAGE, req("GET", "/parcours/nouveau"))
+    ],
+    ("POST", "/parcours/nouveau"): [
+        Cas(
+            "accueil sur le Bassin annécien",
+            TERRITOIRE_PAGE | {"referent": "ok", "autre_referent": "ok", "ancien_referent": "ok"},
+            req("POST", "/parcours/nouveau", data=lambda c: formulaire(_accueil("Guichet")(c))),
+            ok=frozenset({303}),
+            controle=lambda r: r.headers["location"].startswith("/parcours/"),
+        ),
+        Cas(
+            "accueil confié à Léa Dubois",
+            TERRITOIRE_PAGE,
+            req(
+                "POST",
+                "/parcours/nouveau",
+                data=lambda c: formulaire(_accueil("Guichet", referent_id="ref-lea-dubois")(c)),
+            ),
+            ok=frozenset({303}),
+        ),
+    ],
+    ("GET", "/parcours/{parcours_id}"): [Cas("page", LIRE_PAGE, req("GET", "/parcours/{pid}"))],
+    ("GET", "/parcours/{parcours_id}/fragments/{section}"): [
+        Cas(section, LIRE_PAGE, req("GET", f"/parcours/{{pid}}/fragments/{section}", htmx=True))
+        for section in ("situation", "dossier", "commandes", "timeline")
+    ],
+    ("GET", "/parcours/{parcours_id}/carnet"): [
+        Cas("carnet imprimable", LIRE_PAGE, req("GET", "/parcours/{pid}/carnet"))
+    ],
+    ("GET", "/parcours/{parcours_id}/version"): [
+        Cas(
+            "a changé ?",
+            VOIR_PAGE,
+            req("GET", "/parcours/{pid}/version", params={"v": 0}, htmx=True),
+            ok=frozenset({204}),
+            voit=_version_signalee,
+        )
+    ],
+    ("GET", "/parcours/{parcours_id}/formulaire/fermer"): [
+        Cas("fermer", PERSONNEL_PAGE, req("GET", "/parcours/{pid}/formulaire/fermer", htmx=True))
+    ],
+    ("GET", "/parcours/{parcours_id}/commandes/{nom}"): [
+        *[
+            Cas(nom, attendu, req("GET", f"/parcours/{{pid}}/commandes/{nom}", htmx=True))
+            for nom, attendu in FORMULAIRES_CMD.items()
+        ],
+        Cas(
+            "commande inconnue",
+            ligne("404 404 404 404 404 404 cnx cnx cnx"),
+            req("GET", "/parcours/{pid}/commandes/effacer_tout", htmx=True),
+        ),
+    ],
+    ("POST", "/parcours/{parcours_id}/commandes/{nom}"): [
+        Cas(
+            nom,
+            attendu,
+            req(
+                "POST",
+                f"/parcours/{{clos}}/commandes/{nom}",
+                data=(lambda n: lambda c: formulaire(commandes(c.jour)[n]))(nom),
+                htmx=True,
+            ),
+            ok=frozenset({409}),
+            controle=_clos,
+        )
+        for nom, attendu in FORMULAIRES_CMD.items()
+    ],
+    # Cockpit: the coordination's watch.
+    ("GET", "/coordination"): [
+        Cas("veille", COORD_PAGE, req("GET", "/coordination")),
+        Cas(
+            "filtre sur le Bassin annécien",
+            TERRITOIRE_PAGE,
+            req("GET", "/coordination", params={"territoire": "bassin_annecien"}),
+        ),
+    ],
+    ("GET", "/coordination/fragments/{section}"): [
+        Cas(section, COORD_PAGE, req("GET", f"/coordination/fragments/{section}", htmx=True))
+        for section in ("carte", "ruptures", "incidents", "parcours", "a_rapprocher")
+    ],
+    ("POST", "/coordination/incidents/relancer"): [
+        Cas(
+            "relance groupée",
+            COORD_PAGE,
+            req(
+                "POST",
+                "/coordination/incidents/relancer",
+                data={"partenaire": "immersion"},
+                htmx=True,
+            ),
+        )
+    ],
+    ("GET", "/coordination/rapprocher/recherche"): [
+        Cas(
+            "recherche d'un parcours",
+            ligne("403 403 403 ok vide ok cnx cnx cnx"),
+            req(
+                "GET",
+                "/coordination/rapprocher/recherche",
+                params=lambda c: {"partenaire": "caf", "evenement_id": c.evenement, "q": c.nom},
+                htmx=True,
+            ),
+            voit=lambda r, c: f'value="{c.pid}"' in r.text,
+        )
+    ],
+    ("POST", "/coordination/rapprocher"): [
+        Cas(
+            "rattacher au parcours clos",
+            CMD_PAGE_PARTAGEE,
+            req(
+                "POST",
+                "/coordination/rapprocher",
+                data=lambda c: {
+                    "partenaire": "caf",
+                    "evenement_id": c.evenement,
+                    "parcours_id": c.clos,
+                },
+                htmx=True,
+            ),
+            ok=frozenset({409}),
+            controle=_clos,
+        )
+    ],
+    # Cockpit: the observatoire and its exports.
+    ("GET", "/observatoire"): [
+        Cas("page", COORD_PAGE, req("GET", "/observatoire")),
+        Cas(
+            "filtre sur le Bassin annécien",
+            TERRITOIRE_PAGE,
+            req("GET", "/observatoire", params={"territoire": "bassin_annecien"}),
+        ),
+    ],
+    ("GET", "/observatoire/export/evolution.csv"): [
+        Cas("évolution", COORD_PAGE, req("GET", "/observatoire/export/evolution.csv")),
+        Cas(
+            "filtre sur le Bassin annécien",
+            TERRITOIRE_PAGE,
+            req(
+                "GET",
+                "/observatoire/export/evolution.csv",
+                params={"territoire": "bassin_annecien"},
+            ),
+        ),
+    ],
+    ("GET", "/observatoire/export/{code}.csv"): [
+        Cas("un tableau", COORD_PAGE, req("GET", "/observatoire/export/stock_phase.csv")),
+        Cas(
+            "filtre sur le Bassin annécien",
+            TERRITOIRE_PAGE,
+            req(
+                "GET",
+                "/observatoire/export/stock_phase.csv",
+                params={"territoire": "bassin_annecien"},
+            ),
+        ),
+    ],
+    # The person's own carnet: their link opens it; a session or a token never does.
+    ("GET", "/carnet/{jeton}"): [
+        Cas(
+            "par le lien personnel",
+            ligne("404 404 404 404 404 404 404 ok 404"),
+            req("GET", "/carnet/{lien}"),
+            controle=lambda r: "Mon carnet de bord" in r.text,
+        )
+    ],
+}
+
+
+def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
+    app = create_app(plateforme.settings)
+    routes = set()
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Mount):
+            routes.add(("GET", str(route.path)))
+            continue
+        for methode in route.methods or ():
+            if methode != "HEAD":
+                routes.add((methode, str(route.path)))
+    return routes
+
+
+def test_chaque_route_a_sa_ligne(plateforme: Plateforme) -> None:
+    routes = routes_de_l_application(plateforme)
+    sans_ligne = sorted(routes - set(LIGNES))
+    sans_route = sorted(set(LIGNES) - routes)
+    assert not sans_ligne, f"Routes sans ligne dans la matrice des droits : {sans_ligne}"
+    assert not sans_route, f"Lignes de la matrice sans route : {sans_route}"
+    assert all(LIGNES.values())
+
+
+async def _attendre(quoi: Callable[[], Any], message: str, delai_s: float = 20) -> Any:
+    limite = asyncio.get_running_loop().time() + delai_s
+    while True:
+        if trouve := await quoi():
+            return trouve
+        if asyncio.get_running_loop().time() > limite:
+            raise AssertionError(f"Toujours rien après {delai_s} s : {message}")
+        await asyncio.sleep(0.1)
+
+
+async def _compte_partenaire(plateforme: Plateforme) -> str:
+    """A partner system's account: it may send signed events, never read the API."""
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            compte = await session.get(Compte, PARTENAIRE)
+            if compte is None:
+                await ecriture(session)
+                compte = Compte(
+                    id=PARTENAIRE,
+                    email="si@caf74.example",
+                    nom="CAF (système)",
+                    role="partenaire",
+                    mot_de_passe=hacher(secrets.token_urlsafe()),
+                    cree_le=datetime.now(UTC),
+                )
+                session.add(compte)
+                await session.commit()
+            return await creer_jeton(session, compte, "matrice des droits")
+    finally:
+        await engine.dispose()
+
+
+async def _lu(plateforme: Plateforme, requete: Any) -> Any:
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return (await session.exec(requete)).first()
+    finally:
+        await engine.dispose()
+
+
+async def _passe_a_claire(sophie: httpx.AsyncClient, pid: str) -> None:
+    r = await sophie.post(
+        f"/api/v1/parcours/{pid}/transferer-referent",
+        json={"nouveau_referent_id": "ref-claire-martin", "motif": "Congé de Sophie"},
+    )
+    assert r.status_code == 200, r.text
+
+
+@pytest_asyncio.fixture(scope="module")
+async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Contexte:
+    global _plateforme_du_module
+    _plateforme_du_module = plateforme
+    jour = date.today()
+    nom = "Matrice" + secrets.token_hex(4).upper()
+    telephone = f"06 {secrets.randbelow(100):02d} {secrets.randbelow(100):02d} 45 67"
+    accueil = factories.accueil_rsa(jour, telephone=telephone)
+    accueil = accueil.model_copy(update={"usager": accueil.usager.model_copy(update={"nom": nom})})
+    # Quick retries, so that the SMS gateway's outage becomes an incident at once.
+    temporal = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    pid = (await temporal.ouvrir(accueil, factories.SOPHIE, politique_appels=RAPIDE)).parcours_id
+    corps = commandes(jour, referent_id="ref-sophie-girard")
+    async with (
+        plateforme.client("ref-sophie-girard") as sophie,
+        plateforme.client("ref-claire-martin") as claire,
+    ):
+        for nom_cmd in ("enregistrer_diagnostic", "decider_orientation", "rediger_contrat"):
+            r = await sophie.post(
+                f"/api/v1/parcours/{pid}/{nom_cmd.replace('_', '-')}", json=corps[nom_cmd]
+            )
+            assert r.status_code == 200, r.text
+        for signataire in ("usager", "referent"):
+            r = await sophie.post(
+                f"/api/v1/parcours/{pid}/signer-contrat",
+                json={"signataire": signataire, "signe_le": jour.isoformat()},
+            )
+            assert r.status_code == 200, r.text
+        lien = await sophie.post(
+            f"/api/v1/parcours/{pid}/envoyer-lien-carnet", json={"canal": "sms"}
+        )
+        assert lien.status_code == 200, lien.text
+
+        async def sms() -> str | None:
+            recus = await simulateur_session.sms(telephone=telephone)
+            trouve = re.search(r"/carnet/([0-9a-f]+)", recus[0]["texte"]) if recus else None
+            return trouve.group(1) if trouve else None
+
+        secret = await _attendre(sms, "SMS du lien de carnet")
+        await simulateur_session.mode("sms", "panne")
+        try:
+            r = await sophie.post(
+                f"/api/v1/parcours/{pid}/envoyer-lien-carnet", json={"canal": "sms"}
+            )
+            assert r.status_code == 200, r.text
+            await _attendre(
+                lambda: _lu(plateforme, select(IncidentRow).where(IncidentRow.parcours_id == pid)),
+                "incident de la passerelle SMS",
+            )
+        finally:
+            await simulateur_session.mode("sms", "normal")
+        await _passe_a_claire(sophie, pid)
+
+        clos = (
+            await sophie.post(
+                "/api/v1/parcours",
+                json=donnees.accueil(jour, nom=nom + "CLOS") | {"doublon_confirme": True},
+            )
+        ).json()["id"]
+        await _passe_a_claire(sophie, clos)
+        sortie = await claire.post(
+            f"/api/v1/parcours/{clos}/prononcer-sortie",
+            json={"le": jour.isoformat(), "motif": "demenagement"},
+        )
+        assert sortie.status_code == 200, sortie.text
+
+        async def pret() -> bool:
+            lien_projete = await _lu(
+                plateforme, select(AccesUsagerRow).where(AccesUsagerRow.parcours_id == pid)
+            )
+            acces = await _lu(
+                plateforme,
+                select(AccesRow).where(
+                    AccesRow.parcours_id == pid, col(AccesRow.compte_id) == "ref-sophie-girard"
+                ),
+            )
+            clos_lu = (await claire.get(f"/api/v1/parcours/{clos}")).json()
+            return bool(lien_projete and acces and clos_lu["etat"]["sortie"])
+
+        await _attendre(pret, "projection du dossier et clôture du jumeau")
+
+    en_attente = evenement(
+        plateforme,
+        "caf",
+        "fr.caf.rsa.droits-suspendus",
+        numero_caf(),
+        {"date": jour.isoformat(), "motif": "Contrôle"},
+    )
+    corps_ev, entetes_ev = signe(plateforme, "caf", en_attente)
+    async with plateforme.client() as anonyme:
+        envoi = await anonyme.post(
+            "/api/v1/partners/caf/events", content=corps_ev, headers=entetes_ev
+        )
+    assert envoi.json() == {"status": "accepted", "parcours_id": None}, envoi.text
+
+    codec = EncryptionCodec.from_spec(DEV_CODEC_KEY)
+    (chiffre,) = await codec.encode(
+        [Payload(metadata={"encoding": b"json/plain"}, data=b'"Zo\xc3\xa9"')]
+    )
+    payload = {
+        "payloads": [
+            {
+                "metadata": {k: base64.b64encode(v).decode() for k, v in chiffre.metadata.items()},
+                "data": base64.b64encode(chiffre.data).decode(),
+            }
+        ]
+    }
+    return Contexte(
+        pid=pid,
+        clos=clos,
+        nom=nom,
+        lien=secret,
+        evenement=en_attente["id"],
+        jeton_partenaire=await _compte_partenaire(plateforme),
+        jetons=plateforme.jetons,
+        payload=payload,
+        jour=jour,
+    )
+
+
+async def _envoyer(
+    client: httpx.AsyncClient, r: Requete, role: str, ctx: Contexte
+) -> httpx.Response:
+    data = r.data
+    if isinstance(data, list):  # a form's fields, some repeated
+        data = {k: [v for k2, v in data if k2 == k] for k, _ in data}
+    return await client.request(
+        r.methode,
+        r.url,
+        params=r.params,
+        json=r.json,
+        data=data,
+        content=r.content,
+        headers={**ctx.entetes(role), **r.headers},
+    )
+
+
+def _reponse_de_refus(r: httpx.Response) -> str:
+    if r.headers.get("content-type", "").startswith("application/json"):
+        corps = r.json()
+        return f"{corps.get('code')}: {corps.get('message')}"
+    titre = re.search(r"<p[^>]*>([^<]*introuvable[^<]*)</p>", r.text)
+    return titre.group(1) if titre else ("introuvable" if "introuvable" in r.text else r.text[:80])
+
+
+async def _cellule(client: httpx.AsyncClient, cas: Cas, role: str, ctx: Contexte) -> str | None:
+    """None if the cell holds, else what went wrong."""
+    attendu = cas.attendu[role]
+    r = await _envoyer(client, cas.requete(ctx, role), role, ctx)
+    recu = f"reçu {r.status_code} {r.text[:160]!r}"
+    if attendu in ("ok", "vide"):
+        if r.status_code not in cas.ok:
+            return f"attendu {attendu} ({sorted(cas.ok)}), {recu}"
+        if cas.controle is not None and attendu == "ok" and not cas.controle(r):
+            return f"réponse autorisée inattendue, {recu}"
+        if cas.voit is not None and cas.voit(r, ctx) != (attendu == "ok"):
+            return (
+                "le dossier n'y est pas" if attendu == "ok" else f"le dossier y est visible, {recu}"
+            )
+        return None
+    if attendu == "cnx":
+        vers = r.headers.get("location") or r.headers.get("hx-redirect") or ""
+        if r.status_code not in (303, 204) or not vers.startswith("/connexion"):
+            return f"attendu la page de connexion, {recu}"
+        return None
+    if r.status_code != int(attendu):
+        return f"attendu {attendu}, {recu}"
+    if attendu == "404":  # word for word the answer about a parcours that does not exist
+        inconnu = await _envoyer(client, cas.requete(ctx.inconnu(), role), role, ctx)
+        if (inconnu.status_code, _reponse_de_refus(inconnu)) != (404, _reponse_de_refus(r)):
+            return f"un 404 qui se distingue d'un parcours inexistant : {recu} / {inconnu.text[:120]!r}"
+    return None
+
+
+@pytest.mark.parametrize("route", list(LIGNES), ids=lambda route: f"{route[0]} {route[1]}")
+async def test_matrice(plateforme: Plateforme, contexte: Contexte, route: tuple[str, str]) -> None:
+    erreurs = []
+    async with httpx.AsyncClient(base_url=plateforme.base_url, timeout=30) as client:
+        for cas in LIGNES[route]:
+            for role in ROLES:
+                if (probleme := await _cellule(client, cas, role, contexte)) is not None:
+                    erreurs.append(f"{cas.libelle} × {role} : {probleme}")
+    assert not erreurs, f"{route[0]} {route[1]}\n" + "\n".join(erreurs)
