@@ -31,8 +31,13 @@ PAR_COMPTE = Limiteur(maximum=8, fenetre_s=15 * 60)
 
 
 def _suite(value: str | None) -> str:
-    """Only local paths: never redirect to another site after login."""
-    return value if value and value.startswith("/") and not value.startswith("//") else "/"
+    """Only local paths: never redirect to another site after login. Browsers read « \\ »
+    as « / » and drop tabs and newlines, so « /\\site » would leave the platform too."""
+    if not value or not value.startswith("/") or value.startswith("//"):
+        return "/"
+    if "\\" in value or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return "/"
+    return value
 
 
 def _page(request: Request, suite: str, erreur: str | None = None, status: int = 200) -> Response:
