@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -55,11 +54,12 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create missing tables. Every table module must be imported first (store.tables does)."""
-    import store.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+    """Bring the database to the latest schema: the alembic migrations of ``migrations/``
+    (a database made by ``create_all`` before migrations existed is adopted). Safe to call
+    from several processes at once: see ``store.migrations``."""
+    from store.migrations import mettre_a_jour
 
-    async with engine.begin() as conn:
-        await conn.run_sync(SQLModel.metadata.create_all)
+    await mettre_a_jour(engine)
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:

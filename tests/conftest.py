@@ -32,6 +32,7 @@ pytest_plugins = [
 ]
 
 if TYPE_CHECKING:
+    from tests.fixtures.postgres import BasesDeTest
     from tests.fixtures.simulateur import Simulateur
 
 
@@ -60,10 +61,10 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-def _settings(data_dir: Path, sim: Simulateur) -> Settings:
+def _settings(data_dir: Path, sim: Simulateur, database_url: str) -> Settings:
     return Settings(
         DATA_DIR=data_dir,
-        DATABASE_URL=f"sqlite+aiosqlite:///{data_dir / 'lecture.db'}",
+        DATABASE_URL=database_url,
         PARTNER_BASE_URL=sim.settings.effective_partner_base_url,
         SMTP_HOST=sim.settings.smtp_host,
         SMTP_PORT=sim.settings.smtp_port,
@@ -71,9 +72,10 @@ def _settings(data_dir: Path, sim: Simulateur) -> Settings:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, simulateur: Simulateur) -> Settings:
-    """A fresh read model; partner calls and e-mails go to the (emptied) simulator."""
-    return _settings(tmp_path, simulateur)
+def settings(tmp_path: Path, simulateur: Simulateur, base_lecture: str) -> Settings:
+    """A fresh read model (SQLite, or PostgreSQL with PARCOURS_TEST_DB=postgresql); partner
+    calls and e-mails go to the (emptied) simulator."""
+    return _settings(tmp_path, simulateur, base_lecture)
 
 
 async def _avec_comptes(settings: Settings) -> None:
@@ -89,11 +91,13 @@ async def worker_partage(
     temporal_env: WorkflowEnvironment,
     simulateur_session: Simulateur,
     tmp_path_factory: pytest.TempPathFactory,
+    bases_de_test: BasesDeTest,
 ) -> AsyncIterator[str]:
     """One worker for every workflow test. On the time-skipping server, a workflow whose
     worker is gone would freeze the shared clock for all the tests after it, so the workflows
     of earlier tests keep their worker until the end of the session."""
-    settings = _settings(tmp_path_factory.mktemp("workflows"), simulateur_session)
+    tmp = tmp_path_factory.mktemp("workflows")
+    settings = _settings(tmp, simulateur_session, bases_de_test.nouvelle(tmp))
     await _avec_comptes(settings)
     queue = f"test-{uuid.uuid4()}"
     async with running_worker(temporal_env.client, settings, task_queue=queue):

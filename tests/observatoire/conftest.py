@@ -20,6 +20,7 @@ from devstack.demo.comptes import creer_comptes
 from store.comptes import Compte
 from store.db import SessionFactory, create_schema, make_engine, session_factory
 from tests.fixtures.plateforme import serve_in_thread
+from tests.fixtures.postgres import BasesDeTest
 from tests.observatoire.dossiers import projeter
 from tests.observatoire.jeu import DOSSIERS
 from web.app import create_app
@@ -65,13 +66,16 @@ class Serveur:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def serveur(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serveur]:
-    """The web app over real HTTP on the twelve parcours (no Temporal needed to read)."""
+async def serveur(
+    tmp_path_factory: pytest.TempPathFactory, bases_de_test: BasesDeTest
+) -> AsyncIterator[Serveur]:
+    """The web app over real HTTP on the twelve parcours (no Temporal needed to read), on the
+    engine chosen by PARCOURS_TEST_DB."""
     tmp: Path = tmp_path_factory.mktemp("obs-web")
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    url = f"sqlite+aiosqlite:///{tmp / 'lecture.db'}"
-    sessions, engine = await _base(url, postgres=False)
+    url = bases_de_test.nouvelle(tmp)
+    sessions, engine = await _base(url, postgres=False)  # a database of its own: nothing to empty
     jetons = {}
     async with sessions() as session:
         await creer_comptes(session)

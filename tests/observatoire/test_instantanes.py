@@ -8,7 +8,6 @@ import csv
 import io
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
@@ -111,7 +110,7 @@ async def _lignes_du_jour(sessions: SessionFactory, jour: date) -> int:
 
 
 async def test_la_planification_quotidienne_tourne_sur_temporal(
-    temporal_local: WorkflowEnvironment, tmp_path: Path
+    temporal_local: WorkflowEnvironment, base_lecture: str
 ) -> None:
     client, queue = temporal_local.client, f"observatoire-{uuid.uuid4()}"
     await planifier_instantanes(client, "une-autre-file")
@@ -126,7 +125,7 @@ async def test_la_planification_quotidienne_tourne_sur_temporal(
     assert spec.time_zone_name == "Europe/Paris"
     assert [(c.hour[0].start, c.minute[0].start) for c in spec.calendars] == [(2, 30)]
 
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'lecture.db'}")
+    engine = make_engine(base_lecture)
     await create_schema(engine)
     sessions = session_factory(engine)
     await projeter(sessions, DOSSIERS)

@@ -31,13 +31,13 @@ def idp() -> Iterator[str]:
 
 
 @pytest_asyncio.fixture
-async def cockpit(idp: str, tmp_path: Path) -> AsyncIterator[str]:
+async def cockpit(idp: str, tmp_path: Path, base_lecture: str) -> AsyncIterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     settings = Settings(
         DATA_DIR=tmp_path,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'l.db'}",
+        DATABASE_URL=base_lecture,
         PORT=port,
         PUBLIC_URL=f"http://127.0.0.1:{port}",
         OIDC_ISSUER=idp,

@@ -1,0 +1,1 @@
+"""One file per revision, oldest first: v0001_…, v0002_…"""
