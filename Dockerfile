@@ -1,11 +1,24 @@
-# Image of the web app and of the worker (same code, different command).
+# Image of the web app, of the worker and of the one-shot jobs of docker-compose.yml (same
+# code, different command).
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DATA_DIR=/var/lib/parcours
 WORKDIR /app
+
+# The runtime dependencies of pyproject.toml at the versions of requirements.lock (the lock
+# also pins the development tools, which the image does not need). A layer of its own: it is
+# rebuilt only when one of these two files changes.
 COPY requirements.lock pyproject.toml ./
-RUN pip install --no-cache-dir -r requirements.lock
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/dependances.txt \
+ && pip install -c requirements.lock -r /tmp/dependances.txt \
+ && rm /tmp/dependances.txt
+
 COPY . .
-RUN pip install --no-cache-dir --no-deps -e . && useradd --system --uid 1000 parcours
+RUN pip install --no-deps -e . \
+ && useradd --system --uid 1000 parcours \
+ && mkdir -p "$DATA_DIR" && chown parcours "$DATA_DIR"
 USER parcours
 EXPOSE 8000
+# Behind the proxy of docker-compose.yml (FORWARDED_ALLOW_IPS says whom to trust).
 CMD ["python", "-m", "uvicorn", "web.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers"]

