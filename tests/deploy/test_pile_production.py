@@ -31,11 +31,7 @@ from deploy.preparer_temporal import preparer
 from deploy.sante_worker import pollers_recents
 from worker import running_worker
 
-SECRETS = {
-    "POSTGRES_PASSWORD": "mot-de-passe-de-test",
-    "TEMPORAL_POSTGRES_PASSWORD": "autre-mot-de-passe",
-    "CODEC_KEYS": DEV_CODEC_KEY,
-}
+SECRETS = {"POSTGRES_PASSWORD": "mot-de-passe-de-test", "CODEC_KEYS": DEV_CODEC_KEY}
 # Long-running services; the others are one-shot jobs.
 SERVICES = {
     "postgresql",
@@ -60,9 +56,11 @@ def docker_compose() -> str:
     return str(binaire)
 
 
-def config(**env: str) -> subprocess.CompletedProcess[str]:
+def config(*surcharges: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`docker compose config` as an operator runs it, with only the given environment."""
     fichiers = ["--project-directory", str(ROOT), "-f", str(ROOT / "docker-compose.yml")]
+    for surcharge in surcharges:
+        fichiers += ["-f", str(ROOT / surcharge)]
     return subprocess.run(
         [docker_compose(), *fichiers, "--env-file", os.devnull, "config", "--format", "json"],
         env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), **env},
@@ -73,8 +71,8 @@ def config(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def pile(**env: str) -> dict[str, Any]:
-    fait = config(**SECRETS, **env)
+def pile(*surcharges: str, **env: str) -> dict[str, Any]:
+    fait = config(*surcharges, **SECRETS, **env)
     assert fait.returncode == 0, fait.stderr
     resultat: dict[str, Any] = json.loads(fait.stdout)
     return resultat
@@ -128,6 +126,26 @@ def test_sans_ses_secrets_la_pile_refuse_de_demarrer() -> None:
     fait = config(CODEC_KEYS=DEV_CODEC_KEY)
     assert fait.returncode != 0
     assert "POSTGRES_PASSWORD" in fait.stderr
+
+
+def test_sur_temporal_cloud_la_pile_n_a_plus_de_cluster_temporal() -> None:
+    cloud = {
+        "TEMPORAL_ADDRESS": "eu-west-3.aws.api.temporal.io:7233",
+        "TEMPORAL_NAMESPACE": "spie74.a1b2c",
+        "TEMPORAL_API_KEY": "cle-de-test",
+    }
+    services = pile("deploy/temporal-cloud.yml", **cloud)["services"]
+
+    assert set(services) == {"postgresql", "migrations", "web", "worker", "proxy"}
+    for nom in ("web", "worker"):
+        env = services[nom]["environment"]
+        assert {k: env[k] for k in cloud} == cloud
+        assert set(services[nom]["depends_on"]) == {"migrations", "postgresql"}
+        assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")
+
+    sans_cle = config("deploy/temporal-cloud.yml", **SECRETS, TEMPORAL_ADDRESS="x:7233")
+    assert sans_cle.returncode != 0
+    assert "TEMPORAL_NAMESPACE" in sans_cle.stderr or "TEMPORAL_API_KEY" in sans_cle.stderr
 
 
 def test_la_configuration_du_proxy_est_valide() -> None:
