@@ -12,6 +12,11 @@ from sqlmodel import Field, SQLModel
 
 class ParcoursRow(SQLModel, table=True):
     __tablename__ = "parcours"
+    __table_args__ = (
+        # the coordination's counters and lists read these columns only (see docs/bench.md)
+        Index("ix_parcours_territoire_statut", "territoire", "statut", "organisme", "phase"),
+        Index("ix_parcours_phase_statut", "phase", "statut"),
+    )
 
     id: str = Field(primary_key=True)
     version: int

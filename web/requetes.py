@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, true
+from sqlalchemy import ColumnElement, false, func, or_, true, union_all
 from sqlalchemy import select as sa_select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import aliased, defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -40,7 +40,11 @@ def portee(u: Utilisateur, today: date) -> ColumnElement[bool]:
             AccesRow.compte_id == u.id,
             or_(col(AccesRow.jusqu_au).is_(None), col(AccesRow.jusqu_au) >= today),
         )
-        return or_(col(ParcoursRow.referent_id) == u.id, col(ParcoursRow.id).in_(acces))
+        # One IN over a UNION rather than « referent_id = … OR id IN (…) »: PostgreSQL turns
+        # that OR into a scan of every parcours; this form uses both indexes.
+        siens = aliased(ParcoursRow)
+        confies = select(siens.id).where(siens.referent_id == u.id)
+        return col(ParcoursRow.id).in_(union_all(confies, acces))
     return false()
 
 

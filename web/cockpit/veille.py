@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -134,11 +134,11 @@ class GroupeMotif:
     libelle: str
     code: str
     severite: str
+    total: int = 0  # parcours with this reason; only the first MONTRES are in ``lignes``
     lignes: list[LigneAlerte] = field(default_factory=list)
 
-    @property
-    def total(self) -> int:
-        return len(self.lignes)
+
+MONTRES = 5  # lines shown per reason; the list filtered by the reason shows them all
 
 
 def _conditions_alertes(f: Filtres, today: date) -> list[ColumnElement[bool]]:
@@ -150,22 +150,45 @@ def _conditions_alertes(f: Filtres, today: date) -> list[ColumnElement[bool]]:
     return c
 
 
+def _territoire_des_alertes(u: Utilisateur, f: Filtres) -> list[ColumnElement[bool]]:
+    """An alert row carries its parcours' territory (both written by the same projection):
+    saying so lets the database start from the territory's alerts, not from all its parcours."""
+    territoire = u.territoire if u.est_coordinateur else f.territoire
+    return [col(AlerteRow.territoire) == territoire.value] if territoire is not None else []
+
+
 async def ruptures(
     session: AsyncSession, u: Utilisateur, f: Filtres, today: date
 ) -> list[GroupeMotif]:
     """Active reasons grouped by their label: ruptures first, then the biggest groups."""
     f.verifier(u)
     sans_alerte = Filtres(**{**f.__dict__, "motif": None, "anciennete": None})
-    stmt: Any = (  # (sqlmodel's select() types at most four columns)
-        sa_select(AlerteRow, *COLONNES_PARCOURS)
+    # Counted and cut in SQL: a territory has thousands of alerts, the page shows five a reason.
+    groupe = (col(AlerteRow.severite), col(AlerteRow.libelle))
+    ordre = (col(AlerteRow.depuis), col(ParcoursRow.nom), col(ParcoursRow.id))
+    colonnes_alerte = (AlerteRow.severite, AlerteRow.libelle, AlerteRow.code, AlerteRow.depuis)
+    alertes: Any = (  # (sqlmodel's select() types at most four columns)
+        sa_select(
+            *(col(c) for c in colonnes_alerte),
+            col(AlerteRow.echeance),
+            *COLONNES_PARCOURS,
+            func.row_number().over(partition_by=groupe, order_by=ordre).label("rang"),
+            func.count().over(partition_by=groupe).label("total"),
+        )
         .join(ParcoursRow, col(ParcoursRow.id) == col(AlerteRow.parcours_id))
         .where(portee(u, today), *sans_alerte.conditions(today), *_conditions_alertes(f, today))
-        .order_by(col(AlerteRow.depuis), col(ParcoursRow.nom))
+        .where(*_territoire_des_alertes(u, f))
+        .subquery()
     )
+    stmt: Any = sa_select(alertes).where(alertes.c.rang <= MONTRES).order_by(alertes.c.rang)
     groupes: dict[tuple[str, str], GroupeMotif] = {}
-    for a, *colonnes in (await session.exec(stmt)).all():
+    for severite, libelle_, code, depuis, echeance, *colonnes, _, total in (
+        await session.exec(stmt)
+    ).all():
         p = LigneParcours(*colonnes)
-        g = groupes.setdefault((a.severite, a.libelle), GroupeMotif(a.libelle, a.code, a.severite))
+        g = groupes.setdefault(
+            (severite, libelle_), GroupeMotif(libelle_, code, severite, total=total)
+        )
         g.lignes.append(
             LigneAlerte(
                 parcours_id=p.id,
@@ -174,9 +197,9 @@ async def ruptures(
                 phase=Phase(p.phase).label,
                 referent=p.referent_nom,
                 organisme=libelle(Organisme, p.organisme) if p.organisme else None,
-                depuis=a.depuis,
-                echeance=a.echeance,
-                jours=(today - a.depuis).days,
+                depuis=depuis,
+                echeance=echeance,
+                jours=(today - depuis).days,
             )
         )
     return sorted(groupes.values(), key=lambda g: (g.severite != "rupture", -g.total, g.libelle))
