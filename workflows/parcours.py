@@ -47,12 +47,13 @@ with workflow.unsafe.imports_passed_through():
         PassagePhase,
         Phase,
     )
-    from schemas.projection import ChargementRegles, DemandeProposition, Projection
+    from schemas.projection import ChargementRegles, DemandeProposition
     from schemas.referent import ReferentAffecte
     from schemas.regles import ReglesVigie
     from schemas.vigie import Alerte, Severite
     from workflows import transitions
 
+from workflows import publication
 from workflows.etapes import COMMANDES, enfants, partenaires, rdv, sortie
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -77,6 +78,7 @@ CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
 
 # workflow.patched() ids: each names a change of behaviour that running histories did not see.
 UN_EVENEMENT_UNE_FOIS = "evenement-partenaire-reverifie-sous-verrou"
+APPELS_AVANT_LA_FIN = "appels-en-cours-finis-avant-la-fin"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -130,6 +132,8 @@ class ParcoursWorkflow:
                 async with self._verrou:
                     self._reevaluer()  # a deadline or a reminder is due: look again
         await self._attendre_enfants()
+        if workflow.patched(APPELS_AVANT_LA_FIN):
+            await self._attendre_appels()
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._a_publier:
             await self._publier()
@@ -505,34 +509,17 @@ class ParcoursWorkflow:
 
     async def _publier(self) -> None:
         self._a_publier = False
-        s = self.s
-        deja = s.compteurs.get("timeline_projetee", 0)
-        nouveaux = [e for e in s.timeline if e.seq > deja]
-        echeance = min(
-            (a for a in s.alertes if a.echeance), key=lambda a: a.echeance or date.max, default=None
-        )
-        projection = Projection(
-            etat=s.model_copy(update={"timeline": [], "regles": None}),
-            evenements=nouveaux,
-            prochaine_echeance=echeance.echeance if echeance else self._prochaine_echeance(),
-            prochaine_echeance_libelle=echeance.libelle if echeance else None,
-        )
+        projection = publication.projection(self.s, self.today())
         await workflow.execute_activity(
             "lecture.projeter_parcours",
             projection,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=PROJECTION_RETRY,
         )
-        if nouveaux:
-            s.compteurs["timeline_projetee"] = max(e.seq for e in nouveaux)
+        if projection.evenements:  # only this counter: handlers numbered others meanwhile
+            projetee = projection.etat.compteurs[publication.TIMELINE_PROJETEE]
+            self.s.compteurs[publication.TIMELINE_PROJETEE] = projetee
         self._attributs_de_recherche()
-
-    def _prochaine_echeance(self) -> date | None:
-        if self.s.regles is None:
-            return None
-        candidats = [c.echeance for c in vigie.candidats(self.s, self.s.regles) if c.echeance]
-        futures = [d for d in candidats if d >= self.today()]
-        return min(futures, default=None)
 
     def _attributs_de_recherche(self) -> None:
         s = self.s
@@ -707,3 +694,16 @@ class ParcoursWorkflow:
             )
         except TimeoutError:
             workflow.logger.warning("Des sous-processus n'ont pas confirmé leur clôture")
+
+    async def _attendre_appels(self) -> None:
+        """A partner call already decided (the carnet's link, a convention to submit) is
+        carried out before the parcours ends: ending the run would drop it silently. Bounded:
+        a call that keeps failing ends as an incident, kept in the final state."""
+        if not self._appels_en_vol():
+            return
+        try:
+            await workflow.wait_condition(
+                lambda: not self._appels_en_vol(), timeout=CHILDREN_CLOSE_TIMEOUT
+            )
+        except TimeoutError:
+            workflow.logger.warning("Des appels aux partenaires n'ont pas abouti avant la fin")
