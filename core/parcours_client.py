@@ -12,7 +12,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    RPCTimeoutOrCancelledError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -28,7 +33,8 @@ from workflows.transitions import TRANSITIONS, Cible, refus
 
 
 class CommandeImpossible(Exception):
-    """A command that was not carried out; nothing changed."""
+    """A command that was not carried out (nothing changed), or — 503 — whose outcome the
+    engine could not tell."""
 
     def __init__(
         self, status: int, message: str, code: str, erreurs: list[dict[str, str]] | None = None
@@ -61,6 +67,26 @@ def _version_enfant(state: ParcoursState, cible: Cible) -> int | None:
 
 def conflit() -> CommandeImpossible:
     return CommandeImpossible(409, MESSAGE_CONFLIT, CONFLIT_DE_VERSION)
+
+
+INJOIGNABLE = "temporal_indisponible"
+
+
+def injoignable(*, envoye: bool) -> CommandeImpossible:
+    """Temporal (or every worker) does not answer. Said honestly: a command already sent may
+    still be carried out; sent again with the version seen, it cannot apply twice."""
+    if envoye:
+        return CommandeImpossible(
+            503,
+            "Le moteur de parcours ne répond pas : la demande a peut-être été enregistrée. "
+            "Rechargez le parcours dans un instant avant de recommencer",
+            INJOIGNABLE,
+        )
+    return CommandeImpossible(
+        503,
+        "Le moteur de parcours ne répond pas : rien n'a été enregistré, réessayez dans un instant",
+        INJOIGNABLE,
+    )
 
 
 def _traduire(err: WorkflowUpdateFailedError) -> CommandeImpossible:
@@ -100,6 +126,22 @@ class ParcoursClient:
         politique_appels: PolitiqueAppels | None = None,
     ) -> ParcoursState:
         pid = parcours_id or str(uuid.uuid4())
+        try:
+            return await self._ouvrir(
+                pid, accueil, auteur, referent, seuil_continue_as_new, politique_appels
+            )
+        except (RPCError, RPCTimeoutOrCancelledError):
+            raise injoignable(envoye=True) from None
+
+    async def _ouvrir(
+        self,
+        pid: str,
+        accueil: Accueil,
+        auteur: Acteur,
+        referent: Acteur | None,
+        seuil_continue_as_new: int | None,
+        politique_appels: PolitiqueAppels | None,
+    ) -> ParcoursState:
         handle = await self.client.start_workflow(
             "Parcours",
             ParcoursInput(
@@ -133,7 +175,7 @@ class ParcoursClient:
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CommandeImpossible(404, "Parcours introuvable", "parcours_inconnu") from None
-            raise
+            raise injoignable(envoye=False) from None
         if state.clos and self.anonymise is not None and await self.anonymise(parcours_id):
             raise CommandeImpossible(
                 404, "Parcours introuvable : il a été anonymisé", "parcours_anonymise"
@@ -187,7 +229,9 @@ class ParcoursClient:
                 raise CommandeImpossible(
                     404, "Parcours introuvable ou clos", "parcours_inconnu"
                 ) from None
-            raise
+            raise injoignable(envoye=True) from None
+        except RPCTimeoutOrCancelledError:
+            raise injoignable(envoye=True) from None
 
     async def signaler_evenement(self, parcours_id: str, evenement: EvenementPartenaire) -> None:
         await self.handle(parcours_id).signal("evenement_partenaire", evenement)
