@@ -36,9 +36,14 @@ SANDBOX = SandboxedWorkflowRunner(
 
 @asynccontextmanager
 async def running_worker(
-    client: Client, settings: Settings, *, task_queue: str = TASK_QUEUE
+    client: Client,
+    settings: Settings,
+    *,
+    task_queue: str = TASK_QUEUE,
+    cache: int = 1000,
 ) -> AsyncIterator[Worker]:
-    """A started worker with its database and HTTP clients, stopped on exit."""
+    """A started worker with its database and HTTP clients, stopped on exit. ``cache``:
+    workflows kept in memory between tasks (``python worker.py`` reads WORKER_CACHE)."""
     engine = make_engine(settings.effective_database_url)
     await create_schema(engine)
     async with httpx.AsyncClient() as http:
@@ -48,6 +53,7 @@ async def running_worker(
             workflows=WORKFLOWS,
             activities=activites(settings, session_factory(engine), http, client, task_queue),
             max_concurrent_activities=50,
+            max_cached_workflows=cache,
             workflow_runner=SANDBOX,
         )
         async with worker:
@@ -64,7 +70,7 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running_worker(client, settings):
+    async with running_worker(client, settings, cache=settings.worker_cache):
         await planifier_tout(client, TASK_QUEUE)
         log.info(
             "Worker prêt sur %s (file « %s »)", settings.effective_temporal_address, TASK_QUEUE

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
 
     demo_data: bool = Field(True, alias="DEMO_DATA")
 
+    # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 by
+    # default: with a cache, a worker killed while commands arrive can leave histories that
+    # no longer replay (temporalio 1.35, see docs/reliability.md); without, every task replays.
+    worker_cache: int = Field(0, alias="WORKER_CACHE", ge=0)
+
     @property
     def effective_temporal_address(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
