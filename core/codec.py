@@ -7,10 +7,13 @@ can rotate: the first configured key encrypts, every configured key can still de
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 from collections.abc import Iterable, Sequence
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
@@ -30,9 +33,14 @@ def parse_keys(spec: str) -> list[tuple[str, bytes]]:
         key_id, sep, encoded = item.partition(":")
         if not sep or not key_id:
             raise CodecKeyError(f"Clé de chiffrement mal formée : « {item[:12]}… » (id:base64)")
-        key = base64.b64decode(encoded)
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise CodecKeyError(f"La clé « {key_id} » n'est pas en base64") from None
         if len(key) not in (16, 24, 32):
             raise CodecKeyError(f"La clé « {key_id} » doit faire 16, 24 ou 32 octets")
+        if any(key_id == known for known, _ in keys):
+            raise CodecKeyError(f"L'identifiant de clé « {key_id} » est donné deux fois")
         keys.append((key_id, key))
     if not keys:
         raise CodecKeyError("Aucune clé de chiffrement configurée (CODEC_KEYS)")
@@ -66,12 +74,17 @@ class EncryptionCodec(PayloadCodec):
     def _decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
             return payload  # written before encryption was enabled, or by another codec
-        key_id = payload.metadata.get(KEY_ID, b"").decode()
+        key_id = payload.metadata.get(KEY_ID, b"").decode("utf-8", "replace")
         aes = self._by_id.get(key_id)
         if aes is None:
-            raise CodecKeyError(f"Clé de chiffrement inconnue : « {key_id} »")
-        clear = aes.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], None)
-        return Payload.FromString(clear)
+            raise CodecKeyError(f"Clé de chiffrement inconnue : « {key_id[:40]} »")
+        try:
+            clear = aes.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], None)
+            return Payload.FromString(clear)
+        except (InvalidTag, ValueError, DecodeError):
+            raise CodecKeyError(
+                f"Donnée chiffrée illisible avec la clé « {key_id} » : altérée ou tronquée"
+            ) from None
 
     def key_ids(self) -> Iterable[str]:
         return self._by_id.keys()

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from temporalio.client import Client
 
@@ -82,6 +83,7 @@ def create_app(
     app.add_exception_handler(CommandeImpossible, erreurs.commande_impossible)
     app.add_exception_handler(erreurs.Refus, erreurs.refus)
     app.add_exception_handler(ConnexionRequise, _vers_connexion)
+    app.add_exception_handler(StarletteHTTPException, erreurs.http)
     app.include_router(sante.router)
     app.include_router(api_parcours.router)
     app.include_router(api_partenaires.router)

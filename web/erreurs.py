@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.parcours_client import CommandeImpossible
 from schemas.champ import champ_en_cause
@@ -112,16 +113,50 @@ async def commande_impossible(request: Request, exc: Exception) -> Response:
 class Refus(Exception):
     """Raised by routes: becomes a JSON error (API) or a French page (cockpit)."""
 
-    def __init__(self, status: int, message: str, code: str) -> None:
+    def __init__(
+        self, status: int, message: str, code: str, erreurs: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.code = status, message, code
+        self.erreurs = erreurs or []  # the fields at fault, for machines
 
 
 async def refus(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refus)
     if _page(request):
         return _html(request, exc.status, exc.message)
-    return reponse(exc.status, exc.message, exc.code)
+    return reponse(exc.status, exc.message, exc.code, exc.erreurs)
+
+
+MESSAGES_HTTP = {
+    400: "Requête illisible",
+    404: "Adresse inconnue",
+    405: "Méthode non permise à cette adresse",
+    413: "Requête trop volumineuse",
+    415: "Type de contenu non pris en charge",
+}
+CORPS_ILLISIBLE = "There was an error parsing the body"  # FastAPI's words, for any body
+
+
+async def http(request: Request, exc: Exception) -> Response:
+    """Starlette's and FastAPI's own refusals (unknown address, wrong method, unreadable
+    body), in French like every other refusal."""
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == CORPS_ILLISIBLE and not _page(request):
+        # a body that is not UTF-8 JSON: invalid data, like any malformed JSON (422)
+        return reponse(
+            422,
+            "Données invalides : corrigez les champs indiqués",
+            "donnees_invalides",
+            [{"champ": "corps", "message": "Corps illisible : JSON UTF-8 attendu"}],
+        )
+    message = MESSAGES_HTTP.get(exc.status_code, "Requête refusée")
+    if _page(request):
+        response = _html(request, exc.status_code, message)
+    else:
+        response = reponse(exc.status_code, message, f"http_{exc.status_code}")
+    response.headers.update(exc.headers or {})
+    return response
 
 
 def _page(request: Request) -> bool:

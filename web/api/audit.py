@@ -96,7 +96,7 @@ async def rechercher(
     session: SessionDep,
     filtres: Filtres,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PageAudit:
     _admin(u)
     where = filtres.where()

@@ -9,6 +9,7 @@ The UI runs on another origin: CORS allows that origin only, with credentials.
 from __future__ import annotations
 
 import base64
+import binascii
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -16,13 +17,18 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from temporalio.api.common.v1 import Payload
 
-from core.codec import EncryptionCodec
+from core.codec import CodecKeyError, EncryptionCodec
 from web.deps import SessionDep, adresse, utilisateur_optionnel
-from web.erreurs import Refus
+from web.erreurs import Erreur, Refus
 from web.securite.audit import journaliser
 from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(prefix="/codec", tags=["Supervision"])
+ERREURS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Erreur, "description": "Connexion requise (session du cockpit ou jeton)"},
+    403: {"model": Erreur, "description": "Réservé à l'administration, ou origine refusée"},
+    422: {"model": Erreur, "description": "Donnée mal formée ou illisible (champ nommé)"},
+}
 
 
 class PayloadJson(BaseModel):
@@ -73,11 +79,30 @@ async def administrateur(
     return u
 
 
-def _vers_proto(p: PayloadJson) -> Payload:
-    return Payload(
-        metadata={k: base64.b64decode(v) for k, v in p.metadata.items()},
-        data=base64.b64decode(p.data),
+def _illisible(champ: str, message: str) -> Refus:
+    return Refus(
+        422,
+        "Données invalides : corrigez les champs indiqués",
+        "donnees_invalides",
+        [{"champ": champ, "message": message}],
     )
+
+
+def _base64(valeur: str, champ: str) -> bytes:
+    try:
+        return base64.b64decode(valeur, validate=True)
+    except (binascii.Error, ValueError):
+        raise _illisible(champ, "Base64 attendu") from None
+
+
+def _vers_protos(body: Payloads) -> list[Payload]:
+    return [
+        Payload(
+            metadata={k: _base64(v, f"payloads.{i}.metadata.{k}") for k, v in p.metadata.items()},
+            data=_base64(p.data, f"payloads.{i}.data"),
+        )
+        for i, p in enumerate(body.payloads)
+    ]
 
 
 def _vers_json(p: Payload) -> dict[str, Any]:
@@ -92,7 +117,11 @@ async def preflight(operation: str, request: Request) -> Response:
     return _cors(request, Response(status_code=204))
 
 
-@router.post("/decode", summary="Déchiffrer des données de l'historique Temporal (administration)")
+@router.post(
+    "/decode",
+    summary="Déchiffrer des données de l'historique Temporal (administration)",
+    responses=ERREURS,
+)
 async def decode(
     body: Payloads,
     request: Request,
@@ -100,7 +129,12 @@ async def decode(
     u: Annotated[Utilisateur, Depends(administrateur)],
 ) -> Response:
     codec = EncryptionCodec.from_spec(request.app.state.services.settings.codec_keys)
-    decoded = await codec.decode([_vers_proto(p) for p in body.payloads])
+    decoded = []
+    for i, payload in enumerate(_vers_protos(body)):
+        try:
+            decoded += await codec.decode([payload])
+        except CodecKeyError as err:
+            raise _illisible(f"payloads.{i}", str(err)) from None
     await journaliser(
         session,
         u,
@@ -112,10 +146,12 @@ async def decode(
     return _cors(request, JSONResponse({"payloads": [_vers_json(p) for p in decoded]}))
 
 
-@router.post("/encode", summary="Chiffrer des données pour Temporal (administration)")
+@router.post(
+    "/encode", summary="Chiffrer des données pour Temporal (administration)", responses=ERREURS
+)
 async def encode(
     body: Payloads, request: Request, _: Annotated[Utilisateur, Depends(administrateur)]
 ) -> Response:
     codec = EncryptionCodec.from_spec(request.app.state.services.settings.codec_keys)
-    encoded = await codec.encode([_vers_proto(p) for p in body.payloads])
+    encoded = await codec.encode(_vers_protos(body))
     return _cors(request, JSONResponse({"payloads": [_vers_json(p) for p in encoded]}))

@@ -49,7 +49,7 @@ async def lister(
     statut: StatutIncident | None = None,
     territoire: Territoire | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PageIncidents:
     f = FiltresIncidents(partenaire=partenaire, statut=statut, territoire=territoire)
     total, rows = await lister_incidents(session, u, f, limit=limit, offset=offset)

@@ -29,6 +29,9 @@ def _vide(valeur: Any) -> Any:
     return valeur or None
 
 
+PREMIER_JOUR, DERNIER_JOUR = date(2000, 1, 1), date(2099, 12, 31)  # dates are computed around
+
+
 def filtres_observatoire(
     territoire: Annotated[
         Territoire | None, BeforeValidator(_vide), Query(description="Territoire (bassin)")
@@ -38,10 +41,9 @@ def filtres_observatoire(
     ] = None,
     cohorte: Annotated[
         str | None,
-        BeforeValidator(_vide),
-        Query(
+        Query(  # empty: any month (a pattern cannot follow a validator that empties)
             description="Mois d'entrée (date d'accueil), AAAA-MM",
-            pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$",
+            pattern=r"^([12][0-9]{3}-(0[1-9]|1[0-2]))?$",
             examples=["2026-03"],
         ),
     ] = None,
@@ -54,9 +56,18 @@ def filtres_observatoire(
         Query(description="Fin de la période (incluse) et jour d'observation des stocks"),
     ] = None,
 ) -> Filtres:
+    mois = date.fromisoformat(f"{cohorte}-01") if cohorte else None
+    for champ, jour in (("du", du), ("au", au), ("cohorte", mois)):
+        if jour is not None and not PREMIER_JOUR <= jour <= DERNIER_JOUR:
+            message = f"L'observatoire couvre les années {PREMIER_JOUR.year} à {DERNIER_JOUR.year}"
+            raise Refus(
+                422,
+                f"« {champ} » : {message}",
+                "periode_invalide",
+                [{"champ": champ, "message": message}],
+            )
     if du is not None and au is not None and du > au:
         raise Refus(422, "La période doit commencer avant sa fin (du ≤ au)", "periode_invalide")
-    mois = date.fromisoformat(f"{cohorte}-01") if cohorte else None
     return Filtres(territoire=territoire, organisme=organisme, cohorte=mois, du=du, au=au)
 
 

@@ -41,6 +41,10 @@ ERREURS: dict[int | str, dict[str, Any]] = {
     422: {"model": Erreur, "description": "Données invalides (champs nommés)"},
     503: {"model": Erreur, "description": "Moteur de parcours injoignable"},
 }
+ERREURS_COMMANDE: dict[int | str, dict[str, Any]] = {
+    400: {"model": Erreur, "description": "En-tête `If-Match` illisible (`if_match_invalide`)"},
+    **ERREURS,
+}
 
 
 IF_MATCH = (
@@ -178,7 +182,7 @@ async def liste(
     tri: str = "echeance",
     descendant: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PageParcours:
     f = Filtres(
         territoire=territoire,
@@ -384,7 +388,7 @@ for _nom, _t in TRANSITIONS.items():
         _route(_nom),
         methods=["POST"],
         response_model=ParcoursVue,
-        responses=ERREURS,
+        responses=ERREURS_COMMANDE,
         summary=_t.libelle,
         tags=[f"Commandes — {_t.groupe}"],
         description=f"Possible en phase : {', '.join(sorted(p.label for p in _t.phases))}. "

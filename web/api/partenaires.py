@@ -220,7 +220,7 @@ async def a_rapprocher(
     session: SessionDep,
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PageARapprocher:
     total, rows = await file_a_rapprocher(session, u, limit=limit, offset=offset)
     await journaliser(session, u, "liste", "evenements:a_rapprocher", "", adresse(request))
