@@ -30,6 +30,7 @@ from web.api import sante
 from web.cockpit import carnet_usager, connexion, coordination, fiche, liste, observatoire
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
+from web.securite.saisies import SaisiesControlees
 from web.services import Services
 from web.static_paths import STATIC_DIR
 
@@ -77,6 +78,7 @@ def create_app(
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(SaisiesControlees)  # inside the size cap and the security headers
     app.add_middleware(EntetesSecurite, hsts=settings.secure_cookies)
     app.add_exception_handler(RequestValidationError, erreurs.validation_requete)
     app.add_exception_handler(ValidationError, erreurs.validation_modele)

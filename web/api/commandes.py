@@ -7,14 +7,15 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from referentiels.catalogue import par_id
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
-from schemas.common import Acteur, Organisme, Role, Territoire
+from schemas.common import Acteur, Organisme, Role, Territoire, Text
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
+from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
 from store.comptes import Compte
 from web.erreurs import Refus
@@ -23,12 +24,13 @@ from workflows.transitions import TRANSITIONS
 Resolution = Callable[[AsyncSession, Any, date, str], Awaitable[BaseModel]]
 
 
-async def acteur_referent(session: AsyncSession, compte_id: str) -> Acteur:
+async def acteur_referent(
+    session: AsyncSession, compte_id: str, champ: str = "referent_id"
+) -> Acteur:
     compte = await session.get(Compte, compte_id)
     if compte is None or not compte.actif or compte.role != Role.REFERENT.value:
-        raise Refus(
-            422, f"Aucun référent actif n'a l'identifiant « {compte_id} »", "referent_inconnu"
-        )
+        message = f"Aucun référent actif n'a l'identifiant « {compte_id[:80]} »"
+        raise Refus(422, message, "referent_inconnu", [{"champ": champ, "message": message}])
     return Acteur(
         id=compte.id,
         nom=compte.nom,
@@ -46,8 +48,18 @@ async def _orientation(
 
 
 async def _transfert(session: AsyncSession, d: DemandeTransfert, today: date, _: str) -> BaseModel:
-    referent = await acteur_referent(session, d.nouveau_referent_id)
+    referent = await acteur_referent(session, d.nouveau_referent_id, "nouveau_referent_id")
     return TransfertResolu(**d.model_dump(), nouveau_referent=referent, demande_le=today)
+
+
+class DemandeReunion(ReunionMultipartenaire):
+    """The meeting as a client asks for it: each organisation named in a short text."""
+
+    organismes: list[Text] = Field(min_length=1, max_length=10, description="Organismes invités")
+
+
+async def _reunion(_: AsyncSession, d: DemandeReunion, __: date, ___: str) -> BaseModel:
+    return ReunionMultipartenaire.model_validate(d.model_dump())
 
 
 async def _action(_: AsyncSession, d: DemandeAction, __: date, ___: str) -> BaseModel:
@@ -79,6 +91,7 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "transferer_referent": (DemandeTransfert, _transfert),
     "prescrire_action": (DemandeAction, _action),
     "envoyer_lien_carnet": (DemandeLienCarnet, _lien),
+    "planifier_reunion": (DemandeReunion, _reunion),
 }
 
 

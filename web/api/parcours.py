@@ -87,7 +87,9 @@ def version_de_if_match(valeur: str | None) -> int | None:
 class DemandeAccueil(Accueil):
     """The accueil, plus who will be the référent (by default: the référent who records it)."""
 
-    referent_id: str | None = Field(default=None, description="Compte du référent désigné")
+    referent_id: str | None = Field(
+        default=None, max_length=80, description="Compte du référent désigné"
+    )
     doublon_confirme: bool = Field(
         default=False,
         description="Ouvrir quand même si un parcours est ouvert pour la même personne",

@@ -17,6 +17,7 @@ from schemas.evenements import CATALOGUE, TypeEvenement
 from schemas.usager import IdentifiantsPartenaires
 from web.erreurs import champs
 from web.partenaires.refus import RefusEvenement
+from web.securite.saisies import problemes
 
 TYPE_CONTENU = "application/cloudevents+json"
 TAILLE_MAX = 256 * 1024
@@ -115,6 +116,8 @@ def enveloppe(corps: bytes) -> CloudEvent:
         raise _invalide(
             [{"champ": "corps", "message": "Un seul événement par requête, en objet JSON"}]
         )
+    if erreurs := problemes(brut):  # NUL, controls, bidi overrides: in no field, not even data
+        raise _invalide(erreurs)
     try:
         return CloudEvent.model_validate(brut)
     except ValidationError as err:
