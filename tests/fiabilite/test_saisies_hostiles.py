@@ -264,6 +264,8 @@ async def test_mauvais_types_et_json_mal_forme_toujours_4xx(
         ("/api/v1/parcours", {"q": "x" * 5000}, "q"),
         ("/api/v1/audit", {"objet": "parcours:\x00"}, "objet"),
         ("/api/v1/audit", {"du": "0000-01-01"}, "du"),
+        ("/api/v1/audit/export.csv", {"du": "0001-01-01", "au": "0001-01-01"}, "du"),
+        ("/api/v1/audit", {"au": "9999-12-31"}, "au"),
         ("/api/v1/incidents", {"offset": "1e400"}, "offset"),
         ("/api/v1/partners/a-rapprocher", {"offset": str(2**63)}, "offset"),
         ("/api/v1/observatoire/indicateurs", {"au": "0001-01-01"}, "au"),
@@ -437,3 +439,35 @@ async def test_evenements_partenaires_signes_mais_hostiles(plateforme: Plateform
     finally:
         await engine.dispose()
     assert (hostiles, sains) == (0, 1)  # not one hostile event was stored (nor acknowledged)
+
+
+@pytest.mark.parametrize(
+    "adresse",
+    [
+        "/coordination?anciennete=99999999999",  # ignored, like every unknown filter value
+        "/coordination/fragments/ruptures?anciennete=²",
+        "/coordination?phase={{7*7}}&statut=' OR 1=1 --&territoire=<script>",
+        "/?q=' OR 1=1 --&tri=nom;DROP&page=1",
+        "/observatoire?du=2000-01-01&au=2099-12-31&cohorte=",
+    ],
+)
+async def test_filtres_du_cockpit_hostiles_ignores_sans_erreur(
+    plateforme: Plateforme, adresse: str
+) -> None:
+    async with plateforme.client("coord-bassin_annecien") as coord:
+        r = await coord.get(adresse)
+    assert r.status_code == 200, r.text[:300]
+
+
+async def test_numeros_de_ligne_hostiles_dans_un_formulaire(
+    plateforme: Plateforme, dossiers: dict[str, str]
+) -> None:
+    action = f"/parcours/{dossiers['ouvert']}/commandes/rediger_contrat"
+    async with plateforme.client(CLAIRE) as claire:
+        for champs in (
+            {"objectifs.².libelle": "Exposant pris pour un chiffre"},
+            {"objectifs.٣.libelle": "Chiffre arabe-indien"},
+            {"objectifs.99999999999999.libelle": "Très loin", "_action": "ajouter:objectifs"},
+        ):
+            r = await claire.post(action, data=champs, headers={"HX-Request": "true"})
+            assert r.status_code in (200, 409, 422), (champs, r.status_code, r.text[:200])

@@ -58,6 +58,9 @@ Objet = Annotated[
 ]
 
 
+PREMIER_JOUR, DERNIER_JOUR = date(2000, 1, 1), date(2099, 12, 31)  # days are shifted to Paris
+
+
 @dataclass
 class FiltresAudit:
     """The same search criteria for the list and for the export (FastAPI dependency)."""
@@ -67,6 +70,17 @@ class FiltresAudit:
     action: Annotated[str | None, Query(max_length=40)] = None
     du: date | None = None
     au: date | None = None
+
+    def __post_init__(self) -> None:
+        for champ, jour in (("du", self.du), ("au", self.au)):
+            if jour is not None and not PREMIER_JOUR <= jour <= DERNIER_JOUR:
+                message = f"Le journal couvre les années {PREMIER_JOUR.year} à {DERNIER_JOUR.year}"
+                raise Refus(
+                    422,
+                    f"« {champ} » : {message}",
+                    "periode_invalide",
+                    [{"champ": champ, "message": message}],
+                )
 
     def where(self) -> list[ColumnElement[bool]]:
         where: list[ColumnElement[bool]] = []

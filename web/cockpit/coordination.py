@@ -62,7 +62,9 @@ def filtres(
         phase=_enum(Phase, phase),
         statut=_enum(Statut, statut),
         motif=motif if motif in dict(veille.motifs()) else None,
-        anciennete=int(anciennete) if anciennete and anciennete.isdigit() else None,
+        anciennete=int(anciennete)
+        if anciennete and anciennete.isascii() and anciennete.isdigit() and len(anciennete) <= 4
+        else None,
         limit=PAR_PAGE,
         offset=(page - 1) * PAR_PAGE,
     )

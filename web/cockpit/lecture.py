@@ -59,7 +59,7 @@ def indices(brut: Brut, chemin: str) -> list[int]:
         key = key.removeprefix("_present.")
         if key.startswith(f"{chemin}."):
             head = key[len(chemin) + 1 :].split(".", 1)[0]
-            if head.isdigit():
+            if head.isascii() and head.isdigit() and len(head) <= 3:  # at most 999 rows
                 found.add(int(head))
     return sorted(found)
 
