@@ -1,0 +1,100 @@
+"""Fault 1: the worker is SIGKILLed again and again while parcours receive their commands and
+call the partners. Restarted, it takes every parcours to its end, and each side effect was
+received exactly once by the partners (same idempotency key on every retry)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+
+import pytest
+
+from schemas.parcours import Phase
+from tests.fiabilite.parcours import (
+    JUSQU_A_LA_SORTIE,
+    KARIM,
+    Obstination,
+    Personne,
+    effets,
+    ouvrir,
+    suivre_malgre_tout,
+    termine,
+)
+from tests.fiabilite.systeme import Systeme
+
+pytestmark = pytest.mark.fiabilite
+
+PARCOURS = 8
+MORTS = 3
+# Partners answer in 4 s, and the worker dies 1 s after a command that calls one: the call is
+# in flight. The partner carries it out; the worker never hears of it; the retry (after the
+# activity's 30 s timeout) sends the same idempotency key, and the partner only answers again.
+LENTS = ("france-travail", "caf", "immersion", "sms")
+APPELANTES = frozenset({"decider_orientation", "envoyer_lien_carnet", "valider_pmsmp"})
+# One line each in the timeline: a command applied twice, or lost, shows here.
+UNE_FOIS = (
+    "accueil",
+    "diagnostic",
+    "orientation_decidee",
+    "contrat_redige",
+    "contrat_signe",
+    "lien_carnet",
+    "pmsmp_prescrite",
+    "pmsmp_validee",
+    "sortie",
+)
+
+
+async def _tueur(s: Systeme, appel_lance: asyncio.Event) -> int:
+    """Kill the worker 1 s after a command that calls a partner, restart it a second later."""
+    for _ in range(MORTS):
+        appel_lance.clear()
+        await asyncio.wait_for(appel_lance.wait(), timeout=120)
+        await asyncio.sleep(1)
+        s.worker.tuer()
+        await asyncio.sleep(1)
+        await s.demarrer_worker()
+        await asyncio.sleep(2)
+    return MORTS
+
+
+async def test_worker_tue_pendant_commandes_et_appels(systeme: Systeme) -> None:
+    s = systeme
+    for partenaire in LENTS:
+        await s.simulateur.mode(partenaire, "lent", delai_s=4)
+    personnes = [Personne.nouvelle() for _ in range(PARCOURS)]
+    appel_lance, o = asyncio.Event(), Obstination()
+
+    def apres(nom: str) -> None:
+        if nom in APPELANTES:
+            appel_lance.set()
+
+    async with s.http(KARIM) as http:
+        pids = await asyncio.gather(*(ouvrir(http, p) for p in personnes))
+        tueur = asyncio.create_task(_tueur(s, appel_lance))
+        await asyncio.gather(
+            *(suivre_malgre_tout(http, pid, JUSQU_A_LA_SORTIE, o, apres=apres) for pid in pids)
+        )
+        morts = await asyncio.wait_for(tueur, timeout=180)
+    etats = await asyncio.gather(*(termine(s, pid, delai_s=240) for pid in pids))
+
+    for st in etats:
+        assert st.phase == Phase.SORTIE
+        lignes = Counter(e.code for e in st.timeline)
+        assert {code: lignes[code] for code in UNE_FOIS} == dict.fromkeys(UNE_FOIS, 1)
+    bilan = effets(s, etats)
+    assert bilan.operations == PARCOURS * 5  # CAF, France Travail, SMS, courriel, immersion
+    assert bilan.non_reussies == []
+    assert bilan.inconnus == []  # no side effect under another key than its operation's
+    assert bilan.par_operation == dict.fromkeys(bilan.par_operation, 1)
+    assert bilan.perdus == bilan.doublons == 0
+    repetes = bilan.appels - bilan.distincts
+    assert repetes >= 1, "aucun appel interrompu : les SIGKILL n'ont rien éprouvé"
+    # the measurements of docs/reliability.md
+    print(
+        f"\n[fiabilité] worker : {PARCOURS} parcours, {len(JUSQU_A_LA_SORTIE) * PARCOURS} "
+        f"commandes, {morts} SIGKILL, {o.indisponible} réponses 503, {o.deja_fait} commandes "
+        f"déjà faites au renvoi ; {bilan.operations} appels aux partenaires, "
+        f"{bilan.distincts} effets reçus, {repetes} appels répétés absorbés par la clé "
+        f"d'idempotence ; {bilan.perdus} perdu, {bilan.doublons} doublon"
+    )
