@@ -1,0 +1,79 @@
+"""Fault 8: the workflow code changes under running parcours. Every saved history (each phase,
+the contract, PMSMP and employment children, an incident, partner events, a sortie, a
+continue-as-new) must replay against the current code, with the project's data converter:
+a change that breaks one must go under `workflow.patched()` (docs/reliability.md).
+
+Refresh the histories with `make histoires` (python -m tests.fiabilite.enregistrer_histoires)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.client import WorkflowHistory
+from temporalio.worker import Replayer
+
+from core.settings import DEV_CODEC_KEY
+from core.temporal import data_converter
+from tests.fiabilite.enregistrer_histoires import DOSSIER, INDEX
+from worker import SANDBOX
+from workflows.registre import WORKFLOWS
+
+DEFAUT_SDK = DOSSIER / "defaut-sdk" / "update-apres-tache-expiree.json"
+DEFAUT_SDK_ID = "parcours-c6cdfd0f-fa18-42f7-b382-ae8899a2a8a1"
+
+
+def _histoires() -> list[tuple[str, WorkflowHistory]]:
+    index: dict[str, str] = json.loads((DOSSIER / INDEX).read_text())
+    return [
+        (nom, WorkflowHistory.from_json(workflow_id, (DOSSIER / nom).read_text()))
+        for nom, workflow_id in sorted(index.items())
+    ]
+
+
+def _replayer() -> Replayer:
+    return Replayer(
+        workflows=WORKFLOWS,
+        data_converter=data_converter(DEV_CODEC_KEY),
+        workflow_runner=SANDBOX,
+    )
+
+
+async def test_le_code_actuel_rejoue_chaque_historique() -> None:
+    histoires = _histoires()
+    noms = [nom.split(".") for nom, _ in histoires]
+    assert {"Parcours", "Contrat", "Pmsmp", "SuiviEmploi"} <= {type_ for _, _, type_, _ in noms}
+    assert {
+        "accueil",
+        "diagnostic",
+        "orientation",
+        "contrat",
+        "pmsmp",
+        "emploi",
+        "sortie",
+        "incident",
+        "evenements",
+        "continue-as-new",
+    } <= {scenario for scenario, _, _, _ in noms}
+    fins = {EventType.Name(h.events[-1].event_type) for _, h in histoires}
+    assert "EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW" in fins
+    replayer, echecs = _replayer(), {}
+    for nom, histoire in histoires:
+        resultat = await replayer.replay_workflow(histoire, raise_on_replay_failure=False)
+        if resultat.replay_failure is not None:
+            echecs[nom] = str(resultat.replay_failure)
+    assert echecs == {}, "historiques que le code actuel ne sait plus rejouer :\n" + "\n".join(
+        f"  {nom} : {raison}" for nom, raison in echecs.items()
+    )
+
+
+async def test_defaut_connu_du_sdk_toujours_present() -> None:
+    """The history a cached worker left after a SIGKILL (worker.py runs without a cache
+    since): temporalio 1.35 cannot replay it. When this test fails, the SDK fixed it and
+    WORKER_CACHE may be raised again (docs/reliability.md)."""
+    histoire = WorkflowHistory.from_json(DEFAUT_SDK_ID, DEFAUT_SDK.read_text())
+    resultat = await _replayer().replay_workflow(histoire, raise_on_replay_failure=False)
+    if resultat.replay_failure is None:
+        pytest.fail("Le SDK rejoue désormais cet historique : le cache du worker peut revenir")
+    assert "Update machine does not handle this event" in str(resultat.replay_failure)
