@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-postgres test-rapide lint typecheck bench lock audit migrer outils-systeme clean
+.PHONY: run test test-postgres test-rapide chaos reconstruire histoires lint typecheck bench lock audit migrer outils-systeme clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,24 @@ test: $(STAMP) outils-systeme
 
 ## La suite (sans le navigateur) avec le modèle de lecture sur PostgreSQL.
 test-postgres: $(STAMP) outils-systeme
-	PARCOURS_TEST_DB=postgresql $(PY) -m pytest -m "not browser"
+	PARCOURS_TEST_DB=postgresql $(PY) -m pytest -m "not browser and not fiabilite"
 
 ## Les tests sans navigateur ni PostgreSQL, pendant le développement.
 test-rapide: $(STAMP)
-	$(PY) -m pytest -m "not browser and not postgres" -x -q
+	$(PY) -m pytest -m "not browser and not postgres and not fiabilite" -x -q
+
+## Pannes provoquées sur une plateforme qui tourne (aussi dans « make test ») : leurs mesures.
+chaos: $(STAMP)
+	$(PY) -m pytest tests/fiabilite/test_rejeu.py -q
+	$(PY) -m pytest -m fiabilite tests/fiabilite -q -s
+
+## Reconstruit le modèle de lecture des parcours depuis Temporal (worker démarré).
+reconstruire: $(STAMP)
+	$(PY) -m store.reconstruction
+
+## Réenregistre les historiques que le test de rejeu fait rejouer (tests/fiabilite/histoires/).
+histoires: $(STAMP)
+	$(PY) -m tests.fiabilite.enregistrer_histoires
 
 lint: $(STAMP)
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
