@@ -27,9 +27,10 @@ test: $(STAMP) outils-systeme
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-postgres
 
-## La suite (sans le navigateur) avec le modèle de lecture sur PostgreSQL.
+## La suite avec le modèle de lecture sur PostgreSQL, sauf ce qui n'en dépend pas : le navigateur,
+## les pannes provoquées (leur propre pile, sur SQLite) et le bench (ses propres bases).
 test-postgres: $(STAMP) outils-systeme
-	PARCOURS_TEST_DB=postgresql $(PY) -m pytest -m "not browser and not fiabilite"
+	PARCOURS_TEST_DB=postgresql $(PY) -m pytest -m "not browser and not fiabilite" --ignore=tests/bench
 
 ## Les tests sans navigateur ni PostgreSQL, pendant le développement.
 test-rapide: $(STAMP)
