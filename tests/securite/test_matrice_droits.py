@@ -159,6 +159,7 @@ class Contexte:
     jeton_partenaire: str
     jetons: dict[str, str]
     payload: dict[str, Any]  # an encrypted Temporal payload, as the Temporal UI sends it
+    plateforme: Plateforme
     jour: date = field(default_factory=date.today)
 
     def inconnu(self) -> Contexte:
@@ -276,8 +277,7 @@ def _evenement_partenaire(type_: str) -> Construire:
     but without the partner's signature."""
 
     def construire(ctx: Contexte, role: str) -> Requete:
-        p = _plateforme_du_module
-        assert p is not None
+        p = ctx.plateforme
         ev = evenement(p, "caf", type_, numero_caf(), {"date_effet": ctx.jour.isoformat()})
         corps, entetes = signe(p, "caf", ev)
         if role != "partenaire":
@@ -286,8 +286,6 @@ def _evenement_partenaire(type_: str) -> Construire:
 
     return construire
 
-
-_plateforme_du_module: Plateforme | None = None
 
 FORMULAIRES_CMD = {  # flat commands, as the cockpit's forms post them
     "enregistrer_contact": CMD_PAGE_PARTAGEE,
@@ -783,8 +781,6 @@ async def _passe_a_claire(sophie: httpx.AsyncClient, pid: str) -> None:
 
 @pytest_asyncio.fixture(scope="module")
 async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Contexte:
-    global _plateforme_du_module
-    _plateforme_du_module = plateforme
     jour = date.today()
     nom = "Matrice" + secrets.token_hex(4).upper()
     telephone = f"06 {secrets.randbelow(100):02d} {secrets.randbelow(100):02d} 45 67"
@@ -897,6 +893,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         jeton_partenaire=await _compte_partenaire(plateforme),
         jetons=plateforme.jetons,
         payload=payload,
+        plateforme=plateforme,
         jour=jour,
     )
 
