@@ -34,7 +34,7 @@ MESURES: dict[str, tuple[str, Mesure]] = {
     "cockpit": (cockpit.NS, cockpit.mesurer),
     "memoire": (memoire.NS, memoire.mesurer),
 }
-NAMESPACES_EN_PLUS = {"debit": [debit.NS_NU], "cockpit": cockpit.NAMESPACES}
+NAMESPACES_EN_PLUS = {"debit": [debit.NS_CACHE, debit.NS_NU], "cockpit": cockpit.NAMESPACES}
 RAPPORT = ROOT / "docs" / "bench.md"
 
 
@@ -78,7 +78,7 @@ def _namespaces(mesures: list[str]) -> list[str]:
     return [ns for m in mesures for ns in [MESURES[m][0], *NAMESPACES_EN_PLUS.get(m, [])]]
 
 
-async def _lancer(args: argparse.Namespace, dossier: Path) -> list[Resultat]:
+async def _lancer(args: argparse.Namespace, dossier: Path, debut: float) -> list[Resultat]:
     resultats: list[Resultat] = []
     async with AsyncExitStack() as pile_async:
         temporal = await pile_async.enter_async_context(
@@ -87,7 +87,7 @@ async def _lancer(args: argparse.Namespace, dossier: Path) -> list[Resultat]:
         pg = None
         if "cockpit" in args.mesures and not args.sans_postgres:
             pg = pile_async.enter_context(postgres.grappe())
-        ctx = Contexte(dossier, temporal, TAILLES[args.taille], pg)
+        ctx = Contexte(dossier, temporal, TAILLES[args.taille], pg, debut)
         for nom in args.mesures:
             print(f"\n▶ {nom} …", flush=True)
             debut = time.perf_counter()
@@ -100,11 +100,11 @@ async def _lancer(args: argparse.Namespace, dossier: Path) -> list[Resultat]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _analyser(argv)
+    debut, depart = time.perf_counter(), time.monotonic()
     compiler_le_code()
     dossier = Path(tempfile.mkdtemp(prefix="parcours-bench-"))
-    debut = time.perf_counter()
     try:
-        resultats = asyncio.run(_lancer(args, dossier))
+        resultats = asyncio.run(_lancer(args, dossier, depart))
     finally:
         if not args.garder:
             shutil.rmtree(dossier, ignore_errors=True)

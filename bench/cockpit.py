@@ -72,17 +72,27 @@ async def _parcours_reel(app: pile.Application) -> tuple[str, dict[str, Any]]:
     return trajet.parcours_id, dict(etat)
 
 
-async def _remplir(app: pile.Application, total: int, etat: dict[str, Any]) -> tuple[int, float]:
+async def _remplir(
+    app: pile.Application, total: int, etat: dict[str, Any]
+) -> tuple[int, float, float]:
+    """(rows inserted, seconds, size of the database in MiB)."""
     engine = make_engine(app.settings.effective_database_url)
     debut = time.perf_counter()
     generateur = synthese.Generateur(total, etat, (scenario.CLAIRE, "Claire Martin", PORTEFEUILLE))
     comptes = await synthese.inserer(engine, generateur)
-    if engine.dialect.name == "postgresql":
-        async with engine.connect() as conn:  # what autovacuum does soon after a bulk load
+    duree = time.perf_counter() - debut
+    async with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":  # what autovacuum does soon after a bulk load
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             await conn.execute(text("ANALYZE"))
+            taille = await conn.execute(text("SELECT pg_database_size(current_database())"))
+        else:
+            taille = await conn.execute(
+                text("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+            )
+        octets = int(taille.scalar_one())
     await engine.dispose()
-    return sum(comptes.values()), time.perf_counter() - debut
+    return sum(comptes.values()), duree, octets / 2**20
 
 
 async def _chronometrer(client: httpx.AsyncClient, chemin: str, nombre: int) -> list[float]:
@@ -103,10 +113,11 @@ async def _base(ctx: Contexte, r: Resultat, nom: str, ns: str, url: str) -> None
     dossier = ctx.sous_dossier(f"cockpit-{nom.lower()}")
     async with pile.application(dossier, ctx.temporal, ns, database_url=url) as app:
         parcours_id, etat = await _parcours_reel(app)
-        lignes, duree = await _remplir(app, t.cockpit_parcours, etat)
+        lignes, duree, taille = await _remplir(app, t.cockpit_parcours, etat)
         r.notes.append(
             f"{nom} : {entier(t.cockpit_parcours)} parcours synthétiques insérés "
-            f"({entier(lignes)} lignes avec alertes, phases et identifiants) en {duree:.0f} s."
+            f"({entier(lignes)} lignes avec alertes, phases et identifiants) en {duree:.0f} s ; "
+            f"base de {entier(taille)} Mio."
         )
         for page in pages(parcours_id):
             async with app.client_http(page.compte) as client:

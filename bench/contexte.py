@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,13 +27,15 @@ class Tailles:
     cockpit_parcours: int
     cockpit_requetes: int
     memoire_parcours: int
+    memoire_delai_s: float  # time allowed for opening them
     delai_s: float
+    total_s: float  # the whole run: the last measure (memory) stops opening parcours in time
 
 
 TAILLES = {
-    "complet": Tailles(40, 8, 200, 4000, 32, 40, 100_000, 100, 10_000, 240),
-    "rapide": Tailles(6, 3, 30, 400, 16, 8, 5_000, 30, 500, 120),
-    "minimal": Tailles(1, 1, 2, 10, 2, 2, 300, 5, 20, 60),
+    "complet": Tailles(24, 6, 200, 3000, 32, 40, 100_000, 100, 10_000, 420, 240, 14 * 60),
+    "rapide": Tailles(6, 3, 30, 400, 16, 8, 5_000, 30, 500, 90, 120, 6 * 60),
+    "minimal": Tailles(1, 1, 2, 10, 2, 2, 300, 5, 20, 30, 60, 4 * 60),
 }
 
 
@@ -42,6 +45,11 @@ class Contexte:
     temporal: Temporal
     tailles: Tailles
     postgres_url: str | None  # None: PostgreSQL not available or not wanted
+    debut: float = field(default_factory=time.monotonic)
+
+    def reste_s(self) -> float:
+        """Time left before the whole run's bound (``Tailles.total_s``)."""
+        return self.tailles.total_s - (time.monotonic() - self.debut)
 
     def sous_dossier(self, nom: str) -> Path:
         chemin = self.dossier / nom
@@ -50,13 +58,21 @@ class Contexte:
 
 
 async def en_parallele(
-    nombre: int, concurrence: int, travail: Callable[[int], Awaitable[T]]
+    nombre: int,
+    concurrence: int,
+    travail: Callable[[int], Awaitable[T]],
+    delai_s: float | None = None,
 ) -> list[T]:
-    """Run ``travail(0..nombre-1)`` with at most ``concurrence`` at a time."""
+    """Run ``travail(0..nombre-1)`` with at most ``concurrence`` at a time. With ``delai_s``,
+    no new one starts once that time has passed: the results are those of the ones started."""
     semaphore = asyncio.Semaphore(concurrence)
+    limite = time.monotonic() + delai_s if delai_s is not None else None
 
-    async def un(i: int) -> T:
+    async def un(i: int) -> tuple[bool, T | None]:
         async with semaphore:
-            return await travail(i)
+            if limite is not None and time.monotonic() > limite:
+                return False, None
+            return True, await travail(i)
 
-    return list(await asyncio.gather(*(un(i) for i in range(nombre))))
+    faits = await asyncio.gather(*(un(i) for i in range(nombre)))
+    return [resultat for fait, resultat in faits if fait]  # type: ignore[misc]

@@ -170,11 +170,11 @@ async def mesurer(ctx: Contexte) -> Resultat:
             compteur = app.compteur_cpu(ctx.temporal)
             compteur.depart()
             debut = time.perf_counter()
-            recus = await asyncio.wait_for(
-                en_parallele(
-                    len(envois), t.evenements_concurrence, lambda i: envoyer(client, envois[i])
-                ),
-                t.delai_s,
+            recus = await en_parallele(
+                len(envois),
+                t.evenements_concurrence,
+                lambda i: envoyer(client, envois[i]),
+                t.delai_s,  # signed less than five minutes before: still valid
             )
             duree = time.perf_counter() - debut
         acceptes = {x.envoi.identifiant for x in recus if x.accepte}
@@ -184,7 +184,7 @@ async def mesurer(ctx: Contexte) -> Resultat:
     latences = [x.latence_s for x in recus]
     debit = len(acceptes) / duree
     methode = (
-        f"{len(envois)} événements CloudEvents signés (Standard Webhooks), moitié inscriptions "
+        f"Jusqu'à {len(envois)} événements CloudEvents signés (Standard Webhooks), moitié inscriptions "
         f"France Travail, moitié ouvertures de droits CAF, répartis sur {len(personnes)} "
         f"parcours, {t.evenements_concurrence} requêtes à la fois sur POST "
         "/api/v1/partners/{id}/events ; un seul processus web (uvicorn), limite de débit "
@@ -195,7 +195,7 @@ async def mesurer(ctx: Contexte) -> Resultat:
             "Événements acceptés (202) par seconde",
             debit,
             "évén./s",
-            methode + f" ; {len(acceptes)} acceptés sur {len(envois)} en {duree:.1f} s",
+            methode + f" ; {len(acceptes)} acceptés sur {len(recus)} envoyés en {duree:.1f} s",
             cible=f"≥ {CIBLE_PAR_S}",
             atteinte=au_moins(debit, CIBLE_PAR_S),
         )

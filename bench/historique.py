@@ -22,12 +22,13 @@ class Cout:
     enfants: float
     signaux: float
     evenements: float  # history events
+    octets: float  # size of the histories (payloads encrypted, as Temporal stores them)
 
     def texte(self) -> str:
         return (
             f"{self.updates:.0f} updates, {self.activites:.0f} activités, "
             f"{self.enfants:.0f} workflows enfants, {self.signaux:.0f} signaux, "
-            f"{self.evenements:.0f} événements d'historique"
+            f"{self.evenements:.0f} événements d'historique ({self.octets / 1024:.0f} Kio)"
         )
 
 
@@ -39,6 +40,7 @@ async def compter(client: Client) -> Counter[str]:
         historique = await client.get_workflow_handle(wf.id, run_id=wf.run_id).fetch_history()
         for e in historique.events:
             total["evenements"] += 1
+            total["octets"] += e.ByteSize()
             if e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
                 total["updates"] += 1
             elif e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED or (
@@ -61,4 +63,5 @@ async def cout_par_parcours(client: Client) -> Cout:
         enfants=enfants / n,
         signaux=total["signaux"] / n,
         evenements=total["evenements"] / n,
+        octets=total["octets"] / n,
     )

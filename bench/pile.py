@@ -144,10 +144,14 @@ class Application:
     jetons: dict[str, str]
     processus: dict[str, Processus] = field(default_factory=dict)
 
-    def client_http(self, compte_id: str | None = None, connexions: int = 100) -> httpx.AsyncClient:
+    def client_http(
+        self, compte_id: str | None = None, connexions: int = 100, delai_s: float = 120
+    ) -> httpx.AsyncClient:
         entetes = {"Authorization": f"Bearer {self.jetons[compte_id]}"} if compte_id else {}
         limites = httpx.Limits(max_connections=connexions, max_keepalive_connections=connexions)
-        return httpx.AsyncClient(base_url=self.url, headers=entetes, timeout=60, limits=limites)
+        return httpx.AsyncClient(
+            base_url=self.url, headers=entetes, timeout=delai_s, limits=limites
+        )
 
     async def temporal(self) -> Client:
         return await connect(self.settings)

@@ -30,7 +30,7 @@ def identifiant_france_travail(rng: random.Random) -> str:
 
 
 def numero_caf(rng: random.Random) -> str:
-    return f"{rng.randrange(10**7):07d}"
+    return f"{rng.randrange(10**6, 9 * 10**6):07d}"  # the simulated CAF knows no 9…
 
 
 def accueil(jour: date, rng: random.Random, france_travail: str, caf: str | None) -> Corps:
