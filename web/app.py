@@ -41,6 +41,11 @@ API de la plateforme **Parcours** du Service public de l'insertion et de l'emplo
   d'API (`Authorization: Bearer pcr_…`).
 * Chaque refus répond avec un code HTTP, un `message` en français et, pour les données
   invalides, la liste des `erreurs` avec le `champ` concerné.
+* Versionnement optimiste : `GET /api/v1/parcours/{id}` et chaque commande renvoient un
+  `ETag` (la version du parcours) ; renvoyé dans `If-Match` avec une commande, il la fait
+  refuser (409 `conflit_de_version`, rien n'est appliqué) si quelqu'un a changé le parcours
+  entre-temps. Facultatif ; c'est aussi ce qui rend sûr le renvoi d'une commande restée sans
+  réponse (503).
 * Les systèmes partenaires envoient leurs événements signés sur
   `POST /api/v1/partners/{partner_id}/events` (voir la section « Partenaires »).
 """
