@@ -145,6 +145,7 @@ class Obstination:
 
     indisponible: int = 0  # 503 answers (nothing applied, or not known yet)
     deja_fait: int = 0  # sent again after a 503, answered « conflit_de_version »: applied once
+    relectures: int = 0  # the ETag kept was stale (a child's news came after): read again
 
 
 async def version_vue(http: httpx.AsyncClient, pid: str, o: Obstination, delai_s: float) -> int:
@@ -171,25 +172,35 @@ async def suivre_malgre_tout(
     apres: Callable[[str], None] | None = None,
 ) -> None:
     """Each command as a careful person sends it while the platform fails: with the version
-    seen (If-Match); on 503, again with that same version — if the first try was carried out
-    after all, the parcours moved and the answer is 409 « conflit_de_version »: never twice.
-    ``apres(nom)`` is told of each command done."""
+    seen (If-Match: the ETag of the last answer, or of a fresh read); on 503, again with that
+    same version — if the first try was carried out after all, the parcours moved and the
+    answer is 409 « conflit_de_version »: never twice. A conflict at the first try means the
+    page was stale: read the parcours again, send again. ``apres(nom)`` hears of each command."""
     jour = jour or date.today()
     limite = asyncio.get_running_loop().time() + delai_s
+    version: int | None = None
     for nom, corps in etapes:
-        version, essais = await version_vue(http, pid, o, delai_s), 0
+        if version is None:
+            version = await version_vue(http, pid, o, delai_s)
+        indisponible = False
         while True:
-            essais += 1
             reponse = await commander(http, pid, nom, corps(jour), version=version)
             if reponse.status_code == 200:
+                version = int(reponse.headers["ETag"].strip('"'))
                 break
             code = reponse.json().get("code")
-            if reponse.status_code == 409 and code == CONFLIT_DE_VERSION and essais > 1:
-                o.deja_fait += 1
-                break
+            if reponse.status_code == 409 and code == CONFLIT_DE_VERSION:
+                if indisponible:
+                    o.deja_fait += 1  # the try that answered 503 was carried out, once
+                    version = None
+                    break
+                o.relectures += 1
+                version = await version_vue(http, pid, o, delai_s)
+                continue
             assert reponse.status_code == 503, f"{nom} : {reponse.status_code} {reponse.text}"
             assert code == "temporal_indisponible", reponse.text
             o.indisponible += 1
+            indisponible = True
             assert asyncio.get_running_loop().time() < limite, f"{nom} impossible sur {pid}"
             await asyncio.sleep(0.5)
         if apres is not None:
@@ -209,21 +220,24 @@ async def statut(s: Systeme, pid: str) -> WorkflowExecutionStatus | None:
 
 
 async def au_repos(s: Systeme, pid: str, delai_s: float = 120) -> ParcoursState:
-    """The parcours has stopped moving: no partner call in flight, and the read model wrote
-    its latest version (two reads a second apart agree)."""
+    """The parcours has stopped moving: no partner call in flight, and the read model holds
+    its latest version (the row is read first: each query replays the whole history)."""
 
     async def calme() -> ParcoursState | None:
-        avant = await etat(s, pid)
-        if any(o.statut == StatutOperation.EN_COURS for o in avant.operations):
-            return None
         async with s.sessions() as session:
             row = await session.get(ParcoursRow, pid)
-        if row is None or row.version != avant.version:
+        if row is None or any(
+            o.get("statut") == StatutOperation.EN_COURS.value
+            for o in row.etat.get("operations", [])
+        ):
             return None
-        apres = await etat(s, pid)
-        return apres if apres.version == avant.version else None
+        st = await etat(s, pid)
+        ok = st.version == row.version
+        return (
+            st if ok and all(o.statut != StatutOperation.EN_COURS for o in st.operations) else None
+        )
 
-    return await attendre(calme, f"parcours {pid} au repos ({s.journaux()})", delai_s, 1.0)
+    return await attendre(calme, f"parcours {pid} au repos ({s.journaux()})", delai_s, 0.5)
 
 
 async def termine(s: Systeme, pid: str, delai_s: float = 120) -> ParcoursState:
@@ -232,7 +246,7 @@ async def termine(s: Systeme, pid: str, delai_s: float = 120) -> ParcoursState:
     async def fini() -> bool:
         return await statut(s, pid) == WorkflowExecutionStatus.COMPLETED
 
-    await attendre(fini, f"parcours {pid} terminé ({s.journaux()})", delai_s, 1.0)
+    await attendre(fini, f"parcours {pid} terminé ({s.journaux()})", delai_s, 0.5)
     return await etat(s, pid)
 
 

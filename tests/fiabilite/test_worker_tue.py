@@ -24,7 +24,7 @@ from tests.fiabilite.systeme import Systeme
 
 pytestmark = pytest.mark.fiabilite
 
-PARCOURS = 8
+PARCOURS = 6
 MORTS = 3
 # Partners answer in 4 s, and the worker dies 1 s after a command that calls one: the call is
 # in flight. The partner carries it out; the worker never hears of it; the retry (after the
@@ -94,7 +94,7 @@ async def test_worker_tue_pendant_commandes_et_appels(systeme: Systeme) -> None:
     print(
         f"\n[fiabilité] worker : {PARCOURS} parcours, {len(JUSQU_A_LA_SORTIE) * PARCOURS} "
         f"commandes, {morts} SIGKILL, {o.indisponible} réponses 503, {o.deja_fait} commandes "
-        f"déjà faites au renvoi ; {bilan.operations} appels aux partenaires, "
+        f"déjà faites au renvoi, {o.relectures} relectures ; {bilan.operations} appels aux partenaires, "
         f"{bilan.distincts} effets reçus, {repetes} appels répétés absorbés par la clé "
         f"d'idempotence ; {bilan.perdus} perdu, {bilan.doublons} doublon"
     )
