@@ -168,19 +168,23 @@ class ParcoursClient:
         return state
 
     async def etat(self, parcours_id: str) -> ParcoursState:
+        state: ParcoursState | None
         try:
-            state: ParcoursState = await self.handle(parcours_id).query(
-                "etat", result_type=ParcoursState
-            )
+            state = await self.handle(parcours_id).query("etat", result_type=ParcoursState)
         except RPCError as err:
-            if err.status == RPCStatusCode.NOT_FOUND:
-                raise CommandeImpossible(404, "Parcours introuvable", "parcours_inconnu") from None
-            raise injoignable(envoye=False) from None
-        if state.clos and self.anonymise is not None and await self.anonymise(parcours_id):
+            if err.status != RPCStatusCode.NOT_FOUND:
+                raise injoignable(envoye=False) from None
+            state = None  # no history: never opened, or anonymised and already deleted
+        if (state is None or state.clos) and await self._anonymise(parcours_id):
             raise CommandeImpossible(
                 404, "Parcours introuvable : il a été anonymisé", "parcours_anonymise"
             )
+        if state is None:
+            raise CommandeImpossible(404, "Parcours introuvable", "parcours_inconnu")
         return state
+
+    async def _anonymise(self, parcours_id: str) -> bool:
+        return self.anonymise is not None and await self.anonymise(parcours_id)
 
     async def commander(
         self,
