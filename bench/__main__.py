@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from bench import cockpit, debit, detection, evenements, memoire, pile, postgres, rapport
+from bench import cockpit, debit, detection, evenements, machine, memoire, pile, postgres, rapport
 from bench.contexte import TAILLES, Contexte
 from bench.mesure import Resultat
 from core.settings import ROOT
@@ -100,7 +100,7 @@ async def _lancer(args: argparse.Namespace, dossier: Path, debut: float) -> list
 
 def main(argv: list[str] | None = None) -> int:
     args = _analyser(argv)
-    debut, depart = time.perf_counter(), time.monotonic()
+    debut, depart, charge = time.perf_counter(), time.monotonic(), machine.charge()
     compiler_le_code()
     dossier = Path(tempfile.mkdtemp(prefix="parcours-bench-"))
     try:
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if cible is not None:
         avec_pg = "cockpit" in args.mesures and not args.sans_postgres and postgres.disponible()
         pg = postgres.version() if avec_pg else None
-        rapport.ecrire(cible, rapport.markdown(resultats, args.taille, duree, pg))
+        rapport.ecrire(cible, rapport.markdown(resultats, args.taille, duree, pg, charge))
         print(f"Rapport écrit : {cible}")
     else:
         print("Rapport non écrit (exécution partielle ; --sortie FICHIER pour l'écrire)")

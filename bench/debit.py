@@ -170,7 +170,8 @@ async def mesurer(ctx: Contexte) -> Resultat:
         series.append(await _serie(ctx, NS_CACHE, CACHE))
     for s in series:
         _chiffres(r, s, ctx)
-    cout = defaut.cout
+    # what a parcours costs, from the series where every parcours ended (the cached one)
+    cout = min(series, key=lambda s: len(s.echecs)).cout
     debit_nu, cpu_nu = await _nu(ctx, cout)
     r.ajouter(
         Chiffre(

@@ -64,5 +64,4 @@ def description() -> dict[str, str]:
         "Processeur": f"{processeur()} — {os.cpu_count()} cœurs",
         "Mémoire": f"{memoire_gio():.1f} Gio",
         "Système": f"{platform.system()} {platform.release()}",
-        "Charge au départ (1 / 5 / 15 min)": charge(),
     }

@@ -41,10 +41,13 @@ def _cellule(texte: str) -> str:
     return texte.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(resultats: list[Resultat], taille: str, duree_s: float, postgres: str | None) -> str:
+def markdown(
+    resultats: list[Resultat], taille: str, duree_s: float, postgres: str | None, charge: str
+) -> str:
     quand = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     lignes = [f"* Date : {quand} — tailles « {taille} », durée totale {duree_s / 60:.1f} min"]
     lignes += [f"* {cle} : {valeur}" for cle, valeur in machine.description().items()]
+    lignes.append(f"* Charge de la machine au départ (1 / 5 / 15 min) : {charge}")
     versions = ", ".join(f"{k} {v}" for k, v in machine.versions(postgres).items())
     lignes += [f"* Versions : {versions}", ""]
     for r in resultats:
@@ -58,7 +61,7 @@ def markdown(resultats: list[Resultat], taille: str, duree_s: float, postgres: s
             cellules = (c.libelle, c.valeur_texte(), c.cible, c.verdict(), c.methode)
             lignes.append("| " + " | ".join(_cellule(x) for x in cellules) + " |")
         lignes.append("")
-        lignes += [f"{n}" for n in r.notes]
+        lignes += [x for n in r.notes for x in (n, "")]
         lignes += [f"_Durée de la mesure : {r.duree_s:.0f} s._", ""]
     return "\n".join(lignes)
 
