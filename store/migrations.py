@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.migration").addFilter(
         lambda r: r.getMessage().startswith("Running")  # not "Context impl…" at every step
     )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return asyncio.run(_principal(parser.parse_args(argv)))
 
 
