@@ -79,6 +79,10 @@ CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
 # workflow.patched() ids: each names a change of behaviour that running histories did not see.
 UN_EVENEMENT_UNE_FOIS = "evenement-partenaire-reverifie-sous-verrou"
 APPELS_AVANT_LA_FIN = "appels-en-cours-finis-avant-la-fin"
+# The orientation proposal was a local activity inside the diagnostic's update: without the
+# worker cache, temporalio 1.35 could leave such a run stuck on eviction ("Cannot find
+# activity to cancel for token local_act_…"). A regular activity has no such state.
+ORIENTATION_PAR_ACTIVITE = "proposition-d-orientation-par-activite"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -266,14 +270,26 @@ class ParcoursWorkflow:
 
     async def proposer_orientation(self) -> None:
         assert self.s.diagnostic is not None
-        self.s.proposition_orientation = await workflow.execute_local_activity(
-            "regles.proposer_orientation",
-            DemandeProposition(
-                diagnostic=self.s.diagnostic, date_naissance=self.s.usager.date_naissance
-            ),
-            result_type=PropositionOrientation,
-            start_to_close_timeout=timedelta(seconds=10),
+        demande = DemandeProposition(
+            diagnostic=self.s.diagnostic, date_naissance=self.s.usager.date_naissance
         )
+        if workflow.patched(ORIENTATION_PAR_ACTIVITE):
+            # Rules on local files, pure: retried until it answers (a failure is a bug to fix,
+            # and the diagnostic is already recorded, so giving up would half-apply it).
+            self.s.proposition_orientation = await workflow.execute_activity(
+                "regles.proposer_orientation",
+                demande,
+                result_type=PropositionOrientation,
+                start_to_close_timeout=timedelta(seconds=10),
+                retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1)),
+            )
+        else:
+            self.s.proposition_orientation = await workflow.execute_local_activity(
+                "regles.proposer_orientation",
+                demande,
+                result_type=PropositionOrientation,
+                start_to_close_timeout=timedelta(seconds=10),
+            )
         p = self.s.proposition_orientation
         self.noter(
             Categorie.ORIENTATION,
