@@ -50,11 +50,17 @@ UNE_FOIS = (
 )
 
 
-async def _tueur(s: Systeme, appel_lance: asyncio.Event) -> int:
-    """Kill the worker 1 s after a command that calls a partner, restart it a second later."""
-    for _ in range(MORTS):
+async def _tueur(s: Systeme, appel_lance: asyncio.Event, fini: asyncio.Event) -> int:
+    """Kill the worker 1 s after a command that calls a partner, restart it a second later;
+    stop early if every parcours is through its commands (a fast run leaves no call to hit)."""
+    for mort in range(MORTS):
         appel_lance.clear()
-        await asyncio.wait_for(appel_lance.wait(), timeout=120)
+        attentes = [asyncio.create_task(e.wait()) for e in (appel_lance, fini)]
+        await asyncio.wait(attentes, timeout=120, return_when=asyncio.FIRST_COMPLETED)
+        for attente in attentes:
+            attente.cancel()
+        if not appel_lance.is_set():
+            return mort
         await asyncio.sleep(1)
         s.worker.tuer()
         await asyncio.sleep(1)
@@ -98,11 +104,14 @@ async def test_worker_tue_pendant_commandes_et_appels(systeme: Systeme) -> None:
 
     async with s.http(KARIM) as http:
         pids = await asyncio.gather(*(ouvrir(http, p) for p in personnes))
-        tueur = asyncio.create_task(_tueur(s, appel_lance))
+        fini = asyncio.Event()
+        tueur = asyncio.create_task(_tueur(s, appel_lance, fini))
         await asyncio.gather(
             *(suivre_malgre_tout(http, pid, JUSQU_A_LA_SORTIE, o, apres=apres) for pid in pids)
         )
+        fini.set()
         morts = await asyncio.wait_for(tueur, timeout=180)
+    assert morts >= 2, f"{morts} SIGKILL seulement : le test n'a presque rien éprouvé"
     etats = await asyncio.gather(*(termine(s, pid, delai_s=240) for pid in pids))
 
     for st in etats:
