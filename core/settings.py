@@ -74,10 +74,10 @@ class Settings(BaseSettings):
 
     demo_data: bool = Field(True, alias="DEMO_DATA")
 
-    # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 by
-    # default: with a cache, a worker killed while commands arrive can leave histories that
-    # no longer replay (temporalio 1.35, see docs/reliability.md); without, every task replays.
-    worker_cache: int = Field(0, alias="WORKER_CACHE", ge=0)
+    # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 makes
+    # every task replay the whole history: 5x the CPU, and it stalled parcours under load
+    # (docs/reliability.md tells why the cache came back, and what watches it).
+    worker_cache: int = Field(1000, alias="WORKER_CACHE", ge=0)
 
     @property
     def effective_temporal_address(self) -> str:

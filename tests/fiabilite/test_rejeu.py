@@ -69,11 +69,10 @@ async def test_le_code_actuel_rejoue_chaque_historique() -> None:
 
 
 async def test_defaut_connu_du_sdk_toujours_present() -> None:
-    """The history a cached worker left after a SIGKILL (worker.py runs without a cache
-    since): temporalio 1.35 cannot replay it. When this test fails, the SDK fixed it and
-    WORKER_CACHE may be raised again (docs/reliability.md)."""
+    """The history a cached worker left after a SIGKILL: temporalio 1.35 cannot replay it.
+    When this test fails, the SDK fixed the defect (docs/reliability.md)."""
     histoire = WorkflowHistory.from_json(DEFAUT_SDK_ID, DEFAUT_SDK.read_text())
     resultat = await _replayer().replay_workflow(histoire, raise_on_replay_failure=False)
     if resultat.replay_failure is None:
-        pytest.fail("Le SDK rejoue désormais cet historique : le cache du worker peut revenir")
+        pytest.fail("Le SDK rejoue désormais cet historique : mettre docs/reliability.md à jour")
     assert "Update machine does not handle this event" in str(resultat.replay_failure)
