@@ -93,3 +93,22 @@ def embauche_cdi(jour: date) -> dict[str, Any]:
             "commune": "Seynod",
         },
     }
+
+
+def convention(debut: date, jours: int = 10, objectif: str = "confirmer") -> dict[str, Any]:
+    """A PMSMP convention starting that day, lasting that many days (30 at most is valid)."""
+    return {
+        "entreprise": {
+            "siret": "73282932000074",
+            "raison_sociale": "Logistique des Aravis",
+            "etablissement": "Entrepôt de Seynod",
+            "commune": "Seynod",
+        },
+        "tuteur": {"nom": "Perret", "prenom": "Alain", "fonction": "Chef d'équipe"},
+        "date_debut": debut.isoformat(),
+        "date_fin": (debut + timedelta(days=jours - 1)).isoformat(),
+        "heures_hebdomadaires": 35,
+        "horaires": "Du lundi au vendredi, 8 h – 12 h et 13 h 30 – 16 h 30",
+        "objectif": objectif,
+        "metier": "Préparatrice de commandes",
+    }

@@ -30,24 +30,6 @@ async def _parcours_sous_contrat(karim: httpx.AsyncClient, jour: date) -> str:
     return pid
 
 
-def _convention(debut: date, jours: int) -> dict[str, object]:
-    return {
-        "entreprise": {
-            "siret": "73282932000074",
-            "raison_sociale": "Logistique des Aravis",
-            "etablissement": "Entrepôt de Seynod",
-            "commune": "Seynod",
-        },
-        "tuteur": {"nom": "Perret", "prenom": "Alain", "fonction": "Chef d'équipe"},
-        "date_debut": debut.isoformat(),
-        "date_fin": (debut + timedelta(days=jours - 1)).isoformat(),
-        "heures_hebdomadaires": 35,
-        "horaires": "8 h – 16 h",
-        "objectif": "decouvrir",
-        "metier": "Préparateur",
-    }
-
-
 async def _inchange(
     client: httpx.AsyncClient, pid: str, reponse: httpx.Response, avant: dict
 ) -> None:
@@ -72,7 +54,7 @@ async def test_refus_nommes_et_sans_effet(plateforme: Plateforme) -> None:
 
         r = await karim.post(
             f"/api/v1/parcours/{pid}/prescrire-pmsmp",
-            json=_convention(jour + timedelta(days=3), 28),
+            json=donnees.convention(jour + timedelta(days=3), 28),
         )
         assert r.status_code == 409  # wrong phase: no signed contract yet
         assert "n'est pas possible en phase « Orientation »" in r.json()["message"]
@@ -95,7 +77,7 @@ async def test_refus_nommes_et_sans_effet(plateforme: Plateforme) -> None:
         avant = (await karim.get(f"/api/v1/parcours/{pid}")).json()
         r = await karim.post(
             f"/api/v1/parcours/{pid}/prescrire-pmsmp",
-            json=_convention(jour + timedelta(days=3), 31),
+            json=donnees.convention(jour + timedelta(days=3), 31),
         )
         assert r.status_code == 422
         assert (
@@ -107,7 +89,7 @@ async def test_refus_nommes_et_sans_effet(plateforme: Plateforme) -> None:
         assert (
             await karim.post(
                 f"/api/v1/parcours/{pid}/prescrire-pmsmp",
-                json=_convention(jour + timedelta(days=3), 30),
+                json=donnees.convention(jour + timedelta(days=3), 30),
             )
         ).status_code == 200
         r = await karim.post(

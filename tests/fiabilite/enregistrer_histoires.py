@@ -40,7 +40,6 @@ from tests.fiabilite.parcours import (
     accueil,
     au_repos,
     commander,
-    convention,
     evenement,
     ouvrir,
     publier,
@@ -61,7 +60,7 @@ FT = "fr.france-travail.demandeur."
 def _etapes_pmsmp(debut: date) -> list[Etape]:
     signe = debut.isoformat()
     return [
-        ("prescrire_pmsmp", lambda j: convention(debut)),
+        ("prescrire_pmsmp", lambda j: donnees.convention(debut)),
         *[
             ("signer_pmsmp", lambda j, q=q: {"signataire": q, "signe_le": signe})
             for q in ("beneficiaire", "entreprise", "tuteur")

@@ -60,24 +60,6 @@ def accueil(p: Personne, jour: date) -> dict[str, Any]:
     return corps | {"doublon_confirme": True}
 
 
-def convention(debut: date, jours: int = 10) -> dict[str, Any]:
-    return {
-        "entreprise": {
-            "siret": "73282932000074",
-            "raison_sociale": "Logistique des Aravis",
-            "etablissement": "Entrepôt de Seynod",
-            "commune": "Seynod",
-        },
-        "tuteur": {"nom": "Perret", "prenom": "Alain", "fonction": "Chef d'équipe"},
-        "date_debut": debut.isoformat(),
-        "date_fin": (debut + timedelta(days=jours - 1)).isoformat(),
-        "heures_hebdomadaires": 35,
-        "horaires": "Du lundi au vendredi, 8 h – 12 h et 13 h 30 – 16 h 30",
-        "objectif": "confirmer",
-        "metier": "Préparatrice de commandes",
-    }
-
-
 Etape = tuple[str, Callable[[date], dict[str, Any]]]
 
 # From the diagnostic to the sortie, through every kind of partner call: the CAF read at
@@ -98,7 +80,7 @@ JUSQU_A_LA_SORTIE: list[Etape] = [
     ("signer_contrat", lambda j: {"signataire": "usager", "signe_le": j.isoformat()}),
     ("signer_contrat", lambda j: {"signataire": "referent", "signe_le": j.isoformat()}),
     ("envoyer_lien_carnet", lambda j: {"canal": "les_deux"}),
-    ("prescrire_pmsmp", lambda j: convention(j + timedelta(days=7))),
+    ("prescrire_pmsmp", lambda j: donnees.convention(j + timedelta(days=7))),
     ("signer_pmsmp", lambda j: {"signataire": "beneficiaire", "signe_le": j.isoformat()}),
     ("signer_pmsmp", lambda j: {"signataire": "entreprise", "signe_le": j.isoformat()}),
     ("signer_pmsmp", lambda j: {"signataire": "tuteur", "signe_le": j.isoformat()}),
