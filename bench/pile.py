@@ -20,16 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlmodel import select
 from temporalio.client import Client
 
 from core.settings import ROOT, Settings
 from core.temporal import connect
 from devstack import temporal_dev
-from devstack.demo.comptes import creer_comptes
-from store.comptes import Compte
-from store.db import create_schema, make_engine, session_factory
-from web.securite.sessions import creer_jeton
+from devstack.demo.comptes import base_avec_comptes
 
 PY = sys.executable
 HOTE = "127.0.0.1"
@@ -190,15 +186,7 @@ def environnement(
 
 async def preparer_base(settings: Settings) -> dict[str, str]:
     """Schema, demo accounts and one API token per account (what an API client would hold)."""
-    engine = make_engine(settings.effective_database_url)
-    await create_schema(engine)
-    jetons: dict[str, str] = {}
-    async with session_factory(engine)() as session:
-        await creer_comptes(session)
-        for compte in (await session.exec(select(Compte))).all():
-            jetons[compte.id] = await creer_jeton(session, compte, "bench")
-    await engine.dispose()
-    return jetons
+    return await base_avec_comptes(settings.effective_database_url, "bench")
 
 
 async def attendre_http(url: str, processus: list[Processus], delai_s: float = 90) -> None:

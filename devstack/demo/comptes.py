@@ -7,12 +7,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role, Territoire
 from store.comptes import Compte
-from store.db import ecriture
+from store.db import create_schema, ecriture, make_engine, session_factory
 from web.securite.mots_de_passe import hacher
+from web.securite.sessions import creer_jeton
 
 MOT_DE_PASSE_DEMO = "parcours-demo"
 
@@ -142,3 +144,17 @@ async def creer_comptes(session: AsyncSession) -> int:
             created += 1
     await session.commit()
     return created
+
+
+async def base_avec_comptes(database_url: str, libelle_jetons: str) -> dict[str, str]:
+    """A read model at the latest schema with the demo accounts, and one API token per account
+    (what the API clients of the tests and of the bench hold), by account id."""
+    engine = make_engine(database_url)
+    await create_schema(engine)
+    jetons: dict[str, str] = {}
+    async with session_factory(engine)() as session:
+        await creer_comptes(session)
+        for compte in (await session.exec(select(Compte))).all():
+            jetons[compte.id] = await creer_jeton(session, compte, libelle_jetons)
+    await engine.dispose()
+    return jetons
