@@ -3,6 +3,7 @@ its timers, its children and its pending deadlines keep working in the new run."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 from temporalio.client import WorkflowExecutionStatus
@@ -70,11 +71,13 @@ async def test_continue_as_new_ne_perd_rien(
         )
     avant = await attendre(parcours, pid, lambda st: True)
 
+    # The workflow continues as new after a quiet second (no call in flight): let time pass,
+    # and give it real seconds, bounded, to get there.
+    await aller_au(temporal_env, aujourd_hui, heure=23)
+    fin = asyncio.get_running_loop().time() + 60
     first, current = await _runs(temporal_env, wid)
-    for _ in range(100):
-        if first != current:
-            break
-        await aller_au(temporal_env, aujourd_hui, heure=23)  # let the workflow breathe
+    while first == current and asyncio.get_running_loop().time() < fin:
+        await asyncio.sleep(0.2)
         first, current = await _runs(temporal_env, wid)
     assert first != current, "le parcours aurait dû continuer dans une nouvelle exécution"
     first_run = temporal_env.client.get_workflow_handle(wid, run_id=first)
