@@ -16,8 +16,8 @@ from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Organisme, Role,
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
 from store.audit import EntreeAudit
 from store.evenements_partenaires import EvenementRecu
-from store.parcours import ParcoursRow
 from web.api.commandes import acteur_referent, modele_api, resoudre
+from web.api.doublons import refuser_doublon
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.documents.contrat_pdf import contrat_pdf
 from web.erreurs import Erreur, Refus
@@ -131,7 +131,7 @@ async def ouvrir(
             "interdit",
         )
     if not demande.doublon_confirme:
-        await _refuser_doublon(session, demande)
+        await refuser_doublon(session, u, demande, request, aujourd_hui())
     accueil = Accueil.model_validate(
         demande.model_dump(exclude={"referent_id", "doublon_confirme"})
     )
@@ -141,26 +141,6 @@ async def ouvrir(
     )
     response.headers["Location"] = f"/api/v1/parcours/{state.parcours_id}"
     return vue(state, u)
-
-
-async def _refuser_doublon(session: Any, d: DemandeAccueil) -> None:
-    existing = (
-        await session.exec(
-            select(ParcoursRow).where(
-                col(ParcoursRow.nom).ilike(d.usager.nom),
-                col(ParcoursRow.prenom).ilike(d.usager.prenom),
-                ParcoursRow.date_naissance == d.usager.date_naissance,
-                ParcoursRow.statut != Statut.CLOS.value,
-            )
-        )
-    ).first()
-    if existing is not None:
-        raise Refus(
-            409,
-            f"Un parcours est déjà ouvert pour cette personne (référence {existing.reference}) ; "
-            "confirmez le doublon pour en ouvrir un autre",
-            "doublon",
-        )
 
 
 @router.get(
