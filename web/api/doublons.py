@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Role, Territoire
 from schemas.parcours import Accueil, Statut
+from schemas.usager import IdentifiantsPartenaires
 from store.comptes import Compte
 from store.parcours import IdentifiantRow, ParcoursRow, cle_identite
 from web.deps import adresse
@@ -116,18 +117,23 @@ async def _coordination(session: AsyncSession, territoire: Territoire) -> str:
     return f"la coordination du territoire {territoire.label}" + (f" ({qui})" if qui else "")
 
 
-async def refuser_doublon(
-    session: AsyncSession, u: Utilisateur, accueil: Accueil, request: Request, today: date
-) -> None:
-    """409 when the person already has an open parcours (unless the doublon is confirmed)."""
-    signalements = _signalements(request)
-    if minutes := signalements.attente_min(u.id):
+def refuser_si_trop_de_signalements(u: Utilisateur, request: Request) -> None:
+    """429 for an account that found too many duplicates this hour, whatever it asks now."""
+    if minutes := _signalements(request).attente_min(u.id):
         raise Refus(
             429,
             "Trop de doublons signalés en une heure pour ce compte : réessayez dans "
             f"{minutes} min, ou adressez-vous à la coordination",
             "trop_de_requetes",
         )
+
+
+async def refuser_doublon(
+    session: AsyncSession, u: Utilisateur, accueil: Accueil, request: Request, today: date
+) -> None:
+    """409 when the person already has an open parcours (unless the doublon is confirmed)."""
+    refuser_si_trop_de_signalements(u, request)
+    signalements = _signalements(request)
     row = await trouver(session, accueil)
     if row is None:
         return
@@ -148,3 +154,65 @@ async def refuser_doublon(
             f"adressez-vous à {contact}, ou confirmez le doublon pour en ouvrir un autre"
         )
     raise Refus(409, message, "doublon")
+
+
+def _libelle(cle: str) -> str:
+    champ = IdentifiantsPartenaires.model_fields.get(cle)
+    return champ.description if champ is not None and champ.description else cle
+
+
+async def _porteurs(
+    session: AsyncSession, cle: str, valeur: str, sauf: str | None
+) -> list[ParcoursRow]:
+    """The other open parcours carrying this identifier (what routes the partner's events)."""
+    porteurs = select(IdentifiantRow.parcours_id).where(
+        IdentifiantRow.cle == cle, IdentifiantRow.valeur == valeur
+    )
+    requete = select(ParcoursRow).where(
+        col(ParcoursRow.id).in_(porteurs), col(ParcoursRow.statut) != Statut.CLOS.value
+    )
+    return [r for r in (await session.exec(requete)).all() if r.id != sauf]
+
+
+def _la_coordination_decide(u: Utilisateur, porteurs: list[ParcoursRow]) -> bool:
+    """The administration, or the coordination of every parcours concerned."""
+    if u.est_admin:
+        return True
+    territoire = u.territoire.value if u.territoire else None
+    return u.est_coordinateur and all(p.territoire == territoire for p in porteurs)
+
+
+async def refuser_identifiant_porte(
+    session: AsyncSession,
+    u: Utilisateur,
+    request: Request,
+    paires: list[tuple[str, str]],
+    *,
+    parcours_id: str | None = None,
+    prefixe: str = "",
+) -> str:
+    """An identifier that another open parcours carries routes that person's partner events:
+    giving it to a parcours is the coordination's decision (issue 14, item 9). Refused (409,
+    naming the field) for anyone else, counted and audited like a duplicate; for the
+    coordination, returns the note its decision leaves in the audit log ("" when no
+    identifier was taken)."""
+    notes = []
+    for cle, valeur in paires:
+        porteurs = await _porteurs(session, cle, valeur, parcours_id)
+        if not porteurs:
+            continue
+        if _la_coordination_decide(u, porteurs):
+            notes.append(f"{cle} déjà porté par {', '.join(p.id for p in porteurs)}")
+            continue
+        signalements = _signalements(request)
+        signalements.noter(u.id)
+        objet = f"parcours:{porteurs[0].id}"
+        detail = f"identifiant {cle} déjà porté : refusé"
+        await journaliser(session, u, "doublon", objet, detail, adresse(request))
+        message = (
+            f"Ce {_libelle(cle)} est déjà porté par un autre parcours ouvert : vérifiez-le ; "
+            "s'il est bien celui de cette personne, la coordination du territoire décide"
+        )
+        champ = f"{prefixe}{cle}"
+        raise Refus(409, message, "identifiant_attribue", [{"champ": champ, "message": message}])
+    return " ; ".join(notes)
