@@ -50,9 +50,14 @@ ERREURS: dict[int | str, dict[str, Any]] = {
     409: {
         "model": Erreur,
         "description": "Commande impossible dans l'état actuel du parcours (`commande_refusee`), "
-        "ou parcours changé depuis la version envoyée dans `If-Match` (`conflit_de_version`)",
+        "ou parcours changé depuis la version envoyée dans `If-Match` (`conflit_de_version`), "
+        "ou personne déjà suivie (`doublon`), ou identifiant partenaire porté par un autre "
+        "parcours ouvert (`identifiant_attribue`)",
     },
+    413: {"model": Erreur, "description": "Requête de plus de 1 Mo"},
+    415: {"model": Erreur, "description": "Corps d'un autre type que JSON (`type_contenu`)"},
     422: {"model": Erreur, "description": "Données invalides (champs nommés)"},
+    429: {"model": Erreur, "description": "Trop de doublons signalés en une heure (accueil)"},
     503: {"model": Erreur, "description": "Moteur de parcours injoignable"},
 }
 ERREURS_COMMANDE: dict[int | str, dict[str, Any]] = {
