@@ -13,13 +13,16 @@ from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
 
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def nom_normalise(texte: str) -> str:
     """A name as a person may type it in any way: « Jean-Pierre d'Aléo », « JEAN PIERRE
     DALEO » and « jean‑pierre  d aleo » give the same letters (no accents, case, spaces,
     hyphens or apostrophes)."""
-    decompose = unicodedata.normalize("NFKD", texte)
-    lettres = (c for c in decompose if not unicodedata.combining(c) and c.isalnum())
-    return "".join(lettres).casefold()
+    decompose = unicodedata.normalize("NFKD", texte.casefold())
+    lettres = "".join(c for c in decompose if not unicodedata.combining(c) and c.isalnum())
+    return lettres.translate(LIGATURES)  # « Bœuf » is typed « Boeuf » as often
 
 
 def cle_identite(nom: str, prenom: str, date_naissance: date) -> str:
