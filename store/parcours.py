@@ -12,7 +12,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
 
-
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
 
 
