@@ -130,7 +130,7 @@ async def envoyer(client: httpx.AsyncClient, envoi: Envoi) -> Recu:
         f"/api/v1/partners/{envoi.partenaire}/events", content=envoi.corps, headers=envoi.entetes
     )
     latence = time.perf_counter() - debut
-    accepte = reponse.status_code == 202 and reponse.json().get("parcours_id") == envoi.parcours_id
+    accepte = reponse.status_code == 202 and reponse.json().get("matched") is True
     return Recu(envoi, reponse.status_code, accepte, latence)
 
 

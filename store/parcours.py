@@ -3,11 +3,30 @@ Written only by the projection activity; rebuilt from Temporal at any time."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapper
 from sqlmodel import Field, SQLModel
+
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+def nom_normalise(texte: str) -> str:
+    """A name as a person may type it in any way: « Jean-Pierre d'Aléo », « JEAN PIERRE
+    DALEO » and « jean‑pierre  d aleo » give the same letters (no accents, case, spaces,
+    hyphens or apostrophes)."""
+    decompose = unicodedata.normalize("NFKD", texte.casefold())
+    lettres = "".join(c for c in decompose if not unicodedata.combining(c) and c.isalnum())
+    return lettres.translate(LIGATURES)  # « Bœuf » is typed « Boeuf » as often
+
+
+def cle_identite(nom: str, prenom: str, date_naissance: date) -> str:
+    """What the accueil's duplicate check compares, exactly (an index, never a LIKE)."""
+    return f"{nom_normalise(nom)}|{nom_normalise(prenom)}|{date_naissance.isoformat()}"
 
 
 class ParcoursRow(SQLModel, table=True):
@@ -24,6 +43,8 @@ class ParcoursRow(SQLModel, table=True):
     nom: str = Field(index=True)
     prenom: str
     date_naissance: date
+    # Set from the three columns above on every write (see _tenir_la_cle below).
+    cle_identite: str | None = Field(default=None, index=True)
     commune: str
     territoire: str = Field(index=True)
     organisme: str | None = Field(default=None, index=True)
@@ -46,6 +67,14 @@ class ParcoursRow(SQLModel, table=True):
     anonymise: bool = False
     etat: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     mis_a_jour: datetime
+
+
+@event.listens_for(ParcoursRow, "before_insert")
+@event.listens_for(ParcoursRow, "before_update")
+def _tenir_la_cle(_: Mapper[Any], __: Connection, row: ParcoursRow) -> None:
+    """The key follows the name wherever the row is written (projection, rebuild,
+    anonymisation), so no writer can forget it."""
+    row.cle_identite = cle_identite(row.nom, row.prenom, row.date_naissance)
 
 
 class AlerteRow(SQLModel, table=True):

@@ -29,6 +29,16 @@ TRIS = {
 }
 
 
+ECHAPPEMENT = "\\"
+
+
+def litteral_like(texte: str) -> str:
+    """What a person typed, matched as such: ``%`` and ``_`` are characters, not wildcards."""
+    for special in (ECHAPPEMENT, "%", "_"):
+        texte = texte.replace(special, ECHAPPEMENT + special)
+    return texte
+
+
 def portee(u: Utilisateur, today: date) -> ColumnElement[bool]:
     """The parcours this person may see at all."""
     if u.role == Role.ADMINISTRATEUR:
@@ -98,12 +108,12 @@ class Filtres:
         if self.referent:
             c.append(col(ParcoursRow.referent_id) == self.referent)
         if self.q:
-            like = f"%{self.q.strip().lower()}%"
+            like = f"%{litteral_like(self.q.strip().lower())}%"
             c.append(
                 or_(
-                    func.lower(ParcoursRow.nom).like(like),
-                    func.lower(ParcoursRow.prenom).like(like),
-                    func.lower(ParcoursRow.reference).like(like),
+                    func.lower(ParcoursRow.nom).like(like, escape=ECHAPPEMENT),
+                    func.lower(ParcoursRow.prenom).like(like, escape=ECHAPPEMENT),
+                    func.lower(ParcoursRow.reference).like(like, escape=ECHAPPEMENT),
                 )
             )
         if self.motif or self.anciennete:

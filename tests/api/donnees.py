@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -23,7 +24,8 @@ def accueil(jour: date, **usager: Any) -> dict[str, Any]:
             "commune": "Annecy",
             **usager,
         },
-        "identifiants": {"france_travail": "1234567A"},
+        # one of its own: the accueil takes a shared identifier for the same person (doublon)
+        "identifiants": {"france_travail": f"{secrets.randbelow(10**7):07d}A"},
         "consentement": {
             "partage_partenaires": True,
             "themes_sensibles": True,

@@ -57,8 +57,8 @@ async def test_rattacher_un_evenement_a_rapprocher(
             data={"partenaire": "france-travail", "evenement_id": evenement_id, "parcours_id": pid},
             headers=HTMX,
         )
-        assert deja.status_code == 409
-        assert "n'attend pas de rapprochement" in textes(deja.text)
+        assert deja.status_code == 404  # out of the queue: said like an unknown id
+        assert "déjà destiné à un parcours" in textes(deja.text)
         assert sujet not in (await coord.get("/coordination/fragments/a_rapprocher")).text
 
     async def livre() -> dict | None:

@@ -82,12 +82,12 @@ async def test_serveur_temporal_tue_puis_relance(systeme: Systeme) -> None:
         accuse = await publier(s, "france-travail", ev)
         assert time.monotonic() - debut < REPONSE_MAX_S
         assert accuse.status_code == 202, accuse.text
-        assert accuse.json() == {"status": "accepted", "parcours_id": pids[1]}
+        assert accuse.json() == {"status": "accepted", "matched": True}
         ligne = await recu(s, "france-travail", ev["id"])
         assert ligne is not None, "accusé de réception sans enregistrement"
         assert ligne.statut == StatutReception.A_LIVRER.value
         encore = await publier(s, "france-travail", ev)
-        assert encore.json() == {"status": "duplicate", "parcours_id": pids[1]}
+        assert encore.json() == {"status": "duplicate", "matched": True}
 
         await s.demarrer_temporal()
         duree_coupure = time.monotonic() - coupure

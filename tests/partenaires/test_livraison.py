@@ -61,7 +61,7 @@ async def test_stocke_puis_relivre(
             f"{sans_temporal}/api/v1/partners/employeur/events", content=corps, headers=headers
         )
         assert reponse.status_code == 202, reponse.text
-        assert reponse.json() == {"status": "accepted", "parcours_id": pid}
+        assert reponse.json() == {"status": "accepted", "matched": True}
         row = await recu(lecture, "employeur", ev["id"])
         assert row is not None
         assert (row.statut, row.parcours_id) == ("a_livrer", pid)
@@ -71,7 +71,7 @@ async def test_stocke_puis_relivre(
         reponse = await client.post(
             f"{sans_temporal}/api/v1/partners/employeur/events", content=corps, headers=headers
         )
-        assert reponse.json() == {"status": "duplicate", "parcours_id": pid}
+        assert reponse.json() == {"status": "duplicate", "matched": True}
 
     parcours = ParcoursClient(plateforme.env.client, plateforme.task_queue)
     livres = await relivrer_en_attente(lecture, parcours, anciennete=timedelta(0))

@@ -53,7 +53,7 @@ async def test_accepte_puis_doublon(plateforme: Plateforme, lecture: SessionFact
     headers["Content-Type"] = f"{TYPE_CE}; charset=utf-8"
     premiere = await poster(plateforme, "employeur", corps, headers)
     assert premiere.status_code == 202, premiere.text
-    assert premiere.json() == {"status": "accepted", "parcours_id": None}  # nobody has it
+    assert premiere.json() == {"status": "accepted", "matched": False}  # nobody has it
     row = await recu(lecture, "employeur", ev["id"])
     assert row is not None
     assert row.statut == "a_rapprocher"
@@ -62,7 +62,7 @@ async def test_accepte_puis_doublon(plateforme: Plateforme, lecture: SessionFact
 
     seconde = await envoyer(plateforme, "employeur", ev)  # signed again, a minute later say
     assert seconde.status_code == 202
-    assert seconde.json() == {"status": "duplicate", "parcours_id": None}
+    assert seconde.json() == {"status": "duplicate", "matched": False}
     assert (await recu(lecture, "employeur", ev["id"])) == row
 
 

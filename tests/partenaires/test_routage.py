@@ -53,7 +53,7 @@ async def test_contrat_rompu_livre_au_parcours_une_seule_fois(
 
     envoi = await simulateur.evenement("employeur", ROMPU, sujet, MOTIF)
     assert envoi["statut_http"] == 202, envoi
-    assert envoi["reponse"] == {"status": "accepted", "parcours_id": pid}
+    assert envoi["reponse"] == {"status": "accepted", "matched": True}
     ev_id = envoi["evenement"]["id"]
     async with plateforme.client(CLAIRE.id) as claire:
         v = await _avec(claire, pid, ev_id)
@@ -67,7 +67,7 @@ async def test_contrat_rompu_livre_au_parcours_une_seule_fois(
         assert row.livre_le is not None
 
         doublon = await simulateur.evenement("employeur", ROMPU, sujet, MOTIF, id=ev_id)
-        assert doublon["reponse"] == {"status": "duplicate", "parcours_id": pid}
+        assert doublon["reponse"] == {"status": "duplicate", "matched": True}
         await asyncio.sleep(0.3)
         apres = await vue(claire, pid)
         assert apres["etat"]["version"] == v["etat"]["version"]
@@ -98,7 +98,7 @@ async def test_evenements_appliques_selon_leur_date(
     )
     for ev in (radie, inscrit):  # the later fact arrives first
         reponse = await envoyer(plateforme, "france-travail", ev)
-        assert reponse.json() == {"status": "accepted", "parcours_id": pid}
+        assert reponse.json() == {"status": "accepted", "matched": True}
     async with plateforme.client(CLAIRE.id) as claire:
         v = await _avec(claire, pid, inscrit["id"])
     fait = v["etat"]["situation_partenaires"]["inscription_france_travail"]
@@ -114,7 +114,7 @@ async def test_evenement_inconnu_rapproche_puis_livre(
     await projete(lecture, pid)
     ev = evenement(plateforme, "caf", "fr.caf.rsa.droits-suspendus", caf, MOTIF)
     reponse = await envoyer(plateforme, "caf", ev)
-    assert reponse.json() == {"status": "accepted", "parcours_id": None}
+    assert reponse.json() == {"status": "accepted", "matched": False}
 
     chemin = f"/api/v1/partners/caf/events/{ev['id']}/rattacher"
     async with (
@@ -138,7 +138,7 @@ async def test_evenement_inconnu_rapproche_puis_livre(
         assert rattache.status_code == 200, rattache.text
         assert rattache.json()["statut"] == "livre"
         assert rattache.json()["rattache_par"] == COORD
-        assert (await coord.post(chemin, json={"parcours_id": pid})).status_code == 409
+        assert (await coord.post(chemin, json={"parcours_id": pid})).status_code == 404
 
         v = await _avec(claire, pid, ev["id"])
         assert v["etat"]["identifiants"]["caf"] == caf
@@ -156,7 +156,7 @@ async def test_evenement_inconnu_rapproche_puis_livre(
         plateforme, "caf", "fr.caf.rsa.droits-ouverts", caf, {"date_effet": "2026-12-01"}
     )
     reponse = await envoyer(plateforme, "caf", suivant)
-    assert reponse.json() == {"status": "accepted", "parcours_id": pid}  # found alone now
+    assert reponse.json() == {"status": "accepted", "matched": True}  # found alone now
 
 
 async def test_rattachements_refuses_ou_ambigus(
@@ -169,7 +169,7 @@ async def test_rattachements_refuses_ou_ambigus(
     for pid in (premier, second, autre):
         await projete(lecture, pid)
     ambigu = evenement(plateforme, "caf", "fr.caf.rsa.droits-clos", caf, MOTIF)
-    assert (await envoyer(plateforme, "caf", ambigu)).json()["parcours_id"] is None
+    assert (await envoyer(plateforme, "caf", ambigu)).json()["matched"] is False
     row = await recu(lecture, "caf", ambigu["id"])
     assert row is not None
     assert row.motif is not None

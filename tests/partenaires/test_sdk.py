@@ -48,4 +48,4 @@ async def test_evenement_du_sdk_signe_par_la_bibliotheque_de_reference(
             "/api/v1/partners/france-travail/events", content=message.body, headers=headers
         )
     assert reponse.status_code == 202, reponse.text
-    assert reponse.json() == {"status": "accepted", "parcours_id": pid}
+    assert reponse.json() == {"status": "accepted", "matched": True}

@@ -103,6 +103,9 @@ CMD_COORDINATION = ligne("403 404  403    ok    404     ok    403  401    401")
 CMD_PAGE_REFERENT = ligne("ok 404  403    403   404     403   cnx  cnx    cnx")
 CMD_PAGE_PARTAGEE = ligne("ok 404  403    ok    404     ok    cnx  cnx    cnx")
 CMD_PAGE_COORDINATION = ligne("403 404 403  ok    404     ok    cnx  cnx    cnx")
+# Attaching a queued partner event: who sees the queue, then the parcours' scope (item 9).
+RATTACHER_API = ligne("403  403   403    ok    404     ok    403  401    401")
+RATTACHER_PAGE = ligne("403 403   403    ok    404     ok    cnx  cnx    cnx")
 
 # Who may give each command — written here, not read from the transition table, so that a
 # change of the table's rights shows up as a failing cell.
@@ -427,7 +430,7 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ("POST", "/api/v1/partners/{partner_id}/events/{event_id}/rattacher"): [
         Cas(
             "rattacher au parcours clos",
-            CMD_PARTAGEE,
+            RATTACHER_API,
             req(
                 "POST",
                 "/api/v1/partners/caf/events/{evenement}/rattacher",
@@ -647,7 +650,7 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ("POST", "/coordination/rapprocher"): [
         Cas(
             "rattacher au parcours clos",
-            CMD_PAGE_PARTAGEE,
+            RATTACHER_PAGE,
             req(
                 "POST",
                 "/coordination/rapprocher",
@@ -870,7 +873,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         envoi = await anonyme.post(
             "/api/v1/partners/caf/events", content=corps_ev, headers=entetes_ev
         )
-    assert envoi.json() == {"status": "accepted", "parcours_id": None}, envoi.text
+    assert envoi.json() == {"status": "accepted", "matched": False}, envoi.text
 
     codec = EncryptionCodec.from_spec(DEV_CODEC_KEY)
     (chiffre,) = await codec.encode(

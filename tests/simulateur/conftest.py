@@ -48,7 +48,7 @@ def recepteur() -> Iterator[Recepteur]:
     @app.post("/api/v1/partners/{partner}/events")
     async def evenement(partner: str, request: Request) -> JSONResponse:
         recu.requetes.append(Requete(partner, dict(request.headers), await request.body()))
-        return JSONResponse({"status": "accepted", "parcours_id": None}, status_code=202)
+        return JSONResponse({"status": "accepted", "matched": False}, status_code=202)
 
     with serveur_http(app) as url:
         recu.url = url

@@ -82,7 +82,7 @@ async def test_envoi_par_le_simulateur(simulateur, recepteur, partners):
         id="evt-42",
     )
     assert resultat["statut_http"] == 202
-    assert resultat["reponse"] == {"status": "accepted", "parcours_id": None}
+    assert resultat["reponse"] == {"status": "accepted", "matched": False}
     [requete] = recepteur.requetes
     assert requete.partner == "employeur"
     assert requete.headers["content-type"] == "application/cloudevents+json"

@@ -13,11 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from referentiels.catalogue import par_id
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
-from schemas.common import Acteur, Organisme, Role, Territoire, Text
+from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
 from store.comptes import Compte
+from web.api.territoires import DESCRIPTION_MOTIF
 from web.erreurs import Refus
 from workflows.transitions import TRANSITIONS
 
@@ -40,11 +41,17 @@ async def acteur_referent(
     )
 
 
-async def _orientation(
-    session: AsyncSession, d: DecisionOrientation, _: date, __: str
-) -> BaseModel:
+class DemandeOrientation(DecisionOrientation):
+    """The decision as a client sends it: with the reason, when the référent designated works
+    on another territory (web/api/territoires.py), which the audit log keeps."""
+
+    motif_hors_territoire: LongText = Field(default="", description=DESCRIPTION_MOTIF)
+
+
+async def _orientation(session: AsyncSession, d: DemandeOrientation, _: date, __: str) -> BaseModel:
     referent = await acteur_referent(session, d.referent_id)
-    return DecisionOrientationResolue(**d.model_dump(), referent=referent)
+    decision = d.model_dump(exclude={"motif_hors_territoire"})
+    return DecisionOrientationResolue(**decision, referent=referent)
 
 
 async def _transfert(session: AsyncSession, d: DemandeTransfert, today: date, _: str) -> BaseModel:
@@ -87,7 +94,7 @@ async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) ->
 
 
 RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
-    "decider_orientation": (DecisionOrientation, _orientation),
+    "decider_orientation": (DemandeOrientation, _orientation),
     "transferer_referent": (DemandeTransfert, _transfert),
     "prescrire_action": (DemandeAction, _action),
     "envoyer_lien_carnet": (DemandeLienCarnet, _lien),

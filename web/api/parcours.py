@@ -12,12 +12,26 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from core.parcours_client import ParcoursClient
-from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Organisme, Role, Territoire
+from schemas.common import (
+    CONFLIT_DE_VERSION,
+    MESSAGE_CONFLIT,
+    Acteur,
+    LongText,
+    Organisme,
+    Role,
+    Territoire,
+)
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
+from schemas.usager import IdentifiantsPartenaires
 from store.audit import EntreeAudit
 from store.evenements_partenaires import EvenementRecu
-from store.parcours import ParcoursRow
 from web.api.commandes import acteur_referent, modele_api, resoudre
+from web.api.doublons import (
+    refuser_doublon,
+    refuser_identifiant_porte,
+    refuser_si_trop_de_signalements,
+)
+from web.api.territoires import DESCRIPTION_MOTIF, referent_designe, verifier_territoire
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.documents.contrat_pdf import contrat_pdf
 from web.erreurs import Erreur, Refus
@@ -36,9 +50,14 @@ ERREURS: dict[int | str, dict[str, Any]] = {
     409: {
         "model": Erreur,
         "description": "Commande impossible dans l'état actuel du parcours (`commande_refusee`), "
-        "ou parcours changé depuis la version envoyée dans `If-Match` (`conflit_de_version`)",
+        "ou parcours changé depuis la version envoyée dans `If-Match` (`conflit_de_version`), "
+        "ou personne déjà suivie (`doublon`), ou identifiant partenaire porté par un autre "
+        "parcours ouvert (`identifiant_attribue`)",
     },
+    413: {"model": Erreur, "description": "Requête de plus de 1 Mo"},
+    415: {"model": Erreur, "description": "Corps d'un autre type que JSON (`type_contenu`)"},
     422: {"model": Erreur, "description": "Données invalides (champs nommés)"},
+    429: {"model": Erreur, "description": "Trop de doublons signalés en une heure (accueil)"},
     503: {"model": Erreur, "description": "Moteur de parcours injoignable"},
 }
 ERREURS_COMMANDE: dict[int | str, dict[str, Any]] = {
@@ -94,6 +113,7 @@ class DemandeAccueil(Accueil):
         default=False,
         description="Ouvrir quand même si un parcours est ouvert pour la même personne",
     )
+    motif_hors_territoire: LongText = Field(default="", description=DESCRIPTION_MOTIF)
 
 
 async def etat_lisible(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) -> ParcoursState:
@@ -130,37 +150,39 @@ async def ouvrir(
             "Un référent ouvre le parcours à son nom ; un coordinateur peut en désigner un autre",
             "interdit",
         )
+    notes = [_territoire_de_l_accueil(u, demande, referent)]
     if not demande.doublon_confirme:
-        await _refuser_doublon(session, demande)
+        await refuser_doublon(session, u, demande, request, aujourd_hui())
+    else:
+        refuser_si_trop_de_signalements(u, request)
+    paires = demande.identifiants.pairs()
+    notes.append(
+        await refuser_identifiant_porte(session, u, request, paires, prefixe="identifiants.")
+    )
     accueil = Accueil.model_validate(
-        demande.model_dump(exclude={"referent_id", "doublon_confirme"})
+        demande.model_dump(exclude={"referent_id", "doublon_confirme", "motif_hors_territoire"})
     )
     state = await parcours.ouvrir(accueil, u.acteur, referent=referent)
+    detail = " ; ".join(["accueil", *filter(None, notes)])
     await journaliser(
-        session, u, "ecriture", f"parcours:{state.parcours_id}", "accueil", adresse(request)
+        session, u, "ecriture", f"parcours:{state.parcours_id}", detail, adresse(request)
     )
     response.headers["Location"] = f"/api/v1/parcours/{state.parcours_id}"
     return vue(state, u)
 
 
-async def _refuser_doublon(session: Any, d: DemandeAccueil) -> None:
-    existing = (
-        await session.exec(
-            select(ParcoursRow).where(
-                col(ParcoursRow.nom).ilike(d.usager.nom),
-                col(ParcoursRow.prenom).ilike(d.usager.prenom),
-                ParcoursRow.date_naissance == d.usager.date_naissance,
-                ParcoursRow.statut != Statut.CLOS.value,
-            )
-        )
-    ).first()
-    if existing is not None:
-        raise Refus(
-            409,
-            f"Un parcours est déjà ouvert pour cette personne (référence {existing.reference}) ; "
-            "confirmez le doublon pour en ouvrir un autre",
-            "doublon",
-        )
+def _territoire_de_l_accueil(
+    u: Utilisateur, demande: DemandeAccueil, referent: Acteur | None
+) -> str:
+    """The référent who will follow the parcours (the one named, or whoever records a
+    référent's accueil) works on its territory, unless the coordination decides."""
+    suivi = referent or (u.acteur if u.est_referent else None)
+    if suivi is None:
+        return ""
+    champ = "referent_id" if referent is not None else "territoire"
+    return verifier_territoire(
+        u, suivi, demande.territoire, champ=champ, motif=demande.motif_hors_territoire
+    )
 
 
 @router.get(
@@ -349,11 +371,38 @@ async def executer(
         raise Refus(409, reason, "commande_refusee")  # the workflow would refuse it the same way
     public = request.app.state.services.settings.effective_public_url
     donnees = await resoudre(session, nom, body, aujourd_hui(), public)
+    note = await _verifier_designations(session, u, state, body, donnees, request)
     state = await parcours.commander(
         parcours_id, nom, donnees, u.acteur, version_attendue=version_attendue
     )
-    await journaliser(session, u, "ecriture", f"parcours:{parcours_id}", nom, adresse(request))
+    detail = f"{nom} ; {note}" if note else nom
+    await journaliser(session, u, "ecriture", f"parcours:{parcours_id}", detail, adresse(request))
     return vue(state, u)
+
+
+async def _verifier_designations(
+    session: Any,
+    u: Utilisateur,
+    state: ParcoursState,
+    body: BaseModel,
+    donnees: BaseModel,
+    request: Request,
+) -> str:
+    """What a command hands to someone — a référent of another territory, an identifier
+    another open parcours carries — is the coordination's decision; its note for the audit."""
+    if (designe := referent_designe(donnees)) is not None:
+        referent, champ, champ_motif = designe
+        motif = str(getattr(body, champ_motif, ""))
+        return verifier_territoire(
+            u, referent, state.territoire, champ=champ, motif=motif, champ_motif=champ_motif
+        )
+    if isinstance(donnees, IdentifiantsPartenaires):
+        nouvelles = sorted(set(donnees.pairs()) - set(state.identifiants.pairs()))
+        if nouvelles:
+            refuser_si_trop_de_signalements(u, request)
+        pid = state.parcours_id
+        return await refuser_identifiant_porte(session, u, request, nouvelles, parcours_id=pid)
+    return ""
 
 
 def _route(nom: str) -> Any:

@@ -195,14 +195,15 @@ async def recevoir_evenement(
 
 ERREURS_FILE: dict[int | str, dict[str, Any]] = {
     401: {"model": Erreur, "description": "Authentification requise"},
-    403: {"model": Erreur, "description": "Réservé à la coordination (ou au référent du parcours)"},
+    403: {"model": Erreur, "description": "Réservé à la coordination et à l'administration"},
     404: {
         "model": Erreur,
-        "description": "Événement ou parcours inconnu, ou hors de votre périmètre",
+        "description": "Événement absent de la file à rapprocher (inconnu ou déjà destiné à un "
+        "parcours), ou parcours inconnu ou hors de votre périmètre",
     },
     409: {
         "model": Erreur,
-        "description": "Rattachement impossible (identifiant différent, déjà livré…)",
+        "description": "Rattachement impossible (identifiant différent, parcours clos…)",
     },
     422: {"model": Erreur, "description": "Données invalides (champs nommés)"},
     503: {"model": Erreur, "description": "Moteur de parcours injoignable"},

@@ -94,7 +94,8 @@ def description_route() -> str:
         "L'événement est enregistré avant l'accusé de réception (202) ; le même `id` renvoyé "
         "est acquitté sans effet (`duplicate`). Les faits sont appliqués selon leur `time`, "
         "pas selon leur ordre d'arrivée. Un événement qui ne correspond à aucun parcours "
-        "ouvert attend le rapprochement d'un coordinateur (`parcours_id` : null).\n\n"
+        "ouvert attend le rapprochement d'un coordinateur (`matched` : false) ; l'accusé ne "
+        "nomme jamais le parcours.\n\n"
         "Contrat complet : `docs/evenements-partenaires.md`.\n\n"
         "### Catalogue des événements\n\n" + tableau()
     )

@@ -26,9 +26,10 @@ class AccuseReception(BaseModel):
     status: Literal["accepted", "duplicate"] = Field(
         description="« accepted » : nouvel événement ; « duplicate » : déjà reçu, sans effet"
     )
-    parcours_id: str | None = Field(
-        description="Le parcours auquel l'événement est destiné ; null s'il attend un "
-        "rapprochement par un coordinateur"
+    matched: bool = Field(
+        description="true : un parcours ouvert porte l'identifiant du `subject` et reçoit "
+        "l'événement ; false : il attend le rapprochement d'un coordinateur. Le parcours "
+        "lui-même n'est jamais nommé : la réponse ne doit rien apprendre d'une personne"
     )
 
 
@@ -86,6 +87,6 @@ async def recevoir(
     destine = row.statut != StatutReception.A_RAPPROCHER.value
     accuse = AccuseReception(
         status="accepted" if nouveau else "duplicate",
-        parcours_id=row.parcours_id if destine else None,
+        matched=destine,
     )
     return accuse, row

@@ -88,10 +88,7 @@ class DemandeRattachement(Model):
     parcours_id: str = Field(min_length=1, max_length=80)
 
 
-async def file_a_rapprocher(
-    session: AsyncSession, u: Utilisateur, *, limit: int = 50, offset: int = 0
-) -> tuple[int, list[EvenementRecu]]:
-    """Oldest first. Unmatched events belong to no territory yet: every coordinator sees them."""
+def _reservee_a_la_coordination(u: Utilisateur) -> None:
     if u.role not in (Role.COORDINATEUR, Role.ADMINISTRATEUR):
         raise Refus(
             403,
@@ -99,6 +96,13 @@ async def file_a_rapprocher(
             "administrateurs",
             "interdit",
         )
+
+
+async def file_a_rapprocher(
+    session: AsyncSession, u: Utilisateur, *, limit: int = 50, offset: int = 0
+) -> tuple[int, list[EvenementRecu]]:
+    """Oldest first. Unmatched events belong to no territory yet: every coordinator sees them."""
+    _reservee_a_la_coordination(u)
     attente = EvenementRecu.statut == StatutReception.A_RAPPROCHER.value
     total = (
         await session.exec(select(func.count()).select_from(EvenementRecu).where(attente))
@@ -114,14 +118,15 @@ async def file_a_rapprocher(
 
 
 async def _en_attente(session: AsyncSession, partenaire: str, evenement_id: str) -> EvenementRecu:
+    """An event of the queue. One already destined to a parcours is no more in the queue, so
+    no more visible here: the same answer as an id nobody sent, which says nothing of it."""
     row = await session.get(EvenementRecu, (partenaire, evenement_id))
-    if row is None:
-        raise Refus(404, "Événement inconnu", "evenement_inconnu")
-    if row.statut != StatutReception.A_RAPPROCHER.value:
+    if row is None or row.statut != StatutReception.A_RAPPROCHER.value:
         raise Refus(
-            409,
-            "Cet événement n'attend pas de rapprochement : il est déjà destiné à un parcours",
-            "deja_rapproche",
+            404,
+            "Événement introuvable dans la file à rapprocher (inconnu, ou déjà destiné à un "
+            "parcours)",
+            "evenement_inconnu",
         )
     return row
 
@@ -135,7 +140,7 @@ async def _parcours(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) 
     if not qualites(u.acteur, state) & TRANSITIONS[MODIFIER].qui:
         raise Refus(
             403,
-            "Seuls le référent du parcours et la coordination du territoire peuvent y "
+            "Seules la coordination du territoire du parcours et l'administration peuvent y "
             "rattacher un événement",
             "interdit",
         )
@@ -190,6 +195,10 @@ async def rattacher(
     parcours_id: str,
     adresse: str | None,
 ) -> EvenementRecu:
+    # Only who sees the queue attaches from it, and is told so before anything about the id:
+    # a référent attaching an event by its id would pull someone else's events into their
+    # parcours (issue 14, item 9).
+    _reservee_a_la_coordination(u)
     # Each read transaction is closed before Temporal is called: on SQLite it holds the
     # write lock, which the parcours' projection needs meanwhile.
     row = await _en_attente(session, partenaire, evenement_id)

@@ -5,24 +5,30 @@ person's input: it is a forgery (a name that displays as another), a crash waiti
 model (PostgreSQL refuses NUL in text), or garbage. Accents, emoji, combining marks, other
 scripts, quotes and angle brackets are text and pass — the templates escape them.
 
-Checked here, for every field at once: the query string of every request, and JSON or form
-bodies of the API and the cockpit. Partner events are checked after their signature
-(web/partenaires/reception.py), so that an unsigned request is answered 401 first.
+Checked here, for every field at once: the query string of every request, and every body a
+route would parse — JSON (``application/json``, ``application/*+json``, in any case, with any
+parameters) and forms — read only once the sender is signed in (but on the login and logout
+forms), capped at 1 Mo while it streams; a body of any other type is refused (415). Partner
+events are checked after their signature (web/partenaires/reception.py), so that an unsigned
+request is answered 401 first.
 """
 
 from __future__ import annotations
 
+import email.message
 import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.deps import utilisateur_optionnel
 from web.erreurs import _html as page_de_refus
 from web.erreurs import reponse
 from web.securite.entetes import LIMITE_CORPS
@@ -82,9 +88,34 @@ class CorpsTropGros(Exception):
     pass
 
 
+# Who may send a body without being signed in: the login form and the logout button. Partner
+# events are let through unread: their route checks the signature first, then its own type
+# (cloudevents+json) and size (256 Kio) while streaming, then these characters.
+ANONYMES = frozenset({"/connexion", "/deconnexion"})
+JSON, FORMULAIRE = "json", "formulaire"
+
+
+def genre_du_corps(type_contenu: str | None) -> str | None:
+    """How the application would read a body of this type: as FastAPI and Starlette do it
+    (case-insensitive, parameters ignored, ``application/*+json`` is JSON); None: not read
+    by any route here — multipart included, which no page sends."""
+    if not type_contenu:
+        return None
+    message = email.message.Message()
+    message["content-type"] = type_contenu
+    principal, sous_type = message.get_content_maintype(), message.get_content_subtype()
+    if principal == "application" and (sous_type == "json" or sous_type.endswith("+json")):
+        return JSON
+    if message.get_content_type() == "application/x-www-form-urlencoded":
+        return FORMULAIRE
+    return None
+
+
 class SaisiesControlees:
     """ASGI middleware: a request with a forbidden character in any field is answered 422,
-    naming the field; the route never sees it, so nothing is stored."""
+    naming the field; the route never sees it, so nothing is stored. Every request body is
+    read here, and only here before the route: after the sign-in check, capped while it
+    streams (whatever Content-Length said), refused 415 when no route would parse its type."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -95,27 +126,66 @@ class SaisiesControlees:
             return
         query = scope.get("query_string", b"").decode("latin-1")
         erreurs = problemes(_champs_de_formulaire(query)) if query else []
-        type_contenu = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip()
-        verifier_corps = (
-            not erreurs
-            and scope["method"].encode() in METHODES_AVEC_CORPS
-            and type_contenu in (b"application/json", b"application/x-www-form-urlencoded")
-            and not EVENEMENTS_PARTENAIRES.match(scope["path"])
-        )
-        if verifier_corps:
-            try:
-                corps, suite = await _lire(receive)
-            except CorpsTropGros:
-                message = "Requête trop volumineuse (1 Mo au plus)"
-                await _repondre(scope, send, 413, message, "trop_volumineux", [])
-                return
-            erreurs = problemes(_decoder(corps, type_contenu))
-            receive = _rejouer(corps, suite)
         if erreurs:
-            message = "Données invalides : corrigez les champs indiqués"
-            await _repondre(scope, send, 422, message, "donnees_invalides", erreurs)
+            await _repondre(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
             return
-        await self.app(scope, receive, send)
+        if scope["method"].encode() not in METHODES_AVEC_CORPS or EVENEMENTS_PARTENAIRES.match(
+            scope["path"]
+        ):
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] not in ANONYMES and not await _authentifie(scope):
+            await _anonyme(scope, send)  # before a byte of the body is read
+            return
+        try:
+            corps, receive = await _lire(receive)
+        except CorpsTropGros:
+            message = "Requête trop volumineuse (1 Mo au plus)"
+            await _repondre(scope, send, 413, message, "trop_volumineux", [])
+            return
+        type_contenu = Headers(scope=scope).get("content-type")
+        genre = genre_du_corps(type_contenu)
+        if genre is None and corps:
+            await _repondre(scope, send, 415, NON_PRIS_EN_CHARGE, "type_contenu", [])
+            return
+        if genre is not None and (erreurs := _problemes_du_corps(corps, genre)):
+            await _repondre(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
+            return
+        await self.app(scope, _rejouer(corps, receive), send)
+
+
+INVALIDES = "Données invalides : corrigez les champs indiqués"
+NON_PRIS_EN_CHARGE = (
+    "Type de contenu non pris en charge : envoyez du JSON (« Content-Type: application/json »)"
+    " ou un formulaire (« application/x-www-form-urlencoded »)"
+)
+
+
+async def _authentifie(scope: Scope) -> bool:
+    """A valid session or API token, checked as the routes check it (web/deps.py)."""
+    request = Request(scope)
+    services = getattr(request.app.state, "services", None)
+    if services is None:
+        return False
+    async with services.sessions() as session:
+        return await utilisateur_optionnel(request, session, services) is not None
+
+
+async def _anonyme(scope: Scope, send: Send) -> None:
+    """What the route would have answered: 401 on the API, the login page for a page."""
+    request = Request(scope)
+    chemin = scope["path"]
+    response: Response
+    if chemin.startswith(("/api/", "/codec")) or "application/json" in request.headers.get(
+        "accept", ""
+    ):
+        message = "Authentification requise (session ou jeton d'API)"
+        response = reponse(401, message, "non_authentifie", [])
+    elif request.headers.get("HX-Request"):
+        response = Response(status_code=204, headers={"HX-Redirect": f"/connexion?suite={chemin}"})
+    else:
+        response = RedirectResponse(f"/connexion?suite={chemin}", status_code=303)
+    await response(scope, _sans_corps_recu, send)
 
 
 async def _lire(receive: Receive) -> tuple[bytes, Receive]:
@@ -160,15 +230,20 @@ def _rejouer(corps: bytes, receive: Receive) -> Receive:
     return rejouer
 
 
-def _decoder(corps: bytes, type_contenu: bytes) -> Any:
-    """What the route would read; an unreadable body is left for the route to refuse."""
+def _problemes_du_corps(corps: bytes, genre: str) -> list[dict[str, str]]:
+    """The body's fields at fault, decoded as the route would decode them: JSON from bytes
+    (UTF-8, -16 or -32, as ``json.loads`` detects them), a form from Latin-1 then
+    percent-escapes (as Starlette's parser). An unreadable body is left for the route."""
+    if genre == FORMULAIRE:
+        texte = corps.decode("latin-1")
+        # Field by field, then the whole: however a parser splits the fields, nothing slips.
+        return problemes(_champs_de_formulaire(texte)) or problemes(unquote_plus(texte))
     try:
-        texte = corps.decode("utf-8")
-        if type_contenu == b"application/json":
-            return json.loads(texte)
-        return _champs_de_formulaire(texte)
+        return problemes(json.loads(corps))
     except ValueError:
-        return None
+        return []
+    except RecursionError:
+        return [{"champ": "corps", "message": "JSON trop imbriqué"}]
 
 
 async def _repondre(
