@@ -1,0 +1,115 @@
+"""Password guessing is slowed without locking out the people who work: failures only are
+counted, per account and address and per address, in the database so that every web process
+sees them; a 429 says when to come back, in its header and on the page."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import sys
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest_asyncio
+
+from tests.securite.cockpit_seul import cockpit_seul, essayer, port_libre
+from web.securite.limites import ADRESSE, COMPTE_ET_ADRESSE
+
+CLAIRE = "claire.martin@hautesavoie.fr"
+BUREAU = "203.0.113.10"  # a département office: everyone behind one public address
+AILLEURS = "198.51.100.7"
+
+
+@pytest_asyncio.fixture
+async def cockpit(tmp_path: Path, base_lecture: str) -> AsyncIterator[str]:
+    async with cockpit_seul(tmp_path, base_lecture) as base:
+        yield base
+
+
+async def test_un_bureau_derriere_une_adresse_se_connecte_a_9h(cockpit: str) -> None:
+    """Thirty people of one office log in within minutes: successes are never counted."""
+    comptes = [CLAIRE, "sophie.girard@hautesavoie.fr", "anne.lefevre@spie74.fr"]
+    for i in range(30):
+        async with httpx.AsyncClient(base_url=cockpit) as client:
+            arrivee = await essayer(client, comptes[i % 3], depuis=BUREAU)
+            assert arrivee.status_code == 303, f"connexion n° {i + 1} : {arrivee.status_code}"
+
+
+async def test_nul_ne_peut_bloquer_le_compte_d_autrui(cockpit: str) -> None:
+    async with httpx.AsyncClient(base_url=cockpit) as attaquant:
+        for _ in range(12):
+            await essayer(attaquant, CLAIRE, "devine", depuis=AILLEURS)
+        bloque = await essayer(attaquant, CLAIRE, "devine", depuis=AILLEURS)
+        assert bloque.status_code == 429
+    async with httpx.AsyncClient(base_url=cockpit) as claire:
+        assert (await essayer(claire, CLAIRE, depuis=BUREAU)).status_code == 303
+
+
+async def test_apres_cinq_echecs_un_429_dit_quand_revenir(cockpit: str) -> None:
+    async with httpx.AsyncClient(base_url=cockpit) as client:
+        for _ in range(5):
+            assert (await essayer(client, CLAIRE, "faux")).status_code == 401
+        bloque = await essayer(client, CLAIRE, "faux")
+        assert bloque.status_code == 429
+        assert 0 < int(bloque.headers["Retry-After"]) <= 60
+        assert "Trop de tentatives : réessayez dans 1 minute." in html.unescape(bloque.text)
+        # The right password does not get through either while the lock lasts.
+        assert (await essayer(client, CLAIRE)).status_code == 429
+
+
+def test_le_blocage_double_a_chaque_echec_et_plafonne() -> None:
+    minutes = [COMPTE_ET_ADRESSE.blocage(n) for n in range(4, 10)]
+    assert minutes == [None] + [timedelta(minutes=m) for m in (1, 2, 4, 8, 16)]
+    assert COMPTE_ET_ADRESSE.blocage(1000) == timedelta(hours=1)
+    assert ADRESSE.blocage(49) is None
+    assert ADRESSE.blocage(50) == timedelta(minutes=1)
+
+
+async def test_la_limite_vaut_pour_chaque_processus_web(
+    cockpit: str, base_lecture: str, tmp_path: Path
+) -> None:
+    """A second web process on the same database (another replica) sees the failures."""
+    async with httpx.AsyncClient(base_url=cockpit) as client:
+        for _ in range(5):
+            await essayer(client, CLAIRE, "faux")
+    sock = port_libre()
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {
+        **os.environ,
+        "DATABASE_URL": base_lecture,
+        "DATA_DIR": str(tmp_path),
+        "TEMPORAL_ADDRESS": "127.0.0.1:1",
+    }
+    commande = [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory"]
+    replique = await asyncio.create_subprocess_exec(
+        *commande,
+        *("--host", "127.0.0.1", "--port", str(port), "--no-access-log"),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            await _attendre_la_page(client, replique)
+            assert (await essayer(client, CLAIRE, "faux")).status_code == 429
+    finally:
+        replique.terminate()
+        await asyncio.wait_for(replique.wait(), 30)
+
+
+async def _attendre_la_page(
+    client: httpx.AsyncClient, processus: asyncio.subprocess.Process
+) -> None:
+    for _ in range(600):  # at most about 60 s
+        assert processus.returncode is None, "la seconde réplique s'est arrêtée"
+        try:
+            if (await client.get("/connexion")).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        await asyncio.sleep(0.1)
+    raise AssertionError("la seconde réplique n'a pas démarré en 60 s")
