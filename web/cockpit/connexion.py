@@ -154,7 +154,9 @@ async def connexion_oidc(
         )
     async with httpx.AsyncClient() as http:
         try:
-            url = await oidc.url_autorisation(session, http, settings, _suite(suite))
+            url, state = await oidc.url_autorisation(session, http, settings, _suite(suite))
+        except oidc.EchecOidc as err:
+            return _page(request, _suite(suite), str(err), 503)
         except httpx.HTTPError:
             return _page(
                 request,
@@ -162,7 +164,18 @@ async def connexion_oidc(
                 f"{settings.oidc_libelle} est injoignable : réessayez plus tard.",
                 503,
             )
-    return RedirectResponse(url, status_code=303)
+    response = RedirectResponse(url, status_code=303)
+    # Lax: the provider sends the browser back with a top-level GET, which carries it.
+    response.set_cookie(
+        oidc.COOKIE_STATE,
+        state,
+        max_age=int(oidc.VALIDITE.total_seconds()),
+        path="/connexion/oidc",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    return response
 
 
 @router.get("/connexion/oidc/retour")
@@ -179,7 +192,9 @@ async def retour_oidc(
         return _page(request, "/", f"Connexion {settings.oidc_libelle} annulée ou refusée.", 401)
     async with httpx.AsyncClient() as http:
         try:
-            compte, suite = await oidc.terminer(session, http, settings, code, state)
+            compte, suite = await oidc.terminer(
+                session, http, settings, code, state, request.cookies.get(oidc.COOKIE_STATE, "")
+            )
         except oidc.EchecOidc as err:
             await journaliser(
                 session, None, "connexion_refusee", "oidc", str(err), adresse(request)
@@ -189,7 +204,9 @@ async def retour_oidc(
             return _page(
                 request, "/", f"{settings.oidc_libelle} est injoignable : réessayez plus tard.", 503
             )
-    return await _ouvrir_session(request, session, services, compte, suite, "oidc")
+    response = await _ouvrir_session(request, session, services, compte, suite, "oidc")
+    response.delete_cookie(oidc.COOKIE_STATE, path="/connexion/oidc")
+    return response
 
 
 @router.post("/deconnexion")
