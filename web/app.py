@@ -18,7 +18,7 @@ from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
-from web import erreurs
+from web import documentation, erreurs
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
@@ -79,7 +79,7 @@ def create_app(
         version="1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # web.documentation: Swagger UI from our own files, under the CSP
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -92,6 +92,7 @@ def create_app(
     app.add_exception_handler(ConnexionRequise, _vers_connexion)
     app.add_exception_handler(StarletteHTTPException, erreurs.http)
     app.include_router(sante.router)
+    app.include_router(documentation.router)
     app.include_router(api_parcours.router)
     app.include_router(api_partenaires.router)
     app.include_router(api_catalogue.router)
