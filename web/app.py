@@ -18,7 +18,7 @@ from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
-from web import documentation, erreurs
+from web import documentation, erreurs, journaux
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
@@ -58,6 +58,7 @@ def create_app(
     task_queue: str = TASK_QUEUE,
 ) -> FastAPI:
     settings = settings or get_settings()
+    journaux.installer()  # before the first request is logged
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -3,8 +3,11 @@ Temporal behind it: enough for login, logout and sessions."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
 import socket
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -75,3 +78,49 @@ async def essayer(
             "suite": "/",
         },
     )
+
+
+@asynccontextmanager
+async def replique_web(
+    base: str, data_dir: Path, journal: Path | None = None
+) -> AsyncIterator[str]:
+    """The web app started as the image starts it (``python -m uvicorn … --factory``, access
+    log on), in its own process, on the read model ``base``; its output goes to ``journal``."""
+    sock = port_libre()
+    port = sock.getsockname()[1]
+    sock.close()
+    env = {
+        **os.environ,
+        "DATABASE_URL": base,
+        "DATA_DIR": str(data_dir),
+        "TEMPORAL_ADDRESS": "127.0.0.1:1",
+    }
+    commande = [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory"]
+    with (journal or Path(os.devnull)).open("wb") as sortie:
+        processus = await asyncio.create_subprocess_exec(
+            *commande,
+            *("--host", "127.0.0.1", "--port", str(port)),
+            env=env,
+            stdout=sortie,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            await _attendre_la_page(url, processus)
+            yield url
+        finally:
+            processus.terminate()
+            await asyncio.wait_for(processus.wait(), 30)
+
+
+async def _attendre_la_page(url: str, processus: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient(base_url=url) as client:
+        for _ in range(600):  # at most about 60 s
+            assert processus.returncode is None, "la réplique web s'est arrêtée"
+            try:
+                if (await client.get("/connexion")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("la réplique web n'a pas démarré en 60 s")

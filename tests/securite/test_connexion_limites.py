@@ -4,10 +4,7 @@ sees them; a 429 says when to come back, in its header and on the page."""
 
 from __future__ import annotations
 
-import asyncio
 import html
-import os
-import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest_asyncio
 
-from tests.securite.cockpit_seul import cockpit_seul, essayer, port_libre
+from tests.securite.cockpit_seul import cockpit_seul, essayer, replique_web
 from web.securite.limites import ADRESSE, COMPTE_ET_ADRESSE
 
 CLAIRE = "claire.martin@hautesavoie.fr"
@@ -75,41 +72,8 @@ async def test_la_limite_vaut_pour_chaque_processus_web(
     async with httpx.AsyncClient(base_url=cockpit) as client:
         for _ in range(5):
             await essayer(client, CLAIRE, "faux")
-    sock = port_libre()
-    port = sock.getsockname()[1]
-    sock.close()
-    env = {
-        **os.environ,
-        "DATABASE_URL": base_lecture,
-        "DATA_DIR": str(tmp_path),
-        "TEMPORAL_ADDRESS": "127.0.0.1:1",
-    }
-    commande = [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory"]
-    replique = await asyncio.create_subprocess_exec(
-        *commande,
-        *("--host", "127.0.0.1", "--port", str(port), "--no-access-log"),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            await _attendre_la_page(client, replique)
-            assert (await essayer(client, CLAIRE, "faux")).status_code == 429
-    finally:
-        replique.terminate()
-        await asyncio.wait_for(replique.wait(), 30)
-
-
-async def _attendre_la_page(
-    client: httpx.AsyncClient, processus: asyncio.subprocess.Process
-) -> None:
-    for _ in range(600):  # at most about 60 s
-        assert processus.returncode is None, "la seconde réplique s'est arrêtée"
-        try:
-            if (await client.get("/connexion")).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        await asyncio.sleep(0.1)
-    raise AssertionError("la seconde réplique n'a pas démarré en 60 s")
+    async with (
+        replique_web(base_lecture, tmp_path) as autre,
+        httpx.AsyncClient(base_url=autre) as client,
+    ):
+        assert (await essayer(client, CLAIRE, "faux")).status_code == 429
