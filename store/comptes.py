@@ -69,5 +69,5 @@ class EchecConnexion(SQLModel, table=True):
 
     cle: str = Field(primary_key=True, description="SHA-256 de la clé (adresse, compte+adresse)")
     echecs: int = 0
-    dernier_le: datetime
+    dernier_le: datetime = Field(index=True)  # rows a day old are purged
     bloque_jusqu_au: datetime | None = None

@@ -32,7 +32,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("cle"),
         if_not_exists=True,  # a database made by create_all from today's models has it
     )
+    op.create_index(
+        "ix_echec_connexion_dernier_le",
+        "echec_connexion",
+        ["dernier_le"],
+        unique=False,
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_echec_connexion_dernier_le", table_name="echec_connexion")
     op.drop_table("echec_connexion")

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest_asyncio
+from sqlmodel import select
 
+from store.comptes import EchecConnexion
+from store.db import create_schema, make_engine, session_factory
 from tests.securite.cockpit_seul import cockpit_seul, essayer, replique_web
-from web.securite.limites import ADRESSE, COMPTE_ET_ADRESSE
+from web.securite.limites import ADRESSE, COMPTE_ET_ADRESSE, echec_connexion
 
 CLAIRE = "claire.martin@hautesavoie.fr"
 BUREAU = "203.0.113.10"  # a département office: everyone behind one public address
@@ -77,3 +80,20 @@ async def test_la_limite_vaut_pour_chaque_processus_web(
         httpx.AsyncClient(base_url=autre) as client,
     ):
         assert (await essayer(client, CLAIRE, "faux")).status_code == 429
+
+
+async def test_les_compteurs_d_un_jour_sont_effaces(base_lecture: str) -> None:
+    """The counters hold (hashed) addresses: kept no longer than they serve."""
+    engine = make_engine(base_lecture)
+    await create_schema(engine)
+    try:
+        async with session_factory(engine)() as session:
+            vieux = datetime.now(UTC) - timedelta(days=1, minutes=1)
+            session.add(EchecConnexion(cle="ancienne", echecs=7, dernier_le=vieux))
+            await session.commit()
+            await echec_connexion(session, CLAIRE, AILLEURS)
+            restantes = (await session.exec(select(EchecConnexion.cle))).all()
+            assert "ancienne" not in restantes
+            assert len(restantes) == 2  # this failure's: account+address, address
+    finally:
+        await engine.dispose()

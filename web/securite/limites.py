@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from store.comptes import EchecConnexion
@@ -65,6 +66,8 @@ COMPTE_ET_ADRESSE = Palier(5, timedelta(minutes=1), timedelta(hours=1), timedelt
 # A whole office behind one public address (a département's site): only failures count,
 # and many of them, before the address is slowed; this stops guessing across many accounts.
 ADRESSE = Palier(50, timedelta(minutes=1), timedelta(hours=1), timedelta(hours=1))
+# Past its last lock and its forgetting, a key's row serves nothing: it goes after a day.
+CONSERVATION = timedelta(days=1)
 
 
 def _cle(*parties: str) -> str:
@@ -108,6 +111,9 @@ async def _ligne(session: AsyncSession, cle: str, now: datetime) -> EchecConnexi
 async def echec_connexion(session: AsyncSession, email: str, ip: str) -> None:
     now = datetime.now(UTC)
     await ecriture(session)
+    await session.exec(
+        delete(EchecConnexion).where(col(EchecConnexion.dernier_le) < now - CONSERVATION)
+    )
     for cle, palier in cles(email, ip).items():
         row = await _ligne(session, cle, now)
         if now - _aware(row.dernier_le) > palier.oubli:
