@@ -18,6 +18,7 @@ HTMX_VERSION="2.0.11"          # htmx.org, ligne 2.0.x (pas 4.x)
 HTMX_EXT_SSE_VERSION="2.2.4"   # htmx-ext-sse, extension SSE pour htmx 2
 DSFR_VERSION="1.15.3"          # @gouvfr/dsfr, ligne 1.x
 DSFR_CHART_VERSION="2.0.4"     # @gouvfr/dsfr-chart (web components)
+SWAGGER_UI_VERSION="5.35.0"    # swagger-ui-dist (page /docs de l'API)
 # ---------------------------------------------------------------------------
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +35,7 @@ check_css_urls() {
     "${DEST}/dsfr/dsfr.min.css"
     "${DEST}/dsfr/utility/icons/icons.min.css"
     "${DEST}/charts/dsfr-chart/DSFRChart.css"
+    "${DEST}/swagger-ui/swagger-ui.css"
   )
   for css in "${css_files[@]}"; do
     [[ -f "$css" ]] || { log "manquant : ${css#"$REPO_ROOT"/}"; status=1; continue; }
@@ -90,7 +92,8 @@ log "installation npm dans ${BUILD_DIR}"
     "htmx.org@${HTMX_VERSION}" \
     "htmx-ext-sse@${HTMX_EXT_SSE_VERSION}" \
     "@gouvfr/dsfr@${DSFR_VERSION}" \
-    "@gouvfr/dsfr-chart@${DSFR_CHART_VERSION}" >&2
+    "@gouvfr/dsfr-chart@${DSFR_CHART_VERSION}" \
+    "swagger-ui-dist@${SWAGGER_UI_VERSION}" >&2
 )
 NM="${BUILD_DIR}/node_modules"
 
@@ -105,10 +108,11 @@ check_version htmx.org "${HTMX_VERSION}"
 check_version htmx-ext-sse "${HTMX_EXT_SSE_VERSION}"
 check_version @gouvfr/dsfr "${DSFR_VERSION}"
 check_version @gouvfr/dsfr-chart "${DSFR_CHART_VERSION}"
+check_version swagger-ui-dist "${SWAGGER_UI_VERSION}"
 
 # On repart de zéro pour les dossiers gérés par ce script (README.md conservé).
 mkdir -p "${DEST}"
-rm -rf "${DEST}/htmx" "${DEST}/dsfr" "${DEST}/charts"
+rm -rf "${DEST}/htmx" "${DEST}/dsfr" "${DEST}/charts" "${DEST}/swagger-ui"
 
 # --- htmx ------------------------------------------------------------------
 mkdir -p "${DEST}/htmx/ext"
@@ -154,6 +158,14 @@ mkdir -p "${DEST}/charts/dsfr-chart"
 cp "${SRC_CHART}/DSFRChart.js"            "${DEST}/charts/dsfr-chart/"
 cp "${SRC_CHART}/DSFRChart.css"           "${DEST}/charts/dsfr-chart/"
 cp "${NM}/@gouvfr/dsfr-chart/LICENSE"     "${DEST}/charts/dsfr-chart/LICENSE"
+
+# --- Swagger UI (page /docs, servie sous la CSP de l'application) -----------
+SRC_SWAGGER="${NM}/swagger-ui-dist"
+mkdir -p "${DEST}/swagger-ui"
+cp "${SRC_SWAGGER}/swagger-ui-bundle.js"  "${DEST}/swagger-ui/"
+cp "${SRC_SWAGGER}/swagger-ui.css"        "${DEST}/swagger-ui/"
+cp "${SRC_SWAGGER}/favicon-32x32.png"     "${DEST}/swagger-ui/"
+cp "${SRC_SWAGGER}/LICENSE"               "${DEST}/swagger-ui/LICENSE"
 
 # --- Vérifications -----------------------------------------------------------
 check_css_urls || die "références CSS cassées"

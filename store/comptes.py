@@ -58,3 +58,16 @@ class TentativeOidc(SQLModel, table=True):
     verifier: str
     suite: str
     cree_le: datetime
+
+
+class EchecConnexion(SQLModel, table=True):
+    """Failed logins counted for one key (an address, or an account from an address), so that
+    every web process applies the same limit. The key is stored hashed: people sometimes type
+    their password in the e-mail field."""
+
+    __tablename__ = "echec_connexion"
+
+    cle: str = Field(primary_key=True, description="SHA-256 de la clé (adresse, compte+adresse)")
+    echecs: int = 0
+    dernier_le: datetime = Field(index=True)  # rows a day old are purged
+    bloque_jusqu_au: datetime | None = None

@@ -18,7 +18,7 @@ from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
-from web import erreurs
+from web import documentation, erreurs, journaux
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
@@ -58,6 +58,7 @@ def create_app(
     task_queue: str = TASK_QUEUE,
 ) -> FastAPI:
     settings = settings or get_settings()
+    journaux.installer()  # before the first request is logged
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -79,7 +80,7 @@ def create_app(
         version="1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # web.documentation: Swagger UI from our own files, under the CSP
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -92,6 +93,7 @@ def create_app(
     app.add_exception_handler(ConnexionRequise, _vers_connexion)
     app.add_exception_handler(StarletteHTTPException, erreurs.http)
     app.include_router(sante.router)
+    app.include_router(documentation.router)
     app.include_router(api_parcours.router)
     app.include_router(api_partenaires.router)
     app.include_router(api_catalogue.router)

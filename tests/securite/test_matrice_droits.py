@@ -324,10 +324,14 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ("GET", "/healthz"): [Cas("santé", PUBLIC, req("GET", "/healthz"))],
     ("GET", "/openapi.json"): [Cas("schéma", PUBLIC, req("GET", "/openapi.json"))],
     ("GET", "/docs"): [Cas("documentation", PUBLIC, req("GET", "/docs"))],
-    ("GET", "/docs/oauth2-redirect"): [
-        Cas("retour OAuth de la documentation", PUBLIC, req("GET", "/docs/oauth2-redirect"))
+    ("GET", "/static"): [
+        Cas("feuille de style", PUBLIC, req("GET", "/static/app/parcours.css")),
+        Cas(
+            "Swagger UI de la documentation",
+            PUBLIC,
+            req("GET", "/static/vendor/swagger-ui/swagger-ui-bundle.js"),
+        ),
     ],
-    ("GET", "/static"): [Cas("feuille de style", PUBLIC, req("GET", "/static/app/parcours.css"))],
     ("GET", "/connexion"): [Cas("formulaire", PUBLIC, req("GET", "/connexion"))],
     ("POST", "/connexion"): [  # without the login form's cookie: refused, whoever posts
         Cas(

@@ -76,7 +76,7 @@ async def test_un_formulaire_forge_depuis_un_autre_site_est_refuse(plateforme: P
 
 async def test_entetes_de_securite_et_aucun_script_en_ligne(plateforme: Plateforme) -> None:
     async with connecte(plateforme.base_url, "anne.lefevre@spie74.fr") as (client, _):
-        for page in ("/", "/coordination", "/parcours/nouveau", "/connexion"):
+        for page in ("/", "/coordination", "/parcours/nouveau", "/connexion", "/docs"):
             r = await client.get(page)
             assert r.status_code == 200, page
             csp = r.headers["content-security-policy"]

@@ -1,6 +1,7 @@
 """Login and logout of the cockpit: local accounts (argon2) or an OpenID Connect provider
 (ProConnect). The login form is protected against CSRF by a double-submit cookie, and
-password guessing is slowed per address and per account."""
+password guessing is slowed by counting failures (never successes) per account and address
+and per address, in the database (``web.securite.limites``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from store.comptes import Compte
 from web.deps import ServicesDep, SessionDep, adresse
 from web.securite import oidc, sessions
 from web.securite.audit import journaliser
-from web.securite.limites import Limiteur
+from web.securite.limites import attente_connexion, echec_connexion, reussite_connexion
 from web.securite.mots_de_passe import verifier
 from web.securite.utilisateur import Utilisateur
 from web.services import Services
@@ -26,8 +27,6 @@ from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 CSRF_LOGIN = "parcours_csrf_connexion"
-PAR_ADRESSE = Limiteur(maximum=20, fenetre_s=15 * 60)
-PAR_COMPTE = Limiteur(maximum=8, fenetre_s=15 * 60)
 
 
 def _suite(value: str | None) -> str:
@@ -40,7 +39,13 @@ def _suite(value: str | None) -> str:
     return value
 
 
-def _page(request: Request, suite: str, erreur: str | None = None, status: int = 200) -> Response:
+def _page(
+    request: Request,
+    suite: str,
+    erreur: str | None = None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     settings = request.app.state.services.settings
     token = secrets.token_urlsafe(24)
     response = templates.TemplateResponse(
@@ -55,6 +60,7 @@ def _page(request: Request, suite: str, erreur: str | None = None, status: int =
             "oidc": settings.oidc_libelle if settings.oidc_issuer else None,
         },
         status_code=status,
+        headers=headers,
     )
     response.set_cookie(
         CSRF_LOGIN, token, httponly=True, samesite="strict", secure=settings.secure_cookies
@@ -71,6 +77,9 @@ async def _ouvrir_session(
     moyen: str,
 ) -> Response:
     ip = adresse(request)
+    ancien = request.cookies.get(sessions.COOKIE)
+    if ancien:  # this browser's previous session (maybe someone else's) ends here, server side
+        await sessions.fermer(session, ancien)
     token, _ = await sessions.ouvrir(session, compte, ip)
     await journaliser(
         session, Utilisateur.depuis_compte(compte), "connexion", f"compte:{compte.id}", moyen, ip
@@ -108,15 +117,27 @@ async def connecter(
     if not cookie or not hmac.compare_digest(cookie, csrf_token):
         return _page(request, suite, "Le formulaire a expiré : merci de réessayer.", 403)
     ip, cle = adresse(request) or "?", email.strip().lower()
-    if not PAR_ADRESSE.autoriser(ip) or not PAR_COMPTE.autoriser(cle):
-        attente = max(PAR_ADRESSE.attente(ip), PAR_COMPTE.attente(cle)) // 60 + 1
-        return _page(request, suite, f"Trop de tentatives : réessayez dans {attente} minutes.", 429)
+    if attente := await attente_connexion(session, cle, ip):
+        return _trop_de_tentatives(request, suite, attente)
     compte = (await session.exec(select(Compte).where(Compte.email == cle))).first()
     if compte is None or not compte.actif or not verifier(compte.mot_de_passe, mot_de_passe):
+        await echec_connexion(session, cle, ip)
         await journaliser(session, None, "connexion_refusee", f"email:{cle}", "", ip)
         return _page(request, suite, "Adresse électronique ou mot de passe incorrect.", 401)
-    PAR_COMPTE.oublier(cle)
+    await reussite_connexion(session, cle, ip)
     return await _ouvrir_session(request, session, services, compte, suite, "mot de passe")
+
+
+def _trop_de_tentatives(request: Request, suite: str, attente_s: int) -> Response:
+    minutes = -(-attente_s // 60)
+    duree = "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return _page(
+        request,
+        suite,
+        f"Trop de tentatives : réessayez dans {duree}.",
+        429,
+        headers={"Retry-After": str(attente_s)},
+    )
 
 
 @router.get("/connexion/oidc")
@@ -133,7 +154,9 @@ async def connexion_oidc(
         )
     async with httpx.AsyncClient() as http:
         try:
-            url = await oidc.url_autorisation(session, http, settings, _suite(suite))
+            url, state = await oidc.url_autorisation(session, http, settings, _suite(suite))
+        except oidc.EchecOidc as err:
+            return _page(request, _suite(suite), str(err), 503)
         except httpx.HTTPError:
             return _page(
                 request,
@@ -141,7 +164,18 @@ async def connexion_oidc(
                 f"{settings.oidc_libelle} est injoignable : réessayez plus tard.",
                 503,
             )
-    return RedirectResponse(url, status_code=303)
+    response = RedirectResponse(url, status_code=303)
+    # Lax: the provider sends the browser back with a top-level GET, which carries it.
+    response.set_cookie(
+        oidc.COOKIE_STATE,
+        state,
+        max_age=int(oidc.VALIDITE.total_seconds()),
+        path="/connexion/oidc",
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    return response
 
 
 @router.get("/connexion/oidc/retour")
@@ -158,7 +192,9 @@ async def retour_oidc(
         return _page(request, "/", f"Connexion {settings.oidc_libelle} annulée ou refusée.", 401)
     async with httpx.AsyncClient() as http:
         try:
-            compte, suite = await oidc.terminer(session, http, settings, code, state)
+            compte, suite = await oidc.terminer(
+                session, http, settings, code, state, request.cookies.get(oidc.COOKIE_STATE, "")
+            )
         except oidc.EchecOidc as err:
             await journaliser(
                 session, None, "connexion_refusee", "oidc", str(err), adresse(request)
@@ -168,22 +204,25 @@ async def retour_oidc(
             return _page(
                 request, "/", f"{settings.oidc_libelle} est injoignable : réessayez plus tard.", 503
             )
-    return await _ouvrir_session(request, session, services, compte, suite, "oidc")
+    response = await _ouvrir_session(request, session, services, compte, suite, "oidc")
+    response.delete_cookie(oidc.COOKIE_STATE, path="/connexion/oidc")
+    return response
 
 
 @router.post("/deconnexion")
 async def deconnecter(request: Request, session: SessionDep) -> Response:
+    """The session named by the cookie ends, with or without the CSRF token. Refusing a
+    logout without it would protect nothing worth having (a forged logout only logs a person
+    out; the SameSite cookie does not even travel with a cross-site post) and would leave alive,
+    server side, a session whose cookie the browser has dropped but a thief may still hold."""
     token = request.cookies.get(sessions.COOKIE)
     if token:
-        form = await request.form()
         u = await sessions.depuis_cookie(session, token, request.app.state.services.settings)
-        if (
-            u is not None
-            and u.csrf
-            and hmac.compare_digest(str(form.get(sessions.CSRF_FIELD, "")), u.csrf)
-        ):
-            await sessions.fermer(session, token)
-            await journaliser(session, u, "deconnexion", f"compte:{u.id}", "", adresse(request))
+        await sessions.fermer(session, token)
+        if u is not None:
+            envoye = str((await request.form()).get(sessions.CSRF_FIELD, ""))
+            detail = "" if u.csrf and hmac.compare_digest(envoye, u.csrf) else "sans jeton CSRF"
+            await journaliser(session, u, "deconnexion", f"compte:{u.id}", detail, adresse(request))
     response = RedirectResponse("/connexion", status_code=303)
     response.delete_cookie(sessions.COOKIE)
     return response

@@ -36,8 +36,7 @@ class EntetesSecurite:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 eval_ = " 'unsafe-eval'" if path.startswith("/observatoire") else ""
-                if not path.startswith("/docs"):  # Swagger UI loads its own assets
-                    headers.setdefault("Content-Security-Policy", CSP.format(eval=eval_))
+                headers.setdefault("Content-Security-Policy", CSP.format(eval=eval_))
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "same-origin")

@@ -1,13 +1,24 @@
-"""Rate limits (sliding window, in memory): slow down password guessing and floods.
+"""Rate limits.
 
-In memory means per process: behind several web replicas, put the same limits in the
-reverse proxy as well (noted in the README).
+``Limiteur`` (sliding window, in memory, so per process) slows floods on the partner API and
+the carnet. Login failures are counted in the database instead (``echecs_connexion``), so that
+every web replica applies the same limit and a restart forgets nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, delete
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from store.comptes import EchecConnexion
+from store.db import ecriture
 
 
 class Limiteur:
@@ -31,3 +42,94 @@ class Limiteur:
 
     def oublier(self, cle: str) -> None:
         self._hits.pop(cle, None)
+
+
+@dataclass(frozen=True)
+class Palier:
+    """Failures allowed free of charge, then a lock doubling with each further failure."""
+
+    gratuits: int
+    premier_blocage: timedelta
+    blocage_max: timedelta
+    oubli: timedelta  # a key whose last failure is this old starts again from zero
+
+    def blocage(self, echecs: int) -> timedelta | None:
+        if echecs < self.gratuits:
+            return None
+        doublements = min(echecs - self.gratuits, 20)  # past the cap anyway; keeps it small
+        return min(self.premier_blocage * (1 << doublements), self.blocage_max)
+
+
+# One person mistyping from their desk: five tries, then 1, 2, 4… minutes (at most an hour).
+# Only that address is slowed for that account: nobody else can lock a named account.
+COMPTE_ET_ADRESSE = Palier(5, timedelta(minutes=1), timedelta(hours=1), timedelta(hours=1))
+# A whole office behind one public address (a département's site): only failures count,
+# and many of them, before the address is slowed; this stops guessing across many accounts.
+ADRESSE = Palier(50, timedelta(minutes=1), timedelta(hours=1), timedelta(hours=1))
+# Past its last lock and its forgetting, a key's row serves nothing: it goes after a day.
+CONSERVATION = timedelta(days=1)
+
+
+def _cle(*parties: str) -> str:
+    return hashlib.sha256("\x1f".join(parties).encode()).hexdigest()
+
+
+def cles(email: str, ip: str) -> dict[str, Palier]:
+    return {_cle("compte", email, ip): COMPTE_ET_ADRESSE, _cle("adresse", ip): ADRESSE}
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
+
+
+async def attente_connexion(session: AsyncSession, email: str, ip: str) -> int:
+    """Seconds before this address may try this account again (0: now)."""
+    now, attente = datetime.now(UTC), 0
+    for cle in cles(email, ip):
+        row = await session.get(EchecConnexion, cle, populate_existing=True)
+        if row is not None and row.bloque_jusqu_au is not None:
+            reste = (_aware(row.bloque_jusqu_au) - now).total_seconds()
+            attente = max(attente, int(reste) + 1 if reste > 0 else 0)
+    return attente
+
+
+async def _ligne(session: AsyncSession, cle: str, now: datetime) -> EchecConnexion:
+    """The key's row, created if missing, locked until the commit (two replicas counting the
+    same failure at once must not lose one)."""
+    connexion = await session.connection()
+    dialecte = postgresql if connexion.dialect.name == "postgresql" else sqlite
+    await session.exec(
+        dialecte.insert(EchecConnexion)
+        .values(cle=cle, echecs=0, dernier_le=now)
+        .on_conflict_do_nothing(index_elements=["cle"])
+    )
+    row = await session.get(EchecConnexion, cle, with_for_update=True, populate_existing=True)
+    assert row is not None
+    return row
+
+
+async def echec_connexion(session: AsyncSession, email: str, ip: str) -> None:
+    now = datetime.now(UTC)
+    await ecriture(session)
+    await session.exec(
+        delete(EchecConnexion).where(col(EchecConnexion.dernier_le) < now - CONSERVATION)
+    )
+    for cle, palier in cles(email, ip).items():
+        row = await _ligne(session, cle, now)
+        if now - _aware(row.dernier_le) > palier.oubli:
+            row.echecs = 0
+        row.echecs, row.dernier_le = row.echecs + 1, now
+        blocage = palier.blocage(row.echecs)
+        row.bloque_jusqu_au = now + blocage if blocage else None
+    await session.commit()
+
+
+async def reussite_connexion(session: AsyncSession, email: str, ip: str) -> None:
+    """A success clears this account's failures from this address only: the address's own
+    count stays, or one valid account would let its holder guess the others' passwords."""
+    await ecriture(session)
+    cle = next(iter(cles(email, ip)))
+    row = await session.get(EchecConnexion, cle)
+    if row is not None:
+        await session.delete(row)
+    await session.commit()

@@ -2,13 +2,18 @@
 ``state`` and ``nonce``, ID token checked against the provider's keys.
 
 The provider authenticates; the platform still authorizes: the person must have an active
-account here (matched by e-mail, then remembered by the provider's ``sub``).
+account here (matched once by an e-mail the provider says it verified, then remembered by the
+provider's ``sub``). The provider's discovery document must name the configured issuer, and
+the callback must come back to the browser that started the login (its ``state`` cookie), so
+nobody can log a person into the attacker's account by sending them a callback link.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,6 +32,8 @@ from store.comptes import Compte, TentativeOidc
 from store.db import ecriture
 
 VALIDITE = timedelta(minutes=10)
+COOKIE_STATE = "parcours_oidc_state"
+log = logging.getLogger(__name__)
 
 
 class EchecOidc(Exception):
@@ -51,6 +58,13 @@ async def fournisseur(http: httpx.AsyncClient, issuer: str) -> Fournisseur:
         )
         response.raise_for_status()
         meta = response.json()
+        annonce = str(meta.get("issuer", ""))
+        if annonce.rstrip("/") != issuer.rstrip("/"):  # OpenID Connect Discovery, § 4.3
+            log.error("OIDC : le document de découverte annonce %r au lieu de %r", annonce, issuer)
+            raise EchecOidc(
+                "La connexion par fournisseur d'identité est mal configurée : "
+                "prévenez l'administration du SPIE."
+            )
         _fournisseurs[issuer] = Fournisseur(
             meta["issuer"], meta["authorization_endpoint"], meta["token_endpoint"], meta["jwks_uri"]
         )
@@ -67,7 +81,8 @@ def redirect_uri(settings: Settings) -> str:
 
 async def url_autorisation(
     session: AsyncSession, http: httpx.AsyncClient, settings: Settings, suite: str
-) -> str:
+) -> tuple[str, str]:
+    """The provider's page to send the browser to, and the ``state`` to keep in its cookie."""
     f = await fournisseur(http, settings.oidc_issuer)
     state, nonce, verifier = (secrets.token_urlsafe(24) for _ in range(3))
     await ecriture(session)
@@ -87,7 +102,7 @@ async def url_autorisation(
         "code_challenge": _b64(hashlib.sha256(verifier.encode()).digest()),
         "code_challenge_method": "S256",
     }
-    return f"{f.authorization_endpoint}?{urlencode(params)}"
+    return f"{f.authorization_endpoint}?{urlencode(params)}", state
 
 
 async def _tentative(session: AsyncSession, state: str) -> TentativeOidc:
@@ -104,10 +119,19 @@ async def _tentative(session: AsyncSession, state: str) -> TentativeOidc:
 
 
 async def terminer(
-    session: AsyncSession, http: httpx.AsyncClient, settings: Settings, code: str, state: str
+    session: AsyncSession,
+    http: httpx.AsyncClient,
+    settings: Settings,
+    code: str,
+    state: str,
+    state_du_navigateur: str,
 ) -> tuple[Compte, str]:
     """Exchange the code, check the ID token, find the account; returns it and the page to go to."""
     tentative = await _tentative(session, state)
+    if not state_du_navigateur or not hmac.compare_digest(state_du_navigateur, state):
+        raise EchecOidc(
+            "Cette connexion n'a pas été commencée depuis ce navigateur : recommencez-la ici."
+        )
     f = await fournisseur(http, settings.oidc_issuer)
     response = await http.post(
         f.token_endpoint,
@@ -151,6 +175,11 @@ async def _compte(session: AsyncSession, claims: dict[str, Any]) -> Compte:
     sub, email = str(claims["sub"]), str(claims.get("email", "")).lower()
     compte = (await session.exec(select(Compte).where(Compte.oidc_sub == sub))).first()
     if compte is None and email:
+        if claims.get("email_verified") is not True:  # anyone may claim any address
+            raise EchecOidc(
+                "Votre fournisseur d'identité n'a pas vérifié votre adresse électronique : "
+                "faites-la vérifier, ou demandez à l'administration du SPIE de lier votre compte."
+            )
         compte = (await session.exec(select(Compte).where(Compte.email == email))).first()
     if compte is None or not compte.actif:
         raise EchecOidc(
