@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
@@ -15,6 +13,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from core.clock import PARIS
+from core.tableur import BOM, ecrivain
 from store.audit import EntreeAudit
 from web.deps import SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, Refus
@@ -142,8 +141,7 @@ async def exporter(
             select(EntreeAudit).where(*filtres.where()).order_by(col(EntreeAudit.id))
         )
     ).all()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    out, writer = ecrivain()
     writer.writerow(
         ["N°", "Date", "Compte", "Rôle", "Action", "Objet", "Détail", "Adresse", "Empreinte"]
     )
@@ -163,7 +161,7 @@ async def exporter(
         )
     await journaliser(session, u, "export", "audit", f"{len(rows)} entrées", adresse(request))
     return Response(
-        "\ufeff" + out.getvalue(),
+        BOM + out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="journal-audit.csv"'},
     )
