@@ -9,6 +9,7 @@ import httpx
 from temporalio.client import Client
 
 from activities import regles
+from activities.audit import AuditActivities
 from activities.caf import Caf
 from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
@@ -67,4 +68,5 @@ def activites(
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
+        AuditActivities(sessions, temporal, task_queue, settings.audit_key.encode()).ancrer,
     ]

@@ -66,3 +66,12 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         task_queue,
         "Anonymisation des parcours clos depuis plus que le délai de conservation",
     )
+    await planifier(
+        client,
+        "ancrage-audit",
+        "AncrageAudit",
+        "30 4 * * *",
+        task_queue,
+        "Vérification et ancrage quotidiens du journal d'audit (dernière empreinte gardée "
+        "dans l'historique Temporal)",
+    )
