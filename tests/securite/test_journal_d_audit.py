@@ -18,6 +18,7 @@ import pytest_asyncio
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from core.planifications import ANCRAGE_AUDIT, ancrer_une_premiere_fois, planifier
 from schemas.audit import AncreAudit
 from store.audit import GENESE, EntreeAudit
 from store.db import SessionFactory, ecriture, make_engine, session_factory
@@ -240,3 +241,20 @@ async def _restaurer(plateforme: Plateforme, lignes: list[dict[str, Any]]) -> No
         session.add_all([EntreeAudit(**ligne) for ligne in lignes])
         await session.commit()
     await engine.dispose()
+
+
+async def test_le_premier_ancrage_est_fait_des_la_creation_de_la_planification(
+    plateforme: Plateforme,
+) -> None:
+    client = plateforme.env.client
+    avant = len(await lire_ancres(client, plateforme.task_queue))
+    await planifier(client, ANCRAGE_AUDIT, "AncrageAudit", "30 4 * * *", plateforme.task_queue, "")
+    try:
+        await ancrer_une_premiere_fois(client)
+        await ancrer_une_premiere_fois(client)  # a second worker start: no second anchor
+        ancres = await _ancres(plateforme, avant + 1)
+        description = await client.get_schedule_handle(ANCRAGE_AUDIT).describe()
+        assert description.info.num_actions == 1
+        assert ancres[-1].probleme is None
+    finally:
+        await client.get_schedule_handle(ANCRAGE_AUDIT).delete()
