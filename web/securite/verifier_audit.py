@@ -47,7 +47,10 @@ def rapport(etat: EtatJournal, ancres: list[AncreAudit] | str) -> tuple[int, str
         )
         return 2, "\n".join(lignes)
     if not ancres:
-        lignes.append("Aucun ancrage encore : le premier est écrit chaque nuit à 4 h 30.")
+        lignes.append(
+            "Aucun ancrage encore : le worker écrit le premier à son démarrage, puis un chaque "
+            "nuit à 4 h 30."
+        )
     else:
         lignes.append(
             f"{etat.ancres_verifiees} ancrages quotidiens vérifiés, le dernier du "
