@@ -1,4 +1,5 @@
-"""The audit log for administrators: search, export, and the check of its HMAC chain and of\nits daily anchors."""
+"""The audit log for administrators: search, export, and the check of its HMAC chain and of
+its daily anchors."""
 
 from __future__ import annotations
 
