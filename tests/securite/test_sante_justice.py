@@ -14,6 +14,7 @@ import httpx
 from observatoire.faits import lire
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
+from web.cockpit.fiche import SECTIONS
 
 SANTE = "Suivi en psychiatrie depuis 2019"
 JUSTICE = "Contrôle judiciaire jusqu'en 2027"
@@ -83,9 +84,14 @@ async def test_la_sante_et_la_justice_ne_sortent_que_pour_le_referent_consenti(
         # the référent, with the person's consent, sees everything — PDF included
         assert _fuites((await claire.get(f"/api/v1/parcours/{pid}")).text) == list(SENSIBLES)
         assert OBJECTIF in _texte_pdf((await claire.get(pdf)).content)
-        # the coordination sees none of it: API, page, contract PDF
+        pages = [f"/parcours/{pid}", f"/parcours/{pid}/carnet"]
+        pages += [f"/parcours/{pid}/fragments/{s}" for s in SECTIONS]
+        vues = [(await claire.get(page)).text for page in pages]
+        assert {OBJECTIF, ACTION} <= set().union(*map(_fuites, vues))  # where they would show
+        # the coordination sees none of it: API, pages, contract PDF
         assert _fuites((await coord.get(f"/api/v1/parcours/{pid}")).text) == []
-        assert _fuites((await coord.get(f"/parcours/{pid}")).text) == []
+        for page in pages:
+            assert _fuites((await coord.get(page)).text) == [], page
         assert _fuites(_texte_pdf((await coord.get(pdf)).content)) == []
         assert _fuites((await admin.get(f"/api/v1/parcours/{pid}/export")).text) == []
 
@@ -102,6 +108,8 @@ async def test_la_sante_et_la_justice_ne_sortent_que_pour_le_referent_consenti(
         formulaire = await claire.get(f"/parcours/{pid}/commandes/enregistrer_diagnostic")
         assert formulaire.status_code == 200
         assert _fuites(formulaire.text) == []
+        for page in pages:
+            assert _fuites((await claire.get(page)).text) == [], page
 
 
 def test_l_observatoire_ne_compte_plus_la_sante_sans_consentement() -> None:
