@@ -16,9 +16,11 @@ log = logging.getLogger("parcours.audit")
 
 
 class AuditActivities:
-    def __init__(self, sessions: SessionFactory, temporal: Client, task_queue: str, cle: bytes):
+    def __init__(
+        self, sessions: SessionFactory, temporal: Client, task_queue: str, cles: list[bytes]
+    ):
         self.sessions, self.temporal = sessions, temporal
-        self.task_queue, self.cle = task_queue, cle
+        self.task_queue, self.cles = task_queue, cles
 
     @activity.defn(name="audit.ancrer")
     async def ancrer(self) -> AncreAudit:
@@ -27,7 +29,7 @@ class AuditActivities:
         ancres = await lire_ancres(self.temporal, self.task_queue)
         le = datetime.now(UTC)
         async with self.sessions() as session:
-            etat = await verifier_chaine(session, ancres, self.cle)
+            etat = await verifier_chaine(session, ancres, self.cles)
         if etat.probleme:
             log.error("Journal d'audit altéré : %s", etat.probleme)
         derniere = etat.derniere if etat.intact else None

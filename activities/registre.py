@@ -26,6 +26,7 @@ from activities.vigie import VigieActivities
 from core.partners import load_partners
 from core.settings import Settings
 from store.db import SessionFactory
+from web.securite.audit import cles_audit
 
 
 def activites(
@@ -68,5 +69,5 @@ def activites(
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
-        AuditActivities(sessions, temporal, task_queue, settings.audit_key.encode()).ancrer,
+        AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
     ]

@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     codec_keys: str = Field(DEV_CODEC_KEY, alias="CODEC_KEYS")
 
     # Key of the audit log's HMAC chain: whoever can write the database but lacks it cannot
-    # forge an entry. Same value for the web app, the worker and `make audit`.
+    # forge an entry. Same value for the web app, the worker and `make audit`. To change it:
+    # "new,old" (the first signs, all verify).
     audit_key: str = Field(DEV_AUDIT_KEY, alias="AUDIT_KEY")
 
     # Sessions of the cockpit.

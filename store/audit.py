@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel
@@ -62,9 +63,12 @@ class EntreeAudit(SQLModel, table=True):
     def signee(self) -> bool:
         return self.empreinte.startswith(HMAC)
 
-    def authentique(self, cle: bytes) -> bool:
-        attendue = self.calculer(cle) if self.signee else self.calculer_sans_cle()
-        return hmac.compare_digest(attendue, self.empreinte)
+    def authentique(self, cles: Sequence[bytes]) -> bool:
+        """Signed by one of the keys (the current one first, then those it replaced), or an
+        unkeyed entry of before the key whose SHA-256 matches."""
+        if not self.signee:
+            return hmac.compare_digest(self.calculer_sans_cle(), self.empreinte)
+        return any(hmac.compare_digest(self.calculer(cle), self.empreinte) for cle in cles)
 
 
 GENESE = "0" * 64

@@ -14,11 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from sqlalchemy import delete
 from sqlmodel import col, select
 
 from core.planifications import ANCRAGE_AUDIT, ancrer_une_premiere_fois, planifier
+from core.settings import DEV_AUDIT_KEY, get_settings
 from schemas.audit import AncreAudit
 from store.audit import GENESE, EntreeAudit
 from store.db import SessionFactory, ecriture, make_engine, session_factory
@@ -94,8 +96,31 @@ async def test_une_autre_cle_ne_verifie_pas_le_journal(base: SessionFactory) -> 
     await _ecrire(base, 2)
     async with base() as session:
         assert (await verifier_chaine(session)).intact
-        etat = await verifier_chaine(session, cle=b"une-autre-cle-que-celle-du-journal")
+        etat = await verifier_chaine(session, cles=[b"une-autre-cle-que-celle-du-journal"])
     assert etat.probleme == "Entrée 1 : contenu modifié après écriture"
+
+
+NOUVELLE = b"nouvelle-cle-du-journal-d-audit"
+
+
+async def test_apres_un_changement_de_cle_l_ancienne_verifie_encore(
+    base: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _ecrire(base, 2)  # under the development key
+    monkeypatch.setenv("AUDIT_KEY", f"{NOUVELLE.decode()},{DEV_AUDIT_KEY}")
+    get_settings.cache_clear()
+    try:
+        await _ecrire(base, 2)  # under the new key
+        async with base() as session:
+            assert (await verifier_chaine(session)).intact
+            sans_l_ancienne = await verifier_chaine(session, cles=[NOUVELLE])
+    finally:
+        monkeypatch.delenv("AUDIT_KEY")
+        get_settings.cache_clear()
+    assert sans_l_ancienne.probleme == "Entrée 1 : contenu modifié après écriture"
+    troisieme = (await _toutes(base))[2]  # the new key signs
+    assert troisieme.authentique([NOUVELLE])
+    assert not troisieme.authentique([DEV_AUDIT_KEY.encode()])
 
 
 async def test_les_entrees_d_avant_la_cle_restent_verifiables(base: SessionFactory) -> None:

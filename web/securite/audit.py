@@ -26,9 +26,12 @@ _PG_LOCK_ID = 74_2026
 WORKFLOW_ANCRAGE = "AncrageAudit"
 
 
-def cle_audit() -> bytes:
-    """The HMAC key, from the environment (AUDIT_KEY) — never from the database."""
-    return get_settings().audit_key.encode()
+def cles_audit(valeur: str | None = None) -> list[bytes]:
+    """The HMAC keys, from the environment (AUDIT_KEY) — never from the database. Several,
+    separated by commas, when the key is changed: the first signs, every one verifies (the
+    entries written under the former keys stay verifiable)."""
+    texte = get_settings().audit_key if valeur is None else valeur
+    return [cle.strip().encode() for cle in texte.split(",") if cle.strip()]
 
 
 async def journaliser(
@@ -55,7 +58,7 @@ async def journaliser(
             precedent=last.empreinte if last else GENESE,
             empreinte="",
         )
-        entry.empreinte = entry.calculer(cle_audit())
+        entry.empreinte = entry.calculer(cles_audit()[0])
         session.add(entry)
         await session.commit()
         return entry
@@ -101,7 +104,7 @@ class EtatJournal:
 
 
 def _probleme_d_entree(
-    entry: EntreeAudit, precedent: str, deja_signe: bool, cle: bytes
+    entry: EntreeAudit, precedent: str, deja_signe: bool, cles: list[bytes]
 ) -> str | None:
     if entry.precedent != precedent:
         return f"Entrée {entry.id} : chaînage rompu (entrée précédente supprimée ou modifiée)"
@@ -110,7 +113,7 @@ def _probleme_d_entree(
             f"Entrée {entry.id} : empreinte sans clé après des entrées signées "
             "(ajoutée ou réécrite hors de l'application)"
         )
-    if not entry.authentique(cle):
+    if not entry.authentique(cles):
         return f"Entrée {entry.id} : contenu modifié après écriture"
     return None
 
@@ -129,17 +132,17 @@ def _probleme_d_ancre(a: AncreAudit, vues: dict[int, str], derniere_id: int) -> 
 
 
 async def verifier_chaine(
-    session: AsyncSession, ancres: Iterable[AncreAudit] = (), cle: bytes | None = None
+    session: AsyncSession, ancres: Iterable[AncreAudit] = (), cles: list[bytes] | None = None
 ) -> EtatJournal:
     """Check every entry's link and HMAC, then that each anchored entry is still there, the
     same: an anchor past the last entry means the log was truncated."""
-    cle = cle if cle is not None else cle_audit()
+    cles = cles if cles is not None else cles_audit()
     a_verifier = {a.entree_id: a for a in ancres if a.entree_id is not None}
     vues: dict[int, str] = {}
     etat, precedent, deja_signe = EtatJournal(), GENESE, False
     async for entry in entrees(session):
         entry.le = entry.le if entry.le.tzinfo else entry.le.replace(tzinfo=UTC)
-        if (probleme := _probleme_d_entree(entry, precedent, deja_signe, cle)) is not None:
+        if (probleme := _probleme_d_entree(entry, precedent, deja_signe, cles)) is not None:
             etat.probleme = probleme
             return etat
         if entry.id in a_verifier:
