@@ -63,7 +63,8 @@ bench: $(STAMP)
 migrer: $(STAMP)
 	$(PY) -m store.migrations upgrade
 
-## Vérifie la chaîne d'empreintes du journal d'audit.
+## Vérifie le journal d'audit : chaîne HMAC (AUDIT_KEY) et ancrages quotidiens gardés par Temporal
+## (code 1 : journal altéré ou tronqué ; code 2 : Temporal injoignable, ancrages non vérifiés).
 audit: $(STAMP)
 	$(PY) -m web.securite.verifier_audit
 

@@ -9,6 +9,7 @@ import httpx
 from temporalio.client import Client
 
 from activities import regles
+from activities.audit import AuditActivities
 from activities.caf import Caf
 from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
@@ -25,6 +26,7 @@ from activities.vigie import VigieActivities
 from core.partners import load_partners
 from core.settings import Settings
 from store.db import SessionFactory
+from web.securite.audit import cles_audit
 
 
 def activites(
@@ -67,4 +69,5 @@ def activites(
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
+        AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
     ]

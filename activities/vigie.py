@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from email.message import EmailMessage
 
 from sqlmodel import col, select
@@ -20,7 +21,7 @@ from schemas.projection import Projection
 from schemas.vigie_quotidienne import BilanDigests, BilanReverification, TourneeVigie
 from store.comptes import Compte
 from store.db import SessionFactory, ecriture
-from store.parcours import AlerteRow, ParcoursRow
+from store.parcours import ParcoursRow
 
 A_SIGNALER = (Statut.EN_ALERTE.value, Statut.EN_RUPTURE.value, Statut.EN_INCIDENT.value)
 
@@ -106,19 +107,13 @@ class VigieActivities:
                     .order_by(col(ParcoursRow.statut).desc())
                 )
             ).all()
-            motifs: dict[str, list[str]] = {}
-            ids = [r.id for r in rows]
-            for a in (
-                await session.exec(select(AlerteRow).where(col(AlerteRow.parcours_id).in_(ids)))
-            ).all():
-                motifs.setdefault(a.parcours_id, []).append(a.libelle)
         envoyes: list[str] = []
         for compte in referents:
             miens = [r for r in rows if r.referent_id == compte.id]
             if not miens:
                 continue
             cle = f"digest:{tournee.jour.isoformat()}:{compte.id}"
-            courriel = self._digest(tournee, miens, motifs)
+            courriel = self._digest(tournee, miens)
             await self.messagerie.notifier(cle, [compte], courriel)
             if not await self.outbox.deja_envoye(cle):
                 message = EmailMessage()
@@ -134,21 +129,25 @@ class VigieActivities:
             activity.heartbeat(len(envoyes))
         return BilanDigests(envoyes=len(envoyes), destinataires=envoyes)
 
-    def _digest(
-        self, tournee: TourneeVigie, rows: list[ParcoursRow], motifs: dict[str, list[str]]
-    ) -> Courriel:
+    def _digest(self, tournee: TourneeVigie, rows: list[ParcoursRow]) -> Courriel:
+        """Counts and links only: an e-mail leaves the platform (mailboxes, phones, forwards),
+        so it names nobody — the names are behind the login, in the cockpit."""
+        par_statut = Counter(Statut(r.statut) for r in rows)
         lignes = [
-            f"- {r.prenom} {r.nom.upper()} ({r.reference}) — {Statut(r.statut).label.lower()} : "
-            f"{' ; '.join(motifs.get(r.id, [])) or 'appel à un partenaire en échec'} — "
-            f"{self.public_url}/parcours/{r.id}"
-            for r in rows
+            f"- {statut.label.lower()} : {n} — {self.public_url}/?statut={statut.value}"
+            for statut in (Statut.EN_RUPTURE, Statut.EN_INCIDENT, Statut.EN_ALERTE)
+            if (n := par_statut[statut])
         ]
         jour = tournee.jour.strftime("%d/%m/%Y")
+        total = len(rows)
         return Courriel(
             destinataire="",
-            sujet=f"Parcours à regarder aujourd'hui ({len(rows)}) — {jour}",
-            texte="Bonjour,\n\nCes parcours de votre portefeuille demandent votre attention :\n\n"
+            sujet=f"Parcours à regarder aujourd'hui ({total}) — {jour}",
+            texte=f"Bonjour,\n\n{total} parcours de votre portefeuille "
+            + ("demandent" if total > 1 else "demande")
+            + " votre attention :\n\n"
             + "\n".join(lignes)
-            + "\n\nLe détail de chaque alerte est dans le cockpit.",
-            lien=f"{self.public_url}/?statut=en_rupture",
+            + "\n\nLe détail de chaque parcours et de ses alertes est dans le cockpit, "
+            f"après connexion : {self.public_url}/",
+            lien=f"{self.public_url}/",
         )

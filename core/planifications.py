@@ -66,3 +66,25 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         task_queue,
         "Anonymisation des parcours clos depuis plus que le délai de conservation",
     )
+    await planifier(
+        client,
+        ANCRAGE_AUDIT,
+        "AncrageAudit",
+        "30 4 * * *",
+        task_queue,
+        "Vérification et ancrage quotidiens du journal d'audit (dernière empreinte gardée "
+        "dans l'historique Temporal)",
+    )
+    await ancrer_une_premiere_fois(client)
+
+
+ANCRAGE_AUDIT = "ancrage-audit"
+
+
+async def ancrer_une_premiere_fois(client: Client) -> None:
+    """The first anchor right away rather than the next night: until it exists, the audit
+    log could be rewritten whole as unkeyed entries, or truncated, unnoticed."""
+    handle = client.get_schedule_handle(ANCRAGE_AUDIT)
+    if (await handle.describe()).info.num_actions == 0:
+        await handle.trigger()
+        log.info("Premier ancrage du journal d'audit demandé")

@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Production sets CODEC_KEYS from a secret store; see the README.
 DEV_CODEC_KEY = "dev-2026:Y2xlLWRlLWRldi1wYXJjb3Vycy1OT04tU0VDUkVURSE="
 
+# The same for the key of the audit log's HMAC chain (web/securite/audit.py): production sets
+# AUDIT_KEY from a secret store, never in the database that the log lives in.
+DEV_AUDIT_KEY = "dev-cle-du-journal-d-audit-NON-SECRETE"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
@@ -47,6 +51,11 @@ class Settings(BaseSettings):
 
     # Payload encryption keys, "id:base64key,id:base64key" — the first one encrypts.
     codec_keys: str = Field(DEV_CODEC_KEY, alias="CODEC_KEYS")
+
+    # Key of the audit log's HMAC chain: whoever can write the database but lacks it cannot
+    # forge an entry. Same value for the web app, the worker and `make audit`. To change it:
+    # "new,old" (the first signs, all verify).
+    audit_key: str = Field(DEV_AUDIT_KEY, alias="AUDIT_KEY")
 
     # Sessions of the cockpit.
     session_idle_minutes: int = Field(30, alias="SESSION_IDLE_MINUTES")

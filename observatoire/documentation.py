@@ -52,13 +52,14 @@ et par l'API (`GET /api/v1/observatoire/indicateurs`).
 
 ## Secret statistique des exports
 
-Les exports CSV et l'API ne contiennent ni nom ni identifiant : chaque ligne est une catégorie
-(phase, mois, motif, règle, frein). Tout effectif inférieur à {SEUIL} y est remplacé par
-« {EFFECTIF_MASQUE} » (`null` dans l'API, avec le code de la colonne dans `masques`), et toute
-valeur calculée à partir d'un effectif masqué (part, médiane, centile) par « {DERIVE_MASQUE} ».
-Les chiffres affichés dans le cockpit, réservé aux personnes habilitées sur le périmètre, sont
-exacts. Le secret secondaire (retrouver une case masquée par différence entre deux autres)
-n'est pas traité : ne publiez pas ces tableaux sans relecture.
+La page de l'observatoire, les exports CSV et l'API ne contiennent ni nom ni identifiant :
+chaque ligne est une catégorie (phase, mois, motif, règle, frein). Tout effectif inférieur à
+{SEUIL} y est remplacé par « {EFFECTIF_MASQUE} » (`null` dans l'API, avec le code de la colonne
+dans `masques`), et toute valeur calculée à partir d'un effectif masqué (part, médiane,
+centile) par « {DERIVE_MASQUE} » ; un graphique en secteurs qui laisserait deviner une part
+masquée n'est pas tracé. Chaque consultation de la page, de l'API ou d'un export est inscrite
+au journal d'audit (action, compte, filtres). Le secret secondaire (retrouver une case masquée
+par différence entre deux autres) n'est pas traité : ne publiez pas ces tableaux sans relecture.
 
 Les fichiers CSV sont en UTF-8 avec BOM, séparés par des points-virgules, avec la virgule
 décimale : ils s'ouvrent tels quels dans un tableur français.

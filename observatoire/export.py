@@ -4,27 +4,18 @@ categories (phases, months, reasons…): no name and no identifier can appear.""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
-from typing import Any
 
+from core.tableur import BOM, ecrivain
 from observatoire.instantanes import SERIES, Serie, Tendance
-from observatoire.masquage import cellule, masques
+from observatoire.masquage import cellule, masquer_ligne, masques
 from observatoire.modele import REGISTRE, Colonne, Filtres, Indicateur, Resultat
-
-BOM = "\ufeff"
-
-
-def _ecrivain() -> tuple[io.StringIO, Any]:
-    tampon = io.StringIO()
-    return tampon, csv.writer(tampon, delimiter=";", lineterminator="\r\n")
 
 
 def csv_resultat(r: Resultat) -> str:
     ind = r.indicateur
-    tampon, w = _ecrivain()
+    tampon, w = ecrivain()
     w.writerow([ind.dimension, *(c.entete for c in ind.colonnes)])
     for ligne in r.lignes:
         caches = masques(ind, ligne)
@@ -42,11 +33,10 @@ def _source(s: Serie) -> tuple[Indicateur, Colonne]:
     return ind, ind.colonne(s.colonne)
 
 
-def csv_tendance(t: Tendance) -> str:
-    """The snapshots' series, masked with the rules of the indicators they come from."""
-    tampon, w = _ecrivain()
-    entetes = [Colonne(s.code, s.libelle, _source(s)[1].nature).entete for s in SERIES]
-    w.writerow(["Jour", *entetes])
+def cellules_tendance(t: Tendance) -> list[tuple[date, list[str]]]:
+    """The snapshots' series, day by day, masked with the rules of the indicators they come
+    from: the trend table of the page and of the CSV."""
+    jours = []
     for i, jour in enumerate(t.jours):
         cellules = []
         for s in SERIES:
@@ -57,6 +47,24 @@ def csv_tendance(t: Tendance) -> str:
                 cellules.append(
                     cellule(c, ligne.valeurs.get(c.code), c.code in masques(ind, ligne))
                 )
+        jours.append((jour, cellules))
+    return jours
+
+
+def tendance_masquee(t: Tendance) -> Tendance:
+    """The same trend with every masked value set to None (gaps in the page's curves)."""
+    lignes = {
+        s: [None if ligne is None else masquer_ligne(_source(s)[0], ligne) for ligne in t.lignes[s]]
+        for s in t.lignes
+    }
+    return Tendance(t.jours, lignes)
+
+
+def csv_tendance(t: Tendance) -> str:
+    tampon, w = ecrivain()
+    entetes = [Colonne(s.code, s.libelle, _source(s)[1].nature).entete for s in SERIES]
+    w.writerow(["Jour", *entetes])
+    for jour, cellules in cellules_tendance(t):
         w.writerow([jour.isoformat(), *cellules])
     return BOM + tampon.getvalue()
 

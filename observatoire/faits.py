@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from schemas.contrat import Signataire
+from schemas.sensible import freins_comptables
 
 SIGNATAIRES_CONTRAT = frozenset(s.value for s in Signataire)
 
@@ -51,10 +52,10 @@ def _liste(valeur: Any) -> list[dict[str, Any]]:
     return [v for v in valeur if isinstance(v, dict)] if isinstance(valeur, list) else []
 
 
-def _diagnostic(d: dict[str, Any]) -> DiagnosticFait | None:
+def _diagnostic(d: dict[str, Any], etat: dict[str, Any]) -> DiagnosticFait | None:
     le = _jour(d.get("realise_le"))
     freins = {str(f.get("frein")): str(f.get("niveau")) for f in _liste(d.get("freins"))}
-    return DiagnosticFait(le, freins) if le else None
+    return DiagnosticFait(le, freins_comptables(freins, etat)) if le else None
 
 
 def _signe_le(c: dict[str, Any]) -> date | None:
@@ -96,7 +97,7 @@ def lire(parcours_id: str, etat: dict[str, Any]) -> Faits:
     return Faits(
         parcours_id=parcours_id,
         diagnostics=sorted(
-            (d for d in map(_diagnostic, _liste(etat.get("diagnostics"))) if d),
+            (d for d in (_diagnostic(d, etat) for d in _liste(etat.get("diagnostics"))) if d),
             key=lambda d: d.le,
         ),
         orientations=sorted(o for o in orientations if o),

@@ -34,7 +34,8 @@ async def _premiers(c: Calcul) -> list[list[DiagnosticFait]]:
         pendant la période, pour chacun des huit freins : combien l'ont « à travailler » ou
         « bloquant » à ce premier diagnostic (frein présent), dont « bloquant », et la part de
         chacun parmi les parcours diagnostiqués. Les réponses de santé ne sont enregistrées
-        qu'avec le consentement de la personne : ce frein peut être sous-estimé.
+        qu'avec le consentement de la personne, et ne sont plus comptées s'il est retiré : ce
+        frein peut être sous-estimé.
     """,
     unite="%",
     dimension="Frein",

@@ -22,15 +22,17 @@ class DonneesGraphique:
 def _complement(r: Resultat, total: str, reste: str) -> DonneesGraphique | None:
     ind, ligne = r.indicateur, r.lignes[0]
     serie = ind.graphique.series[0]
-    partie, tout = ligne.valeurs.get(serie) or 0, ligne.valeurs.get(total) or 0
-    if not tout:
+    partie, tout = ligne.valeurs.get(serie), ligne.valeurs.get(total)
+    if not tout or partie is None:  # nothing, or a masked count the other slice would reveal
         return None
     noms = [ind.colonne(serie).libelle, reste]
     return DonneesGraphique(TypeGraphique.SECTEURS.value, [noms], [[partie, tout - partie]], noms)
 
 
 def graphique(r: Resultat) -> DonneesGraphique | None:
-    """What the chart draws, or None when there is nothing to draw."""
+    """What the chart draws, or None when there is nothing to draw. Pages pass the result
+    masked (``observatoire.masquage.masquer``): a masked value is a gap in a bar chart, and
+    hides a pie chart, whose other slices would let it be worked out."""
     g = r.indicateur.graphique
     if not r.lignes:
         return None
@@ -38,7 +40,9 @@ def graphique(r: Resultat) -> DonneesGraphique | None:
         return _complement(r, *g.complement)
     libelles = [ligne.libelle for ligne in r.lignes]
     if g.type == TypeGraphique.SECTEURS:
-        valeurs = [ligne.valeurs.get(g.series[0]) or 0 for ligne in r.lignes]
+        valeurs = [ligne.valeurs.get(g.series[0]) for ligne in r.lignes]
+        if any(v is None for v in valeurs):
+            return None
         return DonneesGraphique(g.type.value, [libelles], [valeurs], libelles)
     return DonneesGraphique(
         g.type.value,

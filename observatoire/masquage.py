@@ -4,7 +4,7 @@ so that it cannot be worked back from it."""
 
 from __future__ import annotations
 
-from observatoire.modele import Colonne, Indicateur, Ligne, Nature, Valeur
+from observatoire.modele import Colonne, Indicateur, Ligne, Nature, Resultat, Valeur
 
 SEUIL = 5
 EFFECTIF_MASQUE = f"< {SEUIL}"
@@ -44,3 +44,14 @@ def cellule(colonne: Colonne, valeur: Valeur, masquee: bool) -> str:
     if masquee:
         return EFFECTIF_MASQUE if colonne.nature == Nature.EFFECTIF else DERIVE_MASQUE
     return nombre_fr(valeur)
+
+
+def masquer(r: Resultat) -> tuple[Resultat, list[set[str]]]:
+    """The result as pages may show it: masked values set to None, and for each row the codes
+    of its masked columns (so that a page writes « < 5 » or « masqué » like the CSV)."""
+    lignes = [masquer_ligne(r.indicateur, ligne) for ligne in r.lignes]
+    return Resultat(r.indicateur, lignes), [masques(r.indicateur, ligne) for ligne in r.lignes]
+
+
+def masquer_ligne(ind: Indicateur, ligne: Ligne) -> Ligne:
+    return Ligne(ligne.cle, ligne.libelle, valeurs_publiques(ind, ligne)[0])

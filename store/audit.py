@@ -1,13 +1,22 @@
-"""Audit log: who read or wrote which dossier, when, from where — append-only, hash-chained.
+"""Audit log: who read or wrote which dossier, when, from where — append-only, HMAC-chained.
 
-Each entry's hash covers its content and the previous entry's hash, so changing or deleting
-any entry breaks every hash after it (``python -m store.audit verifier`` checks the chain).
+Each entry's ``empreinte`` is an HMAC-SHA256, under a key the database does not hold
+(``AUDIT_KEY``), of its content and of the previous entry's ``empreinte``: changing, adding or
+deleting an entry breaks the chain, and rewriting the chain needs the key. Deleting the last
+entries is caught by the daily anchors (workflows/ancrage_audit.py). ``make audit`` checks it
+all (web/securite/verifier_audit.py).
+
+Versions, told by the ``empreinte`` itself: ``h1:<hex>`` is the HMAC; a bare 64-hex-digit
+``empreinte`` is a plain SHA-256, as written before the key existed — accepted only before the
+first HMAC entry, so that nobody can append unkeyed entries after it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import Field, SQLModel
@@ -42,8 +51,25 @@ class EntreeAudit(SQLModel, table=True):
             ensure_ascii=False,
         )
 
-    def calculer(self) -> str:
+    def calculer(self, cle: bytes) -> str:
+        """The keyed hash of this entry (what is written today)."""
+        return HMAC + hmac.new(cle, self.contenu().encode(), hashlib.sha256).hexdigest()
+
+    def calculer_sans_cle(self) -> str:
+        """The plain SHA-256 of the entries written before the key existed."""
         return hashlib.sha256(self.contenu().encode()).hexdigest()
+
+    @property
+    def signee(self) -> bool:
+        return self.empreinte.startswith(HMAC)
+
+    def authentique(self, cles: Sequence[bytes]) -> bool:
+        """Signed by one of the keys (the current one first, then those it replaced), or an
+        unkeyed entry of before the key whose SHA-256 matches."""
+        if not self.signee:
+            return hmac.compare_digest(self.calculer_sans_cle(), self.empreinte)
+        return any(hmac.compare_digest(self.calculer(cle), self.empreinte) for cle in cles)
 
 
 GENESE = "0" * 64
+HMAC = "h1:"

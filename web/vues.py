@@ -10,12 +10,11 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from core.ids import reference
-from schemas.parcours import PROCHAINE_ETAPE, EvenementTimeline, ParcoursState, Phase, Statut
+from schemas.parcours import PROCHAINE_ETAPE, ParcoursState, Phase, Statut
 from store.parcours import ParcoursRow
-from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
+from web.securite.sensible import proteger, sensible_visible
+from web.securite.utilisateur import Utilisateur
 from workflows.transitions import Cible, commandes_possibles
-
-MASQUE = "Information sensible masquée"
 
 
 class CommandePossible(BaseModel):
@@ -77,16 +76,8 @@ def chemin_commande(parcours_id: str, nom: str) -> str:
     return f"/api/v1/parcours/{parcours_id}/{nom.replace('_', '-')}"
 
 
-def sensible_visible(u: Utilisateur, s: ParcoursState) -> bool:
-    """Health and justice answers: only the référent, only with the person's consent."""
-    return est_referent_du_parcours(u, s) and s.consentement.themes_sensibles
-
-
 def caviarder(s: ParcoursState, u: Utilisateur) -> ParcoursState:
-    shown = s.model_copy(update={"regles": None}, deep=True)
-    if not sensible_visible(u, s):
-        shown.diagnostics = [d.sans_sensible() for d in s.diagnostics]
-        shown.timeline = [_masquer(e) for e in s.timeline]
+    shown = proteger(s.model_copy(update={"regles": None}, deep=True), u)  # health, justice
     if not u.est_referent:
         # contacts are for the professionals who accompany the person, not for coordination
         shown.usager = s.usager.model_copy(
@@ -94,10 +85,6 @@ def caviarder(s: ParcoursState, u: Utilisateur) -> ParcoursState:
         )
         shown.accueil = s.accueil.model_copy(update={"usager": shown.usager})
     return shown
-
-
-def _masquer(e: EvenementTimeline) -> EvenementTimeline:
-    return e.model_copy(update={"libelle": MASQUE, "details": {}}) if e.sensible else e
 
 
 def vue(s: ParcoursState, u: Utilisateur) -> ParcoursVue:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workflows.ancrage_audit import AncrageAuditWorkflow
 from workflows.contrat import ContratWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
@@ -20,4 +21,5 @@ WORKFLOWS: list[type] = [
     ObservatoireQuotidienWorkflow,
     RelivraisonWorkflow,
     RetentionWorkflow,
+    AncrageAuditWorkflow,
 ]

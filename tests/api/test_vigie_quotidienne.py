@@ -70,7 +70,10 @@ async def test_la_tournee_repare_le_modele_de_lecture_et_envoie_les_recapitulati
 
     digests = await _digests(simulateur)
     assert len(digests) == 1
-    assert "TOURNÉE" in digests[0]["texte"]
+    # counts and a link; the names stay behind the cockpit's login (issue 14, item 12)
+    assert "tournée" not in digests[0]["texte"].lower()
+    assert "en rupture : " in digests[0]["texte"]
+    assert "/?statut=en_rupture" in digests[0]["texte"]
     await plateforme.env.client.execute_workflow(
         "VigieQuotidienne",
         OptionsVigie(pause_s=0.1),

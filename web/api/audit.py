@@ -1,25 +1,28 @@
-"""The audit log for administrators: search, export, and the check of its hash chain."""
+"""The audit log for administrators: search, export, and the check of its HMAC chain and of
+its daily anchors."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
+from temporalio.service import RPCError
 
 from core.clock import PARIS
+from core.tableur import BOM, ecrivain
+from schemas.audit import AncreAudit
 from store.audit import EntreeAudit
-from web.deps import SessionDep, UtilisateurApi, adresse
+from web.deps import ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, Refus
-from web.securite.audit import journaliser, verifier_chaine
+from web.securite.audit import journaliser, lire_ancres, verifier_chaine
 from web.securite.utilisateur import Utilisateur
+from web.services import TemporalIndisponible
 
 router = APIRouter(prefix="/api/v1/audit", tags=["Audit"])
 ERREURS: dict[int | str, dict[str, Any]] = {401: {"model": Erreur}, 403: {"model": Erreur}}
@@ -45,6 +48,13 @@ class Verification(BaseModel):
     intact: bool
     entrees_verifiees: int
     probleme: str | None
+    entrees_sans_cle: int = Field(
+        description="Entrées écrites avant la clé (SHA-256 sans clé), en tête du journal"
+    )
+    ancrages_verifies: int | None = Field(
+        description="Ancrages quotidiens vérifiés ; null si Temporal est injoignable (une "
+        "troncature du journal ne serait alors pas détectée)"
+    )
 
 
 def _admin(u: Utilisateur) -> None:
@@ -142,8 +152,7 @@ async def exporter(
             select(EntreeAudit).where(*filtres.where()).order_by(col(EntreeAudit.id))
         )
     ).all()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+    out, writer = ecrivain()
     writer.writerow(
         ["N°", "Date", "Compte", "Rôle", "Action", "Objet", "Détail", "Adresse", "Empreinte"]
     )
@@ -163,7 +172,7 @@ async def exporter(
         )
     await journaliser(session, u, "export", "audit", f"{len(rows)} entrées", adresse(request))
     return Response(
-        "\ufeff" + out.getvalue(),
+        BOM + out.getvalue(),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="journal-audit.csv"'},
     )
@@ -175,7 +184,21 @@ async def exporter(
     responses=ERREURS,
     summary="Vérifier que le journal n'a pas été altéré (chaîne d'empreintes)",
 )
-async def verification(u: UtilisateurApi, session: SessionDep) -> Verification:
+async def verification(
+    u: UtilisateurApi, session: SessionDep, services: ServicesDep
+) -> Verification:
     _admin(u)
-    count, probleme = await verifier_chaine(session)
-    return Verification(intact=probleme is None, entrees_verifiees=count, probleme=probleme)
+    try:
+        ancres: list[AncreAudit] | None = await lire_ancres(
+            await services.client(), services.task_queue
+        )
+    except (TemporalIndisponible, RPCError):
+        ancres = None  # the entries are still checked; the answer says the anchors were not
+    etat = await verifier_chaine(session, ancres or [])
+    return Verification(
+        intact=etat.intact,
+        entrees_verifiees=etat.entrees,
+        probleme=etat.probleme,
+        entrees_sans_cle=etat.non_signees,
+        ancrages_verifies=None if ancres is None else etat.ancres_verifiees,
+    )

@@ -37,6 +37,7 @@ from web.documents.contrat_pdf import contrat_pdf
 from web.erreurs import Erreur, Refus
 from web.requetes import Filtres, lister
 from web.securite.audit import journaliser
+from web.securite.sensible import proteger
 from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
 from workflows.transitions import TRANSITIONS, qualites, refus
@@ -266,7 +267,7 @@ async def contrat_signe(
     request: Request,
     numero: int | None = None,
 ) -> Response:
-    state = await etat_lisible(parcours, u, parcours_id)
+    state = proteger(await etat_lisible(parcours, u, parcours_id), u)  # health, justice
     contrats = [c for c in [*state.contrats_passes, state.contrat] if c is not None]
     contrat = next((c for c in reversed(contrats) if numero in (None, c.numero)), None)
     if contrat is None or not contrat.signe:
@@ -324,7 +325,8 @@ async def export_droit_acces(
     )
     contenu = {
         "genere_le": datetime.now(UTC).isoformat(),
-        "parcours": state.model_dump(mode="json", exclude={"regles"}),
+        # the person's consent governs this copy too: no health nor justice answer without it
+        "parcours": proteger(state, u).model_dump(mode="json", exclude={"regles"}),
         "evenements_partenaires": [e.model_dump(mode="json") for e in evenements],
         "consultations": [
             {

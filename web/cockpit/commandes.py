@@ -33,6 +33,7 @@ from web.cockpit.formulaires import Brut, Champ, chemins, construire
 from web.cockpit.lecture import indices, lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
 from web.erreurs import Refus, champs
+from web.securite.sensible import proteger
 from web.securite.utilisateur import Utilisateur
 from workflows.transitions import TRANSITIONS, qualites, refus
 
@@ -156,7 +157,7 @@ async def formulaire(
 ) -> Response:
     try:
         _connue(nom)
-        s = await pages.etat(parcours, u, parcours_id)
+        s = proteger(await pages.etat(parcours, u, parcours_id), u)  # prefilled values
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)
     t = TRANSITIONS[nom]
@@ -202,7 +203,7 @@ async def soumettre(
     annonce = (brut.get("_retour") or [""])[-1] == ANNONCE
     try:
         _connue(nom)
-        s = await pages.etat(parcours, u, parcours_id)
+        s = proteger(await pages.etat(parcours, u, parcours_id), u)  # prefilled values
         version = version_postee(brut)
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)

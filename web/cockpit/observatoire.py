@@ -11,10 +11,16 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from observatoire.catalogue import calculer, trouver
-from observatoire.export import csv_resultat, csv_tendance, nom_fichier
+from observatoire.export import (
+    cellules_tendance,
+    csv_resultat,
+    csv_tendance,
+    nom_fichier,
+    tendance_masquee,
+)
 from observatoire.graphiques import graphique, graphique_tendance
 from observatoire.instantanes import EFFECTIFS, PARTS, SERIES, Tendance, tendance
-from observatoire.masquage import SEUIL, nombre_fr
+from observatoire.masquage import SEUIL, cellule, masquer, nombre_fr
 from observatoire.modele import Filtres, Resultat, Theme
 from schemas.common import Organisme, Territoire
 from schemas.contrat import add_months
@@ -29,11 +35,15 @@ from web.templating import templates
 router = APIRouter(include_in_schema=False)
 
 
+def _bloc(r: Resultat) -> dict[str, Any]:
+    """One indicator as the page shows it: masked like the CSV, its chart drawn from the
+    masked figures (the page is no way round the statistical secrecy of the exports)."""
+    public, masques = masquer(r)
+    return {"r": public, "masques": masques, "g": graphique(public)}
+
+
 def _par_theme(resultats: list[Resultat]) -> list[tuple[Theme, list[dict[str, Any]]]]:
-    blocs = [
-        (t, [{"r": r, "g": graphique(r)} for r in resultats if r.indicateur.theme == t])
-        for t in Theme
-    ]
+    blocs = [(t, [_bloc(r) for r in resultats if r.indicateur.theme == t]) for t in Theme]
     return [(t, b) for t, b in blocs if b]
 
 
@@ -55,7 +65,10 @@ async def page(
 ) -> Response:
     today = aujourd_hui()
     resultats = await calculer(session, f, today, portee=portee_observatoire(u, f, today))
-    evolution = await _tendance(session, u, f, today)
+    evolution = tendance_masquee(await _tendance(session, u, f, today))
+    await journaliser(
+        session, u, "lecture", "observatoire:page", str(request.url.query)[:300], adresse(request)
+    )
     contexte = {
         "u": u,
         "titre": "Observatoire",
@@ -65,6 +78,7 @@ async def page(
         "perimetre": _perimetre(u, f),
         "themes": _par_theme(resultats),
         "tendance": evolution,
+        "tableau_tendance": cellules_tendance(evolution),
         "graphiques_tendance": [
             ("Parcours non clos et en rupture", graphique_tendance(evolution, EFFECTIFS)),
             ("Parts et taux (%)", graphique_tendance(evolution, PARTS)),
@@ -73,6 +87,7 @@ async def page(
         "requete": request.url.query,
         "seuil": SEUIL,
         "nombre": nombre_fr,
+        "cellule": cellule,
         "Territoire": Territoire,
         "Organisme": Organisme,
     }
