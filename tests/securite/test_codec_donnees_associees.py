@@ -5,8 +5,10 @@ decrypt (running parcours, saved histories); production refuses payloads not enc
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
+import uuid
 from datetime import date
 
 import pytest
@@ -18,10 +20,13 @@ from temporalio.converter import ActivitySerializationContext, WorkflowSerializa
 
 from core.codec import ENCODING, FORMAT, KEY_ID, WORKFLOW_ID, CodecKeyError, EncryptionCodec
 from core.parcours_client import ParcoursClient
+from core.settings import DEV_CODEC_KEY
 from core.temporal import data_converter
+from schemas.rdv import Contact, ModeContact
 from tests import factories
 from tests.fixtures.plateforme import Plateforme
 from tests.securite.test_rotation_des_cles import _payloads
+from worker import running_worker
 
 CLE = base64.b64encode(os.urandom(32)).decode()
 SPEC = f"cle-aad:{CLE}"
@@ -126,3 +131,47 @@ async def test_dans_l_historique_chaque_donnee_nomme_son_workflow(plateforme: Pl
     assert payloads
     assert {p.metadata[FORMAT] for p in payloads} == {b"2"}
     assert {p.metadata.get(WORKFLOW_ID) for p in payloads} == {workflow_id.encode()}
+
+
+async def test_en_production_un_signal_en_clair_est_refuse_par_le_worker(
+    plateforme: Plateforme,
+) -> None:
+    """A production worker runs parcours normally (every payload Temporal hands it is sealed),
+    but a signal sent in clear — from the Temporal UI or CLI, say — is refused: the workflow
+    task fails and the parcours takes nothing from it."""
+    file = f"production-{uuid.uuid4()}"
+    production = await Client.connect(
+        plateforme.env.client.service_client.config.target_host,
+        namespace=plateforme.env.client.namespace,
+        data_converter=data_converter(DEV_CODEC_KEY, refuser_clair=True),
+    )
+    async with running_worker(production, plateforme.settings, task_queue=file):
+        client = ParcoursClient(production, file)
+        accueil = factories.accueil_rsa(date.today(), telephone="06 55 44 33 18")
+        pid = (await client.ouvrir(accueil, factories.CLAIRE)).parcours_id
+        contact = Contact(le=date.today(), mode=ModeContact.TELEPHONE, objet="En production")
+        state = await client.commander(pid, "enregistrer_contact", contact, factories.CLAIRE)
+        assert state.timeline[-1].code == "contact"
+
+        en_clair = await Client.connect(
+            plateforme.env.client.service_client.config.target_host,
+            namespace=plateforme.env.client.namespace,
+            data_converter=pydantic_data_converter,
+        )
+        handle = en_clair.get_workflow_handle(f"parcours-{pid}")
+        await handle.signal("un_signal_quelconque", "donnée en clair")
+
+        async def refus() -> list[str]:
+            """The failed workflow tasks' messages (encrypted too: read with the key)."""
+            return [
+                str(await production.data_converter.decode_failure(echec))
+                async for e in handle.fetch_history_events()
+                if e.HasField("workflow_task_failed_event_attributes")
+                for echec in [e.workflow_task_failed_event_attributes.failure]
+            ]
+
+        limite = asyncio.get_running_loop().time() + 60
+        while not (messages := await refus()):
+            assert asyncio.get_running_loop().time() < limite, "le signal en clair a été accepté"
+            await asyncio.sleep(0.2)
+    assert any("non chiffrée" in m for m in messages), messages
