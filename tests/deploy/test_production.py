@@ -4,17 +4,23 @@ configuration starts. The development secrets stay out of the image."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import fnmatch
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 import pytest
+from google.protobuf.duration_pb2 import Duration
+from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
+from temporalio.testing import WorkflowEnvironment
 
 from core.partners import env_name, load_partners
 from core.production import EMPREINTES_DEV, empreinte, refus_production, verifier
@@ -251,3 +257,43 @@ def test_les_secrets_de_developpement_n_entrent_pas_dans_l_image() -> None:
     assert _exclu("config/partners.dev.toml", motifs)
     assert not _exclu("config/partners.toml", motifs)  # the partner list ships
     assert "PARCOURS_ENV=production" in (ROOT / "Dockerfile").read_text()
+
+
+async def test_avec_une_configuration_complete_le_worker_demarre(
+    temporal_local: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    """`python worker.py` in production, on a real Temporal server (a namespace of its own:
+    its schedules are sealed with the production key), then stopped as Docker stops it."""
+    local = temporal_local.client
+    ns = f"production-{uuid.uuid4().hex[:8]}"
+    await local.workflow_service.register_namespace(
+        RegisterNamespaceRequest(
+            namespace=ns, workflow_execution_retention_period=Duration(seconds=86400)
+        )
+    )
+    journal = tmp_path / "worker.log"
+    env = {
+        **configuration_complete(),
+        "DATA_DIR": str(tmp_path),
+        "TEMPORAL_ADDRESS": local.service_client.config.target_host,
+        "TEMPORAL_NAMESPACE": ns,
+    }
+    with journal.open("w") as sortie:
+        processus = await asyncio.create_subprocess_exec(
+            *WORKER,
+            cwd=ROOT,
+            env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), **env},
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        limite = time.monotonic() + 120  # the namespace reaches the frontend's cache, then start
+        while "Worker prêt" not in journal.read_text():
+            assert processus.returncode is None, journal.read_text()
+            assert time.monotonic() < limite, journal.read_text()
+            await asyncio.sleep(0.2)
+    finally:
+        processus.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(processus.wait(), 60)
+    assert code == 0, journal.read_text()
+    assert "Worker arrêté" in journal.read_text()
