@@ -292,3 +292,10 @@ async def test_la_sante_d_un_worker_est_qu_il_interroge_sa_file(
             await asyncio.sleep(0.1)
     assert trouves == [client.service_client.config.identity]
     assert await pollers_recents(client, file, "un-autre-hote") == []
+
+
+def test_chaque_reglage_est_documente() -> None:
+    """A setting missing from the README's table would not be in .env.exemple's reader's mind,
+    nor checked by the test above."""
+    reglages = {champ.alias for champ in Settings.model_fields.values()}
+    assert reglages - set(variables_documentees()) == set()
