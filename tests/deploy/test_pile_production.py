@@ -299,3 +299,9 @@ def test_chaque_reglage_est_documente() -> None:
     nor checked by the test above."""
     reglages = {champ.alias for champ in Settings.model_fields.values()}
     assert reglages - set(variables_documentees()) == set()
+
+
+def test_le_modele_de_env_nomme_chaque_secret_exige() -> None:
+    lignes = (ROOT / ".env.exemple").read_text().splitlines()
+    nommes = {ligne.split("=", 1)[0] for ligne in lignes if "=" in ligne and ligne[0] != "#"}
+    assert set(REQUIS) - nommes == set()
