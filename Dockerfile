@@ -3,7 +3,8 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATA_DIR=/var/lib/parcours
+    DATA_DIR=/var/lib/parcours \
+    PARCOURS_ENV=production
 WORKDIR /app
 
 # The runtime dependencies of pyproject.toml at the versions of requirements.lock (the lock
@@ -14,6 +15,8 @@ RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))
  && pip install -c requirements.lock -r /tmp/dependances.txt \
  && rm /tmp/dependances.txt
 
+# .dockerignore keeps the development secrets (config/partners.dev.toml) and the tests out:
+# the partners' secrets come from the environment only, checked at start (core/production.py).
 COPY . .
 # Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE and a read-only /app, the worker
 # would otherwise compile the workflow modules from source for every workflow it starts or

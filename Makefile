@@ -24,6 +24,7 @@ test: $(STAMP) outils-systeme
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	$(PY) scripts/audit_dependances.py
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-postgres
 

@@ -17,6 +17,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.registre import activites
+from core import production
 from core.planifications import planifier_tout
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
@@ -65,6 +66,7 @@ async def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per partner call is noise
     settings = get_settings()
+    production.verifier(settings)  # development secrets in production: refuse to start
     client = await connect(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

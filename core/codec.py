@@ -2,23 +2,35 @@
 
 Each encrypted payload names the key that sealed it (metadata ``encryption-key-id``), so keys
 can rotate: the first configured key encrypts, every configured key can still decrypt.
+
+Format 2 (metadata ``encryption-format: 2``) binds associated data: the encoding, the key id
+and the id of the workflow the payload belongs to (metadata ``encryption-workflow-id``, from
+Temporal's serialization context). Changing any of them makes the payload unreadable, and a
+payload sealed for one workflow is refused by another (no moving a person's data into another
+history). Payloads written before (no format: no associated data) still decrypt, so running
+parcours and saved histories replay. In production, a payload not encrypted is refused.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import os
 from collections.abc import Iterable, Sequence
+from typing import Self
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload
-from temporalio.converter import PayloadCodec
+from temporalio.converter import PayloadCodec, SerializationContext, WithSerializationContext
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
+FORMAT = "encryption-format"
+FORMAT_AAD = b"2"
+WORKFLOW_ID = "encryption-workflow-id"
 NONCE_BYTES = 12
 
 
@@ -47,15 +59,42 @@ def parse_keys(spec: str) -> list[tuple[str, bytes]]:
     return keys
 
 
-class EncryptionCodec(PayloadCodec):
-    def __init__(self, keys: Sequence[tuple[str, bytes]]) -> None:
+def _associees(key_id: bytes, workflow_id: bytes) -> bytes:
+    """Associated data of format 2: what the tag authenticates beside the ciphertext."""
+    return b"\x00".join((b"parcours-codec", FORMAT_AAD, ENCODING, key_id, workflow_id))
+
+
+def _meme_workflow(scelle: str, contexte: str) -> bool:
+    """A schedule seals its action's payloads with the schedule's workflow id, which Temporal
+    then suffixes with the start time: « id » also covers « id-<suffix> »."""
+    return contexte == scelle or contexte.startswith(f"{scelle}-")
+
+
+class EncryptionCodec(PayloadCodec, WithSerializationContext):
+    def __init__(
+        self,
+        keys: Sequence[tuple[str, bytes]],
+        *,
+        refuser_clair: bool = False,
+        workflow_id: str | None = None,
+    ) -> None:
+        """``refuser_clair``: a payload that is not encrypted is an error (production);
+        ``workflow_id``: the workflow the payloads belong to (set by ``with_context``)."""
         self._current_id, current = keys[0]
         self._current = AESGCM(current)
         self._by_id = {key_id: AESGCM(key) for key_id, key in keys}
+        self._refuser_clair = refuser_clair
+        self._workflow_id = workflow_id
 
     @classmethod
-    def from_spec(cls, spec: str) -> EncryptionCodec:
-        return cls(parse_keys(spec))
+    def from_spec(cls, spec: str, *, refuser_clair: bool = False) -> EncryptionCodec:
+        return cls(parse_keys(spec), refuser_clair=refuser_clair)
+
+    def with_context(self, context: SerializationContext) -> Self:
+        """Temporal gives the workflow id of the payloads it is about to encode or decode."""
+        copie = copy.copy(self)  # the keys are shared, only the workflow id differs
+        copie._workflow_id = getattr(context, "workflow_id", None) or None
+        return copie
 
     async def encode(self, payloads: Sequence[Payload]) -> list[Payload]:
         return [self._encrypt(p) for p in payloads]
@@ -65,26 +104,51 @@ class EncryptionCodec(PayloadCodec):
 
     def _encrypt(self, payload: Payload) -> Payload:
         nonce = os.urandom(NONCE_BYTES)
-        sealed = self._current.encrypt(nonce, payload.SerializeToString(), None)
-        return Payload(
-            metadata={"encoding": ENCODING, KEY_ID: self._current_id.encode()},
-            data=nonce + sealed,
+        key_id = self._current_id.encode()
+        workflow_id = (self._workflow_id or "").encode()
+        sealed = self._current.encrypt(
+            nonce, payload.SerializeToString(), _associees(key_id, workflow_id)
         )
+        metadata = {"encoding": ENCODING, KEY_ID: key_id, FORMAT: FORMAT_AAD}
+        if workflow_id:
+            metadata[WORKFLOW_ID] = workflow_id
+        return Payload(metadata=metadata, data=nonce + sealed)
 
     def _decrypt(self, payload: Payload) -> Payload:
         if payload.metadata.get("encoding") != ENCODING:
+            if self._refuser_clair:
+                raise CodecKeyError(
+                    "Donnée non chiffrée refusée (PARCOURS_ENV=production) : "
+                    "tout ce qui entre dans Temporal passe par le chiffrement"
+                )
             return payload  # written before encryption was enabled, or by another codec
         key_id = payload.metadata.get(KEY_ID, b"").decode("utf-8", "replace")
         aes = self._by_id.get(key_id)
         if aes is None:
             raise CodecKeyError(f"Clé de chiffrement inconnue : « {key_id[:40]} »")
+        associees = self._associees_de(payload)
         try:
-            clear = aes.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], None)
+            clear = aes.decrypt(payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:], associees)
             return Payload.FromString(clear)
         except (InvalidTag, ValueError, DecodeError):
             raise CodecKeyError(
                 f"Donnée chiffrée illisible avec la clé « {key_id} » : altérée ou tronquée"
             ) from None
+
+    def _associees_de(self, payload: Payload) -> bytes | None:
+        """None for the payloads written before format 2 (they bound nothing)."""
+        format_ = payload.metadata.get(FORMAT)
+        if format_ is None:
+            return None
+        if format_ != FORMAT_AAD:
+            raise CodecKeyError(f"Format de chiffrement inconnu : « {format_[:8]!r} »")
+        scelle = payload.metadata.get(WORKFLOW_ID, b"").decode("utf-8", "replace")
+        if scelle and self._workflow_id and not _meme_workflow(scelle, self._workflow_id):
+            raise CodecKeyError(
+                f"Donnée chiffrée pour le workflow « {scelle[:80]} », "
+                f"lue dans « {self._workflow_id[:80]} » : refusée"
+            )
+        return _associees(payload.metadata[KEY_ID], scelle.encode())
 
     def key_ids(self) -> Iterable[str]:
         return self._by_id.keys()

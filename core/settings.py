@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # A development key, committed on purpose so that `make run` works out of the box.
 # Production sets CODEC_KEYS from a secret store; see the README.
 DEV_CODEC_KEY = "dev-2026:Y2xlLWRlLWRldi1wYXJjb3Vycy1OT04tU0VDUkVURSE="
+ENVIRONNEMENTS = ("dev", "production")
 
 # The same for the key of the audit log's HMAC chain (web/securite/audit.py): production sets
 # AUDIT_KEY from a secret store, never in the database that the log lives in.
@@ -24,6 +25,11 @@ DEV_AUDIT_KEY = "dev-cle-du-journal-d-audit-NON-SECRETE"
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    # « dev » (make run, the tests) or « production » (docker-compose.yml, the image): in
+    # production the web app and the worker refuse to start on a development or missing
+    # secret (core/production.py says which).
+    parcours_env: str = Field("dev", alias="PARCOURS_ENV")
 
     host: str = Field("127.0.0.1", alias="HOST")
     port: int = Field(8000, alias="PORT")
@@ -87,6 +93,17 @@ class Settings(BaseSettings):
     # every task replay the whole history: 5x the CPU, and it stalled parcours under load
     # (docs/reliability.md tells why the cache came back, and what watches it).
     worker_cache: int = Field(1000, alias="WORKER_CACHE", ge=0)
+
+    @field_validator("parcours_env")
+    @classmethod
+    def _environnement_connu(cls, valeur: str) -> str:
+        if valeur not in ENVIRONNEMENTS:
+            raise ValueError("PARCOURS_ENV vaut « dev » ou « production »")
+        return valeur
+
+    @property
+    def production(self) -> bool:
+        return self.parcours_env == "production"
 
     @property
     def effective_temporal_address(self) -> str:

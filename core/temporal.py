@@ -15,10 +15,12 @@ from core.settings import Settings
 TASK_QUEUE = "parcours"
 
 
-def data_converter(codec_keys: str) -> DataConverter:
+def data_converter(codec_keys: str, *, refuser_clair: bool = False) -> DataConverter:
+    """``refuser_clair`` (production): a payload read from Temporal that is not encrypted — a
+    signal sent from the Temporal UI or CLI, say — is an error, not data."""
     return dataclasses.replace(
         pydantic_data_converter,
-        payload_codec=EncryptionCodec.from_spec(codec_keys),
+        payload_codec=EncryptionCodec.from_spec(codec_keys, refuser_clair=refuser_clair),
         failure_converter_class=DefaultFailureConverterWithEncodedAttributes,
     )
 
@@ -44,7 +46,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.effective_temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=data_converter(settings.codec_keys),
+        data_converter=data_converter(settings.codec_keys, refuser_clair=settings.production),
         api_key=settings.temporal_api_key or None,
         tls=tls(settings),
     )

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from temporalio.client import Client
 
+from core import production
 from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
@@ -58,6 +59,7 @@ def create_app(
     task_queue: str = TASK_QUEUE,
 ) -> FastAPI:
     settings = settings or get_settings()
+    production.verifier(settings)  # development secrets in production: refuse to start
     journaux.installer()  # before the first request is logged
 
     @asynccontextmanager

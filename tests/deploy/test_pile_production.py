@@ -26,12 +26,29 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from core import search_attributes as sa
-from core.settings import DEV_CODEC_KEY, ROOT, Settings
+from core.settings import ROOT, Settings
 from deploy.preparer_temporal import preparer
 from deploy.sante_worker import pollers_recents
+from tests.deploy.configuration import (
+    configuration_complete,
+    variables_documentees,
+    variables_partenaires,
+)
 from worker import running_worker
 
-SECRETS = {"POSTGRES_PASSWORD": "mot-de-passe-de-test", "CODEC_KEYS": DEV_CODEC_KEY}
+# What the stack requires (${VAR:?…}): the read model's password and what production needs.
+REQUIS = ["POSTGRES_PASSWORD", "CODEC_KEYS", "AUDIT_KEY", "PUBLIC_URL", *variables_partenaires()]
+SECRETS = {
+    "POSTGRES_PASSWORD": "mot-de-passe-de-test",
+    **{k: v for k, v in configuration_complete().items() if k in REQUIS},
+}
+# Fixed by docker-compose.yml whatever .env says.
+IMPOSEES = {
+    "PARCOURS_ENV": "production",
+    "DEMO_DATA": "false",
+    "TEMPORAL_ADDRESS": "temporal:7233",
+    "TEMPORAL_NAMESPACE": "default",
+}
 # Long-running services; the others are one-shot jobs.
 SERVICES = {
     "postgresql",
@@ -56,13 +73,16 @@ def docker_compose() -> str:
     return str(binaire)
 
 
-def config(*surcharges: str, **env: str) -> subprocess.CompletedProcess[str]:
+def config(
+    *surcharges: str, projet: Path | str = ROOT, env_file: str = os.devnull, **env: str
+) -> subprocess.CompletedProcess[str]:
     """`docker compose config` as an operator runs it, with only the given environment."""
-    fichiers = ["--project-directory", str(ROOT), "-f", str(ROOT / "docker-compose.yml")]
+    projet = Path(projet)
+    fichiers = ["--project-directory", str(projet), "-f", str(projet / "docker-compose.yml")]
     for surcharge in surcharges:
         fichiers += ["-f", str(ROOT / surcharge)]
     return subprocess.run(
-        [docker_compose(), *fichiers, "--env-file", os.devnull, "config", "--format", "json"],
+        [docker_compose(), *fichiers, "--env-file", env_file, "config", "--format", "json"],
         env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/root"), **env},
         capture_output=True,
         text=True,
@@ -122,10 +142,46 @@ def test_web_et_workers_en_plusieurs_exemplaires_derriere_le_proxy() -> None:
     assert davantage["worker"]["deploy"]["replicas"] == 6
 
 
-def test_sans_ses_secrets_la_pile_refuse_de_demarrer() -> None:
-    fait = config(CODEC_KEYS=DEV_CODEC_KEY)
+@pytest.mark.parametrize("secret", REQUIS)
+def test_sans_un_de_ses_secrets_la_pile_refuse_de_demarrer(secret: str) -> None:
+    fait = config(**{k: v for k, v in SECRETS.items() if k != secret})
     assert fait.returncode != 0
-    assert "POSTGRES_PASSWORD" in fait.stderr
+    assert f"required variable {secret} is missing a value" in fait.stderr
+
+
+def _dot_env(dossier: Path, valeurs: dict[str, str]) -> Path:
+    """An operator's setup: docker-compose.yml and its .env side by side."""
+    shutil.copy(ROOT / "docker-compose.yml", dossier / "docker-compose.yml")
+    chemin = dossier / ".env"
+    chemin.write_text("".join(f"{k}={v}\n" for k, v in valeurs.items()))
+    return chemin
+
+
+def test_chaque_reglage_documente_du_env_parvient_aux_conteneurs(tmp_path: Path) -> None:
+    """Every variable of the README's configuration table, written in .env, is in the web
+    app's, the workers' and the jobs' environment (but the few the stack fixes itself)."""
+    valeurs = {nom: f"valeur-de-{nom.lower()}" for nom in variables_documentees()}
+    valeurs.update(SECRETS)
+    env_file = _dot_env(tmp_path, valeurs)
+
+    fait = config(projet=tmp_path, env_file=str(env_file))
+    assert fait.returncode == 0, fait.stderr
+    services = json.loads(fait.stdout)["services"]
+    for nom in ("web", "worker", "migrations", "temporal-setup"):
+        env = services[nom]["environment"]
+        attendu = {**valeurs, **IMPOSEES}
+        attendu.pop("DATABASE_URL")  # built from POSTGRES_PASSWORD
+        absents = {k: v for k, v in attendu.items() if env.get(k) != v}
+        assert absents == {}, nom
+        assert env["DATABASE_URL"].startswith("postgresql+asyncpg://parcours:mot-de-passe")
+
+
+def test_un_env_sans_secret_est_refuse_en_le_nommant(tmp_path: Path) -> None:
+    valeurs = {k: v for k, v in SECRETS.items() if k != "PARTNER_CAF_SECRET"}
+    fait = config(projet=tmp_path, env_file=str(_dot_env(tmp_path, valeurs)))
+    assert fait.returncode != 0
+    assert "PARTNER_CAF_SECRET" in fait.stderr
+    assert "secret whsec_ de la CAF obligatoire" in fait.stderr
 
 
 def test_sur_temporal_cloud_la_pile_n_a_plus_de_cluster_temporal() -> None:
@@ -236,3 +292,16 @@ async def test_la_sante_d_un_worker_est_qu_il_interroge_sa_file(
             await asyncio.sleep(0.1)
     assert trouves == [client.service_client.config.identity]
     assert await pollers_recents(client, file, "un-autre-hote") == []
+
+
+def test_chaque_reglage_est_documente() -> None:
+    """A setting missing from the README's table would not be in .env.exemple's reader's mind,
+    nor checked by the test above."""
+    reglages = {champ.alias for champ in Settings.model_fields.values()}
+    assert reglages - set(variables_documentees()) == set()
+
+
+def test_le_modele_de_env_nomme_chaque_secret_exige() -> None:
+    lignes = (ROOT / ".env.exemple").read_text().splitlines()
+    nommes = {ligne.split("=", 1)[0] for ligne in lignes if "=" in ligne and ligne[0] != "#"}
+    assert set(REQUIS) - nommes == set()
