@@ -1,4 +1,7 @@
-"""The outbox of messages sent: a retried activity finds its key and does not send again."""
+"""The outbox of messages sent: a retried activity finds its key and does not send again.
+
+It keeps who received what and when, never a message's text: a carnet link's message is
+recorded by its subject and the fingerprint of its secret only."""
 
 from __future__ import annotations
 
@@ -14,11 +17,22 @@ class Outbox:
     def __init__(self, sessions: SessionFactory) -> None:
         self.sessions = sessions
 
-    async def deja_envoye(self, idempotence: str) -> bool:
+    async def envoi(self, idempotence: str) -> Envoi | None:
         async with self.sessions() as session:
-            return await session.get(Envoi, idempotence) is not None
+            return await session.get(Envoi, idempotence)
 
-    async def noter(self, idempotence: str, canal: str, destinataire: str, sujet: str) -> None:
+    async def deja_envoye(self, idempotence: str) -> bool:
+        return await self.envoi(idempotence) is not None
+
+    async def noter(
+        self,
+        idempotence: str,
+        canal: str,
+        destinataire: str,
+        sujet: str,
+        empreinte: str | None = None,
+        parcours: str | None = None,
+    ) -> None:
         async with self.sessions() as session:
             await ecriture(session)
             session.add(
@@ -28,6 +42,8 @@ class Outbox:
                     destinataire=destinataire,
                     sujet=sujet,
                     envoye_le=datetime.now(UTC),
+                    empreinte=empreinte,
+                    parcours_id=parcours,
                 )
             )
             try:

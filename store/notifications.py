@@ -18,6 +18,9 @@ class Notification(SQLModel, table=True):
     texte: str
     lien: str | None = None
     lue: bool = False
+    parcours_id: str | None = Field(
+        default=None, index=True, description="Le parcours concerné (anonymisation)"
+    )
 
 
 class Envoi(SQLModel, table=True):
@@ -30,3 +33,9 @@ class Envoi(SQLModel, table=True):
     destinataire: str
     sujet: str
     envoye_le: datetime
+    parcours_id: str | None = Field(
+        default=None, index=True, description="Le parcours concerné (anonymisation)"
+    )
+    empreinte: str | None = Field(
+        default=None, description="Lien du carnet : l'empreinte de son secret, jamais le secret"
+    )

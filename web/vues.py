@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from core.ids import reference
+from schemas.incident import OperationSortante
 from schemas.parcours import PROCHAINE_ETAPE, EvenementTimeline, ParcoursState, Phase, Statut
 from store.parcours import ParcoursRow
 from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
@@ -36,6 +37,7 @@ class ParcoursVue(BaseModel):
     prochaine_etape: str
     lecture_seule: bool
     sensible_visible: bool
+    contacts_visibles: bool
     commandes: list[CommandePossible]
     etat: ParcoursState
 
@@ -82,18 +84,38 @@ def sensible_visible(u: Utilisateur, s: ParcoursState) -> bool:
     return est_referent_du_parcours(u, s) and s.consentement.themes_sensibles
 
 
+def contacts_visibles(u: Utilisateur, s: ParcoursState) -> bool:
+    """The person's phone, e-mail and address: for the référent who accompanies them now —
+    not a former référent, a coordinator, an administrator nor the person's own carnet page.
+    (The administrator sees a contact only in the payload of a message not sent yet, to
+    repair a failed send: see :func:`_operations`.)"""
+    return est_referent_du_parcours(u, s)
+
+
 def caviarder(s: ParcoursState, u: Utilisateur) -> ParcoursState:
     shown = s.model_copy(update={"regles": None}, deep=True)
     if not sensible_visible(u, s):
         shown.diagnostics = [d.sans_sensible() for d in s.diagnostics]
         shown.timeline = [_masquer(e) for e in s.timeline]
-    if not u.est_referent:
-        # contacts are for the professionals who accompany the person, not for coordination
+    if not contacts_visibles(u, s):
         shown.usager = s.usager.model_copy(
             update={"telephone": None, "email": None, "adresse": None}
         )
         shown.accueil = s.accueil.model_copy(update={"usager": shown.usager})
+    shown.operations = _operations(s.operations, u)
+    # The fingerprints of the carnet's links: useless to a reader, kept out all the same.
+    shown.acces_carnet = [a.model_copy(update={"empreinte": ""}) for a in s.acces_carnet]
     return shown
+
+
+def _operations(operations: list[OperationSortante], u: Utilisateur) -> list[OperationSortante]:
+    """What is sent to partners (contacts, messages, identifiers) is the administrator's to
+    see, to repair a failed call; everyone else sees the operation, not its payload. (The
+    workflow empties a payload once its call succeeded, and a carnet link's secret is never
+    in it: the sending activity draws it.)"""
+    if u.est_admin:
+        return operations
+    return [o.model_copy(update={"donnees": {}, "resultat": None}) for o in operations]
 
 
 def _masquer(e: EvenementTimeline) -> EvenementTimeline:
@@ -121,6 +143,7 @@ def vue(s: ParcoursState, u: Utilisateur) -> ParcoursVue:
         prochaine_etape=PROCHAINE_ETAPE[s.phase],
         lecture_seule=not commandes,
         sensible_visible=sensible_visible(u, s),
+        contacts_visibles=contacts_visibles(u, s),
         commandes=commandes,
         etat=caviarder(s, u),
     )

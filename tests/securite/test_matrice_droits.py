@@ -812,7 +812,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
 
         async def sms() -> str | None:
             recus = await simulateur_session.sms(telephone=telephone)
-            trouve = re.search(r"/carnet/([0-9a-f]+)", recus[0]["texte"]) if recus else None
+            trouve = re.search(r"/carnet/([A-Za-z0-9_-]+)", recus[0]["texte"]) if recus else None
             return trouve.group(1) if trouve else None
 
         secret = await _attendre(sms, "SMS du lien de carnet")

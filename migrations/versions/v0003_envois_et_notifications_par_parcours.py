@@ -1,0 +1,52 @@
+"""Envois et notifications rattachés à leur parcours.
+
+The outbox and the in-app notifications name the parcours they concern, so that anonymisation
+finds and erases them (they held a phone number, an e-mail address, a professional's message);
+the outbox keeps the fingerprint of a carnet link's secret, so that a retried sending activity
+answers the fingerprint of the link actually sent. Rows written before keep ``NULL``: their
+parcours is found through the operations of its state.
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-02 14:40:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Only what is missing: a database made by ``create_all`` from today's models (stamped at
+    # 0001, see store/migrations.py) already has these columns.
+    inspecteur = sa.inspect(op.get_bind())
+    for table, colonnes in (
+        ("envoi", ("parcours_id", "empreinte")),
+        ("notification", ("parcours_id",)),
+    ):
+        presentes = {c["name"] for c in inspecteur.get_columns(table)}
+        index = {i["name"] for i in inspecteur.get_indexes(table)}
+        with op.batch_alter_table(table) as batch:
+            for nom in colonnes:
+                if nom not in presentes:
+                    batch.add_column(sa.Column(nom, sa.String(), nullable=True))
+            if f"ix_{table}_parcours_id" not in index:
+                batch.create_index(f"ix_{table}_parcours_id", ["parcours_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("notification") as batch:
+        batch.drop_index("ix_notification_parcours_id")
+        batch.drop_column("parcours_id")
+    with op.batch_alter_table("envoi") as batch:
+        batch.drop_index("ix_envoi_parcours_id")
+        batch.drop_column("empreinte")
+        batch.drop_column("parcours_id")

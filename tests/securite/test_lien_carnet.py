@@ -1,0 +1,197 @@
+"""The carnet link's secret (issue 14, items 2 and 3): drawn with ``secrets`` by the activity
+that sends it, it never enters the workflow's history or state, the read model, nor any
+answer; only its SHA-256 does. Links made before (secret from ``workflow.uuid4()``) are
+revoked, and the référent sends a new one with the same command."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlmodel import select
+
+from activities.carnet import tirer_lien
+from core.parcours_client import ParcoursClient
+from schemas.appels import MARQUE_LIEN, LienCarnetAEnvoyer
+from schemas.carnet import AccesCarnet, empreinte
+from schemas.incident import OperationSortante, StatutOperation, TypeOperation
+from schemas.parcours import ParcoursInput
+from store.db import make_engine, session_factory
+from store.parcours import AccesUsagerRow
+from tests.api import donnees
+from tests.fixtures.plateforme import Plateforme
+from tests.fixtures.simulateur import Simulateur
+from tests.securite.traces import historique_en_clair, modele_de_lecture, trouve
+
+LIEN = re.compile(r"/carnet/([A-Za-z0-9_-]+)")
+
+
+async def _attendre(quoi: Callable[[], Awaitable[Any]], message: str, delai_s: float = 30) -> Any:
+    limite = asyncio.get_running_loop().time() + delai_s
+    while not (trouve_ := await quoi()):
+        if asyncio.get_running_loop().time() > limite:
+            raise AssertionError(f"Toujours rien après {delai_s} s : {message}")
+        await asyncio.sleep(0.1)
+    return trouve_
+
+
+async def _ouvre(plateforme: Plateforme, secret: str) -> int:
+    async with httpx.AsyncClient(base_url=plateforme.base_url) as personne:
+        return (await personne.get(f"/carnet/{secret}")).status_code
+
+
+def _coordonnees() -> tuple[str, str]:
+    n = secrets.randbelow(10**6)
+    return f"06 {n // 10**4:02d} {n // 100 % 100:02d} {n % 100:02d} 11", f"lien.{n}@example.org"
+
+
+def test_le_secret_est_tire_au_hasard_et_seule_son_empreinte_en_sort() -> None:
+    carnet = LienCarnetAEnvoyer(
+        lien_id="lien-1", adresse_publique="https://parcours.example/", expire_le=date.today()
+    )
+    texte_1, empreinte_1 = tirer_lien(carnet, f"Votre lien : {MARQUE_LIEN} .")
+    texte_2, _ = tirer_lien(carnet, f"Votre lien : {MARQUE_LIEN} .")
+    secret = LIEN.search(texte_1)
+    assert secret is not None
+    assert texte_1.startswith("Votre lien : https://parcours.example/carnet/")
+    assert len(secret.group(1)) >= 43  # 256 bits
+    assert empreinte_1 == empreinte(secret.group(1))
+    assert texte_1 != texte_2
+
+
+async def test_le_secret_n_entre_ni_dans_l_historique_ni_dans_l_etat_ni_dans_les_reponses(
+    plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    telephone, email = _coordonnees()
+    corps = donnees.accueil(date.today(), nom="Secret", telephone=telephone, email=email)
+    async with plateforme.client("ref-claire-martin") as claire:
+        pid = (await claire.post("/api/v1/parcours", json=corps)).json()["id"]
+        r = await claire.post(
+            f"/api/v1/parcours/{pid}/envoyer-lien-carnet", json={"canal": "les_deux"}
+        )
+        assert r.status_code == 200, r.text
+
+    async def recus() -> list[str]:
+        textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
+        textes += [str(m) for m in await simulateur.courriels(destinataire=email)]
+        return [m.group(1) for t in textes if (m := LIEN.search(t))]
+
+    liens = await _attendre(lambda: _deux(recus), "le SMS et le courriel du lien")
+    assert len(set(liens)) == 2  # one secret per message
+    for secret in liens:
+        await _attendre(_ouvert(plateforme, secret), "le lien ouvre le carnet")
+
+    etat = await ParcoursClient(plateforme.env.client, plateforme.task_queue).etat(pid)
+    assert {a.empreinte for a in etat.acces_carnet} == {empreinte(s) for s in liens}
+    envois = [o for o in etat.operations if o.type != TypeOperation.LIRE_DROITS_RSA]
+    assert envois
+    assert all(o.statut == StatutOperation.REUSSIE for o in envois)
+    assert all(o.donnees == {} for o in envois), "payload gardé après la réussite"
+
+    historique = await historique_en_clair(plateforme.env.client, f"parcours-{pid}")
+    assert empreinte(liens[0]) in historique  # decrypted: the right place was searched
+    assert not [s for s in liens if s in historique], "secret du lien dans l'historique"
+    assert not trouve(await modele_de_lecture(plateforme.settings.effective_database_url), *liens)
+    for compte in ("ref-claire-martin", "coord-bassin_annecien", "admin"):
+        async with plateforme.client(compte) as qui:
+            for chemin in (
+                f"/api/v1/parcours/{pid}",
+                f"/parcours/{pid}",
+                f"/parcours/{pid}/carnet",
+            ):
+                texte = (await qui.get(chemin)).text
+                assert not [s for s in liens if s in texte], f"{compte} lit le lien sur {chemin}"
+
+
+async def _deux(recus: Callable[[], Awaitable[list[str]]]) -> list[str] | None:
+    liens = await recus()
+    return liens if len(liens) >= 2 else None
+
+
+def _ouvert(plateforme: Plateforme, secret: str) -> Callable[[], Awaitable[bool]]:
+    async def ouvert() -> bool:
+        return await _ouvre(plateforme, secret) == 200
+
+    return ouvert
+
+
+async def test_les_liens_d_avant_sont_revoques_et_le_referent_en_renvoie_un(
+    plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    """A parcours carried over with a link made the old way (its secret in the state's
+    operations): the link is revoked as the run starts, its message emptied, and the
+    référent's new link works."""
+    telephone, email = _coordonnees()
+    corps = donnees.accueil(date.today(), nom="Ancien", telephone=telephone, email=email)
+    temporal = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    async with plateforme.client("ref-claire-martin") as claire:
+        modele = (await claire.post("/api/v1/parcours", json=corps)).json()["id"]
+        etat = await temporal.etat(modele)
+        vieux, pid = secrets.token_hex(32), str(uuid.uuid4())
+        ancien = etat.model_copy(
+            update={
+                "parcours_id": pid,
+                "acces_carnet": [
+                    AccesCarnet(
+                        id="lien-1",
+                        empreinte=empreinte(vieux),
+                        cree_le=datetime.now(UTC),
+                        expire_le=date.today() + timedelta(days=30),
+                    )
+                ],
+                "operations": [
+                    OperationSortante(
+                        id=str(uuid.uuid4()),
+                        type=TypeOperation.ENVOYER_SMS,
+                        donnees={
+                            "telephone": telephone,
+                            "texte": f"Lien : http://x/carnet/{vieux}",
+                        },
+                        statut=StatutOperation.REUSSIE,
+                        creee_le=datetime.now(UTC),
+                    )
+                ],
+                "compteurs": {**etat.compteurs, "lien": 1},
+            }
+        )
+        handle = await plateforme.env.client.start_workflow(
+            "Parcours",
+            ParcoursInput(parcours_id=pid, etat=ancien),
+            id=f"parcours-{pid}",
+            task_queue=plateforme.task_queue,
+        )
+        await handle.execute_update("etat_initial")
+        repris = await temporal.etat(pid)
+        assert [a.revoque for a in repris.acces_carnet] == [True]
+        assert repris.operations[0].donnees == {}
+        assert "liens_carnet_revoques" in [e.code for e in repris.timeline]
+        assert await _attendre(lambda: _revoque(plateforme, pid), "lien révoqué projeté")
+        assert await _ouvre(plateforme, vieux) == 404
+
+        r = await claire.post(f"/api/v1/parcours/{pid}/envoyer-lien-carnet", json={"canal": "sms"})
+        assert r.status_code == 200, r.text
+
+    async def nouveau() -> str | None:
+        textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
+        return next((m.group(1) for t in textes if (m := LIEN.search(t))), None)
+
+    secret = await _attendre(nouveau, "SMS du nouveau lien")
+    await _attendre(_ouvert(plateforme, secret), "le nouveau lien ouvre")
+
+
+async def _revoque(plateforme: Plateforme, pid: str) -> bool:
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            rows = (
+                await session.exec(select(AccesUsagerRow).where(AccesUsagerRow.parcours_id == pid))
+            ).all()
+    finally:
+        await engine.dispose()
+    return bool(rows) and all(r.revoque for r in rows)
