@@ -59,13 +59,9 @@ async def carnet_usager(
         organisme=None,
         territoire=state.territoire,
     )
+    # Not the person's address: the audit is kept past the parcours' anonymisation.
     await journaliser(
-        session,
-        usager,
-        "lecture",
-        f"parcours:{state.parcours_id}",
-        "carnet (lien personnel)",
-        adresse(request),
+        session, usager, "lecture", f"parcours:{state.parcours_id}", "carnet (lien personnel)"
     )
     v = vue(state, usager)
     maintenant = datetime.now(UTC)
