@@ -11,8 +11,15 @@ from schemas.carnet import empreinte
 SUJET = "Lien du carnet de bord"
 
 
+def nouveau_secret() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def lien(carnet: LienCarnetAEnvoyer, texte: str, secret: str) -> tuple[str, str]:
+    """(the message with its link, the secret's fingerprint)."""
+    url = f"{carnet.adresse_publique.rstrip('/')}/carnet/{secret}"
+    return texte.replace(MARQUE_LIEN, url), empreinte(secret)
+
+
 def tirer_lien(carnet: LienCarnetAEnvoyer, texte: str) -> tuple[str, str]:
-    """(the message with its link, the secret's fingerprint). 256 bits of randomness."""
-    secret = secrets.token_urlsafe(32)
-    lien = f"{carnet.adresse_publique.rstrip('/')}/carnet/{secret}"
-    return texte.replace(MARQUE_LIEN, lien), empreinte(secret)
+    return lien(carnet, texte, nouveau_secret())

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from temporalio import activity
 
-from activities.carnet import SUJET, tirer_lien
+from activities.carnet import SUJET, lien
 from activities.http import indisponible, refus
 from activities.outbox import Outbox
 from schemas.appels import AppelPartenaire, Courriel
@@ -70,7 +70,8 @@ class Messagerie:
             )
         texte, empreinte = courriel.texte, None
         if courriel.carnet is not None:  # the secret is drawn here, never in the workflow
-            texte, empreinte = tirer_lien(courriel.carnet, courriel.texte)
+            secret = await self.outbox.secret_du_lien(appel.idempotence)
+            texte, empreinte = lien(courriel.carnet, courriel.texte, secret)
         message = EmailMessage()
         message["From"] = self.expediteur
         message["To"] = ", ".join(adresses)

@@ -28,7 +28,7 @@ from store.anonymisation import (
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
 from store.evenements_partenaires import EvenementRecu
-from store.notifications import Envoi, Notification
+from store.notifications import Envoi, LienEnAttente, Notification
 from store.parcours import (
     AccesRow,
     AccesUsagerRow,
@@ -211,6 +211,7 @@ async def _messages(session: AsyncSession, parcours_id: str, operations: list[st
             or_(col(Envoi.parcours_id) == parcours_id, col(Envoi.idempotence).in_(operations))
         )
     )
+    await session.exec(delete(LienEnAttente).where(col(LienEnAttente.idempotence).in_(operations)))
     cles = [f"{o}:%" for o in operations]
     await session.exec(
         delete(Notification).where(

@@ -6,7 +6,7 @@ from typing import Any
 
 from temporalio import activity
 
-from activities.carnet import SUJET, tirer_lien
+from activities.carnet import SUJET, lien
 from activities.http import ClientPartenaire
 from activities.outbox import Outbox
 from schemas.appels import AppelPartenaire, Sms
@@ -30,13 +30,12 @@ class PasserelleSms:
                 appel.idempotence, "sms", sms.telephone, sms.texte[:80], parcours=appel.parcours_id
             )
             return result
-        texte, empreinte = tirer_lien(sms.carnet, sms.texte)
-        # A retry draws another secret: its own key, so that the gateway does not drop the
-        # message as a duplicate of an attempt whose link was never recorded.
+        secret = await self.outbox.secret_du_lien(appel.idempotence)
+        texte, empreinte = lien(sms.carnet, sms.texte, secret)
         await self.client.appeler(
             "POST",
             "/v1/messages",
-            idempotence=f"{appel.idempotence}:{empreinte[:16]}",
+            idempotence=appel.idempotence,
             json={"telephone": sms.telephone, "texte": texte},
         )
         await self.outbox.noter(

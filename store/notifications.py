@@ -39,3 +39,15 @@ class Envoi(SQLModel, table=True):
     empreinte: str | None = Field(
         default=None, description="Lien du carnet : l'empreinte de son secret, jamais le secret"
     )
+
+
+class LienEnAttente(SQLModel, table=True):
+    """The secret of a carnet link drawn by a sending activity, kept only until the message is
+    sent: a retried attempt sends the same link under the same idempotency key (the partner
+    drops the duplicate), then the row goes. Only its fingerprint stays, in ``envoi``."""
+
+    __tablename__ = "lien_carnet_en_attente"
+
+    idempotence: str = Field(primary_key=True)
+    secret: str
+    cree_le: datetime

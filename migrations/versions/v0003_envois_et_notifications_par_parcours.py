@@ -4,7 +4,8 @@ The outbox and the in-app notifications name the parcours they concern, so that 
 finds and erases them (they held a phone number, an e-mail address, a professional's message);
 the outbox keeps the fingerprint of a carnet link's secret, so that a retried sending activity
 answers the fingerprint of the link actually sent. Rows written before keep ``NULL``: their
-parcours is found through the operations of its state.
+parcours is found through the operations of its state. ``lien_carnet_en_attente`` holds a
+link's secret between its drawing and the message's sending, so that a retry sends the same.
 
 Revision ID: 0003
 Revises: 0002
@@ -25,6 +26,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    if "lien_carnet_en_attente" not in sa.inspect(op.get_bind()).get_table_names():
+        op.create_table(
+            "lien_carnet_en_attente",
+            sa.Column("idempotence", sa.String(), nullable=False),
+            sa.Column("secret", sa.String(), nullable=False),
+            sa.Column("cree_le", sa.DateTime(timezone=True), nullable=False),
+            sa.PrimaryKeyConstraint("idempotence"),
+        )
     # Only what is missing: a database made by ``create_all`` from today's models (stamped at
     # 0001, see store/migrations.py) already has these columns.
     inspecteur = sa.inspect(op.get_bind())
@@ -43,6 +52,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("lien_carnet_en_attente")
     with op.batch_alter_table("notification") as batch:
         batch.drop_index("ix_notification_parcours_id")
         batch.drop_column("parcours_id")

@@ -11,18 +11,20 @@ import secrets
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlmodel import select
 
 from activities.carnet import tirer_lien
+from activities.outbox import Outbox
 from core.parcours_client import ParcoursClient
 from schemas.appels import MARQUE_LIEN, LienCarnetAEnvoyer
 from schemas.carnet import AccesCarnet, empreinte
 from schemas.incident import OperationSortante, StatutOperation, TypeOperation
 from schemas.parcours import ParcoursInput
-from store.db import make_engine, session_factory
+from store.db import create_schema, make_engine, session_factory
 from store.parcours import AccesUsagerRow
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
@@ -63,6 +65,29 @@ def test_le_secret_est_tire_au_hasard_et_seule_son_empreinte_en_sort() -> None:
     assert len(secret.group(1)) >= 43  # 256 bits
     assert empreinte_1 == empreinte(secret.group(1))
     assert texte_1 != texte_2
+
+
+async def test_une_nouvelle_tentative_envoie_le_meme_lien_puis_le_secret_s_efface(
+    tmp_path: Path,
+) -> None:
+    """A retried sending activity (the worker died after the partner took the message) sends
+    the same link under the same idempotency key, so the partner drops the duplicate and the
+    link the person holds is the one recorded; once sent, the secret is gone."""
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'o.db'}")
+    await create_schema(engine)
+    outbox = Outbox(session_factory(engine))
+    try:
+        premier = await outbox.secret_du_lien("op-1")
+        assert await outbox.secret_du_lien("op-1") == premier
+        assert await outbox.secret_du_lien("op-2") != premier
+        await outbox.noter("op-1", "sms", "06", "Lien du carnet de bord", empreinte(premier), "p")
+        envoi = await outbox.envoi("op-1")
+        assert envoi is not None
+        assert envoi.empreinte == empreinte(premier)
+        restes = await modele_de_lecture(f"sqlite+aiosqlite:///{tmp_path / 'o.db'}")
+        assert not trouve(restes, premier), "secret gardé après l'envoi"
+    finally:
+        await engine.dispose()
 
 
 async def test_le_secret_n_entre_ni_dans_l_historique_ni_dans_l_etat_ni_dans_les_reponses(
