@@ -195,7 +195,7 @@ async def test_les_liens_d_avant_sont_revoques_et_le_referent_en_renvoie_un(
         repris = await temporal.etat(pid)
         assert [a.revoque for a in repris.acces_carnet] == [True]
         assert repris.operations[0].donnees == {}
-        assert "liens_carnet_revoques" in [e.code for e in repris.timeline]
+        assert "liens_carnet_anciens_revoques" in [e.code for e in repris.timeline]
         assert await _attendre(lambda: _revoque(plateforme, pid), "lien révoqué projeté")
         assert await _ouvre(plateforme, vieux) == 404
 
@@ -220,3 +220,43 @@ async def _revoque(plateforme: Plateforme, pid: str) -> bool:
     finally:
         await engine.dispose()
     return bool(rows) and all(r.revoque for r in rows)
+
+
+async def test_un_lien_en_route_pendant_une_revocation_est_revoque(
+    plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    """« Désactiver les liens » also covers the link still on its way to the person."""
+    telephone, email = _coordonnees()
+    corps = donnees.accueil(date.today(), nom="Route", telephone=telephone, email=email)
+    async with plateforme.client("ref-claire-martin") as claire:
+        pid = (await claire.post("/api/v1/parcours", json=corps)).json()["id"]
+        lien = f"/api/v1/parcours/{pid}/envoyer-lien-carnet"
+        assert (await claire.post(lien, json={"canal": "sms"})).status_code == 200
+
+        async def recus() -> list[str]:
+            textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
+            return [m.group(1) for t in textes if (m := LIEN.search(t))]
+
+        await _attendre(recus, "le premier lien")
+        await simulateur.mode("sms", "lent", delai_s=3)
+        try:
+            assert (await claire.post(lien, json={"canal": "sms"})).status_code == 200
+            r = await claire.post(
+                f"/api/v1/parcours/{pid}/revoquer-liens-carnet", json={"motif": "Téléphone volé"}
+            )
+            assert r.status_code == 200, r.text
+            second = await _attendre(
+                lambda: _deux(recus), "le second lien, arrivé après la révocation"
+            )
+        finally:
+            await simulateur.mode("sms", "normal")
+
+    temporal = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+
+    async def remis() -> bool:
+        return len((await temporal.etat(pid)).acces_carnet) == 2
+
+    await _attendre(remis, "le second lien noté dans l'état")
+    assert all(a.revoque for a in (await temporal.etat(pid)).acces_carnet)
+    await _attendre(lambda: _revoque(plateforme, pid), "liens révoqués projetés")
+    assert [await _ouvre(plateforme, s) for s in second] == [404, 404]

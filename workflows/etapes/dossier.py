@@ -224,12 +224,15 @@ def lien_remis(ctx: Contexte, op: OperationSortante, resultat: dict[str, Any]) -
     if not carnet or not isinstance(trace, str):
         return
     lien = LienCarnetAEnvoyer.model_validate(carnet)
+    # Links revoked by a person while this one was on its way: it is revoked with them.
+    revocations = [e.enregistre_le for e in ctx.s.timeline if e.code == "liens_carnet_revoques"]
     ctx.s.acces_carnet.append(
         AccesCarnet(
             id=lien.lien_id,
             empreinte=trace,
             cree_le=ctx.now(),
             expire_le=lien.expire_le,
+            revoque=any(op.creee_le <= r for r in revocations),
             hors_workflow=True,
         )
     )
@@ -257,7 +260,7 @@ def revoquer_liens_anciens(ctx: Contexte) -> None:
     ]
     ctx.noter(
         Categorie.DOSSIER,
-        "liens_carnet_revoques",
+        "liens_carnet_anciens_revoques",
         "Liens du carnet désactivés : ils ont été créés avant le renforcement de leur "
         "sécurité. Le référent peut en envoyer un nouveau.",
         Acteur.plateforme(),
