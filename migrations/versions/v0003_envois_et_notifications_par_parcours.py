@@ -7,6 +7,10 @@ answers the fingerprint of the link actually sent. Rows written before keep ``NU
 parcours is found through the operations of its state. ``lien_carnet_en_attente`` holds a
 link's secret between its drawing and the message's sending, so that a retry sends the same.
 
+Data: the read model's copies of the state kept the payloads of partner calls, among them the
+messages that carried a carnet link in clear; those payloads are emptied (the state's JSON of
+rows whose text holds ``/carnet/``: the workflow no longer writes any).
+
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-02 14:40:00
@@ -49,6 +53,27 @@ def upgrade() -> None:
                     batch.add_column(sa.Column(nom, sa.String(), nullable=True))
             if f"ix_{table}_parcours_id" not in index:
                 batch.create_index(f"ix_{table}_parcours_id", ["parcours_id"], unique=False)
+
+    _vider_les_envois_projetes()
+
+
+def _vider_les_envois_projetes() -> None:
+    connexion = op.get_bind()
+    parcours = sa.table("parcours", sa.column("id", sa.String()), sa.column("etat", sa.JSON()))
+    lignes = connexion.execute(
+        sa.select(parcours.c.id, parcours.c.etat).where(
+            sa.cast(parcours.c.etat, sa.Text()).like("%/carnet/%")
+        )
+    ).all()
+    for parcours_id, etat in lignes:
+        operations = [
+            {**o, "donnees": {}, "resultat": None} for o in (etat or {}).get("operations") or []
+        ]
+        connexion.execute(
+            parcours.update()
+            .where(parcours.c.id == parcours_id)
+            .values(etat={**etat, "operations": operations})
+        )
 
 
 def downgrade() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from alembic import command
 from sqlmodel import select
 
 from activities.carnet import tirer_lien
@@ -25,7 +26,8 @@ from schemas.carnet import AccesCarnet, empreinte
 from schemas.incident import OperationSortante, StatutOperation, TypeOperation
 from schemas.parcours import ParcoursInput
 from store.db import create_schema, make_engine, session_factory
-from store.parcours import AccesUsagerRow
+from store.migrations import configuration
+from store.parcours import AccesUsagerRow, ParcoursRow
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
@@ -260,3 +262,53 @@ async def test_un_lien_en_route_pendant_une_revocation_est_revoque(
     assert all(a.revoque for a in (await temporal.etat(pid)).acces_carnet)
     await _attendre(lambda: _revoque(plateforme, pid), "liens révoqués projetés")
     assert [await _ouvre(plateforme, s) for s in second] == [404, 404]
+
+
+async def test_la_migration_vide_les_envois_gardes_dans_le_modele_de_lecture(
+    tmp_path: Path,
+) -> None:
+    """Rows projected before the change held the carnet's message in clear: migration 0003
+    empties the payloads of their operations."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
+    engine = make_engine(url)
+
+    def vers_0002(conn: Any) -> None:
+        command.upgrade(configuration(conn), "0002")
+
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(vers_0002)
+        vieux = secrets.token_hex(32)
+        operation = {"id": "op-1", "type": "envoyer_sms", "statut": "reussie"}
+        jour = date.today()
+        async with session_factory(engine)() as session:
+            session.add(
+                ParcoursRow(
+                    id="p-1",
+                    version=1,
+                    reference="P-1",
+                    nom="Migration",
+                    prenom="Inès",
+                    date_naissance=date(1990, 1, 2),
+                    commune="Annecy",
+                    territoire="bassin_annecien",
+                    phase="accueil",
+                    phase_depuis=jour,
+                    statut="actif",
+                    derniere_interaction=jour,
+                    ouvert_le=jour,
+                    etat={
+                        "operations": [
+                            operation | {"donnees": {"texte": f"https://x/carnet/{vieux}"}}
+                        ]
+                    },
+                    mis_a_jour=datetime.now(UTC),
+                )
+            )
+            await session.commit()
+        await create_schema(engine)
+        restes = await modele_de_lecture(url)
+        assert not trouve(restes, vieux)
+        assert trouve(restes, "op-1")  # the operation stays, without its payload
+    finally:
+        await engine.dispose()
