@@ -601,7 +601,7 @@ class ParcoursWorkflow:
                     lambda: self._incident(operation_id) != StatutIncident.OUVERT
                 )
                 if self._incident(operation_id) == StatutIncident.CLOS:
-                    self._maj_operation(operation_id, statut=StatutOperation.ABANDONNEE)
+                    self._maj_operation(operation_id, statut=StatutOperation.ABANDONNEE, donnees={})
                     self._apres_changement()
                     return
             self._maj_operation(operation_id, statut=StatutOperation.EN_COURS)

@@ -20,7 +20,8 @@ from temporalio.client import WorkflowExecutionStatus
 from core.parcours_client import ParcoursClient
 from schemas.retention import BilanAnonymisation
 from store.anonymisation import au_mois, bassin, etat_anonyme
-from store.db import make_engine, session_factory
+from store.comptes import SessionRow
+from store.db import ecriture, make_engine, session_factory
 from store.parcours import ParcoursRow
 from tests.api import donnees
 from tests.fiabilite.parcours import JUSQU_A_LA_SORTIE, KARIM, Personne, ouvrir, suivre
@@ -108,7 +109,9 @@ async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(plateforme: Pl
     avant = await modele_de_lecture(plateforme.settings.effective_database_url)
     assert trouve(avant, p.nom, p.email, p.caf)  # the search looks where the data was
 
+    session_ancienne = await _session_ancienne(plateforme)
     await _anonymiser(plateforme, pid)
+    assert await _adresse_de_session(plateforme, session_ancienne) is None
 
     restes = trouve(await modele_de_lecture(plateforme.settings.effective_database_url), *aiguilles)
     assert not restes, "Restes de la personne après l'anonymisation :\n" + "\n".join(restes)
@@ -186,6 +189,40 @@ async def _temporal_oublie(plateforme: Plateforme, workflows: list[str]) -> bool
         if await historique_en_clair(plateforme.env.client, workflow_id):
             return False
     return True
+
+
+async def _session_ancienne(plateforme: Plateforme) -> str:
+    """A cockpit session last seen long ago, with the address it came from."""
+    engine = make_engine(plateforme.settings.effective_database_url)
+    cle, il_y_a_longtemps = uuid.uuid4().hex, datetime.now(UTC) - timedelta(days=400)
+    try:
+        async with session_factory(engine)() as session:
+            await ecriture(session)
+            session.add(
+                SessionRow(
+                    empreinte=cle,
+                    compte_id=KARIM,
+                    csrf="x",
+                    cree_le=il_y_a_longtemps,
+                    vu_le=il_y_a_longtemps,
+                    adresse="203.0.113.7",
+                )
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return cle
+
+
+async def _adresse_de_session(plateforme: Plateforme, cle: str) -> str | None:
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            row = await session.get(SessionRow, cle)
+            assert row is not None
+            return row.adresse
+    finally:
+        await engine.dispose()
 
 
 async def _ligne(plateforme: Plateforme, pid: str) -> ParcoursRow | None:
