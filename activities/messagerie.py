@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from temporalio import activity
 
+from activities.carnet import SUJET, lien
 from activities.http import indisponible, refus
 from activities.outbox import Outbox
 from schemas.appels import AppelPartenaire, Courriel
@@ -62,20 +63,40 @@ class Messagerie:
     async def envoyer(self, appel: AppelPartenaire) -> dict[str, Any]:
         courriel = Courriel.model_validate(appel.donnees)
         adresses, comptes = await self.destinataires(courriel.destinataire)
-        await self.notifier(appel.idempotence, comptes, courriel)
-        if await self.outbox.deja_envoye(appel.idempotence):
-            return {"statut": "deja_envoye"}
+        await self.notifier(appel.idempotence, comptes, courriel, appel.parcours_id)
+        if (deja := await self.outbox.envoi(appel.idempotence)) is not None:
+            return {"statut": "deja_envoye"} | (
+                {"empreinte": deja.empreinte} if deja.empreinte else {}
+            )
+        texte, empreinte = courriel.texte, None
+        if courriel.carnet is not None:  # the secret is drawn here, never in the workflow
+            secret = await self.outbox.secret_du_lien(appel.idempotence)
+            texte, empreinte = lien(courriel.carnet, courriel.texte, secret)
         message = EmailMessage()
         message["From"] = self.expediteur
         message["To"] = ", ".join(adresses)
         message["Subject"] = courriel.sujet
         message["Message-ID"] = f"<{appel.idempotence}@parcours.spie74>"
-        message.set_content(courriel.texte + (f"\n\n{courriel.lien}" if courriel.lien else ""))
+        message.set_content(texte + (f"\n\n{courriel.lien}" if courriel.lien else ""))
         await self.envoyer_message(message)
-        await self.outbox.noter(appel.idempotence, "courriel", message["To"], courriel.sujet)
-        return {"statut": "envoye", "destinataires": len(adresses)}
+        await self.outbox.noter(
+            appel.idempotence,
+            "courriel",
+            message["To"],
+            SUJET if empreinte else courriel.sujet,
+            empreinte,
+            appel.parcours_id,
+        )
+        resultat: dict[str, Any] = {"statut": "envoye", "destinataires": len(adresses)}
+        return resultat | ({"empreinte": empreinte} if empreinte else {})
 
-    async def notifier(self, idempotence: str, comptes: list[Compte], courriel: Courriel) -> None:
+    async def notifier(
+        self,
+        idempotence: str,
+        comptes: list[Compte],
+        courriel: Courriel,
+        parcours: str | None = None,
+    ) -> None:
         """The in-app copy: one notification per account and per message, whatever the retries."""
         for compte in comptes:
             async with self.sessions() as session:
@@ -88,6 +109,7 @@ class Messagerie:
                         titre=courriel.sujet,
                         texte=courriel.texte,
                         lien=courriel.lien,
+                        parcours_id=parcours,
                     )
                 )
                 try:
@@ -99,8 +121,12 @@ class Messagerie:
         try:
             await asyncio.to_thread(self._smtp, message)
         except smtplib.SMTPRecipientsRefused as err:
+            # Which addresses, and the server's words, stay out: the message becomes an
+            # incident that coordinators read, and an address is a contact they may not see.
+            refusees = len(err.recipients)
             raise refus(
-                f"Adresse refusée par le serveur de messagerie : {err.recipients}"
+                f"Adresse refusée par le serveur de messagerie ({refusees} destinataire"
+                f"{'s' if refusees > 1 else ''})"
             ) from None
         except smtplib.SMTPResponseException as err:
             if 500 <= err.smtp_code < 600:

@@ -63,9 +63,19 @@ def ligne(s: ParcoursState, p: Projection) -> dict[str, object]:
         "clos_le": s.sortie.le if s.sortie else None,
         "sortie_motif": s.sortie.motif.value if s.sortie else None,
         "sortie_positive": s.sortie.positive if s.sortie else None,
-        "etat": s.model_dump(mode="json", exclude={"timeline", "regles"}),
+        "etat": etat_projete(s),
         "mis_a_jour": datetime.now(UTC),
     }
+
+
+def etat_projete(s: ParcoursState) -> dict[str, object]:
+    """The state's JSON copy in the read model, without what is sent to partners: a payload
+    (contacts, a message) lives only in the workflow, until its call succeeds."""
+    etat = s.model_dump(mode="json", exclude={"timeline", "regles"})
+    etat["operations"] = [
+        {**o, "donnees": {}, "resultat": None} for o in etat.get("operations") or []
+    ]
+    return etat
 
 
 def identifiants(s: ParcoursState) -> list[IdentifiantRow]:
@@ -192,7 +202,11 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
         session.add_all(
             [
                 AccesUsagerRow(
-                    empreinte=a.empreinte, parcours_id=pid, expire_le=a.expire_le, revoque=a.revoque
+                    empreinte=a.empreinte,
+                    parcours_id=pid,
+                    expire_le=a.expire_le,
+                    # a secret drawn in the workflow (before the change) never opens the carnet
+                    revoque=a.revoque or not a.hors_workflow,
                 )
                 for a in s.acces_carnet
             ]

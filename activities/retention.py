@@ -3,9 +3,11 @@ deleted, their read-model rows keep only what the statistics need."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import or_, update
 from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
@@ -13,10 +15,30 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.retention import BilanAnonymisation, DemandeAnonymisation
-from store.anonymisation import ANONYME, details_anonymes, etat_anonyme, naissance_anonyme
+from store.anonymisation import (
+    ANONYME,
+    bassin,
+    contient,
+    details_anonymes,
+    etat_anonyme,
+    instant_au_mois,
+    jour_au_mois,
+    naissance_anonyme,
+)
+from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
 from store.evenements_partenaires import EvenementRecu
-from store.parcours import AccesRow, AccesUsagerRow, EvenementRow, IdentifiantRow, ParcoursRow
+from store.notifications import Envoi, LienEnAttente, Notification
+from store.parcours import (
+    AccesRow,
+    AccesUsagerRow,
+    AlerteRow,
+    EvenementRow,
+    IdentifiantRow,
+    IncidentRow,
+    ParcoursRow,
+    PhaseRow,
+)
 
 LOT = 50
 
@@ -45,6 +67,7 @@ class RetentionActivities:
             supprimes += await self._supprimer_historiques(row)
             await self._anonymiser_lignes(row.id)
             anonymises.append(row.id)
+        await self._oublier_adresses(limite)
         return BilanAnonymisation(anonymises=anonymises, historiques_supprimes=supprimes)
 
     async def _supprimer_historiques(self, row: ParcoursRow) -> int:
@@ -75,31 +98,127 @@ class RetentionActivities:
         return count
 
     async def _anonymiser_lignes(self, parcours_id: str) -> None:
+        """Every store that holds something of the person (docs/donnees-personnelles.md)."""
         async with self.sessions() as session:
             await ecriture(session)
             row = await session.get(ParcoursRow, parcours_id)
             if row is None or row.anonymise:
                 return
-            row.nom, row.prenom, row.referent_nom = ANONYME, "", None
-            row.date_naissance = naissance_anonyme(row.date_naissance)
-            row.etat = etat_anonyme(row.etat)
-            row.anonymise = True
-            for e in (
-                await session.exec(
-                    select(EvenementRow).where(EvenementRow.parcours_id == parcours_id)
-                )
-            ).all():
-                e.libelle, e.auteur_nom, e.details = (
-                    e.code,
-                    e.auteur_role,
-                    details_anonymes(e.details),
-                )
-            for recu in (
-                await session.exec(
-                    select(EvenementRecu).where(EvenementRecu.parcours_id == parcours_id)
-                )
-            ).all():
-                recu.sujet, recu.data = ANONYME, {}
-            for table in (IdentifiantRow, AccesRow, AccesUsagerRow):
+            identifiants = await _identifiants(session, row)
+            operations = [str(o.get("id")) for o in row.etat.get("operations") or []]
+            _parcours(row)
+            await _evenements(session, parcours_id)
+            await _listes(session, parcours_id)
+            await _evenements_partenaires(session, parcours_id, identifiants)
+            await _messages(session, parcours_id, operations)
+            for table in (IdentifiantRow, AccesRow, AccesUsagerRow, AlerteRow):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await session.commit()
+
+    async def _oublier_adresses(self, limite: date) -> None:
+        """Sessions keep the address they were opened from while they live; past the
+        retention delay, the address goes (the audit keeps the professionals' own)."""
+        async with self.sessions() as session:
+            await ecriture(session)
+            await session.exec(
+                update(SessionRow)
+                .where(col(SessionRow.vu_le) < datetime.combine(limite, time(), UTC))
+                .values(adresse=None)
+            )
+            await session.commit()
+
+
+def _parcours(row: ParcoursRow) -> None:
+    row.nom, row.prenom, row.referent_nom = ANONYME, "", None
+    row.date_naissance = naissance_anonyme(row.date_naissance)
+    row.commune = bassin(row.territoire)
+    row.etat = etat_anonyme(row.etat)
+    row.ouvert_le = jour_au_mois(row.ouvert_le) or row.ouvert_le
+    row.phase_depuis = jour_au_mois(row.phase_depuis) or row.phase_depuis
+    row.derniere_interaction = jour_au_mois(row.derniere_interaction) or row.ouvert_le
+    row.clos_le = jour_au_mois(row.clos_le)
+    row.prochaine_echeance, row.prochaine_echeance_libelle, row.prochain_rdv = None, None, None
+    row.transfert_vers_id = None
+    row.anonymise = True
+
+
+async def _identifiants(session: AsyncSession, row: ParcoursRow) -> list[str]:
+    """The person's identifiers at partners, read before they are erased."""
+    valeurs = set(
+        (
+            await session.exec(
+                select(IdentifiantRow.valeur).where(IdentifiantRow.parcours_id == row.id)
+            )
+        ).all()
+    )
+    valeurs |= {str(v) for v in (row.etat.get("identifiants") or {}).values() if v}
+    return sorted(valeurs)
+
+
+async def _evenements(session: AsyncSession, parcours_id: str) -> None:
+    for e in (
+        await session.exec(select(EvenementRow).where(EvenementRow.parcours_id == parcours_id))
+    ).all():
+        e.libelle, e.auteur_nom, e.details = e.code, e.auteur_role, details_anonymes(e.details)
+        e.le = jour_au_mois(e.le) or e.le
+        e.enregistre_le = instant_au_mois(e.enregistre_le) or e.enregistre_le
+
+
+async def _listes(session: AsyncSession, parcours_id: str) -> None:
+    for p in (
+        await session.exec(select(PhaseRow).where(PhaseRow.parcours_id == parcours_id))
+    ).all():
+        p.du, p.au = jour_au_mois(p.du) or p.du, jour_au_mois(p.au)
+    for i in (
+        await session.exec(select(IncidentRow).where(IncidentRow.parcours_id == parcours_id))
+    ).all():
+        # A partner's error message may quote what was sent (an address, a number).
+        i.message, i.resolution = ANONYME, None
+        i.premiere_erreur = instant_au_mois(i.premiere_erreur) or i.premiere_erreur
+        i.derniere_erreur = instant_au_mois(i.derniere_erreur) or i.derniere_erreur
+
+
+async def _evenements_partenaires(
+    session: AsyncSession, parcours_id: str, identifiants: list[str]
+) -> None:
+    """The events delivered to the parcours, and those about the person that never found it
+    (waiting « à rapprocher », their subject one of the person's identifiers)."""
+    recus = (
+        await session.exec(
+            select(EvenementRecu).where(
+                or_(
+                    col(EvenementRecu.parcours_id) == parcours_id,
+                    col(EvenementRecu.parcours_id).is_(None),
+                )
+            )
+        )
+    ).all()
+    for recu in recus:
+        if recu.parcours_id is None and not contient(recu.sujet, identifiants):
+            continue
+        recu.sujet, recu.data, recu.motif = ANONYME, {}, None
+        recu.survenu_le = instant_au_mois(recu.survenu_le) or recu.survenu_le
+        recu.recu_le = instant_au_mois(recu.recu_le) or recu.recu_le
+        recu.livre_le = instant_au_mois(recu.livre_le)
+
+
+async def _messages(session: AsyncSession, parcours_id: str, operations: list[str]) -> None:
+    """The outbox (phones, e-mail addresses) and the in-app notifications about the parcours:
+    their use ended with it. Rows written before they named their parcours are found by the
+    operations' idempotency keys."""
+    await session.exec(
+        delete(Envoi).where(
+            or_(col(Envoi.parcours_id) == parcours_id, col(Envoi.idempotence).in_(operations))
+        )
+    )
+    await session.exec(delete(LienEnAttente).where(col(LienEnAttente.idempotence).in_(operations)))
+    cles = [f"{o}:%" for o in operations]
+    await session.exec(
+        delete(Notification).where(
+            or_(
+                col(Notification.parcours_id) == parcours_id,
+                col(Notification.lien) == f"/parcours/{parcours_id}",
+                *[col(Notification.cle).like(c) for c in cles],
+            )
+        )
+    )

@@ -54,9 +54,23 @@ class DemandeSiae(Model):
     metier_vise: str | None = None
 
 
+class LienCarnetAEnvoyer(Model):
+    """The carnet link a message must carry. The workflow never holds its secret: the sending
+    activity draws it with ``secrets``, puts the link where the text says ``{lien}``, and
+    answers only the secret's SHA-256 (``empreinte``)."""
+
+    lien_id: str
+    adresse_publique: str = Field(pattern=r"^https?://")
+    expire_le: date
+
+
+MARQUE_LIEN = "{lien}"
+
+
 class Sms(Model):
     telephone: str
     texte: str = Field(max_length=640)
+    carnet: LienCarnetAEnvoyer | None = None
 
 
 class Courriel(Model):
@@ -67,6 +81,7 @@ class Courriel(Model):
     sujet: str
     texte: str
     lien: str | None = Field(default=None, description="Page du cockpit concernée")
+    carnet: LienCarnetAEnvoyer | None = None
 
 
 MODELES: dict[TypeOperation, type[Model]] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 
 from pydantic import Field
@@ -41,3 +42,11 @@ class AccesCarnet(Model):
     cree_le: datetime
     expire_le: date
     revoque: bool = False
+    # True when the secret was drawn by the sending activity (``secrets``). Links made before
+    # derived it from ``workflow.uuid4()``, guessable from the run id: they are revoked.
+    hors_workflow: bool = False
+
+
+def empreinte(secret: str) -> str:
+    """What the state, the read model and the carnet's page compare: never the secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,11 +1,17 @@
-"""What remains of a parcours after anonymisation: the facts the statistics need (dates,
+"""What remains of a parcours after anonymisation: the facts the statistics need (months,
 phases, categories, outcomes), nothing that identifies the person or that a professional typed
-freely. Pure functions over the read model's JSON, testable on their own."""
+freely. Dates are kept to the month and the commune to the bassin (territoire): next to a
+health frein, an exact date and a village could point at someone. Pure functions over the read
+model's JSON, testable on their own. Every store and what anonymisation does to it:
+docs/donnees-personnelles.md."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, date, datetime
 from typing import Any
+
+from schemas.common import Territoire
 
 ANONYME = "ANONYME"
 # Timeline details that are codes, not free text: kept for the indicators.
@@ -91,6 +97,11 @@ def _emploi(e: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def etat_anonyme(etat: dict[str, Any]) -> dict[str, Any]:
+    anonyme: dict[str, Any] = au_mois(_etat_anonyme(etat))
+    return anonyme
+
+
+def _etat_anonyme(etat: dict[str, Any]) -> dict[str, Any]:
     usager = etat.get("usager") or {}
     naissance = str(usager.get("date_naissance", "1900-01-01"))[:4] + "-01-01"
     return {
@@ -109,8 +120,8 @@ def etat_anonyme(etat: dict[str, Any]) -> dict[str, Any]:
             "nom": ANONYME,
             "prenom": "",
             "date_naissance": naissance,
-            "code_postal": usager.get("code_postal"),
-            "commune": usager.get("commune"),
+            "code_postal": None,
+            "commune": bassin(etat.get("territoire")),
         },
         "diagnostics": [_diagnostic(d) for d in etat.get("diagnostics") or []],
         "orientations": [
@@ -135,3 +146,41 @@ def details_anonymes(details: dict[str, str]) -> dict[str, str]:
 
 def naissance_anonyme(naissance: date) -> date:
     return date(naissance.year, 1, 1)
+
+
+def bassin(territoire: str | None) -> str:
+    """The commune gives way to the bassin d'emploi (the territoire's name)."""
+    try:
+        return Territoire(territoire or "").label
+    except ValueError:
+        return ""
+
+
+_JOUR = re.compile(r"^(\d{4}-\d{2})-\d{2}(?:[T ][0-9:.+\-Z]*)?$")
+
+
+def au_mois(valeur: Any) -> Any:
+    """Every date or date-time of a JSON value, brought back to the 1st of its month."""
+    if isinstance(valeur, dict):
+        return {k: au_mois(v) for k, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [au_mois(v) for v in valeur]
+    if isinstance(valeur, str) and (m := _JOUR.match(valeur)):
+        return f"{m.group(1)}-01"
+    return valeur
+
+
+def jour_au_mois(jour: date | None) -> date | None:
+    return None if jour is None else date(jour.year, jour.month, 1)
+
+
+def instant_au_mois(instant: datetime | None) -> datetime | None:
+    if instant is None:
+        return None
+    return datetime(instant.year, instant.month, 1, tzinfo=instant.tzinfo or UTC)
+
+
+def contient(texte: str | None, valeurs: list[str]) -> bool:
+    """Whether a free text names one of the person's identifiers (partner events' subjects)."""
+    bas = (texte or "").lower()
+    return any(v.lower() in bas for v in valeurs if len(v) >= 4)

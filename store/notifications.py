@@ -18,6 +18,9 @@ class Notification(SQLModel, table=True):
     texte: str
     lien: str | None = None
     lue: bool = False
+    parcours_id: str | None = Field(
+        default=None, index=True, description="Le parcours concerné (anonymisation)"
+    )
 
 
 class Envoi(SQLModel, table=True):
@@ -30,3 +33,21 @@ class Envoi(SQLModel, table=True):
     destinataire: str
     sujet: str
     envoye_le: datetime
+    parcours_id: str | None = Field(
+        default=None, index=True, description="Le parcours concerné (anonymisation)"
+    )
+    empreinte: str | None = Field(
+        default=None, description="Lien du carnet : l'empreinte de son secret, jamais le secret"
+    )
+
+
+class LienEnAttente(SQLModel, table=True):
+    """The secret of a carnet link drawn by a sending activity, kept only until the message is
+    sent: a retried attempt sends the same link under the same idempotency key (the partner
+    drops the duplicate), then the row goes. Only its fingerprint stays, in ``envoi``."""
+
+    __tablename__ = "lien_carnet_en_attente"
+
+    idempotence: str = Field(primary_key=True)
+    secret: str
+    cree_le: datetime

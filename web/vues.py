@@ -10,10 +10,11 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from core.ids import reference
+from schemas.incident import OperationSortante
 from schemas.parcours import PROCHAINE_ETAPE, ParcoursState, Phase, Statut
 from store.parcours import ParcoursRow
 from web.securite.sensible import proteger, sensible_visible
-from web.securite.utilisateur import Utilisateur
+from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
 from workflows.transitions import Cible, commandes_possibles
 
 
@@ -35,6 +36,7 @@ class ParcoursVue(BaseModel):
     prochaine_etape: str
     lecture_seule: bool
     sensible_visible: bool
+    contacts_visibles: bool
     commandes: list[CommandePossible]
     etat: ParcoursState
 
@@ -76,15 +78,35 @@ def chemin_commande(parcours_id: str, nom: str) -> str:
     return f"/api/v1/parcours/{parcours_id}/{nom.replace('_', '-')}"
 
 
+def contacts_visibles(u: Utilisateur, s: ParcoursState) -> bool:
+    """The person's phone, e-mail and address: for the référent who accompanies them now —
+    not a former référent, a coordinator, an administrator nor the person's own carnet page.
+    (The administrator sees a contact only in the payload of a message not sent yet, to
+    repair a failed send: see :func:`_operations`.)"""
+    return est_referent_du_parcours(u, s)
+
+
 def caviarder(s: ParcoursState, u: Utilisateur) -> ParcoursState:
     shown = proteger(s.model_copy(update={"regles": None}, deep=True), u)  # health, justice
-    if not u.est_referent:
-        # contacts are for the professionals who accompany the person, not for coordination
+    if not contacts_visibles(u, s):
         shown.usager = s.usager.model_copy(
             update={"telephone": None, "email": None, "adresse": None}
         )
         shown.accueil = s.accueil.model_copy(update={"usager": shown.usager})
+    shown.operations = _operations(s.operations, u)
+    # The fingerprints of the carnet's links: useless to a reader, kept out all the same.
+    shown.acces_carnet = [a.model_copy(update={"empreinte": ""}) for a in s.acces_carnet]
     return shown
+
+
+def _operations(operations: list[OperationSortante], u: Utilisateur) -> list[OperationSortante]:
+    """What is sent to partners (contacts, messages, identifiers) is the administrator's to
+    see, to repair a failed call; everyone else sees the operation, not its payload. (The
+    workflow empties a payload once its call succeeded, and a carnet link's secret is never
+    in it: the sending activity draws it.)"""
+    if u.est_admin:
+        return operations
+    return [o.model_copy(update={"donnees": {}, "resultat": None}) for o in operations]
 
 
 def vue(s: ParcoursState, u: Utilisateur) -> ParcoursVue:
@@ -108,6 +130,7 @@ def vue(s: ParcoursState, u: Utilisateur) -> ParcoursVue:
         prochaine_etape=PROCHAINE_ETAPE[s.phase],
         lecture_seule=not commandes,
         sensible_visible=sensible_visible(u, s),
+        contacts_visibles=contacts_visibles(u, s),
         commandes=commandes,
         etat=caviarder(s, u),
     )

@@ -54,7 +54,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import transitions
 
 from workflows import publication
-from workflows.etapes import COMMANDES, enfants, partenaires, rdv, sortie
+from workflows.etapes import COMMANDES, dossier, enfants, partenaires, rdv, sortie
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 PROJECTION_RETRY = RetryPolicy(
@@ -424,6 +424,7 @@ class ParcoursWorkflow:
         async with self._verrou:
             if recharger_regles:
                 await self._charger_regles()
+            dossier.revoquer_liens_anciens(self)
             self._reevaluer()
             self._a_publier = True
 
@@ -570,6 +571,7 @@ class ParcoursWorkflow:
     # --- outbound partner calls and incidents -------------------------------------------
 
     def _reprendre_operations(self) -> None:
+        dossier.revoquer_liens_anciens(self)
         for op in self.s.operations:
             if op.statut in (StatutOperation.EN_COURS, StatutOperation.EN_INCIDENT):
                 self._demarrer_appel(op.id)
@@ -599,7 +601,7 @@ class ParcoursWorkflow:
                     lambda: self._incident(operation_id) != StatutIncident.OUVERT
                 )
                 if self._incident(operation_id) == StatutIncident.CLOS:
-                    self._maj_operation(operation_id, statut=StatutOperation.ABANDONNEE)
+                    self._maj_operation(operation_id, statut=StatutOperation.ABANDONNEE, donnees={})
                     self._apres_changement()
                     return
             self._maj_operation(operation_id, statut=StatutOperation.EN_COURS)
@@ -679,7 +681,9 @@ class ParcoursWorkflow:
         )
 
     def _reussite(self, op: OperationSortante, resultat: dict[str, Any]) -> None:
-        self._maj_operation(op.id, statut=StatutOperation.REUSSIE, resultat=resultat)
+        dossier.lien_remis(self, op, resultat)
+        # Done: its payload (contacts, a message) has no more use in the state.
+        self._maj_operation(op.id, statut=StatutOperation.REUSSIE, resultat=resultat, donnees={})
         for i, incident in enumerate(self.s.incidents):
             if incident.operation_id == op.id and incident.actif:
                 self.s.incidents[i] = incident.model_copy(update={"statut": StatutIncident.RESOLU})

@@ -38,7 +38,7 @@ async def test_la_personne_ouvre_son_carnet_par_son_lien(
             if sms:
                 break
             await asyncio.sleep(0.05)
-        lien = re.search(r"(https?://\S+/carnet/[0-9a-f]+)", sms[0]["texte"])
+        lien = re.search(r"(https?://\S+/carnet/[A-Za-z0-9_-]+)", sms[0]["texte"])
         assert lien is not None
         chemin = "/carnet/" + lien.group(1).rsplit("/", 1)[1]
         for _ in range(50):  # the projection writes the link's fingerprint asynchronously

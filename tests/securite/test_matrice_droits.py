@@ -9,6 +9,11 @@ Rows are the routes of ``app.routes`` (a route added without its row fails
   answer for a parcours that does not exist, so that existence does not leak;
 * ``cnx``  a cockpit page that sends to the login page.
 
+Whatever the status, no answer of any cell may hold a working link to the person's carnet
+(``/carnet/`` and a secret whose fingerprint opens it, or that secret anywhere), nor the
+person's phone or e-mail unless the role is one of ``CONTACTS_VISIBLES`` (docs/donnees-personnelles.md,
+« Qui voit les coordonnées »).
+
 The dossier: a parcours of the Bassin annécien opened by Sophie Girard and handed over to
 Claire Martin (not yet acknowledged), so Claire is its référent and Sophie keeps read access
 for 30 days. A twin parcours in the same situation is closed: every command on it is refused
@@ -38,6 +43,7 @@ from temporalio.api.common.v1 import Payload
 from core.codec import EncryptionCodec
 from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY
+from schemas.carnet import empreinte
 from store.comptes import Compte
 from store.db import ecriture, make_engine, session_factory
 from store.parcours import AccesRow, AccesUsagerRow, IncidentRow
@@ -71,6 +77,11 @@ COMPTES = {
     "admin": "admin",
 }
 PARTENAIRE = "partenaire-caf"
+# Who may read the person's phone and e-mail: the référent who accompanies them now, and the
+# administrator (in the payload of a message not sent yet, to repair a failed send). Not a
+# former référent, a coordinator, a partner, nor the person's own carnet page.
+CONTACTS_VISIBLES = frozenset({"referent", "admin"})
+LIEN_CARNET = re.compile(r"/carnet/([A-Za-z0-9_-]{16,})")
 HTMX = {"HX-Request": "true"}
 
 
@@ -158,6 +169,8 @@ class Contexte:
     clos: str  # its closed twin
     nom: str
     lien: str  # secret of the person's carnet link
+    empreintes: frozenset[str]  # fingerprints of the links that open the carnet
+    contacts: tuple[str, ...]  # the person's phone (as typed and without spaces), e-mail
     evenement: str  # a CAF event waiting in the « à rapprocher » queue
     jeton_partenaire: str
     jetons: dict[str, str]
@@ -778,6 +791,18 @@ async def _lu(plateforme: Plateforme, requete: Any) -> Any:
         await engine.dispose()
 
 
+async def _empreintes_actives(plateforme: Plateforme, pid: str) -> list[str]:
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            rows = (
+                await session.exec(select(AccesUsagerRow).where(AccesUsagerRow.parcours_id == pid))
+            ).all()
+    finally:
+        await engine.dispose()
+    return [r.empreinte for r in rows if not r.revoque]
+
+
 async def _passe_a_claire(sophie: httpx.AsyncClient, pid: str) -> None:
     r = await sophie.post(
         f"/api/v1/parcours/{pid}/transferer-referent",
@@ -792,7 +817,10 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
     nom = "Matrice" + secrets.token_hex(4).upper()
     telephone = f"06 {secrets.randbelow(100):02d} {secrets.randbelow(100):02d} 45 67"
     accueil = factories.accueil_rsa(jour, telephone=telephone)
-    accueil = accueil.model_copy(update={"usager": accueil.usager.model_copy(update={"nom": nom})})
+    email = f"{nom.lower()}@example.org"
+    accueil = accueil.model_copy(
+        update={"usager": accueil.usager.model_copy(update={"nom": nom, "email": email})}
+    )
     # Quick retries, so that the SMS gateway's outage becomes an incident at once.
     temporal = ParcoursClient(plateforme.env.client, plateforme.task_queue)
     pid = (await temporal.ouvrir(accueil, factories.SOPHIE, politique_appels=RAPIDE)).parcours_id
@@ -819,7 +847,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
 
         async def sms() -> str | None:
             recus = await simulateur_session.sms(telephone=telephone)
-            trouve = re.search(r"/carnet/([0-9a-f]+)", recus[0]["texte"]) if recus else None
+            trouve = re.search(r"/carnet/([A-Za-z0-9_-]+)", recus[0]["texte"]) if recus else None
             return trouve.group(1) if trouve else None
 
         secret = await _attendre(sms, "SMS du lien de carnet")
@@ -896,6 +924,8 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         clos=clos,
         nom=nom,
         lien=secret,
+        empreintes=frozenset(await _empreintes_actives(plateforme, pid)),
+        contacts=(telephone, telephone.replace(" ", ""), email),
         evenement=en_attente["id"],
         jeton_partenaire=await _compte_partenaire(plateforme),
         jetons=plateforme.jetons,
@@ -930,11 +960,28 @@ def _reponse_de_refus(r: httpx.Response) -> str:
     return titre.group(1) if titre else ("introuvable" if "introuvable" in r.text else r.text[:80])
 
 
+def _fuite(r: httpx.Response, role: str, ctx: Contexte) -> str | None:
+    """A working carnet link, or a contact the role may not see, anywhere in the answer."""
+    texte = r.text
+    liens = [
+        t for t in LIEN_CARNET.findall(texte) if t == ctx.lien or empreinte(t) in ctx.empreintes
+    ]
+    if liens or ctx.lien in texte:
+        return f"lien du carnet en état de marche dans la réponse ({r.status_code})"
+    if role not in CONTACTS_VISIBLES:
+        vues = [c for c in ctx.contacts if c in texte]
+        if vues:
+            return f"coordonnées de la personne dans la réponse ({r.status_code}) : {vues}"
+    return None
+
+
 async def _cellule(client: httpx.AsyncClient, cas: Cas, role: str, ctx: Contexte) -> str | None:
     """None if the cell holds, else what went wrong."""
     attendu = cas.attendu[role]
     r = await _envoyer(client, cas.requete(ctx, role), role, ctx)
     recu = f"reçu {r.status_code} {r.text[:160]!r}"
+    if (fuite := _fuite(r, role, ctx)) is not None:
+        return fuite
     if attendu in ("ok", "vide"):
         if r.status_code not in cas.ok:
             return f"attendu {attendu} ({sorted(cas.ok)}), {recu}"

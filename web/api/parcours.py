@@ -37,6 +37,7 @@ from web.documents.contrat_pdf import contrat_pdf
 from web.erreurs import Erreur, Refus
 from web.requetes import Filtres, lister
 from web.securite.audit import journaliser
+from web.securite.requete_auditee import requete_auditee
 from web.securite.sensible import proteger
 from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
@@ -225,9 +226,7 @@ async def liste(
         offset=offset,
     )
     total, rows = await lister(session, u, f, aujourd_hui())
-    await journaliser(
-        session, u, "liste", "parcours", str(request.url.query)[:300], adresse(request)
-    )
+    await journaliser(session, u, "liste", "parcours", requete_auditee(request), adresse(request))
     return PageParcours(
         total=total, limit=limit, offset=offset, items=[ParcoursResume.depuis(r) for r in rows]
     )

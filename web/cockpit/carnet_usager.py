@@ -4,7 +4,6 @@ revocable, each visit audit-logged. Only the carnet is shown — never the profe
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -12,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from core.clock import PARIS
 from core.parcours_client import CommandeImpossible
+from schemas.carnet import empreinte
 from schemas.common import Role
 from store.parcours import AccesUsagerRow
 from web.cockpit import pages
@@ -43,7 +43,8 @@ async def carnet_usager(
 ) -> Response:
     if not PAR_ADRESSE.autoriser(adresse(request) or "?"):
         return _refus(request, 429, "Trop de tentatives : réessayez dans une minute.")
-    acces = await session.get(AccesUsagerRow, hashlib.sha256(jeton.encode()).hexdigest())
+    # Only the secret's fingerprint is stored: compare that, never the secret.
+    acces = await session.get(AccesUsagerRow, empreinte(jeton))
     if acces is None or acces.revoque or acces.expire_le < aujourd_hui():
         return _refus(request, 404, INVALIDE)
     try:
@@ -58,13 +59,9 @@ async def carnet_usager(
         organisme=None,
         territoire=state.territoire,
     )
+    # Not the person's address: the audit is kept past the parcours' anonymisation.
     await journaliser(
-        session,
-        usager,
-        "lecture",
-        f"parcours:{state.parcours_id}",
-        "carnet (lien personnel)",
-        adresse(request),
+        session, usager, "lecture", f"parcours:{state.parcours_id}", "carnet (lien personnel)"
     )
     v = vue(state, usager)
     maintenant = datetime.now(UTC)
@@ -75,7 +72,7 @@ async def carnet_usager(
             "u": None,
             "usager": True,
             "v": v,
-            "s": state,
+            "s": v.etat,
             "titre": f"Carnet de bord de {state.usager.prenom} {state.usager.nom.upper()}",
             "rubriques": rubriques(state, maintenant),
             "imprime_le": jour_long(maintenant.astimezone(PARIS).date()),

@@ -23,6 +23,7 @@ from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import Filtres, lister
 from web.securite.audit import journaliser
+from web.securite.requete_auditee import requete_auditee
 from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
@@ -170,7 +171,7 @@ async def page(
         return pages.page_erreur(request, u, err.status, err.message)
     # Audited when a person opens or filters the view; the parts' periodic refreshes
     # (every 20 s per part) would drown the log without saying anything new.
-    detail = str(request.url.query)[:300]
+    detail = requete_auditee(request)
     await journaliser(session, u, "liste", "coordination", detail, adresse(request))
     ctx |= {
         "titre": "Coordination",

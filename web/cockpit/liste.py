@@ -20,6 +20,7 @@ from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import TRIS, Filtres, lister
 from web.securite.audit import journaliser
+from web.securite.requete_auditee import requete_auditee
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -113,9 +114,7 @@ async def _contexte(
     from web.cockpit.veille import motifs  # the vigie's rule labels (shared with coordination)
 
     total, rows = await lister(session, u, f, aujourd_hui())
-    await journaliser(
-        session, u, "liste", "parcours", str(request.url.query)[:300], adresse(request)
-    )
+    await journaliser(session, u, "liste", "parcours", requete_auditee(request), adresse(request))
     return {
         "u": u,
         "f": f,

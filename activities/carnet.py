@@ -1,0 +1,25 @@
+"""The carnet link, drawn where it is sent: the secret is made here with ``secrets``, put in the
+message, and only its SHA-256 goes back to the workflow (history, state, read model)."""
+
+from __future__ import annotations
+
+import secrets
+
+from schemas.appels import MARQUE_LIEN, LienCarnetAEnvoyer
+from schemas.carnet import empreinte
+
+SUJET = "Lien du carnet de bord"
+
+
+def nouveau_secret() -> str:
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def lien(carnet: LienCarnetAEnvoyer, texte: str, secret: str) -> tuple[str, str]:
+    """(the message with its link, the secret's fingerprint)."""
+    url = f"{carnet.adresse_publique.rstrip('/')}/carnet/{secret}"
+    return texte.replace(MARQUE_LIEN, url), empreinte(secret)
+
+
+def tirer_lien(carnet: LienCarnetAEnvoyer, texte: str) -> tuple[str, str]:
+    return lien(carnet, texte, nouveau_secret())
