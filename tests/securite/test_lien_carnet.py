@@ -272,12 +272,12 @@ async def test_la_migration_vide_les_envois_gardes_dans_le_modele_de_lecture(
     url = f"sqlite+aiosqlite:///{tmp_path / 'm.db'}"
     engine = make_engine(url)
 
-    def vers_0002(conn: Any) -> None:
-        command.upgrade(configuration(conn), "0002")
+    def vers_0004(conn: Any) -> None:  # the revision before this one
+        command.upgrade(configuration(conn), "0004")
 
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(vers_0002)
+            await conn.run_sync(vers_0004)
         vieux = secrets.token_hex(32)
         operation = {"id": "op-1", "type": "envoyer_sms", "statut": "reussie"}
         jour = date.today()
