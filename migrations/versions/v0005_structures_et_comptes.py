@@ -1,0 +1,76 @@
+"""Structures et administration des comptes.
+
+The structures (organismes) of the SPIE, the one-time activation links of new accounts, and
+two columns of ``compte``: its structure and whether it awaits approval (a first ProConnect
+login). Additive only: existing accounts keep working unchanged.
+
+Revision ID: 0005
+Revises: 0002 (the integrator chains it after 0004)
+Create Date: 2026-12-02 15:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "structure",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("nom", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("type", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("siret", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("territoires", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("domaines", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("contact_nom", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("contact_email", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("contact_telephone", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("cree_le", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("nom"),
+        sa.UniqueConstraint("siret"),
+    )
+    op.create_index(op.f("ix_structure_type"), "structure", ["type"], unique=False)
+    op.create_table(
+        "activation_compte",
+        sa.Column("empreinte", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("compte_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("cree_le", sa.DateTime(), nullable=False),
+        sa.Column("expire_le", sa.DateTime(), nullable=False),
+        sa.Column("utilise_le", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["compte_id"], ["compte.id"]),
+        sa.PrimaryKeyConstraint("empreinte"),
+    )
+    op.create_index(
+        op.f("ix_activation_compte_compte_id"), "activation_compte", ["compte_id"], unique=False
+    )
+    op.add_column(
+        "compte",
+        sa.Column("structure_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    )
+    op.add_column(
+        "compte",
+        sa.Column("en_attente", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.create_index(op.f("ix_compte_structure_id"), "compte", ["structure_id"], unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_compte_structure_id"), table_name="compte")
+    with op.batch_alter_table("compte") as batch:
+        batch.drop_column("en_attente")
+        batch.drop_column("structure_id")
+    op.drop_index(op.f("ix_activation_compte_compte_id"), table_name="activation_compte")
+    op.drop_table("activation_compte")
+    op.drop_index(op.f("ix_structure_type"), table_name="structure")
+    op.drop_table("structure")
