@@ -22,6 +22,11 @@ from web.administration.service import creer_compte
 from web.erreurs import Refus
 from web.securite.audit import journaliser
 
+EN_ATTENTE = (
+    "Votre demande d'accès est transmise à l'administrateur de votre structure : "
+    "vous pourrez vous connecter dès qu'il l'aura approuvée."
+)
+
 
 async def premier_administrateur(
     session: AsyncSession, email: str, nom: str, adresse_publique: str

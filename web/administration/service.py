@@ -362,6 +362,9 @@ async def _journal(
     apres: dict[str, Any] | None,
     adresse: str | None = None,
 ) -> None:
+    if avant is not None and apres is not None:  # only what changed: the log keeps 500 chars
+        changes = [k for k in apres if avant.get(k) != apres[k]]
+        avant, apres = {k: avant.get(k) for k in changes}, {k: apres[k] for k in changes}
     detail = json.dumps({"avant": avant, "apres": apres}, ensure_ascii=False, default=str)
     await journaliser(session, u, action, objet, detail, adresse)
 
@@ -567,7 +570,9 @@ async def desactiver(
     row.actif, row.en_attente = False, False
     await _fermer_acces(session, c.id)
     await session.commit()
-    apres = _valeurs_compte(row) | ({"parcours_remis": remis} if remis else {})
+    apres = _valeurs_compte(row)
+    if remis:
+        apres |= {"parcours_remis": len(remis), "remis_a": sorted(set(remis.values()))[:5]}
     await _journal(session, u, "compte_desactive", f"compte:{c.id}", avant, apres, adresse)
     return vue_compte(row, None)
 
