@@ -190,6 +190,7 @@ async def agir(
     session: SessionDep,
     services: ServicesDep,
 ) -> Response:
+    service.exiger_administration(u)
     if action not in ACTIONS:
         raise Refus(404, "Action inconnue", "action_inconnue")
     try:
