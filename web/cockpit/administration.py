@@ -80,9 +80,10 @@ async def nouvelle_structure(request: Request, u: UtilisateurPage) -> Response:
 async def creer_structure(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
     form = await request.form()
     valeurs = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    territoires = [str(t) for t in form.getlist("territoires")]
     saisie = {
         **{k: v or None for k, v in valeurs.items() if k not in ("territoires", "domaines")},
-        "territoires": [str(t) for t in form.getlist("territoires")],
+        "territoires": territoires,
         "domaines": valeurs.get("domaines", "").replace(" ", ",").split(","),
     }
     try:
@@ -93,7 +94,8 @@ async def creer_structure(request: Request, u: UtilisateurPage, session: Session
         status, message, erreurs = _erreurs(err)
         if status == 403:
             raise
-        return _formulaire_structure(request, u, valeurs, status, message=message, erreurs=erreurs)
+        saisies: dict[str, Any] = valeurs | {"territoires": territoires}
+        return _formulaire_structure(request, u, saisies, status, message=message, erreurs=erreurs)
     return RedirectResponse("/administration", status_code=303)
 
 
