@@ -30,8 +30,8 @@ EN_ATTENTE = (
 
 async def premier_administrateur(
     session: AsyncSession, email: str, nom: str, adresse_publique: str
-) -> str:
-    """Creates the first administrator and returns its activation link (printed once)."""
+) -> tuple[str, str]:
+    """Creates the first administrator: its id and activation link (printed once)."""
     existe = await session.exec(
         select(Compte).where(Compte.role == Role.ADMINISTRATEUR.value).limit(1)
     )
@@ -42,10 +42,10 @@ async def premier_administrateur(
             "administrateur_existant",
         )
     d = CompteSaisie(email=email, nom=nom, role=Role.ADMINISTRATEUR)
-    _, lien = await creer_compte(
+    vue, lien = await creer_compte(
         session, None, d, adresse_publique=adresse_publique, envoyer=activation.sans_envoi
     )
-    return lien
+    return vue.id, lien
 
 
 def _siret_des_claims(claims: dict[str, Any]) -> str | None:

@@ -53,10 +53,12 @@ async def _qui(session: AsyncSession, compte_id: str) -> Utilisateur:
 
 
 async def _premier(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
-    lien = await arrivees.premier_administrateur(
+    compte_id, lien = await arrivees.premier_administrateur(
         session, a.email, a.nom, settings.effective_public_url
     )
-    return f"Administrateur créé. Lien d'activation (7 jours, une seule fois) :\n{lien}"
+    return (
+        f"Administrateur créé : {compte_id}\nLien d'activation (7 jours, une seule fois) :\n{lien}"
+    )
 
 
 async def _structure(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
