@@ -254,3 +254,45 @@ async def test_reinitialiser_l_acces(
         await activer(anonyme, await lien_recu(simulateur, email, deja=1), "un-tout-nouveau-secret")
     async with connexion(plateforme.base_url, email, "un-tout-nouveau-secret"):
         pass  # the new password opens a session
+
+
+async def test_au_cockpit_chaque_parcours_recoit_son_referent(
+    admin: httpx.AsyncClient, plateforme: Plateforme
+) -> None:
+    """The account page's form: one choice per parcours; a parcours left without a choice
+    refuses the deactivation, and nothing is handed over."""
+    corps = {"email": _email("depart"), "nom": "Denis Départ", "role": "referent"}
+    corps |= {"structure_id": None, "territoire": "bassin_annecien"}
+    s = await admin.post("/api/v1/structures", json=_structure())
+    partant = (
+        await admin.post("/api/v1/comptes", json=corps | {"structure_id": s.json()["id"]})
+    ).json()["id"]
+    pids = []
+    async with plateforme.client("coord-bassin_annecien") as coord:
+        for _ in range(2):
+            accueil = donnees.accueil(date_du_jour(), nom=nom_unique())
+            accueil |= {"referent_id": partant, "doublon_confirme": True}
+            pids.append((await coord.post("/api/v1/parcours", json=accueil)).json()["id"])
+    await _attendre_parcours(admin, partant, 2)
+    page = await admin.get(f"/administration/comptes/{partant}")
+    assert "est référent de 2 parcours" in page.text
+    assert all(f'name="vers-{pid}"' in page.text for pid in pids)
+
+    url = f"/administration/comptes/{partant}/desactiver"
+    incomplet = await admin.post(url, data={f"vers-{pids[0]}": LEA})
+    assert incomplet.status_code == 409
+    assert "1 sans décision" in incomplet.text
+    etat = (await admin.get(f"/api/v1/parcours/{pids[0]}")).json()["etat"]
+    assert etat["referent"]["referent"]["id"] == partant  # nothing handed over
+    fait = await admin.post(
+        url, data={f"vers-{pids[0]}": LEA, f"vers-{pids[1]}": "ref-karim-benali"}
+    )
+    assert fait.status_code == 409  # Karim is of France Travail: the workflow's own rule
+    assert "organisme référent" in fait.text
+    assert "Le compte reste actif" in fait.text
+    fait = await admin.post(url, data={f"vers-{pids[0]}": LEA, f"vers-{pids[1]}": LEA})
+    assert fait.status_code == 303, fait.text
+    for pid in pids:
+        etat = (await admin.get(f"/api/v1/parcours/{pid}")).json()["etat"]
+        assert etat["transfert"]["vers"]["id"] == LEA
+    assert (await admin.get(f"/api/v1/comptes/{partant}")).json()["statut"] == "desactive"

@@ -25,7 +25,7 @@ from typing import Any
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.parcours_client import ParcoursClient
+from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.referent import DemandeTransfert, TransfertResolu
 from store.audit import EntreeAudit
@@ -523,21 +523,45 @@ async def _remettre(
             "parcours_a_remettre",
             [{"champ": "tous_vers", "message": "Nouveau référent à choisir"}],
         )
+    vers_qui = {v for v in choix.values() if v}
+    cibles = {vers: await _referent_de_remise(session, u, c, vers) for vers in vers_qui}
     auteur = _acteur_administration(u)
     fait: dict[str, str] = {}
     for pid, vers in choix.items():
         assert vers is not None
-        if vers == c.id:
-            raise _refus_champ("tous_vers", "Choisissez un autre référent que celui qui part")
-        nouveau = await acteur_referent(session, vers, "tous_vers")
-        cible = await session.get(Compte, vers)
-        if cible is None or not dans_le_perimetre(u, cible):
-            raise _refus_champ("tous_vers", "Ce référent n'est pas dans votre périmètre")
+        state = await parcours.etat(pid)
+        if state.referent is None or state.referent.referent.id != c.id:
+            continue  # already handed over (the read model lags behind the workflow)
         demande = DemandeTransfert(nouveau_referent_id=vers, motif=d.motif)
-        ordre = TransfertResolu(**demande.model_dump(), nouveau_referent=nouveau, demande_le=today)
-        await parcours.commander(pid, "transferer_referent", ordre, auteur)
+        ordre = TransfertResolu(
+            **demande.model_dump(), nouveau_referent=cibles[vers], demande_le=today
+        )
+        try:
+            await parcours.commander(pid, "transferer_referent", ordre, auteur)
+        except CommandeImpossible as err:
+            personne = next(p.nom for p in detenus if p.id == pid)
+            raise Refus(
+                err.status,
+                f"{len(fait)} parcours remis ; « {personne} » ne peut pas aller à "
+                f"{cibles[vers].nom} : {err.message}. Le compte reste actif.",
+                err.code,
+                [{"champ": f"repartition.{pid}", "message": err.message}],
+            ) from None
         fait[pid] = vers
     return fait
+
+
+async def _referent_de_remise(
+    session: AsyncSession, u: Utilisateur, c: Compte, vers: str
+) -> Acteur:
+    """The référent a parcours goes to: active, not the one leaving, within ``u``'s reach."""
+    if vers == c.id:
+        raise _refus_champ("tous_vers", "Choisissez un autre référent que celui qui part")
+    nouveau = await acteur_referent(session, vers, "tous_vers")
+    cible = await session.get(Compte, vers)
+    if cible is None or not dans_le_perimetre(u, cible):
+        raise _refus_champ("tous_vers", "Ce référent n'est pas dans votre périmètre")
+    return nouveau
 
 
 async def desactiver(
