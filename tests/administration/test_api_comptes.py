@@ -157,7 +157,7 @@ async def _attendre_parcours(admin: httpx.AsyncClient, compte_id: str, n: int) -
 
 
 async def test_desactiver_un_referent_impose_de_remettre_ses_parcours(
-    structure: Structure, admin: httpx.AsyncClient, plateforme: Plateforme
+    structure: Structure, admin: httpx.AsyncClient, plateforme: Plateforme, simulateur: Simulateur
 ) -> None:
     ref = {"email": _email("partant"), "nom": "Paul Partant", "role": "referent"}
     partant = (await structure.admin.post("/api/v1/comptes", json=ref)).json()["id"]
@@ -194,12 +194,37 @@ async def test_desactiver_un_referent_impose_de_remettre_ses_parcours(
         assert etat["referent"]["referent"]["id"] == LEA
         assert etat["transfert"]["vers"]["id"] == LEA
         assert etat["transfert"]["accuse_le"] is None  # Léa must acknowledge, as always
+    # the handover's e-mail to the former référent finds a closed account: no incident
+    for pid in pids:
+        avis = await _avis_au_partant(admin, pid, partant)
+        assert avis["statut"] == "reussie", avis  # sent before, or dropped after, the closing
+        assert avis["resultat"]["statut"] in ("envoye", "destinataire_desactive")
+    incidents = (await admin.get("/api/v1/incidents", params={"limit": 500})).json()
+    assert not [i for i in incidents["incidents"] if i["parcours_id"] in pids]
     journal = (await admin.get(f"/api/v1/comptes/{partant}/journal")).json()
     desactivation = next(e for e in journal if e["action"] == "compte_desactive")
     detail = json.loads(desactivation["detail"])
     assert detail["avant"]["statut"] == "invite"
     assert detail["apres"]["statut"] == "desactive"
     assert desactivation["par"] == "admin"
+
+
+async def _avis_au_partant(admin: httpx.AsyncClient, pid: str, partant: str) -> Any:
+    """The handover's e-mail operation to the former référent, once it has finished."""
+    limite = asyncio.get_running_loop().time() + 30
+    while True:
+        etat = (await admin.get(f"/api/v1/parcours/{pid}")).json()["etat"]
+        avis = [
+            o
+            for o in etat["operations"]
+            if o["donnees"].get("destinataire") == f"compte:{partant}"
+            and "transféré" in o["donnees"].get("texte", "")
+        ]
+        if avis and avis[-1]["statut"] != "en_cours":
+            return avis[-1]
+        if asyncio.get_running_loop().time() > limite:
+            raise AssertionError(f"L'avis de transfert au partant reste en cours : {avis}")
+        await asyncio.sleep(0.2)
 
 
 def date_du_jour() -> Any:
@@ -262,7 +287,7 @@ async def test_au_cockpit_chaque_parcours_recoit_son_referent(
     """The account page's form: one choice per parcours; a parcours left without a choice
     refuses the deactivation, and nothing is handed over."""
     corps = {"email": _email("depart"), "nom": "Denis Départ", "role": "referent"}
-    corps |= {"structure_id": None, "territoire": "bassin_annecien"}
+    corps |= {"territoire": "bassin_annecien"}
     s = await admin.post("/api/v1/structures", json=_structure())
     partant = (
         await admin.post("/api/v1/comptes", json=corps | {"structure_id": s.json()["id"]})
