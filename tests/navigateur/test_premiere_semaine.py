@@ -136,7 +136,9 @@ async def test_premiere_semaine_sans_developpeur(
     await admin.get_by_label("Prénom et nom").fill("Dominique Directrice")
     await admin.get_by_label("Adresse électronique").fill(email_ml)
     await admin.get_by_label("Rôle").select_option("admin_structure")
-    await admin.get_by_label("Structure", exact=True).select_option(label="Mission Locale du Genevois")
+    await admin.get_by_label("Structure", exact=True).select_option(
+        label="Mission Locale du Genevois"
+    )
     await admin.get_by_role("button", name="Créer le compte et envoyer le lien").click()
     await expect(admin.get_by_role("status")).to_contain_text(f"envoyé à {email_ml}")
     await expect(admin.locator("#statut")).to_contain_text("Invité")
