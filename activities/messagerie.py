@@ -27,6 +27,10 @@ from store.db import SessionFactory, ecriture
 from store.notifications import Notification
 
 
+class DestinataireDesactive(Exception):
+    """The message names an account that was deactivated since."""
+
+
 class Messagerie:
     def __init__(
         self, sessions: SessionFactory, outbox: Outbox, *, host: str, port: int, expediteur: str
@@ -40,7 +44,9 @@ class Messagerie:
         async with self.sessions() as session:
             if destinataire.startswith("compte:"):
                 compte = await session.get(Compte, destinataire.removeprefix("compte:"))
-                comptes = [compte] if compte is not None and compte.actif else []
+                if compte is not None and not compte.actif:
+                    raise DestinataireDesactive(destinataire)
+                comptes = [compte] if compte is not None else []
             elif destinataire.startswith("coordination:"):
                 comptes = list(
                     (
@@ -62,7 +68,12 @@ class Messagerie:
     @activity.defn(name="messagerie.envoyer")
     async def envoyer(self, appel: AppelPartenaire) -> dict[str, Any]:
         courriel = Courriel.model_validate(appel.donnees)
-        adresses, comptes = await self.destinataires(courriel.destinataire)
+        try:
+            adresses, comptes = await self.destinataires(courriel.destinataire)
+        except DestinataireDesactive:
+            # e.g. the former référent of a parcours handed over when their account closed:
+            # nobody left to tell, and nothing for the coordination to repair
+            return {"statut": "destinataire_desactive"}
         await self.notifier(appel.idempotence, comptes, courriel, appel.parcours_id)
         if (deja := await self.outbox.envoi(appel.idempotence)) is not None:
             return {"statut": "deja_envoye"} | (

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     oidc_client_secret: str = Field("", alias="OIDC_CLIENT_SECRET")
     oidc_scopes: str = Field("openid email given_name usual_name", alias="OIDC_SCOPES")
     oidc_libelle: str = Field("ProConnect", alias="OIDC_LIBELLE")
+    # A first login matching a known structure (SIRET claim or e-mail domain) creates an
+    # account awaiting approval by that structure's administrator, instead of a refusal.
+    oidc_comptes_en_attente: bool = Field(False, alias="OIDC_COMPTES_EN_ATTENTE")
 
     # RGPD: closed parcours are anonymised this many days after their sortie.
     anonymisation_jours: int = Field(3 * 365, alias="ANONYMISATION_JOURS", ge=0)

@@ -52,12 +52,16 @@ class Organisme(LabelledEnum):
     CAP_EMPLOI = "cap_emploi", "Cap Emploi"
     SIAE = "siae", "Structure d'insertion par l'activité économique"
     PLIE = "plie", "PLIE"
+    CCAS = "ccas", "CCAS"
+    ASSOCIATION = "association", "Association"
 
 
 class Role(LabelledEnum):
     REFERENT = "referent", "Référent"
     COORDINATEUR = "coordinateur", "Coordinateur"
     ADMINISTRATEUR = "administrateur", "Administrateur"
+    ADMIN_STRUCTURE = "admin_structure", "Administrateur de structure"
+    ADMIN_TERRITOIRE = "admin_territoire", "Administrateur de territoire"
     PARTENAIRE = "partenaire", "Système partenaire"
     USAGER = "usager", "Usager"
     SYSTEME = "systeme", "Plateforme"

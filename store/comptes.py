@@ -20,6 +20,11 @@ class Compte(SQLModel, table=True):
     oidc_sub: str | None = Field(default=None, unique=True)
     actif: bool = True
     cree_le: datetime
+    # Added with the administration of accounts (migration 0005):
+    structure_id: str | None = Field(default=None, index=True)
+    en_attente: bool = Field(
+        default=False, description="Créé par une première connexion ProConnect, à approuver"
+    )
 
 
 class SessionRow(SQLModel, table=True):

@@ -23,12 +23,22 @@ from web import documentation, erreurs, journaux
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
+from web.api import comptes as api_comptes
 from web.api import incidents as api_incidents
 from web.api import observatoire as api_observatoire
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import sante
-from web.cockpit import carnet_usager, connexion, coordination, fiche, liste, observatoire
+from web.cockpit import (
+    activation,
+    administration,
+    carnet_usager,
+    connexion,
+    coordination,
+    fiche,
+    liste,
+    observatoire,
+)
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -103,12 +113,15 @@ def create_app(
     app.include_router(api_codec.router)
     app.include_router(api_incidents.router)
     app.include_router(api_observatoire.router)
+    app.include_router(api_comptes.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)
     app.include_router(coordination.router)
     app.include_router(observatoire.router)
     app.include_router(carnet_usager.router)
+    app.include_router(administration.router)
+    app.include_router(activation.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

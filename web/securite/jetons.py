@@ -26,7 +26,11 @@ async def _creer(compte_id: str, nom: str, jours: int) -> int:
     async with session_factory(engine)() as session:
         compte = await session.get(Compte, compte_id)
         if compte is None:
-            print(f"Compte inconnu : {compte_id}", file=sys.stderr)  # noqa: T201
+            print(  # noqa: T201
+                f"Compte inconnu : {compte_id} (sur une installation neuve, créez d'abord "
+                "l'administrateur : python -m web.securite.comptes premier-admin …)",
+                file=sys.stderr,
+            )
             return 1
         token = await creer_jeton(session, compte, nom, jours)
     await engine.dispose()

@@ -150,7 +150,15 @@ async def terminer(
     claims = await _verifier_id_token(
         http, f, settings, response.json().get("id_token", ""), tentative.nonce
     )
-    return await _compte(session, claims), tentative.suite
+    try:
+        return await _compte(session, claims), tentative.suite
+    except EchecOidc:
+        if settings.oidc_comptes_en_attente:  # a known structure's agent: a request to approve
+            from web.administration.arrivees import EN_ATTENTE, demande_proconnect
+
+            if await demande_proconnect(session, claims) is not None:
+                raise EchecOidc(EN_ATTENTE) from None
+        raise
 
 
 async def _verifier_id_token(

@@ -19,6 +19,7 @@ class Utilisateur:
     organisme: Organisme | None
     territoire: Territoire | None
     csrf: str | None = None  # None for API-token clients, which CSRF cannot target
+    structure: str | None = None  # the account's structure (store.structures), if any
 
     @classmethod
     def depuis_compte(cls, compte: Compte, csrf: str | None = None) -> Utilisateur:
@@ -30,6 +31,7 @@ class Utilisateur:
             organisme=Organisme(compte.organisme) if compte.organisme else None,
             territoire=Territoire(compte.territoire) if compte.territoire else None,
             csrf=csrf,
+            structure=compte.structure_id,
         )
 
     @property
@@ -53,6 +55,14 @@ class Utilisateur:
     @property
     def est_admin(self) -> bool:
         return self.role == Role.ADMINISTRATEUR
+
+    @property
+    def administre_des_comptes(self) -> bool:
+        """The administration of accounts: everywhere, in a territory, or in a structure."""
+        return self.role in ROLES_ADMINISTRATION
+
+
+ROLES_ADMINISTRATION = frozenset({Role.ADMINISTRATEUR, Role.ADMIN_TERRITOIRE, Role.ADMIN_STRUCTURE})
 
 
 def peut_lire(u: Utilisateur, s: ParcoursState, today: date) -> bool:

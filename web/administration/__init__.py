@@ -1,0 +1,1 @@
+"""Administration of structures and accounts: one service for the cockpit, the API and the CLI."""

@@ -1,0 +1,194 @@
+"""Structures and accounts from the command line (the same service as the cockpit and the API).
+
+    python -m web.securite.comptes premier-admin <email> "<Prénom Nom>"
+    python -m web.securite.comptes structure --par <admin> --nom "…" --type mission_locale \\
+        --siret 12345678901234 --territoire bassin_annecien [--domaine ml74.fr]
+    python -m web.securite.comptes creer --par <admin> <email> "<Prénom Nom>" <role> \\
+        [--structure <id>] [--territoire <code>]
+    python -m web.securite.comptes lister --par <admin> [--en-attente]
+    python -m web.securite.comptes desactiver|reactiver|reinitialiser --par <admin> <compte_id> \\
+        [--tous-vers <référent>]
+
+``premier-admin`` works only on an installation without administrator and prints the
+activation link (the only time a link is shown: there may be no mail server yet). The other
+commands act as the administrator ``--par`` and are audited under that name; their links
+go by e-mail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.clock import local_day
+from core.parcours_client import ParcoursClient
+from core.settings import Settings, get_settings
+from core.temporal import TASK_QUEUE, connect
+from store.comptes import Compte
+from store.db import create_schema, make_engine, session_factory
+from web.administration import activation, arrivees, service
+from web.administration.schemas import CompteSaisie, Desactivation, StructureSaisie
+from web.erreurs import Refus, champs
+from web.securite.utilisateur import Utilisateur
+
+Action = Callable[[AsyncSession, Settings, argparse.Namespace], Awaitable[str]]
+
+
+def _sortie(texte: str) -> None:
+    print(texte)  # noqa: T201
+
+
+async def _qui(session: AsyncSession, compte_id: str) -> Utilisateur:
+    compte = await session.get(Compte, compte_id)
+    if compte is None or not compte.actif:
+        raise Refus(404, f"Compte inconnu ou désactivé : {compte_id}", "compte_inconnu")
+    return Utilisateur.depuis_compte(compte)
+
+
+async def _premier(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    compte_id, lien = await arrivees.premier_administrateur(
+        session, a.email, a.nom, settings.effective_public_url
+    )
+    return (
+        f"Administrateur créé : {compte_id}\nLien d'activation (7 jours, une seule fois) :\n{lien}"
+    )
+
+
+async def _structure(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    d = StructureSaisie(
+        nom=a.nom,
+        type=a.type,
+        siret=a.siret,
+        territoires=a.territoire,
+        domaines=a.domaine or [],
+        contact_nom=a.contact_nom,
+        contact_email=a.contact_email,
+    )
+    vue = await service.creer_structure(session, await _qui(session, a.par), d)
+    return vue.id
+
+
+async def _creer(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    d = CompteSaisie(
+        email=a.email, nom=a.nom, role=a.role, structure_id=a.structure, territoire=a.territoire
+    )
+    vue, _ = await service.creer_compte(
+        session,
+        await _qui(session, a.par),
+        d,
+        adresse_publique=settings.effective_public_url,
+        envoyer=activation.envoi_par_courriel(settings),
+    )
+    return f"{vue.id}\nLien d'activation envoyé à {vue.email}"
+
+
+async def _lister(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    comptes = await service.lister_comptes(
+        session, await _qui(session, a.par), en_attente=a.en_attente
+    )
+    return "\n".join(
+        f"{c.id}\t{c.email}\t{c.role.value}\t{c.structure_id or '-'}\t{c.statut}" for c in comptes
+    )
+
+
+async def _moteur(settings: Settings) -> ParcoursClient:
+    return ParcoursClient(await connect(settings), task_queue=TASK_QUEUE)
+
+
+async def _changer(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    u = await _qui(session, a.par)
+    if a.action == "reactiver":
+        vue = await service.reactiver(session, u, a.compte_id)
+    elif a.action == "reinitialiser":
+        vue = await service.reinitialiser(
+            session,
+            u,
+            a.compte_id,
+            adresse_publique=settings.effective_public_url,
+            envoyer=activation.envoi_par_courriel(settings),
+        )
+    else:
+        detenus = await service.parcours_detenus(session, a.compte_id)
+        vue = await service.desactiver(
+            session,
+            u,
+            a.compte_id,
+            Desactivation(tous_vers=a.tous_vers),
+            parcours=await _moteur(settings) if detenus else None,
+            today=local_day(datetime.now(UTC)),
+        )
+    return f"{vue.id}\t{vue.statut_libelle}"
+
+
+async def executer(action: Action, a: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.effective_database_url)
+    await create_schema(engine)
+    try:
+        async with session_factory(engine)() as session:
+            _sortie(await action(session, settings, a))
+        return 0
+    except Refus as err:
+        details = "".join(f"\n  {e['champ']} : {e['message']}" for e in err.erreurs)
+        print(f"{err.message}{details}", file=sys.stderr)  # noqa: T201
+        return 1
+    except ValidationError as err:
+        for e in champs(err.errors(), skip_body=False):
+            print(f"{e['champ']} : {e['message']}", file=sys.stderr)  # noqa: T201
+        return 1
+    finally:
+        await engine.dispose()
+
+
+def analyseur() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description="Structures et comptes de Parcours")
+    sub = p.add_subparsers(dest="action", required=True)
+    premier = sub.add_parser("premier-admin", help="Premier administrateur d'une installation")
+    premier.add_argument("email")
+    premier.add_argument("nom")
+    premier.set_defaults(faire=_premier)
+    s = sub.add_parser("structure", help="Créer une structure")
+    s.add_argument("--par", required=True)
+    s.add_argument("--nom", required=True)
+    s.add_argument("--type", required=True)
+    s.add_argument("--siret")
+    s.add_argument("--territoire", action="append", required=True)
+    s.add_argument("--domaine", action="append")
+    s.add_argument("--contact-nom")
+    s.add_argument("--contact-email")
+    s.set_defaults(faire=_structure)
+    c = sub.add_parser("creer", help="Créer un compte (lien d'activation par courriel)")
+    c.add_argument("--par", required=True)
+    c.add_argument("email")
+    c.add_argument("nom")
+    c.add_argument("role")
+    c.add_argument("--structure")
+    c.add_argument("--territoire")
+    c.set_defaults(faire=_creer)
+    lst = sub.add_parser("lister", help="Les comptes que --par administre")
+    lst.add_argument("--par", required=True)
+    lst.add_argument("--en-attente", action="store_true")
+    lst.set_defaults(faire=_lister)
+    for nom in ("desactiver", "reactiver", "reinitialiser"):
+        m = sub.add_parser(nom)
+        m.add_argument("--par", required=True)
+        m.add_argument("compte_id")
+        if nom == "desactiver":
+            m.add_argument("--tous-vers", help="Référent qui reprend ses parcours")
+        m.set_defaults(faire=_changer)
+    return p
+
+
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    a: Any = analyseur().parse_args(argv)
+    return asyncio.run(executer(a.faire, a, settings or get_settings()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
