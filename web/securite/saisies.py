@@ -88,10 +88,17 @@ class CorpsTropGros(Exception):
     pass
 
 
-# Who may send a body without being signed in: the login form and the logout button. Partner
+# Who may send a body without being signed in: the login form, the logout button and the
+# activation form of a new account (its one-time link is its credential, checked by the route,
+# and its body is small and capped like any other). Partner
 # events are let through unread: their route checks the signature first, then its own type
 # (cloudevents+json) and size (256 Kio) while streaming, then these characters.
 ANONYMES = frozenset({"/connexion", "/deconnexion"})
+ANONYMES_PREFIXES = ("/activation/",)
+
+
+def anonyme_permis(chemin: str) -> bool:
+    return chemin in ANONYMES or chemin.startswith(ANONYMES_PREFIXES)
 JSON, FORMULAIRE = "json", "formulaire"
 
 
@@ -134,7 +141,7 @@ class SaisiesControlees:
         ):
             await self.app(scope, receive, send)
             return
-        if scope["path"] not in ANONYMES and not await _authentifie(scope):
+        if not anonyme_permis(scope["path"]) and not await _authentifie(scope):
             await _anonyme(scope, send)  # before a byte of the body is read
             return
         try:
