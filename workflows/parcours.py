@@ -84,6 +84,10 @@ APPELS_AVANT_LA_FIN = "appels-en-cours-finis-avant-la-fin"
 # worker cache, temporalio 1.35 could leave such a run stuck on eviction ("Cannot find
 # activity to cancel for token local_act_…"). A regular activity has no such state.
 ORIENTATION_PAR_ACTIVITE = "proposition-d-orientation-par-activite"
+# A partner call's idempotency key comes from the parcours' own counter, not from the run's
+# random seed: a run reset by ops.reparer (issue 25) decides the same calls again under the
+# same keys, and the partner answers them without doing them twice.
+CLES_D_APPEL_STABLES = "cles-d-appel-stables"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -291,13 +295,18 @@ class ParcoursWorkflow:
 
     def lancer_operation(self, operation: TypeOperation, donnees: BaseModel) -> None:
         op = OperationSortante(
-            id=self.nouvel_id(),
+            id=self._cle_d_appel(),
             type=operation,
             donnees=donnees.model_dump(mode="json"),
             creee_le=workflow.now(),
         )
         self.s.operations.append(op)
         self._demarrer_appel(op.id)
+
+    def _cle_d_appel(self) -> str:
+        if workflow.patched(CLES_D_APPEL_STABLES):
+            return f"{self.s.parcours_id}-op-{self.s.next_number('operation')}"
+        return self.nouvel_id()
 
     async def proposer_orientation(self) -> None:
         assert self.s.diagnostic is not None

@@ -9,6 +9,7 @@ from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
 from workflows.relivraison import RelivraisonWorkflow
 from workflows.retention import RetentionWorkflow
+from workflows.surveillance import SurveillanceTechniqueWorkflow
 from workflows.vigie import VigieQuotidienneWorkflow
 
 WORKFLOWS: list[type] = [
@@ -20,4 +21,5 @@ WORKFLOWS: list[type] = [
     ObservatoireQuotidienWorkflow,
     RelivraisonWorkflow,
     RetentionWorkflow,
+    SurveillanceTechniqueWorkflow,
 ]
