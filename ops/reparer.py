@@ -41,6 +41,7 @@ from temporalio.api.workflowservice.v1 import (
 )
 from temporalio.client import Client, WorkflowHistory
 from temporalio.exceptions import ApplicationError
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Replayer
 
 from core.ids import parcours_workflow_id
@@ -77,8 +78,13 @@ class Diagnostic:
 
 
 def _replayer(client: Client) -> Replayer:
+    # The replays of a history known not to replay: the SDK core's warnings are noise here.
+    calme = LoggingConfig(filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"))
     return Replayer(
-        workflows=WORKFLOWS, data_converter=client.data_converter, workflow_runner=SANDBOX
+        workflows=WORKFLOWS,
+        data_converter=client.data_converter,
+        workflow_runner=SANDBOX,
+        runtime=Runtime(telemetry=TelemetryConfig(logging=calme)),
     )
 
 

@@ -20,6 +20,8 @@ from temporalio.client import WorkflowHistory
 from core.ids import parcours_workflow_id
 from ops.parcours_bloques import Blocage, reperer, surveiller
 from ops.reparer import diagnostiquer
+from schemas.incident import TypeOperation
+from schemas.parcours import ParcoursState
 from tests.fiabilite.parcours import (
     COORD,
     JUSQU_A_LA_SORTIE,
@@ -64,6 +66,10 @@ async def _worker_defectueux(s: Systeme) -> Processus:
     return p
 
 
+def cles_ft(st: ParcoursState) -> list[str]:
+    return [o.id for o in st.operations if o.type == TypeOperation.NOTIFIER_ORIENTATION]
+
+
 async def _incidents(s: Systeme) -> str:
     async with s.http(COORD) as coord:
         reponse = await coord.get("/coordination/fragments/incidents")
@@ -83,7 +89,7 @@ async def test_parcours_bloque_repere_montre_puis_repare(systeme: Systeme) -> No
     try:
         async with s.http(KARIM) as karim:
             await suivre(karim, pid, JUSQU_A_LA_SORTIE[1:2])  # decider_orientation
-        await au_repos(s, pid)
+        avant = await au_repos(s, pid)
     finally:
         defectueux.tuer()
     await s.demarrer_worker()  # the real code: it cannot replay what the faulty one wrote
@@ -122,6 +128,7 @@ async def test_parcours_bloque_repere_montre_puis_repare(systeme: Systeme) -> No
     assert lignes["orientation_decidee"] == 1  # the command sent again, applied once
     # France Travail was notified by the faulty run; the new run decided the call again under
     # the same key (the parcours' counter, not the run's seed): one effect, none unknown.
+    assert cles_ft(st) == cles_ft(avant) != []
     bilan = effets(s, [st])
     assert bilan.inconnus == []
     assert bilan.doublons == bilan.perdus == 0
