@@ -22,6 +22,7 @@ from activities.projection import ProjectionActivities
 from activities.retention import RetentionActivities
 from activities.siae import Siae
 from activities.sms import PasserelleSms
+from activities.surveillance import SurveillanceActivities
 from activities.vigie import VigieActivities
 from core.partners import load_partners
 from core.settings import Settings
@@ -56,6 +57,7 @@ def activites(
     livraison = LivraisonActivities(sessions, temporal, task_queue)
     return [
         vigie.reverifier_parcours,
+        SurveillanceActivities(sessions, temporal).parcours_bloques,
         RetentionActivities(sessions, temporal, settings.anonymisation_jours).anonymiser,
         ObservatoireActivities(sessions).prendre_instantane,
         vigie.envoyer_digests,

@@ -60,6 +60,14 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
     )
     await planifier(
         client,
+        "surveillance-technique",
+        "SurveillanceTechnique",
+        "*/2 * * * *",
+        task_queue,
+        "Parcours bloqués techniquement (tâches de workflow en échec) montrés à la coordination",
+    )
+    await planifier(
+        client,
         "anonymisation",
         "Retention",
         "0 3 * * *",

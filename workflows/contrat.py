@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.enfants import Cloture, ContratInput, EvolutionContrat
     from schemas.parcours import Categorie
 
-from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain, verifier_version
+from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
 
 ACTIFS = (EtatContrat.ACTIF, EtatContrat.A_REVOIR)
 ETAPE_PRECEDENTE = {
@@ -65,17 +65,14 @@ class ContratWorkflow:
         )
         self.journal = Journal(Categorie.CONTRAT)
         self._verrou = asyncio.Lock()
+        self._attente = Attente()
         self._change = False
 
     @workflow.run
     async def run(self, entree: ContratInput) -> Contrat:
         while self.c.en_cours:
             jour = self._prochain_jour()
-            try:
-                await workflow.wait_condition(
-                    lambda: self._change, timeout=jusqu_a(jour) if jour else None
-                )
-            except TimeoutError:
+            if await self._attente.jour_venu(lambda: self._change, jour):
                 async with self._verrou:
                     await self._horloge()
             self._change = False

@@ -23,7 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.enfants import Cloture, EmploiInput, EvolutionEmploi
     from schemas.parcours import Categorie
 
-from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain, verifier_version
+from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
 
 AVANCE_POINT_JOURS = 7  # a check-in may be recorded a week before its milestone
 
@@ -45,6 +45,7 @@ class SuiviEmploiWorkflow:
         )
         self.journal = Journal(Categorie.EMPLOI)
         self._verrou = asyncio.Lock()
+        self._attente = Attente()
         self._change = False
 
     def _jalon(self, jours: int) -> date:
@@ -59,11 +60,7 @@ class SuiviEmploiWorkflow:
             if self.e.embauche.date_fin is not None:
                 jours.append(self.e.embauche.date_fin + timedelta(days=1))
             jour = prochain(jours)
-            try:
-                await workflow.wait_condition(
-                    lambda: self._change, timeout=jusqu_a(jour) if jour else None
-                )
-            except TimeoutError:
+            if await self._attente.jour_venu(lambda: self._change, jour):
                 async with self._verrou:
                     await self._horloge()
             self._change = False

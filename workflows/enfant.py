@@ -3,6 +3,7 @@ and the one way to report to it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,8 @@ with workflow.unsafe.imports_passed_through():
     from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre
     from schemas.enfants import Envoi, NoteTimeline
     from schemas.parcours import Categorie
+
+from workflows.minuterie import JAMAIS_ANNULEE, Reveil
 
 
 class Journal:
@@ -82,3 +85,27 @@ def prochain(jours: list[date]) -> date | None:
 
 def maintenant() -> datetime:
     return workflow.now()
+
+
+class Attente:
+    """A child's wait for a change or its next day. Runs started by this code never cancel a
+    timer (issue 25, ``workflows/minuterie.py``); runs started before keep the bounded wait
+    whose timer is cancelled (``workflow.patched``, asked at the first wait)."""
+
+    def __init__(self) -> None:
+        self._reveil = Reveil()
+        self._sans_annulation: bool | None = None
+
+    async def jour_venu(self, change: Callable[[], bool], jour: date | None) -> bool:
+        """Wait until ``change()`` or the start of ``jour`` (None: no day): whether it came."""
+        if self._sans_annulation is None:
+            self._sans_annulation = workflow.patched(JAMAIS_ANNULEE)
+        if self._sans_annulation:
+            self._reveil.armer(start_of_day(jour) if jour else None)
+            await workflow.wait_condition(lambda: change() or self._reveil.sonne)
+            return self._reveil.prendre()
+        try:
+            await workflow.wait_condition(change, timeout=jusqu_a(jour) if jour else None)
+        except TimeoutError:
+            return True
+        return False

@@ -9,7 +9,7 @@ change and on durable timers; the read model is written by a projection activity
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -55,6 +55,7 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows import publication
 from workflows.etapes import COMMANDES, dossier, enfants, partenaires, rdv, sortie
+from workflows.minuterie import JAMAIS_ANNULEE, Reveil
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 PROJECTION_RETRY = RetryPolicy(
@@ -83,6 +84,10 @@ APPELS_AVANT_LA_FIN = "appels-en-cours-finis-avant-la-fin"
 # worker cache, temporalio 1.35 could leave such a run stuck on eviction ("Cannot find
 # activity to cancel for token local_act_…"). A regular activity has no such state.
 ORIENTATION_PAR_ACTIVITE = "proposition-d-orientation-par-activite"
+# A partner call's idempotency key comes from the parcours' own counter, not from the run's
+# random seed: a run reset by ops.reparer (issue 25) decides the same calls again under the
+# same keys, and the partner answers them without doing them twice.
+CLES_D_APPEL_STABLES = "cles-d-appel-stables"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -101,12 +106,15 @@ class ParcoursWorkflow:
         self._taches: dict[str, asyncio.Task[None]] = {}
         self._demarre = False  # calls start once run() began (also after continue-as-new)
         self._pret = False  # rules loaded and first evaluation done
+        self._reveil = Reveil()
+        self._sans_annulation = False  # set by run(): timers never cancelled (issue 25)
         self.s = entree.etat if entree.etat is not None else self._etat_initial(entree)
 
     # --- life -------------------------------------------------------------------------
 
     @workflow.run
     async def run(self, entree: ParcoursInput) -> ParcoursState:
+        self._sans_annulation = workflow.patched(JAMAIS_ANNULEE)
         if self.s.regles is None or self._regles_a_recharger():
             await self._charger_regles()
         self._demarre = True
@@ -127,12 +135,7 @@ class ParcoursWorkflow:
                         seuil_continue_as_new=entree.seuil_continue_as_new,
                     )
                 )
-            timeout = self._attente()
-            try:
-                await workflow.wait_condition(
-                    lambda: self._a_publier or self._continuer_maintenant(), timeout=timeout
-                )
-            except TimeoutError:
+            if await self._attendre_un_changement():
                 async with self._verrou:
                     self._reevaluer()  # a deadline or a reminder is due: look again
         await self._attendre_enfants()
@@ -204,11 +207,43 @@ class ParcoursWorkflow:
     def _appels_en_vol(self) -> bool:
         return any(o.statut == StatutOperation.EN_COURS for o in self.s.operations)
 
-    def _attente(self) -> timedelta | None:
+    async def _attendre_un_changement(self) -> bool:
+        """Wait for something to publish, or the next deadline: whether the deadline came."""
+        if self._sans_annulation:
+            # The timer is armed only when the deadline moves, and never cancelled (issue 25).
+            self._reveil.armer(self._echeance())
+            await workflow.wait_condition(
+                lambda: self._a_publier or self._continuer_maintenant() or self._reveil.sonne
+            )
+            return self._reveil.prendre()
+        timeout = self._attente()
+        try:
+            await workflow.wait_condition(
+                lambda: self._a_publier or self._continuer_maintenant(), timeout=timeout
+            )
+        except TimeoutError:
+            return True
+        return False
+
+    def _echeance(self) -> datetime | None:
         moments = [m for m in (self._prochain_reveil, self._prochain_rappel()) if m is not None]
-        if not moments:
+        return min(moments, default=None)
+
+    def _attente(self) -> timedelta | None:
+        echeance = self._echeance()
+        if echeance is None:
             return None
-        return max(min(moments) - workflow.now(), timedelta(seconds=1))
+        return max(echeance - workflow.now(), timedelta(seconds=1))
+
+    async def _au_plus(self, condition: Callable[[], bool], delai: timedelta) -> bool:
+        """A bounded wait: whether ``condition`` came true within ``delai``."""
+        if self._sans_annulation:
+            return await self._reveil.au_plus(condition, delai)
+        try:
+            await workflow.wait_condition(condition, timeout=delai)
+        except TimeoutError:
+            return False
+        return True
 
     # --- context offered to the step handlers -----------------------------------------
 
@@ -260,13 +295,18 @@ class ParcoursWorkflow:
 
     def lancer_operation(self, operation: TypeOperation, donnees: BaseModel) -> None:
         op = OperationSortante(
-            id=self.nouvel_id(),
+            id=self._cle_d_appel(),
             type=operation,
             donnees=donnees.model_dump(mode="json"),
             creee_le=workflow.now(),
         )
         self.s.operations.append(op)
         self._demarrer_appel(op.id)
+
+    def _cle_d_appel(self) -> str:
+        if workflow.patched(CLES_D_APPEL_STABLES):
+            return f"{self.s.parcours_id}-op-{self.s.next_number('operation')}"
+        return self.nouvel_id()
 
     async def proposer_orientation(self) -> None:
         assert self.s.diagnostic is not None
@@ -708,11 +748,9 @@ class ParcoursWorkflow:
 
     async def _attendre_enfants(self) -> None:
         """After a sortie, wait (bounded) until every child confirmed it closed."""
-        try:
-            await workflow.wait_condition(
-                lambda: not sortie.enfants_en_cours(self.s), timeout=CHILDREN_CLOSE_TIMEOUT
-            )
-        except TimeoutError:
+        if not await self._au_plus(
+            lambda: not sortie.enfants_en_cours(self.s), CHILDREN_CLOSE_TIMEOUT
+        ):
             workflow.logger.warning("Des sous-processus n'ont pas confirmé leur clôture")
 
     async def _attendre_appels(self) -> None:
@@ -721,9 +759,5 @@ class ParcoursWorkflow:
         a call that keeps failing ends as an incident, kept in the final state."""
         if not self._appels_en_vol():
             return
-        try:
-            await workflow.wait_condition(
-                lambda: not self._appels_en_vol(), timeout=CHILDREN_CLOSE_TIMEOUT
-            )
-        except TimeoutError:
+        if not await self._au_plus(lambda: not self._appels_en_vol(), CHILDREN_CLOSE_TIMEOUT):
             workflow.logger.warning("Des appels aux partenaires n'ont pas abouti avant la fin")

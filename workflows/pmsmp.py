@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         ValidationPmsmp,
     )
 
-from workflows.enfant import Journal, aujourd_hui, jusqu_a, prochain, verifier_version
+from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
 
 RAPPEL_AVANT_DEBUT_JOURS_OUVRES = 2
 
@@ -56,6 +56,7 @@ class PmsmpWorkflow:
         self.rappel_debut_envoye = False
         self.journal = Journal(Categorie.PMSMP)
         self._verrou = asyncio.Lock()
+        self._attente = Attente()
         self._change = False
 
     @property
@@ -70,11 +71,7 @@ class PmsmpWorkflow:
     async def run(self, entree: PmsmpInput) -> Pmsmp:
         while self.p.en_cours:
             jour = prochain(self._jours_a_surveiller())
-            try:
-                await workflow.wait_condition(
-                    lambda: self._change, timeout=jusqu_a(jour) if jour else None
-                )
-            except TimeoutError:
+            if await self._attente.jour_venu(lambda: self._change, jour):
                 async with self._verrou:
                     if self._horloge():
                         await self._informer()

@@ -10,6 +10,7 @@ from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
 from workflows.relivraison import RelivraisonWorkflow
 from workflows.retention import RetentionWorkflow
+from workflows.surveillance import SurveillanceTechniqueWorkflow
 from workflows.vigie import VigieQuotidienneWorkflow
 
 WORKFLOWS: list[type] = [
@@ -22,4 +23,5 @@ WORKFLOWS: list[type] = [
     RelivraisonWorkflow,
     RetentionWorkflow,
     AncrageAuditWorkflow,
+    SurveillanceTechniqueWorkflow,
 ]

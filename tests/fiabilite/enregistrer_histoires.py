@@ -9,7 +9,8 @@ a continue-as-new — then writes each workflow run's history (JSON, as `tempora
 show --output json` gives it; payloads encrypted with the development key) into
 tests/fiabilite/histoires/. Run it after a deliberate change of workflow behaviour (under
 `workflow.patched()`), to keep histories of what the new code produces too; never to make a
-failing replay pass: that failure is the point (see docs/reliability.md).
+failing replay pass: that failure is the point (see docs/reliability.md). The previous
+recording is kept in a dated folder (`histoires/avant-<date>/`), replayed too.
 """
 
 from __future__ import annotations
@@ -212,6 +213,18 @@ async def enregistrer(s: Systeme, dossier: Path) -> list[Path]:
     return ecrits
 
 
+def _archiver() -> None:
+    """The previous recording moves to a dated folder, still replayed by test_rejeu.py: the
+    parcours its code started may still run (histoires/defaut-sdk/ stays as it is)."""
+    anciens = list(DOSSIER.glob("*.json"))
+    if not anciens:
+        return
+    archive = DOSSIER / f"avant-{date.today().isoformat()}"
+    archive.mkdir(exist_ok=True)
+    for ancien in anciens:
+        ancien.rename(archive / ancien.name)
+
+
 async def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -220,8 +233,7 @@ async def main() -> int:
         (Path(tmp) / "plateforme").mkdir()
         async with systeme_demarre(Path(tmp) / "plateforme", sim) as s:
             sim.set_platform_url(s.settings.effective_public_url)
-            for ancien in DOSSIER.glob("*.json"):
-                ancien.unlink()  # the index too; histoires/defaut-sdk/ stays
+            _archiver()
             ecrits = await enregistrer(s, DOSSIER)
     for f in ecrits:
         log.info(

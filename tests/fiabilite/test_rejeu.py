@@ -3,7 +3,8 @@ the contract, PMSMP and employment children, an incident, partner events, a sort
 continue-as-new) must replay against the current code, with the project's data converter:
 a change that breaks one must go under `workflow.patched()` (docs/reliability.md).
 
-Refresh the histories with `make histoires` (python -m tests.fiabilite.enregistrer_histoires)."""
+Refresh the histories with `make histoires` (python -m tests.fiabilite.enregistrer_histoires):
+the previous recording moves to a dated folder and keeps being replayed."""
 
 from __future__ import annotations
 
@@ -25,11 +26,19 @@ DEFAUT_SDK_ID = "parcours-c6cdfd0f-fa18-42f7-b382-ae8899a2a8a1"
 
 
 def _histoires() -> list[tuple[str, WorkflowHistory]]:
-    index: dict[str, str] = json.loads((DOSSIER / INDEX).read_text())
-    return [
-        (nom, WorkflowHistory.from_json(workflow_id, (DOSSIER / nom).read_text()))
-        for nom, workflow_id in sorted(index.items())
-    ]
+    """The latest recording (histoires/) and each earlier one kept in a dated folder: the
+    histories of every code generation whose parcours may still run."""
+    histoires = []
+    for fichier in sorted([DOSSIER / INDEX, *DOSSIER.glob(f"*/{INDEX}")]):
+        if not fichier.exists():
+            continue
+        index: dict[str, str] = json.loads(fichier.read_text())
+        prefixe = "" if fichier.parent == DOSSIER else f"{fichier.parent.name}/"
+        histoires += [
+            (prefixe + nom, WorkflowHistory.from_json(wid, (fichier.parent / nom).read_text()))
+            for nom, wid in sorted(index.items())
+        ]
+    return histoires
 
 
 def _replayer() -> Replayer:
@@ -42,7 +51,7 @@ def _replayer() -> Replayer:
 
 async def test_le_code_actuel_rejoue_chaque_historique() -> None:
     histoires = _histoires()
-    noms = [nom.split(".") for nom, _ in histoires]
+    noms = [nom.rsplit("/", 1)[-1].split(".") for nom, _ in histoires]
     assert {"Parcours", "Contrat", "Pmsmp", "SuiviEmploi"} <= {type_ for _, _, type_, _ in noms}
     assert {
         "accueil",

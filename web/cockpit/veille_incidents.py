@@ -1,5 +1,7 @@
 """Open incidents of partner calls as the coordinator watches them: grouped by partner, then
-by error message (an outage shows as one group), each with its parcours to retry or close."""
+by error message (an outage shows as one group), each with its parcours to retry or close.
+Parcours blocked technically (``ops.parcours_bloques``) come first, in a group of their own:
+no command can help them, the technical team repairs them (``python -m ops.reparer``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ops.parcours_bloques import LIBELLE as LIBELLE_BLOQUE
+from ops.parcours_bloques import OPERATION as BLOQUE
+from ops.parcours_bloques import PARTENAIRE as PLATEFORME
 from schemas.incident import INCIDENTS_ACTIFS, Partenaire, StatutIncident, TypeOperation
 from store.parcours import IncidentRow, ParcoursRow
 from web.cockpit.veille import COLONNES_PARCOURS, LigneParcours, libelle
@@ -47,6 +52,23 @@ class PartenaireEnIncident:
     def total(self) -> int:
         return sum(len(m.lignes) for m in self.messages)
 
+    @property
+    def bloques(self) -> bool:
+        """Parcours blocked technically, not a partner's failure."""
+        return self.partenaire == PLATEFORME
+
+
+def _libelle_partenaire(partenaire: str) -> str:
+    return (
+        "Parcours bloqués techniquement"
+        if partenaire == PLATEFORME
+        else libelle(Partenaire, partenaire)
+    )
+
+
+def _libelle_operation(operation: str) -> str:
+    return LIBELLE_BLOQUE if operation == BLOQUE else libelle(TypeOperation, operation)
+
 
 async def incidents(
     session: AsyncSession, u: Utilisateur, f: Filtres, today: date
@@ -68,7 +90,7 @@ async def incidents(
     for i, *colonnes in (await session.exec(stmt)).all():
         p = LigneParcours(*colonnes)
         part = partenaires.setdefault(
-            i.partenaire, PartenaireEnIncident(i.partenaire, libelle(Partenaire, i.partenaire))
+            i.partenaire, PartenaireEnIncident(i.partenaire, _libelle_partenaire(i.partenaire))
         )
         groupe = next((m for m in part.messages if m.message == i.message), None)
         if groupe is None:
@@ -80,11 +102,11 @@ async def incidents(
                 parcours_id=p.id,
                 reference=p.reference,
                 personne=f"{p.prenom} {p.nom.upper()}",
-                operation=libelle(TypeOperation, i.operation),
+                operation=_libelle_operation(i.operation),
                 tentatives=i.tentatives,
                 premiere_erreur=i.premiere_erreur,
                 derniere_erreur=i.derniere_erreur,
                 statut=libelle(StatutIncident, i.statut),
             )
         )
-    return sorted(partenaires.values(), key=lambda x: -x.total)
+    return sorted(partenaires.values(), key=lambda x: (not x.bloques, -x.total))
