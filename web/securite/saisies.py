@@ -99,6 +99,8 @@ ANONYMES_PREFIXES = ("/activation/",)
 
 def anonyme_permis(chemin: str) -> bool:
     return chemin in ANONYMES or chemin.startswith(ANONYMES_PREFIXES)
+
+
 JSON, FORMULAIRE = "json", "formulaire"
 
 
