@@ -1,9 +1,9 @@
-"""Shared fixtures: Temporal's time-skipping test server, a worker per test, a fresh database."""
+"""Shared fixtures: a time-skipping Temporal server and a worker per test, a fresh database."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -50,8 +50,12 @@ async def register_search_attributes(env: WorkflowEnvironment) -> None:
     )
 
 
-@pytest_asyncio.fixture(scope="session")
+@pytest_asyncio.fixture
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of the test's own (~0.1 s to start): its clock starts at today
+    and only this test's workflows hold it or fire when it skips. A shared server kept every
+    earlier test's parcours, timers and children; each skip fired them all, and one of them
+    tripping the server stopped the clock for every later test."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=data_converter(DEV_CODEC_KEY),
@@ -78,8 +82,8 @@ def settings(tmp_path: Path, simulateur: Simulateur, base_lecture: str) -> Setti
     return _settings(tmp_path, simulateur, base_lecture)
 
 
-async def _avec_comptes(settings: Settings) -> None:
-    engine = make_engine(settings.effective_database_url)
+async def _avec_comptes(database_url: str) -> None:
+    engine = make_engine(database_url)
     await create_schema(engine)
     async with session_factory(engine)() as session:
         await creer_comptes(session)  # e-mails to référents and coordinators find their addresses
@@ -87,33 +91,53 @@ async def _avec_comptes(settings: Settings) -> None:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def worker_partage(
+async def lecture_modele(
+    bases_de_test: BasesDeTest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """A read model with the demo accounts, made once (~0.4 s, several under load): each
+    workflow test gets a copy of it."""
+    url = bases_de_test.nouvelle(tmp_path_factory.mktemp("modele"))
+    await _avec_comptes(url)
+    return url
+
+
+@pytest.fixture
+def lecture_du_test(
+    lecture_modele: str, bases_de_test: BasesDeTest, tmp_path: Path
+) -> Iterator[str]:
+    """The test's own read model: a worker stopped mid-activity may leave a transaction open
+    on its database, which would lock a shared one for the next test."""
+    url = bases_de_test.copie(lecture_modele, tmp_path)
+    yield url
+    bases_de_test.supprimer(url)
+
+
+@pytest_asyncio.fixture
+async def worker_du_test(
     temporal_env: WorkflowEnvironment,
-    simulateur_session: Simulateur,
-    tmp_path_factory: pytest.TempPathFactory,
-    bases_de_test: BasesDeTest,
+    simulateur: Simulateur,
+    lecture_du_test: str,
+    tmp_path: Path,
 ) -> AsyncIterator[str]:
-    """One worker for every workflow test. On the time-skipping server, a workflow whose
-    worker is gone would freeze the shared clock for all the tests after it, so the workflows
-    of earlier tests keep their worker until the end of the session."""
-    tmp = tmp_path_factory.mktemp("workflows")
-    settings = _settings(tmp, simulateur_session, bases_de_test.nouvelle(tmp))
-    await _avec_comptes(settings)
+    """A worker on the test's own server (~0.2 s to start), stopped before the server."""
     queue = f"test-{uuid.uuid4()}"
+    settings = _settings(tmp_path, simulateur, lecture_du_test)
     async with running_worker(temporal_env.client, settings, task_queue=queue):
         yield queue
 
 
 @pytest.fixture
 def parcours(
-    temporal_env: WorkflowEnvironment, worker_partage: str, simulateur: Simulateur
+    temporal_env: WorkflowEnvironment, worker_du_test: str, simulateur: Simulateur
 ) -> ParcoursClient:
-    """A ParcoursClient on the time-skipping server (the simulator is emptied for the test)."""
-    return ParcoursSuivis(temporal_env.client, task_queue=worker_partage)
+    """A ParcoursClient on the test's time-skipping server (the simulator is emptied)."""
+    ParcoursSuivis.ouverts.clear()  # the previous test's parcours were on another server
+    return ParcoursSuivis(temporal_env.client, task_queue=worker_du_test)
 
 
 class ParcoursSuivis(ParcoursClient):
-    """Remembers every parcours opened, so that a frozen test clock can say which one holds it."""
+    """Remembers the parcours the test opened, so that a frozen test clock can say which of
+    them (or of their children) holds it."""
 
     ouverts: ClassVar[list[str]] = []
 
