@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from temporalio.api.enums.v1 import PendingActivityState
+from temporalio.api.enums.v1 import PendingActivityState, WorkflowExecutionStatus
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
@@ -19,8 +20,9 @@ from schemas.parcours import ParcoursState
 
 # Real seconds a skip may go without the clock jumping ahead before the test fails. While a
 # workflow task or an activity runs, the server holds its clock (it then moves at real speed);
-# in these tests each takes milliseconds, so this long without a jump is a stall.
-SANS_SAUT = 30.0
+# in these tests each takes milliseconds, so this long without a jump is a stall. (The test
+# server also drops a sleep call that has waited ~30 s.)
+SANS_SAUT = 20.0
 
 
 async def aller_au(env: WorkflowEnvironment, jour: date, heure: int = 12) -> None:
@@ -53,7 +55,7 @@ async def _surveiller(env: WorkflowEnvironment, saut: asyncio.Future[None]) -> N
         if instant - dernier_saut > SANS_SAUT:
             raise AssertionError(
                 f"L'horloge du serveur de test n'avance plus depuis {SANS_SAUT:.0f} s "
-                f"(le {virtuel:%d/%m/%Y %H:%M}) : {await bloques(env)}"
+                f"(le {virtuel.astimezone(PARIS):%d/%m/%Y à %H:%M}) : {await bloques(env)}"
             )
     if saut.exception() is not None:
         raise AssertionError(
@@ -111,16 +113,37 @@ async def _executions(
 
 
 async def bloques(env: WorkflowEnvironment) -> list[str]:
-    """What may hold the test server's clock: runs with work in flight, and their last events."""
+    """What may hold the test server's clock: the test's runs still open (busy ones first),
+    with what they have in flight and their last events."""
+    ouvertes = [
+        (h, raw)
+        async for h, raw in _executions(env)
+        if raw.workflow_execution_info.status
+        == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+    ]
     found = []
-    for handle, raw in await _en_cours(env):
-        events = [e.WhichOneof("attributes") or "" async for e in handle.fetch_history_events()]
+    for handle, raw in sorted(ouvertes, key=lambda o: not _occupe(o[1])):
+        events = [_evenement(e) async for e in handle.fetch_history_events()]
+        activites = [
+            f"{a.activity_type.name} ({PendingActivityState.Name(a.state).rsplit('_', 1)[1]}, "
+            f"essai {a.attempt})"
+            for a in raw.pending_activities
+        ]
+        tache = " tâche de workflow en attente," if raw.HasField("pending_workflow_task") else ""
         found.append(
-            f"{handle.id}/{str(handle.run_id)[:8]} {raw.workflow_execution_info.status}: "
-            f"{[a.activity_type.name for a in raw.pending_activities]} "
-            f"{[e.removesuffix('_event_attributes') for e in events[-10:]]}"
+            f"{handle.id} (exécution {str(handle.run_id)[:8]}) :{tache} activités {activites}, "
+            f"derniers événements {events[-6:]}"
         )
     return found
+
+
+def _evenement(event: HistoryEvent) -> str:
+    """An event's type, with its duration for a timer (the race that strands a run involves
+    a short timer: temporalio/sdk-java#2606)."""
+    nom = (event.WhichOneof("attributes") or "").removesuffix("_event_attributes")
+    if nom == "timer_started":
+        return f"{nom} ({event.timer_started_event_attributes.start_to_fire_timeout.ToTimedelta()})"
+    return nom
 
 
 async def attendre(
