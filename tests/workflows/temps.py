@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from temporalio.api.enums.v1 import PendingActivityState, WorkflowExecutionStatus
 from temporalio.api.history.v1 import HistoryEvent
@@ -23,6 +23,14 @@ from schemas.parcours import ParcoursState
 # in these tests each takes milliseconds, so this long without a jump is a stall. (The test
 # server also drops a sleep call that has waited ~30 s.)
 SANS_SAUT = 20.0
+
+
+class ExecutionEnPlan(AssertionError):
+    """The test server left a workflow task of the test « started » for good: it refused the
+    worker's answer (a CancelTimer for a timer that fired meanwhile, « invalid history builder
+    state for action ») and never times that task out nor sends it again. A defect of the test
+    server, not of the workflow (temporalio/sdk-java#2606, #3088; fix proposed in #3060); a real
+    server fails and retries such a task. The test is run again once, on a fresh server."""
 
 
 async def aller_au(env: WorkflowEnvironment, jour: date, heure: int = 12) -> None:
@@ -53,15 +61,21 @@ async def _surveiller(env: WorkflowEnvironment, saut: asyncio.Future[None]) -> N
             dernier_saut = instant
         virtuel, reel = maintenant, instant
         if instant - dernier_saut > SANS_SAUT:
-            raise AssertionError(
-                f"L'horloge du serveur de test n'avance plus depuis {SANS_SAUT:.0f} s "
-                f"(le {virtuel.astimezone(PARIS):%d/%m/%Y à %H:%M}) : {await bloques(env)}"
+            await _echouer(
+                env, f"depuis {SANS_SAUT:.0f} s (le {virtuel.astimezone(PARIS):%d/%m/%Y à %H:%M})"
             )
     if saut.exception() is not None:
-        raise AssertionError(
-            f"L'horloge du serveur de test n'avance plus ({saut.exception()}) : "
-            f"{await bloques(env)}"
+        await _echouer(env, f"({saut.exception()})")
+
+
+async def _echouer(env: WorkflowEnvironment, quand: str) -> NoReturn:
+    ouvertes = await bloques(env)
+    message = f"L'horloge du serveur de test n'avance plus {quand} : {ouvertes}"
+    if any(o.endswith("'workflow_task_started']") for o in ouvertes):
+        raise ExecutionEnPlan(
+            f"{message} — tâche de workflow laissée en plan par le serveur de test"
         )
+    raise AssertionError(message)
 
 
 async def au_repos(env: WorkflowEnvironment, delai: float = 10.0) -> None:
