@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,27 +32,29 @@ class Passe:
     graine: str | None
     tests: int = 0
     tombes: list[str] = field(default_factory=list)
+    rejoues: list[str] = field(default_factory=list)
 
 
-def _tombes(rapport: Path) -> tuple[int, list[str]]:
-    """Tests run and tests failed (or in error) according to pytest's JUnit report."""
+def _nom(cas: ET.Element) -> str:
+    nom, classe = cas.get("name", "?"), cas.get("classname", "")
+    return f"{classe.replace('.', '/')}.py::{nom}" if classe else nom
+
+
+def _tombes(rapport: Path) -> tuple[int, list[str], list[str]]:
+    """Tests run, tests failed (or in error) and tests run again (pytest-rerunfailures: the
+    report holds them twice) according to pytest's JUnit report."""
     if not rapport.exists():
-        return 0, []
-    racine = ET.parse(rapport).getroot()
-    tests, tombes = 0, []
-    for cas in racine.iter("testcase"):
-        tests += 1
-        if cas.find("failure") is not None or cas.find("error") is not None:
-            nom = cas.get("name", "?")
-            classe = cas.get("classname", "")
-            tombes.append(f"{classe.replace('.', '/')}.py::{nom}" if classe else nom)
-    return tests, tombes
+        return 0, [], []
+    cas = list(ET.parse(rapport).getroot().iter("testcase"))
+    tombes = [_nom(c) for c in cas if c.find("failure") is not None or c.find("error") is not None]
+    vus = Counter(_nom(c) for c in cas)
+    return len(vus), tombes, [nom for nom, fois in vus.items() if fois > 1]
 
 
 def passe(numero: int, args: list[str], dossier: Path, hasard: bool) -> Passe:
     rapport = dossier / f"passe-{numero}.xml"
     journal = dossier / f"passe-{numero}.log"
-    commande = [sys.executable, "-m", "pytest", "-q", f"--junitxml={rapport}", *args]
+    commande = [sys.executable, "-m", "pytest", "-q", "-rfER", f"--junitxml={rapport}", *args]
     if hasard:
         commande[3:3] = ["-p", "randomly"]  # a new seed each run, printed in the header
     charge = " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -61,13 +63,15 @@ def passe(numero: int, args: list[str], dossier: Path, hasard: bool) -> Passe:
         code = subprocess.call(commande, stdout=sortie, stderr=subprocess.STDOUT)
     duree = time.monotonic() - debut
     trouvee = GRAINE.search(journal.read_text(errors="replace"))
-    tests, tombes = _tombes(rapport)
-    return Passe(numero, code, duree, charge, trouvee.group(1) if trouvee else None, tests, tombes)
+    graine = trouvee.group(1) if trouvee else None
+    return Passe(numero, code, duree, charge, graine, *_tombes(rapport))
 
 
 def ligne(p: Passe) -> str:
     verdict = "vert" if p.code == 0 else f"ROUGE (code {p.code}, {len(p.tombes)} tombé(s))"
     graine = f", graine {p.graine}" if p.graine else ""
+    if p.rejoues:
+        verdict += f", {len(p.rejoues)} rejoué(s)"
     return (
         f"passe {p.numero:>3} : {verdict}, {p.tests} tests en {p.duree:.1f} s "
         f"(charge au départ {p.charge}{graine})"
@@ -94,6 +98,12 @@ def main() -> int:
     print(f"\n{len(passes) - len(rouges)} passe(s) verte(s) sur {len(passes)}.")
     for nom, numeros in sorted(par_test.items()):
         print(f"  tombé {len(numeros)} fois (passes {', '.join(map(str, numeros))}) : {nom}")
+    rejoues: dict[str, list[int]] = defaultdict(list)
+    for p in passes:
+        for nom in p.rejoues:
+            rejoues[nom].append(p.numero)
+    for nom, numeros in sorted(rejoues.items()):
+        print(f"  rejoué {len(numeros)} fois (passes {', '.join(map(str, numeros))}) : {nom}")
     for p in rouges:
         if not p.tombes:  # collection error, interrupted run...
             print(f"  passe {p.numero} rouge sans test tombé : voir {dossier}/passe-{p.numero}.log")
