@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
+import random
 import subprocess
 import sys
 import tempfile
@@ -19,8 +19,6 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-
-GRAINE = re.compile(r"Using --randomly-seed=(\d+)")
 
 
 @dataclass
@@ -55,15 +53,15 @@ def passe(numero: int, args: list[str], dossier: Path, hasard: bool) -> Passe:
     rapport = dossier / f"passe-{numero}.xml"
     journal = dossier / f"passe-{numero}.log"
     commande = [sys.executable, "-m", "pytest", "-q", "-rfER", f"--junitxml={rapport}", *args]
-    if hasard:
-        commande[3:3] = ["-p", "randomly"]  # a new seed each run, printed in the header
+    graine = None
+    if hasard:  # a new seed each run, chosen here: « -q » hides the one pytest-randomly prints
+        graine = str(random.randrange(2**32))
+        commande[3:3] = ["-p", "randomly", f"--randomly-seed={graine}"]
     charge = " ".join(f"{x:.1f}" for x in os.getloadavg())
     debut = time.monotonic()
     with journal.open("w") as sortie:
         code = subprocess.call(commande, stdout=sortie, stderr=subprocess.STDOUT)
     duree = time.monotonic() - debut
-    trouvee = GRAINE.search(journal.read_text(errors="replace"))
-    graine = trouvee.group(1) if trouvee else None
     return Passe(numero, code, duree, charge, graine, *_tombes(rapport))
 
 
