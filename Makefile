@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-postgres test-rapide chaos reconstruire histoires lint typecheck bench lock audit migrer outils-systeme clean
+.PHONY: run test test-postgres test-rapide test-repete chaos reconstruire histoires lint typecheck bench lock audit migrer outils-systeme clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test-postgres: $(STAMP) outils-systeme
 ## Les tests sans navigateur ni PostgreSQL, pendant le développement.
 test-rapide: $(STAMP)
 	$(PY) -m pytest -m "not browser and not postgres and not fiabilite" -x -q
+
+## Lance la suite N fois de suite (N=5) et liste chaque test tombé dans au moins une passe, avec
+## la durée de chaque passe. CHEMIN=tests/workflows pour une partie, OPTIONS='-m "not browser"'
+## pour pytest, HASARD=1 pour un ordre aléatoire à chaque passe (graine affichée).
+N ?= 5
+test-repete: $(STAMP) outils-systeme
+	$(PY) -m tests.repete -n $(N) $(if $(HASARD),--hasard) -- $(CHEMIN) $(OPTIONS)
 
 ## Pannes provoquées sur une plateforme qui tourne (aussi dans « make test ») : leurs mesures.
 chaos: $(STAMP)
