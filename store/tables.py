@@ -1,5 +1,21 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
-from store import audit, comptes, evenements_partenaires, indicateurs, notifications, parcours
+from store import (
+    audit,
+    comptes,
+    evenements_partenaires,
+    imports,
+    indicateurs,
+    notifications,
+    parcours,
+)
 
-__all__ = ["audit", "comptes", "evenements_partenaires", "indicateurs", "notifications", "parcours"]
+__all__ = [
+    "audit",
+    "comptes",
+    "evenements_partenaires",
+    "imports",
+    "indicateurs",
+    "notifications",
+    "parcours",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflows.contrat import ContratWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
+from workflows.import_personnes import ImportPersonnesWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
@@ -20,4 +21,5 @@ WORKFLOWS: list[type] = [
     ObservatoireQuotidienWorkflow,
     RelivraisonWorkflow,
     RetentionWorkflow,
+    ImportPersonnesWorkflow,
 ]
