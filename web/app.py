@@ -28,7 +28,15 @@ from web.api import observatoire as api_observatoire
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import sante
-from web.cockpit import carnet_usager, connexion, coordination, fiche, liste, observatoire
+from web.cockpit import (
+    carnet_usager,
+    connexion,
+    coordination,
+    fiche,
+    imports,
+    liste,
+    observatoire,
+)
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -106,6 +114,7 @@ def create_app(
     app.include_router(fiche.router)
     app.include_router(coordination.router)
     app.include_router(observatoire.router)
+    app.include_router(imports.router)
     app.include_router(carnet_usager.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
