@@ -65,7 +65,12 @@ async def envoyer(request: Request, u: UtilisateurPage, session: SessionDep) -> 
 
 
 async def _page_import(
-    request: Request, u: Utilisateur, session: SessionDep, imp: ImportRow, erreur: str | None = None
+    request: Request,
+    u: Utilisateur,
+    session: SessionDep,
+    imp: ImportRow,
+    erreur: str | None = None,
+    status: int = 422,
 ) -> Response:
     ctx = _contexte(
         u,
@@ -78,7 +83,7 @@ async def _page_import(
         erreur=erreur,
         titre=f"Import de {imp.nom_fichier}",
     )
-    return pages.rendre(request, "imports/import.html", ctx, status=422 if erreur else 200)
+    return pages.rendre(request, "imports/import.html", ctx, status=status if erreur else 200)
 
 
 @router.get("/imports/{import_id}")
@@ -99,7 +104,7 @@ async def corriger(
     try:
         await service.changer_correspondance(session, imp, correspondance, aujourd_hui())
     except ImportRefuse as err:
-        return await _page_import(request, u, session, imp, err.message)
+        return await _page_import(request, u, session, imp, err.message, err.status)
     return RedirectResponse(f"/imports/{imp.id}", status_code=303)
 
 
@@ -111,7 +116,7 @@ async def confirmer(
     try:
         await service.confirmer(session, parcours.client, imp, parcours.task_queue)
     except ImportRefuse as err:
-        return await _page_import(request, u, session, imp, err.message)
+        return await _page_import(request, u, session, imp, err.message, err.status)
     return RedirectResponse(f"/imports/{imp.id}", status_code=303)
 
 
