@@ -42,7 +42,7 @@ class ImportPersonnesWorkflow:
                     LotImport(import_id=import_id, numeros=lot),
                     result_type=int,
                     start_to_close_timeout=timedelta(minutes=10),
-                    heartbeat_timeout=timedelta(minutes=1),
+                    heartbeat_timeout=timedelta(seconds=20),  # a stopped worker: retried soon
                     retry_policy=RETRY,
                 )
                 return fait
