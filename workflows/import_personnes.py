@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.imports import LotImport
 
 LOT = 20
-CONCURRENCE = 4
+CONCURRENCE = 12  # parcours openings at once: 24 at once open ~20/s on the bench machine
 RETRY = RetryPolicy(maximum_interval=timedelta(seconds=30))  # until it works: rows are idempotent
 
 

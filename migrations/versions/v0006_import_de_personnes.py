@@ -37,8 +37,8 @@ def upgrade() -> None:
             sa.Column("correspondance", sa.JSON(), nullable=True),
             sa.Column("entetes", sa.JSON(), nullable=True),
             sa.Column("statut", sa.String(), nullable=False, index=True),
-            sa.Column("cree_le", sa.DateTime(), nullable=False),
-            sa.Column("termine_le", sa.DateTime(), nullable=True),
+            sa.Column("cree_le", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("termine_le", sa.DateTime(timezone=True), nullable=True),
         )
     if "import_ligne" not in existantes:
         op.create_table(
@@ -65,7 +65,7 @@ def upgrade() -> None:
             "import_correspondance",
             sa.Column("source", sa.String(), primary_key=True),
             sa.Column("correspondance", sa.JSON(), nullable=True),
-            sa.Column("mis_a_jour", sa.DateTime(), nullable=False),
+            sa.Column("mis_a_jour", sa.DateTime(timezone=True), nullable=False),
         )
 
 
