@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from sqlmodel import col, select
@@ -79,10 +80,13 @@ async def test_import_repris_apres_l_arret_du_worker(
     await engine.dispose()
 
 
-async def _au_moins(bilan, n: int) -> bool:  # type: ignore[no-untyped-def]
-    return bool((await bilan()).faits >= n)
+Bilan = Callable[[], Awaitable[service.Bilan]]
 
 
-async def _termine(bilan):  # type: ignore[no-untyped-def]
+async def _au_moins(bilan: Bilan, n: int) -> bool:
+    return (await bilan()).faits >= n
+
+
+async def _termine(bilan: Bilan) -> service.Bilan | None:
     b = await bilan()
     return b if b.statut == "termine" else None
