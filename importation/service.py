@@ -22,9 +22,10 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from importation import colonnes, rapprochement
 from importation.lecture import FichierIllisible, lire
 from importation.lignes import analyser
-from schemas.common import Acteur, Territoire
+from schemas.common import Acteur, Role, Territoire
 from schemas.imports import DemandeImport
 from schemas.parcours import Accueil, OrigineAccueil
+from store.comptes import Compte
 from store.db import ecriture
 from store.imports import CorrespondanceRow, ImportLigneRow, ImportRow
 
@@ -104,6 +105,7 @@ async def preparer(
             422, str(err), "fichier_illisible", [{"champ": "contenu", "message": str(err)}]
         ) from None
     await ecriture(session)  # SQLite: one writer at a time, taken before the first read
+    await _verifier_referent(session, demande.referent_id, territoire)
     enregistree = await session.get(CorrespondanceRow, demande.source)
     correspondance = demande.correspondance or colonnes.proposer(
         tableau.entetes, enregistree.correspondance if enregistree else None
@@ -136,6 +138,26 @@ async def preparer(
     session.add_all(lignes)
     await session.commit()
     return imp
+
+
+async def _verifier_referent(
+    session: AsyncSession, compte_id: str | None, territoire: Territoire | None
+) -> None:
+    """The référent the opened parcours go to: an active référent (of the coordinator's
+    territory), else 422 on ``referent_id`` — never parcours silently left without one."""
+    if compte_id is None:
+        return
+    compte = await session.get(Compte, compte_id)
+    if (
+        compte is None
+        or not compte.actif
+        or compte.role != Role.REFERENT.value
+        or (territoire is not None and compte.territoire != territoire.value)
+    ):
+        message = f"Aucun référent actif de votre territoire n'a l'identifiant « {compte_id[:80]} »"
+        raise ImportRefuse(
+            422, message, "referent_inconnu", [{"champ": "referent_id", "message": message}]
+        )
 
 
 async def _analyser(

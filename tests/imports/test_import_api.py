@@ -67,6 +67,12 @@ async def test_import_de_50_personnes_puis_le_meme_fichier(plateforme: Plateform
         r = await claire.post("/api/v1/imports", json=fichiers.demande(contenu))
         assert r.status_code == 403
 
+        r = await coord.post(
+            "/api/v1/imports", json=fichiers.demande(contenu, referent_id="ref-nicolas-blanc")
+        )  # a référent of the Chablais: not one of this coordination's
+        assert r.status_code == 422, r.text
+        assert r.json()["erreurs"][0]["champ"] == "referent_id"
+
         r = await coord.post("/api/v1/imports", json=fichiers.demande(contenu))
         assert r.status_code == 201, r.text
         apercu = r.json()
