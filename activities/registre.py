@@ -14,6 +14,7 @@ from activities.caf import Caf
 from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
 from activities.immersion import Immersion
+from activities.imports import ImportActivities
 from activities.messagerie import Messagerie
 from activities.observatoire import ObservatoireActivities
 from activities.outbox import Outbox
@@ -24,6 +25,7 @@ from activities.siae import Siae
 from activities.sms import PasserelleSms
 from activities.surveillance import SurveillanceActivities
 from activities.vigie import VigieActivities
+from core.parcours_client import ParcoursClient
 from core.partners import load_partners
 from core.settings import Settings
 from store.db import SessionFactory
@@ -55,7 +57,11 @@ def activites(
     )
     vigie = VigieActivities(sessions, temporal, messagerie, outbox, settings.effective_public_url)
     livraison = LivraisonActivities(sessions, temporal, task_queue)
+    imports = ImportActivities(sessions, ParcoursClient(temporal, task_queue))
     return [
+        imports.a_traiter,
+        imports.traiter_lot,
+        imports.terminer,
         vigie.reverifier_parcours,
         SurveillanceActivities(sessions, temporal).parcours_bloques,
         RetentionActivities(sessions, temporal, settings.anonymisation_jours).anonymiser,

@@ -20,7 +20,18 @@ from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from bench import cockpit, debit, detection, evenements, machine, memoire, pile, postgres, rapport
+from bench import (
+    cockpit,
+    debit,
+    detection,
+    evenements,
+    imports,
+    machine,
+    memoire,
+    pile,
+    postgres,
+    rapport,
+)
 from bench.contexte import TAILLES, Contexte
 from bench.mesure import Resultat
 from core.settings import ROOT
@@ -32,6 +43,7 @@ MESURES: dict[str, tuple[str, Mesure]] = {
     "evenements": (evenements.NS, evenements.mesurer),
     "detection": (detection.NS, detection.mesurer),
     "cockpit": (cockpit.NS, cockpit.mesurer),
+    "imports": (imports.NS, imports.mesurer),
     "memoire": (memoire.NS, memoire.mesurer),
 }
 NAMESPACES_EN_PLUS = {"debit": [debit.NS_CACHE, debit.NS_NU], "cockpit": cockpit.NAMESPACES}

@@ -8,7 +8,8 @@ from pydantic import Field
 
 from schemas.common import Model, Text
 
-PHONE_PATTERN = r"^(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}$"
+# French numbers as people type them, or E.164 (imports store French and Swiss numbers so)
+PHONE_PATTERN = r"^(?:(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}|\+41[1-9]\d{8})$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 
 

@@ -24,6 +24,7 @@ from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
 from web.api import comptes as api_comptes
+from web.api import imports as api_imports
 from web.api import incidents as api_incidents
 from web.api import observatoire as api_observatoire
 from web.api import parcours as api_parcours
@@ -36,6 +37,7 @@ from web.cockpit import (
     connexion,
     coordination,
     fiche,
+    imports,
     liste,
     observatoire,
 )
@@ -114,11 +116,13 @@ def create_app(
     app.include_router(api_incidents.router)
     app.include_router(api_observatoire.router)
     app.include_router(api_comptes.router)
+    app.include_router(api_imports.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)
     app.include_router(coordination.router)
     app.include_router(observatoire.router)
+    app.include_router(imports.router)
     app.include_router(carnet_usager.router)
     app.include_router(administration.router)
     app.include_router(activation.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from workflows.ancrage_audit import AncrageAuditWorkflow
 from workflows.contrat import ContratWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
+from workflows.import_personnes import ImportPersonnesWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
@@ -24,4 +25,5 @@ WORKFLOWS: list[type] = [
     RetentionWorkflow,
     AncrageAuditWorkflow,
     SurveillanceTechniqueWorkflow,
+    ImportPersonnesWorkflow,
 ]

@@ -15,23 +15,11 @@ from pathlib import Path
 
 from data_inclusion.schema.v1 import Service, Structure, Thematique
 
+from referentiels import territoires
 from schemas.common import Territoire
 
 DOSSIER = Path(__file__).resolve().parent
 DEPARTEMENT = "74"
-
-# INSEE codes of the communes the sample covers, by bassin.
-COMMUNES: dict[str, Territoire] = {
-    "74010": Territoire.BASSIN_ANNECIEN,
-    "74225": Territoire.BASSIN_ANNECIEN,
-    "74012": Territoire.GENEVOIS_FRANCAIS,
-    "74243": Territoire.GENEVOIS_FRANCAIS,
-    "74281": Territoire.CHABLAIS,
-    "74119": Territoire.CHABLAIS,
-    "74081": Territoire.VALLEE_ARVE,
-    "74042": Territoire.VALLEE_ARVE,
-    "74256": Territoire.VALLEE_ARVE,
-}
 
 
 @dataclass(frozen=True)
@@ -70,7 +58,8 @@ def _couvre(offre: Offre, territoire: Territoire | None, commune: str | None) ->
     if commune is not None:
         return commune in zone
     if territoire is not None:
-        return any(COMMUNES.get(code) == territoire for code in zone)
+        bassins = territoires.bassins_par_insee()  # every commune of 74 (rules/bassins.yaml)
+        return any(bassins.get(code) == territoire for code in zone)
     return True
 
 

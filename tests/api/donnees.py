@@ -8,6 +8,19 @@ from typing import Any
 
 from core.clock import PARIS
 
+# A commune of each bassin: the accueil deduces the bassin from it (rules/bassins.yaml).
+COMMUNES = {
+    "bassin_annecien": {"commune": "Annecy", "code_postal": "74000"},
+    "genevois_francais": {"commune": "Annemasse", "code_postal": "74100"},
+    "chablais": {"commune": "Thonon-les-Bains", "code_postal": "74200"},
+    "vallee_arve": {"commune": "Cluses", "code_postal": "74300"},
+}
+
+
+def dans(corps: dict[str, Any], territoire: str) -> dict[str, Any]:
+    """The same accueil for a person living in a commune of this bassin."""
+    return corps | {"territoire": territoire, "usager": corps["usager"] | COMMUNES[territoire]}
+
 
 def accueil(jour: date, **usager: Any) -> dict[str, Any]:
     return {

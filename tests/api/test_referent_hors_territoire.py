@@ -70,7 +70,9 @@ async def test_referent_d_un_autre_territoire(plateforme: Plateforme) -> None:
         plateforme.client(ADMIN) as admin,
     ):
         # A référent: refused, whatever the form would have offered.
-        assert _champ(await claire.post("/api/v1/parcours", json=_accueil(territoire="chablais")))
+        assert _champ(
+            await claire.post("/api/v1/parcours", json=donnees.dans(_accueil(), "chablais"))
+        )
         pid = await _diagnostique(claire)
         base = f"/api/v1/parcours/{pid}"
         avant = (await claire.get(base)).json()["etat"]["version"]

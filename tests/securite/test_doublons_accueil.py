@@ -27,7 +27,7 @@ NAISSANCE = "1979-03-14"
 
 def _accueil(nom: str, prenom: str, territoire: str, **extra: Any) -> dict[str, Any]:
     corps = donnees.accueil(date.today(), nom=nom, prenom=prenom, date_naissance=NAISSANCE)
-    return corps | {"territoire": territoire} | extra
+    return donnees.dans(corps, territoire) | extra
 
 
 async def _audit(p: Plateforme, objet: str) -> list[EntreeAudit]:
@@ -77,7 +77,7 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
         assert reference not in r.text
 
         # Within one's scope, the reference is given.
-        r = await emilie.post("/api/v1/parcours", json=autrement | {"territoire": "chablais"})
+        r = await emilie.post("/api/v1/parcours", json=donnees.dans(autrement, "chablais"))
         assert r.status_code == 409, r.text
         assert f"référence {reference}" in r.json()["message"]
 

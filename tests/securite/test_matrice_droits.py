@@ -209,10 +209,13 @@ class Contexte:
     structure: str = ""  # the « Matrice » Mission Locale
     cible: str = ""  # an account of that structure, that every kind of administrator manages
     jeton_cible: str = ""  # the id of one of its API tokens
+    import_id: str = ""  # an import of the Bassin annécien's coordination, not confirmed
 
     def inconnu(self) -> Contexte:
         """The same requests about parcours that do not exist."""
-        return replace(self, pid=str(uuid.uuid4()), clos=str(uuid.uuid4()))
+        return replace(
+            self, pid=str(uuid.uuid4()), clos=str(uuid.uuid4()), import_id=str(uuid.uuid4())
+        )
 
     def entetes(self, role: str) -> dict[str, str]:
         if role in COMPTES:
@@ -265,6 +268,7 @@ def req(
             structure=ctx.structure,
             cible=ctx.cible,
             jeton=ctx.jeton_cible,
+            import_id=ctx.import_id,
         )
         return Requete(
             methode,
@@ -566,6 +570,23 @@ def _administration() -> dict[tuple[str, str], list[Cas]]:
 def _q(ctx: Contexte, **autres: str) -> dict[str, str]:
     return {"q": ctx.nom, **autres}
 
+
+# A list of one person who lives outside Haute-Savoie: its row is rejected, so confirming the
+# import opens nothing.
+_CSV_IMPORT = "Nom;Prénom;Date de naissance;CP;Commune\nHorsdu;Département;01/02/1990;69000;Lyon\n"
+_IMPORT = {
+    "source": "matrice",
+    "nom_fichier": "liste.csv",
+    "contenu": base64.b64encode(_CSV_IMPORT.encode()).decode(),
+}
+_IMPORT_FORMULAIRE = dict(_IMPORT)
+_CORRESPONDANCE = {
+    "nom": "Nom",
+    "prenom": "Prénom",
+    "date_naissance": "Date de naissance",
+    "code_postal": "CP",
+    "commune": "Commune",
+}
 
 LIGNES: dict[tuple[str, str], list[Cas]] = {
     # Public: the same answer for everyone.
@@ -955,6 +976,74 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
         ),
     ],
     **{route: cas for route, cas in _administration().items()},
+    # Imports of lists (issue 16): the coordination of the import's territory, the administration.
+    ("POST", "/api/v1/imports"): [
+        Cas("aperçu", COORD_API, req("POST", "/api/v1/imports", json=_IMPORT), ok=frozenset({201}))
+    ],
+    ("GET", "/api/v1/imports/{import_id}"): [
+        Cas("consulter", RATTACHER_API, req("GET", "/api/v1/imports/{import_id}"))
+    ],
+    ("PUT", "/api/v1/imports/{import_id}/correspondance"): [
+        Cas(
+            "corriger",
+            RATTACHER_API,
+            req(
+                "PUT",
+                "/api/v1/imports/{import_id}/correspondance",
+                json={"correspondance": _CORRESPONDANCE},
+            ),
+            ok=frozenset({200, 409}),  # 409 once the confirmation row has run
+        )
+    ],
+    ("POST", "/api/v1/imports/{import_id}/confirmer"): [
+        Cas(  # its only row is rejected: confirming opens nothing
+            "confirmer",
+            RATTACHER_API,
+            req("POST", "/api/v1/imports/{import_id}/confirmer"),
+            ok=frozenset({202}),
+        )
+    ],
+    ("GET", "/api/v1/imports/{import_id}/rapport.csv"): [
+        Cas("rapport", RATTACHER_API, req("GET", "/api/v1/imports/{import_id}/rapport.csv"))
+    ],
+    ("GET", "/imports"): [Cas("page", COORD_PAGE, req("GET", "/imports"))],
+    ("POST", "/imports"): [
+        Cas(
+            "envoyer",
+            COORD_PAGE,
+            req("POST", "/imports", data=_IMPORT_FORMULAIRE),
+            ok=frozenset({303}),
+        )
+    ],
+    ("GET", "/imports/{import_id}"): [
+        Cas("aperçu", RATTACHER_PAGE, req("GET", "/imports/{import_id}"))
+    ],
+    ("POST", "/imports/{import_id}/correspondance"): [
+        Cas(
+            "corriger",
+            RATTACHER_PAGE,
+            req("POST", "/imports/{import_id}/correspondance", data=_CORRESPONDANCE),
+            ok=frozenset({303, 409}),  # 409 once the confirmation row has run
+        )
+    ],
+    ("POST", "/imports/{import_id}/confirmer"): [
+        Cas(
+            "confirmer",
+            RATTACHER_PAGE,
+            req("POST", "/imports/{import_id}/confirmer"),
+            ok=frozenset({303}),
+        )
+    ],
+    ("GET", "/imports/{import_id}/progression"): [
+        Cas(
+            "avancement",
+            RATTACHER_PAGE,
+            req("GET", "/imports/{import_id}/progression", htmx=True),
+        )
+    ],
+    ("GET", "/imports/{import_id}/rapport.csv"): [
+        Cas("rapport", RATTACHER_PAGE, req("GET", "/imports/{import_id}/rapport.csv"))
+    ],
     # The person's own carnet: their link opens it; a session or a token never does.
     ("GET", "/carnet/{jeton}"): [
         Cas(
@@ -1160,7 +1249,12 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         ]
     }
     structure, cible, jeton_cible, jetons = await _comptes_administres(plateforme)
+    async with plateforme.client("coord-bassin_annecien") as coord:
+        r = await coord.post("/api/v1/imports", json=_IMPORT)
+        assert r.status_code == 201, r.text
+        import_id = r.json()["id"]
     return Contexte(
+        import_id=import_id,
         pid=pid,
         clos=clos,
         nom=nom,

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from core.parcours_client import ParcoursClient
+from referentiels.territoires.choix import BassinRefuse, choisir_bassin
 from schemas.common import (
     CONFLIT_DE_VERSION,
     MESSAGE_CONFLIT,
@@ -116,6 +117,16 @@ class DemandeAccueil(Accueil):
         description="Ouvrir quand même si un parcours est ouvert pour la même personne",
     )
     motif_hors_territoire: LongText = Field(default="", description=DESCRIPTION_MOTIF)
+    # Deduced from the commune (rules/bassins.yaml) when absent; a different bassin is the
+    # coordination's decision, with its reason.
+    territoire: Territoire | None = Field(  # type: ignore[assignment]
+        default=None,
+        description="Bassin ; par défaut celui de la commune. Un autre bassin : coordination "
+        "ou administration, avec `motif_bassin`",
+    )
+    motif_bassin: LongText = Field(
+        default="", description="Motif, quand le bassin choisi n'est pas celui de la commune"
+    )
 
 
 async def etat_lisible(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) -> ParcoursState:
@@ -141,7 +152,8 @@ async def ouvrir(
     request: Request,
     response: Response,
 ) -> ParcoursVue:
-    if u.role == Role.COORDINATEUR and demande.territoire != u.territoire:
+    demande, territoire, note_bassin = _bassin_de_l_accueil(u, demande)
+    if u.role == Role.COORDINATEUR and territoire != u.territoire:
         raise Refus(
             403, "Vous ne pouvez ouvrir de parcours que sur votre territoire", "hors_territoire"
         )
@@ -152,7 +164,7 @@ async def ouvrir(
             "Un référent ouvre le parcours à son nom ; un coordinateur peut en désigner un autre",
             "interdit",
         )
-    notes = [_territoire_de_l_accueil(u, demande, referent)]
+    notes = [note_bassin, _territoire_de_l_accueil(u, demande, territoire, referent)]
     if not demande.doublon_confirme:
         await refuser_doublon(session, u, demande, request, aujourd_hui())
     else:
@@ -161,9 +173,7 @@ async def ouvrir(
     notes.append(
         await refuser_identifiant_porte(session, u, request, paires, prefixe="identifiants.")
     )
-    accueil = Accueil.model_validate(
-        demande.model_dump(exclude={"referent_id", "doublon_confirme", "motif_hors_territoire"})
-    )
+    accueil = Accueil.model_validate(demande.model_dump(exclude=EXTRAS_DE_LA_DEMANDE))
     state = await parcours.ouvrir(accueil, u.acteur, referent=referent)
     detail = " ; ".join(["accueil", *filter(None, notes)])
     await journaliser(
@@ -173,8 +183,31 @@ async def ouvrir(
     return vue(state, u)
 
 
+EXTRAS_DE_LA_DEMANDE = {"referent_id", "doublon_confirme", "motif_hors_territoire", "motif_bassin"}
+
+
+def _bassin_de_l_accueil(
+    u: Utilisateur, demande: DemandeAccueil
+) -> tuple[DemandeAccueil, Territoire, str]:
+    """The demande with its bassin set (the commune's, or the one the coordination chose with
+    a reason) and the audit note of that choice; 422 naming the field otherwise."""
+    usager = demande.usager
+    try:
+        bassin, note = choisir_bassin(
+            usager.code_postal,
+            usager.commune,
+            demande.territoire,
+            motif=demande.motif_bassin,
+            peut_choisir=u.est_admin or u.est_coordinateur,
+        )
+    except BassinRefuse as err:
+        erreurs = [{"champ": err.champ, "message": err.message}]
+        raise Refus(422, err.message, "bassin", erreurs) from None
+    return demande.model_copy(update={"territoire": bassin}), bassin, note
+
+
 def _territoire_de_l_accueil(
-    u: Utilisateur, demande: DemandeAccueil, referent: Acteur | None
+    u: Utilisateur, demande: DemandeAccueil, territoire: Territoire, referent: Acteur | None
 ) -> str:
     """The référent who will follow the parcours (the one named, or whoever records a
     référent's accueil) works on its territory, unless the coordination decides."""
@@ -183,7 +216,7 @@ def _territoire_de_l_accueil(
         return ""
     champ = "referent_id" if referent is not None else "territoire"
     return verifier_territoire(
-        u, suivi, demande.territoire, champ=champ, motif=demande.motif_hors_territoire
+        u, suivi, territoire, champ=champ, motif=demande.motif_hors_territoire
     )
 
 

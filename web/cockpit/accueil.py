@@ -50,6 +50,7 @@ async def _formulaire(
     if u.est_referent:
         r.exclus.add("referent_id")  # a référent opens the parcours in their own name
         r.exclus.add("motif_hors_territoire")  # and on their territory (web/api/territoires.py)
+        r.exclus.add("motif_bassin")  # on the bassin of the person's commune
     else:
         r.choix["referent_id"] = await _referents(session, valeurs.get("territoire"))
         r.attrs["territoire"] = {
@@ -88,7 +89,8 @@ async def nouveau(request: Request, u: UtilisateurPage, session: SessionDep) -> 
     today = aujourd_hui()
     valeurs: dict[str, Any] = {
         "accueilli_le": today,
-        "territoire": u.territoire,
+        # the commune decides the bassin; a coordinator opens on theirs (or says why not)
+        "territoire": u.territoire if u.est_coordinateur else None,
         "consentement": {"recueilli_le": today},
     }
     return _page(request, u, await _formulaire(session, u, valeurs))

@@ -1,0 +1,134 @@
+"""The import workflow's activities: which rows are left, open or update a batch, close."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime
+
+from sqlmodel import col, select
+from temporalio import activity
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from core.parcours_client import CommandeImpossible, ParcoursClient
+from schemas.common import Acteur, Organisme, Role, Territoire
+from schemas.imports import LotImport
+from schemas.parcours import Accueil
+from schemas.usager import IdentifiantsPartenaires, RectificationIdentite
+from store.comptes import Compte
+from store.db import SessionFactory, ecriture
+from store.imports import ImportLigneRow, ImportRow
+
+A_TRAITER = ("ouvrir", "mettre_a_jour")
+
+
+class ImportActivities:
+    def __init__(self, sessions: SessionFactory, parcours: ParcoursClient) -> None:
+        self.sessions, self.parcours = sessions, parcours
+
+    @activity.defn(name="imports.a_traiter")
+    async def a_traiter(self, import_id: str) -> list[int]:
+        """Rows still to do: after a restart, only those not done yet."""
+        async with self.sessions() as session:
+            q = select(ImportLigneRow.numero).where(
+                ImportLigneRow.import_id == import_id,
+                col(ImportLigneRow.action).in_(A_TRAITER),
+                col(ImportLigneRow.resultat).is_(None),
+            )
+            return sorted((await session.exec(q)).all())
+
+    @activity.defn(name="imports.traiter_lot")
+    async def traiter_lot(self, lot: LotImport) -> int:
+        async with self.sessions() as session:
+            imp = await session.get(ImportRow, lot.import_id)
+            assert imp is not None
+            auteur = Acteur.model_validate(imp.auteur)
+            referent = await self._referent(imp.referent_id)
+        faits = 0
+        for n, numero in enumerate(lot.numeros):
+            activity.heartbeat(n)
+            async with self.sessions() as session:
+                ligne = await session.get(ImportLigneRow, (lot.import_id, numero))
+            if ligne is None or ligne.resultat is not None:
+                continue  # done by an earlier attempt
+            try:
+                resultat, message = await self._traiter(ligne, auteur, referent)
+            except CommandeImpossible as err:
+                if err.status >= 500:
+                    raise  # the engine is away: retry the batch later
+                resultat, message = "echec", err.message
+            # Written after the work, without holding SQLite's single writer meanwhile; a
+            # crash in between redoes the row, which finds its parcours already there.
+            async with self.sessions() as session:
+                await ecriture(session)
+                ligne = await session.get(ImportLigneRow, (lot.import_id, numero))
+                assert ligne is not None
+                ligne.resultat, ligne.message = resultat, message
+                session.add(ligne)
+                await session.commit()
+            faits += 1
+        return faits
+
+    async def _referent(self, compte_id: str | None) -> Acteur | None:
+        if compte_id is None:
+            return None
+        async with self.sessions() as session:
+            compte = await session.get(Compte, compte_id)
+        if compte is None or not compte.actif:
+            return None
+        return Acteur(
+            id=compte.id,
+            nom=compte.nom,
+            role=Role.REFERENT,
+            organisme=Organisme(compte.organisme) if compte.organisme else None,
+            territoire=Territoire(compte.territoire) if compte.territoire else None,
+        )
+
+    async def _traiter(
+        self, ligne: ImportLigneRow, auteur: Acteur, referent: Acteur | None
+    ) -> tuple[str, str | None]:
+        assert ligne.accueil is not None
+        assert ligne.parcours_id is not None
+        accueil = Accueil.model_validate(ligne.accueil)
+        if ligne.action == "ouvrir":
+            # already started: by an attempt that stopped before writing its result
+            with contextlib.suppress(WorkflowAlreadyStartedError):
+                await self.parcours.ouvrir(
+                    accueil, auteur, referent=referent, parcours_id=ligne.parcours_id
+                )
+            return "ouvert", None
+        return await self._mettre_a_jour(ligne.parcours_id, accueil, auteur)
+
+    async def _mettre_a_jour(
+        self, parcours_id: str, accueil: Accueil, auteur: Acteur
+    ) -> tuple[str, str | None]:
+        """Through the parcours' own commands (rectification, identifiers), so the timeline
+        and the audit show who changed what. A cell left empty erases nothing."""
+        state = await self.parcours.etat(parcours_id)
+        nouveau = accueil.usager.model_dump(
+            include={"telephone", "email", "adresse"}, exclude_none=True
+        )
+        usager = state.usager.model_copy(update=nouveau)
+        changes = []
+        if usager != state.usager:
+            motif = "Mise à jour par l'import d'une liste"
+            rectif = RectificationIdentite(usager=usager, motif=motif)
+            await self.parcours.commander(parcours_id, "rectifier_identite", rectif, auteur)
+            changes.append("coordonnées")
+        ids = state.identifiants.model_copy(
+            update=accueil.identifiants.model_dump(exclude_none=True)
+        )
+        if ids != state.identifiants:
+            ids = IdentifiantsPartenaires.model_validate(ids.model_dump())
+            await self.parcours.commander(parcours_id, "modifier_identifiants", ids, auteur)
+            changes.append("identifiants")
+        return "mis_a_jour", (", ".join(changes) or "rien à changer") or None
+
+    @activity.defn(name="imports.terminer")
+    async def terminer(self, import_id: str) -> None:
+        async with self.sessions() as session:
+            await ecriture(session)
+            imp = await session.get(ImportRow, import_id)
+            if imp is not None and imp.statut != "termine":
+                imp.statut, imp.termine_le = "termine", datetime.now(UTC)
+                session.add(imp)
+                await session.commit()
