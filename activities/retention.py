@@ -28,6 +28,7 @@ from store.anonymisation import (
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
 from store.evenements_partenaires import EvenementRecu
+from store.imports import ImportLigneRow
 from store.notifications import Envoi, LienEnAttente, Notification
 from store.parcours import (
     AccesRow,
@@ -111,7 +112,8 @@ class RetentionActivities:
             await _listes(session, parcours_id)
             await _evenements_partenaires(session, parcours_id, identifiants)
             await _messages(session, parcours_id, operations)
-            for table in (IdentifiantRow, AccesRow, AccesUsagerRow, AlerteRow):
+            # an imported list's row holds the person's columns as the file gave them
+            for table in (IdentifiantRow, AccesRow, AccesUsagerRow, AlerteRow, ImportLigneRow):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await session.commit()
 
