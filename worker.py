@@ -17,7 +17,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.registre import activites
-from core import production
+from core import journaux, production
 from core.planifications import planifier_tout
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
@@ -63,9 +63,9 @@ async def running_worker(
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per partner call is noise
     settings = get_settings()
+    journaux.installer(settings.format_des_journaux)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per partner call is noise
     production.verifier(settings)  # development secrets in production: refuse to start
     client = await connect(settings)
     stop = asyncio.Event()

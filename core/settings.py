@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     # production the web app and the worker refuse to start on a development or missing
     # secret (core/production.py says which).
     parcours_env: str = Field("dev", alias="PARCOURS_ENV")
+    # « json » (one object per line) or « texte »; unset: json in production, texte otherwise
+    # (make run). core/journaux.py.
+    log_format: Literal["json", "texte"] | None = Field(None, alias="LOG_FORMAT")
 
     host: str = Field("127.0.0.1", alias="HOST")
     port: int = Field(8000, alias="PORT")
@@ -115,6 +119,12 @@ class Settings(BaseSettings):
     @property
     def embedded_temporal(self) -> bool:
         return not self.temporal_address
+
+    @property
+    def format_des_journaux(self) -> Literal["json", "texte"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.parcours_env == "production" else "texte"
 
     @property
     def effective_database_url(self) -> str:

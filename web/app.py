@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from temporalio.client import Client
 
+from core import journaux as journaux_core
 from core import production
 from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
@@ -73,6 +74,7 @@ def create_app(
     settings = settings or get_settings()
     production.verifier(settings)  # development secrets in production: refuse to start
     journaux.installer()  # before the first request is logged
+    journaux_core.installer(settings.format_des_journaux)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -100,6 +102,7 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SaisiesControlees)  # inside the size cap and the security headers
     app.add_middleware(EntetesSecurite, hsts=settings.secure_cookies)
+    app.add_middleware(journaux_core.IdentifiantDeRequete)  # outermost: every line has it
     app.add_exception_handler(RequestValidationError, erreurs.validation_requete)
     app.add_exception_handler(ValidationError, erreurs.validation_modele)
     app.add_exception_handler(CommandeImpossible, erreurs.commande_impossible)

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core import journaux
 from core.clock import local_day
 from core.parcours_client import ParcoursClient
 from schemas.common import Role
@@ -57,6 +58,15 @@ ParcoursDep = Annotated[ParcoursClient, Depends(parcours_client)]
 
 async def utilisateur_optionnel(
     request: Request, session: SessionDep, services: ServicesDep
+) -> Utilisateur | None:
+    u = await _utilisateur(request, session, services)
+    if u is not None:
+        journaux.noter_compte(u.id)  # the request's log lines say which account (a fingerprint)
+    return u
+
+
+async def _utilisateur(
+    request: Request, session: SessionDep, services: Services
 ) -> Utilisateur | None:
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):

@@ -591,6 +591,8 @@ _CORRESPONDANCE = {
 LIGNES: dict[tuple[str, str], list[Cas]] = {
     # Public: the same answer for everyone.
     ("GET", "/healthz"): [Cas("santé", PUBLIC, req("GET", "/healthz"))],
+    ("GET", "/livez"): [Cas("vivacité", PUBLIC, req("GET", "/livez"))],
+    ("GET", "/readyz"): [Cas("préparation", PUBLIC, req("GET", "/readyz"))],
     ("GET", "/openapi.json"): [Cas("schéma", PUBLIC, req("GET", "/openapi.json"))],
     ("GET", "/docs"): [Cas("documentation", PUBLIC, req("GET", "/docs"))],
     ("GET", "/static"): [

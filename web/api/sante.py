@@ -1,4 +1,12 @@
-"""/healthz: is the platform able to work? Temporal and the database, each checked."""
+"""Health, as an orchestrator asks it.
+
+* ``/livez`` (liveness): the process answers. No dependency is checked, so a Temporal or
+  database outage never gets the web replicas restarted or taken out of the proxy: they keep
+  serving what they read from the read model (lists, pages) and refuse commands with a 503.
+* ``/readyz`` (readiness): Temporal and the read model are each checked; 503 with a French
+  body naming what is missing.
+* ``/healthz``: the same answer as ``/readyz`` (kept for existing probes and scripts).
+"""
 
 from __future__ import annotations
 
@@ -11,31 +19,74 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
 from web.deps import ServicesDep
-from web.services import TemporalIndisponible
+from web.services import Services, TemporalIndisponible
 
 router = APIRouter(tags=["Supervision"])
+
+DELAI_S = 5
+COMPOSANTS = {"temporal": "le moteur de parcours (Temporal)", "base": "la base de lecture"}
+
+
+@router.get("/livez", summary="Vivacité : le processus répond (aucune dépendance vérifiée)")
+async def livez() -> dict[str, str]:
+    return {"statut": "ok"}
+
+
+async def _temporal(services: Services) -> str:
+    try:
+        client = await asyncio.wait_for(services.client(), DELAI_S)
+        await asyncio.wait_for(client.service_client.check_health(), DELAI_S)
+    except (TemporalIndisponible, TimeoutError, RPCError, RuntimeError) as err:
+        return f"injoignable : {err or 'délai dépassé'}"
+    return "ok"
+
+
+async def _base(services: Services) -> str:
+    try:
+        async with services.engine.connect() as conn:
+            await asyncio.wait_for(conn.execute(text("SELECT 1")), DELAI_S)
+    except (OSError, TimeoutError, SQLAlchemyError) as err:
+        return f"injoignable : {err or 'délai dépassé'}"
+    return "ok"
+
+
+async def _preparation(services: ServicesDep) -> JSONResponse:
+    checks = {"temporal": await _temporal(services), "base": await _base(services)}
+    manquants = [nom for nom, etat in checks.items() if etat != "ok"]
+    if not manquants:
+        return JSONResponse({"statut": "ok", **checks})
+    message = (
+        "Indisponible : "
+        + " et ".join(COMPOSANTS[nom] for nom in manquants)
+        + (" ne répond pas." if len(manquants) == 1 else " ne répondent pas.")
+    )
+    if manquants == ["temporal"]:
+        message += (
+            " Les listes lues dans la base de lecture restent servies ;"
+            " les commandes sont refusées (503) jusqu'à son retour."
+        )
+    return JSONResponse(
+        {"statut": "degrade", "manquants": manquants, "message": message, **checks},
+        status_code=503,
+    )
+
+
+REPONSES: dict[int | str, dict[str, object]] = {
+    503: {"description": "Un composant est indisponible (« manquants » et « message »)"}
+}
+
+
+@router.get(
+    "/readyz", summary="Préparation : Temporal et base de lecture vérifiés", responses=REPONSES
+)
+async def readyz(services: ServicesDep) -> JSONResponse:
+    return await _preparation(services)
 
 
 @router.get(
     "/healthz",
-    summary="État de santé (Temporal et base de lecture)",
-    responses={503: {"description": "Un composant est indisponible (raison donnée)"}},
+    summary="État de santé (alias de /readyz)",
+    responses=REPONSES,
 )
 async def healthz(services: ServicesDep) -> JSONResponse:
-    checks: dict[str, str] = {}
-    try:
-        client = await asyncio.wait_for(services.client(), 5)
-        await asyncio.wait_for(client.service_client.check_health(), 5)
-        checks["temporal"] = "ok"
-    except (TemporalIndisponible, TimeoutError, RPCError, RuntimeError) as err:
-        checks["temporal"] = f"injoignable : {err or 'délai dépassé'}"
-    try:
-        async with services.engine.connect() as conn:
-            await asyncio.wait_for(conn.execute(text("SELECT 1")), 5)
-        checks["base"] = "ok"
-    except (OSError, TimeoutError, SQLAlchemyError) as err:
-        checks["base"] = f"injoignable : {err or 'délai dépassé'}"
-    healthy = all(v == "ok" for v in checks.values())
-    return JSONResponse(
-        {"statut": "ok" if healthy else "degrade", **checks}, status_code=200 if healthy else 503
-    )
+    return await _preparation(services)
