@@ -43,4 +43,3 @@ def test_reserve_a_chaque_transition() -> None:
         assert texte.startswith(("au ", "à ")), texte
         assert not FAUTES.search(texte), texte
     assert reserve_a(frozenset({Qui.REFERENT})) == "au référent du parcours"
-
