@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from observatoire.catalogue import calculer, trouver
 from observatoire.export import csv_resultat, csv_tendance, nom_fichier
-from observatoire.graphiques import graphique, graphique_tendance
+from observatoire.graphiques import DonneesGraphique, graphique, graphique_tendance
 from observatoire.instantanes import EFFECTIFS, PARTS, SERIES, Tendance, tendance
 from observatoire.masquage import SEUIL, nombre_fr
 from observatoire.modele import Filtres, Resultat, Theme
@@ -20,6 +20,7 @@ from schemas.common import Organisme, Territoire
 from schemas.contrat import add_months
 from store.indicateurs import DEPARTEMENT
 from web.api.observatoire import FiltresObservatoire, portee_observatoire
+from web.cockpit.libelles import en_mots
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.securite.audit import journaliser
@@ -29,9 +30,20 @@ from web.templating import templates
 router = APIRouter(include_in_schema=False)
 
 
+def a_dessiner(g: DonneesGraphique | None) -> DonneesGraphique | None:
+    """The chart, or None when every value is empty, masked or zero: empty axes say nothing,
+    « Aucune donnée » says it (issue 22, item 7)."""
+    if g is None or not any(v for serie in g.y for v in serie):
+        return None
+    return g
+
+
 def _par_theme(resultats: list[Resultat]) -> list[tuple[Theme, list[dict[str, Any]]]]:
     blocs = [
-        (t, [{"r": r, "g": graphique(r)} for r in resultats if r.indicateur.theme == t])
+        (
+            t,
+            [{"r": r, "g": a_dessiner(graphique(r))} for r in resultats if r.indicateur.theme == t],
+        )
         for t in Theme
     ]
     return [(t, b) for t, b in blocs if b]
@@ -66,13 +78,17 @@ async def page(
         "themes": _par_theme(resultats),
         "tendance": evolution,
         "graphiques_tendance": [
-            ("Parcours non clos et en rupture", graphique_tendance(evolution, EFFECTIFS)),
-            ("Parts et taux (%)", graphique_tendance(evolution, PARTS)),
+            (
+                "Parcours non clos et en rupture",
+                a_dessiner(graphique_tendance(evolution, EFFECTIFS)),
+            ),
+            ("Parts et taux (%)", a_dessiner(graphique_tendance(evolution, PARTS))),
         ],
         "series": SERIES,
         "requete": request.url.query,
         "seuil": SEUIL,
         "nombre": nombre_fr,
+        "en_mots": en_mots,
         "Territoire": Territoire,
         "Organisme": Organisme,
     }
