@@ -111,3 +111,24 @@ async def test_axe_sur_chaque_page_du_cockpit(
         await page.goto(base + chemin)
         await verifier(f"{chemin} (coordination)")
     assert not violations, "\n".join(f"{k} : {v}" for k, vs in violations.items() for v in vs)
+
+
+async def test_pause_des_mises_a_jour_automatiques(page: Page, plateforme: Plateforme) -> None:
+    """Item 11 (RGAA 13.1): a button stops the parts that reload every 20 s, and resumes them.
+    The page's clock is Playwright's: 45 s pass at once, without waiting."""
+    await page.clock.install()
+    await se_connecter(page, plateforme, EMAIL)
+    requetes: list[str] = []
+    page.on("request", lambda r: requetes.append(r.url) if "/parcours/tableau" in r.url else None)
+    bouton = page.locator("#pause-maj")
+    await expect(bouton).to_have_text("Suspendre les mises à jour automatiques")
+    await bouton.click()
+    await expect(bouton).to_have_attribute("aria-pressed", "true")
+    await expect(bouton).to_have_text("Reprendre les mises à jour automatiques")
+    await page.clock.run_for(45_000)
+    assert requetes == []  # two polls due, none sent
+    async with page.expect_request(lambda r: "/parcours/tableau" in r.url):
+        await bouton.click()  # resuming refreshes the parts at once
+    await expect(bouton).to_have_attribute("aria-pressed", "false")
+    async with page.expect_request(lambda r: "/parcours/tableau" in r.url):
+        await page.clock.run_for(45_000)  # and the polls go on again
