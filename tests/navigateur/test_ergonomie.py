@@ -132,3 +132,54 @@ async def test_pause_des_mises_a_jour_automatiques(page: Page, plateforme: Plate
     await expect(bouton).to_have_attribute("aria-pressed", "false")
     async with page.expect_request(lambda r: "/parcours/tableau" in r.url):
         await page.clock.run_for(45_000)  # and the polls go on again
+
+
+# --- phone, 390 × 844 (item 12) -------------------------------------------------------------
+
+
+@pytest_asyncio.fixture
+async def telephone(chromium: Browser) -> AsyncIterator[Page]:
+    ctx = await chromium.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True, has_touch=True
+    )
+    ctx.set_default_timeout(15_000)
+    yield await ctx.new_page()
+    await ctx.close()
+
+
+async def _largeur(page: Page) -> int:
+    return int(await page.evaluate("document.documentElement.scrollWidth"))
+
+
+async def test_au_telephone(telephone: Page, plateforme: Plateforme, pid: str) -> None:
+    """No page slides sideways; step names are not cut mid-word; the actions come first."""
+    page = telephone
+    await se_connecter(page, plateforme, EMAIL)
+    assert await _largeur(page) <= 390, "« Mes parcours » plus large que l'écran"
+    await page.goto(f"{plateforme.base_url}/parcours/{pid}")
+    coupes = await page.evaluate(
+        """() => [...document.querySelectorAll('.fr-stepper__title, .etapes li, #situation li')]
+              .filter(e => e.scrollWidth > e.clientWidth + 1 ||
+                  getComputedStyle(e).overflowWrap === 'anywhere' ||
+                  getComputedStyle(e).wordBreak === 'break-all')
+              .map(e => e.textContent.trim())"""
+    )
+    assert coupes == [], coupes
+    actions = page.locator("#commandes")
+    haut = await actions.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    assert haut < 844, f"les actions commencent à {haut} px, sous le premier écran"
+    await page.click('#commandes button[data-commande="enregistrer_contact"]')
+    await expect(page.locator("#formulaire-enregistrer_contact")).to_be_visible()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="NOT DONE: 8 px too wide at 390 px on a long parcours page (DSFR header menu); "
+    "cause not found before the deadline",
+)
+async def test_page_d_un_parcours_pas_plus_large_que_le_telephone(
+    telephone: Page, plateforme: Plateforme, pid: str
+) -> None:
+    await se_connecter(telephone, plateforme, EMAIL)
+    await telephone.goto(f"{plateforme.base_url}/parcours/{pid}")
+    assert await _largeur(telephone) <= 390
