@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-MOIS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+from core.formats import mois_annee
 
 # The rules of rules/vigie.yaml: their own labels carry placeholders ({echeance}, {jours}…).
 REGLES = {
@@ -46,4 +33,4 @@ def regle(code: str) -> str:
 
 
 def mois_fr(premier: date) -> str:
-    return f"{MOIS[premier.month - 1]} {premier.year}"
+    return mois_annee(premier)

@@ -8,24 +8,10 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 from core.clock import PARIS
+from core.formats import jour, nombre, pluriel
 from schemas.common import enum_label
 from schemas.parcours import Phase, Statut
 from web.static_paths import TEMPLATES_DIR
-
-MOIS = [
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-]
 
 # Status badges: a DSFR colour *and* an icon *and* the word, never colour alone (RGAA 3.1).
 BADGES: dict[str, tuple[str, str]] = {
@@ -43,12 +29,7 @@ def date_fr(value: date | datetime | None, court: bool = False) -> str:
         return "—"
     if isinstance(value, datetime):
         value = value.astimezone(PARIS).date() if value.tzinfo else value.date()
-    mois = MOIS[value.month - 1]
-    return (
-        f"{value.day} {mois}"
-        if court and value.year == date.today().year
-        else f"{value.day} {mois} {value.year}"
-    )
+    return jour(value, annee=not (court and value.year == date.today().year))
 
 
 def heure_fr(value: datetime | None) -> str:
@@ -78,5 +59,6 @@ templates.env.filters.update(
     statut_label=statut_label,
     phase_label=phase_label,
     label=enum_label,
+    nombre=nombre,
 )
-templates.env.globals.update(badge=badge, Phase=Phase, Statut=Statut)
+templates.env.globals.update(pluriel=pluriel, badge=badge, Phase=Phase, Statut=Statut)

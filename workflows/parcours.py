@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
 
     from core import search_attributes as sa
     from core.clock import local_day
+    from core.francais import du
     from core.ids import reference
     from rules import vigie
     from schemas.appels import ACTIVITE, AppelPartenaire, Courriel, LectureDroitsRsa
@@ -505,7 +506,7 @@ class ParcoursWorkflow:
             self.noter(
                 Categorie.VIGIE,
                 "alerte_close",
-                f"Fin de l'{a.severite.label.lower()} : {a.libelle}",
+                f"Fin {du(a.severite.label)} : {a.libelle}",
                 Acteur.plateforme(),
                 details={"regle": a.code, "cle": a.cle},
             )

@@ -13,6 +13,7 @@ from enum import Enum
 
 from pydantic import BaseModel
 
+from core.francais import a_groupe
 from schemas.action import MiseAJourAction, PrescriptionAction
 from schemas.carnet import EnvoiLienCarnet, RevocationLiensCarnet
 from schemas.common import Acteur, Role
@@ -66,6 +67,14 @@ class Qui(Enum):
     NOUVEAU_REFERENT = "le nouveau référent"
     COORDINATEUR = "un coordinateur du territoire"
     ADMINISTRATEUR = "un administrateur"
+
+
+def reserve_a(qui: frozenset[Qui] | set[Qui]) -> str:
+    """« au référent du parcours, à un coordinateur du territoire ou à un administrateur »."""
+    groupes = [a_groupe(q.value) for q in Qui if q in qui]  # the enum's order, every time
+    return (
+        " ou ".join(groupes) if len(groupes) < 3 else f"{', '.join(groupes[:-1])} ou {groupes[-1]}"
+    )
 
 
 Condition = Callable[[ParcoursState], str | None]
@@ -598,7 +607,7 @@ def refus(commande: str, state: ParcoursState, acteur: Acteur) -> str | None:
     if state.clos:
         return "Le parcours est clos : aucune commande n'est plus possible"
     if not qualites(acteur, state) & t.qui:
-        return f"« {t.libelle} » est réservé à {' ou '.join(sorted(q.value for q in t.qui))}"
+        return f"« {t.libelle} » est réservé {reserve_a(t.qui)}"
     if state.phase not in t.phases:
         return f"« {t.libelle} » n'est pas possible en phase « {state.phase.label} »"
     if state.suspension is not None and not t.pendant_suspension:

@@ -59,7 +59,7 @@ async def test_seulement_les_boutons_permis(plateforme: Plateforme, accueilli: s
             f"/parcours/{accueilli}/commandes/enregistrer_diagnostic", headers=HTMX
         )
         assert refus.status_code == 403  # not the coordinator's to give, as in the API
-        assert "est réservé à le référent du parcours" in refus.text
+        assert "est réservé au référent du parcours" in refus.text
 
 
 async def test_coordonnees_reservees_aux_referents(plateforme: Plateforme, accueilli: str) -> None:

@@ -80,7 +80,7 @@ async def test_relance_groupee(plateforme: Plateforme, claire: httpx.AsyncClient
             "/coordination/incidents/relancer", data={"partenaire": "siae"}, headers=HTMX
         )
         assert rien.status_code == 200
-        assert "0 nouvelle(s) tentative(s)" in textes(rien.text)
+        assert "0 nouvelle tentative lancée" in textes(rien.text)
     refus = await claire.post(
         "/coordination/incidents/relancer", data={"partenaire": "caf"}, headers=HTMX
     )

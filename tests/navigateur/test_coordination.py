@@ -109,8 +109,12 @@ async def test_relancer_un_incident_apres_la_panne(
 
     await simulateur.mode("france-travail", "normal")
     await page.click(f"#relancer-{ouvert['id']}")
-    await expect(page.locator("#annonces")).to_contain_text("c'est enregistré")
+    # Said beside the buttons (issue 22, item 5), in a live region the refresh keeps.
+    annonce = incidents.locator("#annonce-incidents[aria-live=polite]")
+    await expect(annonce).to_contain_text("c'est enregistré")
+    await expect(annonce).to_be_in_viewport()
     await expect(incidents).not_to_contain_text(nom, timeout=DELAI_MS)
+    await expect(annonce).to_contain_text("c'est enregistré")
     async with plateforme.client(COORD) as coord:
         await stable(coord, pid)
         etat = (await coord.get(f"/api/v1/parcours/{pid}")).json()

@@ -127,7 +127,7 @@ async def test_evenement_inconnu_rapproche_puis_livre(
         attente = next(e for e in file["items"] if e["id"] == ev["id"])
         assert (
             attente["motif"]
-            == f"Aucun parcours ouvert ne porte l'identifiant Numéro allocataire CAF « {caf} »"
+            == f"Aucun parcours ouvert ne porte le numéro allocataire CAF « {caf} »"
         )
         assert attente["rattachable"] is True
         assert file["total"] >= 1

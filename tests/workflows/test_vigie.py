@@ -75,6 +75,8 @@ async def test_diagnostic_en_retard_alerte_puis_rupture_puis_leve(
     timeline = [e.code for e in s.timeline]
     assert "alerte_levee" in timeline
     assert "alerte_close" in timeline  # the history of the alert stays in the timeline
+    fins = [e.libelle for e in s.timeline if e.code == "alerte_close"]
+    assert any(f.startswith("Fin de la rupture : ") for f in fins), fins  # not « de l'rupture »
 
 
 async def test_silence_45_puis_90_jours_leve_par_un_contact(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from core.clock import PARIS
+from core.formats import jour_semaine
 from schemas.action import ACTIONS_CLOSES
 from schemas.emploi import EtatEmploi
 from schemas.parcours import Categorie, ParcoursState
@@ -22,8 +23,6 @@ from web.vues import vue
 
 router = APIRouter(include_in_schema=False)
 
-JOURS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MOIS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 DECISIONS = {Categorie.ORIENTATION, Categorie.CONTRAT, Categorie.PMSMP, Categorie.EMPLOI}
 MODES = {
     ModeRdv.SUR_PLACE: "Vous venez sur place.",
@@ -33,7 +32,7 @@ MODES = {
 
 
 def jour_long(d: date) -> str:
-    return f"{JOURS[d.weekday()]} {d.day} {MOIS.split()[d.month - 1]} {d.year}"
+    return jour_semaine(d)
 
 
 def moment_long(m: datetime) -> str:

@@ -35,7 +35,7 @@ from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
 from web.erreurs import Refus, champs
 from web.securite.sensible import proteger
 from web.securite.utilisateur import Utilisateur
-from workflows.transitions import TRANSITIONS, qualites, refus
+from workflows.transitions import TRANSITIONS, qualites, refus, reserve_a
 
 router = APIRouter(include_in_schema=False)
 # Commands whose form says nothing the button does not: sent at once, result announced.
@@ -162,9 +162,8 @@ async def formulaire(
         return pages.alerte(request, err.message, status=err.status)
     t = TRANSITIONS[nom]
     if not qualites(u.acteur, s) & t.qui:  # not theirs to give: refused as the API does (403)
-        qui = " ou ".join(sorted(q.value for q in t.qui))
         return pages.alerte(
-            request, f"« {t.libelle} » est réservé à {qui}", status=403, titre=t.libelle
+            request, f"« {t.libelle} » est réservé {reserve_a(t.qui)}", status=403, titre=t.libelle
         )
     if (raison := refus(nom, s, u.acteur)) is not None:
         return pages.alerte(request, raison, status=409, titre=t.libelle)

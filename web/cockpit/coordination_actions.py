@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from core.formats import pluriel
 from schemas.incident import Partenaire
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage
@@ -35,9 +36,9 @@ async def relancer_tout(
         r = await relancer_partenaire(session, parcours, u, p, request)
     except Refus as err:
         return pages.annonce(request, err.message, status=err.status)
-    message = f"{p.label} : {r.relances} nouvelle(s) tentative(s) lancée(s)."
+    message = f"{p.label} : {pluriel(r.relances, 'nouvelle tentative lancée', 'nouvelles tentatives lancées')}."
     if r.echecs:
-        message += f" {len(r.echecs)} refusée(s) : " + " ; ".join(
+        message += f" {pluriel(len(r.echecs), 'refusée')} : " + " ; ".join(
             sorted({e.message for e in r.echecs})
         )
     return pages.annonce(

@@ -6,6 +6,8 @@ A field's label is, in order: this table (by dotted path, then by name), the fie
 
 from __future__ import annotations
 
+import re
+
 CHAMPS: dict[str, str] = {
     "accueilli_le": "Date de l'accueil",
     "accuse_le": "Date de l'accusé de réception",
@@ -146,3 +148,25 @@ def libelle(chemin: str, nom: str, description: str | None) -> str:
     if description:
         return description
     return nom.replace("_", " ").capitalize()
+
+
+# Timeline event codes quoted by the observatoire's definitions (« orientation_decidee »…):
+# the API documentation keeps the codes, the cockpit page says them in words.
+EVENEMENTS: dict[str, str] = {
+    "alerte_levee": "rupture signalée par la vigie",
+    "alerte_close": "fin de la rupture",
+    "orientation_decidee": "orientation décidée",
+    "contrat_signe": "contrat signé",
+    "pmsmp_prescrite": "immersion prescrite",
+    "pmsmp_bilan": "bilan de l'immersion",
+    "embauche": "embauche déclarée",
+    "emploi_termine": "fin de l'emploi",
+}
+_CODE_CITE = re.compile(r"« ([a-z]+(?:_[a-z]+)*) »")
+_FICHIERS = re.compile(r" \((?:rules|observatoire)/[\w./]+\)")
+
+
+def en_mots(texte: str) -> str:
+    """An observatoire definition for people: event codes in words, no file paths."""
+    texte = _FICHIERS.sub("", texte)
+    return _CODE_CITE.sub(lambda m: f"« {EVENEMENTS.get(m.group(1), m.group(1))} »", texte)

@@ -86,6 +86,8 @@ def parametres(f: Filtres, **changes: object) -> str:
         "tri": f.tri if f.tri != "echeance" else None,
         "descendant": "true" if f.descendant else None,
         "page": f.offset // f.limit + 1 if f.offset else None,
+        # A référent's list filtered on themselves hides what they handed to someone else.
+        "transferes": "masquer" if f.referent else None,
     }
     values.update(changes)
     return urlencode({k: v for k, v in values.items() if v})
@@ -108,10 +110,18 @@ async def motifs_des_lignes(
     return out
 
 
+TransferesDep = Annotated[str | None, Query(max_length=10)]
+
+
 async def _contexte(
-    request: Request, u: UtilisateurPage, session: SessionDep, f: Filtres
+    request: Request, u: UtilisateurPage, session: SessionDep, f: Filtres, transferes: str | None
 ) -> dict[str, object]:
     from web.cockpit.veille import motifs  # the vigie's rule labels (shared with coordination)
+
+    # A former référent keeps reading a parcours for a while after handing it over: shown
+    # « transféré à … » in the list, and hidden on demand.
+    if u.est_referent and transferes == "masquer":
+        f.referent = u.id
 
     total, rows = await lister(session, u, f, aujourd_hui())
     await journaliser(session, u, "liste", "parcours", requete_auditee(request), adresse(request))
@@ -137,10 +147,14 @@ async def _contexte(
 
 @router.get("/", response_class=HTMLResponse)
 async def liste(
-    request: Request, u: UtilisateurPage, session: SessionDep, f: FiltresDep
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    f: FiltresDep,
+    transferes: TransferesDep = None,
 ) -> Response:
     try:
-        ctx = await _contexte(request, u, session, f)
+        ctx = await _contexte(request, u, session, f, transferes)
     except Refus as err:
         return pages.page_erreur(request, u, err.status, err.message)
     titre = (
@@ -157,11 +171,15 @@ async def liste(
 
 @router.get("/parcours/tableau", response_class=HTMLResponse)
 async def tableau(
-    request: Request, u: UtilisateurPage, session: SessionDep, f: FiltresDep
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    f: FiltresDep,
+    transferes: TransferesDep = None,
 ) -> Response:
     """The table alone, for htmx (filters, sort, paging, periodic refresh)."""
     try:
-        ctx = await _contexte(request, u, session, f)
+        ctx = await _contexte(request, u, session, f, transferes)
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)
     return templates.TemplateResponse(request, "parcours/_tableau.html", ctx)

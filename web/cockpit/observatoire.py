@@ -18,7 +18,7 @@ from observatoire.export import (
     nom_fichier,
     tendance_masquee,
 )
-from observatoire.graphiques import graphique, graphique_tendance
+from observatoire.graphiques import DonneesGraphique, graphique, graphique_tendance
 from observatoire.instantanes import EFFECTIFS, PARTS, SERIES, Tendance, tendance
 from observatoire.masquage import SEUIL, cellule, masquer, nombre_fr
 from observatoire.modele import Filtres, Resultat, Theme
@@ -26,6 +26,7 @@ from schemas.common import Organisme, Territoire
 from schemas.contrat import add_months
 from store.indicateurs import DEPARTEMENT
 from web.api.observatoire import FiltresObservatoire, portee_observatoire
+from web.cockpit.libelles import en_mots
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.securite.audit import journaliser
@@ -35,11 +36,19 @@ from web.templating import templates
 router = APIRouter(include_in_schema=False)
 
 
+def a_dessiner(g: DonneesGraphique | None) -> DonneesGraphique | None:
+    """The chart, or None when every value is empty, masked or zero: empty axes say nothing,
+    « Aucune donnée » says it (issue 22, item 7)."""
+    if g is None or not any(v for serie in g.y for v in serie):
+        return None
+    return g
+
+
 def _bloc(r: Resultat) -> dict[str, Any]:
     """One indicator as the page shows it: masked like the CSV, its chart drawn from the
     masked figures (the page is no way round the statistical secrecy of the exports)."""
     public, masques = masquer(r)
-    return {"r": public, "masques": masques, "g": graphique(public)}
+    return {"r": public, "masques": masques, "g": a_dessiner(graphique(public))}
 
 
 def _par_theme(resultats: list[Resultat]) -> list[tuple[Theme, list[dict[str, Any]]]]:
@@ -80,14 +89,18 @@ async def page(
         "tendance": evolution,
         "tableau_tendance": cellules_tendance(evolution),
         "graphiques_tendance": [
-            ("Parcours non clos et en rupture", graphique_tendance(evolution, EFFECTIFS)),
-            ("Parts et taux (%)", graphique_tendance(evolution, PARTS)),
+            (
+                "Parcours non clos et en rupture",
+                a_dessiner(graphique_tendance(evolution, EFFECTIFS)),
+            ),
+            ("Parts et taux (%)", a_dessiner(graphique_tendance(evolution, PARTS))),
         ],
         "series": SERIES,
         "requete": request.url.query,
         "seuil": SEUIL,
         "nombre": nombre_fr,
         "cellule": cellule,
+        "en_mots": en_mots,
         "Territoire": Territoire,
         "Organisme": Organisme,
     }

@@ -88,7 +88,11 @@ async def carte(session: AsyncSession, u: Utilisateur, f: Filtres, today: date) 
         maximum = max(nombres(statut)) if statut == Statut.EN_COURS else probleme
         ligne = zip(Phase, nombres(statut), strict=True)
         lignes.append((statut, [Cellule(p, statut, n, _niveau(n, maximum)) for p, n in ligne]))
-    totaux = {p: sum(n for (ph, _), n in counts.items() if ph == p.value) for p in Phase}
+    # A column's header adds up the cells under it, nothing else: closed parcours (phase
+    # Sortie) are counted in the footnote, not in a header whose cells all show 0.
+    totaux = {
+        p: sum(c.nombre for _, cellules in lignes for c in cellules if c.phase == p) for p in Phase
+    }
     clos = sum(n for (_, s), n in counts.items() if s == Statut.CLOS.value)
     return Carte(lignes, totaux, clos)
 
@@ -127,6 +131,7 @@ class LigneAlerte:
     depuis: date
     echeance: date | None
     jours: int
+    libelle: str = ""  # this alert's own words (« Diagnostic à réaliser : échéance dépassée »)
 
 
 @dataclass
@@ -134,7 +139,7 @@ class GroupeMotif:
     libelle: str
     code: str
     severite: str
-    total: int = 0  # parcours with this reason; only the first MONTRES are in ``lignes``
+    total: int = 0  # distinct parcours with this rule: what the list filtered by it shows
     lignes: list[LigneAlerte] = field(default_factory=list)
 
 
@@ -160,11 +165,29 @@ def _territoire_des_alertes(u: Utilisateur, f: Filtres) -> list[ColumnElement[bo
 async def ruptures(
     session: AsyncSession, u: Utilisateur, f: Filtres, today: date
 ) -> list[GroupeMotif]:
-    """Active reasons grouped by their label: ruptures first, then the biggest groups."""
+    """Active alerts grouped by their rule, ruptures first, then the biggest groups.
+
+    A group is a rule (its code), not a label: its link opens the list filtered by that code,
+    and its count is the number of distinct parcours that list shows (one rule gives several
+    labels, « Diagnostic à réaliser : échéance dépassée »…, and a parcours may have two alerts
+    of one rule: counting alert rows by label made « 7 parcours » open a list of 10)."""
     f.verifier(u)
     sans_alerte = Filtres(**{**f.__dict__, "motif": None, "anciennete": None})
-    # Counted and cut in SQL: a territory has thousands of alerts, the page shows five a reason.
-    groupe = (col(AlerteRow.severite), col(AlerteRow.libelle))
+    where = (
+        portee(u, today),
+        *sans_alerte.conditions(today),
+        *_conditions_alertes(f, today),
+        *_territoire_des_alertes(u, f),
+    )
+    jointure = col(ParcoursRow.id) == col(AlerteRow.parcours_id)
+    par_regle: Any = (
+        sa_select(col(AlerteRow.code), func.count(func.distinct(col(AlerteRow.parcours_id))))
+        .join(ParcoursRow, jointure)
+        .where(*where)
+        .group_by(col(AlerteRow.code))
+    )
+    totaux = {str(code): int(n) for code, n in (await session.exec(par_regle)).all()}
+    # Cut in SQL: a territory has thousands of alerts, the page shows five a rule.
     ordre = (col(AlerteRow.depuis), col(ParcoursRow.nom), col(ParcoursRow.id))
     colonnes_alerte = (AlerteRow.severite, AlerteRow.libelle, AlerteRow.code, AlerteRow.depuis)
     alertes: Any = (  # (sqlmodel's select() types at most four columns)
@@ -172,22 +195,21 @@ async def ruptures(
             *(col(c) for c in colonnes_alerte),
             col(AlerteRow.echeance),
             *COLONNES_PARCOURS,
-            func.row_number().over(partition_by=groupe, order_by=ordre).label("rang"),
-            func.count().over(partition_by=groupe).label("total"),
+            func.row_number().over(partition_by=col(AlerteRow.code), order_by=ordre).label("rang"),
         )
-        .join(ParcoursRow, col(ParcoursRow.id) == col(AlerteRow.parcours_id))
-        .where(portee(u, today), *sans_alerte.conditions(today), *_conditions_alertes(f, today))
-        .where(*_territoire_des_alertes(u, f))
+        .join(ParcoursRow, jointure)
+        .where(*where)
         .subquery()
     )
     stmt: Any = sa_select(alertes).where(alertes.c.rang <= MONTRES).order_by(alertes.c.rang)
-    groupes: dict[tuple[str, str], GroupeMotif] = {}
-    for severite, libelle_, code, depuis, echeance, *colonnes, _, total in (
+    noms = dict(motifs())
+    groupes: dict[str, GroupeMotif] = {}
+    for severite, libelle_, code, depuis, echeance, *colonnes, _ in (
         await session.exec(stmt)
     ).all():
         p = LigneParcours(*colonnes)
         g = groupes.setdefault(
-            (severite, libelle_), GroupeMotif(libelle_, code, severite, total=total)
+            code, GroupeMotif(noms.get(code, libelle_), code, severite, total=totaux.get(code, 0))
         )
         g.lignes.append(
             LigneAlerte(
@@ -200,6 +222,7 @@ async def ruptures(
                 depuis=depuis,
                 echeance=echeance,
                 jours=(today - depuis).days,
+                libelle=libelle_,
             )
         )
     return sorted(groupes.values(), key=lambda g: (g.severite != "rupture", -g.total, g.libelle))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.francais import un
 from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Model, Role
 from schemas.evenements import CATALOGUE
@@ -157,7 +158,7 @@ async def _identifiants(
     if cle.value not in IdentifiantsPartenaires.model_fields:
         raise Refus(
             409,
-            f"Un événement portant un {cle.label.lower()} ne se rattache pas : cet "
+            f"Un événement portant {un(cle.label)} ne se rattache pas : cet "
             "identifiant est attribué par la plateforme, vérifiez-le auprès du partenaire",
             "non_rattachable",
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.francais import le
 from schemas.evenements import CATALOGUE
 from schemas.parcours import Statut
 from store.evenements_partenaires import EvenementRecu, StatutReception
@@ -40,8 +41,8 @@ async def router(session: AsyncSession, row: EvenementRecu) -> None:
     if len(trouves) == 1:
         row.parcours_id = trouves[0]
         return
-    quoi = f"{cle.label} « {row.sujet} »"
+    quoi = f"{le(cle.label)} « {row.sujet} »"
     if not trouves:
-        mettre_a_rapprocher(row, f"Aucun parcours ouvert ne porte l'identifiant {quoi}")
+        mettre_a_rapprocher(row, f"Aucun parcours ouvert ne porte {quoi}")
     else:
-        mettre_a_rapprocher(row, f"{len(trouves)} parcours ouverts portent l'identifiant {quoi}")
+        mettre_a_rapprocher(row, f"{len(trouves)} parcours ouverts portent {quoi}")

@@ -1,0 +1,36 @@
+"""French dates, numbers and plurals come from Babel (issue 22, item 19)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from core.formats import jour_semaine, mois_annee, pluriel
+from observatoire.libelles import mois_fr
+from web.cockpit.carnet import jour_long
+from web.templating import date_fr, heure_fr, templates
+
+
+def test_le_premier_du_mois_est_1er() -> None:
+    assert date_fr(date(2025, 12, 1)) == "1er déc. 2025"
+    assert date_fr(date(2025, 12, 2)) == "2 déc. 2025"
+    assert heure_fr(datetime(2025, 12, 1, 9, 5, tzinfo=UTC)) == "1er déc. 2025 à 10 h 05"
+    assert (
+        jour_long(date(2026, 12, 1)) == "mardi 1er décembre 2026" == jour_semaine(date(2026, 12, 1))
+    )
+    assert mois_fr(date(2026, 2, 1)) == "février 2026" == mois_annee(date(2026, 2, 1))
+
+
+def test_accords_au_singulier_et_au_pluriel() -> None:
+    assert pluriel(0, "tentative") == "0 tentative"
+    assert pluriel(1, "tentative") == "1 tentative"
+    assert pluriel(2, "tentative") == "2 tentatives"
+    assert pluriel(12345, "parcours", "parcours") == "12\u202f345 parcours"
+
+
+def test_plus_de_pluriel_entre_parentheses_dans_les_gabarits() -> None:
+    """« 1 tentative(s) » was written by hand; every count now agrees with its noun."""
+    import pathlib
+
+    racine = pathlib.Path(templates.env.loader.searchpath[0])  # type: ignore[union-attr]
+    fautifs = [p.name for p in racine.rglob("*.html") if "(s)" in p.read_text()]
+    assert fautifs == []

@@ -1,0 +1,185 @@
+"""What a new user tripped on, seen in Chromium (issue 22): the focus after a form is closed,
+the pages at phone width, and axe-core on every cockpit page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, expect
+
+from tests.cockpit.conftest import CLAIRE, ouvrir, stable
+from tests.fixtures.plateforme import Plateforme
+from tests.navigateur.conftest import se_connecter
+
+pytestmark = pytest.mark.browser
+EMAIL = "claire.martin@hautesavoie.fr"
+COORDINATION = "anne.lefevre@spie74.fr"
+
+
+@pytest_asyncio.fixture
+async def pid(plateforme: Plateforme) -> AsyncIterator[str]:
+    async with plateforme.client(CLAIRE) as api:
+        ident = await ouvrir(api)
+        await stable(api, ident)
+        yield ident
+
+
+async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
+    page: Page, plateforme: Plateforme, pid: str
+) -> None:
+    """Item 6: « Annuler » gives the focus back to the command's button, not to the body."""
+    await se_connecter(page, plateforme, EMAIL)
+    await page.goto(f"{plateforme.base_url}/parcours/{pid}")
+    bouton = page.locator('#commandes button[data-commande="enregistrer_contact"]')
+    await bouton.focus()
+    await page.keyboard.press("Enter")
+    formulaire = page.locator("#formulaire-enregistrer_contact")
+    await expect(formulaire).to_be_visible()
+    await formulaire.get_by_role("button", name="Annuler").click()
+    await expect(formulaire).to_have_count(0)
+    await expect(bouton).to_be_focused()
+
+
+# --- axe-core on every cockpit page (item 11) ----------------------------------------------
+
+AXE = Path(__file__).parent / "axe" / "axe.min.js"  # axe-core from npm (version in axe/README)
+GRAVES = {"critical", "serious"}
+
+
+async def _axe(page: Page) -> list[str]:
+    """The critical and serious WCAG 2.1 A/AA violations axe-core finds on the page as shown."""
+    await page.add_script_tag(path=str(AXE))
+    resultat = await page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: "tag",
+                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                cibles: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " — " + n.failureSummary)}));
+        }"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}) : {v['help']} → {v['cibles']}"
+        for v in resultat
+        if v["impact"] in GRAVES
+    ]
+
+
+@pytest_asyncio.fixture
+async def page_sans_csp(chromium: Browser) -> AsyncIterator[Page]:
+    """The page with its CSP bypassed so that axe-core can be injected (tests only)."""
+    ctx = await chromium.new_context(
+        viewport={"width": 1280, "height": 800}, locale="fr-FR", bypass_csp=True
+    )
+    ctx.set_default_timeout(15_000)
+    yield await ctx.new_page()
+    await ctx.close()
+
+
+async def test_axe_sur_chaque_page_du_cockpit(
+    page_sans_csp: Page, plateforme: Plateforme, pid: str
+) -> None:
+    page = page_sans_csp
+    base = plateforme.base_url
+    async with plateforme.client(CLAIRE) as api:  # four ruptures: the map's darkest cell
+        for _ in range(4):
+            await ouvrir(api, date.today() - timedelta(days=20))
+    violations: dict[str, list[str]] = {}
+
+    async def verifier(nom: str) -> None:
+        await page.wait_for_load_state("load")  # (the pages poll: never « network idle »)
+        await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
+        if found := await _axe(page):
+            violations[nom] = found
+
+    await page.goto(f"{base}/connexion")
+    await verifier("connexion")
+    await se_connecter(page, plateforme, EMAIL)
+    for chemin in ("/", f"/parcours/{pid}", f"/parcours/{pid}/carnet"):
+        await page.goto(base + chemin)
+        await verifier(chemin)
+    await page.goto(f"{base}/parcours/{pid}")
+    await page.click('#commandes button[data-commande="enregistrer_contact"]')
+    await expect(page.locator("#formulaire-enregistrer_contact")).to_be_visible()
+    await verifier("formulaire de commande")
+    await page.context.clear_cookies()
+    await se_connecter(page, plateforme, COORDINATION)
+    for chemin in ("/coordination", "/observatoire", "/"):
+        await page.goto(base + chemin)
+        await verifier(f"{chemin} (coordination)")
+    assert not violations, "\n".join(f"{k} : {v}" for k, vs in violations.items() for v in vs)
+
+
+async def test_pause_des_mises_a_jour_automatiques(page: Page, plateforme: Plateforme) -> None:
+    """Item 11 (RGAA 13.1): a button stops the parts that reload every 20 s, and resumes them.
+    The page's clock is Playwright's: 45 s pass at once, without waiting."""
+    await page.clock.install()
+    await se_connecter(page, plateforme, EMAIL)
+    requetes: list[str] = []
+    page.on("request", lambda r: requetes.append(r.url) if "/parcours/tableau" in r.url else None)
+    bouton = page.locator("#pause-maj")
+    await expect(bouton).to_have_text("Suspendre les mises à jour automatiques")
+    await bouton.click()
+    await expect(bouton).to_have_attribute("aria-pressed", "true")
+    await expect(bouton).to_have_text("Reprendre les mises à jour automatiques")
+    await page.clock.run_for(45_000)
+    assert requetes == []  # two polls due, none sent
+    async with page.expect_request(lambda r: "/parcours/tableau" in r.url):
+        await bouton.click()  # resuming refreshes the parts at once
+    await expect(bouton).to_have_attribute("aria-pressed", "false")
+    async with page.expect_request(lambda r: "/parcours/tableau" in r.url):
+        await page.clock.run_for(45_000)  # and the polls go on again
+
+
+# --- phone, 390 × 844 (item 12) -------------------------------------------------------------
+
+
+@pytest_asyncio.fixture
+async def telephone(chromium: Browser) -> AsyncIterator[Page]:
+    ctx = await chromium.new_context(
+        viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True, has_touch=True
+    )
+    ctx.set_default_timeout(15_000)
+    yield await ctx.new_page()
+    await ctx.close()
+
+
+async def _largeur(page: Page) -> int:
+    return int(await page.evaluate("document.documentElement.scrollWidth"))
+
+
+async def test_au_telephone(telephone: Page, plateforme: Plateforme, pid: str) -> None:
+    """No page slides sideways; step names are not cut mid-word; the actions come first."""
+    page = telephone
+    await se_connecter(page, plateforme, EMAIL)
+    assert await _largeur(page) <= 390, "« Mes parcours » plus large que l'écran"
+    await page.goto(f"{plateforme.base_url}/parcours/{pid}")
+    coupes = await page.evaluate(
+        """() => [...document.querySelectorAll('.fr-stepper__title, .etapes li, #situation li')]
+              .filter(e => e.scrollWidth > e.clientWidth + 1 ||
+                  getComputedStyle(e).overflowWrap === 'anywhere' ||
+                  getComputedStyle(e).wordBreak === 'break-all')
+              .map(e => e.textContent.trim())"""
+    )
+    assert coupes == [], coupes
+    actions = page.locator("#commandes")
+    haut = await actions.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    assert haut < 844, f"les actions commencent à {haut} px, sous le premier écran"
+    await page.click('#commandes button[data-commande="enregistrer_contact"]')
+    await expect(page.locator("#formulaire-enregistrer_contact")).to_be_visible()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="NOT DONE: 8 px too wide at 390 px on a long parcours page (DSFR header menu); "
+    "cause not found before the deadline",
+)
+async def test_page_d_un_parcours_pas_plus_large_que_le_telephone(
+    telephone: Page, plateforme: Plateforme, pid: str
+) -> None:
+    await se_connecter(telephone, plateforme, EMAIL)
+    await telephone.goto(f"{plateforme.base_url}/parcours/{pid}")
+    assert await _largeur(telephone) <= 390
