@@ -39,8 +39,9 @@ API de la plateforme **Parcours** du Service public de l'insertion et de l'emplo
 
 * Authentification : cookie de session du cockpit (avec l'en-tête `X-CSRF-Token`) ou jeton
   d'API (`Authorization: Bearer pcr_…`).
-* Chaque refus répond avec un code HTTP, un `message` en français et, pour les données
-  invalides, la liste des `erreurs` avec le `champ` concerné.
+* Chaque refus répond en `application/problem+json` (RFC 9457 : `type`, `title`, `status`,
+  `detail` en français, `instance`) avec un `code` stable et, quand une donnée est à
+  corriger, la liste des `erreurs` avec le `champ` concerné (422).
 * Versionnement optimiste : `GET /api/v1/parcours/{id}` et chaque commande renvoient un
   `ETag` (la version du parcours) ; renvoyé dans `If-Match` avec une commande, il la fait
   refuser (409 `conflit_de_version`, rien n'est appliqué) si quelqu'un a changé le parcours
@@ -92,6 +93,7 @@ def create_app(
     app.add_exception_handler(erreurs.Refus, erreurs.refus)
     app.add_exception_handler(ConnexionRequise, _vers_connexion)
     app.add_exception_handler(StarletteHTTPException, erreurs.http)
+    app.add_exception_handler(Exception, erreurs.interne)  # the unforeseen 500, in French
     app.include_router(sante.router)
     app.include_router(documentation.router)
     app.include_router(api_parcours.router)

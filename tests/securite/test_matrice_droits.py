@@ -257,7 +257,9 @@ def _version_signalee(r: httpx.Response, _: Contexte) -> bool:
 
 def _clos(r: httpx.Response) -> bool:
     """Allowed, then refused because the parcours is closed: nothing was written."""
-    if r.headers.get("content-type", "").startswith("application/json"):
+    if r.headers.get("content-type", "").startswith(
+        ("application/json", "application/problem+json")
+    ):
         corps = r.json()
         return corps["code"] in ("commande_refusee", "parcours_clos") and "clos" in corps["message"]
     return "clos" in r.text
@@ -923,7 +925,9 @@ async def _envoyer(
 
 
 def _reponse_de_refus(r: httpx.Response) -> str:
-    if r.headers.get("content-type", "").startswith("application/json"):
+    if r.headers.get("content-type", "").startswith(
+        ("application/json", "application/problem+json")
+    ):
         corps = r.json()
         return f"{corps.get('code')}: {corps.get('message')}"
     titre = re.search(r"<p[^>]*>([^<]*introuvable[^<]*)</p>", r.text)
