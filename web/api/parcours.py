@@ -169,6 +169,7 @@ async def ouvrir(
         session, u, "ecriture", f"parcours:{state.parcours_id}", detail, adresse(request)
     )
     response.headers["Location"] = f"/api/v1/parcours/{state.parcours_id}"
+    response.headers["ETag"] = etag(state)  # like every write: the version to send in If-Match
     return vue(state, u)
 
 
