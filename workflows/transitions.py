@@ -563,12 +563,25 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 class CommandeRefusee(Exception):
-    """A business refusal, with the French sentence shown to the person."""
+    """A business refusal, with the French sentence shown to the person — and, when changing
+    one field would make it acceptable, that field's name (then a 422 beside the field, not a
+    409: the state is fine, the input is not)."""
 
-    def __init__(self, message: str, code: str = "commande_refusee") -> None:
+    def __init__(
+        self, message: str, code: str = "commande_refusee", champ: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.champ = champ
+
+    def details(self) -> dict[str, list[dict[str, str]]]:
+        """What the refusal carries out of the workflow (data only: replay-safe)."""
+        return erreurs_du_champ(self.champ, self.message)
+
+
+def erreurs_du_champ(champ: str | None, message: str) -> dict[str, list[dict[str, str]]]:
+    return {"erreurs": [{"champ": champ, "message": message}]} if champ else {}
 
 
 def qualites(acteur: Acteur, state: ParcoursState) -> set[Qui]:
