@@ -24,6 +24,7 @@ from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
 from web.api import incidents as api_incidents
 from web.api import observatoire as api_observatoire
+from web.api import openapi as api_openapi
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import sante
@@ -83,6 +84,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # web.documentation: Swagger UI from our own files, under the CSP
         redoc_url=None,
+        generate_unique_id_function=api_openapi.identifiant,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SaisiesControlees)  # inside the size cap and the security headers
@@ -109,6 +111,7 @@ def create_app(
     app.include_router(coordination.router)
     app.include_router(observatoire.router)
     app.include_router(carnet_usager.router)
+    api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
