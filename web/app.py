@@ -23,6 +23,7 @@ from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
 from web.api import incidents as api_incidents
+from web.api import moi as api_moi
 from web.api import observatoire as api_observatoire
 from web.api import openapi as api_openapi
 from web.api import parcours as api_parcours
@@ -105,6 +106,7 @@ def create_app(
     app.include_router(api_codec.router)
     app.include_router(api_incidents.router)
     app.include_router(api_observatoire.router)
+    app.include_router(api_moi.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)

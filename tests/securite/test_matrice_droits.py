@@ -513,6 +513,54 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             req("POST", "/api/v1/incidents/relance", json={"partenaire": "immersion"}),
         )
     ],
+    ("GET", "/api/v1/moi"): [
+        Cas(
+            "qui suis-je",
+            PERSONNEL_API,
+            req("GET", "/api/v1/moi"),
+            controle=lambda r: set(r.json()) == {"id", "nom", "role", "organisme", "territoire"},
+        )
+    ],
+    ("GET", "/api/v1/referents"): [
+        Cas(
+            "annuaire de son périmètre",
+            PERSONNEL_API,
+            req("GET", "/api/v1/referents"),
+            controle=lambda r: (
+                bool(r.json())
+                and all(set(x) == {"id", "nom", "organisme", "territoire"} for x in r.json())
+            ),
+        ),
+        Cas(
+            "annuaire du Bassin annécien",
+            ligne("ok ok ok ok 403 ok 403 401 401"),
+            req("GET", "/api/v1/referents", params={"territoire": "bassin_annecien"}),
+            controle=lambda r: (
+                "ref-claire-martin" in [x["id"] for x in r.json()]
+                and {x["territoire"] for x in r.json()} == {"bassin_annecien"}
+            ),
+        ),
+        Cas(
+            "annuaire du Chablais",
+            ligne("403 403 403 403 ok ok 403 401 401"),
+            req("GET", "/api/v1/referents", params={"territoire": "chablais"}),
+            controle=lambda r: {x["territoire"] for x in r.json()} == {"chablais"},
+        ),
+    ],
+    ("GET", "/api/v1/organismes"): [
+        Cas(
+            "organismes de son périmètre",
+            PERSONNEL_API,
+            req("GET", "/api/v1/organismes"),
+            controle=lambda r: "france_travail" in [x["organisme"] for x in r.json()],
+        ),
+        Cas(
+            "organismes du Chablais",
+            ligne("403 403 403 403 ok ok 403 401 401"),
+            req("GET", "/api/v1/organismes", params={"territoire": "chablais"}),
+            controle=lambda r: all(x["territoires"] == ["chablais"] for x in r.json()),
+        ),
+    ],
     ("GET", "/api/v1/observatoire/indicateurs"): [
         Cas(
             "indicateurs",
