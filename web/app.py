@@ -29,6 +29,7 @@ from web.api import openapi as api_openapi
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import sante
+from web.cockpit import audit as page_audit
 from web.cockpit import carnet_usager, connexion, coordination, fiche, liste, observatoire
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
@@ -113,6 +114,7 @@ def create_app(
     app.include_router(coordination.router)
     app.include_router(observatoire.router)
     app.include_router(carnet_usager.router)
+    app.include_router(page_audit.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -96,6 +96,7 @@ COORD_PAGE = ligne("   403  403   403    ok    ok      ok    cnx  cnx    cnx")
 TERRITOIRE_API = ligne("403 403   403    ok    403     ok    403  401    401")
 TERRITOIRE_PAGE = ligne("403 403  403    ok    403     ok    cnx  cnx    cnx")
 ADMIN_API = ligne("    403  403   403    403   403     ok    403  401    401")
+ADMIN_PAGE = ligne("   403  403   403    403   403     ok    cnx  cnx    cnx")
 # Commands, on the closed twin: allowed means refused for being closed, after every check.
 CMD_REFERENT = ligne(" ok  404   403    403   404     403   403  401    401")
 CMD_PARTAGEE = ligne(" ok  404   403    ok    404     ok    403  401    401")
@@ -463,6 +464,16 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             ADMIN_API,
             req("GET", "/api/v1/audit", params=lambda c: {"objet": f"parcours:{c.pid}"}),
             voit=lambda r, _: r.json()["total"] > 0,
+        )
+    ],
+    ("GET", "/administration/audit"): [
+        Cas(
+            "page d'audit",
+            ADMIN_PAGE,
+            req("GET", "/administration/audit", params=lambda c: {"objet": f"parcours:{c.pid}"}),
+            controle=lambda r: (
+                'id="journal-audit"' in r.text and "export.csv?objet=parcours" in r.text
+            ),
         )
     ],
     ("GET", "/api/v1/audit/export.csv"): [
