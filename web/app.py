@@ -31,6 +31,7 @@ from web.api import partenaires as api_partenaires
 from web.api import sante
 from web.cockpit import audit as page_audit
 from web.cockpit import carnet_usager, connexion, coordination, fiche, liste, observatoire
+from web.cockpit import jetons as page_jetons
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -115,6 +116,7 @@ def create_app(
     app.include_router(observatoire.router)
     app.include_router(carnet_usager.router)
     app.include_router(page_audit.router)
+    app.include_router(page_jetons.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

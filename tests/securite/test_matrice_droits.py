@@ -97,6 +97,9 @@ TERRITOIRE_API = ligne("403 403   403    ok    403     ok    403  401    401")
 TERRITOIRE_PAGE = ligne("403 403  403    ok    403     ok    cnx  cnx    cnx")
 ADMIN_API = ligne("    403  403   403    403   403     ok    403  401    401")
 ADMIN_PAGE = ligne("   403  403   403    403   403     ok    cnx  cnx    cnx")
+# Own API tokens: managed from a cockpit session only (a token cannot mint tokens), and
+# the matrix asks with tokens: every account is refused. Sessions: tests/cockpit/test_jetons.py
+JETONS_PAGE = ligne("  403  403   403    403   403     403   cnx  cnx    cnx")
 # Commands, on the closed twin: allowed means refused for being closed, after every check.
 CMD_REFERENT = ligne(" ok  404   403    403   404     403   403  401    401")
 CMD_PARTAGEE = ligne(" ok  404   403    ok    404     ok    403  401    401")
@@ -474,6 +477,21 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             controle=lambda r: (
                 'id="journal-audit"' in r.text and "export.csv?objet=parcours" in r.text
             ),
+        )
+    ],
+    ("GET", "/compte/jetons"): [Cas("mes jetons", JETONS_PAGE, req("GET", "/compte/jetons"))],
+    ("POST", "/compte/jetons"): [
+        Cas(
+            "créer un jeton",
+            JETONS_PAGE,
+            req("POST", "/compte/jetons", data={"nom": "Matrice", "duree_jours": "30"}),
+        )
+    ],
+    ("POST", "/compte/jetons/revoquer"): [
+        Cas(
+            "révoquer un jeton",
+            JETONS_PAGE,
+            req("POST", "/compte/jetons/revoquer", data={"empreinte": "0" * 64}),
         )
     ],
     ("GET", "/api/v1/audit/export.csv"): [
