@@ -94,7 +94,8 @@ def _traduire(err: WorkflowUpdateFailedError) -> CommandeImpossible:
     if isinstance(cause, ApplicationError):
         details = cause.details[0] if cause.details else {}
         erreurs = details.get("erreurs", []) if isinstance(details, dict) else []
-        status = 422 if cause.type == "donnees_invalides" else 409
+        # a refusal naming the field to fix is bad input (422), not a state conflict (409)
+        status = 422 if cause.type == "donnees_invalides" or erreurs else 409
         return CommandeImpossible(status, cause.message, cause.type or "commande_refusee", erreurs)
     return CommandeImpossible(409, str(cause), "commande_refusee")
 

@@ -85,7 +85,10 @@ class DeroulementSuivi(LabelledEnum):
 
 
 class PointSuivi(Model):
-    jalon_jours: int = Field(description="Jalon du suivi : 30, 90 ou 180 jours")
+    jalon_jours: int = Field(
+        description="Jalon du suivi : 30, 90 ou 180 jours",
+        json_schema_extra={"enum": list(JALONS_SUIVI_JOURS)},
+    )
     realise_le: date
     deroulement: DeroulementSuivi
     commentaire: LongText = ""

@@ -27,7 +27,9 @@ from web.api import codec as api_codec
 from web.api import comptes as api_comptes
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
+from web.api import moi as api_moi
 from web.api import observatoire as api_observatoire
+from web.api import openapi as api_openapi
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import sante
@@ -42,6 +44,8 @@ from web.cockpit import (
     liste,
     observatoire,
 )
+from web.cockpit import audit as page_audit
+from web.cockpit import jetons as page_jetons
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -53,8 +57,9 @@ API de la plateforme **Parcours** du Service public de l'insertion et de l'emplo
 
 * Authentification : cookie de session du cockpit (avec l'en-tête `X-CSRF-Token`) ou jeton
   d'API (`Authorization: Bearer pcr_…`).
-* Chaque refus répond avec un code HTTP, un `message` en français et, pour les données
-  invalides, la liste des `erreurs` avec le `champ` concerné.
+* Chaque refus répond en `application/problem+json` (RFC 9457 : `type`, `title`, `status`,
+  `detail` en français, `instance`) avec un `code` stable et, quand une donnée est à
+  corriger, la liste des `erreurs` avec le `champ` concerné (422).
 * Versionnement optimiste : `GET /api/v1/parcours/{id}` et chaque commande renvoient un
   `ETag` (la version du parcours) ; renvoyé dans `If-Match` avec une commande, il la fait
   refuser (409 `conflit_de_version`, rien n'est appliqué) si quelqu'un a changé le parcours
@@ -98,6 +103,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # web.documentation: Swagger UI from our own files, under the CSP
         redoc_url=None,
+        generate_unique_id_function=api_openapi.identifiant,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SaisiesControlees)  # inside the size cap and the security headers
@@ -109,6 +115,7 @@ def create_app(
     app.add_exception_handler(erreurs.Refus, erreurs.refus)
     app.add_exception_handler(ConnexionRequise, _vers_connexion)
     app.add_exception_handler(StarletteHTTPException, erreurs.http)
+    app.add_exception_handler(Exception, erreurs.interne)  # the unforeseen 500, in French
     app.include_router(sante.router)
     app.include_router(documentation.router)
     app.include_router(api_parcours.router)
@@ -120,6 +127,7 @@ def create_app(
     app.include_router(api_observatoire.router)
     app.include_router(api_comptes.router)
     app.include_router(api_imports.router)
+    app.include_router(api_moi.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)
@@ -127,8 +135,11 @@ def create_app(
     app.include_router(observatoire.router)
     app.include_router(imports.router)
     app.include_router(carnet_usager.router)
+    app.include_router(page_audit.router)  # before /administration/{…} of the accounts
     app.include_router(administration.router)
     app.include_router(activation.router)
+    app.include_router(page_jetons.router)
+    api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 

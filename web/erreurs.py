@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.parcours_client import CommandeImpossible
@@ -84,12 +84,42 @@ MESSAGES = {
 }
 
 
-class Erreur(BaseModel):
-    """The body of every error answer."""
+TITRES = {
+    400: "Requête illisible",
+    401: "Authentification requise",
+    403: "Action non autorisée",
+    404: "Ressource introuvable",
+    405: "Méthode non permise",
+    409: "Conflit avec l'état actuel",
+    413: "Requête trop volumineuse",
+    415: "Type de contenu non pris en charge",
+    422: "Données invalides",
+    429: "Trop de demandes",
+    500: "Erreur interne",
+    503: "Service indisponible",
+}
+PROBLEME = "application/problem+json"
+ERREUR_INTERNE = (
+    "Erreur interne : rien n'indique que la demande a été enregistrée. "
+    "Réessayez dans un instant ; si l'erreur persiste, signalez-la à l'administration"
+)
 
-    message: str
-    code: str
-    erreurs: list[dict[str, str]] = []
+
+class Erreur(BaseModel):
+    """The body of every error answer: a problem detail (RFC 9457) whose extension members
+    `code` (for machines), `erreurs` (the fields at fault) and `message` (same as `detail`,
+    kept for the clients written before) say what to correct."""
+
+    type: str = Field(description="URI du type de problème : `urn:parcours:erreur:<code>`")
+    title: str = Field(description="Résumé du problème, le même pour un même code HTTP")
+    status: int = Field(description="Code HTTP de la réponse")
+    detail: str = Field(description="Explication en français, pour la personne")
+    instance: str | None = Field(default=None, description="Chemin de la requête refusée")
+    message: str = Field(description="Identique à `detail` (compatibilité)")
+    code: str = Field(description="Code stable du refus, pour les programmes")
+    erreurs: list[dict[str, str]] = Field(
+        default=[], description="Les champs à corriger : `champ` et `message`"
+    )
 
 
 def _message(error: Any) -> str:
@@ -120,30 +150,46 @@ def champs(errors: Sequence[Any], skip_body: bool = True) -> list[dict[str, str]
 
 
 def reponse(
-    status: int, message: str, code: str, erreurs: list[dict[str, str]] | None = None
+    status: int,
+    message: str,
+    code: str,
+    erreurs: list[dict[str, str]] | None = None,
+    instance: str | None = None,
 ) -> JSONResponse:
+    corps = Erreur(
+        type=f"urn:parcours:erreur:{code}",
+        title=TITRES.get(status, "Requête refusée"),
+        status=status,
+        detail=message,
+        instance=instance,
+        message=message,
+        code=code,
+        erreurs=erreurs or [],
+    )
     return JSONResponse(
-        Erreur(message=message, code=code, erreurs=erreurs or []).model_dump(), status_code=status
+        corps.model_dump(exclude_none=True), status_code=status, media_type=PROBLEME
     )
 
 
-async def validation_requete(_: Request, exc: Exception) -> JSONResponse:
+async def validation_requete(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     return reponse(
         422,
         "Données invalides : corrigez les champs indiqués",
         "donnees_invalides",
         champs(exc.errors()),
+        request.url.path,
     )
 
 
-async def validation_modele(_: Request, exc: Exception) -> JSONResponse:
+async def validation_modele(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ValidationError)
     return reponse(
         422,
         "Données invalides : corrigez les champs indiqués",
         "donnees_invalides",
         champs(exc.errors(), skip_body=False),
+        request.url.path,
     )
 
 
@@ -151,7 +197,7 @@ async def commande_impossible(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CommandeImpossible)
     if _page(request):
         return _html(request, exc.status, exc.message)
-    return reponse(exc.status, exc.message, exc.code, exc.erreurs)
+    return reponse(exc.status, exc.message, exc.code, exc.erreurs, request.url.path)
 
 
 class Refus(Exception):
@@ -169,7 +215,7 @@ async def refus(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refus)
     if _page(request):
         return _html(request, exc.status, exc.message)
-    return reponse(exc.status, exc.message, exc.code, exc.erreurs)
+    return reponse(exc.status, exc.message, exc.code, exc.erreurs, request.url.path)
 
 
 MESSAGES_HTTP = {
@@ -193,14 +239,25 @@ async def http(request: Request, exc: Exception) -> Response:
             "Données invalides : corrigez les champs indiqués",
             "donnees_invalides",
             [{"champ": "corps", "message": "Corps illisible : JSON UTF-8 attendu"}],
+            request.url.path,
         )
     message = MESSAGES_HTTP.get(exc.status_code, "Requête refusée")
     if _page(request):
         response = _html(request, exc.status_code, message)
     else:
-        response = reponse(exc.status_code, message, f"http_{exc.status_code}")
+        response = reponse(
+            exc.status_code, message, f"http_{exc.status_code}", instance=request.url.path
+        )
     response.headers.update(exc.headers or {})
     return response
+
+
+async def interne(request: Request, exc: Exception) -> Response:
+    """An unforeseen failure: logged with its trace by the server, answered in French without
+    it (a trace tells an attacker about the code and may carry personal data)."""
+    if _page(request):
+        return _html(request, 500, ERREUR_INTERNE)
+    return reponse(500, ERREUR_INTERNE, "erreur_interne", instance=request.url.path)
 
 
 def _page(request: Request) -> bool:

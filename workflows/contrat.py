@@ -37,8 +37,11 @@ ETAPE_PRECEDENTE = {
 }
 
 
-def _refus(message: str) -> ApplicationError:
-    return ApplicationError(message, type="commande_refusee", non_retryable=True)
+def _refus(message: str, champ: str | None = None) -> ApplicationError:
+    # the field to fix, if any, travels in the details (data: replay-safe); the API then
+    # answers 422 naming it instead of 409
+    details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
+    return ApplicationError(message, *details, type="commande_refusee", non_retryable=True)
 
 
 def _fr(day: date) -> str:
@@ -158,7 +161,7 @@ class ContratWorkflow:
         if sig.signataire in self.c.signatures:
             raise _refus(f"{sig.signataire.label} a déjà signé ce contrat")
         if sig.signe_le > aujourd_hui():
-            raise _refus("Une signature ne peut pas être datée du futur")
+            raise _refus("Une signature ne peut pas être datée du futur", "signe_le")
         if sig.signe_le > self.c.date_fin:
             raise _refus("Le contrat est déjà échu : rédigez-en un nouveau")
 
@@ -186,7 +189,7 @@ class ContratWorkflow:
         verifier_version(ordre, self.c.version)
         self._actif("faire la revue")
         if ordre.donnees.realisee_le > aujourd_hui():
-            raise _refus("La revue ne peut pas être datée du futur")
+            raise _refus("La revue ne peut pas être datée du futur", "realisee_le")
 
     @workflow.update(name="ajouter_avenant")
     async def avenant(self, ordre: Ordre[Avenant]) -> Contrat:
@@ -220,9 +223,9 @@ class ContratWorkflow:
             try:
                 verifier_duree(self.c.date_debut, a.date_fin)
             except ValueError as err:
-                raise _refus(str(err)) from None
+                raise _refus(str(err), "date_fin") from None
             if a.date_fin < aujourd_hui():
-                raise _refus("La nouvelle date de fin est déjà passée")
+                raise _refus("La nouvelle date de fin est déjà passée", "date_fin")
 
     @workflow.update(name="renouveler_contrat")
     async def renouveler(self, ordre: Ordre[Renouvellement]) -> Contrat:
@@ -254,7 +257,7 @@ class ContratWorkflow:
         try:
             verifier_duree(self.c.date_fin, r.nouvelle_date_fin)
         except ValueError as err:
-            raise _refus(f"Renouvellement : {err}") from None
+            raise _refus(f"Renouvellement : {err}", "nouvelle_date_fin") from None
 
     @workflow.update(name="signaler_manquement")
     async def manquement(self, ordre: Ordre[Manquement]) -> Contrat:
@@ -295,9 +298,9 @@ class ContratWorkflow:
         if attendue is not None and derniere != attendue:
             raise _refus(f"L'étape « {m.etape.label} » suit l'étape « {attendue.label} »")
         if self.c.manquements and m.le < self.c.manquements[-1].le:
-            raise _refus("Une étape ne peut pas précéder la précédente")
+            raise _refus("Une étape ne peut pas précéder la précédente", "le")
         if m.le > aujourd_hui():
-            raise _refus("Une étape ne peut pas être datée du futur")
+            raise _refus("Une étape ne peut pas être datée du futur", "le")
 
     def _appliquer_decision(self, decision: DecisionManquement) -> None:
         if decision == DecisionManquement.SUSPENSION:

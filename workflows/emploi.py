@@ -28,8 +28,11 @@ from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_v
 AVANCE_POINT_JOURS = 7  # a check-in may be recorded a week before its milestone
 
 
-def _refus(message: str) -> ApplicationError:
-    return ApplicationError(message, type="commande_refusee", non_retryable=True)
+def _refus(message: str, champ: str | None = None) -> ApplicationError:
+    # the field to fix, if any, travels in the details (data: replay-safe); the API then
+    # answers 422 naming it instead of 409
+    details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
+    return ApplicationError(message, *details, type="commande_refusee", non_retryable=True)
 
 
 @workflow.defn(name="SuiviEmploi")
@@ -142,14 +145,15 @@ class SuiviEmploiWorkflow:
         if self.e.etat != EtatEmploi.EN_COURS:
             raise _refus("Le suivi de cet emploi est terminé")
         if any(x.jalon_jours == p.jalon_jours for x in self.e.points):
-            raise _refus(f"Le point à J+{p.jalon_jours} est déjà enregistré")
+            raise _refus(f"Le point à J+{p.jalon_jours} est déjà enregistré", "jalon_jours")
         if p.realise_le < self._jalon(p.jalon_jours) - timedelta(days=AVANCE_POINT_JOURS):
             raise _refus(
                 f"Le point à J+{p.jalon_jours} ne peut pas être fait avant le "
-                f"{(self._jalon(p.jalon_jours) - timedelta(days=AVANCE_POINT_JOURS)).strftime('%d/%m/%Y')}"
+                f"{(self._jalon(p.jalon_jours) - timedelta(days=AVANCE_POINT_JOURS)).strftime('%d/%m/%Y')}",
+                "realise_le",
             )
         if p.realise_le > aujourd_hui():
-            raise _refus("Un point de suivi ne peut pas être daté du futur")
+            raise _refus("Un point de suivi ne peut pas être daté du futur", "realise_le")
 
     @workflow.update(name="declarer_fin_emploi")
     async def fin(self, ordre: Ordre[FinEmploi]) -> Emploi:
@@ -165,7 +169,7 @@ class SuiviEmploiWorkflow:
         if self.e.etat != EtatEmploi.EN_COURS:
             raise _refus("Le suivi de cet emploi est terminé")
         if ordre.donnees.le < self.e.embauche.date_debut or ordre.donnees.le > aujourd_hui():
-            raise _refus("La date de fin doit se situer entre l'embauche et aujourd'hui")
+            raise _refus("La date de fin doit se situer entre l'embauche et aujourd'hui", "le")
 
     @workflow.signal(name="clore")
     async def clore(self, cloture: Cloture) -> None:

@@ -368,7 +368,7 @@ class ParcoursWorkflow:
             try:
                 await COMMANDES[nom].appliquer(self, ordre)
             except transitions.CommandeRefusee as refus:
-                raise _refus(refus.message) from None
+                raise _refus(refus.message, details=refus.details()) from None
             self.s.version_metier += 1
             self._apres_changement(ordre.auteur)
         return self.s
@@ -406,7 +406,7 @@ class ParcoursWorkflow:
             if spec.verifier is not None:
                 spec.verifier(self.s, ordre.donnees, self.today())
         except transitions.CommandeRefusee as refus:
-            raise _refus(refus.message, refus.code) from None
+            raise _refus(refus.message, refus.code, refus.details()) from None
 
     def _apres_changement(self, auteur: Acteur | None = None) -> None:
         if auteur is not None and auteur.role in (Role.REFERENT, Role.COORDINATEUR):

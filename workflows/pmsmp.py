@@ -32,8 +32,11 @@ from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_v
 RAPPEL_AVANT_DEBUT_JOURS_OUVRES = 2
 
 
-def _refus(message: str) -> ApplicationError:
-    return ApplicationError(message, type="commande_refusee", non_retryable=True)
+def _refus(message: str, champ: str | None = None) -> ApplicationError:
+    # the field to fix, if any, travels in the details (data: replay-safe); the API then
+    # answers 422 naming it instead of 409
+    details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
+    return ApplicationError(message, *details, type="commande_refusee", non_retryable=True)
 
 
 def _fr(day: date) -> str:
@@ -193,9 +196,9 @@ class PmsmpWorkflow:
         if sig.signataire in self.p.signatures:
             raise _refus(f"{sig.signataire.label} a déjà signé la convention")
         if sig.signe_le > aujourd_hui():
-            raise _refus("Une signature ne peut pas être datée du futur")
+            raise _refus("Une signature ne peut pas être datée du futur", "signe_le")
         if sig.signe_le > self._debut:
-            raise _refus("Une convention se signe avant le début de l'immersion")
+            raise _refus("Une convention se signe avant le début de l'immersion", "signe_le")
 
     def _signer(self, signataire: SignatairePmsmp, le: date, auteur: Acteur) -> None:
         self.p.signatures[signataire] = le
@@ -233,7 +236,7 @@ class PmsmpWorkflow:
         if self.p.etat != EtatPmsmp.A_VALIDER:
             raise _refus("La convention doit être signée par tous avant d'être validée")
         if ordre.donnees.validee_le > self._debut:
-            raise _refus("La convention se valide avant le début de l'immersion")
+            raise _refus("La convention se valide avant le début de l'immersion", "validee_le")
 
     @workflow.update(name="annuler_pmsmp")
     async def annuler(self, ordre: Ordre[AnnulationPmsmp]) -> Pmsmp:
@@ -270,7 +273,8 @@ class PmsmpWorkflow:
             raise _refus("Le bilan se rédige pendant ou après l'immersion")
         if ordre.donnees.redige_le < self._debut or ordre.donnees.redige_le > aujourd_hui():
             raise _refus(
-                "La date du bilan doit se situer entre le début de l'immersion et aujourd'hui"
+                "La date du bilan doit se situer entre le début de l'immersion et aujourd'hui",
+                "redige_le",
             )
 
     def _enregistrer_bilan(self, b: BilanPmsmp, auteur: Acteur) -> None:

@@ -99,6 +99,21 @@ class Transition:
     groupe: str = "parcours"
 
 
+def _prerequis(texte: str) -> Callable[[Condition], Condition]:
+    """What the condition asks for, in French: the API's documentation of each command
+    (web/api/parcours.py) is derived from it."""
+
+    def poser(condition: Condition) -> Condition:
+        setattr(condition, "prerequis", texte)  # noqa: B010 — a function attribute
+        return condition
+
+    return poser
+
+
+def prerequis(condition: Condition | None) -> str:
+    return str(getattr(condition, "prerequis", "")) if condition is not None else ""
+
+
 def _contrat_dans(*etats: EtatContrat) -> Condition:
     attendus = " ou ".join(f"« {e.label} »" for e in etats)
 
@@ -111,9 +126,10 @@ def _contrat_dans(*etats: EtatContrat) -> Condition:
             )
         return None
 
-    return check
+    return _prerequis(f"un contrat d'engagement {attendus}")(check)
 
 
+@_prerequis("aucun contrat d'engagement en cours")
 def _sans_contrat_en_cours(s: ParcoursState) -> str | None:
     if s.contrat is not None and s.contrat.en_cours:
         return "Un contrat d'engagement est déjà en cours : modifiez-le par avenant"
@@ -131,65 +147,77 @@ def _pmsmp_dans(*etats: EtatPmsmp) -> Condition:
             return f"L'immersion est « {p.etat.label} » : elle doit être {attendus}"
         return None
 
-    return check
+    return _prerequis(f"une immersion (PMSMP) {attendus}")(check)
 
 
+@_prerequis("aucune immersion (PMSMP) en cours")
 def _sans_pmsmp_en_cours(s: ParcoursState) -> str | None:
     if s.pmsmp_en_cours is not None:
         return "Une immersion est déjà en cours : terminez-la (bilan) ou annulez-la d'abord"
     return None
 
 
+@_prerequis("un emploi en cours de suivi")
 def _emploi_en_cours(s: ParcoursState) -> str | None:
     if s.emploi is None or s.emploi.etat == EtatEmploi.TERMINE:
         return "Aucun emploi en cours de suivi"
     return None
 
 
+@_prerequis("aucun emploi en cours de suivi")
 def _sans_emploi_en_cours(s: ParcoursState) -> str | None:
     if s.emploi is not None and s.emploi.etat != EtatEmploi.TERMINE:
         return "Un emploi est déjà suivi : déclarez d'abord sa fin"
     return None
 
 
+@_prerequis("un transfert de référent en attente d'accusé de réception")
 def _transfert_en_attente(s: ParcoursState) -> str | None:
     if s.transfert is None or s.transfert.accuse_le is not None:
         return "Aucun transfert de référent en attente"
     return None
 
 
+@_prerequis("au moins une action prescrite")
 def _a_des_actions(s: ParcoursState) -> str | None:
     return None if s.actions else "Aucune action prescrite"
 
 
+@_prerequis("un rendez-vous en attente de son issue")
 def _rdv_prevu(s: ParcoursState) -> str | None:
     if not any(r.statut == StatutRdv.PREVU for r in s.rdvs):
         return "Aucun rendez-vous en attente d'issue"
     return None
 
 
+@_prerequis("un incident ouvert")
 def _incident_actif(s: ParcoursState) -> str | None:
     return None if any(i.actif for i in s.incidents) else "Aucun incident ouvert"
 
 
+@_prerequis("un parcours suspendu")
 def _suspendu(s: ParcoursState) -> str | None:
     return None if s.suspension is not None else "Le parcours n'est pas suspendu"
 
 
+@_prerequis("un parcours non suspendu")
 def _non_suspendu(s: ParcoursState) -> str | None:
     return "Le parcours est déjà suspendu" if s.suspension is not None else None
 
 
+@_prerequis("un téléphone ou un courriel connu de la personne")
 def _joignable(s: ParcoursState) -> str | None:
     if not (s.usager.telephone or s.usager.email):
         return "Ni téléphone ni courriel connus : renseignez-en un par une rectification"
     return None
 
 
+@_prerequis("un lien de carnet actif")
 def _lien_actif(s: ParcoursState) -> str | None:
     return None if any(not a.revoque for a in s.acces_carnet) else "Aucun lien de carnet actif"
 
 
+@_prerequis("un diagnostic réalisé")
 def _diagnostic_fait(s: ParcoursState) -> str | None:
     return None if s.diagnostics else "Réalisez d'abord le diagnostic"
 
@@ -198,7 +226,7 @@ def _both(*conditions: Condition) -> Condition:
     def check(s: ParcoursState) -> str | None:
         return next((r for c in conditions if (r := c(s)) is not None), None)
 
-    return check
+    return _prerequis(" et ".join(filter(None, map(prerequis, conditions))))(check)
 
 
 _C, _P, _E = Cible.CONTRAT, Cible.PMSMP, Cible.EMPLOI
@@ -572,12 +600,25 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 class CommandeRefusee(Exception):
-    """A business refusal, with the French sentence shown to the person."""
+    """A business refusal, with the French sentence shown to the person — and, when changing
+    one field would make it acceptable, that field's name (then a 422 beside the field, not a
+    409: the state is fine, the input is not)."""
 
-    def __init__(self, message: str, code: str = "commande_refusee") -> None:
+    def __init__(
+        self, message: str, code: str = "commande_refusee", champ: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.champ = champ
+
+    def details(self) -> dict[str, list[dict[str, str]]]:
+        """What the refusal carries out of the workflow (data only: replay-safe)."""
+        return erreurs_du_champ(self.champ, self.message)
+
+
+def erreurs_du_champ(champ: str | None, message: str) -> dict[str, list[dict[str, str]]]:
+    return {"erreurs": [{"champ": champ, "message": message}]} if champ else {}
 
 
 def qualites(acteur: Acteur, state: ParcoursState) -> set[Qui]:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import httpx
 
 from schemas.diagnostic import Frein
-from tests.cockpit.conftest import HTMX, nom_unique
+from tests.cockpit.conftest import HTMX, commande, nom_unique, ouvrir
 from tests.cockpit.html import element, textes
 
 
@@ -152,3 +152,28 @@ async def test_prescrire_une_action_du_catalogue(
     dossier = await claire.get(f"/parcours/{en_contrat}/fragments/dossier", headers=HTMX)
     assert "Atelier de français langue étrangère" in textes(dossier.text)
     assert f"/api/v1/parcours/{en_contrat}/contrat.pdf" in dossier.text
+
+
+async def test_reprise_avant_la_suspension_signalee_a_cote_de_la_date(
+    claire: httpx.AsyncClient,
+) -> None:
+    """A business rule on one field (resume before the suspension): a 422 beside that field,
+    not a message above the form."""
+    today = date.today()
+    pid = await ouvrir(claire, today - timedelta(days=5))
+    await commande(
+        claire,
+        pid,
+        "suspendre_parcours",
+        {"le": (today - timedelta(days=1)).isoformat(), "motif": "Hospitalisation"},
+    )
+    avant = await _version(claire, pid)
+    url = f"/parcours/{pid}/commandes/reprendre_parcours"
+    reponse = await claire.post(
+        url, data={"le": (today - timedelta(days=3)).isoformat()}, headers=HTMX
+    )
+    assert reponse.status_code == 422
+    assert "La reprise ne peut pas précéder la suspension" in element(
+        reponse.text, "champ-le-erreur"
+    )
+    assert await _version(claire, pid) == avant

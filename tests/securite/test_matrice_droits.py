@@ -119,6 +119,10 @@ COORD_PAGE = ligne("   403  403   403    ok    ok      ok    cnx  cnx    cnx")
 TERRITOIRE_API = ligne("403 403   403    ok    403     ok    403  401    401")
 TERRITOIRE_PAGE = ligne("403 403  403    ok    403     ok    cnx  cnx    cnx")
 ADMIN_API = ligne("    403  403   403    403   403     ok    403  401    401")
+ADMIN_PAGE = ligne("   403  403   403    403   403     ok    cnx  cnx    cnx")
+# Own API tokens: managed from a cockpit session only (a token cannot mint tokens), and
+# the matrix asks with tokens: every account is refused. Sessions: tests/cockpit/test_jetons.py
+JETONS_PAGE = ligne("  403  403   403    403   403     403   cnx  cnx    cnx")
 # Commands, on the closed twin: allowed means refused for being closed, after every check.
 CMD_REFERENT = ligne(" ok  404   403    403   404     403   403  401    401")
 CMD_PARTAGEE = ligne(" ok  404   403    ok    404     ok    403  401    401")
@@ -314,7 +318,9 @@ def _version_signalee(r: httpx.Response, _: Contexte) -> bool:
 
 def _clos(r: httpx.Response) -> bool:
     """Allowed, then refused because the parcours is closed: nothing was written."""
-    if r.headers.get("content-type", "").startswith("application/json"):
+    if r.headers.get("content-type", "").startswith(
+        ("application/json", "application/problem+json")
+    ):
         corps = r.json()
         return corps["code"] in ("commande_refusee", "parcours_clos") and "clos" in corps["message"]
     return "clos" in r.text
@@ -736,6 +742,31 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             voit=lambda r, _: r.json()["total"] > 0,
         )
     ],
+    ("GET", "/administration/audit"): [
+        Cas(
+            "page d'audit",
+            ADMIN_PAGE,
+            req("GET", "/administration/audit", params=lambda c: {"objet": f"parcours:{c.pid}"}),
+            controle=lambda r: (
+                'id="journal-audit"' in r.text and "export.csv?objet=parcours" in r.text
+            ),
+        )
+    ],
+    ("GET", "/compte/jetons"): [Cas("mes jetons", JETONS_PAGE, req("GET", "/compte/jetons"))],
+    ("POST", "/compte/jetons"): [
+        Cas(
+            "créer un jeton",
+            JETONS_PAGE,
+            req("POST", "/compte/jetons", data={"nom": "Matrice", "duree_jours": "30"}),
+        )
+    ],
+    ("POST", "/compte/jetons/revoquer"): [
+        Cas(
+            "révoquer un jeton",
+            JETONS_PAGE,
+            req("POST", "/compte/jetons/revoquer", data={"empreinte": "0" * 64}),
+        )
+    ],
     ("GET", "/api/v1/audit/export.csv"): [
         Cas(
             "export",
@@ -783,6 +814,54 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             PERSONNEL_API,
             req("POST", "/api/v1/incidents/relance", json={"partenaire": "immersion"}),
         )
+    ],
+    ("GET", "/api/v1/moi"): [
+        Cas(
+            "qui suis-je",
+            PERSONNEL_API,
+            req("GET", "/api/v1/moi"),
+            controle=lambda r: set(r.json()) == {"id", "nom", "role", "organisme", "territoire"},
+        )
+    ],
+    ("GET", "/api/v1/referents"): [
+        Cas(
+            "annuaire de son périmètre",
+            PERSONNEL_API,
+            req("GET", "/api/v1/referents"),
+            controle=lambda r: (
+                bool(r.json())
+                and all(set(x) == {"id", "nom", "organisme", "territoire"} for x in r.json())
+            ),
+        ),
+        Cas(
+            "annuaire du Bassin annécien",
+            ligne("ok ok ok ok 403 ok 403 401 401"),
+            req("GET", "/api/v1/referents", params={"territoire": "bassin_annecien"}),
+            controle=lambda r: (
+                "ref-claire-martin" in [x["id"] for x in r.json()]
+                and {x["territoire"] for x in r.json()} == {"bassin_annecien"}
+            ),
+        ),
+        Cas(
+            "annuaire du Chablais",
+            ligne("403 403 403 403 ok ok 403 401 401"),
+            req("GET", "/api/v1/referents", params={"territoire": "chablais"}),
+            controle=lambda r: {x["territoire"] for x in r.json()} == {"chablais"},
+        ),
+    ],
+    ("GET", "/api/v1/organismes"): [
+        Cas(
+            "organismes de son périmètre",
+            PERSONNEL_API,
+            req("GET", "/api/v1/organismes"),
+            controle=lambda r: "france_travail" in [x["organisme"] for x in r.json()],
+        ),
+        Cas(
+            "organismes du Chablais",
+            ligne("403 403 403 403 ok ok 403 401 401"),
+            req("GET", "/api/v1/organismes", params={"territoire": "chablais"}),
+            controle=lambda r: all(x["territoires"] == ["chablais"] for x in r.json()),
+        ),
     ],
     ("GET", "/api/v1/observatoire/indicateurs"): [
         Cas(
@@ -1330,7 +1409,9 @@ async def _envoyer(
 
 
 def _reponse_de_refus(r: httpx.Response) -> str:
-    if r.headers.get("content-type", "").startswith("application/json"):
+    if r.headers.get("content-type", "").startswith(
+        ("application/json", "application/problem+json")
+    ):
         corps = r.json()
         return f"{corps.get('code')}: {corps.get('message')}"
     titre = re.search(r"<p[^>]*>([^<]*introuvable[^<]*)</p>", r.text)

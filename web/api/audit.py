@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 from temporalio.service import RPCError
@@ -57,7 +57,7 @@ class Verification(BaseModel):
     )
 
 
-def _admin(u: Utilisateur) -> None:
+def admin_seulement(u: Utilisateur) -> None:
     if not u.est_admin:
         raise Refus(403, "Le journal d'audit est réservé à l'administration", "interdit")
 
@@ -66,6 +66,10 @@ Compte = Annotated[str | None, Query(max_length=120, description="Identifiant du
 Objet = Annotated[
     str | None, Query(max_length=120, description="Ex. « parcours:<id> » ou « parcours »")
 ]
+
+
+def _vide(valeur: object) -> object:
+    return None if valeur == "" else valeur
 
 
 PREMIER_JOUR, DERNIER_JOUR = date(2000, 1, 1), date(2099, 12, 31)  # days are shifted to Paris
@@ -78,8 +82,9 @@ class FiltresAudit:
     compte: Compte = None
     objet: Objet = None
     action: Annotated[str | None, Query(max_length=40)] = None
-    du: date | None = None
-    au: date | None = None
+    # an empty field of the administration's search form means no criterion
+    du: Annotated[date | None, BeforeValidator(_vide)] = None
+    au: Annotated[date | None, BeforeValidator(_vide)] = None
 
     def __post_init__(self) -> None:
         for champ, jour in (("du", self.du), ("au", self.au)):
@@ -122,7 +127,14 @@ async def rechercher(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> PageAudit:
-    _admin(u)
+    admin_seulement(u)
+    return await chercher(session, filtres, limit, offset)
+
+
+async def chercher(
+    session: SessionDep, filtres: FiltresAudit, limit: int, offset: int
+) -> PageAudit:
+    """The search, newest first: for this route and the administration's page."""
     where = filtres.where()
     total = (await session.exec(select(func.count()).select_from(EntreeAudit).where(*where))).one()
     rows = (
@@ -146,7 +158,7 @@ async def exporter(
     request: Request,
     filtres: Filtres,
 ) -> Response:
-    _admin(u)
+    admin_seulement(u)
     rows = (
         await session.exec(
             select(EntreeAudit).where(*filtres.where()).order_by(col(EntreeAudit.id))
@@ -187,7 +199,7 @@ async def exporter(
 async def verification(
     u: UtilisateurApi, session: SessionDep, services: ServicesDep
 ) -> Verification:
-    _admin(u)
+    admin_seulement(u)
     try:
         ancres: list[AncreAudit] | None = await lire_ancres(
             await services.client(), services.task_queue

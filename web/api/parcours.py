@@ -42,7 +42,7 @@ from web.securite.requete_auditee import requete_auditee
 from web.securite.sensible import proteger
 from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
-from workflows.transitions import TRANSITIONS, qualites, refus
+from workflows.transitions import TRANSITIONS, Transition, prerequis, qualites, refus
 
 router = APIRouter(prefix="/api/v1/parcours", tags=["Parcours"])
 
@@ -180,6 +180,7 @@ async def ouvrir(
         session, u, "ecriture", f"parcours:{state.parcours_id}", detail, adresse(request)
     )
     response.headers["Location"] = f"/api/v1/parcours/{state.parcours_id}"
+    response.headers["ETag"] = etag(state)  # like every write: the version to send in If-Match
     return vue(state, u)
 
 
@@ -439,6 +440,20 @@ async def _verifier_designations(
     return ""
 
 
+def description_commande(t: Transition) -> str:
+    """Derived from the transition table, which the workflow itself enforces."""
+    phases = ", ".join(p.label for p in Phase if p in t.phases)  # in the parcours' order
+    lignes = [
+        f"Possible en phase : {phases}.",
+        f"Réservé à : {', '.join(sorted(q.value for q in t.qui))}.",
+    ]
+    if condition := prerequis(t.condition):
+        lignes.append(f"Il faut {condition}.")
+    if not t.pendant_suspension:
+        lignes.append("Impossible pendant une suspension du parcours.")
+    return " ".join(lignes)
+
+
 def _route(nom: str) -> Any:
     modele = modele_api(nom)
 
@@ -476,6 +491,5 @@ for _nom, _t in TRANSITIONS.items():
         responses=ERREURS_COMMANDE,
         summary=_t.libelle,
         tags=[f"Commandes — {_t.groupe}"],
-        description=f"Possible en phase : {', '.join(sorted(p.label for p in _t.phases))}. "
-        f"Réservé à : {', '.join(sorted(q.value for q in _t.qui))}." + VERSIONNEMENT,
+        description=description_commande(_t) + VERSIONNEMENT,
     )

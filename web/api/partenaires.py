@@ -13,7 +13,7 @@ from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from schemas.common import Role
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
-from web.erreurs import Erreur
+from web.erreurs import Erreur, reponse
 from web.partenaires import signature
 from web.partenaires.documentation import description_route
 from web.partenaires.enregistrement import AccuseReception, recevoir
@@ -179,7 +179,9 @@ async def recevoir_evenement(
         valide = analyser(corps, config, webhook_id)
     except RefusEvenement as refus:
         log.info("Événement refusé (%s, %s) : %s", partner_id, refus.code, refus.message)
-        return refus.reponse()
+        response = reponse(refus.status, refus.message, refus.code, refus.erreurs, request.url.path)
+        response.headers.update(refus.headers)
+        return response
     accuse, row = await recevoir(session, services, valide, partner_id)
     detail = f"{row.type} {accuse.status} {row.statut} {row.parcours_id or ''}".strip()
     await journaliser(

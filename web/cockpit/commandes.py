@@ -235,7 +235,7 @@ async def soumettre(
     except CommandeImpossible as err:
         status, message, erreurs, code = err.status, err.message, err.erreurs, err.code
     except Refus as err:
-        status, message, code = err.status, err.message, err.code
+        status, message, erreurs, code = err.status, err.message, err.erreurs, err.code
     except (WorkflowQueryFailedError, RPCError):
         status, message = 503, "Le moteur de parcours ne répond pas : rien n'a été enregistré"
     if status != 200:

@@ -189,7 +189,7 @@ async def _anonyme(scope: Scope, send: Send) -> None:
         "accept", ""
     ):
         message = "Authentification requise (session ou jeton d'API)"
-        response = reponse(401, message, "non_authentifie", [])
+        response = reponse(401, message, "non_authentifie", [], chemin)
     elif request.headers.get("HX-Request"):
         response = Response(status_code=204, headers={"HX-Redirect": f"/connexion?suite={chemin}"})
     else:
@@ -265,7 +265,7 @@ async def _repondre(
     )
     response: Response
     if en_json:
-        response = reponse(status, message, code, erreurs)
+        response = reponse(status, message, code, erreurs, chemin)
     else:
         detail = " ; ".join(f"« {e['champ']} » : {e['message']}" for e in erreurs)
         response = page_de_refus(request, status, f"{message}. {detail}" if detail else message)

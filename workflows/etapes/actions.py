@@ -36,7 +36,7 @@ async def prescrire(ctx: Contexte, ordre: Ordre[PrescriptionAction]) -> None:
 
 
 def verifier_maj(s: ParcoursState, m: MiseAJourAction, today: date) -> None:
-    verifier_jour(s, m.le, today, "La date de mise à jour")
+    verifier_jour(s, m.le, today, "La date de mise à jour", "le")
     action = next((a for a in s.actions if a.id == m.action_id), None)
     if action is None:
         raise CommandeRefusee(f"Action inconnue : {m.action_id}")

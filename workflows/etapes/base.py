@@ -84,17 +84,24 @@ class Commande:
     verifier: Verifier | None = None
 
 
-def verifier_jour(s: ParcoursState, jour: date, today: date, quoi: str) -> None:
-    """A reported fact happened between the accueil and today."""
+def verifier_jour(
+    s: ParcoursState, jour: date, today: date, quoi: str, champ: str | None = None
+) -> None:
+    """A reported fact happened between the accueil and today (``champ``: the field to fix)."""
     if jour > today:
-        raise CommandeRefusee(f"{quoi} ne peut pas être dans le futur ({jour_fr(jour)})")
+        raise CommandeRefusee(
+            f"{quoi} ne peut pas être dans le futur ({jour_fr(jour)})", champ=champ
+        )
     if jour < s.ouvert_le:
-        raise CommandeRefusee(f"{quoi} ne peut pas précéder l'accueil du {jour_fr(s.ouvert_le)}")
+        raise CommandeRefusee(
+            f"{quoi} ne peut pas précéder l'accueil du {jour_fr(s.ouvert_le)}", champ=champ
+        )
 
 
-def verifier_apres_phase(s: ParcoursState, jour: date, quoi: str) -> None:
+def verifier_apres_phase(s: ParcoursState, jour: date, quoi: str, champ: str | None = None) -> None:
     debut = s.phases[-1].du if s.phases else s.ouvert_le
     if jour < debut:
         raise CommandeRefusee(
-            f"{quoi} ne peut pas précéder l'entrée en phase « {s.phase.label} » ({jour_fr(debut)})"
+            f"{quoi} ne peut pas précéder l'entrée en phase « {s.phase.label} » ({jour_fr(debut)})",
+            champ=champ,
         )

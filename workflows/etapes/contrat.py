@@ -22,13 +22,15 @@ def verifier(s: ParcoursState, r: RedactionContrat, today: date) -> None:
         and s.usager.age_le(r.date_debut) > AGE_MAX_JEUNES
     ):
         raise CommandeRefusee(
-            f"Un {r.type.label} est réservé aux jeunes de {AGE_MAX_JEUNES} ans au plus"
+            f"Un {r.type.label} est réservé aux jeunes de {AGE_MAX_JEUNES} ans au plus",
+            champ="type",
         )
     orientation = s.orientation
     if orientation is not None and r.date_debut < orientation.decision.decidee_le:
         raise CommandeRefusee(
             f"Le contrat ne peut pas commencer avant l'orientation du "
-            f"{jour_fr(orientation.decision.decidee_le)}"
+            f"{jour_fr(orientation.decision.decidee_le)}",
+            champ="date_debut",
         )
 
 

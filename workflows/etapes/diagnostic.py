@@ -12,14 +12,16 @@ from workflows.transitions import CommandeRefusee
 
 
 def verifier(s: ParcoursState, d: Diagnostic, today: date) -> None:
-    verifier_jour(s, d.realise_le, today, "La date du diagnostic")
+    verifier_jour(s, d.realise_le, today, "La date du diagnostic", "realise_le")
     if d.contient_sensible() and not s.consentement.themes_sensibles:
         raise CommandeRefusee(
             "Sans le consentement de la personne, les informations de santé et de justice "
             "ne peuvent pas être enregistrées : laissez ces rubriques vides"
         )
     if s.diagnostics and d.realise_le < s.diagnostics[-1].realise_le:
-        raise CommandeRefusee("Un nouveau diagnostic ne peut pas précéder le précédent")
+        raise CommandeRefusee(
+            "Un nouveau diagnostic ne peut pas précéder le précédent", champ="realise_le"
+        )
 
 
 def _resume(d: Diagnostic) -> str:

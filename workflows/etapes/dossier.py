@@ -27,7 +27,7 @@ from workflows.transitions import CommandeRefusee
 
 
 def verifier_consentement(s: ParcoursState, c: Consentement, today: date) -> None:
-    verifier_jour(s, c.recueilli_le, today, "La date du consentement")
+    verifier_jour(s, c.recueilli_le, today, "La date du consentement", "recueilli_le")
 
 
 async def consentement(ctx: Contexte, ordre: Ordre[Consentement]) -> None:
@@ -71,9 +71,9 @@ async def identifiants(ctx: Contexte, ordre: Ordre[IdentifiantsPartenaires]) -> 
 
 
 def verifier_suspension(s: ParcoursState, p: Suspension, today: date) -> None:
-    verifier_jour(s, p.le, today, "La date de suspension")
+    verifier_jour(s, p.le, today, "La date de suspension", "le")
     if p.jusqu_au is not None and p.jusqu_au <= p.le:
-        raise CommandeRefusee("La reprise prévue doit suivre la suspension")
+        raise CommandeRefusee("La reprise prévue doit suivre la suspension", champ="jusqu_au")
 
 
 async def suspendre(ctx: Contexte, ordre: Ordre[Suspension]) -> None:
@@ -88,9 +88,9 @@ async def suspendre(ctx: Contexte, ordre: Ordre[Suspension]) -> None:
 
 
 def verifier_reprise(s: ParcoursState, r: Reprise, today: date) -> None:
-    verifier_jour(s, r.le, today, "La date de reprise")
+    verifier_jour(s, r.le, today, "La date de reprise", "le")
     if s.suspension is not None and r.le < s.suspension.le:
-        raise CommandeRefusee("La reprise ne peut pas précéder la suspension")
+        raise CommandeRefusee("La reprise ne peut pas précéder la suspension", champ="le")
 
 
 async def reprendre(ctx: Contexte, ordre: Ordre[Reprise]) -> None:

@@ -13,7 +13,7 @@ from workflows.etapes.base import Commande, Contexte, jour_fr, verifier_jour
 
 
 def verifier(s: ParcoursState, e: DeclarationEmbauche, today: date) -> None:
-    verifier_jour(s, e.date_debut, today, "La date d'embauche")
+    verifier_jour(s, e.date_debut, today, "La date d'embauche", "date_debut")
 
 
 async def declarer(ctx: Contexte, ordre: Ordre[DeclarationEmbauche]) -> None:

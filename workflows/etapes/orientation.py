@@ -21,17 +21,19 @@ from workflows.transitions import CommandeRefusee
 
 
 def verifier_decision(s: ParcoursState, d: DecisionOrientationResolue, today: date) -> None:
-    verifier_jour(s, d.decidee_le, today, "La date de décision")
-    verifier_apres_phase(s, d.decidee_le, "La décision d'orientation")
+    verifier_jour(s, d.decidee_le, today, "La date de décision", "decidee_le")
+    verifier_apres_phase(s, d.decidee_le, "La décision d'orientation", "decidee_le")
     if d.referent.role != Role.REFERENT or d.referent.organisme != d.organisme:
         raise CommandeRefusee(
-            f"Le référent unique doit être un référent de l'organisme « {d.organisme.label} »"
+            f"Le référent unique doit être un référent de l'organisme « {d.organisme.label} »",
+            champ="referent_id",
         )
     p = s.proposition_orientation
     conforme = p is not None and (p.type, p.organisme) == (d.type, d.organisme)
     if not conforme and len(d.motif_ecart.strip()) < 5:
         raise CommandeRefusee(
-            "La décision diffère de la proposition des règles : indiquez le motif de l'écart"
+            "La décision diffère de la proposition des règles : indiquez le motif de l'écart",
+            champ="motif_ecart",
         )
 
 
@@ -117,7 +119,7 @@ def _transmettre(ctx: Contexte, d: DecisionOrientationResolue) -> None:
 
 
 def verifier_reorientation(s: ParcoursState, d: DemandeReorientation, today: date) -> None:
-    verifier_jour(s, d.demandee_le, today, "La date de la demande")
+    verifier_jour(s, d.demandee_le, today, "La date de la demande", "demandee_le")
 
 
 async def reorienter(ctx: Contexte, ordre: Ordre[DemandeReorientation]) -> None:

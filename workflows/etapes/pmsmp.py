@@ -21,15 +21,20 @@ def verifier(s: ParcoursState, c: ConventionPmsmp, today: date) -> None:
     if (today - c.date_debut).days > RATTRAPAGE_MAX_JOURS:
         raise CommandeRefusee(
             f"Cette immersion a commencé il y a plus de {RATTRAPAGE_MAX_JOURS} jours : "
-            "elle ne peut plus être enregistrée"
+            "elle ne peut plus être enregistrée",
+            champ="date_debut",
         )
     if c.renouvellement_de is None:
         return
     previous = next((p for p in s.pmsmp if p.id == c.renouvellement_de), None)
     if previous is None:
-        raise CommandeRefusee(f"Convention à renouveler inconnue : {c.renouvellement_de}")
+        raise CommandeRefusee(
+            f"Convention à renouveler inconnue : {c.renouvellement_de}", champ="renouvellement_de"
+        )
     if previous.convention.objectif != c.objectif:
-        raise CommandeRefusee("Un renouvellement garde l'objectif de la convention initiale")
+        raise CommandeRefusee(
+            "Un renouvellement garde l'objectif de la convention initiale", champ="objectif"
+        )
     if previous.etat != EtatPmsmp.BILAN_FAIT:
         raise CommandeRefusee("Une convention se renouvelle après le bilan de la précédente")
     if previous.convention.renouvellement_de is not None:

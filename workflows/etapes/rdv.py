@@ -38,10 +38,11 @@ def verifier_planification(s: ParcoursState, p: PlanificationRdv, today: date) -
     jour = local_day(p.date_heure)
     if (today - jour).days > SAISIE_TARDIVE_MAX_JOURS:
         raise CommandeRefusee(
-            f"Un rendez-vous passé de plus de {SAISIE_TARDIVE_MAX_JOURS} jours ne peut plus être saisi"
+            f"Un rendez-vous passé de plus de {SAISIE_TARDIVE_MAX_JOURS} jours ne peut plus être saisi",
+            champ="date_heure",
         )
     if jour < s.ouvert_le:
-        raise CommandeRefusee("Un rendez-vous ne peut pas précéder l'accueil")
+        raise CommandeRefusee("Un rendez-vous ne peut pas précéder l'accueil", champ="date_heure")
 
 
 async def planifier(ctx: Contexte, ordre: Ordre[PlanificationRdv]) -> None:
@@ -74,7 +75,8 @@ def verifier_resultat(s: ParcoursState, r: ResultatRdv, today: date) -> None:
         )
     if r.statut in (StatutRdv.HONORE, StatutRdv.NON_HONORE) and local_day(rdv.date_heure) > today:
         raise CommandeRefusee(
-            "Ce rendez-vous n'a pas encore eu lieu : il peut seulement être annulé ou excusé"
+            "Ce rendez-vous n'a pas encore eu lieu : il peut seulement être annulé ou excusé",
+            champ="statut",
         )
 
 
@@ -109,7 +111,7 @@ async def regler_rappels(ctx: Contexte, ordre: Ordre[PauseRappels]) -> None:
 
 
 def verifier_contact(s: ParcoursState, c: Contact, today: date) -> None:
-    verifier_jour(s, c.le, today, "La date du contact")
+    verifier_jour(s, c.le, today, "La date du contact", "le")
 
 
 async def contact(ctx: Contexte, ordre: Ordre[Contact]) -> None:

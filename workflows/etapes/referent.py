@@ -22,7 +22,7 @@ ACCES_ANCIEN_REFERENT_JOURS = 30
 
 
 def verifier_transfert(s: ParcoursState, t: TransfertResolu, today: date) -> None:
-    verifier_jour(s, t.demande_le, today, "La date du transfert")
+    verifier_jour(s, t.demande_le, today, "La date du transfert", "demande_le")
     if t.nouveau_referent.role != Role.REFERENT:
         raise CommandeRefusee("Le parcours ne peut être confié qu'à un compte de référent")
     if s.referent is not None and s.referent.referent.id == t.nouveau_referent.id:
@@ -77,7 +77,9 @@ async def accuser(ctx: Contexte, ordre: Ordre[AccuseTransfert]) -> None:
     s = ctx.s
     assert s.transfert is not None
     if ordre.donnees.accuse_le < s.transfert.demande_le:
-        raise CommandeRefusee("L'accusé de réception ne peut pas précéder la demande de transfert")
+        raise CommandeRefusee(
+            "L'accusé de réception ne peut pas précéder la demande de transfert", champ="accuse_le"
+        )
     s.transfert = s.transfert.model_copy(update={"accuse_le": ordre.donnees.accuse_le})
     ctx.noter(
         Categorie.REFERENT,
@@ -89,7 +91,7 @@ async def accuser(ctx: Contexte, ordre: Ordre[AccuseTransfert]) -> None:
 
 
 def verifier_accuse(s: ParcoursState, a: AccuseTransfert, today: date) -> None:
-    verifier_jour(s, a.accuse_le, today, "La date de l'accusé de réception")
+    verifier_jour(s, a.accuse_le, today, "La date de l'accusé de réception", "accuse_le")
 
 
 COMMANDES = {

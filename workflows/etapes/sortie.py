@@ -12,7 +12,7 @@ from workflows.etapes.base import Commande, Contexte, verifier_jour
 
 
 def verifier(s: ParcoursState, sortie: Sortie, today: date) -> None:
-    verifier_jour(s, sortie.le, today, "La date de sortie")
+    verifier_jour(s, sortie.le, today, "La date de sortie", "le")
 
 
 def enfants_en_cours(s: ParcoursState) -> list[str]:

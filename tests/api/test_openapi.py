@@ -1,0 +1,98 @@
+"""The OpenAPI description a client writes its code from: how to authenticate, readable
+operation ids, the phases and prerequisites each command really has, the follow-up
+milestones, problem details for errors, and French throughout."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from core.settings import Settings
+from schemas.parcours import Phase
+from web.app import create_app
+from workflows.transitions import TRANSITIONS, prerequis
+
+# words that only English prose uses (French descriptions never contain them as words)
+ANGLAIS = re.compile(
+    r"\b(the|of|and|is|are|with|this|that|which|successful|response|error|returns?|"
+    r"when|must|may|only|one|person|who|what|how)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def openapi(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    app = create_app(Settings(DATA_DIR=tmp_path_factory.mktemp("openapi")))
+    return app.openapi()
+
+
+def _operations(openapi: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(chemin, op) for chemin, ops in openapi["paths"].items() for op in ops.values()]
+
+
+def test_bouton_authorize(openapi: dict[str, Any]) -> None:
+    schemas = openapi["components"]["securitySchemes"]
+    assert schemas["jeton"]["type"] == "http"
+    assert schemas["jeton"]["scheme"] == "bearer"
+    assert schemas["session"] == schemas["session"] | {"type": "apiKey", "in": "cookie"}
+    assert openapi["security"] == [{"jeton": []}, {"session": []}]
+
+
+def test_identifiants_d_operation_lisibles(openapi: dict[str, Any]) -> None:
+    ids = [op["operationId"] for _, op in _operations(openapi)]
+    assert len(ids) == len(set(ids))
+    assert "ouvrir" in ids
+    assert "reprendre_parcours" in ids
+    assert not [i for i in ids if "api_v1" in i]  # FastAPI's default: name_path_method
+
+
+def test_phases_et_prerequis_des_commandes(openapi: dict[str, Any]) -> None:
+    for nom, t in TRANSITIONS.items():
+        chemin = f"/api/v1/parcours/{{parcours_id}}/{nom.replace('_', '-')}"
+        description = openapi["paths"][chemin]["post"]["description"]
+        phases = ", ".join(p.label for p in Phase if p in t.phases)
+        assert description.startswith(f"Possible en phase : {phases}."), (nom, description)
+        if t.condition is not None:
+            assert prerequis(t.condition), nom  # every condition says what it asks for
+            assert f"Il faut {prerequis(t.condition)}." in description, (nom, description)
+
+
+def test_jalons_du_suivi_dans_l_emploi(openapi: dict[str, Any]) -> None:
+    jalon = openapi["components"]["schemas"]["PointSuivi"]["properties"]["jalon_jours"]
+    assert jalon["enum"] == [30, 90, 180]
+
+
+def test_erreurs_en_problem_json(openapi: dict[str, Any]) -> None:
+    for chemin, op in _operations(openapi):
+        for code, reponse in op["responses"].items():
+            if code.startswith(("4", "5")):
+                assert list(reponse["content"]) == ["application/problem+json"], (chemin, code)
+    proprietes = openapi["components"]["schemas"]["Erreur"]["properties"]
+    assert {"type", "title", "status", "detail", "instance", "code", "erreurs"} <= set(proprietes)
+
+
+def _textes(noeud: Any, chemin: str = "") -> list[tuple[str, str]]:
+    if isinstance(noeud, dict):
+        trouves = [
+            (chemin, v)
+            for k, v in noeud.items()
+            if k in ("description", "summary") and isinstance(v, str)
+        ]
+        for k, v in noeud.items():
+            trouves += _textes(v, f"{chemin}/{k}")
+        return trouves
+    if isinstance(noeud, list):
+        return [t for v in noeud for t in _textes(v, chemin)]
+    return []
+
+
+def test_toutes_les_descriptions_en_francais(openapi: dict[str, Any]) -> None:
+    anglais = [(c, t[:80]) for c, t in _textes(openapi) if ANGLAIS.search(t)]
+    assert anglais == []
+
+
+def test_la_liste_de_mots_reconnait_l_anglais() -> None:
+    assert ANGLAIS.search("Successful Response")
+    assert not ANGLAIS.search("Réponse réussie ; une personne, le référent du parcours")

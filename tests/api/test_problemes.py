@@ -1,0 +1,73 @@
+"""Every refusal of the JSON API is a problem detail (RFC 9457) in French, with the house
+members `code` and `erreurs` beside it; cockpit pages keep their HTML error page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest_asyncio
+from fastapi import FastAPI
+
+from core.settings import Settings
+from web.app import create_app
+
+CHAMPS_RFC = {"type", "title", "status", "detail", "instance"}
+
+
+@pytest_asyncio.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    app: FastAPI = create_app(Settings(DATA_DIR=tmp_path))
+
+    @app.get("/api/v1/essai-panne", include_in_schema=False)
+    async def panne() -> None:
+        raise RuntimeError("secret interne: Traceback du code")
+
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+def _probleme(reponse: httpx.Response, status: int) -> dict[str, object]:
+    assert reponse.status_code == status, reponse.text
+    assert reponse.headers["content-type"] == "application/problem+json", reponse.headers
+    corps: dict[str, object] = reponse.json()
+    assert set(corps) >= CHAMPS_RFC, corps
+    assert corps["status"] == status
+    assert str(corps["type"]).startswith("urn:parcours:erreur:")
+    return corps
+
+
+async def test_erreur_interne_en_francais_sans_trace(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/essai-panne")
+    corps = _probleme(r, 500)
+    assert corps["code"] == "erreur_interne"
+    assert corps["title"] == "Erreur interne"
+    assert str(corps["detail"]).startswith("Erreur interne")
+    assert "secret" not in r.text
+    assert "Traceback" not in r.text
+    assert corps["instance"] == "/api/v1/essai-panne"
+
+
+async def test_adresse_inconnue_et_donnees_invalides(client: httpx.AsyncClient) -> None:
+    corps = _probleme(await client.get("/api/v1/nulle-part"), 404)
+    assert corps["code"] == "http_404"
+    assert corps["detail"] == "Adresse inconnue"
+    assert corps["instance"] == "/api/v1/nulle-part"
+    assert corps["erreurs"] == []
+
+    corps = _probleme(await client.get("/api/v1/nulle-part?q=a%00b"), 422)
+    assert corps["code"] == "donnees_invalides"
+    assert corps["erreurs"] == [{"champ": "q", "message": corps["erreurs"][0]["message"]}]  # type: ignore[index]
+
+    corps = _probleme(await client.post("/api/v1/parcours", json={}), 401)
+    assert corps["code"] == "non_authentifie"
+    assert corps["instance"] == "/api/v1/parcours"
+
+
+async def test_les_pages_gardent_leur_html(client: httpx.AsyncClient) -> None:
+    r = await client.get("/page-qui-n-existe-pas")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "Adresse inconnue" in r.text

@@ -1,0 +1,106 @@
+"""What the OpenAPI description says beyond FastAPI's defaults: how to authenticate (the
+Authorize button of /docs), readable operation ids, errors as problem details, and French
+everywhere (FastAPI's own words and the models' docstrings, written for developers, are
+replaced or left out)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from enum import Enum
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
+
+from web.erreurs import PROBLEME, Erreur
+from web.securite.sessions import COOKIE
+
+SCHEMAS_DE_SECURITE = {
+    "jeton": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "pcr_…",
+        "description": "Jeton d'API personnel : `Authorization: Bearer pcr_…`",
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": COOKIE,
+        "description": "Cookie de session du cockpit (avec l'en-tête `X-CSRF-Token` pour écrire)",
+    },
+}
+TRADUCTIONS = {"Successful Response": "Réponse réussie", "Validation Error": "Données invalides"}
+
+
+def identifiant(route: APIRoute) -> str:
+    """The operation id: the route function's name (unique: checked by the tests)."""
+    return route.name
+
+
+def _sous_classes(cls: type) -> Iterator[type]:
+    sous: type
+    for sous in cls.__subclasses__():
+        yield sous
+        yield from _sous_classes(sous)
+
+
+def _docstrings() -> set[str]:
+    """The models' docstrings: English notes for developers, not the API's documentation."""
+    docs = {inspect.cleandoc(c.__doc__ or "") for c in _sous_classes(BaseModel)}
+    docs |= {inspect.cleandoc(c.__doc__ or "") for c in _sous_classes(Enum)}
+    return docs - {""}
+
+
+def _reponses(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            yield from operation.get("responses", {}).items()
+
+
+def _en_francais(schema: dict[str, Any]) -> None:
+    docs = _docstrings()
+    for composant in schema.get("components", {}).get("schemas", {}).values():
+        if composant.get("description") in docs:
+            del composant["description"]
+    for _, reponse in _reponses(schema):
+        reponse["description"] = TRADUCTIONS.get(reponse["description"], reponse["description"])
+
+
+def _problemes(schema: dict[str, Any]) -> None:
+    """Every 4xx/5xx answer is a problem detail, FastAPI's default 422 included."""
+    reference = {"$ref": "#/components/schemas/Erreur"}
+    for code, reponse in _reponses(schema):
+        if code[0] in "45":
+            reponse["content"] = {PROBLEME: {"schema": reference}}
+    composants = schema.setdefault("components", {}).setdefault("schemas", {})
+    composants["Erreur"] = Erreur.model_json_schema(ref_template="#/components/schemas/{model}")
+    for inutile in ("HTTPValidationError", "ValidationError"):
+        composants.pop(inutile, None)
+
+
+def _anonymes(schema: dict[str, Any]) -> None:
+    """Health checks need nothing; partners sign each event instead (see their section)."""
+    for chemin, operations in schema.get("paths", {}).items():
+        if chemin.startswith(("/healthz", "/api/v1/partners/")):
+            for operation in operations.values():
+                operation["security"] = []
+
+
+def personnaliser(app: FastAPI) -> None:
+    """Replace ``app.openapi`` by FastAPI's, completed once."""
+    generer = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generer()
+            schema.setdefault("components", {})["securitySchemes"] = SCHEMAS_DE_SECURITE
+            schema["security"] = [{"jeton": []}, {"session": []}]
+            _anonymes(schema)
+            _problemes(schema)
+            _en_francais(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
