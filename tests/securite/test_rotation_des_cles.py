@@ -113,9 +113,13 @@ async def _ids_de_cle(client: Client, workflow_id: str) -> list[bytes]:
 
 def _payloads(message: Message) -> list[Payload]:
     """Every payload nested in a history event (inputs, results, headers, failures), but the
-    search attributes: Temporal indexes those in clear, so they never hold personal data."""
+    search attributes — Temporal indexes those in clear, so they never hold personal data —
+    and the markers of ``workflow.patched``: the SDK's core writes them itself, outside the
+    codec, and they only name a change of the code (« minuterie-jamais-annulee »)."""
     if isinstance(message, Payload):
         return [message]
+    if _marqueur_de_version(message):
+        return []
     found = []
     for champ, valeur in message.ListFields():
         if champ.name == "search_attributes" or champ.type != champ.TYPE_MESSAGE:
@@ -130,6 +134,15 @@ def _payloads(message: Message) -> list[Payload]:
             if isinstance(v, Message):
                 found += _payloads(v)
     return found
+
+
+def _marqueur_de_version(message: Message) -> bool:
+    attributs = getattr(message, "marker_recorded_event_attributes", None)
+    return (
+        attributs is not None
+        and message.HasField("marker_recorded_event_attributes")
+        and attributs.marker_name == "core_patch"
+    )
 
 
 async def test_un_historique_ecrit_avec_a_se_poursuit_avec_b_a(plateforme: Plateforme) -> None:

@@ -155,7 +155,7 @@ async def envoyer(demande: DemandeImport, u: UtilisateurApi, session: SessionDep
     responses=ERREURS,
     summary="Aperçu et avancement d'un import",
 )
-async def consulter(
+async def consulter_import(
     import_id: str, u: UtilisateurApi, session: SessionDep, lignes: bool = True
 ) -> ImportVue:
     imp = await import_visible(session, u, import_id)
