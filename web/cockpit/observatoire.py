@@ -48,7 +48,10 @@ def _bloc(r: Resultat) -> dict[str, Any]:
     """One indicator as the page shows it: masked like the CSV, its chart drawn from the
     masked figures (the page is no way round the statistical secrecy of the exports)."""
     public, masques = masquer(r)
-    return {"r": public, "masques": masques, "g": a_dessiner(graphique(public))}
+    g = graphique(public)
+    # No chart at all while there are rows: a masked slice would be worked out from the others.
+    secret = g is None and bool(public.lignes)
+    return {"r": public, "masques": masques, "g": a_dessiner(g), "secret": secret}
 
 
 def _par_theme(resultats: list[Resultat]) -> list[tuple[Theme, list[dict[str, Any]]]]:
