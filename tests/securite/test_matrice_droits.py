@@ -143,6 +143,9 @@ STRUCTURES_PAGE = ligne("    403  403   403    403   403     ok    cnx  cnx    c
 # the account administrators, who may open a parcours on any territory. Recorded as it is, to
 # be decided by the owners of the accueil (a restriction there turns these cells into 403).
 OUVRENT = {"admin_structure": "ok", "admin_territoire": "ok"}
+# The directory of référents and organismes is for the professionals who accompany people; the
+# account administrators have their own lists of accounts (/api/v1/comptes).
+ANNUAIRE_SANS_ADMINS_DE_COMPTES = {"admin_structure": "403", "admin_territoire": "403"}
 PUBLIC_404 = ligne("         ok   ok    ok     ok    ok      ok    ok   ok     ok   ok    ok")
 STRUCTURE_MATRICE = {
     "nom": "Mission Locale Matrice " + secrets.token_hex(3),
@@ -826,7 +829,7 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ("GET", "/api/v1/referents"): [
         Cas(
             "annuaire de son périmètre",
-            PERSONNEL_API,
+            PERSONNEL_API | ANNUAIRE_SANS_ADMINS_DE_COMPTES,
             req("GET", "/api/v1/referents"),
             controle=lambda r: (
                 bool(r.json())
@@ -835,7 +838,7 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
         ),
         Cas(
             "annuaire du Bassin annécien",
-            ligne("ok ok ok ok 403 ok 403 401 401"),
+            ligne("ok ok ok ok 403 ok 403 401 401") | ANNUAIRE_SANS_ADMINS_DE_COMPTES,
             req("GET", "/api/v1/referents", params={"territoire": "bassin_annecien"}),
             controle=lambda r: (
                 "ref-claire-martin" in [x["id"] for x in r.json()]
@@ -852,7 +855,7 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ("GET", "/api/v1/organismes"): [
         Cas(
             "organismes de son périmètre",
-            PERSONNEL_API,
+            PERSONNEL_API | ANNUAIRE_SANS_ADMINS_DE_COMPTES,
             req("GET", "/api/v1/organismes"),
             controle=lambda r: "france_travail" in [x["organisme"] for x in r.json()],
         ),
