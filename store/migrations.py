@@ -20,6 +20,7 @@ import logging
 import sys
 import tempfile
 import unicodedata
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +84,24 @@ async def _dans_une_transaction(engine: AsyncEngine, fn: Any) -> Any:
             return await connection.run_sync(fn)
 
 
+# Alembic's ``context`` is one global of the process: two migrations interleaved on one event
+# loop (several engines starting together, each awaiting its driver) would install and remove
+# it under each other (« KeyError: 'config' »). So one at a time within a process; between
+# processes, the database's own lock (above) decides. One lock per event loop, since an
+# asyncio lock belongs to the loop it first waited on.
+_VERROUS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _verrou_du_processus() -> asyncio.Lock:
+    return _VERROUS.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
 async def mettre_a_jour(engine: AsyncEngine) -> None:
     """Bring the database to the head revision (adopting one made by ``create_all``)."""
-    await _dans_une_transaction(engine, _mettre_a_jour)
+    async with _verrou_du_processus():
+        await _dans_une_transaction(engine, _mettre_a_jour)
 
 
 def _revision_actuelle(connection: Connection) -> str | None:
