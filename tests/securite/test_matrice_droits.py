@@ -83,8 +83,10 @@ COMPTES = {
 }
 # The account administrators hold no parcours: on the parcours' routes, a row written before
 # their roles existed gives them what a référent without the dossier gets (« autre_referent »),
-# unless the row says otherwise (all eleven cells).
+# unless the row says otherwise (all the cells). A role added later is appended to ROLES and named
+# here with the role whose cell it copies in the rows that do not spell it out.
 SANS_DOSSIER = "autre_referent"
+COMME = {"admin_structure": SANS_DOSSIER, "admin_territoire": SANS_DOSSIER}
 PARTENAIRE = "partenaire-caf"
 # Who may read the person's phone and e-mail: the référent who accompanies them now, and the
 # administrator (in the payload of a message not sent yet, to repair a failed send). Not a
@@ -95,14 +97,14 @@ HTMX = {"HX-Request": "true"}
 
 
 def ligne(cellules: str) -> dict[str, str]:
-    """One row of expectations, in the order of ROLES."""
-    valeurs = cellules.split()
-    if len(valeurs) == len(ROLES) - 2:
-        sans_dossier = valeurs[ROLES.index(SANS_DOSSIER)]
-        valeurs += [sans_dossier, sans_dossier]
-    assert len(valeurs) == len(ROLES), cellules
-    assert set(valeurs) <= {"ok", "vide", "401", "403", "404", "cnx"}, cellules
-    return dict(zip(ROLES, valeurs, strict=True))
+    """One row of expectations, in the order of ROLES; trailing roles copy their COMME cell."""
+    valeurs = dict(zip(ROLES, cellules.split(), strict=False))
+    assert len(cellules.split()) <= len(ROLES), cellules
+    for role in ROLES[len(valeurs) :]:
+        assert role in COMME, f"{role} : cellule manquante dans {cellules!r}"
+        valeurs[role] = valeurs[COMME[role]]
+    assert set(valeurs.values()) <= {"ok", "vide", "401", "403", "404", "cnx"}, cellules
+    return valeurs
 
 
 #                      réf  autre ancien coord c.autre admin part usager anon
