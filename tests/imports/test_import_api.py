@@ -35,7 +35,9 @@ async def _parcours_de(p: Plateforme, prefixe: str) -> list[ParcoursRow]:
     engine = make_engine(p.settings.effective_database_url)
     try:
         async with session_factory(engine)() as session:
-            q = select(ParcoursRow).where(col(ParcoursRow.nom).startswith(prefixe))
+            # Case-blind: the two accueils type the name in capitals, and PostgreSQL's LIKE, unlike
+            # SQLite's, tells the cases apart.
+            q = select(ParcoursRow).where(col(ParcoursRow.nom).istartswith(prefixe))
             return list((await session.exec(q)).all())
     finally:
         await engine.dispose()
@@ -43,7 +45,7 @@ async def _parcours_de(p: Plateforme, prefixe: str) -> list[ParcoursRow]:
 
 async def _au_moins(p: Plateforme, prefixe: str, n: int) -> list[ParcoursRow]:
     """The read model's rows once the projection wrote at least n of them (it writes behind the
-    workflow: on PostgreSQL the two accueils just made were not there yet), at most 30 s."""
+    workflow), at most 30 s."""
     limite = asyncio.get_running_loop().time() + 30
     while len(rows := await _parcours_de(p, prefixe)) < n:
         if asyncio.get_running_loop().time() > limite:
