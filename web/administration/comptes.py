@@ -137,7 +137,7 @@ async def parcours_detenus(session: AsyncSession, compte_id: str) -> list[Parcou
 # --- Accounts: changes -------------------------------------------------------------------
 
 
-async def _placement(
+async def placement(
     session: AsyncSession,
     u: Utilisateur,
     role: Role,
@@ -185,7 +185,7 @@ async def creer_compte(
     only the command line shows it)."""
     if u is not None:
         exiger_administration(u)
-        s, territoire = await _placement(session, u, d.role, d.structure_id, d.territoire)
+        s, territoire = await placement(session, u, d.role, d.structure_id, d.territoire)
     else:  # the first administrator, from the command line
         s, territoire = None, None
     email = str(d.email).lower()
@@ -228,7 +228,7 @@ async def modifier_compte(
         if "territoire" in d.model_fields_set
         else (Territoire(c.territoire) if c.territoire else None)
     )
-    s, territoire = await _placement(session, u, role, structure_id, territoire)
+    s, territoire = await placement(session, u, role, structure_id, territoire)
     avant = valeurs_compte(c)
     await ecriture(session)
     row = await session.get(Compte, c.id)
