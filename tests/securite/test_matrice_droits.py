@@ -1154,6 +1154,31 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             controle=lambda r: r.json()["lignes"][0]["email"] == "pro.matrice@ml-matrice.fr",
         )
     ],
+    # The footer's pages (DSFR, issue 22 item 13): public, read before logging in.
+    ("GET", "/mentions-legales"): [
+        Cas(
+            "mentions",
+            PUBLIC_404,
+            req("GET", "/mentions-legales"),
+            controle=lambda r: "Mentions légales" in r.text,
+        )
+    ],
+    ("GET", "/donnees-personnelles"): [
+        Cas(
+            "données personnelles",
+            PUBLIC_404,
+            req("GET", "/donnees-personnelles"),
+            controle=lambda r: "Responsable du traitement" in r.text,
+        )
+    ],
+    ("GET", "/accessibilite"): [
+        Cas(
+            "déclaration",
+            PUBLIC_404,
+            req("GET", "/accessibilite"),
+            controle=lambda r: "non conforme" in r.text,
+        )
+    ],
 }
 
 
