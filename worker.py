@@ -28,9 +28,20 @@ log = logging.getLogger("parcours.worker")
 
 # Our schemas, rules and helpers are deterministic: share them with the sandbox instead of
 # re-importing them per workflow run (faster, and one class identity for pydantic models).
+# The parcours' steps and publication too: re-imported for every new parcours, they were
+# a third of the worker's CPU when an import opens thousands (docs/bench.md, « Import »);
+# they hold constants only, no state a run could leave to the next.
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
-        "schemas", "rules", "core", "referentiels", "workflows.transitions", "yaml"
+        "schemas",
+        "rules",
+        "core",
+        "referentiels",
+        "workflows.transitions",
+        "workflows.etapes",
+        "workflows.publication",
+        "workflows.minuterie",
+        "yaml",
     )
 )
 

@@ -38,35 +38,47 @@ class ImportActivities:
 
     @activity.defn(name="imports.traiter_lot")
     async def traiter_lot(self, lot: LotImport) -> int:
+        """Open or update the batch's rows not done yet. The outcomes are written together
+        once the batch is through, in one transaction (one per row took SQLite's single
+        writer 20 times per batch, against the projections of the parcours being opened);
+        a crash before that redoes the batch, whose rows find their parcours already there."""
         async with self.sessions() as session:
             imp = await session.get(ImportRow, lot.import_id)
             assert imp is not None
             auteur = Acteur.model_validate(imp.auteur)
-            referent = await self._referent(imp.referent_id)
-        faits = 0
-        for n, numero in enumerate(lot.numeros):
+            q = select(ImportLigneRow).where(
+                ImportLigneRow.import_id == lot.import_id,
+                col(ImportLigneRow.numero).in_(lot.numeros),
+                col(ImportLigneRow.resultat).is_(None),  # done by an earlier attempt: skipped
+            )
+            lignes = list((await session.exec(q.order_by(col(ImportLigneRow.numero)))).all())
+        referent = await self._referent(imp.referent_id)
+        resultats: dict[int, tuple[str, str | None]] = {}
+        for n, ligne in enumerate(lignes):
             activity.heartbeat(n)
-            async with self.sessions() as session:
-                ligne = await session.get(ImportLigneRow, (lot.import_id, numero))
-            if ligne is None or ligne.resultat is not None:
-                continue  # done by an earlier attempt
             try:
-                resultat, message = await self._traiter(ligne, auteur, referent)
+                resultats[ligne.numero] = await self._traiter(ligne, auteur, referent)
             except CommandeImpossible as err:
                 if err.status >= 500:
+                    await self._ecrire(lot.import_id, resultats)  # keep what is done
                     raise  # the engine is away: retry the batch later
-                resultat, message = "echec", err.message
-            # Written after the work, without holding SQLite's single writer meanwhile; a
-            # crash in between redoes the row, which finds its parcours already there.
-            async with self.sessions() as session:
-                await ecriture(session)
-                ligne = await session.get(ImportLigneRow, (lot.import_id, numero))
-                assert ligne is not None
-                ligne.resultat, ligne.message = resultat, message
+                resultats[ligne.numero] = ("echec", err.message)
+        await self._ecrire(lot.import_id, resultats)
+        return len(resultats)
+
+    async def _ecrire(self, import_id: str, resultats: dict[int, tuple[str, str | None]]) -> None:
+        if not resultats:
+            return
+        async with self.sessions() as session:
+            await ecriture(session)
+            q = select(ImportLigneRow).where(
+                ImportLigneRow.import_id == import_id,
+                col(ImportLigneRow.numero).in_(list(resultats)),
+            )
+            for ligne in (await session.exec(q)).all():
+                ligne.resultat, ligne.message = resultats[ligne.numero]
                 session.add(ligne)
-                await session.commit()
-            faits += 1
-        return faits
+            await session.commit()
 
     async def _referent(self, compte_id: str | None) -> Acteur | None:
         if compte_id is None:

@@ -73,6 +73,8 @@ async def mesurer(ctx: Contexte) -> Resultat:
         reponse.raise_for_status()
         apercu_s = time.perf_counter() - debut
         import_id, a_ouvrir = reponse.json()["id"], reponse.json()["actions"]["ouvrir"]
+        compteur = app.compteur_cpu(ctx.temporal)
+        compteur.depart()
         debut = time.perf_counter()
         (await client.post(f"/api/v1/imports/{import_id}/confirmer")).raise_for_status()
         limite = debut + max(ctx.tailles.delai_s, CIBLE_S * 2)
@@ -84,6 +86,7 @@ async def mesurer(ctx: Contexte) -> Resultat:
                 break
             await asyncio.sleep(1)
         import_s = time.perf_counter() - debut
+        cpu = compteur.par(etat["resultats"]["ouvert"])
         app.verifier()
     methode = (
         f"Fichier XLSX de {n} lignes ({len(contenu) // 1024} Kio) envoyé en base64 à "
@@ -105,6 +108,16 @@ async def mesurer(ctx: Contexte) -> Resultat:
             atteinte=(import_s <= CIBLE_S and faits == a_ouvrir)
             if n == LIGNES["complet"]
             else None,
+        )
+    )
+    r.ajouter(
+        Chiffre(
+            "CPU par parcours ouvert par l'import",
+            sum(cpu.values()),
+            "ms",
+            "Temps CPU de chaque processus de la confirmation à la fin, divisé par le nombre de "
+            f"parcours ouverts : {pile.texte_cpu(cpu)} ; sur 2 cœurs, le plafond est d'environ "
+            f"{2000 / max(sum(cpu.values()), 1):.0f} parcours/s, quelle que soit la charge",
         )
     )
     return r

@@ -96,6 +96,13 @@ class Settings(BaseSettings):
 
     demo_data: bool = Field(True, alias="DEMO_DATA")
 
+    # Who runs the platform, in the header and the footer. The DSFR's Marianne block is the
+    # State's: only a State operator (OPERATEUR_ETAT=true) shows it; a GIP or a Département
+    # shows its own name (and logo, a path under /static, if given).
+    operateur_nom: str = Field("Département de la Haute-Savoie", alias="OPERATEUR_NOM")
+    operateur_etat: bool = Field(False, alias="OPERATEUR_ETAT")
+    operateur_logo: str | None = Field(None, alias="OPERATEUR_LOGO", pattern=r"^/static/[\w./-]+$")
+
     # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 makes
     # every task replay the whole history: 5x the CPU, and it stalled parcours under load
     # (docs/reliability.md tells why the cache came back, and what watches it).

@@ -62,17 +62,23 @@ PAR_CODE = {c.code: c for c in CHAMPS}
 OBLIGATOIRES = tuple(c.code for c in CHAMPS if c.obligatoire)
 
 
-def proposer(entetes: list[str], enregistree: dict[str, str] | None = None) -> dict[str, str]:
+def proposer(
+    entetes: list[str],
+    enregistree: dict[str, str] | None = None,
+    champs: tuple[Champ, ...] = CHAMPS,
+) -> dict[str, str]:
     """field → header: the source's saved mapping where its headers are still there, then the
-    usual names (compared without accents, case, spaces or punctuation)."""
+    usual names (compared without accents, case, spaces or punctuation). ``champs``: the
+    fields of the list (people by default, or a structure's professionals)."""
     presents = set(entetes)
+    codes = {c.code for c in champs}
     proposee = {
         champ: entete
         for champ, entete in (enregistree or {}).items()
-        if champ in PAR_CODE and entete in presents
+        if champ in codes and entete in presents
     }
     pris = set(proposee.values())
-    for champ in CHAMPS:
+    for champ in champs:
         if champ.code in proposee:
             continue
         noms = {simplifier(s) for s in (*champ.synonymes, champ.libelle, champ.code)}
@@ -84,10 +90,13 @@ def proposer(entetes: list[str], enregistree: dict[str, str] | None = None) -> d
     return proposee
 
 
-def manquants(correspondance: dict[str, str], entetes: list[str]) -> list[dict[str, str]]:
+def manquants(
+    correspondance: dict[str, str], entetes: list[str], champs: tuple[Champ, ...] = CHAMPS
+) -> list[dict[str, str]]:
     """The errors of a mapping, by field: required field without column, unknown column."""
     erreurs = []
-    for code, champ in PAR_CODE.items():
+    par_code = {c.code: c for c in champs}
+    for code, champ in par_code.items():
         entete = correspondance.get(code)
         if entete and entete not in entetes:
             message = f"Colonne « {entete} » absente du fichier"
@@ -95,7 +104,7 @@ def manquants(correspondance: dict[str, str], entetes: list[str]) -> list[dict[s
         elif not entete and champ.obligatoire:
             message = f"Indiquez la colonne du champ « {champ.libelle} »"
             erreurs.append({"champ": f"correspondance.{code}", "message": message})
-    inconnus = set(correspondance) - set(PAR_CODE)
+    inconnus = set(correspondance) - set(par_code)
     erreurs += [
         {"champ": f"correspondance.{c}", "message": "Champ inconnu"} for c in sorted(inconnus)
     ]

@@ -20,7 +20,7 @@ from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
-from web import documentation, erreurs, journaux
+from web import documentation, erreurs, journaux, templating
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
@@ -41,6 +41,7 @@ from web.cockpit import (
     coordination,
     fiche,
     imports,
+    informations,
     liste,
     observatoire,
 )
@@ -80,6 +81,7 @@ def create_app(
     production.verifier(settings)  # development secrets in production: refuse to start
     journaux.installer()  # before the first request is logged
     journaux_core.installer(settings.format_des_journaux)
+    templating.operateur(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -139,6 +141,7 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(activation.router)
     app.include_router(page_jetons.router)
+    app.include_router(informations.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

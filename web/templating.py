@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 from core.clock import PARIS
 from core.formats import jour, nombre, pluriel
+from core.settings import Settings
 from schemas.common import enum_label
 from schemas.parcours import Phase, Statut
 from web.static_paths import TEMPLATES_DIR
@@ -62,3 +63,14 @@ templates.env.filters.update(
     nombre=nombre,
 )
 templates.env.globals.update(pluriel=pluriel, badge=badge, Phase=Phase, Statut=Statut)
+# create_app() sets the operator of its settings; this default serves templates rendered alone
+templates.env.globals["operateur"] = {"nom": "Département de la Haute-Savoie", "etat": False}
+
+
+def operateur(settings: Settings) -> None:
+    """The operator's identity for every page's header and footer (issue 22, item 13)."""
+    templates.env.globals["operateur"] = {
+        "nom": settings.operateur_nom,
+        "etat": settings.operateur_etat,
+        "logo": settings.operateur_logo,
+    }

@@ -590,6 +590,10 @@ _IMPORT = {
     "nom_fichier": "liste.csv",
     "contenu": base64.b64encode(_CSV_IMPORT.encode()).decode(),
 }
+_PROFESSIONNELS = {  # --- pilote ---
+    "nom_fichier": "professionnels.csv",
+    "contenu": base64.b64encode(b"Nom;Courriel\nPro Matrice;pro.matrice@ml-matrice.fr\n").decode(),
+}
 _IMPORT_FORMULAIRE = dict(_IMPORT)
 _CORRESPONDANCE = {
     "nom": "Nom",
@@ -1137,6 +1141,42 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             ligne("404 404 404 404 404 404 404 ok 404"),
             req("GET", "/carnet/{lien}"),
             controle=lambda r: "Mon carnet de bord" in r.text,
+        )
+    ],
+    # --- pilote ---
+    # A structure's list of professionals (issue 16): its account administrators, as for one
+    # account typed by hand. The preview (not confirmed) creates nothing; the body names the row.
+    ("POST", "/api/v1/structures/{structure_id}/comptes/import"): [
+        Cas(
+            "aperçu de la liste de la Mission Locale",
+            ADMIN_COMPTES_API,
+            req("POST", "/api/v1/structures/{structure}/comptes/import", json=_PROFESSIONNELS),
+            controle=lambda r: r.json()["lignes"][0]["email"] == "pro.matrice@ml-matrice.fr",
+        )
+    ],
+    # The footer's pages (DSFR, issue 22 item 13): public, read before logging in.
+    ("GET", "/mentions-legales"): [
+        Cas(
+            "mentions",
+            PUBLIC_404,
+            req("GET", "/mentions-legales"),
+            controle=lambda r: "Mentions légales" in r.text,
+        )
+    ],
+    ("GET", "/donnees-personnelles"): [
+        Cas(
+            "données personnelles",
+            PUBLIC_404,
+            req("GET", "/donnees-personnelles"),
+            controle=lambda r: "Responsable du traitement" in r.text,
+        )
+    ],
+    ("GET", "/accessibilite"): [
+        Cas(
+            "déclaration",
+            PUBLIC_404,
+            req("GET", "/accessibilite"),
+            controle=lambda r: "non conforme" in r.text,
         )
     ],
 }

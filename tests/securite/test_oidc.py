@@ -77,7 +77,7 @@ async def cockpit(idp: str, tmp_path: Path, base_lecture: str) -> AsyncIterator[
 async def _retour_du_fournisseur(client: httpx.AsyncClient, base: str, sub: str) -> str:
     """Click « ProConnect », choose an identity at the provider: the callback link it gives."""
     page = await client.get(f"{base}/connexion")
-    assert "Se connecter avec ProConnect" in page.text
+    assert '<span class="fr-connect__brand">ProConnect</span>' in page.text  # DSFR fr-connect
     vers_idp = await client.get(
         f"{base}/connexion/oidc?suite=/coordination", follow_redirects=False
     )

@@ -125,3 +125,34 @@ class ParcoursDetenu(Model):
     id: str
     nom: str
     phase: str
+
+
+class ImportComptes(Model):
+    """A list of a structure's professionals (XLSX or CSV, base64 as for the people's lists):
+    previewed first; ``confirmer`` creates the new accounts, each invited by e-mail."""
+
+    nom_fichier: str = Field(min_length=1, max_length=200)
+    contenu: str = Field(min_length=1, max_length=1_000_000)
+    correspondance: dict[str, str] | None = Field(default=None, max_length=10)
+    confirmer: bool = False
+
+
+class LigneCompte(Model):
+    numero: int
+    nom: str
+    email: str
+    role: Role | None
+    territoire: Territoire | None
+    action: str  # creer, deja_connu, rejetee
+    resultat: str | None  # cree, rejetee (after confirmation)
+    compte_id: str | None
+    erreurs: list[dict[str, str]]
+
+
+class BilanImportComptes(Model):
+    structure_id: str
+    entetes: list[str]
+    correspondance: dict[str, str]
+    confirme: bool
+    actions: dict[str, int]
+    lignes: list[LigneCompte]

@@ -8,18 +8,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from core.parcours_client import ParcoursClient
-from web.administration import activation, service
+from web.administration import activation, import_comptes, service
 from web.administration.schemas import (
+    BilanImportComptes,
     CompteModification,
     CompteSaisie,
     CompteVue,
     Desactivation,
     EntreeJournal,
+    ImportComptes,
     JetonVue,
     ParcoursDetenu,
     StructureSaisie,
     StructureVue,
 )
+from web.api.imports import contenu_du_fichier
 from web.deps import ServicesDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
 from web.services import Services, TemporalIndisponible
@@ -204,3 +207,33 @@ async def journal(
 ) -> list[EntreeJournal]:
     """Chaque changement du compte (qui, quoi, avant, après) et ses connexions."""
     return await service.journal(session, u, compte_id)
+
+
+@router.post(
+    "/structures/{structure_id}/comptes/import",
+    response_model=BilanImportComptes,
+    responses=ERREURS,
+    summary="Importer la liste des professionnels d'une structure",
+)
+async def importer_comptes(
+    structure_id: StructureId,
+    d: ImportComptes,
+    u: UtilisateurApi,
+    session: SessionDep,
+    services: ServicesDep,
+    request: Request,
+) -> BilanImportComptes:
+    """Fichier XLSX ou CSV (en base64) des professionnels de la structure. Sans ``confirmer`` :
+    l'aperçu de chaque ligne (créer, compte existant, rejetée avec ses erreurs), rien n'est
+    créé. Avec ``confirmer`` : chaque nouveau compte reçoit son lien d'activation par courriel ;
+    une adresse qui a déjà un compte n'en reçoit jamais un second."""
+    return await import_comptes.importer(
+        session,
+        u,
+        structure_id,
+        d,
+        contenu_du_fichier(d.contenu),
+        adresse_publique=adresse_publique(services),
+        envoyer=activation.envoi_par_courriel(services.settings),
+        adresse=adresse(request),
+    )

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import PARIS
 from core.formats import jour_semaine
@@ -15,6 +16,8 @@ from schemas.action import ACTIONS_CLOSES
 from schemas.emploi import EtatEmploi
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import ModeRdv, StatutRdv
+from store.comptes import Compte
+from store.structures import Structure
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse
 from web.erreurs import Refus
@@ -47,7 +50,31 @@ class Rubrique:
     liste: list[str] = field(default_factory=list)
 
 
-def _referent(s: ParcoursState) -> Rubrique:
+@dataclass(frozen=True)
+class ContactReferent:
+    """How the person reaches their référent: the référent's professional address, and the
+    telephone of the structure they work in (accounts carry no telephone of their own)."""
+
+    email: str
+    telephone: str | None
+    structure: str | None
+
+
+async def contact_du_referent(session: AsyncSession, s: ParcoursState) -> ContactReferent | None:
+    if s.referent is None:
+        return None
+    compte = await session.get(Compte, s.referent.referent.id)
+    if compte is None or not compte.actif:
+        return None  # a référent who left: no address that nobody reads
+    structure = await session.get(Structure, compte.structure_id) if compte.structure_id else None
+    return ContactReferent(
+        email=compte.email,
+        telephone=structure.contact_telephone if structure else None,
+        structure=structure.nom if structure else None,
+    )
+
+
+def _referent(s: ParcoursState, contact: ContactReferent | None) -> Rubrique:
     r = Rubrique("Votre référent")
     if s.referent is None:
         r.phrases.append("Vous n'avez pas encore de référent.")
@@ -55,7 +82,11 @@ def _referent(s: ParcoursState) -> Rubrique:
     r.phrases.append(f"Votre référent s'appelle {s.referent.referent.nom}.")
     if s.organisme is not None:
         r.phrases.append(f"Il ou elle travaille à : {s.organisme.label}.")
-    r.phrases.append("C'est la personne à appeler si vous avez une question.")
+    r.phrases.append("C'est la personne à contacter si vous avez une question.")
+    if contact is not None:
+        r.liste.append(f"Par courriel : {contact.email}")
+        if contact.telephone:
+            r.liste.append(f"Par téléphone : {contact.telephone} ({contact.structure})")
     return r
 
 
@@ -133,9 +164,11 @@ def _decisions(s: ParcoursState) -> Rubrique:
     return r
 
 
-def rubriques(s: ParcoursState, maintenant: datetime) -> list[Rubrique]:
+def rubriques(
+    s: ParcoursState, maintenant: datetime, contact: ContactReferent | None = None
+) -> list[Rubrique]:
     parts = [
-        _referent(s),
+        _referent(s, contact),
         _rdvs(s, maintenant),
         _contrat(s),
         _actions(s),
@@ -165,7 +198,7 @@ async def carnet(
         "v": v,
         "s": v.etat,
         "titre": f"Carnet de bord de {v.etat.usager.prenom} {v.etat.usager.nom.upper()}",
-        "rubriques": rubriques(v.etat, maintenant),
+        "rubriques": rubriques(v.etat, maintenant, await contact_du_referent(session, v.etat)),
         "imprime_le": jour_long(maintenant.astimezone(PARIS).date()),
         "actif": "parcours",
     }

@@ -15,7 +15,7 @@ from schemas.carnet import empreinte
 from schemas.common import Role
 from store.parcours import AccesUsagerRow
 from web.cockpit import pages
-from web.cockpit.carnet import jour_long, rubriques
+from web.cockpit.carnet import contact_du_referent, jour_long, rubriques
 from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
 from web.securite.audit import journaliser
 from web.securite.limites import Limiteur
@@ -74,7 +74,7 @@ async def carnet_usager(
             "v": v,
             "s": v.etat,
             "titre": f"Carnet de bord de {state.usager.prenom} {state.usager.nom.upper()}",
-            "rubriques": rubriques(state, maintenant),
+            "rubriques": rubriques(state, maintenant, await contact_du_referent(session, state)),
             "imprime_le": jour_long(maintenant.astimezone(PARIS).date()),
         },
     )

@@ -6,6 +6,7 @@
     python -m web.securite.comptes creer --par <admin> <email> "<Prénom Nom>" <role> \\
         [--structure <id>] [--territoire <code>]
     python -m web.securite.comptes lister --par <admin> [--en-attente]
+    python -m web.securite.comptes importer --par <admin> <structure> liste.xlsx [--confirmer]
     python -m web.securite.comptes desactiver|reactiver|reinitialiser --par <admin> <compte_id> \\
         [--tous-vers <référent>]
 
@@ -22,6 +23,7 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,8 +35,8 @@ from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
 from store.comptes import Compte
 from store.db import create_schema, make_engine, session_factory
-from web.administration import activation, arrivees, service
-from web.administration.schemas import CompteSaisie, Desactivation, StructureSaisie
+from web.administration import activation, arrivees, import_comptes, service
+from web.administration.schemas import CompteSaisie, Desactivation, ImportComptes, StructureSaisie
 from web.erreurs import Refus, champs
 from web.securite.utilisateur import Utilisateur
 
@@ -96,6 +98,33 @@ async def _lister(session: AsyncSession, settings: Settings, a: argparse.Namespa
     return "\n".join(
         f"{c.id}\t{c.email}\t{c.role.value}\t{c.structure_id or '-'}\t{c.statut}" for c in comptes
     )
+
+
+async def _importer(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    """A structure's list of professionals: the preview, or with --confirmer the accounts."""
+    fichier = Path(a.fichier)
+    d = ImportComptes(nom_fichier=fichier.name, contenu="-", confirmer=a.confirmer)
+    bilan = await import_comptes.importer(
+        session,
+        await _qui(session, a.par),
+        a.structure,
+        d,
+        await asyncio.to_thread(fichier.read_bytes),
+        adresse_publique=settings.effective_public_url,
+        envoyer=activation.envoi_par_courriel(settings),
+    )
+    lignes = [
+        f"{ligne.numero}\t{ligne.email}\t"
+        + (RESULTATS.get(ligne.resultat or "", "") or import_comptes.ACTIONS[ligne.action])
+        + "".join(f"\t{e['message']}" for e in ligne.erreurs)
+        for ligne in bilan.lignes
+    ]
+    total = " ; ".join(f"{import_comptes.ACTIONS[k]} : {n}" for k, n in bilan.actions.items())
+    suite = "" if bilan.confirme else "\nAperçu seulement : relancez avec --confirmer"
+    return "\n".join([*lignes, total]) + suite
+
+
+RESULTATS = {"cree": "Compte créé, lien envoyé", "rejetee": "Rejetée"}
 
 
 async def _moteur(settings: Settings) -> ParcoursClient:
@@ -175,6 +204,12 @@ def analyseur() -> argparse.ArgumentParser:
     lst.add_argument("--par", required=True)
     lst.add_argument("--en-attente", action="store_true")
     lst.set_defaults(faire=_lister)
+    imp = sub.add_parser("importer", help="Importer la liste des professionnels d'une structure")
+    imp.add_argument("--par", required=True)
+    imp.add_argument("structure")
+    imp.add_argument("fichier", help="Fichier .xlsx ou .csv")
+    imp.add_argument("--confirmer", action="store_true", help="Créer les comptes (sinon aperçu)")
+    imp.set_defaults(faire=_importer)
     for nom in ("desactiver", "reactiver", "reinitialiser"):
         m = sub.add_parser(nom)
         m.add_argument("--par", required=True)
