@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
-from playwright.async_api import Page, expect
+from playwright.async_api import FilePayload, Page, expect
 from sqlmodel import col, select
 
 from store.audit import EntreeAudit
@@ -44,7 +44,7 @@ async def test_un_pdf_joint_puis_telecharge(
     await page.select_option("#document-type", "cv")
     await page.set_input_files(
         "#document-fichier",
-        files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": EXECUTABLE}],
+        files=FilePayload(name="cv.pdf", mimeType="application/pdf", buffer=EXECUTABLE),
     )
     await documents.get_by_role("button", name="Joindre au dossier").click()
     await expect(documents.get_by_role("alert")).to_contain_text(
@@ -56,7 +56,7 @@ async def test_un_pdf_joint_puis_telecharge(
     await page.select_option("#document-type", "attestation")
     await page.set_input_files(
         "#document-fichier",
-        files=[{"name": "attestation.pdf", "mimeType": "application/pdf", "buffer": pdf}],
+        files=FilePayload(name="attestation.pdf", mimeType="application/pdf", buffer=pdf),
     )
     await documents.get_by_role("button", name="Joindre au dossier").click()
     await expect(documents).to_contain_text("« attestation.pdf » est joint au dossier.")
