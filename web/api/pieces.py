@@ -106,7 +106,7 @@ async def telecharger(
 @router.get(
     "", response_model=list[PieceVue], responses=ERREURS, summary="Lister les documents du dossier"
 )
-async def lister(
+async def lister_documents(
     parcours_id: str,
     u: UtilisateurApi,
     session: SessionDep,
@@ -128,7 +128,7 @@ async def lister(
     responses=ERREURS,
     summary="Joindre un document au dossier (fichier en base64)",
 )
-async def joindre(
+async def joindre_document(
     parcours_id: str,
     demande: DemandePiece,
     u: UtilisateurApi,
@@ -148,7 +148,7 @@ async def joindre(
     responses=ERREURS,
     summary="Télécharger un document du dossier",
 )
-async def document(
+async def telecharger_document(
     parcours_id: str,
     piece_id: str,
     u: UtilisateurApi,
