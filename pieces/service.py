@@ -191,6 +191,11 @@ async def effacer_du_parcours(session: AsyncSession, coffre: Coffre, parcours_id
     return len(rows)
 
 
+def depose_le(row: PieceRow) -> datetime:
+    """SQLite gives back naive date-times: they were written in UTC."""
+    return row.depose_le if row.depose_le.tzinfo else row.depose_le.replace(tzinfo=UTC)
+
+
 def vue(row: PieceRow) -> PieceVue:
     type_ = regles.types().get(row.type)
     return PieceVue(
@@ -202,7 +207,7 @@ def vue(row: PieceRow) -> PieceVue:
         type_mime=row.type_mime,
         taille=row.taille,
         contrat_numero=row.contrat_numero,
-        depose_le=row.depose_le,
+        depose_le=depose_le(row),
         auteur=Acteur.model_validate(row.auteur),
     )
 

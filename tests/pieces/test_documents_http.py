@@ -75,6 +75,7 @@ async def test_un_pdf_joint_puis_telecharge_avec_audit(plateforme: Plateforme) -
         )
         liste = await sophie.get(f"/api/v1/parcours/{pid}/documents")
         assert [p["id"] for p in liste.json()] == [piece["id"]]
+        assert liste.json()[0]["depose_le"].endswith("Z")  # an instant, in UTC
 
         copie = await sophie.get(f"/api/v1/parcours/{pid}/documents/{piece['id']}")
         assert copie.status_code == 200, copie.text

@@ -5,7 +5,6 @@ imports', web/static/app/piece.js), and the documents' lines of the timeline."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -52,8 +51,8 @@ def dans_la_frise(rows: Sequence[PieceRow]) -> list[EvenementTimeline]:
     return [
         EvenementTimeline(
             seq=0,
-            enregistre_le=_instant(r),
-            le=local_day(_instant(r)),
+            enregistre_le=service.depose_le(r),
+            le=local_day(service.depose_le(r)),
             categorie=Categorie.DOSSIER,
             code="document_joint",
             libelle=f"Document joint : {service.vue(r).type_libelle} « {r.nom_fichier} »",
@@ -129,8 +128,3 @@ async def joindre(
     return pages.rendre(
         request, "parcours/_documents.html", ctx, declencher={pages.PARCOURS_MODIFIE: True}
     )
-
-
-def _instant(row: PieceRow) -> datetime:
-    """SQLite gives back naive date-times: they were written in UTC."""
-    return row.depose_le if row.depose_le.tzinfo else row.depose_le.replace(tzinfo=UTC)
