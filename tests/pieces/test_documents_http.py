@@ -122,6 +122,13 @@ async def test_un_executable_nomme_pdf_est_refuse(plateforme: Plateforme) -> Non
         )
         assert formulaire.status_code == 422
         assert "son contenu est celui d&#39;un programme exécutable" in formulaire.text
+        sans_fichier = await sophie.post(
+            f"/parcours/{pid}/documents",
+            data={"type": "cv", "nom_fichier": "", "contenu": ""},
+            headers={"HX-Request": "true"},
+        )
+        assert sans_fichier.status_code == 422
+        assert "Choisissez un fichier" in sans_fichier.text
         assert (await sophie.get(f"/api/v1/parcours/{pid}/documents")).json() == []
     assert await _lire(plateforme, select(PieceRow).where(PieceRow.parcours_id == pid)) == []
 

@@ -85,18 +85,23 @@ async def fragment(
     return pages.rendre(request, "parcours/_documents.html", contexte(state, rows, u))
 
 
+MESSAGES = {
+    "type": "Choisissez le type du document",
+    "contrat_numero": "Numéro de contrat invalide",
+    "nom_fichier": "Nom de fichier trop long (200 caractères au plus)",
+}
+
+
 def _demande(form: dict[str, str]) -> DemandePiece:
     valeurs: dict[str, Any] = {k: form.get(k, "") for k in CHAMPS}
     valeurs["contrat_numero"] = valeurs["contrat_numero"] or None
+    if not valeurs["contenu"]:
+        valeurs["nom_fichier"] = valeurs["nom_fichier"] or "—"  # the file is what is missing
     try:
         return DemandePiece.model_validate(valeurs)
     except ValidationError as err:
-        champ = str(err.errors()[0]["loc"][0]) if err.errors() else "contenu"
-        message = (
-            "Choisissez un fichier et son type"
-            if champ != "contrat_numero"
-            else ("Numéro de contrat invalide")
-        )
+        champ = str(err.errors()[0]["loc"][0])
+        message = MESSAGES.get(champ, "Choisissez un fichier")
         raise Refus(
             422, message, "donnees_invalides", [{"champ": champ, "message": message}]
         ) from None
