@@ -28,6 +28,7 @@ from activities.vigie import VigieActivities
 from core.parcours_client import ParcoursClient
 from core.partners import load_partners
 from core.settings import Settings
+from pieces.service import Coffre
 from store.db import SessionFactory
 from web.securite.audit import cles_audit
 
@@ -64,7 +65,9 @@ def activites(
         imports.terminer,
         vigie.reverifier_parcours,
         SurveillanceActivities(sessions, temporal).parcours_bloques,
-        RetentionActivities(sessions, temporal, settings.anonymisation_jours).anonymiser,
+        RetentionActivities(
+            sessions, temporal, settings.anonymisation_jours, Coffre.depuis(settings)
+        ).anonymiser,
         ObservatoireActivities(sessions).prendre_instantane,
         vigie.envoyer_digests,
         livraison.relivrer,

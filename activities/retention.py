@@ -14,6 +14,7 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from pieces.service import Coffre, effacer_du_parcours
 from schemas.retention import BilanAnonymisation, DemandeAnonymisation
 from store.anonymisation import (
     ANONYME,
@@ -45,8 +46,11 @@ LOT = 50
 
 
 class RetentionActivities:
-    def __init__(self, sessions: SessionFactory, temporal: Client, delai_jours: int) -> None:
+    def __init__(
+        self, sessions: SessionFactory, temporal: Client, delai_jours: int, coffre: Coffre
+    ) -> None:
         self.sessions, self.temporal, self.delai_jours = sessions, temporal, delai_jours
+        self.coffre = coffre  # the documents' store: their bytes go with the parcours
 
     @activity.defn(name="retention.anonymiser")
     async def anonymiser(self, demande: DemandeAnonymisation) -> BilanAnonymisation:
@@ -112,6 +116,8 @@ class RetentionActivities:
             await _listes(session, parcours_id)
             await _evenements_partenaires(session, parcours_id, identifiants)
             await _messages(session, parcours_id, operations)
+            # the documents' bytes, then their rows (names may say who the person is)
+            await effacer_du_parcours(session, self.coffre, parcours_id)
             # an imported list's row holds the person's columns as the file gave them
             for table in (IdentifiantRow, AccesRow, AccesUsagerRow, AlerteRow, ImportLigneRow):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))

@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     operateur_nom: str = Field("Département de la Haute-Savoie", alias="OPERATEUR_NOM")
     operateur_etat: bool = Field(False, alias="OPERATEUR_ETAT")
     operateur_logo: str | None = Field(None, alias="OPERATEUR_LOGO", pattern=r"^/static/[\w./-]+$")
+    # The documents of the dossiers (pieces/): encrypted files under DATA_DIR/pieces, or, when
+    # PIECES_S3_BUCKET is set, objects of an S3-compatible store (MinIO in docker-compose.yml).
+    pieces_s3_bucket: str = Field("", alias="PIECES_S3_BUCKET")
+    pieces_s3_endpoint: str = Field("", alias="PIECES_S3_ENDPOINT")  # empty: AWS's own
+    pieces_s3_region: str = Field("us-east-1", alias="PIECES_S3_REGION")
+    pieces_s3_access_key: str = Field("", alias="PIECES_S3_ACCESS_KEY")
+    pieces_s3_secret_key: str = Field("", alias="PIECES_S3_SECRET_KEY")
 
     # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 makes
     # every task replay the whole history: 5x the CPU, and it stalled parcours under load

@@ -8,6 +8,7 @@ from store import (
     indicateurs,
     notifications,
     parcours,
+    pieces,
     structures,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "indicateurs",
     "notifications",
     "parcours",
+    "pieces",
     "structures",
 ]

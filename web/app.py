@@ -32,6 +32,7 @@ from web.api import observatoire as api_observatoire
 from web.api import openapi as api_openapi
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
+from web.api import pieces as api_pieces
 from web.api import sante
 from web.cockpit import (
     activation,
@@ -121,6 +122,7 @@ def create_app(
     app.include_router(sante.router)
     app.include_router(documentation.router)
     app.include_router(api_parcours.router)
+    app.include_router(api_pieces.router)
     app.include_router(api_partenaires.router)
     app.include_router(api_catalogue.router)
     app.include_router(api_audit.router)

@@ -12,6 +12,7 @@ from temporalio.client import Client
 from core.parcours_client import ParcoursClient
 from core.settings import Settings
 from core.temporal import TASK_QUEUE, connect
+from pieces.service import Coffre
 from store.db import SessionFactory
 from store.parcours import ParcoursRow
 
@@ -30,6 +31,13 @@ class Services:
     temporal: Client | None = None
     task_queue: str = TASK_QUEUE
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _coffre: Coffre | None = None
+
+    def coffre(self) -> Coffre:
+        """The documents' store and keys (pieces/), made on first use."""
+        if self._coffre is None:
+            self._coffre = Coffre.depuis(self.settings)
+        return self._coffre
 
     async def client(self) -> Client:
         if self.temporal is None:

@@ -33,6 +33,7 @@ def configuration_complete() -> dict[str, str]:
         "SECURE_COOKIES": "true",
         "DEMO_DATA": "false",
         "PARTNER_BASE_URL": "https://partenaires.spie74.fr",
+        "PIECES_S3_SECRET_KEY": secrets.token_urlsafe(24),
     }
     for variable in variables_partenaires():
         if variable.endswith("_SECRET"):

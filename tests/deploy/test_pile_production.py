@@ -37,7 +37,14 @@ from tests.deploy.configuration import (
 from worker import running_worker
 
 # What the stack requires (${VAR:?…}): the read model's password and what production needs.
-REQUIS = ["POSTGRES_PASSWORD", "CODEC_KEYS", "AUDIT_KEY", "PUBLIC_URL", *variables_partenaires()]
+REQUIS = [
+    "POSTGRES_PASSWORD",
+    "CODEC_KEYS",
+    "AUDIT_KEY",
+    "PUBLIC_URL",
+    "PIECES_S3_SECRET_KEY",
+    *variables_partenaires(),
+]
 SECRETS = {
     "POSTGRES_PASSWORD": "mot-de-passe-de-test",
     **{k: v for k, v in configuration_complete().items() if k in REQUIS},
@@ -59,6 +66,7 @@ SERVICES = {
     "web",
     "worker",
     "proxy",
+    "minio",
 }
 TACHES = {"migrations", "temporal-setup"}
 
@@ -112,6 +120,7 @@ def test_docker_compose_config_valide_la_pile() -> None:
         assert attend["migrations"]["condition"] == "service_completed_successfully"
         assert attend["temporal-setup"]["condition"] == "service_completed_successfully"
         assert attend["postgresql"]["condition"] == "service_healthy"
+        assert attend["minio"]["condition"] == "service_healthy"  # the documents' store
         assert services[nom]["environment"]["DATABASE_URL"].startswith("postgresql+asyncpg://")
         assert services[nom]["environment"]["TEMPORAL_ADDRESS"] == "temporal:7233"
 
@@ -124,6 +133,7 @@ def test_les_donnees_sont_dans_des_volumes() -> None:
 
     assert volumes("postgresql") == {"/var/lib/postgresql/data": "pgdata"}
     assert volumes("temporal-postgresql") == {"/var/lib/postgresql/data": "temporal-pgdata"}
+    assert volumes("minio") == {"/data": "minio-data"}  # the documents
     assert volumes("proxy")["/data"] == "caddy-data"  # the TLS certificates survive a restart
     for chemin in (*volumes("proxy").values(), *volumes("temporal").values()):
         if chemin.startswith("/"):  # a file of this repository mounted into the container
@@ -192,11 +202,11 @@ def test_sur_temporal_cloud_la_pile_n_a_plus_de_cluster_temporal() -> None:
     }
     services = pile("deploy/temporal-cloud.yml", **cloud)["services"]
 
-    assert set(services) == {"postgresql", "migrations", "web", "worker", "proxy"}
+    assert set(services) == {"postgresql", "migrations", "web", "worker", "proxy", "minio"}
     for nom in ("web", "worker"):
         env = services[nom]["environment"]
         assert {k: env[k] for k in cloud} == cloud
-        assert set(services[nom]["depends_on"]) == {"migrations", "postgresql"}
+        assert set(services[nom]["depends_on"]) == {"migrations", "postgresql", "minio"}
         assert env["DATABASE_URL"].startswith("postgresql+asyncpg://")
 
     sans_cle = config("deploy/temporal-cloud.yml", **SECRETS, TEMPORAL_ADDRESS="x:7233")

@@ -8,12 +8,14 @@ carnet fingerprints: nothing. What stays is kept to the month and to the bassin.
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus
 
@@ -27,6 +29,7 @@ from tests.api import donnees
 from tests.fiabilite.parcours import JUSQU_A_LA_SORTIE, KARIM, Personne, ouvrir, suivre
 from tests.fixtures.plateforme import Plateforme
 from tests.partenaires.outils import evenement, signe
+from tests.pieces.test_pieces import un_pdf
 from tests.securite.traces import historique_en_clair, modele_de_lecture, trouve
 
 COORD = "coord-bassin_annecien"
@@ -80,6 +83,7 @@ async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(plateforme: Pl
         assert relance.status_code == 200, relance.text
         recherche = await karim.get("/api/v1/parcours", params={"q": p.nom})
         assert [x["id"] for x in recherche.json()["items"]] == [pid]
+        document = await _joindre_un_document(karim, pid, p)
         await suivre(karim, pid, SORTIE, jour)
 
     temporal = ParcoursClient(plateforme.env.client, plateforme.task_queue)
@@ -115,6 +119,7 @@ async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(plateforme: Pl
 
     restes = trouve(await modele_de_lecture(plateforme.settings.effective_database_url), *aiguilles)
     assert not restes, "Restes de la personne après l'anonymisation :\n" + "\n".join(restes)
+    assert not (plateforme.settings.data_dir / "pieces" / pid / document).exists()
     await _attendre(
         lambda: _temporal_oublie(plateforme, workflows), "l'effacement des historiques", 180
     )
@@ -127,6 +132,18 @@ async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(plateforme: Pl
     ]
     assert not visibles, visibles
     await _a_gros_grain(plateforme, pid)
+
+
+async def _joindre_un_document(karim: httpx.AsyncClient, pid: str, p: Personne) -> str:
+    """A CV whose file name is the person's: the row names them, the bytes are theirs."""
+    corps = {
+        "type": "cv",
+        "nom_fichier": f"CV {p.nom}.pdf",
+        "contenu": base64.b64encode(un_pdf()).decode(),
+    }
+    r = await karim.post(f"/api/v1/parcours/{pid}/documents", json=corps)
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
 
 
 async def _evenement_sans_parcours(plateforme: Plateforme, p: Personne, jour: date) -> None:

@@ -219,6 +219,7 @@ class Contexte:
     cible: str = ""  # an account of that structure, that every kind of administrator manages
     jeton_cible: str = ""  # the id of one of its API tokens
     import_id: str = ""  # an import of the Bassin annécien's coordination, not confirmed
+    document: str = ""  # a PDF attached to the dossier by its référent
 
     def inconnu(self) -> Contexte:
         """The same requests about parcours that do not exist."""
@@ -278,6 +279,7 @@ def req(
             cible=ctx.cible,
             jeton=ctx.jeton_cible,
             import_id=ctx.import_id,
+            document=ctx.document,
         )
         return Requete(
             methode,
@@ -585,6 +587,16 @@ def _q(ctx: Contexte, **autres: str) -> dict[str, str]:
 # A list of one person who lives outside Haute-Savoie: its row is rejected, so confirming the
 # import opens nothing.
 _CSV_IMPORT = "Nom;Prénom;Date de naissance;CP;Commune\nHorsdu;Département;01/02/1990;69000;Lyon\n"
+# --- documents ---
+_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>"
+    b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+_DOCUMENT = {
+    "type": "attestation",
+    "nom_fichier": "attestation.pdf",
+    "contenu": base64.b64encode(_PDF).decode(),
+}
 _IMPORT = {
     "source": "matrice",
     "nom_fichier": "liste.csv",
@@ -1134,6 +1146,47 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ("GET", "/imports/{import_id}/rapport.csv"): [
         Cas("rapport", RATTACHER_PAGE, req("GET", "/imports/{import_id}/rapport.csv"))
     ],
+    # --- documents (issue 17, item 3): whoever reads the dossier ---
+    ("GET", "/api/v1/parcours/{parcours_id}/documents"): [
+        Cas(
+            "liste",
+            LIRE_API,
+            req("GET", "/api/v1/parcours/{pid}/documents"),
+            voit=lambda r, c: c.document in [p["id"] for p in r.json()],
+        )
+    ],
+    ("POST", "/api/v1/parcours/{parcours_id}/documents"): [
+        Cas(
+            "joindre un PDF",
+            LIRE_API,
+            req("POST", "/api/v1/parcours/{pid}/documents", json=_DOCUMENT),
+            ok=frozenset({201}),
+        )
+    ],
+    ("GET", "/api/v1/parcours/{parcours_id}/documents/{piece_id}"): [
+        Cas(
+            "télécharger",
+            LIRE_API,
+            req("GET", "/api/v1/parcours/{pid}/documents/{document}"),
+            controle=_pdf,
+        )
+    ],
+    ("GET", "/parcours/{parcours_id}/documents"): [
+        Cas(
+            "section",
+            LIRE_PAGE,
+            req("GET", "/parcours/{pid}/documents", htmx=True),
+            controle=lambda r: "/documents/" in r.text,
+        )
+    ],
+    ("POST", "/parcours/{parcours_id}/documents"): [
+        Cas(
+            "joindre un PDF",
+            LIRE_PAGE,
+            req("POST", "/parcours/{pid}/documents", data=_DOCUMENT, htmx=True),
+            controle=lambda r: "est joint au dossier" in r.text,
+        )
+    ],
     # The person's own carnet: their link opens it; a session or a token never does.
     ("GET", "/carnet/{jeton}"): [
         Cas(
@@ -1379,7 +1432,12 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         r = await coord.post("/api/v1/imports", json=_IMPORT)
         assert r.status_code == 201, r.text
         import_id = r.json()["id"]
+    async with plateforme.client("ref-claire-martin") as claire:
+        r = await claire.post(f"/api/v1/parcours/{pid}/documents", json=_DOCUMENT)
+        assert r.status_code == 201, r.text
+        document = r.json()["id"]
     return Contexte(
+        document=document,
         import_id=import_id,
         pid=pid,
         clos=clos,

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from schemas.parcours import Categorie, EvenementTimeline, Phase
 from schemas.vigie import Severite
 from store.parcours import ParcoursRow
-from web.cockpit import accueil, carnet, commandes, pages
+from web.cockpit import accueil, carnet, commandes, pages, pieces
 from web.cockpit.libelles import GROUPES
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
@@ -27,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 router.include_router(accueil.router)  # /parcours/nouveau before /parcours/{parcours_id}
 router.include_router(commandes.router)
 router.include_router(carnet.router)
+router.include_router(pieces.router)
 
 SECTIONS = ("situation", "dossier", "commandes", "timeline")
 PAR_LIGNE = frozenset({"incident"})  # given from the incident's own row, not as a button
@@ -73,6 +74,19 @@ def contexte(v: ParcoursVue, u: Utilisateur, categorie: Categorie | None) -> dic
     }
 
 
+async def _avec_documents(
+    session: Any, ctx: dict[str, Any], v: ParcoursVue, u: Utilisateur
+) -> dict[str, Any]:
+    """The documents' section, and their lines in the timeline (kept out of the workflow)."""
+    rows = await pieces.documents(session, v.id)
+    categorie = ctx["categorie"]
+    lignes = [e for e in pieces.dans_la_frise(rows) if categorie in (None, e.categorie)]
+    timeline = sorted(
+        [*ctx["timeline"], *lignes], key=lambda e: (e.le, e.enregistre_le, e.seq), reverse=True
+    )
+    return ctx | pieces.contexte(v.etat, rows, u) | {"timeline": timeline[:TIMELINE_MAX]}
+
+
 async def _charger(
     request: Request, u: Utilisateur, session: Any, parcours: Any, parcours_id: str, quoi: str
 ) -> ParcoursVue:
@@ -98,7 +112,7 @@ async def page(
         v = await _charger(request, u, session, parcours, parcours_id, "cockpit")
     except Refus as err:
         return pages.page_erreur(request, u, err.status, err.message)
-    ctx = contexte(v, u, _categorie(categorie))
+    ctx = await _avec_documents(session, contexte(v, u, _categorie(categorie)), v, u)
     titre = f"{v.etat.usager.prenom} {v.etat.usager.nom.upper()}"
     return pages.rendre(request, "parcours/fiche.html", ctx | {"titre": titre, "actif": "parcours"})
 
@@ -120,6 +134,8 @@ async def fragment(
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)
     ctx = contexte(v, u, _categorie(categorie))
+    if section == "timeline":
+        ctx = await _avec_documents(session, ctx, v, u)
     return pages.rendre(request, f"parcours/_{section}.html", ctx)
 
 
