@@ -322,6 +322,8 @@ async def decider(
     s = await etat_lisible(parcours, u, parcours_id)
     _referent_seul(u, s)
     d = await rattachements.demande(session, s, demande_id)
+    if s.clos:
+        raise Refus(409, "Le parcours est clos : sa demande reste sans suite", "parcours_clos")
     v = None
     if accepte:
         invitation = rattachements.invitation(d)

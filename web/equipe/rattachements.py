@@ -161,7 +161,7 @@ async def enregistrer(
             row.referent_id,
             "Demande de rattachement",
             f"{u.nom} demande à rejoindre l'équipe de suivi du parcours {row.reference} "
-            f"({d.role.label.lower()}).",
+            f"({d.role.label}).",
             parcours_id=row.id,
             lien=f"/parcours/{row.id}#equipe",
         )

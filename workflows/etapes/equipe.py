@@ -47,8 +47,7 @@ async def ajouter(ctx: Contexte, ordre: Ordre[MembreAjoute]) -> None:
     ctx.noter(
         Categorie.EQUIPE,
         "membre_ajoute",
-        f"{a.membre.nom} ({a.structure}) rejoint l'équipe de suivi comme {a.role.label.lower()}, "
-        f"{comment}",
+        f"{a.membre.nom} ({a.structure}) rejoint l'équipe de suivi {comment} : {a.role.label}",
         ordre.auteur,
         le=a.le,
         details={"membre": a.membre.id, "role": a.role.value},
