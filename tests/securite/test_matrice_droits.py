@@ -1276,7 +1276,65 @@ def _equipe() -> dict[tuple[str, str], list[Cas]]:
     }
 
 
+EQUIPE_ECRIRE_PAGE = ligne(
+    "   ok   404   403    403   404     403   cnx  cnx    cnx  404   404   ok   404   404"
+)
+EQUIPE_REFERENT_PAGE = ligne(
+    " ok   404   403    403   404     403   cnx  cnx    cnx  404   404   403  404   404"
+)
+SE_RATTACHER_PAGE = ligne(
+    "    ok   ok    ok     403   403     403   cnx  cnx    cnx  403   403   ok   ok    ok"
+)
+
+
+def _equipe_cockpit() -> dict[tuple[str, str], list[Cas]]:
+    notes = "/parcours/{parcours_id}/notes"
+    return {
+        ("GET", notes): [
+            Cas(
+                "chercher",
+                LIRE_PAGE,
+                req("GET", "/parcours/{pid}/notes", params={"q": "atelier"}, htmx=True),
+                voit=lambda r, c: f"note-{c.note}" in r.text,
+            )
+        ],
+        ("POST", notes): [
+            Cas(
+                "note sur le parcours clos",
+                EQUIPE_ECRIRE_PAGE,
+                req("POST", "/parcours/{clos}/notes", data={"texte": "Note"}, htmx=True),
+                ok=frozenset({409}),
+                controle=_clos,
+            )
+        ],
+        ("POST", "/parcours/{parcours_id}/rattachements/{demande_id}/{decision}"): [
+            Cas(
+                f"{decision} sur le parcours clos",
+                EQUIPE_REFERENT_PAGE,
+                req("POST", f"/parcours/{{clos}}/rattachements/{{demande}}/{decision}", htmx=True),
+                ok=frozenset({409}),
+                controle=_clos,
+            )
+            for decision in ("accepter", "refuser")
+        ],
+        ("GET", "/rattachement"): [Cas("formulaire", PERSONNEL_PAGE, req("GET", "/rattachement"))],
+        ("POST", "/rattachement"): [
+            Cas(
+                "demande sur une personne inconnue",
+                SE_RATTACHER_PAGE,
+                req("POST", "/rattachement", data=_personne_inconnue),
+                controle=lambda r: "Demande enregistrée" in r.text,
+            )
+        ],
+    }
+
+
 LIGNES.update(_equipe())
+LIGNES.update(_equipe_cockpit())
+LIGNES[("GET", "/parcours/{parcours_id}/fragments/{section}")] += [
+    Cas(section, LIRE_PAGE, req("GET", f"/parcours/{{pid}}/fragments/{section}", htmx=True))
+    for section in ("equipe", "notes")
+]
 for _route in (("POST", "/api/v1/parcours"), ("POST", "/parcours/nouveau")):
     _cas = LIGNES[_route][0]
     LIGNES[_route][0] = replace(_cas, attendu=_cas.attendu | OUVRENT_AUSSI)

@@ -6,6 +6,7 @@ Inviting and removing a member are commands of the parcours (POST …/ajouter-me
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -35,8 +36,8 @@ class Professionnel(BaseModel):
     role_libelle: str
     email: str
     telephone: str
-    du: str | None = None
-    au: str | None = None
+    du: date | None = None
+    au: date | None = None
 
 
 class Equipe(BaseModel):
@@ -74,7 +75,7 @@ async def _referent(session: Any, s: ParcoursState) -> Professionnel | None:
         role_libelle="Référent unique",
         email=compte.email if compte else "",
         telephone=(structure.contact_telephone or "") if structure else "",
-        du=s.referent.depuis.isoformat(),
+        du=s.referent.depuis,
     )
 
 
@@ -87,8 +88,8 @@ def _membre(m: MembreEquipe) -> Professionnel:
         role_libelle=m.role.label,
         email=m.email,
         telephone=m.telephone,
-        du=m.du.isoformat(),
-        au=m.au.isoformat() if m.au else None,
+        du=m.du,
+        au=m.au,
     )
 
 
@@ -230,18 +231,7 @@ async def demander_rattachement(
     session: SessionDep,
     request: Request,
 ) -> dict[str, str]:
-    if not u.est_referent:
-        raise Refus(
-            403,
-            "Seul un professionnel qui accompagne des personnes peut demander à rejoindre une équipe",
-            "interdit",
-        )
-    rattachements.refuser_si_trop(u, request)
-    row = await rattachements.trouver(session, d)
-    demande = await rattachements.enregistrer(session, u, d, row) if row is not None else None
-    objet = f"parcours:{row.id}" if row is not None else "rattachement"
-    detail = "demande de rattachement" + ("" if demande is not None else " sans suite")
-    await journaliser(session, u, "rattachement", objet, detail, adresse(request))
+    await rattachements.demander(session, u, d, request)
     return {"message": rattachements.REPONSE}
 
 

@@ -34,6 +34,7 @@ from store.equipe import (
 from store.parcours import IdentifiantRow, ParcoursRow, cle_identite
 from web.api.doublons import Signalements
 from web.erreurs import Refus
+from web.securite.audit import journaliser
 from web.securite.utilisateur import Utilisateur
 
 REPONSE = (
@@ -90,6 +91,28 @@ def _signalements(request: Request) -> Signalements:
         etat.demandes_rattachement = Signalements()
     s: Signalements = etat.demandes_rattachement
     return s
+
+
+async def demander(
+    session: AsyncSession, u: Utilisateur, d: DemandeRattachement, request: Request
+) -> None:
+    """The whole request, for the API and the cockpit: the same effects and the same silence
+    whether the person was found or not; audited against the parcours when found."""
+    if not u.est_referent:
+        raise Refus(
+            403,
+            "Seul un professionnel qui accompagne des personnes peut demander à rejoindre une "
+            "équipe",
+            "interdit",
+        )
+    refuser_si_trop(u, request)
+    row = await trouver(session, d)
+    demande = await enregistrer(session, u, d, row) if row is not None else None
+    objet = f"parcours:{row.id}" if row is not None else "rattachement"
+    detail = "demande de rattachement" + ("" if demande is not None else " sans suite")
+    await journaliser(
+        session, u, "rattachement", objet, detail, request.client.host if request.client else None
+    )
 
 
 def refuser_si_trop(u: Utilisateur, request: Request) -> None:
