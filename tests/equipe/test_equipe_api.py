@@ -54,6 +54,13 @@ async def _vieillir_note(plateforme: Plateforme, note_id: str) -> None:
         await engine.dispose()
 
 
+async def _projete(plateforme: Plateforme, pid: str) -> None:
+    limite = asyncio.get_running_loop().time() + 30
+    while not await _lignes(plateforme, select(ParcoursRow).where(ParcoursRow.id == pid)):
+        assert asyncio.get_running_loop().time() < limite, "parcours jamais projeté"
+        await asyncio.sleep(0.1)
+
+
 async def _notifications(plateforme: Plateforme, compte: str, sorte: str) -> list[Notification]:
     return await _lignes(
         plateforme,
@@ -207,6 +214,7 @@ async def test_se_rattacher_ne_dit_pas_qui_a_un_parcours(plateforme: Plateforme)
     ):
         accueil = donnees.accueil(today, nom=nom) | {"doublon_confirme": True}
         pid = (await claire.post("/api/v1/parcours", json=accueil)).json()["id"]
+        await _projete(plateforme, pid)  # the search reads the read model
         identite = {"nom": nom.upper(), "prenom": "julie", "date_naissance": "1985-06-02"}
         demande = identite | {"role": "conseiller_mission_locale", "telephone": "04 50 11 22 33"}
         trouve = await lea.post("/api/v1/rattachements", json=demande)
@@ -220,6 +228,7 @@ async def test_se_rattacher_ne_dit_pas_qui_a_un_parcours(plateforme: Plateforme)
         assert incomplete.json()["erreurs"][0]["champ"].endswith("prenom"), incomplete.text
 
         (demande_lea,) = (await claire.get(f"/api/v1/parcours/{pid}/rattachements")).json()
+        assert demande_lea["structure"] == "Mission Locale"
         assert (demande_lea["nom"], demande_lea["role"]) == (
             "Léa Dubois",
             "conseiller_mission_locale",

@@ -46,7 +46,7 @@ from core.settings import DEV_CODEC_KEY
 from schemas.carnet import empreinte
 from store.comptes import Compte
 from store.db import ecriture, make_engine, session_factory
-from store.parcours import AccesRow, AccesUsagerRow, IncidentRow
+from store.parcours import AccesRow, AccesUsagerRow, IncidentRow, ParcoursRow
 from tests import factories
 from tests.administration.outils import un_siret
 from tests.api import donnees
@@ -1367,6 +1367,8 @@ async def _equipe_de_suivi(
         )
         assert r.status_code == 200, r.text
     twin = (await claire.get(f"/api/v1/parcours/{clos}")).json()["etat"]["usager"]
+    projete = select(ParcoursRow.id).where(col(ParcoursRow.id) == clos)
+    await _attendre(lambda: _lu(plateforme, projete), "projection du jumeau")  # searched there
     u = accueil.usager
     async with (
         plateforme.client(COMPTES["refuse"]) as julien,

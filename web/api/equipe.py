@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
+from schemas.common import Organisme
 from schemas.equipe import MembreEquipe
 from schemas.notes import Amendement, ModificationNote, NoteVue, NouvelleNote
 from schemas.parcours import ParcoursState
@@ -284,11 +285,7 @@ async def demandes_vues(session: Any, parcours_id: str) -> list[DemandeVue]:
                 id=d.id,
                 compte_id=d.compte_id,
                 nom=compte.nom if compte else d.compte_id,
-                structure=structure.nom
-                if structure
-                else (compte.organisme or "")
-                if compte
-                else "",
+                structure=structure.nom if structure else _organisme(compte),
                 role=d.role,
                 telephone=d.telephone,
                 motif=d.motif,
@@ -296,6 +293,10 @@ async def demandes_vues(session: Any, parcours_id: str) -> list[DemandeVue]:
             )
         )
     return vues
+
+
+def _organisme(compte: Compte | None) -> str:
+    return Organisme(compte.organisme).label if compte and compte.organisme else ""
 
 
 async def decider(
