@@ -196,6 +196,13 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
         acces[s.transfert.vers.id] = AccesRow(
             parcours_id=pid, compte_id=s.transfert.vers.id, motif="transfert en attente"
         )
+    if s.consentement.partage_partenaires:  # the members' rule (web/securite/utilisateur.py)
+        for m in s.equipe:
+            if m.present:
+                acces.setdefault(
+                    m.membre.id,
+                    AccesRow(parcours_id=pid, compte_id=m.membre.id, motif="équipe de suivi"),
+                )
     session.add_all(acces.values())
     if not s.clos:  # a closed parcours no longer receives partner events, nor visits of its carnet
         session.add_all(identifiants(s))

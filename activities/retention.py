@@ -28,6 +28,7 @@ from store.anonymisation import (
 )
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
+from store.equipe import DemandeRattachementRow, NoteRow
 from store.evenements_partenaires import EvenementRecu
 from store.imports import ImportLigneRow
 from store.notifications import Envoi, LienEnAttente, Notification
@@ -119,7 +120,16 @@ class RetentionActivities:
             # the documents' bytes, then their rows (names may say who the person is)
             await effacer_du_parcours(session, self.coffre, parcours_id)
             # an imported list's row holds the person's columns as the file gave them
-            for table in (IdentifiantRow, AccesRow, AccesUsagerRow, AlerteRow, ImportLigneRow):
+            # the team's notes are free text about the person; a request to join names them
+            for table in (
+                IdentifiantRow,
+                AccesRow,
+                AccesUsagerRow,
+                AlerteRow,
+                ImportLigneRow,
+                NoteRow,
+                DemandeRattachementRow,
+            ):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await session.commit()
 

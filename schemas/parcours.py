@@ -18,6 +18,7 @@ from schemas.common import Acteur, LabelledEnum, LongText, Model, Organisme, Ter
 from schemas.contrat import Contrat
 from schemas.diagnostic import Diagnostic
 from schemas.emploi import Emploi
+from schemas.equipe import MembreEquipe
 from schemas.evenements import FaitPartenaire
 from schemas.incident import Incident, OperationSortante, PolitiqueAppels
 from schemas.orientation import OrientationDecidee, PropositionOrientation
@@ -120,6 +121,8 @@ class Categorie(LabelledEnum):
     NOTIFICATION = "notification", "Notification"
     SORTIE = "sortie", "Sortie"
     DOSSIER = "dossier", "Dossier"
+    EQUIPE = "equipe", "Équipe de suivi"
+    NOTE = "note", "Note"
 
 
 class EvenementTimeline(Model):
@@ -164,6 +167,9 @@ class ParcoursState(Model):
     referent: ReferentAffecte | None = None
     transfert: Transfert | None = None
     acces_temporaires: list[AccesTemporaire] = Field(default_factory=list)
+    equipe: list[MembreEquipe] = Field(
+        default_factory=list, description="Équipe de suivi, anciens membres compris"
+    )
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     proposition_orientation: PropositionOrientation | None = None
     orientations: list[OrientationDecidee] = Field(default_factory=list)

@@ -3,6 +3,7 @@
 from store import (
     audit,
     comptes,
+    equipe,
     evenements_partenaires,
     imports,
     indicateurs,
@@ -15,6 +16,7 @@ from store import (
 __all__ = [
     "audit",
     "comptes",
+    "equipe",
     "evenements_partenaires",
     "imports",
     "indicateurs",

@@ -25,6 +25,7 @@ from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
 from web.api import comptes as api_comptes
+from web.api import equipe as api_equipe
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
 from web.api import moi as api_moi
@@ -123,6 +124,7 @@ def create_app(
     app.include_router(documentation.router)
     app.include_router(api_parcours.router)
     app.include_router(api_pieces.router)
+    app.include_router(api_equipe.router)
     app.include_router(api_partenaires.router)
     app.include_router(api_catalogue.router)
     app.include_router(api_audit.router)

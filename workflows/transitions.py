@@ -28,6 +28,7 @@ from schemas.contrat import (
 )
 from schemas.diagnostic import Diagnostic
 from schemas.emploi import DeclarationEmbauche, EtatEmploi, FinEmploi, PointSuivi
+from schemas.equipe import MembreAjoute, MembreRetire
 from schemas.incident import RelanceIncident, ResolutionIncident
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.parcours import ParcoursState, Phase
@@ -220,6 +221,11 @@ def _lien_actif(s: ParcoursState) -> str | None:
 @_prerequis("un diagnostic réalisé")
 def _diagnostic_fait(s: ParcoursState) -> str | None:
     return None if s.diagnostics else "Réalisez d'abord le diagnostic"
+
+
+@_prerequis("au moins un professionnel dans l'équipe de suivi")
+def _equipe_non_vide(s: ParcoursState) -> str | None:
+    return None if any(m.present for m in s.equipe) else "L'équipe de suivi est vide"
 
 
 def _both(*conditions: Condition) -> Condition:
@@ -554,6 +560,26 @@ TRANSITIONS: dict[str, Transition] = {
             condition=_lien_actif,
             pendant_suspension=True,
             groupe="dossier",
+        ),
+        # L'équipe de suivi (membership gives read access; only the référent decides it)
+        Transition(
+            "ajouter_membre",
+            "Inviter un professionnel dans l'équipe de suivi",
+            MembreAjoute,
+            OUVERTES,
+            REFERENT,
+            pendant_suspension=True,
+            groupe="equipe",
+        ),
+        Transition(
+            "retirer_membre",
+            "Retirer un professionnel de l'équipe de suivi",
+            MembreRetire,
+            OUVERTES,
+            REFERENT,
+            condition=_equipe_non_vide,
+            pendant_suspension=True,
+            groupe="equipe",
         ),
         # Coordination and incidents
         Transition(

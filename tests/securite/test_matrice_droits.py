@@ -46,7 +46,7 @@ from core.settings import DEV_CODEC_KEY
 from schemas.carnet import empreinte
 from store.comptes import Compte
 from store.db import ecriture, make_engine, session_factory
-from store.parcours import AccesRow, AccesUsagerRow, IncidentRow
+from store.parcours import AccesRow, AccesUsagerRow, IncidentRow, ParcoursRow
 from tests import factories
 from tests.administration.outils import un_siret
 from tests.api import donnees
@@ -70,6 +70,9 @@ ROLES = (
     "anonyme",
     "admin_structure",  # administrateur of the « Matrice » Mission Locale (Bassin annécien)
     "admin_territoire",  # administrateur de territoire of the Bassin annécien
+    "membre",  # Karim Benali (France Travail): in the équipe de suivi (issue 17)
+    "ancien_membre",  # Isabelle Fournier (PLIE): was in the team, and left it
+    "refuse",  # Julien Morel (SIAE): asked to join the team, and was refused
 )
 COMPTES = {
     "referent": "ref-claire-martin",
@@ -80,13 +83,24 @@ COMPTES = {
     "admin": "admin",
     "admin_structure": "matrice-admin-structure",
     "admin_territoire": "matrice-admin-territoire",
+    "membre": "ref-karim-benali",
+    "ancien_membre": "ref-isabelle-fournier",
+    "refuse": "ref-julien-morel",
 }
 # The account administrators hold no parcours: on the parcours' routes, a row written before
 # their roles existed gives them what a référent without the dossier gets (« autre_referent »),
 # unless the row says otherwise (all the cells). A role added later is appended to ROLES and named
 # here with the role whose cell it copies in the rows that do not spell it out.
 SANS_DOSSIER = "autre_referent"
-COMME = {"admin_structure": SANS_DOSSIER, "admin_territoire": SANS_DOSSIER}
+COMME = {
+    "admin_structure": SANS_DOSSIER,
+    "admin_territoire": SANS_DOSSIER,
+    # A member reads the dossier and gives no command, like a former référent; whoever left
+    # the team or was refused is a référent without the dossier.
+    "membre": "ancien_referent",
+    "ancien_membre": SANS_DOSSIER,
+    "refuse": SANS_DOSSIER,
+}
 PARTENAIRE = "partenaire-caf"
 # Who may read the person's phone and e-mail: the référent who accompanies them now, and the
 # administrator (in the payload of a message not sent yet, to repair a failed send). Not a
@@ -220,6 +234,8 @@ class Contexte:
     jeton_cible: str = ""  # the id of one of its API tokens
     import_id: str = ""  # an import of the Bassin annécien's coordination, not confirmed
     document: str = ""  # a PDF attached to the dossier by its référent
+    note: str = ""  # a note of the team on the dossier, by its member
+    demande: str = ""  # a request to join the closed twin's team, pending
 
     def inconnu(self) -> Contexte:
         """The same requests about parcours that do not exist."""
@@ -280,6 +296,8 @@ def req(
             jeton=ctx.jeton_cible,
             import_id=ctx.import_id,
             document=ctx.document,
+            note=ctx.note,
+            demande=ctx.demande,
         )
         return Requete(
             methode,
@@ -1235,6 +1253,236 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
 }
 
 
+# --- équipe de suivi (issue 17) ---
+# Karim Benali is in the team of the dossier and of its closed twin and wrote a note on the
+# dossier; Isabelle Fournier was in both teams and left; Julien Morel asked to join the
+# dossier's team and was refused, and asked to join the twin's (still pending). Writing on
+# the closed twin is refused for being closed, after every check, so these rows change nothing.
+#                              réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé
+EQUIPE_ECRIRE = ligne(
+    "        ok   404   403    403   404     403   403  401    401  404   404   ok   404   404"
+)
+EQUIPE_REFERENT = ligne(
+    "      ok   404   403    403   404     403   403  401    401  404   404   403  404   404"
+)
+SE_RATTACHER = ligne(
+    "         ok   ok    ok     403   403     403   403  401    401  403   403   ok   ok    ok"
+)
+# A référent who is a member elsewhere opens parcours like any référent (rows written before).
+OUVRENT_AUSSI = {"membre": "ok", "ancien_membre": "ok", "refuse": "ok"}
+
+
+def _note_vue(r: httpx.Response, ctx: Contexte) -> bool:
+    return ctx.note in [n["id"] for n in r.json()]
+
+
+def _membre_vu(r: httpx.Response, _: Contexte) -> bool:
+    return [m["compte_id"] for m in r.json()["membres"]] == [COMPTES["membre"]]
+
+
+def _personne_inconnue(_: Contexte) -> dict[str, str]:
+    nom = "Inconnue" + secrets.token_hex(4)
+    return {"nom": nom, "prenom": "Eve", "date_naissance": "1990-01-01", "role": "tuteur"}
+
+
+def _equipe() -> dict[tuple[str, str], list[Cas]]:
+    pid, notes = "/api/v1/parcours/{parcours_id}", "/api/v1/parcours/{parcours_id}/notes"
+    demande = f"{pid}/rattachements/{{demande_id}}"
+    note = {"texte": "Note de la matrice"}
+    return {
+        ("GET", f"{pid}/equipe"): [
+            Cas("équipe", LIRE_API, req("GET", "/api/v1/parcours/{pid}/equipe"), voit=_membre_vu)
+        ],
+        ("GET", notes): [
+            Cas("notes", LIRE_API, req("GET", "/api/v1/parcours/{pid}/notes"), voit=_note_vue)
+        ],
+        ("POST", notes): [
+            Cas(
+                "note sur le parcours clos",
+                EQUIPE_ECRIRE,
+                req("POST", "/api/v1/parcours/{clos}/notes", json=note),
+                ok=frozenset({409}),
+                controle=_clos,
+            )
+        ],
+        ("PATCH", f"{notes}/{{note_id}}"): [
+            Cas(
+                "correction sur le parcours clos",
+                EQUIPE_ECRIRE,
+                req("PATCH", "/api/v1/parcours/{clos}/notes/{note}", json=note),
+                ok=frozenset({409}),
+                controle=_clos,
+            )
+        ],
+        ("POST", f"{notes}/{{note_id}}/amendements"): [
+            Cas(
+                "amendement sur le parcours clos",
+                EQUIPE_ECRIRE,
+                req("POST", "/api/v1/parcours/{clos}/notes/{note}/amendements", json=note),
+                ok=frozenset({409}),
+                controle=_clos,
+            )
+        ],
+        ("POST", "/api/v1/rattachements"): [
+            Cas(
+                "demande sur une personne inconnue",
+                SE_RATTACHER,
+                req("POST", "/api/v1/rattachements", json=_personne_inconnue),
+                ok=frozenset({202}),
+            )
+        ],
+        ("GET", f"{pid}/rattachements"): [
+            Cas(
+                "demandes en attente",
+                EQUIPE_REFERENT,
+                req("GET", "/api/v1/parcours/{clos}/rattachements"),
+                voit=lambda r, c: c.demande in [d["id"] for d in r.json()],
+            )
+        ],
+        **{
+            ("POST", f"{demande}/{decision}"): [
+                Cas(
+                    f"{decision} sur le parcours clos",
+                    EQUIPE_REFERENT,
+                    req("POST", f"/api/v1/parcours/{{clos}}/rattachements/{{demande}}/{decision}"),
+                    ok=frozenset({409}),
+                    controle=_clos,
+                )
+            ]
+            for decision in ("accepter", "refuser")
+        },
+        **{
+            ("POST", f"{pid}/{nom}"): [
+                Cas(
+                    nom,
+                    CMD_REFERENT,
+                    req("POST", f"/api/v1/parcours/{{clos}}/{nom}", json=corps),
+                    ok=frozenset({409}),
+                    controle=_clos,
+                )
+            ]
+            for nom, corps in (
+                ("ajouter-membre", {"compte_id": "ref-marc-roux", "role": "tuteur"}),
+                ("retirer-membre", {"compte_id": COMPTES["membre"]}),
+            )
+        },
+    }
+
+
+EQUIPE_ECRIRE_PAGE = ligne(
+    "   ok   404   403    403   404     403   cnx  cnx    cnx  404   404   ok   404   404"
+)
+EQUIPE_REFERENT_PAGE = ligne(
+    " ok   404   403    403   404     403   cnx  cnx    cnx  404   404   403  404   404"
+)
+SE_RATTACHER_PAGE = ligne(
+    "    ok   ok    ok     403   403     403   cnx  cnx    cnx  403   403   ok   ok    ok"
+)
+
+
+def _equipe_cockpit() -> dict[tuple[str, str], list[Cas]]:
+    notes = "/parcours/{parcours_id}/notes"
+    return {
+        ("GET", notes): [
+            Cas(
+                "chercher",
+                LIRE_PAGE,
+                req("GET", "/parcours/{pid}/notes", params={"q": "atelier"}, htmx=True),
+                voit=lambda r, c: f"note-{c.note}" in r.text,
+            )
+        ],
+        ("POST", notes): [
+            Cas(
+                "note sur le parcours clos",
+                EQUIPE_ECRIRE_PAGE,
+                req("POST", "/parcours/{clos}/notes", data={"texte": "Note"}, htmx=True),
+                ok=frozenset({409}),
+                controle=_clos,
+            )
+        ],
+        ("POST", "/parcours/{parcours_id}/rattachements/{demande_id}/{decision}"): [
+            Cas(
+                f"{decision} sur le parcours clos",
+                EQUIPE_REFERENT_PAGE,
+                req("POST", f"/parcours/{{clos}}/rattachements/{{demande}}/{decision}", htmx=True),
+                ok=frozenset({409}),
+                controle=_clos,
+            )
+            for decision in ("accepter", "refuser")
+        ],
+        ("GET", "/rattachement"): [Cas("formulaire", PERSONNEL_PAGE, req("GET", "/rattachement"))],
+        ("POST", "/rattachement"): [
+            Cas(
+                "demande sur une personne inconnue",
+                SE_RATTACHER_PAGE,
+                req("POST", "/rattachement", data=_personne_inconnue),
+                controle=lambda r: "Demande enregistrée" in r.text,
+            )
+        ],
+    }
+
+
+LIGNES.update(_equipe())
+LIGNES.update(_equipe_cockpit())
+LIGNES[("GET", "/parcours/{parcours_id}/fragments/{section}")] += [
+    Cas(section, LIRE_PAGE, req("GET", f"/parcours/{{pid}}/fragments/{section}", htmx=True))
+    for section in ("equipe", "notes")
+]
+for _route in (("POST", "/api/v1/parcours"), ("POST", "/parcours/nouveau")):
+    _cas = LIGNES[_route][0]
+    LIGNES[_route][0] = replace(_cas, attendu=_cas.attendu | OUVRENT_AUSSI)
+# « accueil confié à Marc Roux »: the cell of « autre_referent » is Marc's own; another référent
+# may not open a parcours in someone else's name.
+_cas = LIGNES[("POST", "/api/v1/parcours")][1]
+LIGNES[("POST", "/api/v1/parcours")][1] = replace(
+    _cas, attendu=_cas.attendu | {"ancien_membre": "403", "refuse": "403"}
+)
+
+
+async def _equipe_de_suivi(
+    plateforme: Plateforme, claire: httpx.AsyncClient, pid: str, clos: str, accueil: Any
+) -> tuple[str, str]:
+    """The teams of the dossier and of its twin (before the twin closes): (a note, a pending
+    request to join the twin)."""
+    for parcours_id in (pid, clos):
+        for compte, role in (
+            (COMPTES["membre"], "conseiller_france_travail"),
+            (COMPTES["ancien_membre"], "autre"),
+        ):
+            r = await claire.post(
+                f"/api/v1/parcours/{parcours_id}/ajouter-membre",
+                json={"compte_id": compte, "role": role},
+            )
+            assert r.status_code == 200, r.text
+        r = await claire.post(
+            f"/api/v1/parcours/{parcours_id}/retirer-membre",
+            json={"compte_id": COMPTES["ancien_membre"], "motif": "Fin de l'atelier"},
+        )
+        assert r.status_code == 200, r.text
+    twin = (await claire.get(f"/api/v1/parcours/{clos}")).json()["etat"]["usager"]
+    projete = select(ParcoursRow.id).where(col(ParcoursRow.id) == clos)
+    await _attendre(lambda: _lu(plateforme, projete), "projection du jumeau")  # searched there
+    u = accueil.usager
+    async with (
+        plateforme.client(COMPTES["refuse"]) as julien,
+        plateforme.client(COMPTES["membre"]) as karim,
+    ):
+        for nom, prenom, naissance in (
+            (u.nom, u.prenom, u.date_naissance.isoformat()),
+            (twin["nom"], twin["prenom"], twin["date_naissance"]),
+        ):
+            corps = {"nom": nom, "prenom": prenom, "date_naissance": naissance, "role": "cip_siae"}
+            r = await julien.post("/api/v1/rattachements", json=corps)
+            assert r.status_code == 202, r.text
+        note = await karim.post(f"/api/v1/parcours/{pid}/notes", json={"texte": "Vu en atelier"})
+        assert note.status_code == 201, note.text
+    (refusee,) = (await claire.get(f"/api/v1/parcours/{pid}/rattachements")).json()
+    r = await claire.post(f"/api/v1/parcours/{pid}/rattachements/{refusee['id']}/refuser")
+    assert r.status_code == 204, r.text
+    (en_attente,) = (await claire.get(f"/api/v1/parcours/{clos}/rattachements")).json()
+    return note.json()["id"], en_attente["id"]
+
+
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
     app = create_app(plateforme.settings)
     routes = set()
@@ -1380,6 +1628,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
             )
         ).json()["id"]
         await _passe_a_claire(sophie, clos)
+        note, demande = await _equipe_de_suivi(plateforme, claire, pid, clos, accueil)
         sortie = await claire.post(
             f"/api/v1/parcours/{clos}/prononcer-sortie",
             json={"le": jour.isoformat(), "motif": "demenagement"},
@@ -1454,6 +1703,8 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         structure=structure,
         cible=cible,
         jeton_cible=jeton_cible,
+        note=note,
+        demande=demande,
     )
 
 

@@ -14,10 +14,12 @@ from referentiels.catalogue import par_id
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
+from schemas.equipe import InvitationMembre, MembreAjoute, MembreRetire, RetraitMembre
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
 from store.comptes import Compte
+from store.structures import Structure
 from web.api.territoires import DESCRIPTION_MOTIF
 from web.erreurs import Refus
 from workflows.transitions import TRANSITIONS
@@ -89,6 +91,45 @@ async def _lien(
     return EnvoiLienCarnet(canal=d.canal, adresse_publique=adresse_publique)
 
 
+async def membre_ajoute(
+    session: AsyncSession,
+    invitation: InvitationMembre,
+    today: date,
+    demande_id: str | None = None,
+) -> MembreAjoute:
+    """The professional's identity, structure and e-mail, from their account (the team sees
+    them to reach each other)."""
+    membre = await acteur_referent(session, invitation.compte_id, "compte_id")
+    compte = await session.get(Compte, invitation.compte_id)
+    assert compte is not None
+    structure = await session.get(Structure, compte.structure_id) if compte.structure_id else None
+    nom_structure = (
+        structure.nom
+        if structure is not None
+        else membre.organisme.label
+        if membre.organisme
+        else "Structure non renseignée"
+    )
+    return MembreAjoute(
+        membre=membre,
+        role=invitation.role,
+        structure=nom_structure,
+        email=compte.email,
+        telephone=invitation.telephone,
+        le=today,
+        demande_id=demande_id,
+    )
+
+
+async def _invitation(session: AsyncSession, d: InvitationMembre, today: date, _: str) -> BaseModel:
+    # an acceptance of a request to join names it (web/equipe/rattachements.py)
+    return await membre_ajoute(session, d, today, getattr(d, "demande_id", None))
+
+
+async def _retrait(_: AsyncSession, d: RetraitMembre, today: date, __: str) -> BaseModel:
+    return MembreRetire(**d.model_dump(), le=today)
+
+
 async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) -> BaseModel:
     return body
 
@@ -99,6 +140,8 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "prescrire_action": (DemandeAction, _action),
     "envoyer_lien_carnet": (DemandeLienCarnet, _lien),
     "planifier_reunion": (DemandeReunion, _reunion),
+    "ajouter_membre": (InvitationMembre, _invitation),
+    "retirer_membre": (RetraitMembre, _retrait),
 }
 
 

@@ -35,6 +35,7 @@ from web.api.doublons import (
 from web.api.territoires import DESCRIPTION_MOTIF, referent_designe, verifier_territoire
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.documents.contrat_pdf import contrat_pdf
+from web.equipe.notes import toutes as notes_du_parcours
 from web.erreurs import Erreur, Refus
 from web.requetes import Filtres, lister
 from web.securite.audit import journaliser
@@ -353,6 +354,7 @@ async def export_droit_acces(
             .order_by(col(EntreeAudit.id))
         )
     ).all()
+    notes_equipe = await notes_du_parcours(session, parcours_id)
     await journaliser(
         session, u, "export", f"parcours:{parcours_id}", "droit d'accès", adresse(request)
     )
@@ -361,6 +363,8 @@ async def export_droit_acces(
         # the person's consent governs this copy too: no health nor justice answer without it
         "parcours": proteger(state, u).model_dump(mode="json", exclude={"regles"}),
         "evenements_partenaires": [e.model_dump(mode="json") for e in evenements],
+        # every note of the team, whatever its visibility: the person's right covers them all
+        "notes": [n.model_dump(mode="json") for n in notes_equipe],
         "consultations": [
             {
                 "le": a.le.isoformat(),

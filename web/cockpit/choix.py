@@ -138,6 +138,13 @@ async def reglages(
         actuel = s.referent.referent.id if s.referent else None
         organisme = s.organisme.value if s.organisme else None
         r.choix["nouveau_referent_id"] = await referents(session, s, organisme, sauf=actuel)
+    if nom == "ajouter_membre":  # the territory's professionals not already in the team
+        deja = {m.membre.id for m in s.equipe if m.present}
+        actuel = s.referent.referent.id if s.referent else None
+        tous = await referents(session, s, None, sauf=actuel)
+        r.choix["compte_id"] = [(i, libelle) for i, libelle in tous if i not in deja]
+    if nom == "retirer_membre":
+        r.choix["compte_id"] = [(m.membre.id, m.membre.nom) for m in s.equipe if m.present]
     if nom in ("rediger_contrat", "ajouter_avenant", "reviser_contrat", "renouveler_contrat"):
         r.lignes["objectifs"] = 3
     if nom == "enregistrer_diagnostic":

@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from schemas.parcours import Categorie, EvenementTimeline, Phase
 from schemas.vigie import Severite
 from store.parcours import ParcoursRow
-from web.cockpit import accueil, carnet, commandes, pages, pieces
+from web.cockpit import accueil, carnet, commandes, equipe, pages, pieces
 from web.cockpit.libelles import GROUPES
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
@@ -28,8 +28,9 @@ router.include_router(accueil.router)  # /parcours/nouveau before /parcours/{par
 router.include_router(commandes.router)
 router.include_router(carnet.router)
 router.include_router(pieces.router)
+router.include_router(equipe.router)
 
-SECTIONS = ("situation", "dossier", "commandes", "timeline")
+SECTIONS = ("situation", "dossier", "equipe", "notes", "commandes", "timeline")
 PAR_LIGNE = frozenset({"incident"})  # given from the incident's own row, not as a button
 TIMELINE_MAX = 300
 
@@ -42,8 +43,12 @@ def _groupes(cmds: list[CommandePossible]) -> list[tuple[str, list[CommandePossi
     return [(GROUPES.get(g, g), cs) for g, cs in groupes.items()]
 
 
-def _timeline(v: ParcoursVue, categorie: Categorie | None) -> list[EvenementTimeline]:
-    lignes = [e for e in v.etat.timeline if categorie is None or e.categorie == categorie]
+def _timeline(
+    v: ParcoursVue, categorie: Categorie | None, notes: list[EvenementTimeline]
+) -> list[EvenementTimeline]:
+    lignes = [
+        e for e in [*v.etat.timeline, *notes] if categorie is None or e.categorie == categorie
+    ]
     return sorted(lignes, key=lambda e: (e.le, e.seq), reverse=True)[:TIMELINE_MAX]
 
 
@@ -55,15 +60,22 @@ def _chemin(v: ParcoursVue) -> list[tuple[Phase, str]]:
     ]
 
 
-def contexte(v: ParcoursVue, u: Utilisateur, categorie: Categorie | None) -> dict[str, Any]:
+def contexte(
+    v: ParcoursVue,
+    u: Utilisateur,
+    categorie: Categorie | None,
+    de_l_equipe: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     s = v.etat
-    return {
+    de_l_equipe = de_l_equipe or {}
+    notes = equipe.dans_la_frise(de_l_equipe.get("notes", []))
+    return de_l_equipe | {
         "v": v,
         "s": s,
         "u": u,
         "peut": {c.nom for c in v.commandes},
         "groupes": _groupes(v.commandes),
-        "timeline": _timeline(v, categorie),
+        "timeline": _timeline(v, categorie, notes),
         "categorie": categorie,
         "Categorie": Categorie,
         "chemin": _chemin(v),
@@ -112,7 +124,8 @@ async def page(
         v = await _charger(request, u, session, parcours, parcours_id, "cockpit")
     except Refus as err:
         return pages.page_erreur(request, u, err.status, err.message)
-    ctx = await _avec_documents(session, contexte(v, u, _categorie(categorie)), v, u)
+    ctx = contexte(v, u, _categorie(categorie), await equipe.contexte(session, u, v.etat))
+    ctx = await _avec_documents(session, ctx, v, u)
     titre = f"{v.etat.usager.prenom} {v.etat.usager.nom.upper()}"
     return pages.rendre(request, "parcours/fiche.html", ctx | {"titre": titre, "actif": "parcours"})
 
@@ -133,7 +146,7 @@ async def fragment(
         v = await _charger(request, u, session, parcours, parcours_id, f"cockpit:{section}")
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)
-    ctx = contexte(v, u, _categorie(categorie))
+    ctx = contexte(v, u, _categorie(categorie), await equipe.contexte(session, u, v.etat))
     if section == "timeline":
         ctx = await _avec_documents(session, ctx, v, u)
     return pages.rendre(request, f"parcours/_{section}.html", ctx)

@@ -80,8 +80,20 @@ def peut_lire(u: Utilisateur, s: ParcoursState, today: date) -> bool:
             and s.transfert.vers.id == u.id
         ):
             return True
-        return any(a.compte_id == u.id and a.jusqu_au >= today for a in s.acces_temporaires)
+        if any(a.compte_id == u.id and a.jusqu_au >= today for a in s.acces_temporaires):
+            return True
+        return membre_peut_lire(u, s)
     return False
+
+
+def membre_peut_lire(u: Utilisateur, s: ParcoursState) -> bool:
+    """A professional of the équipe de suivi reads the dossier while they are in the team and
+    the person consents to sharing with partners: leaving the team, or the consent withdrawn,
+    cuts access at the next request (the decision is on the workflow's own state). This is
+    THE rule for every part of the dossier a member may open (notes, documents…)."""
+    if not s.consentement.partage_partenaires or u.role != Role.REFERENT:
+        return False
+    return any(m.membre.id == u.id and m.present for m in s.equipe)
 
 
 def est_referent_du_parcours(u: Utilisateur, s: ParcoursState) -> bool:

@@ -8,6 +8,7 @@ from workflows.etapes import (
     diagnostic,
     dossier,
     emploi,
+    equipe,
     incidents,
     orientation,
     pmsmp,
@@ -27,6 +28,7 @@ COMMANDES: dict[str, Commande] = {
     **emploi.COMMANDES,
     **rdv.COMMANDES,
     **dossier.COMMANDES,
+    **equipe.COMMANDES,
     **incidents.COMMANDES,
     **sortie.COMMANDES,
 }
