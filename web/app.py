@@ -46,6 +46,7 @@ from web.cockpit import (
 )
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
+from web.cockpit import notifications as page_notifications
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -139,6 +140,7 @@ def create_app(
     app.include_router(administration.router)
     app.include_router(activation.router)
     app.include_router(page_jetons.router)
+    app.include_router(page_notifications.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
