@@ -42,6 +42,7 @@ from web.cockpit import (
     fiche,
     imports,
     liste,
+    message,
     observatoire,
 )
 from web.cockpit import audit as page_audit
@@ -141,6 +142,7 @@ def create_app(
     app.include_router(activation.router)
     app.include_router(page_jetons.router)
     app.include_router(page_notifications.router)
+    app.include_router(message.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -29,6 +29,7 @@ from schemas.contrat import (
 from schemas.diagnostic import Diagnostic
 from schemas.emploi import DeclarationEmbauche, EtatEmploi, FinEmploi, PointSuivi
 from schemas.incident import RelanceIncident, ResolutionIncident
+from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.parcours import ParcoursState, Phase
 from schemas.pmsmp import (
@@ -476,6 +477,16 @@ TRANSITIONS: dict[str, Transition] = {
             Contact,
             OUVERTES,
             REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="contact",
+        ),
+        Transition(
+            "envoyer_message",
+            "Envoyer un message à la personne",
+            MessageUsager,
+            OUVERTES,
+            REFERENT,
+            condition=_joignable,
             pendant_suspension=True,
             groupe="contact",
         ),

@@ -181,6 +181,7 @@ COMMANDES_REFERENT = {
     "modifier_consentement",
     "envoyer_lien_carnet",
     "accuser_transfert",  # the new référent's: Claire, whose handover is pending
+    "envoyer_message",  # --- messages à la personne ---
 }
 COMMANDES_PARTAGEES = {  # the référent, the territory's coordination, the administration
     "decider_orientation",

@@ -14,6 +14,7 @@ from referentiels.catalogue import par_id
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
+from schemas.messages import DemandeMessage, MessageUsager
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
@@ -89,6 +90,12 @@ async def _lien(
     return EnvoiLienCarnet(canal=d.canal, adresse_publique=adresse_publique)
 
 
+async def _message(
+    _: AsyncSession, d: DemandeMessage, __: date, adresse_publique: str
+) -> BaseModel:
+    return MessageUsager(**d.model_dump(), adresse_publique=adresse_publique)
+
+
 async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) -> BaseModel:
     return body
 
@@ -99,6 +106,7 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "prescrire_action": (DemandeAction, _action),
     "envoyer_lien_carnet": (DemandeLienCarnet, _lien),
     "planifier_reunion": (DemandeReunion, _reunion),
+    "envoyer_message": (DemandeMessage, _message),
 }
 
 
