@@ -44,8 +44,10 @@ from core.codec import EncryptionCodec
 from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY
 from schemas.carnet import empreinte
+from schemas.notifications import SORTES
 from store.comptes import Compte
 from store.db import ecriture, make_engine, session_factory
+from store.notifications import Notification, notifier
 from store.parcours import AccesRow, AccesUsagerRow, IncidentRow
 from tests import factories
 from tests.administration.outils import un_siret
@@ -220,11 +222,16 @@ class Contexte:
     cible: str = ""  # an account of that structure, that every kind of administrator manages
     jeton_cible: str = ""  # the id of one of its API tokens
     import_id: str = ""  # an import of the Bassin annécien's coordination, not confirmed
+    notification: int = 0  # --- notifications --- one of Claire's, about the dossier
 
     def inconnu(self) -> Contexte:
         """The same requests about parcours that do not exist."""
         return replace(
-            self, pid=str(uuid.uuid4()), clos=str(uuid.uuid4()), import_id=str(uuid.uuid4())
+            self,
+            pid=str(uuid.uuid4()),
+            clos=str(uuid.uuid4()),
+            import_id=str(uuid.uuid4()),
+            notification=0,
         )
 
     def entetes(self, role: str) -> dict[str, str]:
@@ -279,6 +286,7 @@ def req(
             cible=ctx.cible,
             jeton=ctx.jeton_cible,
             import_id=ctx.import_id,
+            notification=ctx.notification,
         )
         return Requete(
             methode,
@@ -364,6 +372,7 @@ FORMULAIRES_CMD = {  # flat commands, as the cockpit's forms post them
     "regler_rappels": CMD_PAGE_REFERENT,
     "relancer_referent": CMD_PAGE_COORDINATION,
     "accuser_transfert": CMD_PAGE_REFERENT,
+    "envoyer_message": CMD_PAGE_REFERENT,  # --- messages à la personne ---
 }
 
 
@@ -1143,6 +1152,113 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
 }
 
 
+# --- notifications et messages à la personne ---
+# One's own notifications: every account has a centre; Claire's notification about the dossier
+# is hers alone (404 for anyone else, word for word the answer for one that does not exist).
+NOTIFICATION_DE_CLAIRE = ligne("ok 404 404 404 404 404 cnx cnx cnx")
+MES_NOTIFICATIONS = ligne("ok vide vide vide vide vide cnx cnx cnx")
+PREFERENCES_PAR_DEFAUT = {
+    "application": [s.code for s in SORTES.values() if s.dans_application],
+    "courriel": [s.code for s in SORTES.values() if s.recapitulatif],
+}
+
+
+def _notification_vue(r: httpx.Response, ctx: Contexte) -> bool:
+    return f"Notification de la matrice {ctx.pid}" in r.text
+
+
+LIGNES |= {
+    ("GET", "/notifications"): [
+        Cas(
+            "mes notifications",
+            MES_NOTIFICATIONS,
+            req("GET", "/notifications"),
+            voit=_notification_vue,
+        )
+    ],
+    ("GET", "/notifications/compteur"): [
+        Cas(
+            "compteur de l'en-tête",
+            PERSONNEL_PAGE,
+            req("GET", "/notifications/compteur", params={"n": 3}, htmx=True),
+            controle=lambda r: 'href="/notifications"' in r.text,
+        )
+    ],
+    ("POST", "/notifications/{notification_id}/ouvrir"): [
+        Cas(
+            "ouvrir celle de Claire",
+            NOTIFICATION_DE_CLAIRE,
+            req("POST", "/notifications/{notification}/ouvrir"),
+            ok=frozenset({303}),
+            controle=lambda r: r.headers["location"].startswith("/parcours/"),
+        )
+    ],
+    ("POST", "/notifications/{notification_id}/lue"): [
+        Cas(
+            "marquer lue celle de Claire",
+            NOTIFICATION_DE_CLAIRE,
+            req("POST", "/notifications/{notification}/lue", htmx=True),
+            voit=_notification_vue,
+        )
+    ],
+    ("POST", "/notifications/tout-lire"): [
+        Cas(
+            "tout marquer lu",
+            MES_NOTIFICATIONS,
+            req("POST", "/notifications/tout-lire", htmx=True),
+            voit=_notification_vue,
+        )
+    ],
+    ("GET", "/notifications/preferences"): [
+        Cas("préférences", PERSONNEL_PAGE, req("GET", "/notifications/preferences"))
+    ],
+    ("POST", "/notifications/preferences"): [
+        Cas(
+            "préférences par défaut",
+            PERSONNEL_PAGE,
+            req("POST", "/notifications/preferences", data=PREFERENCES_PAR_DEFAUT),
+            controle=lambda r: "Préférences enregistrées" in r.text,
+        )
+    ],
+    # The message's preview shows the dossier filled in: the référent's, like the command.
+    ("POST", "/parcours/{parcours_id}/message/apercu"): [
+        Cas(
+            "aperçu d'un SMS",
+            CMD_PAGE_REFERENT,
+            req(
+                "POST",
+                "/parcours/{pid}/message/apercu",
+                data={"canal": "sms", "texte": "Bonjour {prenom}"},
+                htmx=True,
+            ),
+            controle=lambda r: 'id="compte-sms"' in r.text,
+        )
+    ],
+}
+
+
+async def _notification_de_claire(plateforme: Plateforme, pid: str) -> int:
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            await notifier(
+                session,
+                cle=f"matrice:{pid}",
+                compte_id=COMPTES["referent"],
+                sorte="transfert_a_accuser",
+                titre="Transfert d'un parcours",
+                texte=f"Notification de la matrice {pid}",
+                parcours_id=pid,
+            )
+            n = (
+                await session.exec(select(Notification).where(Notification.cle == f"matrice:{pid}"))
+            ).one()
+            assert n.id is not None
+            return n.id
+    finally:
+        await engine.dispose()
+
+
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
     app = create_app(plateforme.settings)
     routes = set()
@@ -1357,6 +1473,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         structure=structure,
         cible=cible,
         jeton_cible=jeton_cible,
+        notification=await _notification_de_claire(plateforme, pid),
     )
 
 
