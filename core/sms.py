@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import gsm0338  # noqa: F401 — registers the « gsm03.38 » codec
+import gsm0338  # type: ignore[import-untyped]  # noqa: F401 — registers the « gsm03.38 » codec
 
 SEUL = {"GSM-7": 160, "UCS-2": 70}
 PAR_PARTIE = {"GSM-7": 153, "UCS-2": 67}
