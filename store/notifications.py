@@ -212,3 +212,20 @@ async def tout_marquer_lu(session: AsyncSession, compte_id: str) -> None:
         .values(lue=True)
     )
     await session.commit()
+
+
+async def a_recapituler(session: AsyncSession, compte_id: str) -> list[tuple[Sorte, int]]:
+    """Unread notifications of the kinds the account wants in its e-mail digest, counted."""
+    voulues = [p.sorte for p in await preferences(session, compte_id) if p.recapitulatif]
+    if not voulues:
+        return []
+    requete = (
+        select(Notification.sorte, func.count())
+        .where(
+            _visibles(compte_id, [s.code for s in voulues]),
+            col(Notification.lue).is_(False),
+        )
+        .group_by(col(Notification.sorte))
+    )
+    nombres = {code or AUTRE: int(n) for code, n in (await session.exec(requete)).all()}
+    return [(s, nombres[s.code]) for s in voulues if nombres.get(s.code)]

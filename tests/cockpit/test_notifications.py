@@ -15,7 +15,7 @@ import httpx
 from sqlmodel import select
 
 from store.db import make_engine, session_factory
-from store.notifications import Notification
+from store.notifications import Notification, a_recapituler
 from tests.cockpit.conftest import CLAIRE, COORD, HTMX, KARIM, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 
@@ -40,6 +40,16 @@ async def notification(plateforme: Plateforme, compte: str, **filtres: Any) -> N
             for champ, valeur in filtres.items():
                 requete = requete.where(getattr(Notification, champ) == valeur)
             return (await session.exec(requete)).first()
+    finally:
+        await engine.dispose()
+
+
+async def recapitules(plateforme: Plateforme, compte: str) -> list[str]:
+    """The kinds counted in the account's e-mail digest today."""
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return [s.code for s, _ in await a_recapituler(session, compte)]
     finally:
         await engine.dispose()
 
@@ -95,6 +105,7 @@ async def test_preferences_par_sorte(plateforme: Plateforme) -> None:
     async with plateforme.client(CLAIRE) as claire:
         _pid, n = await transfert_a_claire(plateforme)
         avec = await compte_non_lues(claire)
+        assert "transfert_a_accuser" in await recapitules(plateforme, CLAIRE)  # by default
         toutes = ["rupture", "note_adressee", "import_termine", "autre", "demande_rattachement"]
         refus = await claire.post(
             "/notifications/preferences", data={"application": [*toutes, "effacer_tout"]}
@@ -111,12 +122,15 @@ async def test_preferences_par_sorte(plateforme: Plateforme) -> None:
         assert await compte_non_lues(claire) < avec
         assert f"/notifications/{n.id}/ouvrir" not in (await claire.get("/notifications")).text
 
+        assert await recapitules(plateforme, CLAIRE) in ([], ["rupture"])  # the digest too
+
         remis = await claire.post(
             "/notifications/preferences",
             data={"application": [*toutes, "transfert_a_accuser", "rattachement_accepte"]},
         )
         assert remis.status_code == 200
         assert await compte_non_lues(claire) == avec
+        assert await recapitules(plateforme, CLAIRE) == []  # nothing chosen for the digest
 
 
 CSV = "Nom;Prénom;Date de naissance;CP;Commune\nHorsdu;Département;01/02/1990;69000;Lyon\n"
