@@ -57,7 +57,7 @@ async def recapitules(plateforme: Plateforme, compte: str) -> list[str]:
 async def compte_non_lues(client: httpx.AsyncClient) -> int:
     r = await client.get("/notifications/compteur", headers=HTMX)
     assert r.status_code == 200, r.text
-    trouve = re.search(r'id="compteur-notifications">(\d+)', r.text)
+    trouve = re.search(r'compteur-notifications">(\d+)', r.text)
     return int(trouve.group(1)) if trouve else 0
 
 

@@ -23,6 +23,9 @@ from tests.navigateur.conftest import DELAI_MS, se_connecter
 
 pytestmark = pytest.mark.browser
 EMAIL = "claire.martin@hautesavoie.fr"
+# In the header (DSFR copies its links into the mobile menu, hidden at this width).
+COMPTEUR = "#centre-notifications .compteur-notifications"
+LIEN = "#centre-notifications a"
 
 
 @pytest_asyncio.fixture
@@ -32,7 +35,7 @@ async def api(plateforme: Plateforme) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def _compteur(page: Page) -> int:
-    badge = page.locator("#compteur-notifications")
+    badge = page.locator(COMPTEUR)
     if await badge.count() == 0:
         return 0
     trouve = re.match(r"\d+", (await badge.inner_text()).strip())
@@ -53,7 +56,7 @@ async def _attendre(quoi: Callable[[], Awaitable[Any]], message: str, delai_s: f
 async def test_compteur_vivant_ouvrir_et_lue(page: Page, plateforme: Plateforme) -> None:
     await transfert_a_claire(plateforme)  # at least one unread
     await se_connecter(page, plateforme, EMAIL)
-    await expect(page.locator("#compteur-notifications")).to_be_visible()
+    await expect(page.locator(COMPTEUR)).to_be_visible()
     avant = await _compteur(page)
 
     # A new one while the page is open: the count renews itself, no reload.
@@ -64,16 +67,16 @@ async def test_compteur_vivant_ouvrir_et_lue(page: Page, plateforme: Plateforme)
 
     await _attendre(plus_un, "le compteur de l'en-tête compte la nouvelle", DELAI_MS / 1000)
 
-    await page.click("#lien-notifications")
+    await page.click(LIEN)
     await expect(page.get_by_role("heading", name="Notifications", exact=True)).to_be_visible()
     carte = page.locator(f"#notification-{n.id}")
     await expect(carte).to_contain_text("Transfert à accuser")
     await expect(carte).to_contain_text("Non lue")
     await carte.get_by_role("button", name="Ouvrir").click()
     await page.wait_for_url(f"{plateforme.base_url}/parcours/{pid}")
-    await expect(page.locator("#compteur-notifications")).to_have_text(re.compile(rf"^{avant}\b"))
+    await expect(page.locator(COMPTEUR)).to_have_text(re.compile(rf"^{avant}\b"))
 
-    await page.click("#lien-notifications")
+    await page.click(LIEN)
     await expect(page.locator(f"#notification-{n.id}")).not_to_contain_text("Non lue")
 
 
