@@ -5,27 +5,16 @@ link's secret. Only the référent sends; a wrong field is refused by name."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
 
 from tests.cockpit.conftest import COORD, HTMX, KARIM, ouvrir, stable
+from tests.cockpit.test_notifications import attendre
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
-
-
-async def _attendre(quoi: Callable[[], Awaitable[Any]], message: str, delai_s: float = 30) -> Any:
-    limite = asyncio.get_running_loop().time() + delai_s
-    while True:
-        if trouve := await quoi():
-            return trouve
-        if asyncio.get_running_loop().time() > limite:
-            raise AssertionError(f"Toujours rien après {delai_s} s : {message}")
-        await asyncio.sleep(0.2)
 
 
 def _telephone() -> str:
@@ -57,7 +46,7 @@ async def test_sms_libre_envoye_et_dans_la_frise(
     async def recu() -> list[dict[str, Any]]:
         return await simulateur.sms(telephone=telephone)
 
-    sms = await _attendre(recu, "SMS à la passerelle")
+    sms = await attendre(recu, "SMS à la passerelle")
     assert sms[0]["texte"] == "Bonjour Zoé, rappelez-moi au bureau. Claire Martin"
     frise = [e for e in await _timeline(claire, pid) if e["code"] == "message_usager"]
     assert [e["libelle"] for e in frise] == [
@@ -82,9 +71,13 @@ async def test_lien_du_carnet_envoye_sans_secret_dans_la_frise(
                 return trouve.group(1)
         return None
 
-    secret = await _attendre(lien, "SMS avec le lien du carnet")
+    secret = await attendre(lien, "SMS avec le lien du carnet")
     async with httpx.AsyncClient(base_url=plateforme.base_url) as personne:
-        assert (await personne.get(f"/carnet/{secret}")).status_code == 200  # it opens
+
+        async def ouvre() -> bool:  # once the link's fingerprint is in the read model
+            return (await personne.get(f"/carnet/{secret}")).status_code == 200
+
+        await attendre(ouvre, "le lien reçu ouvre le carnet")
     etat = (await claire.get(f"/api/v1/parcours/{pid}")).text
     assert secret not in etat
     assert "Votre carnet : [lien du carnet]" in etat

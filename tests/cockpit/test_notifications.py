@@ -22,7 +22,8 @@ from tests.fixtures.plateforme import Plateforme
 SOPHIE = "ref-sophie-girard"
 
 
-async def _attendre(quoi: Callable[[], Awaitable[Any]], message: str, delai_s: float = 30) -> Any:
+async def attendre(quoi: Callable[[], Awaitable[Any]], message: str, delai_s: float = 30) -> Any:
+    """``quoi()`` once it gives something, polled for at most ``delai_s`` seconds."""
     limite = asyncio.get_running_loop().time() + delai_s
     while True:
         if trouve := await quoi():
@@ -71,7 +72,7 @@ async def transfert_a_claire(plateforme: Plateforme) -> tuple[str, Notification]
             json={"nouveau_referent_id": CLAIRE, "motif": "Congé de Sophie"},
         )
         assert r.status_code == 200, r.text
-    n = await _attendre(
+    n = await attendre(
         lambda: notification(plateforme, CLAIRE, parcours_id=pid, sorte="transfert_a_accuser"),
         "notification du transfert à Claire",
     )
@@ -150,7 +151,7 @@ async def test_import_termine_prevenu(plateforme: Plateforme) -> None:
         import_id = r.json()["id"]
         confirme = await coord.post(f"/api/v1/imports/{import_id}/confirmer")
         assert confirme.status_code == 202, confirme.text
-        n = await _attendre(
+        n = await attendre(
             lambda: notification(
                 plateforme, COORD, sorte="import_termine", lien=f"/imports/{import_id}"
             ),

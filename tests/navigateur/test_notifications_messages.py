@@ -4,10 +4,9 @@ template, sees its preview and count, sends it, and the SMS gateway receives it.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -16,7 +15,7 @@ import pytest_asyncio
 from playwright.async_api import Page, expect
 
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
-from tests.cockpit.test_notifications import transfert_a_claire
+from tests.cockpit.test_notifications import attendre, transfert_a_claire
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
 from tests.navigateur.conftest import DELAI_MS, se_connecter
@@ -43,16 +42,6 @@ async def _compteur(page: Page) -> int:
     return int(trouve.group(0))
 
 
-async def _attendre(quoi: Callable[[], Awaitable[Any]], message: str, delai_s: float) -> Any:
-    limite = asyncio.get_running_loop().time() + delai_s
-    while True:
-        if trouve := await quoi():
-            return trouve
-        if asyncio.get_running_loop().time() > limite:
-            raise AssertionError(f"Toujours rien après {delai_s} s : {message}")
-        await asyncio.sleep(0.3)
-
-
 async def test_compteur_vivant_ouvrir_et_lue(page: Page, plateforme: Plateforme) -> None:
     await transfert_a_claire(plateforme)  # at least one unread
     await se_connecter(page, plateforme, EMAIL)
@@ -65,7 +54,7 @@ async def test_compteur_vivant_ouvrir_et_lue(page: Page, plateforme: Plateforme)
     async def plus_un() -> bool:
         return await _compteur(page) == avant + 1
 
-    await _attendre(plus_un, "le compteur de l'en-tête compte la nouvelle", DELAI_MS / 1000)
+    await attendre(plus_un, "le compteur de l'en-tête compte la nouvelle", DELAI_MS / 1000)
 
     await page.click(LIEN)
     await expect(page.get_by_role("heading", name="Notifications", exact=True)).to_be_visible()
@@ -117,5 +106,5 @@ async def test_sms_libre_apercu_compte_et_simulateur(
     async def recu() -> list[dict[str, Any]]:
         return await simulateur.sms(telephone=telephone)
 
-    sms = await _attendre(recu, "SMS à la passerelle du simulateur", 30)
+    sms = await attendre(recu, "SMS à la passerelle du simulateur", 30)
     assert [s["texte"] for s in sms] == ["Bonjour Zoé, à bientôt."]
