@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from datetime import UTC, datetime
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from core.formats import pluriel
 from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.imports import LotImport
@@ -17,6 +20,7 @@ from schemas.usager import IdentifiantsPartenaires, RectificationIdentite
 from store.comptes import Compte
 from store.db import SessionFactory, ecriture
 from store.imports import ImportLigneRow, ImportRow
+from store.notifications import notifier
 
 A_TRAITER = ("ouvrir", "mettre_a_jour")
 
@@ -140,7 +144,45 @@ class ImportActivities:
         async with self.sessions() as session:
             await ecriture(session)
             imp = await session.get(ImportRow, import_id)
-            if imp is not None and imp.statut != "termine":
+            if imp is None:
+                return
+            if imp.statut != "termine":
                 imp.statut, imp.termine_le = "termine", datetime.now(UTC)
                 session.add(imp)
                 await session.commit()
+            await self._prevenir_l_auteur(session, imp)
+
+    async def _prevenir_l_auteur(self, session: AsyncSession, imp: ImportRow) -> None:
+        """Whoever confirmed the import hears that it finished, with its counts: once, however
+        often this activity is retried (the key)."""
+        auteur = imp.auteur.get("id")
+        if not auteur or await session.get(Compte, auteur) is None:
+            return
+        resultats = Counter(
+            r
+            for r in (
+                await session.exec(
+                    select(ImportLigneRow.resultat).where(ImportLigneRow.import_id == imp.id)
+                )
+            ).all()
+            if r
+        )
+        parts = [
+            pluriel(resultats[code], *mots)
+            for code, mots in (
+                ("ouvert", ("parcours ouvert", "parcours ouverts")),
+                ("mis_a_jour", ("parcours mis à jour", "parcours mis à jour")),
+                ("rejetee", ("ligne rejetée", "lignes rejetées")),
+                ("echec", ("échec", "échecs")),
+            )
+            if resultats[code]
+        ]
+        await notifier(
+            session,
+            cle=f"import:{imp.id}:termine",
+            compte_id=auteur,
+            sorte="import_termine",
+            titre=f"Import terminé : {imp.nom_fichier}",
+            texte=(", ".join(parts) or "Aucune ligne à traiter") + ".",
+            objet=imp.id,
+        )

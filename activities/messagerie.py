@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import smtplib
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from temporalio import activity
 
@@ -22,9 +20,10 @@ from activities.http import indisponible, refus
 from activities.outbox import Outbox
 from schemas.appels import AppelPartenaire, Courriel
 from schemas.common import Role
+from schemas.notifications import sorte
 from store.comptes import Compte
-from store.db import SessionFactory, ecriture
-from store.notifications import Notification
+from store.db import SessionFactory
+from store.notifications import notifier
 
 
 class DestinataireDesactive(Exception):
@@ -75,6 +74,8 @@ class Messagerie:
             # nobody left to tell, and nothing for the coordination to repair
             return {"statut": "destinataire_desactive"}
         await self.notifier(appel.idempotence, comptes, courriel, appel.parcours_id)
+        if comptes and not sorte(courriel.sorte).courriel_immediat:
+            return {"statut": "notifie", "destinataires": len(comptes)}  # the digest tells
         if (deja := await self.outbox.envoi(appel.idempotence)) is not None:
             return {"statut": "deja_envoye"} | (
                 {"empreinte": deja.empreinte} if deja.empreinte else {}
@@ -111,22 +112,16 @@ class Messagerie:
         """The in-app copy: one notification per account and per message, whatever the retries."""
         for compte in comptes:
             async with self.sessions() as session:
-                await ecriture(session)
-                session.add(
-                    Notification(
-                        cle=f"{idempotence}:{compte.id}",
-                        compte_id=compte.id,
-                        cree_le=datetime.now(UTC),
-                        titre=courriel.sujet,
-                        texte=courriel.texte,
-                        lien=courriel.lien,
-                        parcours_id=parcours,
-                    )
+                await notifier(
+                    session,
+                    cle=f"{idempotence}:{compte.id}",
+                    compte_id=compte.id,
+                    sorte=sorte(courriel.sorte).code,
+                    titre=courriel.sujet,
+                    texte=courriel.texte,
+                    parcours_id=parcours,
+                    lien_explicite=courriel.lien,
                 )
-                try:
-                    await session.commit()
-                except IntegrityError:
-                    await session.rollback()  # already notified by an earlier attempt
 
     async def envoyer_message(self, message: EmailMessage) -> None:
         try:

@@ -16,13 +16,25 @@ from activities.projection import ecrire
 from core.ids import parcours_workflow_id
 from schemas.appels import Courriel
 from schemas.common import Role
+from schemas.notifications import Sorte
 from schemas.parcours import ParcoursState, Statut
 from schemas.projection import Projection
 from schemas.vigie_quotidienne import BilanDigests, BilanReverification, TourneeVigie
 from store.comptes import Compte
 from store.db import SessionFactory, ecriture
+from store.notifications import a_recapituler
 from store.parcours import ParcoursRow
 
+PROFESSIONNELS = tuple(
+    r.value
+    for r in (
+        Role.REFERENT,
+        Role.COORDINATEUR,
+        Role.ADMINISTRATEUR,
+        Role.ADMIN_STRUCTURE,
+        Role.ADMIN_TERRITOIRE,
+    )
+)
 A_SIGNALER = (Statut.EN_ALERTE.value, Statut.EN_RUPTURE.value, Statut.EN_INCIDENT.value)
 
 
@@ -93,13 +105,16 @@ class VigieActivities:
     async def envoyer_digests(self, tournee: TourneeVigie) -> BilanDigests:
         """One e-mail (and in-app notification) per référent with parcours needing attention."""
         async with self.sessions() as session:
+            # Every professional with an account: référents for their parcours, and anyone
+            # for the notifications they asked to find in this digest (preferences per kind).
             referents = (
                 await session.exec(
                     select(Compte).where(
-                        Compte.role == Role.REFERENT.value, col(Compte.actif).is_(True)
+                        col(Compte.role).in_(PROFESSIONNELS), col(Compte.actif).is_(True)
                     )
                 )
             ).all()
+            recaps = {c.id: await a_recapituler(session, c.id) for c in referents}
             rows = (
                 await session.exec(
                     select(ParcoursRow)
@@ -110,10 +125,10 @@ class VigieActivities:
         envoyes: list[str] = []
         for compte in referents:
             miens = [r for r in rows if r.referent_id == compte.id]
-            if not miens:
+            if not miens and not recaps[compte.id]:
                 continue
             cle = f"digest:{tournee.jour.isoformat()}:{compte.id}"
-            courriel = self._digest(tournee, miens)
+            courriel = self._digest(tournee, miens, recaps[compte.id])
             await self.messagerie.notifier(cle, [compte], courriel)
             if not await self.outbox.deja_envoye(cle):
                 message = EmailMessage()
@@ -129,9 +144,16 @@ class VigieActivities:
             activity.heartbeat(len(envoyes))
         return BilanDigests(envoyes=len(envoyes), destinataires=envoyes)
 
-    def _digest(self, tournee: TourneeVigie, rows: list[ParcoursRow]) -> Courriel:
+    def _digest(
+        self,
+        tournee: TourneeVigie,
+        rows: list[ParcoursRow],
+        recap: list[tuple[Sorte, int]] | None = None,
+    ) -> Courriel:
         """Counts and links only: an e-mail leaves the platform (mailboxes, phones, forwards),
         so it names nobody — the names are behind the login, in the cockpit."""
+        if not rows:
+            return self._notifications_seules(tournee, recap or [])
         par_statut = Counter(Statut(r.statut) for r in rows)
         lignes = [
             f"- {statut.label.lower()} : {n} — {self.public_url}/?statut={statut.value}"
@@ -147,7 +169,29 @@ class VigieActivities:
             + ("demandent" if total > 1 else "demande")
             + " votre attention :\n\n"
             + "\n".join(lignes)
+            + self._section_notifications(recap or [])
             + "\n\nLe détail de chaque parcours et de ses alertes est dans le cockpit, "
             f"après connexion : {self.public_url}/",
             lien=f"{self.public_url}/",
+        )
+
+    def _section_notifications(self, recap: list[tuple[Sorte, int]]) -> str:
+        if not recap:
+            return ""
+        lignes = [f"- {s.libelle.lower()} : {n}" for s, n in recap]
+        return (
+            "\n\nNotifications non lues :\n\n"
+            + "\n".join(lignes)
+            + f"\n\nÀ lire dans le cockpit : {self.public_url}/notifications"
+        )
+
+    def _notifications_seules(
+        self, tournee: TourneeVigie, recap: list[tuple[Sorte, int]]
+    ) -> Courriel:
+        total = sum(n for _, n in recap)
+        return Courriel(
+            destinataire="",
+            sujet=f"Notifications non lues ({total}) — {tournee.jour.strftime('%d/%m/%Y')}",
+            texte="Bonjour," + self._section_notifications(recap),
+            lien=f"{self.public_url}/notifications",
         )

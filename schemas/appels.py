@@ -82,6 +82,8 @@ class Courriel(Model):
     texte: str
     lien: str | None = Field(default=None, description="Page du cockpit concernée")
     carnet: LienCarnetAEnvoyer | None = None
+    # The kind of in-app notification (schemas/notifications.py) for a ``compte:`` recipient.
+    sorte: str | None = None
 
 
 MODELES: dict[TypeOperation, type[Model]] = {

@@ -45,10 +45,12 @@ from web.cockpit import (
     imports,
     informations,
     liste,
+    message,
     observatoire,
 )
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
+from web.cockpit import notifications as page_notifications
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -146,6 +148,8 @@ def create_app(
     app.include_router(activation.router)
     app.include_router(page_jetons.router)
     app.include_router(informations.router)
+    app.include_router(page_notifications.router)
+    app.include_router(message.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

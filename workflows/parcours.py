@@ -89,6 +89,8 @@ ORIENTATION_PAR_ACTIVITE = "proposition-d-orientation-par-activite"
 # random seed: a run reset by ops.reparer (issue 25) decides the same calls again under the
 # same keys, and the partner answers them without doing them twice.
 CLES_D_APPEL_STABLES = "cles-d-appel-stables"
+# A new rupture is also told to the parcours' référent, in the cockpit's notification centre.
+RUPTURE_AU_REFERENT = "rupture-notifiee-au-referent"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -526,6 +528,18 @@ class ParcoursWorkflow:
                 lien=f"/parcours/{self.s.parcours_id}",
             ),
         )
+        if self.s.referent is not None and workflow.patched(RUPTURE_AU_REFERENT):
+            self.lancer_operation(
+                TypeOperation.ENVOYER_COURRIEL,
+                Courriel(
+                    destinataire=f"compte:{self.s.referent.referent.id}",
+                    sujet=f"Rupture sur votre parcours {ref}",
+                    texte=f"Le parcours {ref} ({self.s.phase.label.lower()}) est en rupture : "
+                    f"{a.libelle}.",
+                    lien=f"/parcours/{self.s.parcours_id}",
+                    sorte="rupture",
+                ),
+            )
 
     def _regles_a_recharger(self) -> bool:
         regles = self.s.regles

@@ -30,6 +30,7 @@ from schemas.diagnostic import Diagnostic
 from schemas.emploi import DeclarationEmbauche, EtatEmploi, FinEmploi, PointSuivi
 from schemas.equipe import MembreAjoute, MembreRetire
 from schemas.incident import RelanceIncident, ResolutionIncident
+from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.parcours import ParcoursState, Phase
 from schemas.pmsmp import (
@@ -482,6 +483,16 @@ TRANSITIONS: dict[str, Transition] = {
             Contact,
             OUVERTES,
             REFERENT_OU_COORDINATION,
+            pendant_suspension=True,
+            groupe="contact",
+        ),
+        Transition(
+            "envoyer_message",
+            "Envoyer un message à la personne",
+            MessageUsager,
+            OUVERTES,
+            REFERENT,
+            condition=_joignable,
             pendant_suspension=True,
             groupe="contact",
         ),

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 from activities.vigie import VigieActivities
+from schemas.notifications import SORTES
 from schemas.vigie_quotidienne import TourneeVigie
 from store.parcours import ParcoursRow
 
@@ -34,3 +35,18 @@ def test_le_recapitulatif_donne_des_nombres_et_un_lien_sans_nommer_personne() ->
     assert f"en alerte : 1 — {PUBLIC}/?statut=en_alerte" in texte
     assert "en incident" not in texte
     assert courriel.lien == f"{PUBLIC}/"
+
+
+def test_les_notifications_choisies_sont_recapitulees_par_nombre() -> None:
+    """--- notifications --- An account that asked for kinds in its digest gets their unread
+    counts and the centre's link, even without a parcours to look at."""
+    absent: Any = None
+    vigie = VigieActivities(absent, absent, absent, absent, PUBLIC)
+    recap = [(SORTES["transfert_a_accuser"], 2), (SORTES["rupture"], 1)]
+    seules = vigie._digest(TourneeVigie(jour=date(2026, 12, 2)), [], recap)
+    assert seules.sujet == "Notifications non lues (3) — 02/12/2026"
+    assert "- transfert à accuser : 2\n- rupture sur mes parcours : 1" in seules.texte
+    assert f"À lire dans le cockpit : {PUBLIC}/notifications" in seules.texte
+    avec = vigie._digest(TourneeVigie(jour=date(2026, 12, 2)), [_ligne(1, "en_rupture")], recap)
+    assert "1 parcours de votre portefeuille demande votre attention" in avec.texte
+    assert "Notifications non lues :" in avec.texte

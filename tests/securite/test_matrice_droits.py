@@ -44,8 +44,10 @@ from core.codec import EncryptionCodec
 from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY
 from schemas.carnet import empreinte
+from schemas.notifications import SORTES
 from store.comptes import Compte
 from store.db import ecriture, make_engine, session_factory
+from store.notifications import Notification, notifier
 from store.parcours import AccesRow, AccesUsagerRow, IncidentRow, ParcoursRow
 from tests import factories
 from tests.administration.outils import un_siret
@@ -195,6 +197,7 @@ COMMANDES_REFERENT = {
     "modifier_consentement",
     "envoyer_lien_carnet",
     "accuser_transfert",  # the new référent's: Claire, whose handover is pending
+    "envoyer_message",  # --- messages à la personne ---
 }
 COMMANDES_PARTAGEES = {  # the référent, the territory's coordination, the administration
     "decider_orientation",
@@ -236,11 +239,16 @@ class Contexte:
     document: str = ""  # a PDF attached to the dossier by its référent
     note: str = ""  # a note of the team on the dossier, by its member
     demande: str = ""  # a request to join the closed twin's team, pending
+    notification: int = 0  # --- notifications --- one of Claire's, about the dossier
 
     def inconnu(self) -> Contexte:
         """The same requests about parcours that do not exist."""
         return replace(
-            self, pid=str(uuid.uuid4()), clos=str(uuid.uuid4()), import_id=str(uuid.uuid4())
+            self,
+            pid=str(uuid.uuid4()),
+            clos=str(uuid.uuid4()),
+            import_id=str(uuid.uuid4()),
+            notification=0,
         )
 
     def entetes(self, role: str) -> dict[str, str]:
@@ -298,6 +306,7 @@ def req(
             document=ctx.document,
             note=ctx.note,
             demande=ctx.demande,
+            notification=ctx.notification,
         )
         return Requete(
             methode,
@@ -383,6 +392,7 @@ FORMULAIRES_CMD = {  # flat commands, as the cockpit's forms post them
     "regler_rappels": CMD_PAGE_REFERENT,
     "relancer_referent": CMD_PAGE_COORDINATION,
     "accuser_transfert": CMD_PAGE_REFERENT,
+    "envoyer_message": CMD_PAGE_REFERENT,  # --- messages à la personne ---
 }
 
 
@@ -1481,6 +1491,111 @@ async def _equipe_de_suivi(
     assert r.status_code == 204, r.text
     (en_attente,) = (await claire.get(f"/api/v1/parcours/{clos}/rattachements")).json()
     return note.json()["id"], en_attente["id"]
+# --- notifications et messages à la personne ---
+# One's own notifications: every account has a centre; Claire's notification about the dossier
+# is hers alone (404 for anyone else, word for word the answer for one that does not exist).
+NOTIFICATION_DE_CLAIRE = ligne("ok 404 404 404 404 404 cnx cnx cnx")
+MES_NOTIFICATIONS = ligne("ok vide vide vide vide vide cnx cnx cnx")
+PREFERENCES_PAR_DEFAUT = {
+    "application": [s.code for s in SORTES.values() if s.dans_application],
+    "courriel": [s.code for s in SORTES.values() if s.recapitulatif],
+}
+
+
+def _notification_vue(r: httpx.Response, ctx: Contexte) -> bool:
+    return f"Notification de la matrice {ctx.pid}" in r.text
+
+
+LIGNES |= {
+    ("GET", "/notifications"): [
+        Cas(
+            "mes notifications",
+            MES_NOTIFICATIONS,
+            req("GET", "/notifications"),
+            voit=_notification_vue,
+        )
+    ],
+    ("GET", "/notifications/compteur"): [
+        Cas(
+            "compteur de l'en-tête",
+            PERSONNEL_PAGE,
+            req("GET", "/notifications/compteur", params={"n": 3}, htmx=True),
+            controle=lambda r: 'href="/notifications"' in r.text,
+        )
+    ],
+    ("POST", "/notifications/{notification_id}/ouvrir"): [
+        Cas(
+            "ouvrir celle de Claire",
+            NOTIFICATION_DE_CLAIRE,
+            req("POST", "/notifications/{notification}/ouvrir"),
+            ok=frozenset({303}),
+            controle=lambda r: r.headers["location"].startswith("/parcours/"),
+        )
+    ],
+    ("POST", "/notifications/{notification_id}/lue"): [
+        Cas(
+            "marquer lue celle de Claire",
+            NOTIFICATION_DE_CLAIRE,
+            req("POST", "/notifications/{notification}/lue", htmx=True),
+            voit=_notification_vue,
+        )
+    ],
+    ("POST", "/notifications/tout-lire"): [
+        Cas(
+            "tout marquer lu",
+            MES_NOTIFICATIONS,
+            req("POST", "/notifications/tout-lire", htmx=True),
+            voit=_notification_vue,
+        )
+    ],
+    ("GET", "/notifications/preferences"): [
+        Cas("préférences", PERSONNEL_PAGE, req("GET", "/notifications/preferences"))
+    ],
+    ("POST", "/notifications/preferences"): [
+        Cas(
+            "préférences par défaut",
+            PERSONNEL_PAGE,
+            req("POST", "/notifications/preferences", data=PREFERENCES_PAR_DEFAUT),
+            controle=lambda r: "Préférences enregistrées" in r.text,
+        )
+    ],
+    # The message's preview shows the dossier filled in: the référent's, like the command.
+    ("POST", "/parcours/{parcours_id}/message/apercu"): [
+        Cas(
+            "aperçu d'un SMS",
+            CMD_PAGE_REFERENT,
+            req(
+                "POST",
+                "/parcours/{pid}/message/apercu",
+                data={"canal": "sms", "texte": "Bonjour {prenom}"},
+                htmx=True,
+            ),
+            controle=lambda r: 'id="compte-sms"' in r.text,
+        )
+    ],
+}
+
+
+async def _notification_de_claire(plateforme: Plateforme, pid: str) -> int:
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            await notifier(
+                session,
+                cle=f"matrice:{pid}",
+                compte_id=COMPTES["referent"],
+                sorte="transfert_a_accuser",
+                titre="Transfert d'un parcours",
+                texte=f"Notification de la matrice {pid}",
+                parcours_id=pid,
+            )
+            n = (
+                await session.exec(select(Notification).where(Notification.cle == f"matrice:{pid}"))
+            ).one()
+            assert n.id is not None
+            return n.id
+    finally:
+        await engine.dispose()
 
 
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
@@ -1705,6 +1820,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         jeton_cible=jeton_cible,
         note=note,
         demande=demande,
+        notification=await _notification_de_claire(plateforme, pid),
     )
 
 

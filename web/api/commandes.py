@@ -15,6 +15,7 @@ from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
 from schemas.equipe import InvitationMembre, MembreAjoute, MembreRetire, RetraitMembre
+from schemas.messages import DemandeMessage, MessageUsager
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
@@ -128,6 +129,10 @@ async def _invitation(session: AsyncSession, d: InvitationMembre, today: date, _
 
 async def _retrait(_: AsyncSession, d: RetraitMembre, today: date, __: str) -> BaseModel:
     return MembreRetire(**d.model_dump(), le=today)
+async def _message(
+    _: AsyncSession, d: DemandeMessage, __: date, adresse_publique: str
+) -> BaseModel:
+    return MessageUsager(**d.model_dump(), adresse_publique=adresse_publique)
 
 
 async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) -> BaseModel:
@@ -142,6 +147,7 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "planifier_reunion": (DemandeReunion, _reunion),
     "ajouter_membre": (InvitationMembre, _invitation),
     "retirer_membre": (RetraitMembre, _retrait),
+    "envoyer_message": (DemandeMessage, _message),
 }
 
 

@@ -147,6 +147,16 @@ async def reglages(
         r.choix["compte_id"] = [(m.membre.id, m.membre.nom) for m in s.equipe if m.present]
     if nom in ("rediger_contrat", "ajouter_avenant", "reviser_contrat", "renouveler_contrat"):
         r.lignes["objectifs"] = 3
+    if nom == "envoyer_message":  # a template fills the form; the text shows its preview
+        r.attrs["modele"] = recharger
+        apercu = {
+            "hx-post": f"/parcours/{s.parcours_id}/message/apercu",
+            "hx-target": "#apercu-message",
+            "hx-swap": "innerHTML",
+            "hx-include": "closest form",
+        }
+        r.attrs["texte"] = apercu | {"hx-trigger": "input changed delay:400ms"}
+        r.attrs["canal"] = apercu | {"hx-trigger": "change"}
     if nom == "enregistrer_diagnostic":
         r.caches.add("freins.frein")
         if not s.consentement.themes_sensibles:

@@ -29,6 +29,7 @@ from schemas.parcours import ParcoursState
 from web.api.commandes import modele_api
 from web.api.parcours import executer
 from web.cockpit import choix, pages
+from web.cockpit import message as message_usager
 from web.cockpit.formulaires import Brut, Champ, chemins, construire
 from web.cockpit.lecture import indices, lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
@@ -212,6 +213,8 @@ async def soumettre(
     valeurs = lire(modele, brut)
     action = (brut.get("_action") or [""])[-1]
     if action == "recharger" or action.startswith("ajouter:"):
+        if nom == message_usager.COMMANDE:
+            valeurs = message_usager.appliquer_modele(valeurs)
         lignes = _lignes_demandees(brut, action)
         f = await construire_formulaire(
             nom, s, valeurs, session, modale=modale, lignes=lignes, version=version

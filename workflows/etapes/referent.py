@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from temporalio import workflow
+
 from schemas.appels import Courriel
 from schemas.common import Ordre, Role
 from schemas.incident import TypeOperation
@@ -19,6 +21,9 @@ from workflows.etapes.base import Commande, Contexte, verifier_jour
 from workflows.transitions import CommandeRefusee
 
 ACCES_ANCIEN_REFERENT_JOURS = 30
+# workflow.patched() id: the new référent's message names its kind of notification (« transfert
+# à accuser ») and the parcours to open; histories before it sent it without.
+TRANSFERT_A_ACCUSER = "transfert-notifie-a-accuser"
 
 
 def verifier_transfert(s: ParcoursState, t: TransfertResolu, today: date) -> None:
@@ -59,7 +64,9 @@ async def transferer(ctx: Contexte, ordre: Ordre[TransfertResolu]) -> None:
         le=t.demande_le,
         details={"vers": t.nouveau_referent.id, "de": ancien.id if ancien else ""},
     )
+    sorte = workflow.patched(TRANSFERT_A_ACCUSER)
     for destinataire in filter(None, (ancien, t.nouveau_referent)):
+        a_accuser = sorte and destinataire is t.nouveau_referent
         ctx.lancer_operation(
             TypeOperation.ENVOYER_COURRIEL,
             Courriel(
@@ -69,6 +76,8 @@ async def transferer(ctx: Contexte, ordre: Ordre[TransfertResolu]) -> None:
                     f"Le parcours {s.parcours_id[:8]} est transféré{de} à {t.nouveau_referent.nom}. "
                     f"Motif : {t.motif}. Le nouveau référent doit en accuser réception."
                 ),
+                lien=f"/parcours/{s.parcours_id}" if sorte else None,
+                sorte="transfert_a_accuser" if a_accuser else None,
             ),
         )
 

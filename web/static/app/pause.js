@@ -22,8 +22,11 @@
 
   // A reload nobody asked for: a part polling (« every … ») fires without an event. What
   // follows the person's own action (« parcours-modifie » after a command) still goes.
+  // The header's notification count renews itself by a chain of delayed loads
+  // (data-maj-auto): paused the same way, it picks up again with the rest.
   function automatique(detail) {
     var declencheur = detail.elt && detail.elt.getAttribute("hx-trigger");
+    if (detail.elt && detail.elt.hasAttribute("data-maj-auto")) return true;
     return !!declencheur && declencheur.indexOf("every ") !== -1 && !detail.triggeringEvent;
   }
 
