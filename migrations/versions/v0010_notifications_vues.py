@@ -5,8 +5,8 @@ rows written before: shown as « Autres messages »), and each account may chang
 whether it shows in the cockpit's centre and whether it is counted in the e-mail digest.
 Created only if missing (a database made by ``create_all`` from today's models has them).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 19:10:00
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0007"
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
