@@ -15,6 +15,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.retention import BilanAnonymisation, DemandeAnonymisation
+from store.agendas import CreneauPrisRow, ReservationRow
 from store.anonymisation import (
     ANONYME,
     bassin,
@@ -115,6 +116,7 @@ class RetentionActivities:
             # an imported list's row holds the person's columns as the file gave them
             for table in (IdentifiantRow, AccesRow, AccesUsagerRow, AlerteRow, ImportLigneRow):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
+            await _rendez_vous(session, parcours_id)
             await session.commit()
 
     async def _oublier_adresses(self, limite: date) -> None:
@@ -224,3 +226,12 @@ async def _messages(session: AsyncSession, parcours_id: str, operations: list[st
             )
         )
     )
+
+
+async def _rendez_vous(session: AsyncSession, parcours_id: str) -> None:
+    """Bookings in the agendas: who is received when. A future one frees its slot."""
+    reservations = select(ReservationRow.id).where(ReservationRow.parcours_id == parcours_id)
+    await session.exec(
+        delete(CreneauPrisRow).where(col(CreneauPrisRow.reservation_id).in_(reservations))
+    )
+    await session.exec(delete(ReservationRow).where(col(ReservationRow.parcours_id) == parcours_id))

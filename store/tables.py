@@ -1,6 +1,7 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
 from store import (
+    agendas,
     audit,
     comptes,
     evenements_partenaires,
@@ -12,6 +13,7 @@ from store import (
 )
 
 __all__ = [
+    "agendas",
     "audit",
     "comptes",
     "evenements_partenaires",

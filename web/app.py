@@ -21,6 +21,7 @@ from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
 from web import documentation, erreurs, journaux
+from web.api import agenda as api_agenda
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
@@ -128,6 +129,7 @@ def create_app(
     app.include_router(api_comptes.router)
     app.include_router(api_imports.router)
     app.include_router(api_moi.router)
+    app.include_router(api_agenda.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)
