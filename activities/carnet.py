@@ -17,7 +17,7 @@ def nouveau_secret() -> str:
 
 def lien(carnet: LienCarnetAEnvoyer, texte: str, secret: str) -> tuple[str, str]:
     """(the message with its link, the secret's fingerprint)."""
-    url = f"{carnet.adresse_publique.rstrip('/')}/carnet/{secret}"
+    url = f"{carnet.adresse_publique.rstrip('/')}/{carnet.chemin}/{secret}"
     return texte.replace(MARQUE_LIEN, url), empreinte(secret)
 
 

@@ -15,7 +15,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from schemas.retention import BilanAnonymisation, DemandeAnonymisation
-from store.agendas import CreneauPrisRow, ReservationRow
+from store.agendas import CreneauPrisRow, InvitationRow, ReservationRow
 from store.anonymisation import (
     ANONYME,
     bassin,
@@ -230,6 +230,7 @@ async def _messages(session: AsyncSession, parcours_id: str, operations: list[st
 
 async def _rendez_vous(session: AsyncSession, parcours_id: str) -> None:
     """Bookings in the agendas: who is received when. A future one frees its slot."""
+    await session.exec(delete(InvitationRow).where(col(InvitationRow.parcours_id) == parcours_id))
     reservations = select(ReservationRow.id).where(ReservationRow.parcours_id == parcours_id)
     await session.exec(
         delete(CreneauPrisRow).where(col(CreneauPrisRow.reservation_id).in_(reservations))

@@ -246,3 +246,12 @@ async def creneaux(
         au,
         pas_avant,
     )
+
+
+async def lieux_par_id(session: AsyncSession, creneaux: list[Creneau]) -> list[Lieu]:
+    """The places of these slots, to show their address and access to the person."""
+    ids = {c.lieu_id for c in creneaux if c.lieu_id}
+    if not ids:
+        return []
+    rows = await session.exec(select(LieuRow).where(col(LieuRow.id).in_(ids)))
+    return [_lieu(r) for r in rows.all()]

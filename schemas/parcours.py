@@ -20,6 +20,7 @@ from schemas.diagnostic import Diagnostic
 from schemas.emploi import Emploi
 from schemas.evenements import FaitPartenaire
 from schemas.incident import Incident, OperationSortante, PolitiqueAppels
+from schemas.invitation import InvitationRdv
 from schemas.orientation import OrientationDecidee, PropositionOrientation
 from schemas.pmsmp import Pmsmp
 from schemas.rdv import Contact, Rdv
@@ -187,6 +188,7 @@ class ParcoursState(Model):
     regles: ReglesVigie | None = None
     politique_appels: PolitiqueAppels = Field(default_factory=PolitiqueAppels)
     acces_carnet: list[AccesCarnet] = Field(default_factory=list)
+    invitations: list[InvitationRdv] = Field(default_factory=list)
     timeline: list[EvenementTimeline] = Field(default_factory=list)
     compteurs: dict[str, int] = Field(default_factory=dict, description="Numérotation interne")
 

@@ -90,3 +90,17 @@ class CreneauPrisRow(SQLModel, table=True):
     compte_id: str = Field(primary_key=True, foreign_key="compte.id")
     debut: datetime = Field(primary_key=True, description="Début du quart d'heure, en UTC")
     reservation_id: str = Field(index=True, foreign_key="reservation_rdv.id")
+
+
+class InvitationRow(SQLModel, table=True):
+    """A booking link sent to a person (read model, written by the projection): only the
+    SHA-256 of its secret, the parcours and what the page needs to offer slots."""
+
+    __tablename__ = "invitation_rdv"
+
+    empreinte: str = Field(primary_key=True)
+    parcours_id: str = Field(index=True, foreign_key="parcours.id")
+    invitation_id: str
+    referent_id: str
+    motif: str
+    expire_le: date

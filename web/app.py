@@ -44,6 +44,7 @@ from web.cockpit import (
     imports,
     liste,
     observatoire,
+    rendez_vous,
 )
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
@@ -137,6 +138,7 @@ def create_app(
     app.include_router(observatoire.router)
     app.include_router(imports.router)
     app.include_router(carnet_usager.router)
+    app.include_router(rendez_vous.router)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
     app.include_router(administration.router)
     app.include_router(activation.router)

@@ -1,7 +1,8 @@
 """Agendas et rendez-vous réservés.
 
 Tables for issue 18: the places of each structure, the référents' opening slots and leave,
-the appointments booked in them and the quarters of an hour each one takes (the primary key
+the appointments booked in them and the quarters of an hour each one takes, and the
+booking links of the invitations (fingerprints only) (the primary key
 of ``creneau_pris`` is what makes a booking race-safe). Created only if missing (a database
 made by ``create_all`` from today's models already has them).
 
@@ -99,8 +100,25 @@ def upgrade() -> None:
                 index=True,
             ),
         )
+    if "invitation_rdv" not in existantes:
+        op.create_table(
+            "invitation_rdv",
+            sa.Column("empreinte", sa.String(), primary_key=True),
+            sa.Column(
+                "parcours_id",
+                sa.String(),
+                sa.ForeignKey("parcours.id"),
+                nullable=False,
+                index=True,
+            ),
+            sa.Column("invitation_id", sa.String(), nullable=False),
+            sa.Column("referent_id", sa.String(), nullable=False),
+            sa.Column("motif", sa.String(), nullable=False),
+            sa.Column("expire_le", sa.Date(), nullable=False),
+        )
 
 
 def downgrade() -> None:
+    op.drop_table("invitation_rdv")
     for table in ("creneau_pris", "reservation_rdv", "absence_agenda", "plage_ouverture", "lieu"):
         op.drop_table(table)

@@ -180,6 +180,7 @@ COMMANDES_REFERENT = {
     "regler_rappels",
     "modifier_consentement",
     "envoyer_lien_carnet",
+    "inviter_rdv",
     "accuser_transfert",  # the new référent's: Claire, whose handover is pending
 }
 COMMANDES_PARTAGEES = {  # the référent, the territory's coordination, the administration
@@ -1229,7 +1230,25 @@ def _agenda() -> dict[tuple[str, str], list[Cas]]:
     }
 
 
+# The booking page of an invitation: its link is the only key. The person's carnet link is
+# not one, nor any credential: every cell is the same 404 as for a link that never existed.
+RESERVATION_PAR_LIEN = ligne("404 404 404 404 404 404 404 404 404 404 404")
+
+
+def _reservation() -> dict[tuple[str, str], list[Cas]]:
+    choix = {"plage_id": "plage-inconnue", "debut": "2031-01-04T08:00:00+00:00"}
+    return {
+        ("GET", "/rdv/{jeton}"): [
+            Cas("page de réservation", RESERVATION_PAR_LIEN, req("GET", "/rdv/{lien}"))
+        ],
+        ("POST", "/rdv/{jeton}"): [
+            Cas("réserver", RESERVATION_PAR_LIEN, req("POST", "/rdv/{lien}", data=choix))
+        ],
+    }
+
+
 LIGNES.update(_agenda())
+LIGNES.update(_reservation())
 
 
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:

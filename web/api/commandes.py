@@ -4,16 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from referentiels.catalogue import par_id
+from rules.rendez_vous import regles_rendez_vous
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
+from schemas.invitation import DemandeInvitation, EnvoiInvitation
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
@@ -89,6 +91,23 @@ async def _lien(
     return EnvoiLienCarnet(canal=d.canal, adresse_publique=adresse_publique)
 
 
+async def _invitation(
+    _: AsyncSession, d: DemandeInvitation, today: date, adresse_publique: str
+) -> BaseModel:
+    regles = regles_rendez_vous()
+    motif = regles.motif(d.motif)
+    if motif is None:
+        message = f"Motif inconnu : « {d.motif} »"
+        raise Refus(422, message, "donnees_invalides", [{"champ": "motif", "message": message}])
+    return EnvoiInvitation(
+        motif=motif.code,
+        libelle=motif.libelle,
+        canal=d.canal,
+        adresse_publique=adresse_publique,
+        expire_le=today + timedelta(days=regles.invitations.expiration_jours),
+    )
+
+
 async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) -> BaseModel:
     return body
 
@@ -98,6 +117,7 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "transferer_referent": (DemandeTransfert, _transfert),
     "prescrire_action": (DemandeAction, _action),
     "envoyer_lien_carnet": (DemandeLienCarnet, _lien),
+    "inviter_rdv": (DemandeInvitation, _invitation),
     "planifier_reunion": (DemandeReunion, _reunion),
 }
 

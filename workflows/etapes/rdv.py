@@ -6,9 +6,16 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from core.clock import PARIS, local_day
-from schemas.appels import Courriel, Sms
+from schemas.appels import MARQUE_LIEN, Courriel, LienCarnetAEnvoyer, Sms
+from schemas.carnet import CanalLien
 from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
+from schemas.invitation import (
+    EnvoiInvitation,
+    InvitationRdv,
+    ReservationParLaPersonne,
+    StatutInvitation,
+)
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import (
     Contact,
@@ -206,10 +213,137 @@ def envoyer_rappel(ctx: Contexte, rdv: Rdv, rappel: Rappel) -> None:
     )
 
 
+# --- invitations to book (issue 18) ------------------------------------------------------
+
+
+def verifier_invitation(s: ParcoursState, e: EnvoiInvitation, today: date) -> None:
+    if e.expire_le <= today:
+        raise CommandeRefusee("L'invitation doit expirer après aujourd'hui", champ="expire_le")
+
+
+def _canaux(s: ParcoursState, canal: CanalLien) -> list[str]:
+    canaux = []
+    if canal in (CanalLien.SMS, CanalLien.LES_DEUX) and s.usager.telephone:
+        canaux.append("SMS")
+    if canal in (CanalLien.COURRIEL, CanalLien.LES_DEUX) and s.usager.email:
+        canaux.append("courriel")
+    return canaux
+
+
+async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
+    """Send the person a link to book a slot of their référent's agenda for a motif. The
+    link's secret is drawn by the sending activity (one per message); only its fingerprint
+    comes back, in lien_remis."""
+    e, s = ordre.donnees, ctx.s
+    assert s.referent is not None  # the transition's condition
+    invitation = InvitationRdv(
+        id=f"{s.parcours_id[:8]}-inv-{s.next_number('invitation')}",
+        motif=e.motif,
+        libelle=e.libelle,
+        referent_id=s.referent.referent.id,
+        envoyee_le=ctx.today(),
+        expire_le=e.expire_le,
+    )
+    s.invitations.append(invitation)
+    texte = (
+        f"Bonjour {s.usager.prenom}, votre référent vous invite à prendre rendez-vous "
+        f"({e.libelle.lower()}). Choisissez votre date avant le {jour_fr(e.expire_le)} : "
+        f"{MARQUE_LIEN}"
+    )
+    canaux = _canaux(s, e.canal)
+    for canal in canaux:
+        lien = LienCarnetAEnvoyer(
+            lien_id=f"{invitation.id}:{canal}",
+            adresse_publique=e.adresse_publique,
+            expire_le=e.expire_le,
+            chemin="rdv",
+        )
+        if canal == "SMS":
+            sms = Sms(telephone=s.usager.telephone or "", texte=texte, carnet=lien)
+            ctx.lancer_operation(TypeOperation.ENVOYER_SMS, sms)
+        else:
+            courriel = Courriel(
+                destinataire=s.usager.email or "",
+                sujet="Prenez votre rendez-vous",
+                texte=texte,
+                carnet=lien,
+            )
+            ctx.lancer_operation(TypeOperation.ENVOYER_COURRIEL, courriel)
+    ctx.noter(
+        Categorie.RDV,
+        "invitation_rdv",
+        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) envoyée par "
+        f"{' et '.join(canaux)}, valable jusqu'au {jour_fr(e.expire_le)}",
+        ordre.auteur,
+        details={"invitation_id": invitation.id, "motif": e.motif},
+    )
+
+
+def invitation_remise(ctx: Contexte, lien_id: str, empreinte: str) -> None:
+    """A booking link was sent: its fingerprint opens the booking page from now on."""
+    invitation_id = lien_id.split(":", 1)[0]
+    for i, inv in enumerate(ctx.s.invitations):
+        if inv.id == invitation_id and empreinte not in inv.empreintes:
+            ctx.s.invitations[i] = inv.model_copy(
+                update={"empreintes": [*inv.empreintes, empreinte]}
+            )
+
+
+def verifier_reservation(s: ParcoursState, r: ReservationParLaPersonne, today: date) -> None:
+    inv = next((i for i in s.invitations if i.id == r.invitation_id), None)
+    if inv is None or inv.statut != StatutInvitation.ENVOYEE or inv.expire_le < today:
+        raise CommandeRefusee("Cette invitation n'est plus valable")
+
+
+async def reserver_par_la_personne(ctx: Contexte, ordre: Ordre[ReservationParLaPersonne]) -> None:
+    r, s = ordre.donnees, ctx.s
+    index = next(i for i, x in enumerate(s.invitations) if x.id == r.invitation_id)
+    inv = s.invitations[index]
+    nom = s.referent.referent.nom if s.referent else "votre référent"
+    rdv = Rdv(
+        id=f"{s.parcours_id[:8]}-rdv-{s.next_number('rdv')}",
+        date_heure=r.debut,
+        mode=r.modalite,
+        lieu=r.lieu,
+        professionnel=nom,
+        objet=inv.libelle,
+        source="reservation",
+        reservation_id=r.reservation_id,
+    )
+    s.rdvs.append(rdv)
+    s.invitations[index] = inv.model_copy(
+        update={"statut": StatutInvitation.RESERVEE, "rdv_id": rdv.id}
+    )
+    ou = f" ({r.lieu})" if r.lieu else f" ({r.modalite.label.lower()})"
+    texte = (
+        f"Bonjour {s.usager.prenom}, votre rendez-vous est confirmé le {_quand(r.debut)}{ou} "
+        f"avec {nom}."
+    )
+    canaux = _canaux(s, CanalLien.LES_DEUX)
+    if "SMS" in canaux:
+        sms = Sms(telephone=s.usager.telephone or "", texte=texte)
+        ctx.lancer_operation(TypeOperation.ENVOYER_SMS, sms)
+    if "courriel" in canaux:
+        courriel = Courriel(
+            destinataire=s.usager.email or "", sujet="Votre rendez-vous est confirmé", texte=texte
+        )
+        ctx.lancer_operation(TypeOperation.ENVOYER_COURRIEL, courriel)
+    ctx.noter(
+        Categorie.RDV,
+        "rdv_reserve",
+        f"Rendez-vous pris par la personne le {_quand(r.debut)}{ou} : {inv.libelle}",
+        ordre.auteur,
+        details={"rdv_id": rdv.id, "invitation_id": inv.id, "motif": inv.motif},
+        interaction=True,
+    )
+
+
 COMMANDES = {
     "planifier_rdv": Commande(planifier, verifier_planification),
     "renseigner_rdv": Commande(renseigner, verifier_resultat),
     "regler_rappels": Commande(regler_rappels),
     "enregistrer_contact": Commande(contact, verifier_contact),
     "planifier_reunion": Commande(reunion),
+    "inviter_rdv": Commande(inviter, verifier_invitation),
+    "reserver_rdv": Commande(reserver_par_la_personne, verifier_reservation),
 }
