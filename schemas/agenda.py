@@ -30,18 +30,6 @@ class MotifRdv(Model):
     collectif: bool = False
 
 
-class ReglesInvitations(Model):
-    relance_apres_jours: int = Field(ge=1)
-    expiration_jours: int = Field(ge=2)
-
-    @model_validator(mode="after")
-    def _expire_apres_la_relance(self) -> ReglesInvitations:
-        # RDV-Insertion refuses an expiry that does not leave the reminder its chance.
-        if self.expiration_jours <= self.relance_apres_jours:
-            raise ValueError("expiration_jours doit dépasser relance_apres_jours")
-        return self
-
-
 class ReglesReservation(Model):
     modifiable_jusqu_a_heures_avant: int = Field(ge=0, le=168)
     delai_minimum_heures: int = Field(ge=0, le=72)
@@ -50,7 +38,6 @@ class ReglesReservation(Model):
 class ReglesRendezVous(Model):
     version: str
     motifs: list[MotifRdv] = Field(min_length=1)
-    invitations: ReglesInvitations
     reservation: ReglesReservation
 
     def motif(self, code: str) -> MotifRdv | None:

@@ -20,14 +20,13 @@ class DemandeInvitation(Model):
 
 
 class EnvoiInvitation(Model):
-    """The same, completed by the web app from rules/rendez_vous.yaml and its public address:
-    the workflow reads no file and draws no secret."""
+    """The same, completed by the web app with the motif's label and its public address: the
+    workflow reads no file and draws no secret. The expiry comes from the vigie's rules."""
 
     motif: str
     libelle: str
     canal: CanalLien
     adresse_publique: str = Field(pattern=r"^https?://")
-    expire_le: date
 
 
 class StatutInvitation(LabelledEnum):
@@ -42,11 +41,15 @@ class InvitationRdv(Model):
     motif: str
     libelle: str
     referent_id: str
+    canal: CanalLien
+    adresse_publique: str = Field(description="Pour les liens de la relance")
     envoyee_le: date
-    expire_le: date
+    expire_le: date = Field(description="Le lien ne sert plus ce jour-là (vigie : expirée)")
     empreintes: list[str] = Field(default_factory=list)
     statut: StatutInvitation = StatutInvitation.ENVOYEE
+    relancee: bool = False
     rdv_id: str | None = None
+    reservee_le: date | None = None
 
 
 class ReservationParLaPersonne(Model):

@@ -89,6 +89,8 @@ ORIENTATION_PAR_ACTIVITE = "proposition-d-orientation-par-activite"
 # random seed: a run reset by ops.reparer (issue 25) decides the same calls again under the
 # same keys, and the partner answers them without doing them twice.
 CLES_D_APPEL_STABLES = "cles-d-appel-stables"
+# Invitations to book (issue 18): the vigie's « invitation_sans_reponse » sends a relance.
+RELANCE_DES_INVITATIONS = "relance-des-invitations-a-prendre-rendez-vous"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -501,6 +503,8 @@ class ParcoursWorkflow:
             )
             if a.severite == Severite.RUPTURE:
                 self._prevenir_coordination(a)
+            if a.code == "invitation_sans_reponse" and workflow.patched(RELANCE_DES_INVITATIONS):
+                rdv.relancer_invitation(self, a.cle)
         for key in avant.keys() - apres.keys():
             a = avant[key]
             self.noter(

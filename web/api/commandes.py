@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -92,7 +92,7 @@ async def _lien(
 
 
 async def _invitation(
-    _: AsyncSession, d: DemandeInvitation, today: date, adresse_publique: str
+    _: AsyncSession, d: DemandeInvitation, __: date, adresse_publique: str
 ) -> BaseModel:
     regles = regles_rendez_vous()
     motif = regles.motif(d.motif)
@@ -104,7 +104,6 @@ async def _invitation(
         libelle=motif.libelle,
         canal=d.canal,
         adresse_publique=adresse_publique,
-        expire_le=today + timedelta(days=regles.invitations.expiration_jours),
     )
 
 

@@ -58,7 +58,7 @@ class LienRefuse(Exception):
 async def _invitation(request: Request, session: SessionDep, jeton: str) -> InvitationRow:
     # Only the secret's fingerprint is stored: compare that, never the secret.
     invitation = await session.get(InvitationRow, empreinte(jeton))
-    if invitation is None or invitation.expire_le < aujourd_hui():
+    if invitation is None or invitation.expire_le <= aujourd_hui():
         # Wrong links only are counted, per address and per method: the person coming back
         # to their own page is never slowed down; guessing is.
         if not REFUS_PAR_ADRESSE[request.method].autoriser(adresse(request) or "?"):
@@ -92,8 +92,9 @@ def ou(creneau: Creneau, lieux: dict[str, Lieu]) -> str:
 
 async def _offre(session: SessionDep, invitation: InvitationRow) -> list[Creneau]:
     demain = aujourd_hui() + timedelta(days=1)
+    veille = invitation.expire_le - timedelta(days=1)  # the link stops working on expire_le
     return await service.creneaux(
-        session, [invitation.referent_id], invitation.motif, demain, invitation.expire_le
+        session, [invitation.referent_id], invitation.motif, demain, veille
     )
 
 
@@ -128,7 +129,7 @@ async def _page(
             "motif": motif.libelle if motif else invitation.motif,
             "duree": motif.duree_minutes if motif else None,
             "referent": referent.nom if referent else "votre référent",
-            "expire_le": jour_long_fr(invitation.expire_le),
+            "expire_le": jour_long_fr(invitation.expire_le - timedelta(days=1)),
             "par_jour": dict(par_jour),
             "message": message,
         },

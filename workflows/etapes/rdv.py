@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from core.clock import PARIS, local_day
+from rules.calendrier import ajouter
 from schemas.appels import MARQUE_LIEN, Courriel, LienCarnetAEnvoyer, Sms
 from schemas.carnet import CanalLien
 from schemas.common import Acteur, Ordre
@@ -27,7 +28,7 @@ from schemas.rdv import (
     ReunionMultipartenaire,
     StatutRdv,
 )
-from schemas.regles import Canal, Rappel
+from schemas.regles import Canal, Delai, Rappel
 from workflows.etapes.base import Commande, Contexte, jour_fr, verifier_jour
 from workflows.transitions import CommandeRefusee
 
@@ -216,9 +217,14 @@ def envoyer_rappel(ctx: Contexte, rdv: Rdv, rappel: Rappel) -> None:
 # --- invitations to book (issue 18) ------------------------------------------------------
 
 
-def verifier_invitation(s: ParcoursState, e: EnvoiInvitation, today: date) -> None:
-    if e.expire_le <= today:
-        raise CommandeRefusee("L'invitation doit expirer après aujourd'hui", champ="expire_le")
+EXPIRATION_PAR_DEFAUT = Delai(valeur=10)  # a parcours whose rules snapshot predates the rule
+
+
+def expiration(s: ParcoursState, envoyee_le: date) -> date:
+    """The day the link stops working and the vigie's « invitation_expiree » starts."""
+    regle = s.regles.regle("invitation_expiree") if s.regles else None
+    delai = regle.delai if regle and regle.delai else EXPIRATION_PAR_DEFAUT
+    return ajouter(envoyee_le, delai, s.regles.jours_feries if s.regles else [])
 
 
 def _canaux(s: ParcoursState, canal: CanalLien) -> list[str]:
@@ -241,21 +247,43 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
         motif=e.motif,
         libelle=e.libelle,
         referent_id=s.referent.referent.id,
+        canal=e.canal,
+        adresse_publique=e.adresse_publique,
         envoyee_le=ctx.today(),
-        expire_le=e.expire_le,
+        expire_le=expiration(s, ctx.today()),
     )
     s.invitations.append(invitation)
-    texte = (
-        f"Bonjour {s.usager.prenom}, votre référent vous invite à prendre rendez-vous "
-        f"({e.libelle.lower()}). Choisissez votre date avant le {jour_fr(e.expire_le)} : "
-        f"{MARQUE_LIEN}"
+    canaux = _envoyer_liens(ctx, invitation, "invitation")
+    ctx.noter(
+        Categorie.RDV,
+        "invitation_rdv",
+        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) envoyée par "
+        f"{' et '.join(canaux) or 'aucun canal'}, valable jusqu'au "
+        f"{jour_fr(invitation.expire_le - timedelta(days=1))}",
+        ordre.auteur,
+        details={"invitation_id": invitation.id, "motif": e.motif},
     )
-    canaux = _canaux(s, e.canal)
+
+
+def _envoyer_liens(ctx: Contexte, invitation: InvitationRdv, envoi: str) -> list[str]:
+    """One message per channel, each with its own link (lien_id names the sending)."""
+    s = ctx.s
+    veille = jour_fr(invitation.expire_le - timedelta(days=1))
+    debut = (
+        "votre référent vous invite"
+        if envoi == "invitation"
+        else "rappel : votre référent vous invite"
+    )
+    texte = (
+        f"Bonjour {s.usager.prenom}, {debut} à prendre rendez-vous "
+        f"({invitation.libelle.lower()}). Choisissez votre date d'ici le {veille} : {MARQUE_LIEN}"
+    )
+    canaux = _canaux(s, invitation.canal)
     for canal in canaux:
         lien = LienCarnetAEnvoyer(
-            lien_id=f"{invitation.id}:{canal}",
-            adresse_publique=e.adresse_publique,
-            expire_le=e.expire_le,
+            lien_id=f"{invitation.id}:{envoi}-{canal}",
+            adresse_publique=invitation.adresse_publique,
+            expire_le=invitation.expire_le,
             chemin="rdv",
         )
         if canal == "SMS":
@@ -269,13 +297,26 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
                 carnet=lien,
             )
             ctx.lancer_operation(TypeOperation.ENVOYER_COURRIEL, courriel)
+    return canaux
+
+
+def relancer_invitation(ctx: Contexte, invitation_id: str) -> None:
+    """The vigie's « invitation_sans_reponse » was raised: send new links, once."""
+    index = next((i for i, x in enumerate(ctx.s.invitations) if x.id == invitation_id), None)
+    if index is None:
+        return
+    invitation = ctx.s.invitations[index]
+    if invitation.relancee or invitation.statut != StatutInvitation.ENVOYEE:
+        return
+    ctx.s.invitations[index] = invitation.model_copy(update={"relancee": True})
+    canaux = _envoyer_liens(ctx, invitation, "relance")
     ctx.noter(
-        Categorie.RDV,
-        "invitation_rdv",
-        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) envoyée par "
-        f"{' et '.join(canaux)}, valable jusqu'au {jour_fr(e.expire_le)}",
-        ordre.auteur,
-        details={"invitation_id": invitation.id, "motif": e.motif},
+        Categorie.NOTIFICATION,
+        "invitation_relancee",
+        f"Relance de l'invitation à prendre rendez-vous ({invitation.libelle.lower()}) "
+        f"par {' et '.join(canaux) or 'aucun canal'}",
+        Acteur.plateforme(),
+        details={"invitation_id": invitation.id, "motif": invitation.motif},
     )
 
 
@@ -291,7 +332,7 @@ def invitation_remise(ctx: Contexte, lien_id: str, empreinte: str) -> None:
 
 def verifier_reservation(s: ParcoursState, r: ReservationParLaPersonne, today: date) -> None:
     inv = next((i for i in s.invitations if i.id == r.invitation_id), None)
-    if inv is None or inv.statut != StatutInvitation.ENVOYEE or inv.expire_le < today:
+    if inv is None or inv.statut != StatutInvitation.ENVOYEE or inv.expire_le <= today:
         raise CommandeRefusee("Cette invitation n'est plus valable")
 
 
@@ -312,7 +353,7 @@ async def reserver_par_la_personne(ctx: Contexte, ordre: Ordre[ReservationParLaP
     )
     s.rdvs.append(rdv)
     s.invitations[index] = inv.model_copy(
-        update={"statut": StatutInvitation.RESERVEE, "rdv_id": rdv.id}
+        update={"statut": StatutInvitation.RESERVEE, "rdv_id": rdv.id, "reservee_le": ctx.today()}
     )
     ou = f" ({r.lieu})" if r.lieu else f" ({r.modalite.label.lower()})"
     texte = (
@@ -344,6 +385,6 @@ COMMANDES = {
     "regler_rappels": Commande(regler_rappels),
     "enregistrer_contact": Commande(contact, verifier_contact),
     "planifier_reunion": Commande(reunion),
-    "inviter_rdv": Commande(inviter, verifier_invitation),
+    "inviter_rdv": Commande(inviter),
     "reserver_rdv": Commande(reserver_par_la_personne, verifier_reservation),
 }
