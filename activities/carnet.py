@@ -9,6 +9,11 @@ from schemas.appels import MARQUE_LIEN, LienCarnetAEnvoyer
 from schemas.carnet import empreinte
 
 SUJET = "Lien du carnet de bord"
+SUJETS = {"carnet": SUJET, "rdv": "Lien de prise de rendez-vous"}  # as the outbox records them
+
+
+def sujet(carnet: LienCarnetAEnvoyer) -> str:
+    return SUJETS[carnet.chemin]
 
 
 def nouveau_secret() -> str:
