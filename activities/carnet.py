@@ -9,6 +9,11 @@ from schemas.appels import MARQUE_LIEN, LienCarnetAEnvoyer
 from schemas.carnet import empreinte
 
 SUJET = "Lien du carnet de bord"
+SUJETS = {"carnet": SUJET, "rdv": "Lien de prise de rendez-vous"}  # as the outbox records them
+
+
+def sujet(carnet: LienCarnetAEnvoyer) -> str:
+    return SUJETS[carnet.chemin]
 
 
 def nouveau_secret() -> str:
@@ -17,7 +22,7 @@ def nouveau_secret() -> str:
 
 def lien(carnet: LienCarnetAEnvoyer, texte: str, secret: str) -> tuple[str, str]:
     """(the message with its link, the secret's fingerprint)."""
-    url = f"{carnet.adresse_publique.rstrip('/')}/carnet/{secret}"
+    url = f"{carnet.adresse_publique.rstrip('/')}/{carnet.chemin}/{secret}"
     return texte.replace(MARQUE_LIEN, url), empreinte(secret)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import col, select
 from temporalio import activity
 
-from activities.carnet import SUJET, lien
+from activities.carnet import lien, sujet
 from activities.http import indisponible, refus
 from activities.outbox import Outbox
 from schemas.appels import AppelPartenaire, Courriel
@@ -95,7 +95,7 @@ class Messagerie:
             appel.idempotence,
             "courriel",
             message["To"],
-            SUJET if empreinte else courriel.sujet,
+            sujet(courriel.carnet) if courriel.carnet and empreinte else courriel.sujet,
             empreinte,
             appel.parcours_id,
         )

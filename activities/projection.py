@@ -17,9 +17,11 @@ from temporalio import activity
 
 from core.ids import reference
 from schemas.evenements import CleSujet
+from schemas.invitation import StatutInvitation
 from schemas.parcours import ParcoursState
 from schemas.projection import Projection
 from schemas.rdv import StatutRdv
+from store.agendas import InvitationRow
 from store.db import SessionFactory, ecriture
 from store.parcours import (
     AccesRow,
@@ -140,7 +142,15 @@ async def _evenements(session: AsyncSession, parcours_id: str, p: Projection) ->
 
 async def _listes(session: AsyncSession, s: ParcoursState) -> None:
     pid, territoire = s.parcours_id, s.territoire.value
-    for table in (AlerteRow, IncidentRow, PhaseRow, AccesRow, IdentifiantRow, AccesUsagerRow):
+    for table in (
+        AlerteRow,
+        IncidentRow,
+        PhaseRow,
+        AccesRow,
+        IdentifiantRow,
+        AccesUsagerRow,
+        InvitationRow,
+    ):
         await session.exec(delete(table).where(col(table.parcours_id) == pid))
     organisme = s.organisme.value if s.organisme else None
     referent = s.referent.referent.id if s.referent else None
@@ -218,6 +228,7 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
                 for a in s.acces_carnet
             ]
         )
+        session.add_all(invitations_ouvertes(s))
 
 
 class ProjectionActivities:
@@ -236,3 +247,20 @@ class ProjectionActivities:
             written = await ecrire(session, projection)
             await session.commit()
         return written
+
+
+def invitations_ouvertes(s: ParcoursState) -> list[InvitationRow]:
+    """The booking links that still open a page: sent, not booked yet (issue 18)."""
+    return [
+        InvitationRow(
+            empreinte=empreinte,
+            parcours_id=s.parcours_id,
+            invitation_id=i.id,
+            referent_id=i.referent_id,
+            motif=i.motif,
+            expire_le=i.expire_le,
+        )
+        for i in s.invitations
+        if i.statut == StatutInvitation.ENVOYEE
+        for empreinte in i.empreintes
+    ]

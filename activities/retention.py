@@ -16,6 +16,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from pieces.service import Coffre, effacer_du_parcours
 from schemas.retention import BilanAnonymisation, DemandeAnonymisation
+from store.agendas import CreneauPrisRow, InvitationRow, ReservationRow
 from store.anonymisation import (
     ANONYME,
     bassin,
@@ -131,6 +132,7 @@ class RetentionActivities:
                 DemandeRattachementRow,
             ):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
+            await _rendez_vous(session, parcours_id)
             await session.commit()
 
     async def _oublier_adresses(self, limite: date) -> None:
@@ -240,3 +242,13 @@ async def _messages(session: AsyncSession, parcours_id: str, operations: list[st
             )
         )
     )
+
+
+async def _rendez_vous(session: AsyncSession, parcours_id: str) -> None:
+    """Bookings in the agendas: who is received when. A future one frees its slot."""
+    await session.exec(delete(InvitationRow).where(col(InvitationRow.parcours_id) == parcours_id))
+    reservations = select(ReservationRow.id).where(ReservationRow.parcours_id == parcours_id)
+    await session.exec(
+        delete(CreneauPrisRow).where(col(CreneauPrisRow.reservation_id).in_(reservations))
+    )
+    await session.exec(delete(ReservationRow).where(col(ReservationRow.parcours_id) == parcours_id))

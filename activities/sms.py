@@ -6,7 +6,7 @@ from typing import Any
 
 from temporalio import activity
 
-from activities.carnet import SUJET, lien
+from activities.carnet import lien, sujet
 from activities.http import ClientPartenaire
 from activities.outbox import Outbox
 from schemas.appels import AppelPartenaire, Sms
@@ -39,7 +39,7 @@ class PasserelleSms:
             json={"telephone": sms.telephone, "texte": texte},
         )
         await self.outbox.noter(
-            appel.idempotence, "sms", sms.telephone, SUJET, empreinte, appel.parcours_id
+            appel.idempotence, "sms", sms.telephone, sujet(sms.carnet), empreinte, appel.parcours_id
         )
         # The gateway's answer may echo the text: only the fingerprint goes back to the workflow.
         return {"statut": "envoye", "empreinte": empreinte}

@@ -14,6 +14,8 @@ REGLES = {
     "silence_rupture": "Sans contact depuis trop longtemps",
     "rdv_non_honores": "Rendez-vous non honorés",
     "rdv_a_renseigner": "Rendez-vous à renseigner",
+    "invitation_sans_reponse": "Invitation à prendre rendez-vous sans réponse",
+    "invitation_expiree": "Invitation à prendre rendez-vous expirée",
     "signalement_a_traiter": "Signalement partenaire à traiter",
     "signalement_sans_suite": "Signalement partenaire sans suite",
     "revue_contrat": "Revue du contrat à faire",

@@ -16,6 +16,7 @@ from core.clock import local_day, start_of_day
 from rules.calendrier import ajouter, ajouter_jours_ouvres
 from schemas.contrat import EtatContrat
 from schemas.emploi import JALONS_SUIVI_JOURS, EtatEmploi
+from schemas.invitation import StatutInvitation
 from schemas.parcours import ParcoursState, Phase
 from schemas.pmsmp import EtatPmsmp
 from schemas.rdv import StatutRdv
@@ -154,6 +155,33 @@ def _rdv_a_renseigner(s: ParcoursState, r: ReglesVigie, regle: RegleRupture) -> 
         if rdv.statut == StatutRdv.PREVU:
             start = ajouter(local_day(rdv.date_heure), regle.delai, r.jours_feries)
             yield Candidat(regle.code, rdv.id, _libelle(regle), regle, du=start)
+
+
+@evaluateur("invitation_sans_reponse")
+def _invitation_sans_reponse(
+    s: ParcoursState, r: ReglesVigie, regle: RegleRupture
+) -> Iterable[Candidat]:
+    """From N days after sending, until booked or expired (the workflow sends the relance)."""
+    assert regle.delai is not None
+    for inv in s.invitations:
+        if inv.statut == StatutInvitation.ENVOYEE:
+            du = ajouter(inv.envoyee_le, regle.delai, r.jours_feries)
+            yield Candidat(regle.code, inv.id, _libelle(regle), regle, du=du, au=inv.expire_le)
+
+
+@evaluateur("invitation_expiree")
+def _invitation_expiree(
+    s: ParcoursState, r: ReglesVigie, regle: RegleRupture
+) -> Iterable[Candidat]:
+    """An invitation expired without booking, until the person books a slot (from any
+    later invitation). Its day is the invitation's own expiry, set from this rule's delay."""
+    reservations = [i.reservee_le for i in s.invitations if i.reservee_le is not None]
+    for inv in s.invitations:
+        if inv.statut != StatutInvitation.ENVOYEE:
+            continue
+        apres = [jour for jour in reservations if jour >= inv.expire_le]
+        au = min(apres) if apres else None
+        yield Candidat(regle.code, inv.id, _libelle(regle), regle, du=inv.expire_le, au=au)
 
 
 def _signalements(s: ParcoursState) -> Iterable[tuple[str, str, date]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -62,6 +62,8 @@ class LienCarnetAEnvoyer(Model):
     lien_id: str
     adresse_publique: str = Field(pattern=r"^https?://")
     expire_le: date
+    # « rdv »: an invitation's booking link (issue 18), drawn and sent the same way.
+    chemin: Literal["carnet", "rdv"] = "carnet"
 
 
 MARQUE_LIEN = "{lien}"

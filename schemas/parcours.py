@@ -21,6 +21,7 @@ from schemas.emploi import Emploi
 from schemas.equipe import MembreEquipe
 from schemas.evenements import FaitPartenaire
 from schemas.incident import Incident, OperationSortante, PolitiqueAppels
+from schemas.invitation import InvitationRdv
 from schemas.orientation import OrientationDecidee, PropositionOrientation
 from schemas.pmsmp import Pmsmp
 from schemas.rdv import Contact, Rdv
@@ -193,6 +194,7 @@ class ParcoursState(Model):
     regles: ReglesVigie | None = None
     politique_appels: PolitiqueAppels = Field(default_factory=PolitiqueAppels)
     acces_carnet: list[AccesCarnet] = Field(default_factory=list)
+    invitations: list[InvitationRdv] = Field(default_factory=list)
     timeline: list[EvenementTimeline] = Field(default_factory=list)
     compteurs: dict[str, int] = Field(default_factory=dict, description="Numérotation interne")
 

@@ -68,6 +68,7 @@ class Rdv(Model):
     statut: StatutRdv = StatutRdv.PREVU
     source: str = Field(default="referent", description="referent, ou l'identifiant du partenaire")
     rappels_envoyes: list[str] = Field(default_factory=list)
+    reservation_id: str | None = Field(default=None, description="Pris dans l'agenda (store)")
 
     def a_renseigner(self, now: datetime) -> bool:
         """A past appointment whose outcome nobody recorded yet."""

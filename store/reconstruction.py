@@ -38,6 +38,7 @@ from core.ids import parcours_workflow_id
 from core.settings import get_settings
 from core.temporal import connect
 from schemas.parcours import ParcoursState
+from store.agendas import InvitationRow
 from store.db import SessionFactory, create_schema, ecriture, make_engine, session_factory
 from store.parcours import (
     AccesRow,
@@ -54,7 +55,16 @@ from workflows.publication import projection
 log = logging.getLogger("parcours.reconstruction")
 
 # Child tables first: they refer to the parcours row.
-TABLES = (AlerteRow, IncidentRow, PhaseRow, AccesRow, IdentifiantRow, AccesUsagerRow, EvenementRow)
+TABLES = (
+    AlerteRow,
+    IncidentRow,
+    PhaseRow,
+    AccesRow,
+    IdentifiantRow,
+    AccesUsagerRow,
+    InvitationRow,
+    EvenementRow,
+)
 REQUETE = "WorkflowType = 'Parcours'"
 PREFIXE = parcours_workflow_id("")
 

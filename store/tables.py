@@ -1,6 +1,7 @@
 """Importing this module registers every table on SQLModel.metadata."""
 
 from store import (
+    agendas,
     audit,
     comptes,
     equipe,
@@ -14,6 +15,7 @@ from store import (
 )
 
 __all__ = [
+    "agendas",
     "audit",
     "comptes",
     "equipe",

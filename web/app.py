@@ -21,6 +21,7 @@ from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
 from store.db import create_schema, make_engine, session_factory
 from web import documentation, erreurs, journaux, templating
+from web.api import agenda as api_agenda
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
@@ -47,6 +48,7 @@ from web.cockpit import (
     liste,
     message,
     observatoire,
+    rendez_vous,
 )
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
@@ -136,6 +138,7 @@ def create_app(
     app.include_router(api_comptes.router)
     app.include_router(api_imports.router)
     app.include_router(api_moi.router)
+    app.include_router(api_agenda.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)
@@ -143,6 +146,7 @@ def create_app(
     app.include_router(observatoire.router)
     app.include_router(imports.router)
     app.include_router(carnet_usager.router)
+    app.include_router(rendez_vous.router)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
     app.include_router(administration.router)
     app.include_router(activation.router)

@@ -91,6 +91,8 @@ ORIENTATION_PAR_ACTIVITE = "proposition-d-orientation-par-activite"
 CLES_D_APPEL_STABLES = "cles-d-appel-stables"
 # A new rupture is also told to the parcours' référent, in the cockpit's notification centre.
 RUPTURE_AU_REFERENT = "rupture-notifiee-au-referent"
+# Invitations to book (issue 18): the vigie's « invitation_sans_reponse » sends a relance.
+RELANCE_DES_INVITATIONS = "relance-des-invitations-a-prendre-rendez-vous"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -503,6 +505,8 @@ class ParcoursWorkflow:
             )
             if a.severite == Severite.RUPTURE:
                 self._prevenir_coordination(a)
+            if a.code == "invitation_sans_reponse" and workflow.patched(RELANCE_DES_INVITATIONS):
+                rdv.relancer_invitation(self, a.cle)
         for key in avant.keys() - apres.keys():
             a = avant[key]
             self.noter(

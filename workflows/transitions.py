@@ -30,6 +30,7 @@ from schemas.diagnostic import Diagnostic
 from schemas.emploi import DeclarationEmbauche, EtatEmploi, FinEmploi, PointSuivi
 from schemas.equipe import MembreAjoute, MembreRetire
 from schemas.incident import RelanceIncident, ResolutionIncident
+from schemas.invitation import EnvoiInvitation, ReservationParLaPersonne
 from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.parcours import ParcoursState, Phase
@@ -69,6 +70,8 @@ class Qui(Enum):
     NOUVEAU_REFERENT = "le nouveau référent"
     COORDINATEUR = "un coordinateur du territoire"
     ADMINISTRATEUR = "un administrateur"
+    # The person, by the personal link of an invitation (issue 18): no API route, no account.
+    PERSONNE = "la personne elle-même"
 
 
 def reserve_a(qui: frozenset[Qui] | set[Qui]) -> str:
@@ -84,6 +87,7 @@ Condition = Callable[[ParcoursState], str | None]
 OUVERTES = frozenset(Phase) - {Phase.SORTIE}
 APRES_ORIENTATION = frozenset({Phase.ORIENTATION, Phase.CONTRAT, Phase.PMSMP, Phase.EMPLOI})
 REFERENT = frozenset({Qui.REFERENT})
+PERSONNE = frozenset({Qui.PERSONNE})
 REFERENT_OU_COORDINATION = frozenset({Qui.REFERENT, Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
 COORDINATION = frozenset({Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
 
@@ -212,6 +216,13 @@ def _joignable(s: ParcoursState) -> str | None:
     if not (s.usager.telephone or s.usager.email):
         return "Ni téléphone ni courriel connus : renseignez-en un par une rectification"
     return None
+
+
+@_prerequis("un référent, et un téléphone ou un courriel connu de la personne")
+def _invitable(s: ParcoursState) -> str | None:
+    if s.referent is None:
+        return "Aucun référent : l'invitation ouvre l'agenda du référent"
+    return _joignable(s)
 
 
 @_prerequis("un lien de carnet actif")
@@ -469,6 +480,24 @@ TRANSITIONS: dict[str, Transition] = {
             groupe="rdv",
         ),
         Transition(
+            "inviter_rdv",
+            "Inviter la personne à prendre rendez-vous",
+            EnvoiInvitation,
+            OUVERTES,
+            REFERENT,
+            condition=_invitable,
+            groupe="rdv",
+        ),
+        Transition(
+            "reserver_rdv",
+            "Prendre rendez-vous (par la personne)",
+            ReservationParLaPersonne,
+            OUVERTES,
+            PERSONNE,
+            pendant_suspension=True,
+            groupe="rdv",
+        ),
+        Transition(
             "regler_rappels",
             "Suspendre ou reprendre les rappels",
             PauseRappels,
@@ -674,6 +703,8 @@ def qualites(acteur: Acteur, state: ParcoursState) -> set[Qui]:
         found.add(Qui.COORDINATEUR)
     if acteur.role == Role.ADMINISTRATEUR:
         found.add(Qui.ADMINISTRATEUR)
+    if acteur.role == Role.USAGER and acteur.id == f"usager:{state.parcours_id}":
+        found.add(Qui.PERSONNE)
     return found
 
 

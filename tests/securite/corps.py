@@ -87,6 +87,7 @@ def commandes(jour: date, referent_id: str = "ref-claire-martin") -> dict[str, d
         },
         "envoyer_lien_carnet": {"canal": "sms"},
         "envoyer_message": {"canal": "sms", "texte": "Bonjour {prenom}, rappelez-moi."},
+        "inviter_rdv": {"motif": "accompagnement"},
         "revoquer_liens_carnet": {"motif": "Téléphone perdu"},
         "relancer_referent": {"message": "Pouvez-vous reprendre contact ?"},
         "relancer_incident": {"incident_id": "i-1"},

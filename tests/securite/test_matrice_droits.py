@@ -29,7 +29,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -196,6 +196,7 @@ COMMANDES_REFERENT = {
     "regler_rappels",
     "modifier_consentement",
     "envoyer_lien_carnet",
+    "inviter_rdv",
     "accuser_transfert",  # the new référent's: Claire, whose handover is pending
     "envoyer_message",  # --- messages à la personne ---
 }
@@ -1491,6 +1492,8 @@ async def _equipe_de_suivi(
     assert r.status_code == 204, r.text
     (en_attente,) = (await claire.get(f"/api/v1/parcours/{clos}/rattachements")).json()
     return note.json()["id"], en_attente["id"]
+
+
 # --- notifications et messages à la personne ---
 # One's own notifications: every account has a centre; Claire's notification about the dossier
 # is hers alone (404 for anyone else, word for word the answer for one that does not exist).
@@ -1596,6 +1599,114 @@ async def _notification_de_claire(plateforme: Plateforme, pid: str) -> int:
             return n.id
     finally:
         await engine.dispose()
+
+
+# --- agendas et rendez-vous ---
+# A référent's own agenda (issue 18): every référent reads and writes their own, no one else
+# has one. Each cell is written: the account administrators are not référents.
+#                       réf  autre ancien coord c.autre admin part usager anon a.str a.ter
+AGENDA_API = ligne("    ok   ok    ok     403   403     403   403  401    401  403   403")
+
+
+def _lieu_unique(_: Contexte) -> dict[str, str]:
+    return {
+        "nom": f"Lieu {secrets.token_hex(4)}",
+        "adresse": "1 rue de la Matrice",
+        "code_postal": "74000",
+        "commune": "Annecy",
+    }
+
+
+def _plage_unique(_: Contexte) -> dict[str, Any]:
+    # A Saturday years ahead, its own: never overlaps another test's plage.
+    jour = date(2031, 1, 4) + timedelta(weeks=secrets.randbelow(2000))
+    return {
+        "jour": "5",
+        "debut": "08:00",
+        "fin": "08:30",
+        "modalite": "telephone",
+        "motifs": ["accompagnement"],
+        "du": jour.isoformat(),
+        "au": jour.isoformat(),
+    }
+
+
+def _agenda() -> dict[tuple[str, str], list[Cas]]:
+    racine = "/api/v1/agenda"
+    liste = frozenset({200})
+    return {
+        ("GET", f"{racine}/lieux"): [Cas("lieux", AGENDA_API, req("GET", f"{racine}/lieux"))],
+        ("POST", f"{racine}/lieux"): [
+            Cas(
+                "ajouter un lieu",
+                AGENDA_API,
+                req("POST", f"{racine}/lieux", json=_lieu_unique),
+                ok=frozenset({201}),
+            )
+        ],
+        ("GET", f"{racine}/plages"): [
+            Cas("plages", AGENDA_API, req("GET", f"{racine}/plages"), ok=liste)
+        ],
+        ("POST", f"{racine}/plages"): [
+            Cas(
+                "ouvrir une plage",
+                AGENDA_API,
+                req("POST", f"{racine}/plages", json=_plage_unique),
+                ok=frozenset({201}),
+            )
+        ],
+        ("DELETE", f"{racine}/plages/{{plage_id}}"): [
+            Cas(  # allowed, then not found: no one reaches another's plage (tests/agendas)
+                "retirer une plage inconnue",
+                AGENDA_API,
+                req("DELETE", f"{racine}/plages/plage-inconnue"),
+                ok=frozenset({404}),
+            )
+        ],
+        ("GET", f"{racine}/absences"): [
+            Cas("absences", AGENDA_API, req("GET", f"{racine}/absences"))
+        ],
+        ("POST", f"{racine}/absences"): [
+            Cas(
+                "déclarer une absence",
+                AGENDA_API,
+                req(
+                    "POST",
+                    f"{racine}/absences",
+                    json={"du": "2031-01-01", "au": "2031-01-02", "motif": "Congés"},
+                ),
+                ok=frozenset({201}),
+            )
+        ],
+        ("GET", f"{racine}/creneaux"): [
+            Cas(
+                "créneaux libres",
+                AGENDA_API,
+                req("GET", f"{racine}/creneaux", params={"motif": "accompagnement"}),
+            )
+        ],
+    }
+
+
+# The booking page of an invitation: its link is the only key. The person's carnet link is
+# not one, nor any credential: every cell is the same 404 as for a link that never existed.
+RESERVATION_PAR_LIEN = ligne("404 404 404 404 404 404 404 404 404 404 404")
+
+
+def _reservation() -> dict[tuple[str, str], list[Cas]]:
+    choix = {"plage_id": "plage-inconnue", "debut": "2031-01-04T08:00:00+00:00"}
+    return {
+        ("GET", "/rdv/{jeton}"): [
+            Cas("page de réservation", RESERVATION_PAR_LIEN, req("GET", "/rdv/{lien}"))
+        ],
+        ("POST", "/rdv/{jeton}"): [
+            Cas("réserver", RESERVATION_PAR_LIEN, req("POST", "/rdv/{lien}", data=choix))
+        ],
+    }
+
+
+LIGNES.update(_agenda())
+LIGNES.update(_reservation())
 
 
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:

@@ -11,10 +11,12 @@ from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from referentiels.catalogue import par_id
+from rules.rendez_vous import regles_rendez_vous
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
 from schemas.equipe import InvitationMembre, MembreAjoute, MembreRetire, RetraitMembre
+from schemas.invitation import DemandeInvitation, EnvoiInvitation
 from schemas.messages import DemandeMessage, MessageUsager
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
@@ -129,10 +131,28 @@ async def _invitation(session: AsyncSession, d: InvitationMembre, today: date, _
 
 async def _retrait(_: AsyncSession, d: RetraitMembre, today: date, __: str) -> BaseModel:
     return MembreRetire(**d.model_dump(), le=today)
+
+
 async def _message(
     _: AsyncSession, d: DemandeMessage, __: date, adresse_publique: str
 ) -> BaseModel:
     return MessageUsager(**d.model_dump(), adresse_publique=adresse_publique)
+
+
+async def _invitation_rdv(
+    _: AsyncSession, d: DemandeInvitation, __: date, adresse_publique: str
+) -> BaseModel:
+    regles = regles_rendez_vous()
+    motif = regles.motif(d.motif)
+    if motif is None:
+        message = f"Motif inconnu : « {d.motif} »"
+        raise Refus(422, message, "donnees_invalides", [{"champ": "motif", "message": message}])
+    return EnvoiInvitation(
+        motif=motif.code,
+        libelle=motif.libelle,
+        canal=d.canal,
+        adresse_publique=adresse_publique,
+    )
 
 
 async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) -> BaseModel:
@@ -144,6 +164,7 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "transferer_referent": (DemandeTransfert, _transfert),
     "prescrire_action": (DemandeAction, _action),
     "envoyer_lien_carnet": (DemandeLienCarnet, _lien),
+    "inviter_rdv": (DemandeInvitation, _invitation_rdv),
     "planifier_reunion": (DemandeReunion, _reunion),
     "ajouter_membre": (InvitationMembre, _invitation),
     "retirer_membre": (RetraitMembre, _retrait),

@@ -1,0 +1,1 @@
+"""Agendas of the référents and the free slots they offer (issue 18)."""

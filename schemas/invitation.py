@@ -1,0 +1,62 @@
+"""Invitations to book an appointment: a personal link sent by SMS and/or e-mail, opening the
+free slots of the référent's agenda for one motif, until the invitation expires."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from schemas.carnet import CanalLien
+from schemas.common import LabelledEnum, Model
+from schemas.rdv import ModeRdv
+
+
+class DemandeInvitation(Model):
+    """What the référent asks."""
+
+    motif: str = Field(description="Code du motif (rules/rendez_vous.yaml)")
+    canal: CanalLien = CanalLien.LES_DEUX
+
+
+class EnvoiInvitation(Model):
+    """The same, completed by the web app with the motif's label and its public address: the
+    workflow reads no file and draws no secret. The expiry comes from the vigie's rules."""
+
+    motif: str
+    libelle: str
+    canal: CanalLien
+    adresse_publique: str = Field(pattern=r"^https?://")
+
+
+class StatutInvitation(LabelledEnum):
+    ENVOYEE = "envoyee", "Envoyée"
+    RESERVEE = "reservee", "Rendez-vous pris"
+
+
+class InvitationRdv(Model):
+    """An invitation in the parcours' state: the fingerprints of its links, never a secret."""
+
+    id: str
+    motif: str
+    libelle: str
+    referent_id: str
+    canal: CanalLien
+    adresse_publique: str = Field(description="Pour les liens de la relance")
+    envoyee_le: date
+    expire_le: date = Field(description="Le lien ne sert plus ce jour-là (vigie : expirée)")
+    empreintes: list[str] = Field(default_factory=list)
+    statut: StatutInvitation = StatutInvitation.ENVOYEE
+    relancee: bool = False
+    rdv_id: str | None = None
+    reservee_le: date | None = None
+
+
+class ReservationParLaPersonne(Model):
+    """The slot the person took from their link, already booked in the agenda (store)."""
+
+    invitation_id: str
+    reservation_id: str
+    debut: datetime
+    modalite: ModeRdv
+    lieu: str | None = Field(default=None, max_length=300)

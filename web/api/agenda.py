@@ -1,0 +1,147 @@
+"""A référent's own agenda: places of their structure, opening slots, leave, free slots.
+
+Only référents have an agenda; each reads and writes their own (the path names no account,
+so that no one can reach another's). Every write is audit-logged."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+
+from agendas import service
+from agendas.service import Introuvable, Proprietaire, SaisieRefusee
+from schemas.agenda import Absence, AbsenceSaisie, Creneau, Lieu, LieuSaisi, Plage, PlageSaisie
+from web.deps import SessionDep, UtilisateurApi, adresse, aujourd_hui
+from web.erreurs import Erreur, Refus
+from web.securite.audit import journaliser
+from web.securite.utilisateur import Utilisateur
+
+router = APIRouter(prefix="/api/v1/agenda", tags=["Agenda"])
+
+ERREURS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Erreur, "description": "Authentification requise"},
+    403: {"model": Erreur, "description": "Réservé aux référents"},
+    422: {"model": Erreur, "description": "Saisie invalide (champ nommé)"},
+}
+
+
+def proprietaire(u: Utilisateur) -> Proprietaire:
+    if not u.est_referent:
+        raise Refus(403, "L'agenda est celui d'un référent", "interdit")
+    return Proprietaire(
+        compte_id=u.id,
+        structure=u.structure,
+        organisme=u.organisme.value if u.organisme else None,
+        territoire=u.territoire.value if u.territoire else None,
+    )
+
+
+def _refus(e: SaisieRefusee) -> Refus:
+    return Refus(422, str(e), "donnees_invalides", [{"champ": e.champ, "message": str(e)}])
+
+
+async def _noter(session: SessionDep, u: Utilisateur, request: Request, detail: str) -> None:
+    await journaliser(session, u, "ecriture", f"agenda:{u.id}", detail, adresse(request))
+
+
+@router.get("/lieux", response_model=list[Lieu], responses=ERREURS, summary="Lieux de ma structure")
+async def lister_lieux(u: UtilisateurApi, session: SessionDep) -> list[Lieu]:
+    return await service.lieux(session, proprietaire(u))
+
+
+@router.post(
+    "/lieux", status_code=201, response_model=Lieu, responses=ERREURS, summary="Ajouter un lieu"
+)
+async def creer_lieu(
+    saisie: LieuSaisi, u: UtilisateurApi, session: SessionDep, request: Request
+) -> Lieu:
+    try:
+        lieu = await service.creer_lieu(session, proprietaire(u), saisie)
+    except SaisieRefusee as e:
+        raise _refus(e) from None
+    await _noter(session, u, request, f"lieu {lieu.id} ajouté")
+    return lieu
+
+
+@router.get("/plages", response_model=list[Plage], responses=ERREURS, summary="Mes plages")
+async def lister_plages(u: UtilisateurApi, session: SessionDep) -> list[Plage]:
+    return await service.plages(session, [proprietaire(u).compte_id])
+
+
+@router.post(
+    "/plages",
+    status_code=201,
+    response_model=Plage,
+    responses=ERREURS,
+    summary="Ouvrir une plage",
+)
+async def ouvrir_plage(
+    saisie: PlageSaisie, u: UtilisateurApi, session: SessionDep, request: Request
+) -> Plage:
+    try:
+        plage = await service.ouvrir_plage(session, proprietaire(u), saisie)
+    except SaisieRefusee as e:
+        raise _refus(e) from None
+    await _noter(session, u, request, f"plage {plage.id} ouverte")
+    return plage
+
+
+@router.delete(
+    "/plages/{plage_id}",
+    status_code=204,
+    responses=ERREURS | {404: {"model": Erreur, "description": "Plage inconnue"}},
+    summary="Retirer une plage (les rendez-vous pris restent)",
+)
+async def retirer_plage(
+    plage_id: str, u: UtilisateurApi, session: SessionDep, request: Request
+) -> Response:
+    try:
+        await service.retirer_plage(session, proprietaire(u), plage_id)
+    except Introuvable:
+        raise Refus(404, "Plage inconnue", "introuvable") from None
+    await _noter(session, u, request, f"plage {plage_id} retirée")
+    return Response(status_code=204)
+
+
+@router.get("/absences", response_model=list[Absence], responses=ERREURS, summary="Mes absences")
+async def lister_absences(u: UtilisateurApi, session: SessionDep) -> list[Absence]:
+    return await service.absences(session, [proprietaire(u).compte_id], aujourd_hui())
+
+
+@router.post(
+    "/absences",
+    status_code=201,
+    response_model=Absence,
+    responses=ERREURS,
+    summary="Déclarer une absence (aucun créneau proposé)",
+)
+async def ajouter_absence(
+    saisie: AbsenceSaisie, u: UtilisateurApi, session: SessionDep, request: Request
+) -> Absence:
+    absence = await service.ajouter_absence(session, proprietaire(u), saisie)
+    await _noter(session, u, request, f"absence {absence.id} déclarée")
+    return absence
+
+
+@router.get(
+    "/creneaux",
+    response_model=list[Creneau],
+    responses=ERREURS,
+    summary="Mes créneaux libres pour un motif",
+)
+async def lister_creneaux(
+    u: UtilisateurApi,
+    session: SessionDep,
+    motif: str = Query(description="Code du motif (rules/rendez_vous.yaml)"),
+    du: date | None = Query(default=None, description="Premier jour (défaut : aujourd'hui)"),
+    au: date | None = Query(default=None, description="Dernier jour (défaut : 14 jours après)"),
+) -> list[Creneau]:
+    debut = du or aujourd_hui()
+    try:
+        return await service.creneaux(
+            session, [proprietaire(u).compte_id], motif, debut, au or debut + timedelta(days=14)
+        )
+    except SaisieRefusee as e:
+        raise _refus(e) from None

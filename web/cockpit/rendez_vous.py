@@ -1,0 +1,220 @@
+"""The booking page of an invitation (issue 18), opened with the personal link sent by SMS or
+e-mail. No account: the link's secret is the key, until the invitation expires or a slot is
+taken; only its fingerprint is stored. Whoever lacks the link learns nothing: an unknown, an
+expired and a used link give the same answer. Phone first (390 px wide), plain French."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+from agendas import reservations, service
+from agendas.reservations import CreneauIndisponible
+from core.clock import PARIS, local_day
+from core.formats import jour_semaine as jour_long_fr
+from core.parcours_client import CommandeImpossible
+from rules.rendez_vous import regles_rendez_vous
+from schemas.agenda import Creneau, Lieu
+from schemas.carnet import empreinte
+from schemas.common import Acteur, Role
+from schemas.invitation import ReservationParLaPersonne
+from store.agendas import InvitationRow
+from store.comptes import Compte
+from web.cockpit import pages
+from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
+from web.securite.audit import journaliser
+from web.securite.limites import Limiteur
+from web.securite.utilisateur import Utilisateur
+from web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+Jeton = Annotated[str, Path(max_length=100)]
+REFUS_PAR_ADRESSE = {m: Limiteur(maximum=30, fenetre_s=60) for m in ("GET", "POST")}
+TITRE = "Prendre rendez-vous"
+INVALIDE = (
+    "Ce lien n'est pas valable ou a expiré. Appelez votre référent pour obtenir un rendez-vous."
+)
+
+
+def _refus(request: Request, status: int, message: str) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "composants/erreur.html",
+        {"u": None, "titre": TITRE, "message": message, "status": status},
+        status_code=status,
+    )
+
+
+class LienRefuse(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def _invitation(request: Request, session: SessionDep, jeton: str) -> InvitationRow:
+    # Only the secret's fingerprint is stored: compare that, never the secret.
+    invitation = await session.get(InvitationRow, empreinte(jeton))
+    if invitation is None or invitation.expire_le <= aujourd_hui():
+        # Wrong links only are counted, per address and per method: the person coming back
+        # to their own page is never slowed down; guessing is.
+        if not REFUS_PAR_ADRESSE[request.method].autoriser(adresse(request) or "?"):
+            raise LienRefuse(429, "Trop de tentatives : réessayez dans une minute.")
+        raise LienRefuse(404, INVALIDE)
+    return invitation
+
+
+def _personne(invitation: InvitationRow) -> Utilisateur:
+    return Utilisateur(
+        id=f"usager:{invitation.parcours_id}",
+        nom="La personne (lien personnel)",
+        email="",
+        role=Role.USAGER,
+        organisme=None,
+        territoire=None,
+    )
+
+
+def heure_fr(instant: datetime) -> str:
+    local = instant.astimezone(PARIS)
+    return f"{local.hour} h {local.minute:02d}"
+
+
+def ou(creneau: Creneau, lieux: dict[str, Lieu]) -> str:
+    lieu = lieux.get(creneau.lieu_id or "")
+    if lieu is None:
+        return creneau.modalite.label
+    return f"{lieu.nom}, {lieu.adresse}, {lieu.code_postal} {lieu.commune}"
+
+
+async def _offre(session: SessionDep, invitation: InvitationRow) -> list[Creneau]:
+    demain = aujourd_hui() + timedelta(days=1)
+    veille = invitation.expire_le - timedelta(days=1)  # the link stops working on expire_le
+    return await service.creneaux(
+        session, [invitation.referent_id], invitation.motif, demain, veille
+    )
+
+
+async def _page(
+    request: Request,
+    session: SessionDep,
+    invitation: InvitationRow,
+    creneaux: list[Creneau],
+    *,
+    message: str | None = None,
+    status: int = 200,
+) -> Response:
+    motif = regles_rendez_vous().motif(invitation.motif)
+    referent = await session.get(Compte, invitation.referent_id)
+    lieux = {x.id: x for x in await service.lieux_par_id(session, creneaux)}
+    par_jour: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for c in creneaux:
+        par_jour[jour_long_fr(local_day(c.debut))].append(
+            {
+                "heure": heure_fr(c.debut),
+                "ou": ou(c, lieux),
+                "plage_id": c.plage_id,
+                "debut": c.debut.isoformat(),
+            }
+        )
+    return pages.rendre(
+        request,
+        "rdv/reservation.html",
+        {
+            "u": None,
+            "titre": TITRE,
+            "motif": motif.libelle if motif else invitation.motif,
+            "duree": motif.duree_minutes if motif else None,
+            "referent": referent.nom if referent else "votre référent",
+            "expire_le": jour_long_fr(invitation.expire_le - timedelta(days=1)),
+            "par_jour": dict(par_jour),
+            "message": message,
+        },
+        status=status,
+    )
+
+
+@router.get("/rdv/{jeton}", response_class=HTMLResponse)
+async def choisir(jeton: Jeton, request: Request, session: SessionDep) -> Response:
+    try:
+        invitation = await _invitation(request, session, jeton)
+    except LienRefuse as refus:
+        return _refus(request, refus.status, str(refus))
+    await journaliser(
+        session,
+        _personne(invitation),
+        "lecture",
+        f"parcours:{invitation.parcours_id}",
+        "invitation à prendre rendez-vous (lien personnel)",
+    )
+    return await _page(request, session, invitation, await _offre(session, invitation))
+
+
+@router.post("/rdv/{jeton}", response_class=HTMLResponse)
+async def reserver(
+    jeton: Jeton,
+    request: Request,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    plage_id: Annotated[str, Form(max_length=80)] = "",
+    debut: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    try:
+        invitation = await _invitation(request, session, jeton)
+    except LienRefuse as refus:
+        return _refus(request, refus.status, str(refus))
+    offre = await _offre(session, invitation)
+    demande = next(
+        (c for c in offre if c.plage_id == plage_id and c.debut.isoformat() == debut), None
+    )
+    try:
+        if demande is None:
+            raise CreneauIndisponible(
+                reservations.DEJA_PRIS, offre[: reservations.SUIVANTS_PROPOSES]
+            )
+        prise = await reservations.reserver(session, demande, invitation.parcours_id)
+    except CreneauIndisponible as refus:
+        message = f"{refus} Choisissez un autre créneau."
+        return await _page(
+            request, session, invitation, refus.suivants, message=message, status=409
+        )
+    lieux = {x.id: x for x in await service.lieux_par_id(session, [demande])}
+    personne = _personne(invitation)
+    try:
+        await parcours.commander(
+            invitation.parcours_id,
+            "reserver_rdv",
+            ReservationParLaPersonne(
+                invitation_id=invitation.invitation_id,
+                reservation_id=prise.id,
+                debut=demande.debut,
+                modalite=demande.modalite,
+                lieu=ou(demande, lieux) if demande.lieu_id else None,
+            ),
+            Acteur(id=personne.id, nom=personne.nom, role=Role.USAGER),
+        )
+    except CommandeImpossible:
+        await reservations.annuler(session, prise.id)  # nothing half-done: the slot is free again
+        return _refus(request, 409, INVALIDE)
+    await journaliser(
+        session,
+        personne,
+        "ecriture",
+        f"parcours:{invitation.parcours_id}",
+        "rendez-vous pris (lien personnel)",
+    )
+    return pages.rendre(
+        request,
+        "rdv/confirme.html",
+        {
+            "u": None,
+            "titre": "Rendez-vous confirmé",
+            "jour": jour_long_fr(local_day(demande.debut)),
+            "heure": heure_fr(demande.debut),
+            "ou": ou(demande, lieux),
+            "acces": lieux[demande.lieu_id].acces if demande.lieu_id in lieux else "",
+        },
+    )
