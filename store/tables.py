@@ -3,6 +3,7 @@
 from store import (
     audit,
     comptes,
+    employeurs,
     evenements_partenaires,
     imports,
     indicateurs,
@@ -14,6 +15,7 @@ from store import (
 __all__ = [
     "audit",
     "comptes",
+    "employeurs",
     "evenements_partenaires",
     "imports",
     "indicateurs",

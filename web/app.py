@@ -25,6 +25,7 @@ from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
 from web.api import comptes as api_comptes
+from web.api import employeurs as api_employeurs
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
 from web.api import moi as api_moi
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(api_observatoire.router)
     app.include_router(api_comptes.router)
     app.include_router(api_imports.router)
+    app.include_router(api_employeurs.router)
     app.include_router(api_moi.router)
     app.include_router(connexion.router)
     app.include_router(liste.router)

@@ -56,11 +56,14 @@ ROLES_DU_PERSONNEL = (
     Role.ADMIN_STRUCTURE,
     Role.ADMIN_TERRITOIRE,
     Role.ADMINISTRATEUR,
+    Role.CHARGE_ENTREPRISE,
 )
 # Which roles each kind of administrator may give.
 ROLES_ATTRIBUABLES: dict[Role, frozenset[Role]] = {
     Role.ADMINISTRATEUR: frozenset(ROLES_DU_PERSONNEL),
-    Role.ADMIN_TERRITOIRE: frozenset({Role.REFERENT, Role.COORDINATEUR, Role.ADMIN_STRUCTURE}),
+    Role.ADMIN_TERRITOIRE: frozenset(
+        {Role.REFERENT, Role.COORDINATEUR, Role.ADMIN_STRUCTURE, Role.CHARGE_ENTREPRISE}
+    ),
     Role.ADMIN_STRUCTURE: frozenset({Role.REFERENT, Role.ADMIN_STRUCTURE}),
 }
 STATUTS = {
@@ -410,7 +413,12 @@ async def _placement(
             raise _refus_champ("territoire", "Cette structure ne sert pas ce territoire")
     if role in (Role.REFERENT, Role.ADMIN_STRUCTURE) and s is None:
         raise _refus_champ("structure_id", f"Un compte « {role.label} » appartient à une structure")
-    if role in (Role.REFERENT, Role.COORDINATEUR, Role.ADMIN_TERRITOIRE) and territoire is None:
+    if territoire is None and role in (
+        Role.REFERENT,
+        Role.COORDINATEUR,
+        Role.ADMIN_TERRITOIRE,
+        Role.CHARGE_ENTREPRISE,
+    ):
         raise _refus_champ("territoire", f"Un compte « {role.label} » a un territoire")
     return s, territoire
 
