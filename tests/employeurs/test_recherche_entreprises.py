@@ -26,7 +26,8 @@ def test_l_etablissement_du_siret_et_non_le_siege() -> None:
     assert (etab.latitude, etab.longitude) == (46.370124, 6.478911)
     assert etab.ouvert
     siege = lire_reponse(lue(f"recherche_entreprises_{THONON}.json"), "41852963200014")
-    assert siege is not None and siege.commune == "ANNECY"
+    assert siege is not None
+    assert siege.commune == "ANNECY"
     assert siege.nom == "RESIDENCE LES BALCONS DU LEMAN"
 
 
@@ -40,7 +41,8 @@ async def test_ce_qui_est_demande() -> None:
     appels: list[httpx.Request] = []
     async with httpx.AsyncClient(transport=recherche_entreprises(appels)) as http:
         etab = await chercher(http, BASE + "/", THONON)
-    assert etab is not None and etab.siret == THONON
+    assert etab is not None
+    assert etab.siret == THONON
     (appel,) = appels
     assert appel.url.path == "/search"
     assert dict(appel.url.params) == {"q": THONON, "page": "1", "per_page": "1"}

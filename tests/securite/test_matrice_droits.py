@@ -70,6 +70,7 @@ ROLES = (
     "anonyme",
     "admin_structure",  # administrateur of the « Matrice » Mission Locale (Bassin annécien)
     "admin_territoire",  # administrateur de territoire of the Bassin annécien
+    "charge_entreprise",  # chargé de relation entreprise of the Bassin annécien (issue 24)
 )
 COMPTES = {
     "referent": "ref-claire-martin",
@@ -80,6 +81,7 @@ COMPTES = {
     "admin": "admin",
     "admin_structure": "matrice-admin-structure",
     "admin_territoire": "matrice-admin-territoire",
+    "charge_entreprise": "matrice-charge-entreprise",
 }
 # The account administrators hold no parcours: on the parcours' routes, a row written before
 # their roles existed gives them what a référent without the dossier gets (« autre_referent »),
@@ -87,6 +89,7 @@ COMPTES = {
 # here with the role whose cell it copies in the rows that do not spell it out.
 SANS_DOSSIER = "autre_referent"
 COMME = {"admin_structure": SANS_DOSSIER, "admin_territoire": SANS_DOSSIER}
+COMME["charge_entreprise"] = SANS_DOSSIER  # holds no parcours either
 PARTENAIRE = "partenaire-caf"
 # Who may read the person's phone and e-mail: the référent who accompanies them now, and the
 # administrator (in the payload of a message not sent yet, to repair a failed send). Not a
@@ -1141,6 +1144,79 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ],
 }
 
+# --- employeurs ---
+# The directory of companies: the chargés de relation entreprise and the administration only.
+# The company of the Bassin annécien below is the Contexte's; its label is the territory's.
+SIRET_MATRICE = un_siret()
+#                            réf  autre ancien coord c.autre admin part usager anon a.str a.ter cre
+EMPLOYEURS_API = ligne("     403  403   403    403   403     ok    403  401    401  403   403   ok")
+_ENTREPRISES = "/api/v1/entreprises"
+LIGNES |= {
+    ("GET", _ENTREPRISES): [Cas("annuaire", EMPLOYEURS_API, req("GET", _ENTREPRISES))],
+    ("POST", _ENTREPRISES): [
+        Cas(
+            "ajout",
+            EMPLOYEURS_API,
+            req("POST", _ENTREPRISES, json=lambda _: {"siret": un_siret(), "nom": "Matrice SA"}),
+            ok=frozenset({201}),
+        )
+    ],
+    ("POST", f"{_ENTREPRISES}/depuis-les-parcours"): [
+        Cas(
+            "des PMSMP et embauches",
+            EMPLOYEURS_API,
+            req("POST", f"{_ENTREPRISES}/depuis-les-parcours"),
+        )
+    ],
+    ("GET", f"{_ENTREPRISES}/{{siret}}"): [
+        Cas("fiche", EMPLOYEURS_API, req("GET", f"{_ENTREPRISES}/{SIRET_MATRICE}"))
+    ],
+    ("PUT", f"{_ENTREPRISES}/{{siret}}/label"): [
+        Cas(
+            "label du territoire",
+            EMPLOYEURS_API,
+            req("PUT", f"{_ENTREPRISES}/{SIRET_MATRICE}/label", json={"inclusif": True}),
+        )
+    ],
+    ("POST", f"{_ENTREPRISES}/{{siret}}/contacts"): [
+        Cas(
+            "contact",
+            EMPLOYEURS_API,
+            req("POST", f"{_ENTREPRISES}/{SIRET_MATRICE}/contacts", json={"nom": "M. Matrice"}),
+            ok=frozenset({201}),
+        )
+    ],
+}
+
+
+async def _charge_entreprise(plateforme: Plateforme) -> dict[str, str]:
+    """The Bassin annécien's chargé de relation entreprise, its token by its COMPTES name, and
+    the company of the matrix (created by the administration)."""
+    async with plateforme.client("admin") as admin:
+        r = await admin.post(
+            "/api/v1/comptes",
+            json={
+                "email": f"cre.{secrets.token_hex(3)}@spie74.fr",
+                "nom": "Chargé entreprises Matrice",
+                "role": "charge_entreprise",
+                "territoire": "bassin_annecien",
+            },
+        )
+        assert r.status_code == 201, r.text
+        compte_id = r.json()["id"]
+        entreprise = {"siret": SIRET_MATRICE, "nom": "Matrice", "code_postal": "74000"}
+        r = await admin.post("/api/v1/entreprises", json=entreprise | {"commune": "Annecy"})
+        assert r.status_code == 201, r.text
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            compte = await session.get(Compte, compte_id)
+            assert compte is not None
+            jeton = await creer_jeton(session, compte, "matrice des droits")
+    finally:
+        await engine.dispose()
+    return {COMPTES["charge_entreprise"]: jeton}
+
 
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
     app = create_app(plateforme.settings)
@@ -1349,7 +1425,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         contacts=(telephone, telephone.replace(" ", ""), email),
         evenement=en_attente["id"],
         jeton_partenaire=await _compte_partenaire(plateforme),
-        jetons=plateforme.jetons | jetons,
+        jetons=plateforme.jetons | jetons | await _charge_entreprise(plateforme),
         payload=payload,
         plateforme=plateforme,
         jour=jour,
