@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -1187,6 +1187,38 @@ LIGNES |= {
         )
     ],
 }
+_OFFRES = "/api/v1/offres"
+_OFFRE_MATRICE: dict[str, str] = {}  # its id, once the Contexte has made it
+
+
+def _offre(methode: str, suite: str = "", json: Any = None) -> Construire:
+    def construire(_: Contexte, __: str) -> Requete:
+        return Requete(methode, f"{_OFFRES}/{_OFFRE_MATRICE['id']}{suite}", json=json)
+
+    return construire
+
+
+def _saisie_offre(_: Contexte) -> dict[str, Any]:
+    return {
+        "siret": SIRET_MATRICE,
+        "intitule": "Agent d'entretien",
+        "code_rome": "K2204",
+        "code_postal": "74000",
+        "commune": "Annecy",
+        "type_contrat": "cdd",
+    }
+
+
+LIGNES |= {
+    ("GET", _OFFRES): [Cas("offres", EMPLOYEURS_API, req("GET", _OFFRES))],
+    ("POST", _OFFRES): [
+        Cas("saisie", EMPLOYEURS_API, req("POST", _OFFRES, json=_saisie_offre), ok=frozenset({201}))
+    ],
+    ("GET", f"{_OFFRES}/{{offre_id}}"): [Cas("une offre", EMPLOYEURS_API, _offre("GET"))],
+    ("PUT", f"{_OFFRES}/{{offre_id}}/statut"): [
+        Cas("suspendue", EMPLOYEURS_API, _offre("PUT", "/statut", {"statut": "suspendue"}))
+    ],
+}
 
 
 async def _charge_entreprise(plateforme: Plateforme) -> dict[str, str]:
@@ -1207,6 +1239,9 @@ async def _charge_entreprise(plateforme: Plateforme) -> dict[str, str]:
         entreprise = {"siret": SIRET_MATRICE, "nom": "Matrice", "code_postal": "74000"}
         r = await admin.post("/api/v1/entreprises", json=entreprise | {"commune": "Annecy"})
         assert r.status_code == 201, r.text
+        r = await admin.post(_OFFRES, json=_saisie_offre(cast(Contexte, None)))
+        assert r.status_code == 201, r.text
+        _OFFRE_MATRICE["id"] = r.json()["id"]
     engine = make_engine(plateforme.settings.effective_database_url)
     try:
         async with session_factory(engine)() as session:
