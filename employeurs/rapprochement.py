@@ -74,10 +74,8 @@ class Rapprochement:
 
 def distance_km(a: Lieu, b: Lieu) -> float | None:
     """As the crow flies between two places (haversine); None when a place has no position."""
-    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return 0.0 if a.commune == b.commune else None
-    assert a.latitude is not None and a.longitude is not None  # for mypy, checked above
-    assert b.latitude is not None and b.longitude is not None
     p1, p2 = math.radians(a.latitude), math.radians(b.latitude)
     dp, dl = p2 - p1, math.radians(b.longitude - a.longitude)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
