@@ -1187,6 +1187,25 @@ LIGNES |= {
         )
     ],
 }
+# Where the chargé de relation entreprise does not get what a référent without the dossier gets:
+# they open no parcours, may filter the search on a référent (and find nothing: no dossier),
+# and the directory of référents and organismes is not theirs (as for the account admins).
+_CRE_AUTREMENT = {
+    ("POST", "/api/v1/parcours"): "403",
+    ("GET", "/api/v1/referents"): "403",
+    ("GET", "/api/v1/organismes"): "403",
+}
+for _route, _cellule_cre in _CRE_AUTREMENT.items():
+    LIGNES[_route] = [
+        replace(c, attendu=c.attendu | {"charge_entreprise": _cellule_cre}) for c in LIGNES[_route]
+    ]
+LIGNES[("GET", "/api/v1/parcours")] = [
+    replace(c, attendu=c.attendu | {"charge_entreprise": "vide"})
+    if c.libelle == "filtre sur le référent Claire Martin"
+    else c
+    for c in LIGNES[("GET", "/api/v1/parcours")]
+]
+
 _OFFRES = "/api/v1/offres"
 _OFFRE_MATRICE: dict[str, str] = {}  # its id, once the Contexte has made it
 
