@@ -27,7 +27,7 @@ from store.anonymisation import (
 )
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
-from store.employeurs import ContactEntrepriseRow, EntrepriseRow
+from store.employeurs import ContactEntrepriseRow, EntrepriseRow, VivierRow
 from store.evenements_partenaires import EvenementRecu
 from store.imports import ImportLigneRow
 from store.notifications import Envoi, LienEnAttente, Notification
@@ -115,7 +115,15 @@ class RetentionActivities:
             await _evenements_partenaires(session, parcours_id, identifiants)
             await _messages(session, parcours_id, operations)
             # an imported list's row holds the person's columns as the file gave them
-            for table in (IdentifiantRow, AccesRow, AccesUsagerRow, AlerteRow, ImportLigneRow):
+            # the pool of people ready to work holds their projects and mobility (issue 24)
+            for table in (
+                IdentifiantRow,
+                AccesRow,
+                AccesUsagerRow,
+                AlerteRow,
+                ImportLigneRow,
+                VivierRow,
+            ):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await session.commit()
 

@@ -13,20 +13,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from referentiels.rome import REFERENTIEL
-
-
-class Creneau(StrEnum):
-    """When a person can work; an offer with « horaires décalés » needs the early or late ones."""
-
-    MATIN = "matin"
-    APRES_MIDI = "apres_midi"
-    SOIR = "soir"
-    NUIT = "nuit"
-    WEEK_END = "week_end"
-
+from schemas.employeur import Creneau
 
 LIBELLES_CRENEAUX = {
     Creneau.MATIN: "le matin",

@@ -99,3 +99,36 @@ class OffreSaisie(Model):
 
 class StatutSaisi(Model):
     statut: StatutOffre
+
+
+class Creneau(StrEnum):
+    """When a person can work; an offer may need some of them (nights, week-ends)."""
+
+    MATIN = "matin"
+    APRES_MIDI = "apres_midi"
+    SOIR = "soir"
+    NUIT = "nuit"
+    WEEK_END = "week_end"
+
+
+class FicheVivier(Model):
+    """What the référent records with the person to put them in the pool of people ready to
+    work. Seen by the chargés de relation entreprise of the territory only with consent."""
+
+    pret: bool = Field(description="La personne est prête à l'emploi")
+    consentement: bool = Field(
+        description="La personne accepte d'être présentée aux chargés de relation entreprise"
+    )
+    projets: list[str] = Field(min_length=1, max_length=3, description="Codes ROME")
+    permis_b: bool = False
+    vehicule: bool = False
+    distance_max_km: int = Field(default=20, ge=1, le=150)
+    creneaux: list[Creneau] = Field(default_factory=list)
+
+    @field_validator("projets")
+    @classmethod
+    def _roms(cls, codes: list[str]) -> list[str]:
+        inconnus = [c for c in codes if c not in METIERS]
+        if inconnus:
+            raise ValueError(f"Code ROME inconnu du référentiel : {', '.join(inconnus)}")
+        return codes

@@ -67,3 +67,23 @@ class OffreRow(SQLModel, table=True):
     cree_par: str
     cree_le: datetime
     mis_a_jour: datetime
+
+
+class VivierRow(SQLModel, table=True):
+    """A person in the pool of people ready to work: personal data, deleted with the
+    parcours' anonymisation (activities/retention.py)."""
+
+    __tablename__ = "vivier"
+
+    parcours_id: str = Field(primary_key=True, foreign_key="parcours.id")
+    territoire: str = Field(index=True)
+    referent_id: str | None = None
+    commune: str
+    pret: bool
+    consentement: bool
+    projets: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    permis_b: bool = False
+    vehicule: bool = False
+    distance_max_km: int = 20
+    creneaux: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    mis_a_jour: datetime

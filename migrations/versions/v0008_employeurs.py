@@ -1,8 +1,8 @@
 """Employeurs.
 
 The employers' side (issue 24): the directory of companies (one row per SIRET), their
-contacts, and their job offers. Created only if missing (a database made by ``create_all``
-from today's models already has them).
+contacts, their job offers, and the pool of people ready to work (``vivier``). Created only
+if missing (a database made by ``create_all`` from today's models already has them).
 
 Revision ID: 0008
 Revises: 0007
@@ -82,9 +82,26 @@ def upgrade() -> None:
             sa.Column("cree_le", sa.DateTime(timezone=True), nullable=False),
             sa.Column("mis_a_jour", sa.DateTime(timezone=True), nullable=False),
         )
+    if "vivier" not in existantes:
+        op.create_table(
+            "vivier",
+            sa.Column("parcours_id", sa.String(), sa.ForeignKey("parcours.id"), primary_key=True),
+            sa.Column("territoire", sa.String(), nullable=False, index=True),
+            sa.Column("referent_id", sa.String(), nullable=True),
+            sa.Column("commune", sa.String(), nullable=False),
+            sa.Column("pret", sa.Boolean(), nullable=False),
+            sa.Column("consentement", sa.Boolean(), nullable=False),
+            sa.Column("projets", sa.JSON(), nullable=True),
+            sa.Column("permis_b", sa.Boolean(), nullable=False),
+            sa.Column("vehicule", sa.Boolean(), nullable=False),
+            sa.Column("distance_max_km", sa.Integer(), nullable=False),
+            sa.Column("creneaux", sa.JSON(), nullable=True),
+            sa.Column("mis_a_jour", sa.DateTime(timezone=True), nullable=False),
+        )
 
 
 def downgrade() -> None:
+    op.drop_table("vivier")
     op.drop_table("offre")
     op.drop_table("contact_entreprise")
     op.drop_table("entreprise")

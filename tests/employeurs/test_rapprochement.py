@@ -4,14 +4,8 @@ The reasons are the words the chargé de relation entreprise reads."""
 
 from __future__ import annotations
 
-from employeurs.rapprochement import (
-    Candidat,
-    Creneau,
-    Lieu,
-    OffreCible,
-    classer,
-    distance_km,
-)
+from employeurs.rapprochement import Candidat, Lieu, OffreCible, classer, distance_km
+from schemas.employeur import Creneau
 
 # Commune centres (approximate), as the pool and the offer would carry them.
 THONON = Lieu("Thonon-les-Bains", 46.3705, 6.4790)

@@ -1238,6 +1238,19 @@ LIGNES |= {
         Cas("suspendue", EMPLOYEURS_API, _offre("PUT", "/statut", {"statut": "suspendue"}))
     ],
 }
+# The pool: the référent of the parcours writes the person's fiche (the administration too);
+# everyone else gets the answer about a parcours that does not exist.
+#                          réf  autre ancien coord c.autre admin part usager anon a.str a.ter cre
+VIVIER_API = ligne("       ok   404   404    404   404     ok    403  401    401  404   404   404")
+_FICHE_VIVIER = {"pret": True, "consentement": True, "projets": ["N1103"], "creneaux": ["matin"]}
+LIGNES |= {
+    ("PUT", "/api/v1/parcours/{parcours_id}/vivier"): [
+        Cas("fiche", VIVIER_API, req("PUT", "/api/v1/parcours/{pid}/vivier", json=_FICHE_VIVIER))
+    ],
+    ("GET", f"{_OFFRES}/{{offre_id}}/rapprochement"): [
+        Cas("personnes proposables", EMPLOYEURS_API, _offre("GET", "/rapprochement"))
+    ],
+}
 
 
 async def _charge_entreprise(plateforme: Plateforme) -> dict[str, str]:
