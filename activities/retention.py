@@ -27,7 +27,7 @@ from store.anonymisation import (
 )
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
-from store.employeurs import ContactEntrepriseRow, EntrepriseRow, VivierRow
+from store.employeurs import ContactEntrepriseRow, EntrepriseRow, PropositionRow, VivierRow
 from store.evenements_partenaires import EvenementRecu
 from store.imports import ImportLigneRow
 from store.notifications import Envoi, LienEnAttente, Notification
@@ -123,6 +123,7 @@ class RetentionActivities:
                 AlerteRow,
                 ImportLigneRow,
                 VivierRow,
+                PropositionRow,
             ):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await session.commit()

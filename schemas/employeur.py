@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import Field, field_validator
@@ -132,3 +133,23 @@ class FicheVivier(Model):
         if inconnus:
             raise ValueError(f"Code ROME inconnu du référentiel : {', '.join(inconnus)}")
         return codes
+
+
+class StatutProposition(LabelledEnum):
+    A_TRANSMETTRE = "a_transmettre", "À transmettre à la personne"
+    PROPOSEE = "proposee", "Proposée à la personne"
+    REFUSEE = "refusee", "Refusée"
+    ENTRETIEN = "entretien", "Entretien avec l'employeur"
+    EMBAUCHEE = "embauchee", "Embauchée"
+
+
+class PropositionSaisie(Model):
+    parcours_id: str = Field(min_length=1, max_length=80)
+
+
+class SuiteProposition(Model):
+    """What the référent records; « embauchée » declares the hiring in the parcours."""
+
+    statut: StatutProposition
+    date_debut: date | None = Field(default=None, description="Pour « embauchée »")
+    date_fin: date | None = Field(default=None, description="Pour un contrat à durée")

@@ -87,3 +87,20 @@ class VivierRow(SQLModel, table=True):
     distance_max_km: int = 20
     creneaux: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     mis_a_jour: datetime
+
+
+class PropositionRow(SQLModel, table=True):
+    """An offer proposed to a person of the pool: the chargé de relation entreprise proposes,
+    the référent tells the person and records what came of it. Deleted with the parcours'
+    anonymisation."""
+
+    __tablename__ = "proposition"
+
+    id: str = Field(primary_key=True)
+    offre_id: str = Field(index=True, foreign_key="offre.id")
+    parcours_id: str = Field(index=True, foreign_key="parcours.id")
+    statut: str = Field(index=True)  # StatutProposition
+    raisons: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    propose_par: str
+    cree_le: datetime
+    mis_a_jour: datetime

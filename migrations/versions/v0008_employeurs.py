@@ -1,7 +1,8 @@
 """Employeurs.
 
 The employers' side (issue 24): the directory of companies (one row per SIRET), their
-contacts, their job offers, and the pool of people ready to work (``vivier``). Created only
+contacts, their job offers, and the pool of people ready to work (``vivier``) and the offers
+proposed to them (``proposition``). Created only
 if missing (a database made by ``create_all`` from today's models already has them).
 
 Revision ID: 0008
@@ -98,9 +99,30 @@ def upgrade() -> None:
             sa.Column("creneaux", sa.JSON(), nullable=True),
             sa.Column("mis_a_jour", sa.DateTime(timezone=True), nullable=False),
         )
+    if "proposition" not in existantes:
+        op.create_table(
+            "proposition",
+            sa.Column("id", sa.String(), primary_key=True),
+            sa.Column(
+                "offre_id", sa.String(), sa.ForeignKey("offre.id"), nullable=False, index=True
+            ),
+            sa.Column(
+                "parcours_id",
+                sa.String(),
+                sa.ForeignKey("parcours.id"),
+                nullable=False,
+                index=True,
+            ),
+            sa.Column("statut", sa.String(), nullable=False, index=True),
+            sa.Column("raisons", sa.JSON(), nullable=True),
+            sa.Column("propose_par", sa.String(), nullable=False),
+            sa.Column("cree_le", sa.DateTime(timezone=True), nullable=False),
+            sa.Column("mis_a_jour", sa.DateTime(timezone=True), nullable=False),
+        )
 
 
 def downgrade() -> None:
+    op.drop_table("proposition")
     op.drop_table("vivier")
     op.drop_table("offre")
     op.drop_table("contact_entreprise")

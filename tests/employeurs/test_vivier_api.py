@@ -97,3 +97,48 @@ async def test_consentement_et_rapprochement(plateforme: Plateforme) -> None:
         r = await claire.put(f"/api/v1/parcours/{pid}/vivier", json=mauvais)
         assert r.status_code == 422
         assert r.json()["erreurs"][0]["champ"].startswith("projets")
+
+
+async def test_proposition_par_le_referent_jusqu_a_l_embauche(plateforme: Plateforme) -> None:
+    cre_id = await charge_entreprise(plateforme, "bassin_annecien")
+    nom = "Propose" + secrets.token_hex(4).upper()
+    async with plateforme.client(CLAIRE) as claire, plateforme.client(MARC) as marc:
+        async with plateforme.client(cre_id) as cre:
+            r = await claire.post("/api/v1/parcours", json=donnees.accueil(date.today(), nom=nom))
+            pid = r.json()["id"]
+            await attendre(lambda: _projete(plateforme, pid), "projection du parcours")
+            offre_id = await _offre(cre)
+            corps = {"parcours_id": pid}
+            absente = await cre.post(f"/api/v1/offres/{offre_id}/propositions", json=corps)
+            assert absente.status_code == 422  # not in the pool yet
+            assert absente.json()["erreurs"][0]["champ"] == "parcours_id"
+            r = await claire.put(f"/api/v1/parcours/{pid}/vivier", json=FICHE)
+            assert r.status_code == 200, r.text
+            r = await cre.post(f"/api/v1/offres/{offre_id}/propositions", json=corps)
+            assert r.status_code == 201, r.text
+            proposition = r.json()["id"]
+            deux = await cre.post(f"/api/v1/offres/{offre_id}/propositions", json=corps)
+            assert deux.status_code == 409
+
+        (recue,) = (await claire.get(f"/api/v1/parcours/{pid}/propositions")).json()
+        assert recue["statut_libelle"] == "À transmettre à la personne"
+        assert recue["raisons"][0] == "projet N1103"
+        assert (await marc.get(f"/api/v1/parcours/{pid}/propositions")).status_code == 404
+        url = f"/api/v1/propositions/{proposition}"
+        assert (await marc.put(url, json={"statut": "entretien"})).status_code == 404
+        r = await claire.put(url, json={"statut": "entretien"})
+        assert r.json()["statut"] == "entretien"
+        sans_fin = {"statut": "embauchee", "date_debut": date.today().isoformat()}
+        r = await claire.put(url, json=sans_fin)
+        assert r.status_code == 422  # a CDD: its end date
+        assert r.json()["erreurs"][0]["champ"] == "date_fin"
+        fin = date.today().replace(year=date.today().year + 1).isoformat()
+        r = await claire.put(url, json=sans_fin | {"date_fin": fin})
+        assert r.status_code == 200, r.text
+        assert r.json()["statut_libelle"] == "Embauchée"
+        etat = (await claire.get(f"/api/v1/parcours/{pid}")).json()
+        assert etat["phase"] == "emploi"
+        assert (
+            etat["etat"]["emploi"]["embauche"]["metier"]
+            == "Préparateur / Préparatrice de commandes"
+        )

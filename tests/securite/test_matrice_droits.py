@@ -1253,7 +1253,34 @@ LIGNES |= {
 }
 
 
-async def _charge_entreprise(plateforme: Plateforme) -> dict[str, str]:
+def _proposition(_: Contexte, __: str) -> Requete:
+    url = f"/api/v1/propositions/{_OFFRE_MATRICE['proposition']}"
+    return Requete("PUT", url, json={"statut": "entretien"})
+
+
+def _hors_vivier(r: httpx.Response) -> bool:
+    """Allowed, then refused because the person is not in the pool for this offer."""
+    return bool(r.json()["erreurs"][0]["champ"] == "parcours_id")
+
+
+LIGNES |= {
+    ("POST", f"{_OFFRES}/{{offre_id}}/propositions"): [
+        Cas(
+            "à une personne hors du vivier de l'offre",
+            EMPLOYEURS_API,
+            _offre("POST", "/propositions", {"parcours_id": "hors-vivier"}),
+            ok=frozenset({422}),
+            controle=_hors_vivier,
+        )
+    ],
+    ("GET", "/api/v1/parcours/{parcours_id}/propositions"): [
+        Cas("offres proposées", VIVIER_API, req("GET", "/api/v1/parcours/{pid}/propositions"))
+    ],
+    ("PUT", "/api/v1/propositions/{proposition_id}"): [Cas("entretien", VIVIER_API, _proposition)],
+}
+
+
+async def _charge_entreprise(plateforme: Plateforme, pid: str) -> dict[str, str]:
     """The Bassin annécien's chargé de relation entreprise, its token by its COMPTES name, and
     the company of the matrix (created by the administration)."""
     async with plateforme.client("admin") as admin:
@@ -1274,6 +1301,15 @@ async def _charge_entreprise(plateforme: Plateforme) -> dict[str, str]:
         r = await admin.post(_OFFRES, json=_saisie_offre(cast(Contexte, None)))
         assert r.status_code == 201, r.text
         _OFFRE_MATRICE["id"] = r.json()["id"]
+        async with plateforme.client("ref-claire-martin") as claire:
+            fiche = _FICHE_VIVIER | {"projets": ["K2204"]}
+            r = await claire.put(f"/api/v1/parcours/{pid}/vivier", json=fiche)
+            assert r.status_code == 200, r.text
+        r = await admin.post(
+            f"{_OFFRES}/{_OFFRE_MATRICE['id']}/propositions", json={"parcours_id": pid}
+        )
+        assert r.status_code == 201, r.text
+        _OFFRE_MATRICE["proposition"] = r.json()["id"]
     engine = make_engine(plateforme.settings.effective_database_url)
     try:
         async with session_factory(engine)() as session:
@@ -1492,7 +1528,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         contacts=(telephone, telephone.replace(" ", ""), email),
         evenement=en_attente["id"],
         jeton_partenaire=await _compte_partenaire(plateforme),
-        jetons=plateforme.jetons | jetons | await _charge_entreprise(plateforme),
+        jetons=plateforme.jetons | jetons | await _charge_entreprise(plateforme, pid),
         payload=payload,
         plateforme=plateforme,
         jour=jour,
