@@ -127,7 +127,7 @@ def recherche_configuree(services: ServicesDep) -> Recherche | None:
 
 
 @router.get("", response_model=list[EntrepriseVue], responses=ERREURS, summary="Annuaire")
-async def lister(
+async def lister_entreprises(
     u: UtilisateurApi,
     session: SessionDep,
     bassin: Territoire | None = None,
@@ -144,7 +144,7 @@ async def lister(
     responses=ERREURS,
     summary="Ajouter une entreprise (nom, NAF et adresse tirés du SIRET si l'annuaire national est configuré)",
 )
-async def ajouter(
+async def ajouter_entreprise(
     saisie: EntrepriseSaisie,
     u: UtilisateurApi,
     session: SessionDep,
@@ -168,7 +168,7 @@ async def ajouter(
     responses=ERREURS,
     summary="Ajouter les entreprises des PMSMP et embauches enregistrées (sans doublon)",
 )
-async def alimenter(
+async def alimenter_annuaire(
     u: UtilisateurApi, session: SessionDep, request: Request
 ) -> list[EntrepriseVue]:
     autoriser(u)
@@ -179,7 +179,7 @@ async def alimenter(
 
 
 @router.get("/{siret}", response_model=EntrepriseVue, responses=ERREURS, summary="Fiche")
-async def consulter(
+async def consulter_entreprise(
     siret: str, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> EntrepriseVue:
     autoriser(u)
@@ -198,7 +198,7 @@ async def consulter(
     responses=ERREURS,
     summary="Accorder ou retirer le label « employeur inclusif »",
 )
-async def label(
+async def labelliser_entreprise(
     siret: str, corps: LabelSaisi, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> EntrepriseVue:
     autoriser(u)
@@ -225,7 +225,7 @@ async def label(
     responses=ERREURS,
     summary="Ajouter un contact",
 )
-async def contact(
+async def ajouter_contact_entreprise(
     siret: str, corps: ContactSaisi, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> ContactVue:
     autoriser(u)

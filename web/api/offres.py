@@ -73,7 +73,7 @@ def vue(row: OffreRow, entreprise: EntrepriseRow | None) -> OffreVue:
 
 
 @router.get("", response_model=list[OffreVue], responses=ERREURS, summary="Offres")
-async def lister(
+async def lister_offres(
     u: UtilisateurApi,
     session: SessionDep,
     bassin: Territoire | None = None,
@@ -88,7 +88,7 @@ async def lister(
 @router.post(
     "", status_code=201, response_model=OffreVue, responses=ERREURS, summary="Saisir une offre"
 )
-async def publier(
+async def publier_offre(
     saisie: OffreSaisie, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> OffreVue:
     autoriser(u)
@@ -102,7 +102,7 @@ async def publier(
 
 
 @router.get("/{offre_id}", response_model=OffreVue, responses=ERREURS, summary="Une offre")
-async def consulter(offre_id: str, u: UtilisateurApi, session: SessionDep) -> OffreVue:
+async def consulter_offre(offre_id: str, u: UtilisateurApi, session: SessionDep) -> OffreVue:
     autoriser(u)
     try:
         row = await offres.charger(session, offre_id)
@@ -114,7 +114,7 @@ async def consulter(offre_id: str, u: UtilisateurApi, session: SessionDep) -> Of
 @router.put(
     "/{offre_id}/statut", response_model=OffreVue, responses=ERREURS, summary="Changer le statut"
 )
-async def statut(
+async def changer_statut_offre(
     offre_id: str, corps: StatutSaisi, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> OffreVue:
     autoriser(u)

@@ -72,7 +72,7 @@ class PersonneProposable(BaseModel):
     responses=ERREURS,
     summary="Inscrire la personne au vivier (ou retirer son consentement)",
 )
-async def inscrire(
+async def inscrire_au_vivier(
     parcours_id: str, fiche: FicheVivier, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> FicheVue:
     row = await parcours_du_referent(session, u, parcours_id)
@@ -90,7 +90,7 @@ async def inscrire(
     responses=ERREURS,
     summary="Les personnes du vivier à qui proposer l'offre, avec les raisons",
 )
-async def rapprochement(
+async def rapprocher_de_l_offre(
     offre_id: str, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> list[PersonneProposable]:
     autoriser(u)
@@ -157,7 +157,7 @@ async def offres_entreprise(session: AsyncSession, offre: OffreRow | None) -> st
     responses=ERREURS,
     summary="Proposer l'offre à une personne du vivier (transmise à son référent)",
 )
-async def proposer(
+async def proposer_l_offre(
     offre_id: str,
     corps: PropositionSaisie,
     u: UtilisateurApi,
@@ -199,7 +199,7 @@ async def propositions_du_parcours(
     responses=ERREURS,
     summary="Ce qu'il est advenu de la proposition (« embauchée » déclare l'embauche)",
 )
-async def suivre(
+async def suivre_la_proposition(
     proposition_id: str,
     suite: SuiteProposition,
     u: UtilisateurApi,
