@@ -30,6 +30,7 @@ from store.anonymisation import (
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
 from store.equipe import DemandeRattachementRow, NoteRow
+from store.employeurs import ContactEntrepriseRow, EntrepriseRow, PropositionRow, VivierRow
 from store.evenements_partenaires import EvenementRecu
 from store.imports import ImportLigneRow
 from store.notifications import Envoi, LienEnAttente, Notification
@@ -75,6 +76,7 @@ class RetentionActivities:
             await self._anonymiser_lignes(row.id)
             anonymises.append(row.id)
         await self._oublier_adresses(limite)
+        await self._oublier_contacts_d_entreprises(limite)
         return BilanAnonymisation(anonymises=anonymises, historiques_supprimes=supprimes)
 
     async def _supprimer_historiques(self, row: ParcoursRow) -> int:
@@ -122,6 +124,7 @@ class RetentionActivities:
             await effacer_du_parcours(session, self.coffre, parcours_id)
             # an imported list's row holds the person's columns as the file gave them
             # the team's notes are free text about the person; a request to join names them
+            # the pool of people ready to work holds their projects and mobility (issue 24)
             for table in (
                 IdentifiantRow,
                 AccesRow,
@@ -130,6 +133,8 @@ class RetentionActivities:
                 ImportLigneRow,
                 NoteRow,
                 DemandeRattachementRow,
+                VivierRow,
+                PropositionRow,
             ):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await _rendez_vous(session, parcours_id)
@@ -144,6 +149,19 @@ class RetentionActivities:
                 update(SessionRow)
                 .where(col(SessionRow.vu_le) < datetime.combine(limite, time(), UTC))
                 .values(adresse=None)
+            )
+            await session.commit()
+
+    async def _oublier_contacts_d_entreprises(self, limite: date) -> None:
+        """A company's contacts are people too: once the SPIE has not touched the company for
+        the retention delay, they go (the company, its label and its offers stay)."""
+        endormies = select(EntrepriseRow.siret).where(
+            col(EntrepriseRow.mis_a_jour) < datetime.combine(limite, time(), UTC)
+        )
+        async with self.sessions() as session:
+            await ecriture(session)
+            await session.exec(
+                delete(ContactEntrepriseRow).where(col(ContactEntrepriseRow.siret).in_(endormies))
             )
             await session.commit()
 

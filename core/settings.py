@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")
     smtp_port: int = Field(8025, alias="SMTP_PORT")
     mail_from: str = Field("parcours@spie74.local", alias="MAIL_FROM")
+    # The national company directory (recherche-entreprises, open API without key): it fills a
+    # company's name, NAF and address from its SIRET. Empty: companies are typed by hand.
+    recherche_entreprises_url: str = Field("", alias="RECHERCHE_ENTREPRISES_URL")
 
     # OpenID Connect login (ProConnect or any OIDC provider); empty issuer = local accounts only.
     oidc_issuer: str = Field("", alias="OIDC_ISSUER")

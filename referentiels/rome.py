@@ -1,64 +1,90 @@
-"""Extract of the ROME (Répertoire opérationnel des métiers et des emplois, France Travail):
-the trades most often aimed at in Haute-Savoie's parcours d'insertion. Code → label.
+"""The ROME (Répertoire opérationnel des métiers et des emplois, France Travail, version 4):
+every métier with its code, extracted from a maintained source by ``scripts/extraire_rome.py``
+into ``rome_metiers.json``, never typed by hand. Code → label.
 
-Kept as a Python constant so that workflows can validate codes without any I/O.
+Loaded once at import (``referentiels`` passes through the workflow sandbox) so that workflows
+validate codes without any I/O of their own.
 """
 
 from __future__ import annotations
 
-METIERS: dict[str, str] = {
-    "A1101": "Conduite d'engins agricoles et forestiers",
-    "A1203": "Aménagement et entretien des espaces verts",
-    "A1405": "Arboriculture et viticulture",
-    "A1407": "Élevage bovin ou équin",
-    "D1101": "Boucherie",
-    "D1102": "Boulangerie - viennoiserie",
-    "D1106": "Vente en alimentation",
-    "D1214": "Vente en habillement et accessoires de la personne",
-    "D1505": "Personnel de caisse",
-    "D1507": "Mise en rayon libre-service",
-    "F1602": "Électricité bâtiment",
-    "F1603": "Installation d'équipements sanitaires et thermiques",
-    "F1606": "Peinture en bâtiment",
-    "F1701": "Construction en béton",
-    "F1703": "Maçonnerie",
-    "G1201": "Accompagnement de voyages, d'activités culturelles ou sportives",
-    "G1204": "Éducation en activités sportives",
-    "G1501": "Personnel d'étage",
-    "G1502": "Personnel polyvalent d'hôtellerie",
-    "G1602": "Personnel de cuisine",
-    "G1603": "Personnel polyvalent en restauration",
-    "G1703": "Réception en hôtellerie",
-    "G1801": "Café, bar brasserie",
-    "G1803": "Service en restauration",
-    "H2903": "Conduite d'équipement d'usinage",
-    "H2909": "Montage-assemblage mécanique",
-    "H2912": "Réglage d'équipement de production industrielle",
-    "H2913": "Soudage manuel",
-    "H3302": "Opérations manuelles d'assemblage, tri ou emballage",
-    "I1203": "Maintenance des bâtiments et des locaux",
-    "I1604": "Mécanique automobile et entretien de véhicules",
-    "J1301": "Personnel polyvalent des services hospitaliers",
-    "J1501": "Soins d'hygiène, de confort du patient",
-    "K1302": "Assistance auprès d'adultes",
-    "K1303": "Assistance auprès d'enfants",
-    "K1304": "Services domestiques",
-    "K2111": "Formation professionnelle",
-    "K2204": "Nettoyage de locaux",
-    "K2503": "Sécurité et surveillance privées",
-    "M1203": "Comptabilité",
-    "M1602": "Opérations administratives",
-    "M1607": "Secrétariat",
-    "M1801": "Administration de systèmes d'information",
-    "M1805": "Études et développement informatique",
-    "N1101": "Conduite d'engins de déplacement des charges",
-    "N1103": "Magasinage et préparation de commandes",
-    "N1105": "Manutention manuelle de charges",
-    "N4101": "Conduite de transport de marchandises sur longue distance",
-    "N4105": "Conduite et livraison par tournées sur courte distance",
-    "N4102": "Conduite de transport de particuliers",
-}
+import difflib
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+FICHIER = Path(__file__).resolve().parent / "rome_metiers.json"
+
+
+@dataclass(frozen=True)
+class Metier:
+    code: str
+    libelle: str
+    divisions_naf: tuple[str, ...]
+
+
+def _charger() -> tuple[dict[str, Metier], dict[str, str]]:
+    donnees = json.loads(FICHIER.read_text(encoding="utf-8"))
+    metiers = {
+        m["code"]: Metier(m["code"], m["libelle"], tuple(m["divisions_naf"]))
+        for m in donnees["metiers"]
+    }
+    return metiers, dict(donnees["divisions_naf"])
+
+
+REFERENTIEL, DIVISIONS_NAF = _charger()
+METIERS: dict[str, str] = {code: m.libelle for code, m in REFERENTIEL.items()}
+SOURCE: str = json.loads(FICHIER.read_text(encoding="utf-8"))["source"]
 
 
 def libelle_metier(code: str) -> str:
     return METIERS.get(code, code)
+
+
+def mots(texte: str) -> list[str]:
+    """Words without case nor accents: « Aide-soignante » and « aide soignante » are equal."""
+    sans_accents = unicodedata.normalize("NFKD", texte.casefold())
+    lettres = "".join(
+        c if c.isalnum() else " " for c in sans_accents if not unicodedata.combining(c)
+    )
+    return lettres.split()
+
+
+_MOTS = {code: mots(libelle) for code, libelle in METIERS.items()}
+# Below this similarity a word is another word, not a typo (« plombié » ~ « plombier » 0.86,
+# « maçon » ~ « macon » 1.0, « boucher » ~ « boulanger » 0.63).
+SIMILARITE = 0.8
+
+
+def _proximite(voulu: str, mot: str) -> float:
+    """1 for the word or its beginning (« soign » finds « soignant »), else its similarity."""
+    if mot.startswith(voulu):
+        return 1.0
+    if len(voulu) < 4:  # too short to tell a typo from another word
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, voulu, mot[: len(voulu) + 2]).ratio()
+    return ratio if ratio >= SIMILARITE else 0.0
+
+
+def rechercher(texte: str, limite: int = 20) -> list[Metier]:
+    """The métiers whose label holds every word typed (accents and typos tolerated), the
+    closest first; a ROME code typed as such finds its métier."""
+    code = texte.strip().upper()
+    if code in REFERENTIEL:
+        return [REFERENTIEL[code]]
+    voulus = mots(texte)
+    if not voulus:
+        return []
+    trouves: list[tuple[float, str]] = []
+    for code, libelle in _MOTS.items():
+        score = 0.0
+        for voulu in voulus:
+            meilleur = max((_proximite(voulu, mot) for mot in libelle), default=0.0)
+            if meilleur == 0.0:
+                break
+            score += meilleur
+        else:
+            trouves.append((score, code))
+    trouves.sort(key=lambda t: (-t[0], len(METIERS[t[1]]), t[1]))
+    return [REFERENTIEL[code] for _, code in trouves[:limite]]

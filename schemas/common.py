@@ -65,6 +65,8 @@ class Role(LabelledEnum):
     PARTENAIRE = "partenaire", "Système partenaire"
     USAGER = "usager", "Usager"
     SYSTEME = "systeme", "Plateforme"
+    # The SPIE's employer-relations staff of a territory (issue 24): companies, offers, pool.
+    CHARGE_ENTREPRISE = "charge_entreprise", "Chargé de relation entreprise"
 
 
 class Acteur(Model):

@@ -27,15 +27,18 @@ from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
 from web.api import comptes as api_comptes
 from web.api import equipe as api_equipe
+from web.api import employeurs as api_employeurs
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
 from web.api import moi as api_moi
 from web.api import observatoire as api_observatoire
+from web.api import offres as api_offres
 from web.api import openapi as api_openapi
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import pieces as api_pieces
 from web.api import sante
+from web.api import vivier as api_vivier
 from web.cockpit import (
     activation,
     administration,
@@ -137,6 +140,9 @@ def create_app(
     app.include_router(api_observatoire.router)
     app.include_router(api_comptes.router)
     app.include_router(api_imports.router)
+    app.include_router(api_employeurs.router)
+    app.include_router(api_offres.router)
+    app.include_router(api_vivier.router)
     app.include_router(api_moi.router)
     app.include_router(api_agenda.router)
     app.include_router(connexion.router)

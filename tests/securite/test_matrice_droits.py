@@ -30,7 +30,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
@@ -75,6 +75,7 @@ ROLES = (
     "membre",  # Karim Benali (France Travail): in the équipe de suivi (issue 17)
     "ancien_membre",  # Isabelle Fournier (PLIE): was in the team, and left it
     "refuse",  # Julien Morel (SIAE): asked to join the team, and was refused
+    "charge_entreprise",  # chargé de relation entreprise of the Bassin annécien (issue 24)
 )
 COMPTES = {
     "referent": "ref-claire-martin",
@@ -88,6 +89,7 @@ COMPTES = {
     "membre": "ref-karim-benali",
     "ancien_membre": "ref-isabelle-fournier",
     "refuse": "ref-julien-morel",
+    "charge_entreprise": "matrice-charge-entreprise",
 }
 # The account administrators hold no parcours: on the parcours' routes, a row written before
 # their roles existed gives them what a référent without the dossier gets (« autre_referent »),
@@ -103,6 +105,7 @@ COMME = {
     "ancien_membre": SANS_DOSSIER,
     "refuse": SANS_DOSSIER,
 }
+COMME["charge_entreprise"] = SANS_DOSSIER  # holds no parcours either
 PARTENAIRE = "partenaire-caf"
 # Who may read the person's phone and e-mail: the référent who accompanies them now, and the
 # administrator (in the payload of a message not sent yet, to repair a failed send). Not a
@@ -1263,6 +1266,186 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ],
 }
 
+# --- employeurs ---
+# The directory of companies: the chargés de relation entreprise and the administration only.
+# The company of the Bassin annécien below is the Contexte's; its label is the territory's.
+SIRET_MATRICE = un_siret()
+#               réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé cre
+EMPLOYEURS_API = ligne(
+    "           403  403   403    403   403     ok    403  401    401  403   403   403  403   403    ok"
+)
+_ENTREPRISES = "/api/v1/entreprises"
+LIGNES |= {
+    ("GET", _ENTREPRISES): [Cas("annuaire", EMPLOYEURS_API, req("GET", _ENTREPRISES))],
+    ("POST", _ENTREPRISES): [
+        Cas(
+            "ajout",
+            EMPLOYEURS_API,
+            req("POST", _ENTREPRISES, json=lambda _: {"siret": un_siret(), "nom": "Matrice SA"}),
+            ok=frozenset({201}),
+        )
+    ],
+    ("POST", f"{_ENTREPRISES}/depuis-les-parcours"): [
+        Cas(
+            "des PMSMP et embauches",
+            EMPLOYEURS_API,
+            req("POST", f"{_ENTREPRISES}/depuis-les-parcours"),
+        )
+    ],
+    ("GET", f"{_ENTREPRISES}/{{siret}}"): [
+        Cas("fiche", EMPLOYEURS_API, req("GET", f"{_ENTREPRISES}/{SIRET_MATRICE}"))
+    ],
+    ("PUT", f"{_ENTREPRISES}/{{siret}}/label"): [
+        Cas(
+            "label du territoire",
+            EMPLOYEURS_API,
+            req("PUT", f"{_ENTREPRISES}/{SIRET_MATRICE}/label", json={"inclusif": True}),
+        )
+    ],
+    ("POST", f"{_ENTREPRISES}/{{siret}}/contacts"): [
+        Cas(
+            "contact",
+            EMPLOYEURS_API,
+            req("POST", f"{_ENTREPRISES}/{SIRET_MATRICE}/contacts", json={"nom": "M. Matrice"}),
+            ok=frozenset({201}),
+        )
+    ],
+}
+# Where the chargé de relation entreprise does not get what a référent without the dossier gets:
+# they open no parcours, may filter the search on a référent (and find nothing: no dossier),
+# and the directory of référents and organismes is not theirs (as for the account admins).
+_CRE_AUTREMENT = {
+    ("POST", "/api/v1/parcours"): "403",
+    ("GET", "/api/v1/referents"): "403",
+    ("GET", "/api/v1/organismes"): "403",
+}
+for _route, _cellule_cre in _CRE_AUTREMENT.items():
+    LIGNES[_route] = [
+        replace(c, attendu=c.attendu | {"charge_entreprise": _cellule_cre}) for c in LIGNES[_route]
+    ]
+LIGNES[("GET", "/api/v1/parcours")] = [
+    replace(c, attendu=c.attendu | {"charge_entreprise": "vide"})
+    if c.libelle == "filtre sur le référent Claire Martin"
+    else c
+    for c in LIGNES[("GET", "/api/v1/parcours")]
+]
+
+_OFFRES = "/api/v1/offres"
+_OFFRE_MATRICE: dict[str, str] = {}  # its id, once the Contexte has made it
+
+
+def _offre(methode: str, suite: str = "", json: Any = None) -> Construire:
+    def construire(_: Contexte, __: str) -> Requete:
+        return Requete(methode, f"{_OFFRES}/{_OFFRE_MATRICE['id']}{suite}", json=json)
+
+    return construire
+
+
+def _saisie_offre(_: Contexte) -> dict[str, Any]:
+    return {
+        "siret": SIRET_MATRICE,
+        "intitule": "Agent d'entretien",
+        "code_rome": "K2204",
+        "code_postal": "74000",
+        "commune": "Annecy",
+        "type_contrat": "cdd",
+    }
+
+
+LIGNES |= {
+    ("GET", _OFFRES): [Cas("offres", EMPLOYEURS_API, req("GET", _OFFRES))],
+    ("POST", _OFFRES): [
+        Cas("saisie", EMPLOYEURS_API, req("POST", _OFFRES, json=_saisie_offre), ok=frozenset({201}))
+    ],
+    ("GET", f"{_OFFRES}/{{offre_id}}"): [Cas("une offre", EMPLOYEURS_API, _offre("GET"))],
+    ("PUT", f"{_OFFRES}/{{offre_id}}/statut"): [
+        Cas("suspendue", EMPLOYEURS_API, _offre("PUT", "/statut", {"statut": "suspendue"}))
+    ],
+}
+# The pool: the référent of the parcours writes the person's fiche (the administration too);
+# everyone else gets the answer about a parcours that does not exist.
+#           réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé cre
+VIVIER_API = ligne(
+    "       ok   404   404    404   404     ok    403  401    401  404   404   404  404   404    404"
+)
+_FICHE_VIVIER = {"pret": True, "consentement": True, "projets": ["N1103"], "creneaux": ["matin"]}
+LIGNES |= {
+    ("PUT", "/api/v1/parcours/{parcours_id}/vivier"): [
+        Cas("fiche", VIVIER_API, req("PUT", "/api/v1/parcours/{pid}/vivier", json=_FICHE_VIVIER))
+    ],
+    ("GET", f"{_OFFRES}/{{offre_id}}/rapprochement"): [
+        Cas("personnes proposables", EMPLOYEURS_API, _offre("GET", "/rapprochement"))
+    ],
+}
+
+
+def _proposition(_: Contexte, __: str) -> Requete:
+    url = f"/api/v1/propositions/{_OFFRE_MATRICE['proposition']}"
+    return Requete("PUT", url, json={"statut": "entretien"})
+
+
+def _hors_vivier(r: httpx.Response) -> bool:
+    """Allowed, then refused because the person is not in the pool for this offer."""
+    return bool(r.json()["erreurs"][0]["champ"] == "parcours_id")
+
+
+LIGNES |= {
+    ("POST", f"{_OFFRES}/{{offre_id}}/propositions"): [
+        Cas(
+            "à une personne hors du vivier de l'offre",
+            EMPLOYEURS_API,
+            _offre("POST", "/propositions", {"parcours_id": "hors-vivier"}),
+            ok=frozenset({422}),
+            controle=_hors_vivier,
+        )
+    ],
+    ("GET", "/api/v1/parcours/{parcours_id}/propositions"): [
+        Cas("offres proposées", VIVIER_API, req("GET", "/api/v1/parcours/{pid}/propositions"))
+    ],
+    ("PUT", "/api/v1/propositions/{proposition_id}"): [Cas("entretien", VIVIER_API, _proposition)],
+}
+
+
+async def _charge_entreprise(plateforme: Plateforme, pid: str) -> dict[str, str]:
+    """The Bassin annécien's chargé de relation entreprise, its token by its COMPTES name, and
+    the company of the matrix (created by the administration)."""
+    async with plateforme.client("admin") as admin:
+        r = await admin.post(
+            "/api/v1/comptes",
+            json={
+                "email": f"cre.{secrets.token_hex(3)}@spie74.fr",
+                "nom": "Chargé entreprises Matrice",
+                "role": "charge_entreprise",
+                "territoire": "bassin_annecien",
+            },
+        )
+        assert r.status_code == 201, r.text
+        compte_id = r.json()["id"]
+        entreprise = {"siret": SIRET_MATRICE, "nom": "Matrice", "code_postal": "74000"}
+        r = await admin.post("/api/v1/entreprises", json=entreprise | {"commune": "Annecy"})
+        assert r.status_code == 201, r.text
+        r = await admin.post(_OFFRES, json=_saisie_offre(cast(Contexte, None)))
+        assert r.status_code == 201, r.text
+        _OFFRE_MATRICE["id"] = r.json()["id"]
+        async with plateforme.client("ref-claire-martin") as claire:
+            fiche = _FICHE_VIVIER | {"projets": ["K2204"]}
+            r = await claire.put(f"/api/v1/parcours/{pid}/vivier", json=fiche)
+            assert r.status_code == 200, r.text
+        r = await admin.post(
+            f"{_OFFRES}/{_OFFRE_MATRICE['id']}/propositions", json={"parcours_id": pid}
+        )
+        assert r.status_code == 201, r.text
+        _OFFRE_MATRICE["proposition"] = r.json()["id"]
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            compte = await session.get(Compte, compte_id)
+            assert compte is not None
+            jeton = await creer_jeton(session, compte, "matrice des droits")
+    finally:
+        await engine.dispose()
+    return {COMPTES["charge_entreprise"]: jeton}
+
 
 # --- équipe de suivi (issue 17) ---
 # Karim Benali is in the team of the dossier and of its closed twin and wrote a note on the
@@ -1922,7 +2105,7 @@ async def contexte(plateforme: Plateforme, simulateur_session: Simulateur) -> Co
         contacts=(telephone, telephone.replace(" ", ""), email),
         evenement=en_attente["id"],
         jeton_partenaire=await _compte_partenaire(plateforme),
-        jetons=plateforme.jetons | jetons,
+        jetons=plateforme.jetons | jetons | await _charge_entreprise(plateforme, pid),
         payload=payload,
         plateforme=plateforme,
         jour=jour,

@@ -167,7 +167,12 @@ async def placement(
             raise refus_champ("territoire", "Cette structure ne sert pas ce territoire")
     if role in (Role.REFERENT, Role.ADMIN_STRUCTURE) and s is None:
         raise refus_champ("structure_id", f"Un compte « {role.label} » appartient à une structure")
-    if role in (Role.REFERENT, Role.COORDINATEUR, Role.ADMIN_TERRITOIRE) and territoire is None:
+    if territoire is None and role in (
+        Role.REFERENT,
+        Role.COORDINATEUR,
+        Role.ADMIN_TERRITOIRE,
+        Role.CHARGE_ENTREPRISE,
+    ):
         raise refus_champ("territoire", f"Un compte « {role.label} » a un territoire")
     return s, territoire
 

@@ -25,11 +25,14 @@ ROLES_DU_PERSONNEL = (
     Role.ADMIN_STRUCTURE,
     Role.ADMIN_TERRITOIRE,
     Role.ADMINISTRATEUR,
+    Role.CHARGE_ENTREPRISE,
 )
 # Which roles each kind of administrator may give.
 ROLES_ATTRIBUABLES: dict[Role, frozenset[Role]] = {
     Role.ADMINISTRATEUR: frozenset(ROLES_DU_PERSONNEL),
-    Role.ADMIN_TERRITOIRE: frozenset({Role.REFERENT, Role.COORDINATEUR, Role.ADMIN_STRUCTURE}),
+    Role.ADMIN_TERRITOIRE: frozenset(
+        {Role.REFERENT, Role.COORDINATEUR, Role.ADMIN_STRUCTURE, Role.CHARGE_ENTREPRISE}
+    ),
     Role.ADMIN_STRUCTURE: frozenset({Role.REFERENT, Role.ADMIN_STRUCTURE}),
 }
 STATUTS = {

@@ -153,6 +153,8 @@ async def ouvrir(
     request: Request,
     response: Response,
 ) -> ParcoursVue:
+    if u.role == Role.CHARGE_ENTREPRISE:  # employer relations: companies, not accueils
+        raise Refus(403, "Les chargés de relation entreprise n'ouvrent pas de parcours", "interdit")
     demande, territoire, note_bassin = _bassin_de_l_accueil(u, demande)
     if u.role == Role.COORDINATEUR and territoire != u.territoire:
         raise Refus(

@@ -1,0 +1,87 @@
+"""The pool of people ready to work: the référent records a person's fiche (projects,
+mobility, hours, consent); the chargés de relation entreprise of the territory see, for an
+offer, the people whose fiche fits — only those who consented and are ready."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from employeurs.annuaire import maintenant
+from employeurs.rapprochement import Candidat, Lieu, OffreCible, Rapprochement, classer
+from schemas.employeur import Creneau, FicheVivier
+from store.db import ecriture
+from store.employeurs import EntrepriseRow, OffreRow, VivierRow
+from store.parcours import ParcoursRow
+
+# An offer with « horaires décalés » needs the early or late hours: evenings or nights.
+CRENEAUX_DECALES = frozenset({Creneau.SOIR})
+
+
+async def inscrire(session: AsyncSession, parcours: ParcoursRow, fiche: FicheVivier) -> VivierRow:
+    await ecriture(session)
+    row = await session.get(VivierRow, parcours.id) or VivierRow(
+        parcours_id=parcours.id,
+        territoire=parcours.territoire,
+        commune=parcours.commune,
+        pret=fiche.pret,
+        consentement=fiche.consentement,
+        mis_a_jour=maintenant(),
+    )
+    for nom, valeur in fiche.model_dump(mode="json").items():
+        setattr(row, nom, valeur)
+    row.territoire, row.commune = parcours.territoire, parcours.commune
+    row.referent_id, row.mis_a_jour = parcours.referent_id, maintenant()
+    session.add(row)
+    await session.commit()
+    return row
+
+
+def candidat(row: VivierRow) -> Candidat:
+    return Candidat(
+        parcours_id=row.parcours_id,
+        projets=tuple(row.projets),
+        lieu=Lieu(row.commune),  # communes have no position yet: distance only within one
+        permis_b=row.permis_b,
+        vehicule=row.vehicule,
+        distance_max_km=float(row.distance_max_km),
+        creneaux=frozenset(Creneau(c) for c in row.creneaux),
+        pret=row.pret,
+        consentement=row.consentement,
+    )
+
+
+def cible(offre: OffreRow, entreprise: EntrepriseRow | None) -> OffreCible:
+    sur_place = entreprise is not None and entreprise.commune_insee == offre.commune_insee
+    return OffreCible(
+        code_rome=offre.code_rome,
+        lieu=Lieu(
+            offre.commune,
+            entreprise.latitude if sur_place and entreprise else None,
+            entreprise.longitude if sur_place and entreprise else None,
+        ),
+        permis_requis=offre.permis_requis,
+        creneaux=CRENEAUX_DECALES if offre.horaires_decales else frozenset(),
+    )
+
+
+async def pour_une_offre(
+    session: AsyncSession, offre: OffreRow, territoire: str
+) -> list[tuple[Rapprochement, ParcoursRow]]:
+    """The people of the territory's pool this offer fits, best first, with their parcours
+    (closed or anonymised parcours are never in it)."""
+    requete = (
+        select(VivierRow, ParcoursRow)
+        .join(ParcoursRow, col(ParcoursRow.id) == col(VivierRow.parcours_id))
+        .where(
+            VivierRow.territoire == territoire,
+            col(VivierRow.consentement).is_(True),
+            col(ParcoursRow.clos_le).is_(None),
+            col(ParcoursRow.anonymise).is_(False),
+        )
+    )
+    lignes = (await session.exec(requete)).all()
+    parcours = {v.parcours_id: p for v, p in lignes}
+    entreprise = await session.get(EntrepriseRow, offre.siret)
+    classes = classer(cible(offre, entreprise), [candidat(v) for v, _ in lignes])
+    return [(r, parcours[r.parcours_id]) for r in classes]
