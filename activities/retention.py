@@ -29,8 +29,8 @@ from store.anonymisation import (
 )
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
-from store.equipe import DemandeRattachementRow, NoteRow
 from store.employeurs import ContactEntrepriseRow, EntrepriseRow, PropositionRow, VivierRow
+from store.equipe import DemandeRattachementRow, NoteRow
 from store.evenements_partenaires import EvenementRecu
 from store.imports import ImportLigneRow
 from store.notifications import Envoi, LienEnAttente, Notification

@@ -26,8 +26,8 @@ from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
 from web.api import codec as api_codec
 from web.api import comptes as api_comptes
-from web.api import equipe as api_equipe
 from web.api import employeurs as api_employeurs
+from web.api import equipe as api_equipe
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
 from web.api import moi as api_moi
