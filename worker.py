@@ -19,6 +19,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.registre import activites
 from core import journaux, production
 from core.planifications import planifier_tout
+from core.repartiteur import demarrer_repartiteur
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
 from store.db import create_schema, make_engine, session_factory
@@ -58,6 +59,7 @@ async def running_worker(
             workflow_runner=SANDBOX,
         )
         async with worker:
+            await demarrer_repartiteur(client, task_queue)  # partner events reach parcours
             yield worker
     await engine.dispose()
 

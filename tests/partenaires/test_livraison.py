@@ -1,23 +1,27 @@
-"""Temporal unreachable when the event arrives: it is stored and acknowledged all the same,
-then delivered by the periodic redelivery once Temporal answers."""
+"""Acknowledged on storage, delivered behind: the answer does not wait for Temporal, and the
+dispatcher brings every stored event to its parcours, in the order received, once."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
+from sqlmodel import col
 
 from core.parcours_client import ParcoursClient
 from schemas.usager import IdentifiantsPartenaires
-from store.db import SessionFactory
+from store.db import SessionFactory, ecriture
+from store.evenements_partenaires import EvenementRecu
 from tests.factories import CLAIRE
 from tests.fixtures.plateforme import Plateforme, serve_in_thread
 from tests.fixtures.simulateur import socket_libre
 from tests.partenaires.outils import (
     attendre,
     entetes,
+    envoyer,
     evenement,
     ouvrir,
     projete,
@@ -27,7 +31,6 @@ from tests.partenaires.outils import (
     vue,
 )
 from web.app import create_app
-from web.partenaires.livraison import relivrer_en_attente
 
 
 def _port_ferme() -> str:
@@ -47,7 +50,12 @@ def sans_temporal(plateforme: Plateforme) -> Iterator[str]:
     next(serveur, None)
 
 
-async def test_stocke_puis_relivre(
+async def _livre(lecture: SessionFactory, partenaire: str, id_: str) -> bool:
+    row = await recu(lecture, partenaire, id_)
+    return row is not None and row.statut == "livre"
+
+
+async def test_accuse_sans_temporal_puis_livre(
     plateforme: Plateforme, lecture: SessionFactory, sans_temporal: str
 ) -> None:
     sujet = salarie()
@@ -64,26 +72,68 @@ async def test_stocke_puis_relivre(
         assert reponse.json() == {"status": "accepted", "matched": True}
         row = await recu(lecture, "employeur", ev["id"])
         assert row is not None
-        assert (row.statut, row.parcours_id) == ("a_livrer", pid)
+        assert row.parcours_id == pid
 
-        # the partner retries: still acknowledged as a duplicate, still waiting
+        # the partner retries: acknowledged as a duplicate, nothing changes
         headers = entetes(plateforme, "employeur", ev["id"], corps)
         reponse = await client.post(
             f"{sans_temporal}/api/v1/partners/employeur/events", content=corps, headers=headers
         )
         assert reponse.json() == {"status": "duplicate", "matched": True}
 
-    parcours = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    livres = await relivrer_en_attente(lecture, parcours, anciennete=timedelta(0))
-    assert livres >= 1
-    row = await recu(lecture, "employeur", ev["id"])
-    assert row is not None
-    assert row.statut == "livre"
+    # delivered by the dispatcher, which the web process does not need
+    await attendre(lambda: _livre(lecture, "employeur", ev["id"]), "événement livré")
     async with plateforme.client(CLAIRE.id) as claire:
 
         async def applique() -> bool:
             v = await vue(claire, pid)
             return ev["id"] in [s["evenement_id"] for s in v["etat"]["signalements"]]
 
-        await attendre(applique, "événement relivré appliqué")
-    assert await relivrer_en_attente(lecture, parcours, anciennete=timedelta(0)) == 0
+        await attendre(applique, "événement livré appliqué")
+
+
+async def _fil(plateforme: Plateforme, pid: str) -> list[str]:
+    etat = await ParcoursClient(plateforme.env.client, plateforme.task_queue).etat(pid)
+    return [e.details["evenement_id"] for e in etat.timeline if "evenement_id" in e.details]
+
+
+async def test_ordre_garde_et_relivraison_sans_doublon(
+    plateforme: Plateforme, lecture: SessionFactory
+) -> None:
+    """Events of one parcours reach its timeline in the order they were received, whatever
+    their date; delivered again (a crash between the signal and the mark), none is applied
+    twice."""
+    sujet = salarie()
+    pid = await ouvrir(plateforme, IdentifiantsPartenaires(salarie=sujet))
+    await projete(lecture, pid)
+    types = ["fr.employeur.contrat.signe", "fr.employeur.contrat.rompu"] * 3
+    envoyes = []
+    for n, type_ in enumerate(types):
+        if type_.endswith("signe"):
+            data = {"type_contrat": "CDD", "date_debut": f"2026-11-{10 + n:02d}"}
+        else:
+            data = {"date": f"2026-11-{10 + n:02d}", "motif": f"Motif {n}"}
+        # dates backwards: the order kept is the order of arrival, not of the facts
+        moment = datetime(2026, 11, 20 - n, 9, tzinfo=UTC)
+        ev = evenement(plateforme, "employeur", type_, sujet, data, moment=moment)
+        reponse = await envoyer(plateforme, "employeur", ev)
+        assert reponse.status_code == 202, reponse.text
+        envoyes.append(ev["id"])
+
+    async def tous_livres() -> bool:
+        return all([await _livre(lecture, "employeur", i) for i in envoyes])
+
+    await attendre(tous_livres, "six événements livrés")
+    assert await _fil(plateforme, pid) == envoyes
+
+    # the marks are lost (the dispatcher died after signalling): delivered again
+    async with lecture() as session:
+        await ecriture(session)
+        await session.exec(
+            update(EvenementRecu)
+            .where(col(EvenementRecu.id).in_(envoyes))
+            .values(statut="a_livrer", livre_le=None)
+        )  # type: ignore[call-overload]
+        await session.commit()
+    await attendre(tous_livres, "six événements livrés de nouveau")
+    assert await _fil(plateforme, pid) == envoyes  # each once, same order
