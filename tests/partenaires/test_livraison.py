@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -13,10 +14,11 @@ from sqlmodel import col
 
 from core.parcours_client import ParcoursClient
 from schemas.usager import IdentifiantsPartenaires
-from store.db import SessionFactory, ecriture
+from store.db import SessionFactory, ecriture, make_engine, session_factory
 from store.evenements_partenaires import EvenementRecu
 from tests.factories import CLAIRE
 from tests.fixtures.plateforme import Plateforme, serve_in_thread
+from tests.fixtures.postgres import BasesDeTest
 from tests.fixtures.simulateur import socket_libre
 from tests.partenaires.outils import (
     attendre,
@@ -133,7 +135,60 @@ async def test_ordre_garde_et_relivraison_sans_doublon(
             update(EvenementRecu)
             .where(col(EvenementRecu.id).in_(envoyes))
             .values(statut="a_livrer", livre_le=None)
-        )  # type: ignore[call-overload]
+        )
         await session.commit()
     await attendre(tous_livres, "six événements livrés de nouveau")
     assert await _fil(plateforme, pid) == envoyes  # each once, same order
+
+
+async def test_arriere_montre_quand_il_grossit(
+    plateforme: Plateforme, bases_de_test: BasesDeTest, tmp_path: Path
+) -> None:
+    """A web app whose events nobody delivers (a copy of the read model, no dispatcher
+    behind it): /healthz tells the backlog, the coordination sees it above its incidents."""
+    async with plateforme.client() as client:
+        reponse = await client.get("/healthz")
+    assert reponse.json()["evenements_partenaires"]["etat"] == "ok"  # delivered as they come
+
+    url = bases_de_test.copie(plateforme.settings.effective_database_url, tmp_path)
+    engine = make_engine(url)
+    il_y_a = datetime.now(UTC) - timedelta(minutes=5, seconds=30)
+    async with session_factory(engine)() as session:
+        for n in range(3):
+            session.add(
+                EvenementRecu(
+                    partenaire="employeur",
+                    id=f"en-attente-{n}",
+                    type="fr.employeur.contrat.rompu",
+                    source="urn:spie74:partner:employeur",
+                    sujet=salarie(),
+                    survenu_le=il_y_a,
+                    recu_le=il_y_a + timedelta(seconds=n),
+                    data={"date": "2026-12-01", "motif": "fin"},
+                    statut="a_livrer",
+                    parcours_id="parcours-sans-livreur",
+                )
+            )
+        await session.commit()
+    await engine.dispose()
+    settings = plateforme.settings.model_copy(
+        update={"database_url": url, "temporal_address": _port_ferme()}
+    )
+    sock = socket_libre()
+    serveur = serve_in_thread(create_app(settings, task_queue=plateforme.task_queue), sock)
+    next(serveur)
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        async with plateforme.client("coord-vallee_arve") as coord:
+            sante = await coord.get(f"{base}/healthz")
+            incidents = await coord.get(f"{base}/coordination/fragments/incidents")
+    finally:
+        next(serveur, None)
+    arriere = sante.json()["evenements_partenaires"]
+    assert arriere["a_livrer"] == 3
+    assert arriere["plus_ancien_s"] >= 330
+    assert arriere["etat"] == "en_retard"
+    assert incidents.status_code == 200, incidents.text
+    page = " ".join(incidents.text.split())
+    assert "3 événements de partenaires en attente de livraison" in page
+    assert "le plus ancien reçu il y a 5 minutes" in page
