@@ -43,9 +43,12 @@ async def running_worker(
     *,
     task_queue: str = TASK_QUEUE,
     cache: int = 1000,
+    repartiteur: bool = True,
 ) -> AsyncIterator[Worker]:
     """A started worker with its database and HTTP clients, stopped on exit. ``cache``:
-    workflows kept in memory between tasks (``python worker.py`` reads WORKER_CACHE)."""
+    workflows kept in memory between tasks (``python worker.py`` reads WORKER_CACHE).
+    ``repartiteur``: start the dispatcher of partner events if it does not run (not on a
+    time-skipping test server: its endless activity would stop the clock)."""
     engine = make_engine(settings.effective_database_url)
     await create_schema(engine)
     async with httpx.AsyncClient() as http:
@@ -59,7 +62,8 @@ async def running_worker(
             workflow_runner=SANDBOX,
         )
         async with worker:
-            await demarrer_repartiteur(client, task_queue)  # partner events reach parcours
+            if repartiteur:
+                await demarrer_repartiteur(client, task_queue)
             yield worker
     await engine.dispose()
 
