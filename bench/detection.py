@@ -125,7 +125,12 @@ async def mesurer(ctx: Contexte) -> Resultat:
             fin, rafale = asyncio.Event(), Rafale()
             envoi = asyncio.create_task(_rafale(app, envois, t.rafale_par_s, fin, rafale))
             await _une_detection(app, client, coord, charges[-1])  # the burst under way
-            pendant = [await _bornee(_une_detection(app, client, coord, p)) for p in charges[:-1]]
+            pendant: list[float | None] = []
+            limite = time.monotonic() + t.delai_s  # a backlog that grows must not hold the run
+            for p in charges[:-1]:
+                if time.monotonic() > limite:
+                    break
+                pendant.append(await _bornee(_une_detection(app, client, coord, p)))
             fin.set()
             await envoi
         app.verifier()
@@ -147,7 +152,8 @@ def _chiffres(r: Resultat, mesures: list[float | None], quand: str, rafale: str)
     manques = len(mesures) - len(latences)
     p95 = centile(latences, 95)
     methode = (
-        f"{len(latences)} radiations France Travail signées, une à la fois, chacune sur un "
+        f"{len(latences)} radiations France Travail signées (sur {len(mesures)} mesurées dans le "
+        "temps imparti), une à la fois, chacune sur un "
         "parcours ouvert ; chronomètre lancé avant l'envoi, arrêté quand le parcours figure dans "
         f"la liste de la coordinatrice (GET /api/v1/parcours?motif={MOTIF}, territoire du "
         f"parcours), interrogée toutes les {ms(INTERVALLE_S):.0f} ms : "
