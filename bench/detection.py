@@ -16,7 +16,7 @@ import httpx
 
 from bench import pile
 from bench.contexte import Contexte
-from bench.evenements import SANS_LIMITE, Envoi, Personne, Recu, envoyer, ouvrir_parcours, preparer
+from bench.evenements import SANS_LIMITE, Envoi, Personne, envoyer, ouvrir_parcours, preparer
 from bench.mesure import Chiffre, Resultat, au_plus, centile, ms
 from core.partners import load_partners
 from simulator import emetteur
@@ -26,6 +26,7 @@ COORDINATRICE = "coord-bassin_annecien"
 MOTIF = "signalement_a_traiter"
 CIBLE_P95_S = 2.0
 DELAI_S = 60.0
+EN_VOL_MAX = 256
 INTERVALLE_S = 0.025  # each look is audited, as every list read is
 
 
@@ -63,7 +64,7 @@ async def _bornee(detection: Coroutine[Any, Any, float]) -> float | None:
     """The latency, or None when the parcours did not appear within a minute."""
     try:
         return await asyncio.wait_for(detection, DELAI_S)
-    except TimeoutError:
+    except (TimeoutError, httpx.HTTPError):  # an overloaded web app did not even answer
         return None
 
 
@@ -73,6 +74,8 @@ class Rafale:
 
     envoyes: int = 0
     acceptes: int = 0
+    echecs: int = 0  # no answer (connection refused or timed out)
+    sautes: int = 0  # not sent: already EN_VOL_MAX requests waiting for their answer
     duree_s: float = 0.0
 
     @property
@@ -86,7 +89,7 @@ async def _rafale(
     """One event every 1/par_s second, each request on its own (a slow answer does not slow
     the rate), until ``fin`` or the prepared events run out."""
     debut = time.perf_counter()
-    en_cours: set[asyncio.Task[Recu]] = set()
+    en_cours: set[asyncio.Task[None]] = set()
     async with app.client_http(connexions=64) as client:
         for n, envoi in enumerate(envois):
             if fin.is_set():
@@ -97,13 +100,22 @@ async def _rafale(
                     await asyncio.wait_for(fin.wait(), attente)
                 if fin.is_set():
                     break
-            tache = asyncio.create_task(envoyer(client, envoi))
+            if len(en_cours) >= EN_VOL_MAX:  # the platform is behind: this one is not sent
+                bilan.sautes += 1
+                continue
+            tache = asyncio.create_task(_envoyer(client, envoi, bilan))
             en_cours.add(tache)
             tache.add_done_callback(en_cours.discard)
             bilan.envoyes += 1
         bilan.duree_s = time.perf_counter() - debut
-        recus = await asyncio.gather(*en_cours)
-    bilan.acceptes = bilan.envoyes - sum(not x.accepte for x in recus)
+        await asyncio.gather(*en_cours)
+
+
+async def _envoyer(client: httpx.AsyncClient, envoi: Envoi, bilan: Rafale) -> None:
+    try:
+        bilan.acceptes += (await envoyer(client, envoi)).accepte
+    except httpx.HTTPError:
+        bilan.echecs += 1
 
 
 async def mesurer(ctx: Contexte) -> Resultat:
@@ -141,8 +153,9 @@ async def mesurer(ctx: Contexte) -> Resultat:
         f" pendant une rafale de {t.rafale_par_s} évén./s",
         f" ; pendant ce temps, une rafale d'inscriptions et d'ouvertures de droits sur 100 autres "
         f"parcours : {rafale.envoyes} événements envoyés en {rafale.duree_s:.0f} s "
-        f"({rafale.par_s:.0f}/s, {rafale.acceptes} acceptés), chacun sans attendre la réponse "
-        "du précédent",
+        f"({rafale.par_s:.0f}/s, {rafale.acceptes} acceptés, {rafale.echecs} sans réponse, "
+        f"{rafale.sautes} non envoyés faute de réponse aux {EN_VOL_MAX} précédents), chacun sans "
+        "attendre la réponse du précédent",
     )
     return r
 
