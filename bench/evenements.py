@@ -332,7 +332,7 @@ async def mesurer(ctx: Contexte) -> Resultat:
             f"sur {avec_deux}",
             "Pour chaque parcours, l'ordre de ses événements dans son fil (modèle de lecture) "
             "comparé à leur ordre d'enregistrement (heure de réception) ; chacun en a reçu "
-            f"{len(envois) // max(1, len(personnes))} pendant l'envoi, dont beaucoup à quelques "
+            f"{len(recus) // max(1, len(personnes))} pendant l'envoi, dont beaucoup à quelques "
             "millisecondes d'écart",
             cible=f"{avec_deux}",
             atteinte=gardes == avec_deux,

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
 from core.parcours_client import ParcoursClient
+from devstack.demo.comptes import base_avec_comptes
 from schemas.usager import IdentifiantsPartenaires
 from store.db import SessionFactory, ecriture, make_engine, session_factory
 from store.evenements_partenaires import EvenementRecu
@@ -144,13 +146,14 @@ async def test_ordre_garde_et_relivraison_sans_doublon(
 async def test_arriere_montre_quand_il_grossit(
     plateforme: Plateforme, bases_de_test: BasesDeTest, tmp_path: Path
 ) -> None:
-    """A web app whose events nobody delivers (a copy of the read model, no dispatcher
-    behind it): /healthz tells the backlog, the coordination sees it above its incidents."""
+    """A web app whose events nobody delivers (its own read model, no dispatcher behind
+    it): /healthz tells the backlog, the coordination sees it above its incidents."""
     async with plateforme.client() as client:
         reponse = await client.get("/healthz")
     assert reponse.json()["evenements_partenaires"]["etat"] == "ok"  # delivered as they come
 
-    url = bases_de_test.copie(plateforme.settings.effective_database_url, tmp_path)
+    url = bases_de_test.nouvelle(tmp_path)
+    jetons = await base_avec_comptes(url, "tests")
     engine = make_engine(url)
     il_y_a = datetime.now(UTC) - timedelta(minutes=5, seconds=30)
     async with session_factory(engine)() as session:
@@ -179,7 +182,8 @@ async def test_arriere_montre_quand_il_grossit(
     next(serveur)
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
     try:
-        async with plateforme.client("coord-vallee_arve") as coord:
+        entetes = {"Authorization": f"Bearer {jetons['coord-vallee_arve']}"}
+        async with httpx.AsyncClient(headers=entetes, timeout=30) as coord:
             sante = await coord.get(f"{base}/healthz")
             incidents = await coord.get(f"{base}/coordination/fragments/incidents")
     finally:
