@@ -113,9 +113,11 @@ async def _rafale(
 
 async def _envoyer(client: httpx.AsyncClient, envoi: Envoi, bilan: Rafale) -> None:
     try:
-        bilan.acceptes += (await envoyer(client, envoi)).accepte
+        recu = await envoyer(client, envoi)
     except httpx.HTTPError:
         bilan.echecs += 1
+        return
+    bilan.acceptes += recu.accepte  # after the await: « += await » would lose updates
 
 
 async def mesurer(ctx: Contexte) -> Resultat:
