@@ -19,6 +19,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.registre import activites
 from core import journaux, production
 from core.planifications import planifier_tout
+from core.repartiteur import demarrer_repartiteur
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
 from store.db import create_schema, make_engine, session_factory
@@ -53,9 +54,12 @@ async def running_worker(
     *,
     task_queue: str = TASK_QUEUE,
     cache: int = 1000,
+    repartiteur: bool = True,
 ) -> AsyncIterator[Worker]:
     """A started worker with its database and HTTP clients, stopped on exit. ``cache``:
-    workflows kept in memory between tasks (``python worker.py`` reads WORKER_CACHE)."""
+    workflows kept in memory between tasks (``python worker.py`` reads WORKER_CACHE).
+    ``repartiteur``: start the dispatcher of partner events if it does not run (not on a
+    time-skipping test server: its endless activity would stop the clock)."""
     engine = make_engine(settings.effective_database_url)
     await create_schema(engine)
     async with httpx.AsyncClient() as http:
@@ -69,6 +73,8 @@ async def running_worker(
             workflow_runner=SANDBOX,
         )
         async with worker:
+            if repartiteur:
+                await demarrer_repartiteur(client, task_queue)
             yield worker
     await engine.dispose()
 

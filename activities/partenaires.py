@@ -1,21 +1,40 @@
-"""Partner events still waiting for delivery (Temporal was unreachable when they arrived)."""
+"""The dispatcher of partner events (``web.partenaires.livraison``) as activities: its loop,
+run by the ``RepartiteurEvenements`` workflow, and the periodic check that it runs."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from temporalio import activity
 from temporalio.client import Client
 
 from core.parcours_client import ParcoursClient
+from core.repartiteur import demarrer_repartiteur
 from schemas.vigie_quotidienne import TourneeVigie
 from store.db import SessionFactory
-from web.partenaires.livraison import relivrer_en_attente
+from web.partenaires.livraison import repartir_sans_fin
+
+DUREE_D_UN_TOUR = timedelta(minutes=10)  # then the workflow starts the activity again
 
 
 class LivraisonActivities:
     def __init__(self, sessions: SessionFactory, temporal: Client, task_queue: str) -> None:
         self.sessions = sessions
+        self.temporal = temporal
+        self.task_queue = task_queue
         self.parcours = ParcoursClient(temporal, task_queue)
+
+    @activity.defn(name="partenaires.repartir")
+    async def repartir(self) -> int:
+        """Deliver stored events for ten minutes; the heartbeat lets another worker take over
+        within seconds when this one dies."""
+        return await repartir_sans_fin(
+            self.sessions, self.parcours, activity.heartbeat, DUREE_D_UN_TOUR
+        )
 
     @activity.defn(name="partenaires.relivrer")
     async def relivrer(self, _: TourneeVigie) -> int:
-        return await relivrer_en_attente(self.sessions, self.parcours)
+        """Formerly delivered what had waited; now the dispatcher does, all the time: make
+        sure it runs (started again if someone stopped it). Delivers nothing itself."""
+        await demarrer_repartiteur(self.temporal, self.task_queue)
+        return 0

@@ -71,6 +71,7 @@ def activites(
         ObservatoireActivities(sessions).prendre_instantane,
         vigie.envoyer_digests,
         livraison.relivrer,
+        livraison.repartir,
         regles.charger_vigie,
         regles.proposer_orientation,
         projection.projeter_parcours,

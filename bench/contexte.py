@@ -23,6 +23,8 @@ class Tailles:
     evenements_parcours: int
     evenements_nombre: int
     evenements_concurrence: int
+    evenements_delai_s: float  # time allowed for sending them
+    rafale_par_s: int  # partner events a second sent while detection is measured
     detection_echantillons: int
     cockpit_parcours: int
     cockpit_requetes: int
@@ -33,9 +35,11 @@ class Tailles:
 
 
 TAILLES = {
-    "complet": Tailles(24, 6, 200, 3000, 32, 40, 100_000, 100, 10_000, 420, 240, 14 * 60),
-    "rapide": Tailles(6, 3, 30, 400, 16, 8, 5_000, 30, 500, 90, 120, 6 * 60),
-    "minimal": Tailles(1, 1, 2, 10, 2, 2, 300, 5, 20, 30, 60, 4 * 60),
+    "complet": Tailles(
+        24, 6, 400, 20_000, 32, 400, 100, 40, 100_000, 100, 10_000, 420, 240, 20 * 60
+    ),
+    "rapide": Tailles(6, 3, 30, 2000, 16, 120, 100, 8, 5_000, 30, 500, 90, 120, 6 * 60),
+    "minimal": Tailles(1, 1, 2, 10, 2, 30, 10, 2, 300, 5, 20, 30, 60, 4 * 60),
 }
 
 

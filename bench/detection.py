@@ -4,9 +4,11 @@ to the parcours appearing in the coordinator's list, read from the read model by
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +16,7 @@ import httpx
 
 from bench import pile
 from bench.contexte import Contexte
-from bench.evenements import SANS_LIMITE, Personne, ouvrir_parcours
+from bench.evenements import SANS_LIMITE, Envoi, Personne, envoyer, ouvrir_parcours, preparer
 from bench.mesure import Chiffre, Resultat, au_plus, centile, ms
 from core.partners import load_partners
 from simulator import emetteur
@@ -24,6 +26,7 @@ COORDINATRICE = "coord-bassin_annecien"
 MOTIF = "signalement_a_traiter"
 CIBLE_P95_S = 2.0
 DELAI_S = 60.0
+EN_VOL_MAX = 256
 INTERVALLE_S = 0.025  # each look is audited, as every list read is
 
 
@@ -61,8 +64,60 @@ async def _bornee(detection: Coroutine[Any, Any, float]) -> float | None:
     """The latency, or None when the parcours did not appear within a minute."""
     try:
         return await asyncio.wait_for(detection, DELAI_S)
-    except TimeoutError:
+    except (TimeoutError, httpx.HTTPError):  # an overloaded web app did not even answer
         return None
+
+
+@dataclass
+class Rafale:
+    """Partner events sent at a steady rate to other parcours while detection is measured."""
+
+    envoyes: int = 0
+    acceptes: int = 0
+    echecs: int = 0  # no answer (connection refused or timed out)
+    sautes: int = 0  # not sent: already EN_VOL_MAX requests waiting for their answer
+    duree_s: float = 0.0
+
+    @property
+    def par_s(self) -> float:
+        return self.envoyes / self.duree_s if self.duree_s else 0.0
+
+
+async def _rafale(
+    app: pile.Application, envois: list[Envoi], par_s: int, fin: asyncio.Event, bilan: Rafale
+) -> None:
+    """One event every 1/par_s second, each request on its own (a slow answer does not slow
+    the rate), until ``fin`` or the prepared events run out."""
+    debut = time.perf_counter()
+    en_cours: set[asyncio.Task[None]] = set()
+    async with app.client_http(connexions=64) as client:
+        for n, envoi in enumerate(envois):
+            if fin.is_set():
+                break
+            attente = debut + n / par_s - time.perf_counter()
+            if attente > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(fin.wait(), attente)
+                if fin.is_set():
+                    break
+            if len(en_cours) >= EN_VOL_MAX:  # the platform is behind: this one is not sent
+                bilan.sautes += 1
+                continue
+            tache = asyncio.create_task(_envoyer(client, envoi, bilan))
+            en_cours.add(tache)
+            tache.add_done_callback(en_cours.discard)
+            bilan.envoyes += 1
+        bilan.duree_s = time.perf_counter() - debut
+        await asyncio.gather(*en_cours)
+
+
+async def _envoyer(client: httpx.AsyncClient, envoi: Envoi, bilan: Rafale) -> None:
+    try:
+        recu = await envoyer(client, envoi)
+    except httpx.HTTPError:
+        bilan.echecs += 1
+        return
+    bilan.acceptes += recu.accepte  # after the await: « += await » would lose updates
 
 
 async def mesurer(ctx: Contexte) -> Resultat:
@@ -71,31 +126,65 @@ async def mesurer(ctx: Contexte) -> Resultat:
     async with pile.application(
         ctx.sous_dossier("detection"), ctx.temporal, NS, **SANS_LIMITE
     ) as app:
-        personnes = await ouvrir_parcours(app, t.detection_echantillons + 1, 11)
+        personnes = await ouvrir_parcours(app, 2 * t.detection_echantillons + 2, 11)
+        calmes, charges = (
+            personnes[: t.detection_echantillons + 1],
+            personnes[-t.detection_echantillons - 1 :],
+        )
+        bruit = await ouvrir_parcours(app, 100, 12)  # the burst's own parcours
+        envois = preparer(app, bruit, int(t.rafale_par_s * t.delai_s))
         async with httpx.AsyncClient(timeout=30) as client, app.client_http(COORDINATRICE) as coord:
-            await _une_detection(app, client, coord, personnes[-1])  # warm-up
-            mesures = [await _bornee(_une_detection(app, client, coord, p)) for p in personnes[:-1]]
+            await _une_detection(app, client, coord, calmes[-1])  # warm-up
+            mesures = [await _bornee(_une_detection(app, client, coord, p)) for p in calmes[:-1]]
+            fin, rafale = asyncio.Event(), Rafale()
+            envoi = asyncio.create_task(_rafale(app, envois, t.rafale_par_s, fin, rafale))
+            await _une_detection(app, client, coord, charges[-1])  # the burst under way
+            pendant: list[float | None] = []
+            limite = time.monotonic() + t.delai_s  # a backlog that grows must not hold the run
+            for p in charges[:-1]:
+                if time.monotonic() > limite:
+                    break
+                pendant.append(await _bornee(_une_detection(app, client, coord, p)))
+            fin.set()
+            await envoi
+        app.verifier()
+    _chiffres(r, mesures, "", "")
+    _chiffres(
+        r,
+        pendant,
+        f" pendant une rafale de {t.rafale_par_s} évén./s",
+        f" ; pendant ce temps, une rafale d'inscriptions et d'ouvertures de droits sur 100 autres "
+        f"parcours : {rafale.envoyes} événements envoyés en {rafale.duree_s:.0f} s "
+        f"({rafale.par_s:.0f}/s, {rafale.acceptes} acceptés, {rafale.echecs} sans réponse, "
+        f"{rafale.sautes} non envoyés faute de réponse aux {EN_VOL_MAX} précédents), chacun sans "
+        "attendre la réponse du précédent",
+    )
+    return r
+
+
+def _chiffres(r: Resultat, mesures: list[float | None], quand: str, rafale: str) -> None:
     latences = [x for x in mesures if x is not None]
     manques = len(mesures) - len(latences)
     p95 = centile(latences, 95)
     methode = (
-        f"{len(latences)} radiations France Travail signées, une à la fois, chacune sur un "
+        f"{len(latences)} radiations France Travail signées (sur {len(mesures)} mesurées dans le "
+        "temps imparti), une à la fois, chacune sur un "
         "parcours ouvert ; chronomètre lancé avant l'envoi, arrêté quand le parcours figure dans "
         f"la liste de la coordinatrice (GET /api/v1/parcours?motif={MOTIF}, territoire du "
-        f"parcours), interrogée toutes les {ms(INTERVALLE_S):.0f} ms : signal, workflow, vigie, "
-        "projection, modèle de lecture"
+        f"parcours), interrogée toutes les {ms(INTERVALLE_S):.0f} ms : "
+        "enregistrement, répartiteur, signal, workflow, vigie, projection, modèle de lecture"
     )
     r.ajouter(
         Chiffre(
-            "Événement → liste de la coordination (p50)",
+            f"Événement → liste de la coordination{quand} (p50)",
             ms(centile(latences, 50)),
             "ms",
-            methode,
+            methode + rafale,
         )
     )
     r.ajouter(
         Chiffre(
-            "Événement → liste de la coordination (p95)",
+            f"Événement → liste de la coordination{quand} (p95)",
             ms(p95),
             "ms",
             f"Même série ; maximum {ms(max(latences, default=0)):.0f} ms ; {manques} parcours "
@@ -104,4 +193,3 @@ async def mesurer(ctx: Contexte) -> Resultat:
             atteinte=au_plus(p95, CIBLE_P95_S) and manques == 0,
         )
     )
-    return r

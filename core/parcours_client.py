@@ -26,7 +26,7 @@ from core import search_attributes as sa
 from core.ids import parcours_workflow_id
 from core.temporal import TASK_QUEUE
 from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre
-from schemas.evenements import EvenementPartenaire
+from schemas.evenements import EvenementPartenaire, LotEvenements
 from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil, ParcoursInput, ParcoursState
 from workflows.transitions import TRANSITIONS, Cible, refus
@@ -240,3 +240,10 @@ class ParcoursClient:
 
     async def signaler_evenement(self, parcours_id: str, evenement: EvenementPartenaire) -> None:
         await self.handle(parcours_id).signal("evenement_partenaire", evenement)
+
+    async def signaler_evenements(
+        self, parcours_id: str, evenements: list[EvenementPartenaire]
+    ) -> None:
+        """Several events of one parcours in one signal, applied in this order."""
+        lot = LotEvenements(evenements=evenements)
+        await self.handle(parcours_id).signal("evenements_partenaires", lot)

@@ -56,7 +56,7 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         "Relivraison",
         "*/5 * * * *",
         task_queue,
-        "Livraison des événements partenaires reçus quand Temporal était injoignable",
+        "Vérifie que le répartiteur des événements partenaires tourne (le relance sinon)",
     )
     await planifier(
         client,

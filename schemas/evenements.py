@@ -285,6 +285,13 @@ class EvenementPartenaire(Model):
         return CATALOGUE[self.type]
 
 
+class LotEvenements(Model):
+    """Stored events of one parcours, in the order they were received: one signal from the
+    dispatcher instead of one per event (issue 19)."""
+
+    evenements: list[EvenementPartenaire] = Field(min_length=1)
+
+
 class FaitPartenaire(Model):
     """The latest known value of a situation fact, and when it became true."""
 

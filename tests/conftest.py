@@ -144,7 +144,10 @@ async def worker_du_test(
     pret, fin = asyncio.Event(), asyncio.Event()
 
     async def faire_tourner() -> None:
-        async with running_worker(temporal_env.client, settings, task_queue=queue):
+        # no dispatcher of partner events: its endless activity would stop the skipped clock
+        async with running_worker(
+            temporal_env.client, settings, task_queue=queue, repartiteur=False
+        ):
             pret.set()
             await fin.wait()
 

@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.appels import ACTIVITE, AppelPartenaire, Courriel, LectureDroitsRsa
     from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre, Role
     from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
-    from schemas.evenements import EvenementPartenaire
+    from schemas.evenements import EvenementPartenaire, LotEvenements
     from schemas.incident import (
         PARTENAIRE_DE_L_OPERATION,
         Incident,
@@ -429,18 +429,32 @@ class ParcoursWorkflow:
 
     @workflow.signal(name="evenement_partenaire")
     async def evenement_partenaire(self, ev: EvenementPartenaire) -> None:
+        """One event per signal: how events were delivered before the dispatcher (issue 19),
+        kept for the histories that carry it and for an attachment by the coordination."""
         if partenaires.deja_applique(self, ev):
             return
         async with self._verrou:
-            # A twin delivered meanwhile may have been applied while this one waited for the
-            # lock (held by a command awaiting a child's start, say): look again under it.
-            if workflow.patched(UN_EVENEMENT_UNE_FOIS) and partenaires.deja_applique(self, ev):
-                return
-            enfant = await partenaires.appliquer(self, ev)
-            self.s.version_metier += 1
-            if enfant is not None:
-                await self.signaler(enfant, "evenement_partenaire", ev)
-            self._apres_changement()
+            await self._appliquer_evenement(ev)
+
+    @workflow.signal(name="evenements_partenaires")
+    async def evenements_partenaires(self, lot: LotEvenements) -> None:
+        """Several events from the dispatcher, in the order they were received: applied one
+        by one under the lock (each re-evaluated, as if signalled alone), projected once."""
+        async with self._verrou:
+            for ev in lot.evenements:
+                if not partenaires.deja_applique(self, ev):  # a redelivery after a crash
+                    await self._appliquer_evenement(ev)
+
+    async def _appliquer_evenement(self, ev: EvenementPartenaire) -> None:
+        # A twin delivered meanwhile may have been applied while this one waited for the
+        # lock (held by a command awaiting a child's start, say): look again under it.
+        if workflow.patched(UN_EVENEMENT_UNE_FOIS) and partenaires.deja_applique(self, ev):
+            return
+        enfant = await partenaires.appliquer(self, ev)
+        self.s.version_metier += 1
+        if enfant is not None:
+            await self.signaler(enfant, "evenement_partenaire", ev)
+        self._apres_changement()
 
     @workflow.signal(name="contrat_evolue")
     async def contrat_evolue(self, ev: EvolutionContrat) -> None:

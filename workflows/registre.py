@@ -10,6 +10,7 @@ from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
 from workflows.relivraison import RelivraisonWorkflow
+from workflows.repartiteur import RepartiteurEvenementsWorkflow
 from workflows.retention import RetentionWorkflow
 from workflows.surveillance import SurveillanceTechniqueWorkflow
 from workflows.vigie import VigieQuotidienneWorkflow
@@ -22,6 +23,7 @@ WORKFLOWS: list[type] = [
     VigieQuotidienneWorkflow,
     ObservatoireQuotidienWorkflow,
     RelivraisonWorkflow,
+    RepartiteurEvenementsWorkflow,
     RetentionWorkflow,
     AncrageAuditWorkflow,
     SurveillanceTechniqueWorkflow,

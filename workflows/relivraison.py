@@ -1,5 +1,7 @@
-"""RelivraisonWorkflow: every five minutes, deliver the partner events that arrived while
-Temporal could not be reached (they were stored and acknowledged, never dropped)."""
+"""RelivraisonWorkflow: every five minutes, make sure the dispatcher of partner events
+(``RepartiteurEvenements``) runs. It used to deliver the events stored while Temporal could
+not be reached; the dispatcher now delivers every stored event (issue 19). Its code is
+unchanged so that its histories replay; only its activity does something else."""
 
 from __future__ import annotations
 

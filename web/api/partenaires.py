@@ -182,17 +182,7 @@ async def recevoir_evenement(
         response = reponse(refus.status, refus.message, refus.code, refus.erreurs, request.url.path)
         response.headers.update(refus.headers)
         return response
-    accuse, row = await recevoir(session, services, valide, partner_id)
-    detail = f"{row.type} {accuse.status} {row.statut} {row.parcours_id or ''}".strip()
-    await journaliser(
-        session,
-        _utilisateur(config),
-        "evenement_partenaire",
-        f"evenement:{partner_id}/{row.id}",
-        detail,
-        adresse(request),
-    )
-    return accuse
+    return await recevoir(session, valide, partner_id, _utilisateur(config), adresse(request))
 
 
 ERREURS_FILE: dict[int | str, dict[str, Any]] = {

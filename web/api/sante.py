@@ -6,11 +6,16 @@
 * ``/readyz`` (readiness): Temporal and the read model are each checked; 503 with a French
   body naming what is missing.
 * ``/healthz``: the same answer as ``/readyz`` (kept for existing probes and scripts).
+
+Both also tell the backlog of partner events (stored, acknowledged, not yet delivered to
+their parcours): its size and the age of the oldest. A backlog does not make the platform
+« not ready »: taking the web out of the proxy would only refuse more events.
 """
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -19,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
 from web.deps import ServicesDep
+from web.partenaires.livraison import arriere
 from web.services import Services, TemporalIndisponible
 
 router = APIRouter(tags=["Supervision"])
@@ -50,11 +56,26 @@ async def _base(services: Services) -> str:
     return "ok"
 
 
+async def _arriere(services: Services) -> dict[str, object] | None:
+    try:
+        async with services.sessions() as session:
+            a = await asyncio.wait_for(arriere(session), DELAI_S)
+    except (OSError, TimeoutError, SQLAlchemyError):
+        return None  # the database check says why
+    maintenant = datetime.now(UTC)
+    return {
+        "a_livrer": a.taille,
+        "plus_ancien_s": round(a.age(maintenant).total_seconds(), 1),
+        "etat": "en_retard" if a.en_retard(maintenant) else "ok",
+    }
+
+
 async def _preparation(services: ServicesDep) -> JSONResponse:
     checks = {"temporal": await _temporal(services), "base": await _base(services)}
+    evenements = {"evenements_partenaires": await _arriere(services)}
     manquants = [nom for nom, etat in checks.items() if etat != "ok"]
     if not manquants:
-        return JSONResponse({"statut": "ok", **checks})
+        return JSONResponse({"statut": "ok", **checks, **evenements})
     message = (
         "Indisponible : "
         + " et ".join(COMPOSANTS[nom] for nom in manquants)
@@ -66,7 +87,7 @@ async def _preparation(services: ServicesDep) -> JSONResponse:
             " les commandes sont refusées (503) jusqu'à son retour."
         )
     return JSONResponse(
-        {"statut": "degrade", "manquants": manquants, "message": message, **checks},
+        {"statut": "degrade", "manquants": manquants, "message": message, **checks, **evenements},
         status_code=503,
     )
 

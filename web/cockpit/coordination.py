@@ -118,7 +118,10 @@ async def _section(
     if nom == "ruptures":
         return {"groupes": await veille.ruptures(session, u, f, today)}
     if nom == "incidents":
-        return {"partenaires": await veille_incidents.incidents(session, u, f, today)}
+        return {
+            "partenaires": await veille_incidents.incidents(session, u, f, today),
+            "arriere": await veille_incidents.arriere_en_retard(session),
+        }
     if nom == "parcours":
         total, rows = await lister(session, u, f, today)
         return {

@@ -1,12 +1,13 @@
 """Open incidents of partner calls as the coordinator watches them: grouped by partner, then
 by error message (an outage shows as one group), each with its parcours to retry or close.
 Parcours blocked technically (``ops.parcours_bloques``) come first, in a group of their own:
-no command can help them, the technical team repairs them (``python -m ops.reparer``)."""
+no command can help them, the technical team repairs them (``python -m ops.reparer``). Above
+them, when it grows, the backlog of partner events not yet delivered: the lists lag behind."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -19,6 +20,7 @@ from ops.parcours_bloques import PARTENAIRE as PLATEFORME
 from schemas.incident import INCIDENTS_ACTIFS, Partenaire, StatutIncident, TypeOperation
 from store.parcours import IncidentRow, ParcoursRow
 from web.cockpit.veille import COLONNES_PARCOURS, LigneParcours, libelle
+from web.partenaires.livraison import arriere
 from web.requetes import Filtres, portee
 from web.securite.utilisateur import Utilisateur
 
@@ -110,3 +112,17 @@ async def incidents(
             )
         )
     return sorted(partenaires.values(), key=lambda x: (not x.bloques, -x.total))
+
+
+@dataclass(frozen=True)
+class ArriereVue:
+    evenements: int
+    minutes: int  # age of the oldest, whole minutes
+
+
+async def arriere_en_retard(session: AsyncSession) -> ArriereVue | None:
+    """The backlog of partner events, only once it is large or old enough to matter."""
+    a, maintenant = await arriere(session), datetime.now(UTC)
+    if not a.en_retard(maintenant):
+        return None
+    return ArriereVue(a.taille, int(a.age(maintenant).total_seconds() // 60))

@@ -1,7 +1,8 @@
-"""Storing a received event once (idempotency on partner + id), routing it, delivering it.
+"""Storing a received event once (idempotency on partner + id) and routing it, in one
+transaction with its audit entry.
 
-The row is committed before anything else: from then on the event cannot be lost, and the
-partner is only told « accepted » once that is true.
+The partner is told « accepted » once the row is committed: from then on the event cannot be
+lost. Delivery to the parcours runs behind the answer (``web.partenaires.livraison``).
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.parcours_client import ParcoursClient
-from store.db import ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
-from web.partenaires.livraison import acheminer
 from web.partenaires.reception import EvenementValide
 from web.partenaires.routage import router
-from web.services import Services, TemporalIndisponible
+from web.securite.audit import transaction_auditee
+from web.securite.utilisateur import Utilisateur
 
 
 class AccuseReception(BaseModel):
@@ -48,45 +47,49 @@ def _ligne(v: EvenementValide, partner_id: str) -> EvenementRecu:
     )
 
 
+def _trace(row: EvenementRecu, nouveau: bool) -> str:
+    etat = "accepted" if nouveau else "duplicate"
+    return f"{row.type} {etat} {row.statut} {row.parcours_id or ''}".strip()
+
+
 async def enregistrer(
-    session: AsyncSession, v: EvenementValide, partner_id: str
+    session: AsyncSession,
+    v: EvenementValide,
+    partner_id: str,
+    qui: Utilisateur,
+    adresse: str | None,
 ) -> tuple[EvenementRecu, bool]:
-    """The stored row, and whether it is new. Concurrent twins: the primary key decides."""
+    """The stored row, and whether it is new: looked up, routed, inserted and audited in one
+    write transaction. Concurrent twins: the chain's lock orders them, the primary key decides."""
     cle = (partner_id, v.evenement.id)
-    await ecriture(session)  # the lookup and the insert in one write transaction
-    if (deja := await session.get(EvenementRecu, cle)) is not None:
-        await session.commit()
-        return deja, False
-    row = _ligne(v, partner_id)
-    await router(session, row)  # a read, in the same transaction: one commit fewer
-    session.add(row)
+    objet = f"evenement:{partner_id}/{v.evenement.id}"
     try:
-        await session.commit()
-    except IntegrityError:
+        async with transaction_auditee(session) as audit:
+            row = await session.get(EvenementRecu, cle)
+            nouveau = row is None
+            if row is None:
+                row = _ligne(v, partner_id)
+                await router(session, row)  # a read, in the same transaction
+                session.add(row)
+            await audit.ajouter(qui, "evenement_partenaire", objet, _trace(row, nouveau), adresse)
+            await session.commit()
+    except IntegrityError:  # a twin committed by another process in between
         await session.rollback()
-        deja = await session.get(EvenementRecu, cle)
-        assert deja is not None  # the row that won the race
-        return deja, False
-    return row, True
-
-
-async def _client(services: Services) -> ParcoursClient | None:
-    try:
-        return await services.parcours()
-    except TemporalIndisponible:
-        return None  # stored all the same: delivered later by relivrer_en_attente
+        return await enregistrer(session, v, partner_id, qui, adresse)
+    return row, nouveau
 
 
 async def recevoir(
-    session: AsyncSession, services: Services, v: EvenementValide, partner_id: str
-) -> tuple[AccuseReception, EvenementRecu]:
-    row, nouveau = await enregistrer(session, v, partner_id)
-    if row.statut == StatutReception.A_LIVRER.value:
-        # also for a twin still waiting: try again now
-        await acheminer(session, await _client(services), row)
-    destine = row.statut != StatutReception.A_RAPPROCHER.value
-    accuse = AccuseReception(
+    session: AsyncSession,
+    v: EvenementValide,
+    partner_id: str,
+    qui: Utilisateur,
+    adresse: str | None,
+) -> AccuseReception:
+    """Acknowledge once stored: the dispatcher (``web.partenaires.livraison``) delivers it
+    to its parcours behind the answer, in the order received."""
+    row, nouveau = await enregistrer(session, v, partner_id, qui, adresse)
+    return AccuseReception(
         status="accepted" if nouveau else "duplicate",
-        matched=destine,
+        matched=row.statut != StatutReception.A_RAPPROCHER.value,
     )
-    return accuse, row

@@ -1,16 +1,25 @@
-"""Delivering a stored event to its parcours (a Temporal Signal), now or later.
+"""Delivering the stored events to their parcours, behind the partner's acknowledgement.
 
-An event is stored before it is delivered: when Temporal cannot be reached it stays
-« à livrer » and ``relivrer_en_attente`` (run by a periodic schedule) tries again. The
-workflow ignores an event id it has already applied, so delivering twice is harmless.
+The web process only stores an event (« à livrer ») and answers 202. The dispatcher
+(``repartir``, run in a loop by the ``RepartiteurEvenements`` workflow's activity) reads the
+stored events in the order they were received, groups them by parcours and sends each parcours
+one signal carrying its events in that order (``evenements_partenaires``), then marks them
+« livré ». A crash between the signal and the mark delivers them again: the workflow ignores an
+event id it has already applied, so nothing is lost and nothing is applied twice. A parcours
+whose signal fails keeps its events, and the next pass starts again from its oldest one: its
+order holds. Several parcours are signalled at once (their orders are independent).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.service import RPCError, RPCStatusCode
@@ -24,8 +33,13 @@ from web.partenaires.routage import mettre_a_rapprocher, router
 
 log = logging.getLogger("parcours.partenaires")
 
-DELAI_SIGNAL_S = 5.0  # the partner waits for our answer: do not hang on an unreachable Temporal
-LOT = 200
+DELAI_SIGNAL_S = 5.0  # a Temporal that does not answer: give up this pass, try again later
+LOT = 500  # events read per pass
+PAR_SIGNAL = 50  # events per signal at most (a payload of a few dozen Kio)
+OCTETS_PAR_SIGNAL = 256 * 1024  # ...and of this size at most (an event alone always goes)
+SIGNAUX_SIMULTANES = 16  # parcours signalled at once
+ATTENTE_S = 0.1  # nothing to deliver: look again after this
+ATTENTE_MAX_S = 5.0  # Temporal or the database failing: back off up to this
 
 
 def utc(moment: datetime) -> datetime:
@@ -45,8 +59,18 @@ def evenement(row: EvenementRecu) -> EvenementPartenaire:
     )
 
 
+def _termine(row: EvenementRecu) -> None:
+    mettre_a_rapprocher(row, "Le parcours trouvé est terminé : il ne reçoit plus d'événements")
+
+
+def _livre(row: EvenementRecu) -> None:
+    row.statut = StatutReception.LIVRE.value
+    row.livre_le = datetime.now(UTC)
+
+
 async def livrer(parcours: ParcoursClient | None, row: EvenementRecu) -> None:
-    """Signal the event to ``row.parcours_id``; the row's status tells what happened."""
+    """Signal one event to ``row.parcours_id`` now (an attachment by the coordination); the
+    row's status tells what happened. Left « à livrer », the dispatcher delivers it."""
     if parcours is None or row.parcours_id is None:
         return
     try:
@@ -55,63 +79,182 @@ async def livrer(parcours: ParcoursClient | None, row: EvenementRecu) -> None:
         )
     except RPCError as err:
         if err.status == RPCStatusCode.NOT_FOUND:  # the parcours' workflow has ended
-            mettre_a_rapprocher(
-                row, "Le parcours trouvé est terminé : il ne reçoit plus d'événements"
-            )
+            _termine(row)
             return
         log.warning("Événement %s/%s non livré : %s", row.partenaire, row.id, err)
         return
     except TimeoutError:
         log.warning("Événement %s/%s non livré : Temporal ne répond pas", row.partenaire, row.id)
         return
-    row.statut = StatutReception.LIVRE.value
-    row.livre_le = datetime.now(UTC)
+    _livre(row)
 
 
-async def acheminer(
-    session: AsyncSession, parcours: ParcoursClient | None, row: EvenementRecu
-) -> None:
-    """Route then deliver a row « à livrer », and record the outcome. No database
-    transaction stays open across the call to Temporal: on SQLite it would hold the write
-    lock that the parcours' projection needs meanwhile."""
-    if row.parcours_id is None:
-        await ecriture(session)
-        await router(session, row)
-        session.add(row)
-        await session.commit()
-    if row.statut == StatutReception.A_LIVRER.value:
-        await livrer(parcours, row)  # changes the row in memory only
-        await ecriture(session)
-        session.add(row)
-        await session.commit()
+def _signaux(rows: list[EvenementRecu]) -> list[list[EvenementRecu]]:
+    """The parcours' events cut into signals of bounded count and size, order kept."""
+    signaux: list[list[EvenementRecu]] = []
+    courant: list[EvenementRecu] = []
+    taille = 0
+    for row in rows:
+        poids = len(str(row.data)) + 300
+        if courant and (len(courant) >= PAR_SIGNAL or taille + poids > OCTETS_PAR_SIGNAL):
+            signaux.append(courant)
+            courant, taille = [], 0
+        courant.append(row)
+        taille += poids
+    return [*signaux, courant] if courant else signaux
 
 
-async def relivrer_en_attente(
-    sessions: SessionFactory,
-    parcours: ParcoursClient,
-    *,
-    anciennete: timedelta = timedelta(seconds=10),
-) -> int:
-    """Deliver the events still « à livrer » (received at least ``anciennete`` ago, so as not
-    to race the request that is delivering them); returns how many were delivered."""
-    livres = 0
-    avant = datetime.now(UTC) - anciennete
-    async with sessions() as session:
-        rows = (
+async def _livrer_au_parcours(
+    parcours: ParcoursClient, parcours_id: str, rows: list[EvenementRecu]
+) -> bool:
+    """Signal the parcours its events in order; False when Temporal failed (what was sent
+    before the failure is marked, the rest stays « à livrer » for the next pass)."""
+    for signal in _signaux(rows):
+        try:
+            await asyncio.wait_for(
+                parcours.signaler_evenements(parcours_id, [evenement(r) for r in signal]),
+                DELAI_SIGNAL_S,
+            )
+        except RPCError as err:
+            if err.status != RPCStatusCode.NOT_FOUND:
+                log.warning("Parcours %s : événements non livrés : %s", parcours_id, err)
+                return False
+            for row in rows:  # the parcours' workflow has ended: nothing more reaches it
+                if row.statut == StatutReception.A_LIVRER.value:
+                    _termine(row)
+            return True
+        except TimeoutError:
+            log.warning("Parcours %s : événements non livrés : Temporal ne répond pas", parcours_id)
+            return False
+        for row in signal:
+            _livre(row)
+    return True
+
+
+@dataclass
+class Passage:
+    """What one pass of the dispatcher did."""
+
+    lus: int = 0
+    livres: int = 0
+    a_rapprocher: int = 0
+    interrompu: bool = False  # Temporal failed for at least one parcours
+
+
+async def _a_livrer(session: AsyncSession, limite: int) -> list[EvenementRecu]:
+    return list(
+        (
             await session.exec(
                 select(EvenementRecu)
-                .where(
-                    EvenementRecu.statut == StatutReception.A_LIVRER.value,
-                    col(EvenementRecu.recu_le) <= avant,
+                .where(EvenementRecu.statut == StatutReception.A_LIVRER.value)
+                .order_by(
+                    col(EvenementRecu.recu_le),
+                    col(EvenementRecu.partenaire),
+                    col(EvenementRecu.id),
                 )
-                .order_by(col(EvenementRecu.recu_le))
-                .limit(LOT)
+                .limit(limite)
             )
         ).all()
+    )
+
+
+def _par_parcours(rows: list[EvenementRecu]) -> dict[str, list[EvenementRecu]]:
+    groupes: dict[str, list[EvenementRecu]] = {}
+    for row in rows:
+        if row.parcours_id is not None and row.statut == StatutReception.A_LIVRER.value:
+            groupes.setdefault(row.parcours_id, []).append(row)
+    return groupes
+
+
+async def repartir(sessions: SessionFactory, parcours: ParcoursClient, lot: int = LOT) -> Passage:
+    """One pass: the oldest ``lot`` events « à livrer », one signal per parcours (or a few),
+    then their new statuses in one transaction."""
+    async with sessions() as session:
+        rows = await _a_livrer(session, lot)
         await session.commit()
+        if not rows:
+            return Passage()
+        sans_parcours = [r for r in rows if r.parcours_id is None]
+        if sans_parcours:  # stored by an older version, or put back by hand: route them now
+            await ecriture(session)
+            for row in sans_parcours:
+                await router(session, row)
+                session.add(row)
+            await session.commit()
+        limite = asyncio.Semaphore(SIGNAUX_SIMULTANES)
+
+        async def un_parcours(parcours_id: str, siens: list[EvenementRecu]) -> bool:
+            async with limite:
+                return await _livrer_au_parcours(parcours, parcours_id, siens)
+
+        reussis = await asyncio.gather(
+            *(un_parcours(pid, siens) for pid, siens in _par_parcours(rows).items())
+        )
+        await ecriture(session)
         for row in rows:
-            await acheminer(session, parcours, row)
-            if row.statut == StatutReception.A_LIVRER.value:
-                break  # Temporal is still unreachable: the next run will try again
-            livres += row.statut == StatutReception.LIVRE.value
+            session.add(row)
+        await session.commit()
+    return Passage(
+        lus=len(rows),
+        livres=sum(r.statut == StatutReception.LIVRE.value for r in rows),
+        a_rapprocher=sum(r.statut == StatutReception.A_RAPPROCHER.value for r in rows),
+        interrompu=not all(reussis),
+    )
+
+
+async def repartir_sans_fin(
+    sessions: SessionFactory,
+    parcours: ParcoursClient,
+    battement: Callable[[], None],
+    duree: timedelta,
+) -> int:
+    """Passes one after the other for ``duree``: at once while there is a backlog, after a
+    short wait when there is none, backing off while Temporal or the database fails. Returns
+    how many events were delivered."""
+    fin = asyncio.get_running_loop().time() + duree.total_seconds()
+    livres, attente = 0, ATTENTE_S
+    while asyncio.get_running_loop().time() < fin:
+        battement()
+        try:
+            passage = await repartir(sessions, parcours)
+        except (SQLAlchemyError, OSError) as err:
+            log.warning("Répartition des événements interrompue : %s", err)
+            passage = Passage(interrompu=True)
+        livres += passage.livres
+        if passage.interrompu:
+            attente = min(attente * 2, ATTENTE_MAX_S)
+        elif passage.lus:
+            attente = ATTENTE_S
+            continue  # a backlog: the next pass at once
+        await asyncio.sleep(attente)
     return livres
+
+
+# Beyond either, the backlog is shown to the coordination: its lists lag behind the partners.
+ARRIERE_TAILLE_MAX = 1000
+ARRIERE_AGE_MAX = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Arriere:
+    """Events stored and acknowledged but not yet delivered to their parcours."""
+
+    taille: int
+    plus_ancien: datetime | None
+
+    def age(self, maintenant: datetime) -> timedelta:
+        return timedelta(0) if self.plus_ancien is None else maintenant - self.plus_ancien
+
+    def en_retard(self, maintenant: datetime) -> bool:
+        return self.taille > ARRIERE_TAILLE_MAX or self.age(maintenant) > ARRIERE_AGE_MAX
+
+
+async def arriere(session: AsyncSession) -> Arriere:
+    taille, plus_ancien = (
+        await session.exec(
+            select(func.count(), func.min(EvenementRecu.recu_le)).where(
+                EvenementRecu.statut == StatutReception.A_LIVRER.value
+            )
+        )
+    ).one()
+    return Arriere(int(taille), utc(plus_ancien) if plus_ancien is not None else None)

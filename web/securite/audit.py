@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -34,19 +35,24 @@ def cles_audit(valeur: str | None = None) -> list[bytes]:
     return [cle.strip().encode() for cle in texte.split(",") if cle.strip()]
 
 
-async def journaliser(
-    session: AsyncSession,
-    qui: Utilisateur | None,
-    action: str,
-    objet: str,
-    detail: str = "",
-    adresse: str | None = None,
-) -> EntreeAudit:
-    async with _VERROU:
-        await ecriture(session)
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            await session.exec(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_ID})"))  # type: ignore[call-overload]
-        last = await derniere_entree(session)
+class Maillons:
+    """Audit entries added to the caller's write transaction, each chained to the previous."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.precedent: str | None = None
+
+    async def ajouter(
+        self,
+        qui: Utilisateur | None,
+        action: str,
+        objet: str,
+        detail: str = "",
+        adresse: str | None = None,
+    ) -> EntreeAudit:
+        if self.precedent is None:
+            last = await derniere_entree(self.session)
+            self.precedent = last.empreinte if last else GENESE
         entry = EntreeAudit(
             le=datetime.now(UTC),
             compte_id=qui.id if qui else "anonyme",
@@ -55,11 +61,36 @@ async def journaliser(
             objet=objet,
             detail=detail[:500],
             adresse=adresse,
-            precedent=last.empreinte if last else GENESE,
+            precedent=self.precedent,
             empreinte="",
         )
         entry.empreinte = entry.calculer(cles_audit()[0])
-        session.add(entry)
+        self.session.add(entry)
+        self.precedent = entry.empreinte
+        return entry
+
+
+@asynccontextmanager
+async def transaction_auditee(session: AsyncSession) -> AsyncIterator[Maillons]:
+    """A write transaction holding the chain's lock: what the caller writes and the entries
+    it adds are committed together by the caller (one transaction instead of two)."""
+    async with _VERROU:
+        await ecriture(session)
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            await session.exec(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_ID})"))  # type: ignore[call-overload]
+        yield Maillons(session)
+
+
+async def journaliser(
+    session: AsyncSession,
+    qui: Utilisateur | None,
+    action: str,
+    objet: str,
+    detail: str = "",
+    adresse: str | None = None,
+) -> EntreeAudit:
+    async with transaction_auditee(session) as maillons:
+        entry = await maillons.ajouter(qui, action, objet, detail, adresse)
         await session.commit()
         return entry
 

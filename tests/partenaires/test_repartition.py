@@ -1,0 +1,118 @@
+"""The dispatcher's passes against a Temporal that fails on cue (a stand-in client): what a
+failed signal leaves behind, and the order each parcours receives its events in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest_asyncio
+from sqlmodel import select
+from temporalio.service import RPCError, RPCStatusCode
+
+from core.parcours_client import ParcoursClient
+from schemas.evenements import EvenementPartenaire
+from store.db import SessionFactory, create_schema, make_engine, session_factory
+from store.evenements_partenaires import EvenementRecu, StatutReception
+from web.partenaires.livraison import PAR_SIGNAL, arriere, repartir
+
+DEBUT = datetime(2026, 12, 2, 9, tzinfo=UTC)
+
+
+class TemporalDeTest(ParcoursClient):
+    """Records each signal; fails the parcours named in ``pannes`` (once each)."""
+
+    def __init__(self) -> None:  # no Temporal behind it
+        self.signaux: list[tuple[str, list[str]]] = []
+        self.pannes: dict[str, RPCStatusCode] = {}
+
+    async def signaler_evenements(
+        self, parcours_id: str, evenements: list[EvenementPartenaire]
+    ) -> None:
+        if (statut := self.pannes.pop(parcours_id, None)) is not None:
+            raise RPCError("panne provoquée", statut, b"")
+        self.signaux.append((parcours_id, [e.id for e in evenements]))
+
+
+@pytest_asyncio.fixture
+async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'lecture.db'}")
+    await create_schema(engine)
+    yield session_factory(engine)
+    await engine.dispose()
+
+
+async def _stocker(
+    sessions: SessionFactory, arrivees: list[tuple[str, str]], depuis: int = 0
+) -> None:
+    """(event id, parcours id) in their order of arrival, a second apart from ``depuis``."""
+    async with sessions() as session:
+        for n, (id_, pid) in enumerate(arrivees):
+            session.add(
+                EvenementRecu(
+                    partenaire="employeur",
+                    id=id_,
+                    type="fr.employeur.contrat.rompu",
+                    source="urn:spie74:partner:employeur",
+                    sujet="73282932000074:M-1",
+                    survenu_le=DEBUT,
+                    recu_le=DEBUT + timedelta(seconds=depuis + n),
+                    data={"date": "2026-12-01", "motif": "fin"},
+                    statut=StatutReception.A_LIVRER.value,
+                    parcours_id=pid,
+                )
+            )
+        await session.commit()
+
+
+async def _statuts(sessions: SessionFactory) -> dict[str, str]:
+    async with sessions() as session:
+        return {r.id: r.statut for r in (await session.exec(select(EvenementRecu))).all()}
+
+
+async def test_un_signal_par_parcours_dans_l_ordre_d_arrivee(sessions: SessionFactory) -> None:
+    await _stocker(sessions, [("a1", "A"), ("b1", "B"), ("a2", "A"), ("b2", "B"), ("a3", "A")])
+    temporal = TemporalDeTest()
+    passage = await repartir(sessions, temporal)
+    assert sorted(temporal.signaux) == [("A", ["a1", "a2", "a3"]), ("B", ["b1", "b2"])]
+    assert (passage.lus, passage.livres, passage.interrompu) == (5, 5, False)
+    assert set((await _statuts(sessions)).values()) == {"livre"}
+    assert (await repartir(sessions, temporal)).lus == 0  # nothing delivered twice
+
+
+async def test_panne_d_un_parcours_garde_son_ordre(sessions: SessionFactory) -> None:
+    await _stocker(sessions, [("a1", "A"), ("b1", "B"), ("a2", "A")])
+    temporal = TemporalDeTest()
+    temporal.pannes["A"] = RPCStatusCode.UNAVAILABLE
+    passage = await repartir(sessions, temporal)
+    assert passage.interrompu
+    assert temporal.signaux == [("B", ["b1"])]
+    assert await _statuts(sessions) == {"a1": "a_livrer", "b1": "livre", "a2": "a_livrer"}
+    async with sessions() as session:
+        en_attente = await arriere(session)
+    assert en_attente.taille == 2
+    assert en_attente.plus_ancien == DEBUT  # a1, the oldest still waiting
+
+    await _stocker(sessions, [("a3", "A")], depuis=10)  # arrives meanwhile
+    temporal.signaux.clear()
+    await repartir(sessions, temporal)
+    assert temporal.signaux == [("A", ["a1", "a2", "a3"])]  # the failed ones first, in order
+
+
+async def test_parcours_termine_a_rapprocher(sessions: SessionFactory) -> None:
+    await _stocker(sessions, [("a1", "A"), ("a2", "A")])
+    temporal = TemporalDeTest()
+    temporal.pannes["A"] = RPCStatusCode.NOT_FOUND
+    passage = await repartir(sessions, temporal)
+    assert (passage.a_rapprocher, passage.interrompu) == (2, False)
+    assert await _statuts(sessions) == {"a1": "a_rapprocher", "a2": "a_rapprocher"}
+
+
+async def test_gros_arriere_en_plusieurs_signaux(sessions: SessionFactory) -> None:
+    n = PAR_SIGNAL * 2 + 3
+    await _stocker(sessions, [(f"e{i:04d}", "A") for i in range(n)])
+    temporal = TemporalDeTest()
+    await repartir(sessions, temporal)
+    assert [len(ids) for _, ids in temporal.signaux] == [PAR_SIGNAL, PAR_SIGNAL, 3]
+    assert [i for _, ids in temporal.signaux for i in ids] == [f"e{i:04d}" for i in range(n)]
