@@ -96,6 +96,15 @@ class Settings(BaseSettings):
 
     demo_data: bool = Field(True, alias="DEMO_DATA")
 
+    # Supervision. METRICS_TOKEN: the bearer token Prometheus sends to the web's /metrics
+    # (empty: the route answers 404). WORKER_METRICS_ADDRESS: where the worker serves the
+    # Temporal SDK's Prometheus metrics (« 0.0.0.0:9464 »; empty: not served).
+    metrics_token: str = Field("", alias="METRICS_TOKEN")
+    worker_metrics_address: str = Field("", alias="WORKER_METRICS_ADDRESS")
+    # OpenTelemetry traces, sent by OTLP/HTTP to this collector (« http://otel:4318 »);
+    # empty: no tracing at all (core/traces.py).
+    otel_endpoint: str = Field("", alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+
     # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 makes
     # every task replay the whole history: 5x the CPU, and it stalled parcours under load
     # (docs/reliability.md tells why the cache came back, and what watches it).

@@ -15,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from temporalio.client import Client
 
 from core import journaux as journaux_core
-from core import production
+from core import metriques, production
 from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
@@ -27,6 +27,7 @@ from web.api import codec as api_codec
 from web.api import comptes as api_comptes
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
+from web.api import metriques as api_metriques
 from web.api import moi as api_moi
 from web.api import observatoire as api_observatoire
 from web.api import openapi as api_openapi
@@ -108,6 +109,7 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SaisiesControlees)  # inside the size cap and the security headers
     app.add_middleware(EntetesSecurite, hsts=settings.secure_cookies)
+    app.add_middleware(metriques.MesureDesRequetes)  # every answer counted, even a refusal
     app.add_middleware(journaux_core.IdentifiantDeRequete)  # outermost: every line has it
     app.add_exception_handler(RequestValidationError, erreurs.validation_requete)
     app.add_exception_handler(ValidationError, erreurs.validation_modele)
@@ -117,6 +119,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, erreurs.http)
     app.add_exception_handler(Exception, erreurs.interne)  # the unforeseen 500, in French
     app.include_router(sante.router)
+    app.include_router(api_metriques.router)
     app.include_router(documentation.router)
     app.include_router(api_parcours.router)
     app.include_router(api_partenaires.router)

@@ -37,9 +37,18 @@ from tests.deploy.configuration import (
 from worker import running_worker
 
 # What the stack requires (${VAR:?…}): the read model's password and what production needs.
-REQUIS = ["POSTGRES_PASSWORD", "CODEC_KEYS", "AUDIT_KEY", "PUBLIC_URL", *variables_partenaires()]
+REQUIS = [
+    "POSTGRES_PASSWORD",
+    "CODEC_KEYS",
+    "AUDIT_KEY",
+    "PUBLIC_URL",
+    "METRICS_TOKEN",
+    *variables_partenaires(),
+]
 SECRETS = {
     "POSTGRES_PASSWORD": "mot-de-passe-de-test",
+    "METRICS_TOKEN": "jeton-de-supervision-de-test",
+    "GRAFANA_ADMIN_PASSWORD": "mot-de-passe-grafana-de-test",
     **{k: v for k, v in configuration_complete().items() if k in REQUIS},
 }
 # Fixed by docker-compose.yml whatever .env says.
@@ -48,6 +57,7 @@ IMPOSEES = {
     "DEMO_DATA": "false",
     "TEMPORAL_ADDRESS": "temporal:7233",
     "TEMPORAL_NAMESPACE": "default",
+    "WORKER_METRICS_ADDRESS": "0.0.0.0:9464",  # the port Prometheus scrapes
 }
 # Long-running services; the others are one-shot jobs.
 SERVICES = {
@@ -59,6 +69,8 @@ SERVICES = {
     "web",
     "worker",
     "proxy",
+    "prometheus",
+    "grafana",
 }
 TACHES = {"migrations", "temporal-setup"}
 
@@ -192,7 +204,8 @@ def test_sur_temporal_cloud_la_pile_n_a_plus_de_cluster_temporal() -> None:
     }
     services = pile("deploy/temporal-cloud.yml", **cloud)["services"]
 
-    assert set(services) == {"postgresql", "migrations", "web", "worker", "proxy"}
+    supervision = {"prometheus", "grafana"}
+    assert set(services) == {"postgresql", "migrations", "web", "worker", "proxy", *supervision}
     for nom in ("web", "worker"):
         env = services[nom]["environment"]
         assert {k: env[k] for k in cloud} == cloud
