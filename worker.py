@@ -17,7 +17,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.registre import activites
-from core import journaux, metriques, production
+from core import journaux, metriques, production, traces
 from core.planifications import planifier_tout
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
@@ -30,7 +30,13 @@ log = logging.getLogger("parcours.worker")
 # re-importing them per workflow run (faster, and one class identity for pydantic models).
 SANDBOX = SandboxedWorkflowRunner(
     restrictions=SandboxRestrictions.default.with_passthrough_modules(
-        "schemas", "rules", "core", "referentiels", "workflows.transitions", "yaml"
+        "schemas",
+        "rules",
+        "core",
+        "referentiels",
+        "workflows.transitions",
+        "yaml",
+        "opentelemetry",  # the tracing interceptor's spans, when traces are on (core/traces.py)
     )
 )
 
@@ -67,6 +73,7 @@ async def main() -> None:
     journaux.installer(settings.format_des_journaux)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per partner call is noise
     production.verifier(settings)  # development secrets in production: refuse to start
+    traces.installer("parcours-worker", settings.otel_endpoint)  # off without a collector
     # The SDK's own Prometheus metrics (activities and their failures by type, schedule-to-
     # start latencies, slots, sticky cache), on a port of their own: the worker has no HTTP
     # server, and the SDK's exporter is served by its core (Rust), not by Python.
@@ -83,6 +90,7 @@ async def main() -> None:
             "Worker prêt sur %s (file « %s »)", settings.effective_temporal_address, TASK_QUEUE
         )
         await stop.wait()
+    traces.desinstaller()  # the last spans flushed
     log.info("Worker arrêté")
 
 

@@ -10,6 +10,7 @@ from temporalio.converter import DataConverter, DefaultFailureConverterWithEncod
 from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
+from core import traces
 from core.codec import EncryptionCodec
 from core.settings import Settings
 
@@ -52,4 +53,5 @@ async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Clie
         api_key=settings.temporal_api_key or None,
         tls=tls(settings),
         runtime=runtime,
+        interceptors=traces.intercepteurs(),  # none unless tracing is on
     )

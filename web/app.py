@@ -15,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from temporalio.client import Client
 
 from core import journaux as journaux_core
-from core import metriques, production
+from core import metriques, production, traces
 from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
@@ -81,6 +81,7 @@ def create_app(
     production.verifier(settings)  # development secrets in production: refuse to start
     journaux.installer()  # before the first request is logged
     journaux_core.installer(settings.format_des_journaux)
+    traces.installer("parcours-web", settings.otel_endpoint)  # off without a collector
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -144,6 +145,7 @@ def create_app(
     app.include_router(page_jetons.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    traces.instrumenter(app)
     return app
 
 
