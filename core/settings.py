@@ -105,6 +105,15 @@ class Settings(BaseSettings):
     # empty: no tracing at all (core/traces.py).
     otel_endpoint: str = Field("", alias="OTEL_EXPORTER_OTLP_ENDPOINT")
 
+    # Backups (ops/sauvegarde.py, docs/sauvegardes.md): the AES-256 key of the archives
+    # (base64; kept apart from them), where they go, how many are kept, and Temporal's
+    # PostgreSQL (« postgresql://temporal:…@temporal-postgresql:5432 », its two databases
+    # temporal and temporal_visibility); unset: the embedded server's DATA_DIR/temporal.db.
+    sauvegarde_cle: str = Field("", alias="SAUVEGARDE_CLE")
+    sauvegarde_dir: Path = Field(ROOT / "sauvegardes", alias="SAUVEGARDE_DIR")
+    sauvegarde_garder: int = Field(14, alias="SAUVEGARDE_GARDER", ge=1)
+    temporal_database_url: str = Field("", alias="TEMPORAL_DATABASE_URL")
+
     # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 makes
     # every task replay the whole history: 5x the CPU, and it stalled parcours under load
     # (docs/reliability.md tells why the cache came back, and what watches it).
