@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from core.fichiers_secrets import SecretsEnFichiers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,6 +120,18 @@ class Settings(BaseSettings):
     # every task replay the whole history: 5x the CPU, and it stalled parcours under load
     # (docs/reliability.md tells why the cache came back, and what watches it).
     worker_cache: int = Field(1000, alias="WORKER_CACHE", ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment, then each setting's ``NAME_FILE`` (core/fichiers_secrets.py)."""
+        return (init_settings, env_settings, SecretsEnFichiers(settings_cls), dotenv_settings)
 
     @field_validator("parcours_env")
     @classmethod
