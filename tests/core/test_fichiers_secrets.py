@@ -3,6 +3,7 @@ variable, the environment's own value winning, an unreadable file named."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ def _fichier(dossier: Path, nom: str, valeur: str) -> str:
 
 
 @pytest.fixture
-def en_production_par_fichiers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+def en_production_par_fichiers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
     """A complete production configuration whose secrets are given by files only."""
     env = configuration_complete()
     for nom, valeur in env.items():
