@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")
     smtp_port: int = Field(8025, alias="SMTP_PORT")
     mail_from: str = Field("parcours@spie74.local", alias="MAIL_FROM")
+    # « aucune » (the local relay, the simulator), « starttls » (587) or « tls » (SMTPS, 465);
+    # an account authenticates only over one of the last two (core/smtp.py).
+    smtp_securite: Literal["aucune", "starttls", "tls"] = Field("aucune", alias="SMTP_SECURITE")
+    smtp_utilisateur: str = Field("", alias="SMTP_UTILISATEUR")
+    smtp_mot_de_passe: str = Field("", alias="SMTP_MOT_DE_PASSE")
+    smtp_ca: Path | None = Field(None, alias="SMTP_CA")
 
     # OpenID Connect login (ProConnect or any OIDC provider); empty issuer = local accounts only.
     oidc_issuer: str = Field("", alias="OIDC_ISSUER")
