@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-postgres test-rapide test-repete chaos reconstruire histoires lint typecheck bench lock audit migrer outils-systeme clean
+.PHONY: run test test-postgres test-rapide test-repete chaos reconstruire histoires lint typecheck bench lock audit migrer sauvegarder restaurer outils-systeme clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,16 @@ migrer: $(STAMP)
 ## (code 1 : journal altéré ou tronqué ; code 2 : Temporal injoignable, ancrages non vérifiés).
 audit: $(STAMP)
 	$(PY) -m web.securite.verifier_audit
+
+## Sauvegarde chiffrée (SAUVEGARDE_CLE) du modèle de lecture, de la base de Temporal et des
+## fichiers de var/, plateforme en marche, dans SAUVEGARDE_DIR (docs/sauvegardes.md).
+sauvegarder: $(STAMP)
+	$(PY) -m ops.sauvegarde sauvegarder
+
+## Remet en place une sauvegarde, plateforme arrêtée : make restaurer ARCHIVE=sauvegardes/parcours-….sauvegarde
+restaurer: $(STAMP)
+	@test -n "$(ARCHIVE)" || { echo "Indiquez l'archive : make restaurer ARCHIVE=sauvegardes/parcours-….sauvegarde"; exit 2; }
+	$(PY) -m ops.sauvegarde restaurer "$(ARCHIVE)"
 
 ## Régénère le fichier de verrouillage des dépendances.
 lock: $(STAMP)

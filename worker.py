@@ -17,7 +17,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.registre import activites
-from core import journaux, production
+from core import journaux, metriques, production, traces
 from core.planifications import planifier_tout
 from core.repartiteur import demarrer_repartiteur
 from core.settings import Settings, get_settings
@@ -43,6 +43,7 @@ SANDBOX = SandboxedWorkflowRunner(
         "workflows.publication",
         "workflows.minuterie",
         "yaml",
+        "opentelemetry",  # the tracing interceptor's spans, when traces are on (core/traces.py)
     )
 )
 
@@ -84,7 +85,13 @@ async def main() -> None:
     journaux.installer(settings.format_des_journaux)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per partner call is noise
     production.verifier(settings)  # development secrets in production: refuse to start
-    client = await connect(settings)
+    traces.installer("parcours-worker", settings.otel_endpoint)  # off without a collector
+    # The SDK's own Prometheus metrics (activities and their failures by type, schedule-to-
+    # start latencies, slots, sticky cache), on a port of their own: the worker has no HTTP
+    # server, and the SDK's exporter is served by its core (Rust), not by Python.
+    client = await connect(
+        settings, runtime=metriques.runtime_du_worker(settings.worker_metrics_address)
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -95,6 +102,7 @@ async def main() -> None:
             "Worker prêt sur %s (file « %s »)", settings.effective_temporal_address, TASK_QUEUE
         )
         await stop.wait()
+    traces.desinstaller()  # the last spans flushed
     log.info("Worker arrêté")
 
 

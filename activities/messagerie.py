@@ -18,6 +18,7 @@ from temporalio import activity
 from activities.carnet import lien, sujet
 from activities.http import indisponible, refus
 from activities.outbox import Outbox
+from core.smtp import ServeurSmtp
 from schemas.appels import AppelPartenaire, Courriel
 from schemas.common import Role
 from schemas.notifications import sorte
@@ -32,11 +33,11 @@ class DestinataireDesactive(Exception):
 
 class Messagerie:
     def __init__(
-        self, sessions: SessionFactory, outbox: Outbox, *, host: str, port: int, expediteur: str
+        self, sessions: SessionFactory, outbox: Outbox, *, serveur: ServeurSmtp, expediteur: str
     ) -> None:
         self.sessions = sessions
         self.outbox = outbox
-        self.host, self.port, self.expediteur = host, port, expediteur
+        self.serveur, self.expediteur = serveur, expediteur
 
     async def destinataires(self, destinataire: str) -> tuple[list[str], list[Compte]]:
         """(addresses, accounts to notify in the app)."""
@@ -146,5 +147,4 @@ class Messagerie:
             ) from None
 
     def _smtp(self, message: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
-            smtp.send_message(message)
+        self.serveur.envoyer(message)

@@ -28,6 +28,7 @@ from activities.vigie import VigieActivities
 from core.parcours_client import ParcoursClient
 from core.partners import load_partners
 from core.settings import Settings
+from core.smtp import ServeurSmtp
 from pieces.service import Coffre
 from store.db import SessionFactory
 from web.securite.audit import cles_audit
@@ -52,8 +53,7 @@ def activites(
     messagerie = Messagerie(
         sessions,
         outbox,
-        host=settings.smtp_host,
-        port=settings.smtp_port,
+        serveur=ServeurSmtp.depuis(settings),
         expediteur=settings.mail_from,
     )
     vigie = VigieActivities(sessions, temporal, messagerie, outbox, settings.effective_public_url)

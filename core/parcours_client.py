@@ -22,6 +22,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from core import metriques
 from core import search_attributes as sa
 from core.ids import parcours_workflow_id
 from core.temporal import TASK_QUEUE
@@ -198,7 +199,30 @@ class ParcoursClient:
     ) -> ParcoursState:
         """Execute a command. ``version_attendue``: the parcours' ``version_metier`` the
         author saw; if the parcours moved since, ``CommandeImpossible`` 409
-        « conflit_de_version » and nothing is applied."""
+        « conflit_de_version » and nothing is applied. Counted by name and outcome."""
+        commande = nom if nom in TRANSITIONS else "inconnue"
+        try:
+            state = await self._commander(
+                parcours_id, nom, donnees, auteur, version_attendue=version_attendue
+            )
+        except CommandeImpossible as err:
+            metriques.issue_de_commande(commande, err.code)
+            raise
+        except Exception:
+            metriques.issue_de_commande(commande, "erreur")
+            raise
+        metriques.issue_de_commande(commande, "ok")
+        return state
+
+    async def _commander(
+        self,
+        parcours_id: str,
+        nom: str,
+        donnees: BaseModel,
+        auteur: Acteur,
+        *,
+        version_attendue: int | None,
+    ) -> ParcoursState:
         transition = TRANSITIONS.get(nom)
         if transition is None:
             raise CommandeImpossible(404, f"Commande inconnue : « {nom} »", "commande_inconnue")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from core.fichiers_secrets import avec_fichiers
 
 PREFIXE_SECRET = "whsec_"
 
@@ -63,21 +64,22 @@ def load_partners(
     path: Path, base_url: str, *, production: bool | None = None
 ) -> dict[str, PartnerConfig]:
     """``production`` (default: ``PARCOURS_ENV``): secrets and tokens from the environment only."""
+    env = avec_fichiers()  # PARTNER_<ID>_SECRET_FILE and the like
     if production is None:
-        production = os.environ.get("PARCOURS_ENV", "dev") == "production"
+        production = env.get("PARCOURS_ENV", "dev") == "production"
     dev_file = dev_secrets_file(path)
     dev = {} if production or not dev_file.is_file() else lire_toml(dev_file)
     partners = {}
     for partner_id, values in lire_toml(path).items():
         committed = {} if production else {**values, **dev.get(partner_id, {})}
-        secret = os.environ.get(env_name(partner_id, "SECRET"), committed.get("secret"))
+        secret = env.get(env_name(partner_id, "SECRET"), committed.get("secret"))
         partners[partner_id] = PartnerConfig(
             id=partner_id,
             nom=values["nom"],
             source=values.get("source"),
             # An unusable secret is no secret: the partner's events are refused (401).
             secret=secret if cle_webhook(secret) else None,
-            jeton=os.environ.get(env_name(partner_id, "TOKEN"), committed.get("jeton")),
-            url=os.environ.get(env_name(partner_id, "URL"), f"{base_url.rstrip('/')}/{partner_id}"),
+            jeton=env.get(env_name(partner_id, "TOKEN"), committed.get("jeton")),
+            url=env.get(env_name(partner_id, "URL"), f"{base_url.rstrip('/')}/{partner_id}"),
         )
     return partners

@@ -10,12 +10,12 @@ setting to fix at once (fixing them one start at a time would be tedious).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from core.codec import CodecKeyError, parse_keys
+from core.fichiers_secrets import avec_fichiers
 from core.partners import PREFIXE_SECRET, cle_webhook, env_name, lire_toml
 from core.settings import DEV_AUDIT_KEY, Settings
 
@@ -86,7 +86,7 @@ def verifier(settings: Settings, environ: Mapping[str, str] | None = None) -> No
 
 def refus_production(settings: Settings, environ: Mapping[str, str] | None = None) -> list[Reglage]:
     """Every setting production refuses, in the README's order; empty when all is well."""
-    env = os.environ if environ is None else environ
+    env = avec_fichiers(environ)  # the partners' *_FILE secrets too
     return [
         *_cles_de_chiffrement(settings.codec_keys),
         *_cle_d_audit(settings.audit_key),

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from core.fichiers_secrets import SecretsEnFichiers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,6 +85,12 @@ class Settings(BaseSettings):
     # The national company directory (recherche-entreprises, open API without key): it fills a
     # company's name, NAF and address from its SIRET. Empty: companies are typed by hand.
     recherche_entreprises_url: str = Field("", alias="RECHERCHE_ENTREPRISES_URL")
+    # « aucune » (the local relay, the simulator), « starttls » (587) or « tls » (SMTPS, 465);
+    # an account authenticates only over one of the last two (core/smtp.py).
+    smtp_securite: Literal["aucune", "starttls", "tls"] = Field("aucune", alias="SMTP_SECURITE")
+    smtp_utilisateur: str = Field("", alias="SMTP_UTILISATEUR")
+    smtp_mot_de_passe: str = Field("", alias="SMTP_MOT_DE_PASSE")
+    smtp_ca: Path | None = Field(None, alias="SMTP_CA")
 
     # OpenID Connect login (ProConnect or any OIDC provider); empty issuer = local accounts only.
     oidc_issuer: str = Field("", alias="OIDC_ISSUER")
@@ -112,11 +120,40 @@ class Settings(BaseSettings):
     pieces_s3_region: str = Field("us-east-1", alias="PIECES_S3_REGION")
     pieces_s3_access_key: str = Field("", alias="PIECES_S3_ACCESS_KEY")
     pieces_s3_secret_key: str = Field("", alias="PIECES_S3_SECRET_KEY")
+    # Supervision. METRICS_TOKEN: the bearer token Prometheus sends to the web's /metrics
+    # (empty: the route answers 404). WORKER_METRICS_ADDRESS: where the worker serves the
+    # Temporal SDK's Prometheus metrics (« 0.0.0.0:9464 »; empty: not served).
+    metrics_token: str = Field("", alias="METRICS_TOKEN")
+    worker_metrics_address: str = Field("", alias="WORKER_METRICS_ADDRESS")
+    # OpenTelemetry traces, sent by OTLP/HTTP to this collector (« http://otel:4318 »);
+    # empty: no tracing at all (core/traces.py).
+    otel_endpoint: str = Field("", alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+
+    # Backups (ops/sauvegarde.py, docs/sauvegardes.md): the AES-256 key of the archives
+    # (base64; kept apart from them), where they go, how many are kept, and Temporal's
+    # PostgreSQL (« postgresql://temporal:…@temporal-postgresql:5432 », its two databases
+    # temporal and temporal_visibility); unset: the embedded server's DATA_DIR/temporal.db.
+    sauvegarde_cle: str = Field("", alias="SAUVEGARDE_CLE")
+    sauvegarde_dir: Path = Field(ROOT / "sauvegardes", alias="SAUVEGARDE_DIR")
+    sauvegarde_garder: int = Field(14, alias="SAUVEGARDE_GARDER", ge=1)
+    temporal_database_url: str = Field("", alias="TEMPORAL_DATABASE_URL")
 
     # Workflows kept in the worker's memory between tasks (Temporal's sticky cache). 0 makes
     # every task replay the whole history: 5x the CPU, and it stalled parcours under load
     # (docs/reliability.md tells why the cache came back, and what watches it).
     worker_cache: int = Field(1000, alias="WORKER_CACHE", ge=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment, then each setting's ``NAME_FILE`` (core/fichiers_secrets.py)."""
+        return (init_settings, env_settings, SecretsEnFichiers(settings_cls), dotenv_settings)
 
     @field_validator("parcours_env")
     @classmethod

@@ -7,8 +7,10 @@ import dataclasses
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter, DefaultFailureConverterWithEncodedAttributes
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
+from core import traces
 from core.codec import EncryptionCodec
 from core.settings import Settings
 
@@ -42,11 +44,14 @@ def tls(settings: Settings) -> bool | TLSConfig:
     )
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+    """``runtime``: the worker's, which serves the SDK's metrics (core/metriques.py)."""
     return await Client.connect(
         settings.effective_temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(settings.codec_keys, refuser_clair=settings.production),
         api_key=settings.temporal_api_key or None,
         tls=tls(settings),
+        runtime=runtime,
+        interceptors=traces.intercepteurs(),  # none unless tracing is on
     )

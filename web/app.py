@@ -15,7 +15,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from temporalio.client import Client
 
 from core import journaux as journaux_core
-from core import production
+from core import metriques, production, traces
 from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
@@ -30,6 +30,7 @@ from web.api import employeurs as api_employeurs
 from web.api import equipe as api_equipe
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
+from web.api import metriques as api_metriques
 from web.api import moi as api_moi
 from web.api import observatoire as api_observatoire
 from web.api import offres as api_offres
@@ -91,6 +92,7 @@ def create_app(
     journaux.installer()  # before the first request is logged
     journaux_core.installer(settings.format_des_journaux)
     templating.operateur(settings)
+    traces.installer("parcours-web", settings.otel_endpoint)  # off without a collector
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -119,6 +121,7 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SaisiesControlees)  # inside the size cap and the security headers
     app.add_middleware(EntetesSecurite, hsts=settings.secure_cookies)
+    app.add_middleware(metriques.MesureDesRequetes)  # every answer counted, even a refusal
     app.add_middleware(journaux_core.IdentifiantDeRequete)  # outermost: every line has it
     app.add_exception_handler(RequestValidationError, erreurs.validation_requete)
     app.add_exception_handler(ValidationError, erreurs.validation_modele)
@@ -128,6 +131,7 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, erreurs.http)
     app.add_exception_handler(Exception, erreurs.interne)  # the unforeseen 500, in French
     app.include_router(sante.router)
+    app.include_router(api_metriques.router)
     app.include_router(documentation.router)
     app.include_router(api_parcours.router)
     app.include_router(api_pieces.router)
@@ -162,6 +166,7 @@ def create_app(
     app.include_router(message.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    traces.instrumenter(app)
     return app
 
 

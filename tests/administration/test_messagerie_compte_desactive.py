@@ -12,6 +12,7 @@ from temporalio.testing import ActivityEnvironment
 
 from activities.messagerie import Messagerie
 from activities.outbox import Outbox
+from core.smtp import ServeurSmtp
 from schemas.appels import AppelPartenaire
 from schemas.incident import TypeOperation
 from store.comptes import Compte
@@ -41,7 +42,7 @@ async def test_un_compte_desactive_ne_fait_pas_d_incident(base_lecture: str) -> 
         )  # fmt: skip
         await session.commit()
     messagerie = Messagerie(
-        sessions, Outbox(sessions), host="127.0.0.1", port=1, expediteur="p@spie74.fr"
+        sessions, Outbox(sessions), serveur=ServeurSmtp("127.0.0.1", 1), expediteur="p@spie74.fr"
     )
     env = ActivityEnvironment()
     try:

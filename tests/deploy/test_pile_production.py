@@ -43,10 +43,13 @@ REQUIS = [
     "AUDIT_KEY",
     "PUBLIC_URL",
     "PIECES_S3_SECRET_KEY",
+    "METRICS_TOKEN",
     *variables_partenaires(),
 ]
 SECRETS = {
     "POSTGRES_PASSWORD": "mot-de-passe-de-test",
+    "METRICS_TOKEN": "jeton-de-supervision-de-test",
+    "GRAFANA_ADMIN_PASSWORD": "mot-de-passe-grafana-de-test",
     **{k: v for k, v in configuration_complete().items() if k in REQUIS},
 }
 # Fixed by docker-compose.yml whatever .env says.
@@ -55,6 +58,7 @@ IMPOSEES = {
     "DEMO_DATA": "false",
     "TEMPORAL_ADDRESS": "temporal:7233",
     "TEMPORAL_NAMESPACE": "default",
+    "WORKER_METRICS_ADDRESS": "0.0.0.0:9464",  # the port Prometheus scrapes
 }
 # Long-running services; the others are one-shot jobs.
 SERVICES = {
@@ -67,6 +71,8 @@ SERVICES = {
     "worker",
     "proxy",
     "minio",
+    "prometheus",
+    "grafana",
 }
 TACHES = {"migrations", "temporal-setup"}
 
@@ -202,7 +208,16 @@ def test_sur_temporal_cloud_la_pile_n_a_plus_de_cluster_temporal() -> None:
     }
     services = pile("deploy/temporal-cloud.yml", **cloud)["services"]
 
-    assert set(services) == {"postgresql", "migrations", "web", "worker", "proxy", "minio"}
+    supervision = {"prometheus", "grafana"}
+    assert set(services) == {
+        "postgresql",
+        "migrations",
+        "web",
+        "worker",
+        "proxy",
+        "minio",
+        *supervision,
+    }
     for nom in ("web", "worker"):
         env = services[nom]["environment"]
         assert {k: env[k] for k in cloud} == cloud

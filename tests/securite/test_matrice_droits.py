@@ -1264,6 +1264,18 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             controle=lambda r: "non conforme" in r.text,
         )
     ],
+    # --- exploitation ---
+    # Prometheus' own route: its bearer token (METRICS_TOKEN) only, never a session or an API
+    # token. The platform under test has none: the route answers as if it did not exist, to
+    # everyone (with a token: tests/supervision/test_metriques.py).
+    ("GET", "/metrics"): [
+        Cas(
+            "métriques",
+            ligne("404 404 404 404 404 404 404 404 404"),
+            req("GET", "/metrics"),
+            ok=frozenset({404}),
+        )
+    ],
 }
 
 # --- employeurs ---

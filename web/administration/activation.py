@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
-import smtplib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -19,6 +18,7 @@ from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.settings import Settings
+from core.smtp import ServeurSmtp
 from store.comptes import Compte
 from store.db import ecriture
 from store.structures import ActivationCompte
@@ -131,8 +131,7 @@ def envoi_par_courriel(settings: Settings) -> Envoi:
 
 
 def _smtp(settings: Settings, message: EmailMessage) -> None:
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=10) as smtp:
-        smtp.send_message(message)
+    ServeurSmtp.depuis(settings).envoyer(message)
 
 
 async def sans_envoi(_: Compte, __: str) -> None:

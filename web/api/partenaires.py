@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
+from core import metriques
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from schemas.common import Role
@@ -132,6 +133,12 @@ def _emetteur(services: Services, partner_id: str) -> PartnerConfig:
     return config
 
 
+def _connus(services: Services) -> list[str]:
+    """The partners' ids: the only values a metric's label may take (the URL's is anyone's)."""
+    s = services.settings
+    return list(load_partners(s.partners_file, s.effective_partner_base_url))
+
+
 def _limiter(partner_id: str, par_minute: int) -> None:
     limiteur = limite(par_minute)
     if not limiteur.autoriser(partner_id):
@@ -178,11 +185,14 @@ async def recevoir_evenement(
         _limiter(partner_id, services.settings.partner_rate_limit_per_minute)
         valide = analyser(corps, config, webhook_id)
     except RefusEvenement as refus:
+        metriques.evenement_partenaire(partner_id, _connus(services), "refused")
         log.info("Événement refusé (%s, %s) : %s", partner_id, refus.code, refus.message)
         response = reponse(refus.status, refus.message, refus.code, refus.erreurs, request.url.path)
         response.headers.update(refus.headers)
         return response
-    return await recevoir(session, valide, partner_id, _utilisateur(config), adresse(request))
+    accuse = await recevoir(session, valide, partner_id, _utilisateur(config), adresse(request))
+    metriques.evenement_partenaire(partner_id, _connus(services), accuse.status)
+    return accuse
 
 
 ERREURS_FILE: dict[int | str, dict[str, Any]] = {

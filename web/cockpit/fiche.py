@@ -5,22 +5,25 @@ tells an open page that someone else changed the parcours."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
-from schemas.parcours import Categorie, EvenementTimeline, Phase
+from core.parcours_client import ParcoursClient
+from schemas.parcours import Categorie, EvenementTimeline, ParcoursState, Phase
 from schemas.vigie import Severite
 from store.parcours import ParcoursRow
-from web.cockpit import accueil, carnet, commandes, equipe, pages, pieces
+from web.cockpit import accueil, carnet, commandes, equipe, lecture_seule, pages, pieces
 from web.cockpit.libelles import GROUPES
-from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
+from web.deps import ServicesDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import portee
 from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
+from web.securite.utilisateur import Utilisateur, peut_lire
+from web.services import TemporalIndisponible
 from web.vues import CommandePossible, ParcoursVue, vue
 
 router = APIRouter(include_in_schema=False)
@@ -99,12 +102,58 @@ async def _avec_documents(
     return ctx | pieces.contexte(v.etat, rows, u) | {"timeline": timeline[:TIMELINE_MAX]}
 
 
+async def _parcours_ou_rien(services: ServicesDep) -> ParcoursClient | None:
+    """The parcours' client, or None when Temporal cannot be reached (the page then reads
+    the read model instead of answering 503)."""
+    try:
+        return await services.parcours()
+    except TemporalIndisponible:
+        return None
+
+
+ParcoursOuRien = Annotated[ParcoursClient | None, Depends(_parcours_ou_rien)]
+INJOIGNABLE = Refus(
+    503,
+    "Le moteur de parcours (Temporal) est injoignable : réessayez dans un instant",
+    "temporal_indisponible",
+)
+
+
+async def _etat(
+    u: Utilisateur, session: Any, parcours: ParcoursClient | None, parcours_id: str
+) -> tuple[ParcoursState, datetime | None]:
+    """The workflow's state; with Temporal unreachable, the read model's copy and when it was
+    written. Who may not read it, or a parcours the read model lacks: the 503 as before (the
+    same for a parcours that does not exist: nothing leaks)."""
+    try:
+        if parcours is None:
+            raise INJOIGNABLE
+        return await pages.etat(parcours, u, parcours_id), None
+    except Refus as err:
+        if err.code not in lecture_seule.INDISPONIBLE:
+            raise
+        projete = await lecture_seule.etat_projete(session, parcours_id)
+        if projete is None or not peut_lire(u, projete[0], aujourd_hui()):
+            raise
+        return projete
+
+
 async def _charger(
-    request: Request, u: Utilisateur, session: Any, parcours: Any, parcours_id: str, quoi: str
-) -> ParcoursVue:
-    state = await pages.etat(parcours, u, parcours_id)
+    request: Request,
+    u: Utilisateur,
+    session: Any,
+    parcours: ParcoursClient | None,
+    parcours_id: str,
+    quoi: str,
+) -> tuple[ParcoursVue, datetime | None]:
+    state, projete_le = await _etat(u, session, parcours, parcours_id)
+    if projete_le is not None:
+        quoi += " (modèle de lecture, Temporal injoignable)"
     await journaliser(session, u, "lecture", f"parcours:{parcours_id}", quoi, adresse(request))
-    return vue(state, u)
+    v = vue(state, u)
+    if projete_le is not None:  # no command can be carried out now: none is offered
+        v = v.model_copy(update={"commandes": [], "lecture_seule": True})
+    return v, projete_le
 
 
 def _categorie(value: str | None) -> Categorie | None:
@@ -117,15 +166,15 @@ async def page(
     request: Request,
     u: UtilisateurPage,
     session: SessionDep,
-    parcours: ParcoursDep,
+    parcours: ParcoursOuRien,
     categorie: Annotated[str | None, Query()] = None,
 ) -> Response:
     try:
-        v = await _charger(request, u, session, parcours, parcours_id, "cockpit")
+        v, projete_le = await _charger(request, u, session, parcours, parcours_id, "cockpit")
     except Refus as err:
         return pages.page_erreur(request, u, err.status, err.message)
     ctx = contexte(v, u, _categorie(categorie), await equipe.contexte(session, u, v.etat))
-    ctx = await _avec_documents(session, ctx, v, u)
+    ctx = await _avec_documents(session, ctx, v, u) | {"projete_le": projete_le}
     titre = f"{v.etat.usager.prenom} {v.etat.usager.nom.upper()}"
     return pages.rendre(request, "parcours/fiche.html", ctx | {"titre": titre, "actif": "parcours"})
 
@@ -137,16 +186,19 @@ async def fragment(
     request: Request,
     u: UtilisateurPage,
     session: SessionDep,
-    parcours: ParcoursDep,
+    parcours: ParcoursOuRien,
     categorie: Annotated[str | None, Query()] = None,
 ) -> Response:
     if section not in SECTIONS:
         return pages.alerte(request, "Partie de page inconnue", status=404)
     try:
-        v = await _charger(request, u, session, parcours, parcours_id, f"cockpit:{section}")
+        v, projete_le = await _charger(
+            request, u, session, parcours, parcours_id, f"cockpit:{section}"
+        )
     except Refus as err:
         return pages.alerte(request, err.message, status=err.status)
     ctx = contexte(v, u, _categorie(categorie), await equipe.contexte(session, u, v.etat))
+    ctx |= {"projete_le": projete_le}
     if section == "timeline":
         ctx = await _avec_documents(session, ctx, v, u)
     return pages.rendre(request, f"parcours/_{section}.html", ctx)
