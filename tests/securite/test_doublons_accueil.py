@@ -21,7 +21,7 @@ from tests.fixtures.plateforme import Plateforme
 from web.api.doublons import DOUBLONS_PAR_HEURE
 
 EMILIE = "ref-emilie-faure"  # Chablais
-ISABELLE = "ref-isabelle-fournier"  # Bassin annécien; no other test opens parcours as her
+CHLOE = "ref-chloe-vidal"  # Genevois français; no other test opens parcours as her
 NAISSANCE = "1979-03-14"
 
 
@@ -47,7 +47,7 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
     chablais = _accueil(f"Saint-Éloi {unique}", "Anaïs", "chablais")
     async with (
         plateforme.client(EMILIE) as emilie,
-        plateforme.client(ISABELLE) as isabelle,
+        plateforme.client(CHLOE) as chloe,
         plateforme.client("admin") as admin,
     ):
         cree = await emilie.post("/api/v1/parcours", json=chablais)
@@ -55,12 +55,12 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
         pid, reference = cree.json()["id"], cree.json()["reference"]
 
         # « % » is a character: no more « everyone born that day ».
-        joker = await isabelle.post("/api/v1/parcours", json=_accueil("%", "%", "bassin_annecien"))
+        joker = await chloe.post("/api/v1/parcours", json=_accueil("%", "%", "genevois_francais"))
         assert joker.status_code == 201, joker.text
 
         # The same person typed otherwise, by someone outside the parcours' scope.
-        autrement = _accueil(f"SAINT ELOI {unique.lower()}", "anais", "bassin_annecien")
-        r = await isabelle.post("/api/v1/parcours", json=autrement)
+        autrement = _accueil(f"SAINT ELOI {unique.lower()}", "anais", "genevois_francais")
+        r = await chloe.post("/api/v1/parcours", json=autrement)
         assert r.status_code == 409, r.text
         assert r.json()["code"] == "doublon"
         assert reference not in r.text
@@ -70,9 +70,9 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
         assert "Hélène Bouvier" in r.json()["message"]
 
         # The same partner identifier under another name: the same person.
-        meme_numero = _accueil(f"Autre {unique}", "Nom", "bassin_annecien")
+        meme_numero = _accueil(f"Autre {unique}", "Nom", "genevois_francais")
         meme_numero["identifiants"] = chablais["identifiants"]
-        r = await isabelle.post("/api/v1/parcours", json=meme_numero)
+        r = await chloe.post("/api/v1/parcours", json=meme_numero)
         assert r.status_code == 409, r.text
         assert reference not in r.text
 
@@ -83,8 +83,8 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
 
         traces = await _audit(plateforme, f"parcours:{pid}")
         assert [(t.compte_id, t.detail) for t in traces] == [
-            (ISABELLE, "accueil : doublon signalé hors périmètre"),
-            (ISABELLE, "accueil : doublon signalé hors périmètre"),
+            (CHLOE, "accueil : doublon signalé hors périmètre"),
+            (CHLOE, "accueil : doublon signalé hors périmètre"),
             (EMILIE, "accueil : doublon signalé"),
         ]
 
@@ -96,9 +96,9 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
 
         # Probing is stopped: after the limit, every accueil of the account waits.
         for _ in range(DOUBLONS_PAR_HEURE - 2):
-            r = await isabelle.post("/api/v1/parcours", json=autrement)
+            r = await chloe.post("/api/v1/parcours", json=autrement)
             assert r.status_code == 409, r.text
-        nouveau = _accueil(f"Inconnu {unique}", "Personne", "bassin_annecien")
-        r = await isabelle.post("/api/v1/parcours", json=nouveau)
+        nouveau = _accueil(f"Inconnu {unique}", "Personne", "genevois_francais")
+        r = await chloe.post("/api/v1/parcours", json=nouveau)
         assert r.status_code == 429, r.text
         assert "Trop de doublons" in r.json()["message"]

@@ -1464,7 +1464,7 @@ async def _charge_entreprise(plateforme: Plateforme, pid: str) -> dict[str, str]
 # dossier; Isabelle Fournier was in both teams and left; Julien Morel asked to join the
 # dossier's team and was refused, and asked to join the twin's (still pending). Writing on
 # the closed twin is refused for being closed, after every check, so these rows change nothing.
-#                              réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé
+#                              réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé cre
 EQUIPE_ECRIRE = ligne(
     "        ok   404   403    403   404     403   403  401    401  404   404   ok   404   404"
 )
@@ -1472,7 +1472,7 @@ EQUIPE_REFERENT = ligne(
     "      ok   404   403    403   404     403   403  401    401  404   404   403  404   404"
 )
 SE_RATTACHER = ligne(
-    "         ok   ok    ok     403   403     403   403  401    401  403   403   ok   ok    ok"
+    "         ok   ok    ok     403   403     403   403  401    401  403   403   ok   ok    ok    403"
 )
 # A référent who is a member elsewhere opens parcours like any référent (rows written before).
 OUVRENT_AUSSI = {"membre": "ok", "ancien_membre": "ok", "refuse": "ok"}
@@ -1582,7 +1582,7 @@ EQUIPE_REFERENT_PAGE = ligne(
     " ok   404   403    403   404     403   cnx  cnx    cnx  404   404   403  404   404"
 )
 SE_RATTACHER_PAGE = ligne(
-    "    ok   ok    ok     403   403     403   cnx  cnx    cnx  403   403   ok   ok    ok"
+    "    ok   ok    ok     403   403     403   cnx  cnx    cnx  403   403   ok   ok    ok    403"
 )
 
 
@@ -1800,7 +1800,10 @@ async def _notification_de_claire(plateforme: Plateforme, pid: str) -> int:
 # A référent's own agenda (issue 18): every référent reads and writes their own, no one else
 # has one. Each cell is written: the account administrators are not référents.
 #                       réf  autre ancien coord c.autre admin part usager anon a.str a.ter
-AGENDA_API = ligne("    ok   ok    ok     403   403     403   403  401    401  403   403")
+# A chargé de relation entreprise is no référent: no agenda either.
+AGENDA_API = ligne("    ok   ok    ok     403   403     403   403  401    401  403   403") | {
+    "charge_entreprise": "403"
+}
 
 
 def _lieu_unique(_: Contexte) -> dict[str, str]:
