@@ -17,6 +17,7 @@ import base64
 import binascii
 import copy
 import os
+import re
 from collections.abc import Iterable, Sequence
 from typing import Self
 
@@ -64,10 +65,26 @@ def _associees(key_id: bytes, workflow_id: bytes) -> bytes:
     return b"\x00".join((b"parcours-codec", FORMAT_AAD, ENCODING, key_id, workflow_id))
 
 
+# Temporal names each run of a schedule « <schedule's workflow id>-<start, RFC 3339 UTC> ».
+_EXECUTION_PLANIFIEE = re.compile(r"(.+)-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+
+
+def _planification(workflow_id: str) -> str | None:
+    """The schedule's workflow id when ``workflow_id`` is one of its runs, else None."""
+    run = _EXECUTION_PLANIFIEE.fullmatch(workflow_id)
+    return run[1] if run else None
+
+
 def _meme_workflow(scelle: str, contexte: str) -> bool:
     """A schedule seals its action's payloads with the schedule's workflow id, which Temporal
-    then suffixes with the start time: « id » also covers « id-<suffix> »."""
-    return contexte == scelle or contexte.startswith(f"{scelle}-")
+    then suffixes with the start time: « id » also covers « id-<suffix> ». And Temporal hands
+    each run of a schedule the result (or failure) of the one before, sealed for that run:
+    refused, the run's first task failed forever, and the schedule, which skips a start while
+    a run is going on, never ran again. Runs of one schedule read each other's."""
+    if contexte == scelle or contexte.startswith(f"{scelle}-"):
+        return True
+    planification = _planification(contexte)
+    return planification is not None and planification == _planification(scelle)
 
 
 class EncryptionCodec(PayloadCodec, WithSerializationContext):

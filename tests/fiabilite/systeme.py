@@ -46,15 +46,22 @@ def port_libre() -> int:
 
 
 async def attendre(
-    quoi: Callable[[], Awaitable[T | None]], message: str, delai_s: float = 60, pas_s: float = 0.2
+    quoi: Callable[[], Awaitable[T | None]],
+    message: str,
+    delai_s: float = 60,
+    pas_s: float = 0.2,
+    *,
+    diagnostic: Callable[[], Awaitable[str]] | None = None,
 ) -> T:
-    """Poll until ``quoi`` returns something truthy, at most ``delai_s`` seconds."""
+    """Poll until ``quoi`` returns something truthy, at most ``delai_s`` seconds. On failure,
+    ``diagnostic`` says what the system was doing, so that one red run is enough to see why."""
     limite = asyncio.get_running_loop().time() + delai_s
     while True:
         if found := await quoi():
             return found
         if asyncio.get_running_loop().time() > limite:
-            raise AssertionError(f"Toujours rien après {delai_s:.0f} s : {message}")
+            constat = f"\n{await diagnostic()}" if diagnostic is not None else ""
+            raise AssertionError(f"Toujours rien après {delai_s:.0f} s : {message}{constat}")
         await asyncio.sleep(pas_s)
 
 
@@ -115,6 +122,10 @@ class Processus:
 
     def texte(self) -> str:
         return self.journal.read_text(errors="replace") if self.journal.exists() else ""
+
+    def fin(self, lignes: int = 40) -> str:
+        """The end of the journal, for a failure message."""
+        return "\n".join(self.texte().splitlines()[-lignes:])
 
 
 @dataclass

@@ -10,6 +10,9 @@ import time
 from datetime import date
 
 import pytest
+from temporalio.api.enums.v1 import PendingActivityState, PendingWorkflowTaskState
+from temporalio.client import ScheduleActionExecution, ScheduleActionExecutionStartWorkflow
+from temporalio.service import RPCError
 
 from schemas.parcours import Phase
 from store.evenements_partenaires import StatutReception
@@ -38,6 +41,75 @@ PARCOURS = 4
 AVANT, APRES = JUSQU_A_LA_SORTIE[:5], JUSQU_A_LA_SORTIE[5:]  # the contract signed, then the rest
 REPONSE_MAX_S = 30  # a refusal must come quickly, not after the partner or the browser gave up
 RADIE = "fr.france-travail.demandeur.radie"
+RELIVRAISON = "relivraison-evenements"
+
+
+async def relivraison_constatee(s: Systeme, evenement_id: str | None) -> str:
+    """What a failed wait for the redelivery shows: the row, the schedule and its runs (one
+    still running makes the schedule skip every trigger), the end of the worker's journal."""
+    constat: list[str] = []
+    if evenement_id is not None:
+        ligne = await recu(s, "france-travail", evenement_id)
+        constat.append(f"ligne : {ligne and (ligne.statut, ligne.parcours_id, ligne.motif)}")
+    try:
+        info = (await s.temporal_client.get_schedule_handle(RELIVRAISON).describe()).info
+        constat.append(
+            f"planification : {info.num_actions} lancements, "
+            f"{info.num_actions_skipped_overlap} sautés (chevauchement), "
+            f"{info.num_actions_missed_catchup_window} manqués"
+        )
+        constat += [
+            f"  lancée {a.started_at:%H:%M:%S} (prévue {a.scheduled_at:%H:%M:%S}) : "
+            f"{_workflow_id(a.action)}"
+            for a in info.recent_actions
+        ]
+        for action in info.running_actions:
+            constat.append(await _execution(s, _workflow_id(action)))
+    except RPCError as err:
+        constat.append(f"planification illisible : {err}")
+    constat.append(f"fin du journal du worker ({s.worker.journal}) :\n{s.worker.fin()}")
+    return "\n".join(constat)
+
+
+async def une_relivraison_menee(s: Systeme) -> None:
+    """One redelivery run carried out to its end before the fault, as on any platform up for
+    more than five minutes (its cron): Temporal hands its result to the runs that follow."""
+    handle = s.temporal_client.get_schedule_handle(RELIVRAISON)
+    avant = (await handle.describe()).info.num_actions
+    await handle.trigger()
+
+    async def terminee() -> bool:
+        info = (await handle.describe()).info
+        return info.num_actions > avant and not info.running_actions
+
+    async def constat() -> str:
+        return await relivraison_constatee(s, None)
+
+    await attendre(terminee, "une relivraison menée avant la coupure", 60, 0.5, diagnostic=constat)
+
+
+def _workflow_id(action: ScheduleActionExecution) -> str:
+    assert isinstance(action, ScheduleActionExecutionStartWorkflow)
+    return action.workflow_id
+
+
+async def _execution(s: Systeme, workflow_id: str) -> str:
+    d = await s.temporal_client.get_workflow_handle(workflow_id).describe()
+    brut = d.raw_description
+    tache = (
+        PendingWorkflowTaskState.Name(brut.pending_workflow_task.state)
+        if brut.HasField("pending_workflow_task")
+        else "aucune"
+    )
+    activites = [
+        f"{a.activity_type.name} ({PendingActivityState.Name(a.state)}, essai {a.attempt}) "
+        f"{a.last_failure.message}"
+        for a in brut.pending_activities
+    ]
+    return (
+        f"  en cours : {workflow_id} {d.status and d.status.name} depuis {d.start_time:%H:%M:%S}"
+        f", tâche de workflow {tache}, activités {activites}"
+    )
 
 
 async def test_serveur_temporal_tue_puis_relance(systeme: Systeme) -> None:
@@ -47,6 +119,7 @@ async def test_serveur_temporal_tue_puis_relance(systeme: Systeme) -> None:
         pids = await asyncio.gather(*(ouvrir(http, p) for p in personnes))
         await asyncio.gather(*(suivre(http, pid, AVANT) for pid in pids))
         await asyncio.gather(*(au_repos(s, pid) for pid in pids))
+        await une_relivraison_menee(s)
 
         s.temporal.tuer()
         coupure = time.monotonic()
@@ -101,11 +174,16 @@ async def test_serveur_temporal_tue_puis_relance(systeme: Systeme) -> None:
 
         async def livre() -> bool:
             # the redelivery schedule runs every 5 minutes; run it now, as often as needed
-            await s.temporal_client.get_schedule_handle("relivraison-evenements").trigger()
+            await s.temporal_client.get_schedule_handle(RELIVRAISON).trigger()
             ligne = await recu(s, "france-travail", ev["id"])
             return ligne is not None and ligne.statut == StatutReception.LIVRE.value
 
-        await attendre(livre, "événement relivré après le retour de Temporal", 120, 3)
+        async def constat() -> str:
+            return await relivraison_constatee(s, ev["id"])
+
+        await attendre(
+            livre, "événement relivré après le retour de Temporal", 120, 3, diagnostic=constat
+        )
         recupere = await etat(s, pids[1])
         assert ev["id"] in recupere.evenements_appliques
         assert [e.code for e in recupere.timeline].count(RADIE) == 1

@@ -70,6 +70,17 @@ async def test_une_planification_suffixe_l_id_de_son_workflow() -> None:
         await _codec("anonymisationX").decode([scelle])
 
 
+async def test_un_tour_de_planification_lit_le_resultat_du_precedent() -> None:
+    """Temporal hands each run of a schedule the previous run's result, sealed for that run;
+    another schedule's, or a parcours, cannot read it."""
+    (resultat,) = await _codec("relivraison-evenements-2026-12-02T23:01:05Z").encode([CLAIR])
+    suivant = _codec("relivraison-evenements-2026-12-02T23:01:35Z")
+    assert await suivant.decode([resultat]) == [CLAIR]
+    for autre in ("vigie-quotidienne-2026-12-02T23:01:35Z", "parcours-a", "relivraison"):
+        with pytest.raises(CodecKeyError, match="refusée"):
+            await _codec(autre).decode([resultat])
+
+
 @pytest.mark.parametrize(
     "alteration",
     [

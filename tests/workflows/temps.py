@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any, NoReturn
@@ -163,13 +164,29 @@ def _evenement(event: HistoryEvent) -> str:
 async def attendre(
     pc: ParcoursClient, pid: str, condition: Callable[[ParcoursState], bool], delai: float = 10.0
 ) -> ParcoursState:
-    """The workflow reacts to a timer or a signal asynchronously: poll until it did."""
+    """The workflow reacts to a timer or a signal asynchronously: poll until it did, and fail
+    if it did not (handing back the last state unchecked let a test pass on what never came:
+    several callers do not look at the state)."""
     fin = asyncio.get_running_loop().time() + delai
     while True:
         state = await pc.etat(pid)
-        if condition(state) or asyncio.get_running_loop().time() > fin:
+        if condition(state):
             return state
+        if asyncio.get_running_loop().time() > fin:
+            raise AssertionError(
+                f"Toujours pas après {delai:.0f} s : {_source(condition)} — parcours {pid} en "
+                f"phase {state.phase.value}, statut {state.statut.value}, alertes "
+                f"{sorted(codes(state))}, dernières lignes {[e.code for e in state.timeline[-5:]]}"
+            )
         await asyncio.sleep(0.05)
+
+
+def _source(condition: Callable[[ParcoursState], bool]) -> str:
+    """The condition as the test wrote it."""
+    try:
+        return " ".join(inspect.getsource(condition).split())
+    except (OSError, TypeError):
+        return repr(condition)
 
 
 def codes(state: ParcoursState) -> set[str]:
