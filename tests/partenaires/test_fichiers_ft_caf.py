@@ -176,6 +176,15 @@ async def test_le_meme_fichier_depose_deux_fois_ne_double_rien(
     assert await _importer(plateforme, lecture, liste) == []  # already read: not read again
     assert [e.id for e in await _evenements(lecture, "caf", n["7410001"])] == avant
 
+    # A flux of the next month where nothing changed: every dossier repeated, no event.
+    meme_etat = (
+        (depot / NOVEMBRE).read_bytes().replace(b"2026-11-30</DTREF>", b"2026-12-15</DTREF>")
+    )
+    (depot / "RSABEM_074_20261215.xml").write_bytes(meme_etat)
+    [inchange] = await _importer(plateforme, lecture, liste)
+    assert _comptes(inchange) == (6, 0, 0, 3, 1, 2)
+    assert [e.id for e in await _evenements(lecture, "caf", n["7410001"])] == avant
+
     # The next month repeats the same suspension (already received) and closes a right.
     _deposer(depot, DECEMBRE, n)
     [decembre] = await _importer(plateforme, lecture, liste)
