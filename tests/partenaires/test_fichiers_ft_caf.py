@@ -82,12 +82,13 @@ async def _importer(
         activities=[lots.lister, lots.importer],
         workflow_runner=SANDBOX,
     ):
-        return await plateforme.env.client.execute_workflow(
+        rapports: list[RapportFichier] = await plateforme.env.client.execute_workflow(
             "ImportFichiersPartenaires",
             id=f"import-fichiers-{uuid.uuid4()}",
             task_queue=file,
             result_type=list[RapportFichier],
         )
+    return rapports
 
 
 def _comptes(r: RapportFichier) -> tuple[int, ...]:
@@ -222,14 +223,15 @@ async def test_un_fichier_illisible_est_signale_a_la_coordination(
     assert rapport.lues == 0
     async with lecture() as session:
         sante = await session.get(SanteConnecteur, "caf")
-    assert sante is not None and sante.dernier_echec is not None
+    assert sante is not None
+    assert sante.dernier_echec is not None
     async with plateforme.client(COORD) as coord:
         reponse = await coord.get("/coordination/fragments/incidents")
     assert reponse.status_code == 200, reponse.text
     page = " ".join(reponse.text.split())
     assert "<caption>Santé des connecteurs</caption>" in page
-    sante = page.split('id="sante-connecteurs"')[1]
-    ligne_caf = sante.split('data-partenaire="caf"')[1].split("</tr>")[0]
+    tableau = page.split('id="sante-connecteurs"')[1]
+    ligne_caf = tableau.split('data-partenaire="caf"')[1].split("</tr>")[0]
     assert "En échec" in ligne_caf
     assert f"Fichier « {ILLISIBLE} » illisible : XML illisible (ParseError)" in ligne_caf
 
