@@ -15,6 +15,7 @@ from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
 from activities.immersion import Immersion
 from activities.imports import ImportActivities
+from activities.lots import LotsActivities
 from activities.messagerie import Messagerie
 from activities.observatoire import ObservatoireActivities
 from activities.outbox import Outbox
@@ -59,6 +60,7 @@ def activites(
     vigie = VigieActivities(sessions, temporal, messagerie, outbox, settings.effective_public_url)
     livraison = LivraisonActivities(sessions, temporal, task_queue)
     imports = ImportActivities(sessions, ParcoursClient(temporal, task_queue))
+    lots = LotsActivities(settings, sessions)
     return [
         imports.a_traiter,
         imports.traiter_lot,
@@ -82,4 +84,7 @@ def activites(
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
         AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
+        # --- connecteur fichiers FT/CAF ---
+        lots.lister,
+        lots.importer,
     ]

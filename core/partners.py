@@ -20,6 +20,7 @@ from typing import Any
 from core.fichiers_secrets import avec_fichiers
 
 PREFIXE_SECRET = "whsec_"
+CONNECTEURS = ("simulateur", "reel", "desactive")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class PartnerConfig:
     secret: str | None
     jeton: str | None
     url: str
+    # Which connector is active (ticket 20, item 7): « simulateur », « reel » or « desactive »;
+    # PARTNER_<ID>_CONNECTEUR, else the list's ``connecteur``, else « reel » in production
+    # (which refuses « simulateur », core/production.py) and « simulateur » elsewhere.
+    connecteur: str = "simulateur"
+    depot: str | None = None  # PARTNER_<ID>_DEPOT: the directory its batch files are dropped in
 
 
 def env_name(partner_id: str, what: str) -> str:
@@ -81,5 +87,10 @@ def load_partners(
             secret=secret if cle_webhook(secret) else None,
             jeton=env.get(env_name(partner_id, "TOKEN"), committed.get("jeton")),
             url=env.get(env_name(partner_id, "URL"), f"{base_url.rstrip('/')}/{partner_id}"),
+            connecteur=env.get(
+                env_name(partner_id, "CONNECTEUR"),
+                values.get("connecteur", "reel" if production else "simulateur"),
+            ),
+            depot=env.get(env_name(partner_id, "DEPOT"), committed.get("depot")),
         )
     return partners

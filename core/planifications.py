@@ -83,6 +83,15 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         "Vérification et ancrage quotidiens du journal d'audit (dernière empreinte gardée "
         "dans l'historique Temporal)",
     )
+    # --- connecteur fichiers FT/CAF ---
+    await planifier(
+        client,
+        "import-fichiers-partenaires",
+        "ImportFichiersPartenaires",
+        "*/15 * * * *",
+        task_queue,
+        "Import des fichiers déposés par la CAF/MSA et France Travail (flux RSA, demandeurs)",
+    )
     await ancrer_une_premiere_fois(client)
 
 

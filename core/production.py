@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from core.codec import CodecKeyError, parse_keys
 from core.fichiers_secrets import avec_fichiers
-from core.partners import PREFIXE_SECRET, cle_webhook, env_name, lire_toml
+from core.partners import CONNECTEURS, PREFIXE_SECRET, cle_webhook, env_name, lire_toml
 from core.settings import DEV_AUDIT_KEY, Settings
 
 # SHA-256 of the key material of every development value committed in the repository
@@ -171,6 +171,7 @@ def _partenaires(settings: Settings, env: Mapping[str, str]) -> list[Reglage]:
         if valeurs.get("source"):  # it sends events: their signature needs its secret
             refus += _secret_webhook(env_name(partner_id, "SECRET"), env)
         refus += _jeton(env_name(partner_id, "TOKEN"), env)
+        refus += _connecteur(partner_id, valeurs, env)
         if url := env.get(env_name(partner_id, "URL")):
             refus += _url_partenaire(env_name(partner_id, "URL"), url)
         else:
@@ -186,6 +187,19 @@ def _partenaires(settings: Settings, env: Mapping[str, str]) -> list[Reglage]:
     elif sans_url:
         refus += _url_partenaire("PARTNER_BASE_URL", settings.partner_base_url)
     return refus
+
+
+def _connecteur(
+    partner_id: str, valeurs: Mapping[str, object], env: Mapping[str, str]
+) -> list[Reglage]:
+    """Production speaks to the real partner or to none: never to the development simulator."""
+    variable = env_name(partner_id, "CONNECTEUR")
+    choisi = env.get(variable, str(valeurs.get("connecteur", "reel")))
+    if choisi not in CONNECTEURS:
+        return [Reglage(variable, f"« {choisi} » inconnu (reel, desactive ou simulateur)")]
+    if choisi == "simulateur":
+        return [Reglage(variable, "« simulateur » refusé : choisissez reel ou desactive")]
+    return []
 
 
 def _secret_webhook(variable: str, env: Mapping[str, str]) -> list[Reglage]:

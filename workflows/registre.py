@@ -6,6 +6,7 @@ from workflows.ancrage_audit import AncrageAuditWorkflow
 from workflows.contrat import ContratWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
 from workflows.import_personnes import ImportPersonnesWorkflow
+from workflows.lots import ImportFichiersPartenairesWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
@@ -28,4 +29,5 @@ WORKFLOWS: list[type] = [
     AncrageAuditWorkflow,
     SurveillanceTechniqueWorkflow,
     ImportPersonnesWorkflow,
+    ImportFichiersPartenairesWorkflow,
 ]

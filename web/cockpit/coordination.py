@@ -19,6 +19,7 @@ from store.comptes import Compte
 from web.cockpit import coordination_actions, pages, rapprocher, veille, veille_incidents
 from web.cockpit.liste import COLONNES, motifs_des_lignes
 from web.cockpit.liste import parametres as liste_parametres
+from web.cockpit.sante_connecteurs import sante_connecteurs
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import Filtres, lister
@@ -121,6 +122,8 @@ async def _section(
         return {
             "partenaires": await veille_incidents.incidents(session, u, f, today),
             "arriere": await veille_incidents.arriere_en_retard(session),
+            # --- connecteur fichiers FT/CAF : santé des connecteurs (ticket 20, item 7) ---
+            "connecteurs": await sante_connecteurs(session, request.app.state.services.settings),
         }
     if nom == "parcours":
         total, rows = await lister(session, u, f, today)

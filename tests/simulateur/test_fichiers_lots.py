@@ -1,0 +1,66 @@
+"""The simulator writes the CAF flux and the France Travail extract in the real files' shape
+(the recorded fixtures, themselves shaped as carnet-de-bord's): same elements in the same
+order, same header; the import reads them as it reads the real ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+from defusedxml.ElementTree import fromstring
+
+from schemas.lots import LigneEvenement
+from simulator.lots import Demandeur, Foyer, extraction_ft, flux_caf
+from web.partenaires.lots import caf, france_travail
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "lots"
+
+
+def _chemins(e: Element, prefixe: str = "") -> list[str]:
+    ici = f"{prefixe}/{e.tag}"
+    return [ici] + [c for enfant in e for c in _chemins(enfant, ici)]
+
+
+def _sans_personne(chemins: list[str]) -> list[str]:
+    """The simulator writes no person (the import reads none): compare the rest."""
+    return [
+        c
+        for c in chemins
+        if "/Personne" not in c and "/DemandeRSA" not in c and "/DetailDroitRSA" not in c
+    ]
+
+
+def test_le_flux_caf_simule_a_la_forme_du_flux_enregistre() -> None:
+    reel = fromstring((FIXTURES / "RSABEM_074_20261130.xml").read_bytes())
+    simule = fromstring(
+        flux_caf(
+            date(2026, 11, 30),
+            [Foyer("7410002", "4", "06", date(2026, 11, 1))],
+        )
+    )
+    foyer_reel = reel.findall("InfosFoyerRSA")[1]  # the fixture's « versement suspendu »
+    assert _chemins(simule.find("IdentificationFlux")) == _chemins(reel.find("IdentificationFlux"))
+    assert _chemins(simule.find("InfosFoyerRSA")) == _sans_personne(_chemins(foyer_reel))
+
+
+def test_l_import_lit_le_flux_simule() -> None:
+    contenu = flux_caf(
+        date(2026, 11, 30),
+        [Foyer("1234567", "2"), Foyer("7654321", "5", "RFD", date(2026, 11, 30))],
+    )
+    lignes = list(caf.lignes(contenu))
+    assert all(isinstance(x, LigneEvenement) for x in lignes)
+    assert [(x.type, x.sujet) for x in lignes if isinstance(x, LigneEvenement)] == [
+        ("fr.caf.rsa.droits-ouverts", "1234567"),
+        ("fr.caf.rsa.droits-clos", "7654321"),
+    ]
+
+
+def test_l_extraction_simulee_a_l_en_tete_enregistre() -> None:
+    reel = (FIXTURES / "i03300c.j.extract_spie_074_principal.csv").read_text().splitlines()[0]
+    contenu = extraction_ft([Demandeur("1234567A", date(2026, 10, 17))])
+    assert contenu.decode().splitlines()[0] == reel
+    [ligne] = list(france_travail.lignes(contenu))
+    assert isinstance(ligne, LigneEvenement)
+    assert (ligne.sujet, ligne.data["date_inscription"]) == ("1234567A", "2026-10-17")
