@@ -3,6 +3,7 @@
 from store import (
     agendas,
     audit,
+    catalogue,
     comptes,
     employeurs,
     equipe,
@@ -18,6 +19,7 @@ from store import (
 __all__ = [
     "agendas",
     "audit",
+    "catalogue",
     "comptes",
     "employeurs",
     "equipe",
