@@ -13,7 +13,7 @@ import pytest_asyncio
 from sqlmodel import delete
 
 from referentiels import territoires
-from referentiels.catalogue import distance_km, rechercher_autour
+from referentiels.catalogue import Offre, distance_km, rechercher_autour
 from store import catalogue
 from store.catalogue import ServiceCatalogueRow, StructureCatalogueRow
 from store.db import ecriture, make_engine, session_factory
@@ -49,7 +49,7 @@ async def remplir(url: str, archiver: tuple[str, ...] = ()) -> None:
     await engine.dispose()
 
 
-async def offres(url: str) -> list[catalogue.Offre]:
+async def offres(url: str) -> list[Offre]:
     engine = make_engine(url)
     async with session_factory(engine)() as session:
         trouvees = await catalogue.offres(session)
