@@ -11,6 +11,7 @@ from temporalio.client import Client
 from activities import regles
 from activities.audit import AuditActivities
 from activities.caf import Caf
+from activities.data_inclusion import ClientDataInclusion, DataInclusionActivities
 from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
 from activities.immersion import Immersion
@@ -61,7 +62,13 @@ def activites(
     livraison = LivraisonActivities(sessions, temporal, task_queue)
     imports = ImportActivities(sessions, ParcoursClient(temporal, task_queue))
     lots = LotsActivities(settings, sessions)
+    # --- connecteur data·inclusion ---
+    data_inclusion = DataInclusionActivities(
+        sessions, ClientDataInclusion(partners["data-inclusion"], http)
+    )
     return [
+        data_inclusion.synchroniser_page,
+        data_inclusion.archiver_absents,
         imports.a_traiter,
         imports.traiter_lot,
         imports.terminer,

@@ -93,6 +93,16 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         "Import des fichiers déposés par la CAF/MSA et France Travail (flux RSA, demandeurs)",
     )
     await ancrer_une_premiere_fois(client)
+    # --- connecteur data·inclusion ---
+    await planifier(
+        client,
+        "synchronisation-data-inclusion",
+        "SynchronisationDataInclusion",
+        "15 2 * * *",
+        task_queue,
+        "Services et structures de la Haute-Savoie depuis data·inclusion dans le catalogue "
+        "(disparus archivés)",
+    )
 
 
 ANCRAGE_AUDIT = "ancrage-audit"

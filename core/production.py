@@ -38,6 +38,7 @@ EMPREINTES_DEV = frozenset(
         "375cb9da1e8b75c643b1a3cc6ae230b189c2f64ecdfd1e8c934c26a173af624b",  # rdv
         "c00186d84328e093d74deaf539dfe7d8597adff91b4ba19724388512afb9af96",
         "5fb6a316ad7a9a0cca22e955e554189daa6a9ef724b580358dc3b56cfaba0d6e",  # sms
+        "2fb13ba7a53bcad00422c88cb7f8e3f3ea667d500cfe82e9606623e49f69750d",  # data-inclusion
         "7a13ab73d9ec341928e9603ff9a4c22e1da414d758682de42f4bb0a99ac4d9dd",  # DEV_CODEC_KEY
     }
 )

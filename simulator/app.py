@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from core.partners import load_partners
 from core.settings import Settings, get_settings
-from simulator import controle, partenaires
+from simulator import controle, data_inclusion, partenaires
 from simulator.contexte import Contexte, erreur
 from simulator.partenaires import message_validation
 from simulator.store import Store
@@ -45,6 +45,7 @@ def create_app(
     )
     app.include_router(partenaires.router)
     app.include_router(controle.router)
+    app.mount("/data-inclusion", data_inclusion.application(app.state.contexte))  # its contract
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     return app

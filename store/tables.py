@@ -3,6 +3,7 @@
 from store import (
     agendas,
     audit,
+    catalogue,
     comptes,
     connecteurs,
     employeurs,
@@ -20,6 +21,7 @@ from store import (
 __all__ = [
     "agendas",
     "audit",
+    "catalogue",
     "comptes",
     "connecteurs",
     "employeurs",

@@ -52,6 +52,7 @@ from web.cockpit import (
     liste,
     message,
     observatoire,
+    recherche_services,  # --- connecteur data·inclusion ---
     rendez_vous,
 )
 from web.cockpit import audit as page_audit
@@ -164,6 +165,7 @@ def create_app(
     app.include_router(informations.router)
     app.include_router(page_notifications.router)
     app.include_router(message.router)
+    app.include_router(recherche_services.router)  # --- connecteur data·inclusion ---
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     traces.instrumenter(app)

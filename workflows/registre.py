@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflows.ancrage_audit import AncrageAuditWorkflow
 from workflows.contrat import ContratWorkflow
+from workflows.data_inclusion import SynchronisationDataInclusionWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
 from workflows.import_personnes import ImportPersonnesWorkflow
 from workflows.lots import ImportFichiersPartenairesWorkflow
@@ -30,4 +31,5 @@ WORKFLOWS: list[type] = [
     SurveillanceTechniqueWorkflow,
     ImportPersonnesWorkflow,
     ImportFichiersPartenairesWorkflow,
+    SynchronisationDataInclusionWorkflow,
 ]

@@ -8,8 +8,11 @@ schema when first loaded, so a malformed entry stops the platform instead of mis
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +29,7 @@ DEPARTEMENT = "74"
 class Offre:
     service: Service
     structure: Structure
+    archive_le: datetime | None = None  # gone from data·inclusion: kept, no longer offered
 
     @property
     def thematique_principale(self) -> str:
@@ -53,6 +57,8 @@ def _simplifier(text: str) -> str:
 
 def _couvre(offre: Offre, territoire: Territoire | None, commune: str | None) -> bool:
     zone = set(offre.service.zone_eligibilite or [])
+    if not zone:  # data·inclusion leaves it empty when the producer sets no restriction
+        return offre.service.code_insee is None or _dans(offre, territoire, commune)
     if DEPARTEMENT in zone or "france" in zone:
         return True
     if commune is not None:
@@ -63,17 +69,83 @@ def _couvre(offre: Offre, territoire: Territoire | None, commune: str | None) ->
     return True
 
 
+def _dans(offre: Offre, territoire: Territoire | None, commune: str | None) -> bool:
+    """A service without eligibility zone serves its own surroundings: its commune, bassin."""
+    bassins = territoires.bassins_par_insee()
+    lieu = bassins.get(offre.service.code_insee or "")
+    if commune is not None:
+        return offre.service.code_insee == commune or lieu == bassins.get(commune)
+    if territoire is not None:
+        return lieu == territoire
+    return True
+
+
+Point = tuple[float, float]  # (latitude, longitude), WGS 84 as data·inclusion gives them
+RAYON_TERRE_KM = 6371.0
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Great-circle distance (haversine): as the crow flies, not by road."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * RAYON_TERRE_KM * math.asin(math.sqrt(h))
+
+
+def point_du_service(offre: Offre) -> Point | None:
+    """Where the service is received, else its structure: data·inclusion's coordinates."""
+    for lieu in (offre.service, offre.structure):
+        if lieu.latitude is not None and lieu.longitude is not None:
+            return (lieu.latitude, lieu.longitude)
+    return None
+
+
+@dataclass(frozen=True)
+class Trouvaille:
+    offre: Offre
+    distance_km: float | None  # None unless both points are known
+
+
+def rechercher_autour(
+    parmi: Iterable[Offre],
+    *,
+    thematique: str | None = None,
+    territoire: Territoire | None = None,
+    commune: str | None = None,
+    texte: str | None = None,
+    depuis: Point | None = None,
+    rayon_km: float | None = None,
+) -> list[Trouvaille]:
+    """``rechercher`` over the given offers, with the distance from ``depuis`` when both points
+    are known: within ``rayon_km`` (services without a point are kept, distance unknown), the
+    nearest first, then the others by name."""
+    found = []
+    for offre in rechercher(
+        thematique=thematique, territoire=territoire, commune=commune, texte=texte, parmi=parmi
+    ):
+        point = point_du_service(offre)
+        distance = distance_km(depuis, point) if depuis and point else None
+        if rayon_km is not None and distance is not None and distance > rayon_km:
+            continue
+        found.append(Trouvaille(offre, distance))
+    return sorted(found, key=lambda t: (t.distance_km is None, t.distance_km or 0.0))
+
+
 def rechercher(
     *,
     thematique: str | None = None,
     territoire: Territoire | None = None,
     commune: str | None = None,
     texte: str | None = None,
+    parmi: Iterable[Offre] | None = None,
 ) -> list[Offre]:
     """Services matching every criterion given. ``thematique`` is a data·inclusion code or its
-    top-level family (``mobilite``); ``commune`` an INSEE code."""
+    top-level family (``mobilite``); ``commune`` an INSEE code. ``parmi``: the offers to search
+    (default: this file's catalogue, the fallback without the data·inclusion connector)."""
     found = []
-    for offre in offres():
+    for offre in offres() if parmi is None else parmi:
         codes = {t.value for t in offre.service.thematiques or []}
         if thematique and not any(
             c == thematique or c.startswith(f"{thematique}--") for c in codes

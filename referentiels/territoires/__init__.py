@@ -27,6 +27,9 @@ class Commune:
     codes_postaux: tuple[str, ...]
     epci: str
     bassin: Territoire
+    # (latitude, longitude) of the commune, for distances: only if the official dataset gives
+    # it. @etalab/decoupage-administratif 6.0.0 has no coordinates, so today it is None.
+    centre: tuple[float, float] | None = None
 
 
 def simplifier(nom: str) -> str:
@@ -55,7 +58,12 @@ def communes() -> dict[str, Commune]:
     par_epci = bassins_par_epci()
     return {
         c["insee"]: Commune(
-            c["insee"], c["nom"], tuple(c["codes_postaux"]), c["epci"], par_epci[c["epci"]]
+            c["insee"],
+            c["nom"],
+            tuple(c["codes_postaux"]),
+            c["epci"],
+            par_epci[c["epci"]],
+            tuple(c["centre"]) if c.get("centre") else None,
         )
         for c in donnees["communes"]
     }
@@ -93,3 +101,9 @@ def bassin(code_postal: str, nom: str) -> Territoire | None:
 @lru_cache(maxsize=1)
 def bassins_par_insee() -> dict[str, Territoire]:
     return {insee: c.bassin for insee, c in communes().items()}
+
+
+def centre(insee: str) -> tuple[float, float] | None:
+    """The commune's point if the dataset has one (see ``Commune.centre``)."""
+    commune = communes().get(insee)
+    return commune.centre if commune else None

@@ -1906,6 +1906,18 @@ def _reservation() -> dict[tuple[str, str], list[Cas]]:
 LIGNES.update(_agenda())
 LIGNES.update(_reservation())
 
+# --- connecteur data·inclusion ---
+# The search of the offer above « Prescrire une action »: whoever may prescribe (the référent).
+LIGNES |= {
+    ("GET", "/parcours/{parcours_id}/services"): [
+        Cas(
+            "recherche de services data·inclusion",
+            CMD_PAGE_REFERENT,
+            req("GET", "/parcours/{pid}/services", params={"thematique": "mobilite"}, htmx=True),
+        )
+    ],
+}
+
 
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
     app = create_app(plateforme.settings)

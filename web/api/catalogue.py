@@ -10,7 +10,8 @@ from pydantic import BaseModel
 
 from referentiels.catalogue import Offre, familles, rechercher
 from schemas.common import Territoire
-from web.deps import UtilisateurApi
+from store import catalogue
+from web.deps import SessionDep, UtilisateurApi
 from web.erreurs import Erreur
 
 router = APIRouter(prefix="/api/v1/catalogue", tags=["Catalogue des services"])
@@ -57,6 +58,7 @@ class ServiceCatalogue(BaseModel):
 )
 async def services(
     _: UtilisateurApi,
+    session: SessionDep,
     thematique: Annotated[
         str | None, Query(description="Code data·inclusion ou sa famille (« mobilite »)")
     ] = None,
@@ -68,7 +70,13 @@ async def services(
 ) -> list[ServiceCatalogue]:
     return [
         ServiceCatalogue.depuis(o)
-        for o in rechercher(thematique=thematique, territoire=territoire, commune=commune, texte=q)
+        for o in rechercher(
+            thematique=thematique,
+            territoire=territoire,
+            commune=commune,
+            texte=q,
+            parmi=await catalogue.offres(session),
+        )
     ]
 
 

@@ -10,7 +10,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from referentiels.catalogue import par_id
 from rules.rendez_vous import regles_rendez_vous
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
@@ -21,6 +20,7 @@ from schemas.messages import DemandeMessage, MessageUsager
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
+from store import catalogue
 from store.comptes import Compte
 from store.structures import Structure
 from web.api.territoires import DESCRIPTION_MOTIF
@@ -74,10 +74,16 @@ async def _reunion(_: AsyncSession, d: DemandeReunion, __: date, ___: str) -> Ba
     return ReunionMultipartenaire.model_validate(d.model_dump())
 
 
-async def _action(_: AsyncSession, d: DemandeAction, __: date, ___: str) -> BaseModel:
-    offre = par_id(d.service_id)
+async def _action(session: AsyncSession, d: DemandeAction, __: date, ___: str) -> BaseModel:
+    offre = await catalogue.par_id(session, d.service_id)
     if offre is None:
         raise Refus(422, f"Service inconnu du catalogue : « {d.service_id} »", "service_inconnu")
+    if offre.archive_le is not None:  # earlier prescriptions keep their copy; no new ones
+        raise Refus(
+            422,
+            f"Service archivé : « {offre.service.nom} » n'est plus publié par data·inclusion",
+            "service_archive",
+        )
     return PrescriptionAction(
         service_id=d.service_id,
         libelle=offre.service.nom,

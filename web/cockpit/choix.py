@@ -20,6 +20,7 @@ from schemas.emploi import JALONS_SUIVI_JOURS
 from schemas.parcours import ParcoursState
 from schemas.pmsmp import SignatairePmsmp
 from schemas.rdv import StatutRdv
+from store import catalogue
 from store.comptes import Compte
 from web.api.commandes import modele_api
 from web.cockpit.formulaires import Reglages, genre
@@ -53,9 +54,10 @@ async def referents(
     ]
 
 
-def _services(s: ParcoursState) -> list[tuple[str, str]]:
+async def _services(session: AsyncSession, s: ParcoursState) -> list[tuple[str, str]]:
     """The territory's offer of services (data·inclusion catalogue), by thématique."""
-    offres = sorted(rechercher(territoire=s.territoire), key=lambda o: o.thematique_principale)
+    trouves = rechercher(territoire=s.territoire, parmi=await catalogue.offres(session))
+    offres = sorted(trouves, key=lambda o: o.thematique_principale)
     return [
         (
             o.service.id,
@@ -111,7 +113,6 @@ CHOIX_SIMPLES: dict[str, dict[str, Callable[[ParcoursState], list[tuple[str, str
         "code_rome": lambda _: METIERS_CHOIX,
     },
     "enregistrer_diagnostic": {"projet.code_rome": lambda _: METIERS_CHOIX},
-    "prescrire_action": {"service_id": _services},
     "planifier_reunion": {"organismes": lambda _: [(o, o) for o in ORGANISMES_INVITES]},
 }
 
@@ -130,6 +131,8 @@ async def reglages(
         "hx-swap": "outerHTML",
         "hx-vals": '{"_action": "recharger"}',
     }
+    if nom == "prescrire_action":
+        r.choix["service_id"] = await _services(session, s)
     if nom == "decider_orientation":
         organisme = valeurs.get("organisme") or None
         r.choix["referent_id"] = await referents(session, s, organisme)
@@ -190,6 +193,8 @@ def initiales(nom: str, s: ParcoursState, today: date, params: Mapping[str, str]
         v["objectifs"] = [o.model_dump() for o in s.contrat.objectifs]
     elif nom == "prescrire_action":
         v["debut_prevu"] = today
+        if "service_id" in params:  # chosen in the data·inclusion search of the file
+            v["service_id"] = params["service_id"]
     elif nom == "enregistrer_point_suivi" and (jalons := _jalons(s)):
         v["jalon_jours"] = jalons[0][0]
     elif nom == "regler_rappels":
