@@ -14,6 +14,7 @@ from activities.caf import Caf
 from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
 from activities.immersion import Immersion
+from activities.immersion_facilitee import ImmersionFacilitee
 from activities.imports import ImportActivities
 from activities.messagerie import Messagerie
 from activities.observatoire import ObservatoireActivities
@@ -59,6 +60,13 @@ def activites(
     vigie = VigieActivities(sessions, temporal, messagerie, outbox, settings.effective_public_url)
     livraison = LivraisonActivities(sessions, temporal, task_queue)
     imports = ImportActivities(sessions, ParcoursClient(temporal, task_queue))
+    # --- connecteur Immersion Facilitée --- (its API key goes bare in « authorization »)
+    immersion = ImmersionFacilitee(
+        ClientPartenaire(partners["immersion"], http, schema_auth=""),
+        partners["immersion"],
+        settings.effective_public_url,
+        sessions,
+    )
     return [
         imports.a_traiter,
         imports.traiter_lot,
@@ -77,7 +85,9 @@ def activites(
         projection.projeter_parcours,
         FranceTravail(client("france-travail")).notifier_orientation,
         Caf(client("caf")).lire_droits_rsa,
-        Immersion(client("immersion")).soumettre_convention,
+        Immersion(client("immersion")).soumettre_convention,  # histories before ticket 20
+        immersion.souscrire,
+        immersion.lire_conventions,
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,

@@ -93,6 +93,7 @@ def create_app(
     journaux.installer()  # before the first request is logged
     journaux_core.installer(settings.format_des_journaux)
     templating.operateur(settings)
+    templating.immersion_facilitee(settings)  # --- connecteur Immersion Facilitée ---
     traces.installer("parcours-web", settings.otel_endpoint)  # off without a collector
 
     @asynccontextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 from workflows.ancrage_audit import AncrageAuditWorkflow
 from workflows.contrat import ContratWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
+from workflows.immersion_facilitee import SuiviImmersionFacilitee
 from workflows.import_personnes import ImportPersonnesWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
 from workflows.parcours import ParcoursWorkflow
@@ -28,4 +29,5 @@ WORKFLOWS: list[type] = [
     AncrageAuditWorkflow,
     SurveillanceTechniqueWorkflow,
     ImportPersonnesWorkflow,
+    SuiviImmersionFacilitee,  # --- connecteur Immersion Facilitée ---
 ]

@@ -270,3 +270,60 @@ async def test_une_convention_sans_pmsmp_attend_un_coordinateur(
     assert ligne is not None
     assert ligne.statut == StatutReception.A_RAPPROCHER.value
     assert ligne.sujet == "immersion-facilitee:if-inconnue-1"
+
+
+# --- the prefilled link ---------------------------------------------------------------------
+
+# The query parameters of the « conventionImmersion » route (shared/src/routes/routes.ts)
+PARAMETRES_DU_FORMULAIRE = {
+    "jwt",
+    "skipIntro",
+    "conventionId",
+    "conventionDraftId",
+    "conventionTemplateId",
+    "discussionId",
+    "agencyDepartment",
+    "agencyKind",
+    "agencyId",
+    "siret",
+    "immersionAddress",
+    "immersionAppellation",
+    "mtm_campaign",
+    "mtm_kwd",
+}
+
+
+def test_le_lien_preremplit_le_formulaire_reel_sans_rien_de_la_personne() -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from core.immersion_facilitee import lien_convention, reglages
+    from core.settings import Settings
+
+    convention = ConventionPmsmp(
+        entreprise=Entreprise(
+            siret="73282932000074",
+            raison_sociale="Boulangerie du Lac",
+            etablissement="12 rue de la Paix",
+            commune="Annecy",
+        ),
+        tuteur=Tuteur(nom="Dupuis", prenom="Jean", fonction="Chef boulanger"),
+        date_debut=date(2026, 12, 7),
+        date_fin=date(2026, 12, 18),
+        heures_hebdomadaires=35,
+        horaires="8 h – 16 h",
+        objectif=ObjectifPmsmp.CONFIRMER,
+        metier="Boulanger",
+    )
+    lien = urlsplit(lien_convention(convention, reglages(Settings().partners_file)))
+    assert (lien.scheme, lien.netloc, lien.path) == (
+        "https",
+        "immersion-facile.beta.gouv.fr",
+        "/demande-immersion",
+    )
+    params = {k: v[0] for k, v in parse_qs(lien.query).items()}
+    assert set(params) <= PARAMETRES_DU_FORMULAIRE
+    assert params["siret"] == "73282932000074"
+    assert params["immersionAddress"] == "12 rue de la Paix, Annecy"
+    assert params["agencyDepartment"] == "74"
+    assert params["agencyKind"] == "conseil-departemental"
+    assert "Dupuis" not in lien.query
