@@ -224,6 +224,12 @@ async def test_une_convention_suivie_de_ses_signatures_au_bilan_du_tuteur(
     debut = date.today() - timedelta(days=1)  # begun yesterday: validated, it runs at once
     pid, pmsmp_id = await _parcours_avec_pmsmp(plateforme, siret, debut)
     await _pmsmp_projetee(lecture, pid, "en_signature")
+    async with plateforme.client(KARIM.id) as referent:  # the link the référent hands out
+        fiche = await referent.get(f"/parcours/{pid}")
+    assert fiche.status_code == 200
+    assert (
+        f"https://immersion-facile.beta.gouv.fr/demande-immersion?siret={siret}&amp;" in fiche.text
+    )
     autorise = _secret(plateforme)
     dates = {"siret": siret, "dateStart": f"{debut.isoformat()}T00:00:00.000Z"}
     conv = f"if-{pmsmp_id}"
