@@ -102,14 +102,15 @@ class _Candidate:
 
 async def _candidates(session: AsyncSession, siret: str) -> list[_Candidate]:
     """Our PMSMP with this company, on open parcours (read from the projection)."""
+    # no DISTINCT over the JSON column (PostgreSQL has no equality on json): a subquery
+    avec_pmsmp = select(IdentifiantRow.parcours_id).where(
+        IdentifiantRow.cle == CleSujet.CONVENTION.value
+    )
     rows = await session.exec(
-        select(ParcoursRow.etat)
-        .join(IdentifiantRow, col(ParcoursRow.id) == col(IdentifiantRow.parcours_id))
-        .where(
-            IdentifiantRow.cle == CleSujet.CONVENTION.value,
+        select(ParcoursRow.etat).where(
+            col(ParcoursRow.id).in_(avec_pmsmp),
             col(ParcoursRow.statut) != Statut.CLOS.value,
         )
-        .distinct()
     )
     found = []
     for etat in rows.all():
