@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI, Request
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
@@ -26,6 +27,7 @@ from simulator.immersion_facilitee import EtatImmersionFacilitee, Panne
 from simulator.store import Store
 from store.db import SessionFactory, create_schema, make_engine, session_factory
 from store.evenements_partenaires import EvenementRecu, StatutReception
+from tests.fixtures.simulateur import serveur_http
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "immersion_facilitee"
 PUBLIQUE = "https://parcours.example.org"
@@ -134,3 +136,29 @@ async def test_5xx_et_corps_malforme_reessayes(banc: Banc, mode: str, extrait: s
     assert erreur.type == "PartenaireIndisponible"
     assert not erreur.non_retryable
     assert extrait in erreur.message
+
+
+async def test_le_simulateur_rappelle_comme_le_reel(banc: Banc, tmp_path: Path) -> None:
+    """A convention put in the simulator is POSTed once to the subscriber, with the real body
+    and the ``callbackHeaders`` given at subscription."""
+    recus: list[tuple[dict[str, str], Any]] = []
+    abonne = FastAPI()
+
+    @abonne.post(CHEMIN_RAPPEL)
+    async def rappel(request: Request) -> dict[str, str]:
+        recus.append((dict(request.headers), await request.json()))
+        return {}
+
+    with serveur_http(abonne) as adresse:
+        client = ClientPartenaire(banc.config, banc.http, schema_auth="")
+        connecteur = ImmersionFacilitee(client, banc.config, adresse, banc.sessions)
+        await _executer(connecteur.souscrire)
+        convention = json.loads((FIXTURES / "convention_bilan.json").read_text())
+        r = await banc.http.put(
+            "http://simulateur/_simulateur/immersion-facilitee/conventions", json=convention
+        )
+    assert r.status_code == 200, r.text
+    assert r.json()["rappels"] == [{"callbackUrl": adresse + CHEMIN_RAPPEL, "status": 200}]
+    ((entetes, corps),) = recus
+    assert entetes["authorization"] == banc.config.secret
+    assert corps == {"payload": {"convention": convention}, "subscribedEvent": "convention.updated"}
