@@ -15,6 +15,7 @@ from activities.data_inclusion import ClientDataInclusion, DataInclusionActiviti
 from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
 from activities.immersion import Immersion
+from activities.immersion_facilitee import ImmersionFacilitee
 from activities.imports import ImportActivities
 from activities.lots import LotsActivities
 from activities.messagerie import Messagerie
@@ -66,6 +67,13 @@ def activites(
     data_inclusion = DataInclusionActivities(
         sessions, ClientDataInclusion(partners["data-inclusion"], http)
     )
+    # --- connecteur Immersion Facilitée --- (its API key goes bare in « authorization »)
+    immersion = ImmersionFacilitee(
+        ClientPartenaire(partners["immersion"], http, schema_auth=""),
+        partners["immersion"],
+        settings.effective_public_url,
+        sessions,
+    )
     return [
         data_inclusion.synchroniser_page,
         data_inclusion.archiver_absents,
@@ -86,7 +94,9 @@ def activites(
         projection.projeter_parcours,
         FranceTravail(client("france-travail")).notifier_orientation,
         Caf(client("caf")).lire_droits_rsa,
-        Immersion(client("immersion")).soumettre_convention,
+        Immersion(client("immersion")).soumettre_convention,  # histories before ticket 20
+        immersion.souscrire,
+        immersion.lire_conventions,
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,

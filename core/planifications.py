@@ -92,6 +92,16 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         task_queue,
         "Import des fichiers déposés par la CAF/MSA et France Travail (flux RSA, demandeurs)",
     )
+    # --- connecteur Immersion Facilitée --- : daily, and once now (the subscription is idempotent)
+    await planifier(
+        client,
+        "suivi-immersion-facilitee",
+        "SuiviImmersionFacilitee",
+        "20 5 * * *",
+        task_queue,
+        "Souscription aux rappels d'Immersion Facilitée et lecture des conventions récentes",
+    )
+    await client.get_schedule_handle("suivi-immersion-facilitee").trigger()
     await ancrer_une_premiere_fois(client)
     # --- connecteur data·inclusion ---
     await planifier(

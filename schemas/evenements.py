@@ -81,6 +81,12 @@ class DataBilanImmersion(_Data):
     date: date
 
 
+class DataAnnulationImmersion(_Data):
+    convention_id: str
+    date: date
+    motif: str = Field(min_length=1, max_length=500)
+
+
 class DataRdv(_Data):
     rdv_id: str
     date_heure: datetime
@@ -240,6 +246,23 @@ CATALOGUE: dict[str, TypeEvenement] = {
             DataBilanImmersion,
             Effet.PMSMP,
             "Bilan d'immersion rédigé par l'entreprise",
+        ),
+        # --- connecteur Immersion Facilitée ---
+        _t(
+            "fr.immersion.convention.validee",
+            Partenaire.IMMERSION,
+            CleSujet.CONVENTION,
+            DataConvention,
+            Effet.PMSMP,
+            "Convention d'immersion validée par la structure sur la plateforme",
+        ),
+        _t(
+            "fr.immersion.convention.annulee",
+            Partenaire.IMMERSION,
+            CleSujet.CONVENTION,
+            DataAnnulationImmersion,
+            Effet.PMSMP,
+            "Convention d'immersion refusée ou annulée sur la plateforme",
         ),
         _t(
             "fr.rdv.rdv.honore",

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from core.partners import load_partners
 from core.settings import Settings, get_settings
-from simulator import controle, data_inclusion, partenaires
+from simulator import controle, data_inclusion, immersion_facilitee, partenaires
 from simulator.contexte import Contexte, erreur
 from simulator.partenaires import message_validation
 from simulator.store import Store
@@ -44,6 +44,10 @@ def create_app(
         platform_url=platform_url,
     )
     app.include_router(partenaires.router)
+    # --- connecteur Immersion Facilitée --- (its real API v2, state in memory)
+    app.state.immersion_facilitee = immersion_facilitee.EtatImmersionFacilitee()
+    app.include_router(immersion_facilitee.router)
+    app.include_router(immersion_facilitee.controle)
     app.include_router(controle.router)
     app.mount("/data-inclusion", data_inclusion.application(app.state.contexte))  # its contract
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ from web.api import codec as api_codec
 from web.api import comptes as api_comptes
 from web.api import employeurs as api_employeurs
 from web.api import equipe as api_equipe
+from web.api import immersion_facilitee as api_immersion_facilitee
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
 from web.api import metriques as api_metriques
@@ -93,6 +94,7 @@ def create_app(
     journaux.installer()  # before the first request is logged
     journaux_core.installer(settings.format_des_journaux)
     templating.operateur(settings)
+    templating.immersion_facilitee(settings)  # --- connecteur Immersion Facilitée ---
     traces.installer("parcours-web", settings.otel_endpoint)  # off without a collector
 
     @asynccontextmanager
@@ -138,6 +140,7 @@ def create_app(
     app.include_router(api_pieces.router)
     app.include_router(api_equipe.router)
     app.include_router(api_partenaires.router)
+    app.include_router(api_immersion_facilitee.router)  # --- connecteur Immersion Facilitée ---
     app.include_router(api_catalogue.router)
     app.include_router(api_audit.router)
     app.include_router(api_codec.router)

@@ -9,6 +9,7 @@ from fastapi.templating import Jinja2Templates
 
 from core.clock import PARIS
 from core.formats import jour, nombre, pluriel
+from core.immersion_facilitee import lien_convention, reglages
 from core.settings import Settings
 from schemas.common import enum_label
 from schemas.parcours import Phase, Statut
@@ -74,3 +75,13 @@ def operateur(settings: Settings) -> None:
         "etat": settings.operateur_etat,
         "logo": settings.operateur_logo,
     }
+
+
+# --- connecteur Immersion Facilitée --- : the prefilled convention form (ticket 20)
+templates.env.globals["lien_immersion"] = lambda c: lien_convention(c, {})
+
+
+def immersion_facilitee(settings: Settings) -> None:
+    """The form's address and the agency's parameters, from partners.toml."""
+    r = reglages(settings.partners_file)
+    templates.env.globals["lien_immersion"] = lambda c: lien_convention(c, r)

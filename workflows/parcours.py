@@ -93,6 +93,9 @@ CLES_D_APPEL_STABLES = "cles-d-appel-stables"
 RUPTURE_AU_REFERENT = "rupture-notifiee-au-referent"
 # Invitations to book (issue 18): the vigie's « invitation_sans_reponse » sends a relance.
 RELANCE_DES_INVITATIONS = "relance-des-invitations-a-prendre-rendez-vous"
+# Ticket 20: a validated PMSMP is no longer POSTed to the invented /v1/conventions; it lives on
+# Immersion Facilitée, made from a prefilled link and followed through its callbacks.
+PMSMP_SANS_SOUMISSION = "pmsmp-sans-soumission-inventee"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -466,7 +469,9 @@ class ParcoursWorkflow:
     @workflow.signal(name="pmsmp_evolue")
     async def pmsmp_evolue(self, ev: EvolutionPmsmp) -> None:
         async with self._verrou:
-            if enfants.pmsmp(self, ev):
+            # Immersion Facilitée offers no creation call: the convention is made on its form,
+            # from the prefilled link; old histories keep their POST to the invented endpoint.
+            if enfants.pmsmp(self, ev, lambda: not workflow.patched(PMSMP_SANS_SOUMISSION)):
                 self.s.version_metier += 1
             self._apres_changement()
 

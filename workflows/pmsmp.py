@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
 from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
 
 RAPPEL_AVANT_DEBUT_JOURS_OUVRES = 2
+PATCH_SUIVI_IMMERSION_FACILITEE = "pmsmp-suivi-immersion-facilitee"
 
 
 def _refus(message: str, champ: str | None = None) -> ApplicationError:
@@ -323,9 +324,36 @@ class PmsmpWorkflow:
                     ),
                     auteur,
                 )
-            else:
+            elif not self._suivi_immersion_facilitee(ev, auteur, le):
                 return
             await self._informer()
+
+    def _suivi_immersion_facilitee(self, ev: EvenementPartenaire, auteur: Acteur, le: date) -> bool:
+        """Validation and refusal/cancellation read on Immersion Facilitée (ticket 20). Behind a
+        patch: histories recorded before it never took these branches."""
+        if ev.type not in ("fr.immersion.convention.validee", "fr.immersion.convention.annulee"):
+            return False
+        if not workflow.patched(PATCH_SUIVI_IMMERSION_FACILITEE):
+            return False
+        if ev.type == "fr.immersion.convention.validee" and self.p.etat == EtatPmsmp.A_VALIDER:
+            self.p.validee_le, self.p.etat = min(le, self._debut), EtatPmsmp.VALIDEE
+            self.journal.noter(
+                "pmsmp_validee", "Convention validée sur Immersion Facilitée", auteur, le=le
+            )
+            self._horloge()  # may start at once if the first day is today
+            return True
+        if ev.type == "fr.immersion.convention.annulee" and self.p.etat in (
+            EtatPmsmp.EN_SIGNATURE,
+            EtatPmsmp.A_VALIDER,
+            EtatPmsmp.VALIDEE,
+            EtatPmsmp.EN_COURS,
+        ):
+            motif = str(ev.data.get("motif") or "Convention annulée sur Immersion Facilitée")
+            self.p.etat = EtatPmsmp.ANNULEE
+            self.p.annulation = AnnulationPmsmp(annulee_le=le, motif=motif)
+            self.journal.noter("pmsmp_annulee", f"Immersion annulée : {motif}", auteur, le=le)
+            return True
+        return False
 
     @workflow.signal(name="clore")
     async def clore(self, cloture: Cloture) -> None:

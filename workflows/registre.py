@@ -6,6 +6,7 @@ from workflows.ancrage_audit import AncrageAuditWorkflow
 from workflows.contrat import ContratWorkflow
 from workflows.data_inclusion import SynchronisationDataInclusionWorkflow
 from workflows.emploi import SuiviEmploiWorkflow
+from workflows.immersion_facilitee import SuiviImmersionFacilitee
 from workflows.import_personnes import ImportPersonnesWorkflow
 from workflows.lots import ImportFichiersPartenairesWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
@@ -32,4 +33,5 @@ WORKFLOWS: list[type] = [
     ImportPersonnesWorkflow,
     ImportFichiersPartenairesWorkflow,
     SynchronisationDataInclusionWorkflow,
+    SuiviImmersionFacilitee,  # --- connecteur Immersion Facilitée ---
 ]

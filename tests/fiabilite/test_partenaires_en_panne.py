@@ -1,5 +1,6 @@
-"""Fault 4: partners fail for longer than a retry cycle — France Travail down (503), the
-immersion platform in error (500), the SMS gateway flaky (one call in two fails). The calls
+"""Fault 4: partners fail for longer than a retry cycle — France Travail down (503), the SMS
+gateway flaky (one call in two fails). (The immersion platform used to be the third: since
+ticket 20 a validated PMSMP is no longer POSTed anywhere, see docs/connecteurs/.) The calls
 that exhaust their attempts become incidents the coordination sees; once the partners are
 back, the coordination's bulk retry (sent twice, as an impatient person would) clears them,
 and each side effect reached its partner exactly once.
@@ -40,7 +41,6 @@ PARCOURS = 4
 CYCLE = PolitiqueAppels(tentatives=3, premier_delai_s=0.5, delai_max_s=1)
 PANNES: dict[str, dict[str, Any]] = {
     "france-travail": {"mode": "panne"},
-    "immersion": {"mode": "erreur"},
     "sms": {"mode": "instable", "pourcentage": 50},
 }
 JUSQU_A_LA_VALIDATION = JUSQU_A_LA_SORTIE[:-1]
@@ -74,7 +74,7 @@ async def test_partenaires_en_panne_puis_relance_groupee(systeme: Systeme) -> No
     async def tous_en_incident() -> list[dict[str, Any]] | None:
         ouverts = [i for i in await _incidents(s, pids) if i["statut"] == "ouvert"]
         touches = {(i["parcours_id"], i["partenaire"]) for i in ouverts}
-        voulus = {(pid, p) for pid in pids for p in ("france-travail", "immersion")}
+        voulus = {(pid, p) for pid in pids for p in ("france-travail",)}
         return ouverts if voulus <= touches else None
 
     ouverts = await attendre(tous_en_incident, "incidents ouverts pendant la panne", 120, 1)

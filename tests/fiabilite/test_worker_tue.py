@@ -36,7 +36,8 @@ MORTS = 3
 # in flight. The partner carries it out; the worker never hears of it; the retry (after the
 # activity's 30 s timeout) sends the same idempotency key, and the partner only answers again.
 LENTS = ("france-travail", "caf", "immersion", "sms")
-APPELANTES = frozenset({"decider_orientation", "envoyer_lien_carnet", "valider_pmsmp"})
+# (« valider_pmsmp » no longer calls anyone: ticket 20, the convention lives on Immersion Facilitée)
+APPELANTES = frozenset({"decider_orientation", "envoyer_lien_carnet"})
 # One line each in the timeline: a command applied twice, or lost, shows here.
 UNE_FOIS = (
     "accueil",
@@ -127,7 +128,7 @@ async def test_worker_tue_pendant_commandes_et_appels(systeme: Systeme) -> None:
         lignes = Counter(e.code for e in st.timeline)
         assert {code: lignes[code] for code in UNE_FOIS} == dict.fromkeys(UNE_FOIS, 1)
     bilan = effets(s, etats)
-    assert bilan.operations == PARCOURS * 5  # CAF, France Travail, SMS, courriel, immersion
+    assert bilan.operations == PARCOURS * 4  # CAF, France Travail, SMS, courriel
     assert bilan.non_reussies == []
     assert bilan.inconnus == []  # no side effect under another key than its operation's
     assert bilan.par_operation == dict.fromkeys(bilan.par_operation, 1)

@@ -1919,6 +1919,38 @@ LIGNES |= {
 }
 
 
+# --- connecteur Immersion Facilitée ---
+def _rappel_immersion_facilitee(ctx: Contexte, role: str) -> Requete:
+    """Immersion Facilitée replays the « authorization » given at subscription; everyone else
+    sends their own credentials. A convention of no one's company: nobody's data either way."""
+    import json as json_
+    from pathlib import Path
+
+    from tests.partenaires.outils import partenaires
+
+    chemin = (
+        Path(__file__).parents[1] / "fixtures" / "immersion_facilitee" / "rappel_in_review.json"
+    )
+    rappel = json_.loads(chemin.read_text())
+    rappel["payload"]["convention"]["id"] = f"matrice-{uuid.uuid4()}"
+    entetes = {"Content-Type": "application/json"}
+    if role == "partenaire":
+        entetes["Authorization"] = str(partenaires(ctx.plateforme)["immersion"].secret)
+    corps = json_.dumps(rappel).encode()
+    return Requete(
+        "POST", "/api/v1/partners/immersion-facilitee/rappels", content=corps, headers=entetes
+    )
+
+
+LIGNES[("POST", "/api/v1/partners/immersion-facilitee/rappels")] = [
+    Cas(
+        "rappel convention.updated",
+        ligne("401 401 401 401 401 401 ok 401 401"),
+        _rappel_immersion_facilitee,
+    )
+]
+
+
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
     app = create_app(plateforme.settings)
     routes = set()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from schemas.appels import Courriel, Sms, SoumissionPmsmp
 from schemas.contrat import EtatContrat
 from schemas.emploi import EtatEmploi
@@ -67,14 +69,20 @@ def contrat(ctx: Contexte, ev: EvolutionContrat) -> bool:
     return True
 
 
-def pmsmp(ctx: Contexte, ev: EvolutionPmsmp) -> bool:
+def pmsmp(ctx: Contexte, ev: EvolutionPmsmp, soumission: Callable[[], bool] = lambda: True) -> bool:
+    """``soumission``: whether this run still registers a validated convention by the invented
+    POST (histories from before the Immersion Facilitée connector); asked only when needed."""
     s, p = ctx.s, ev.pmsmp
     avant = next((x for x in s.pmsmp if x.id == p.id), None)
     if avant is not None and p.version < avant.version:
         return False
     s.pmsmp = [p if x.id == p.id else x for x in s.pmsmp]
     _noter(ctx, ev.notes, ev.envois)
-    if p.etat == EtatPmsmp.VALIDEE and (avant is None or avant.etat != EtatPmsmp.VALIDEE):
+    if (
+        p.etat == EtatPmsmp.VALIDEE
+        and (avant is None or avant.etat != EtatPmsmp.VALIDEE)
+        and soumission()
+    ):
         _soumettre(ctx, p)
     if p.etat == EtatPmsmp.EN_COURS and s.phase == Phase.CONTRAT:
         ctx.changer_phase(Phase.PMSMP, p.convention.date_debut)
