@@ -39,7 +39,10 @@ INTERDITS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
 METHODES_AVEC_CORPS = frozenset({b"POST", b"PUT", b"PATCH", b"DELETE"})
-EVENEMENTS_PARTENAIRES = re.compile(r"^/api/v1/partners/[^/]+/events$")
+# Signed by the partner, checked by its adapter (web/partenaires/): no session, no rewriting.
+EVENEMENTS_PARTENAIRES = re.compile(
+    r"^/api/v1/partners/(?:[^/]+/events|rdv/rdv-solidarites/webhooks)$"
+)
 
 
 def _nom(caractere: str) -> str:

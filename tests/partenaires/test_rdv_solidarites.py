@@ -1,0 +1,195 @@
+"""RDV-Solidarités' webhooks, as the tool sends them (X-Lapin-Signature, ``{data, meta}``):
+a rdv taken, then its outcome, reaches the parcours of the person carrying that RDV-Solidarités
+user id; a false signature changes nothing; what the platform does not follow is answered 200."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from schemas.usager import IdentifiantsPartenaires
+from store.db import SessionFactory
+from tests.factories import CLAIRE
+from tests.fixtures.plateforme import Plateforme
+from tests.partenaires.outils import (
+    attendre,
+    ouvrir,
+    partenaires,
+    projete,
+    recu,
+    traces_audit,
+    vue,
+)
+from web.partenaires import rdv_solidarites as adaptateur
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "rdv_solidarites"
+ROUTE = "/api/v1/partners/rdv/rdv-solidarites/webhooks"
+
+
+def charge(nom: str) -> dict[str, Any]:
+    contenu: dict[str, Any] = json.loads((FIXTURES / nom).read_text())
+    return contenu
+
+
+def pour(webhook: dict[str, Any], usager: int, rdv: int) -> dict[str, Any]:
+    """The recorded webhook, about this user and this rdv (each test its own ids)."""
+    data = webhook["data"]
+    data["id"] = rdv
+    for u in data["users"]:
+        u["id"] = usager
+    for p in data.get("participations") or []:
+        p["user"]["id"] = usager
+        p["created_by_id"] = usager
+    return webhook
+
+
+def corps_de(webhook: dict[str, Any]) -> bytes:
+    # Rails' to_json: compact, UTF-8 kept as is; the signature covers these exact bytes.
+    return json.dumps(webhook, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def signe(p: Plateforme, corps: bytes) -> dict[str, str]:
+    secret = partenaires(p)["rdv"].secret
+    assert secret is not None
+    return {
+        "Content-Type": "application/json; charset=utf-8",
+        "X-Lapin-Signature": adaptateur.signature(secret, corps),
+    }
+
+
+async def poster(p: Plateforme, corps: bytes, headers: dict[str, str]) -> httpx.Response:
+    async with p.client() as client:
+        return await client.post(ROUTE, content=corps, headers=headers)
+
+
+def ids() -> tuple[int, int]:
+    return random.randrange(10**6, 10**9), random.randrange(10**6, 10**9)
+
+
+def id_evenement(webhook: dict[str, Any], usager: int) -> str:
+    meta = adaptateur.Meta.model_validate(webhook["meta"])
+    return f"rdvs:{webhook['data']['id']}:{usager}:{meta.event}:{meta.timestamp.isoformat()}"
+
+
+async def _rdv(p: Plateforme, pid: str, rdv_id: str, statut: str) -> dict[str, Any] | None:
+    async with p.client(CLAIRE.id) as client:
+        etat = await vue(client, pid)
+    trouve = [r for r in etat["etat"]["rdvs"] if r["id"] == rdv_id and r["statut"] == statut]
+    return trouve[0] if trouve else None
+
+
+async def test_signature_fausse_refusee_et_sans_effet(
+    plateforme: Plateforme, lecture: SessionFactory
+) -> None:
+    usager, rdv = ids()
+    webhook = pour(charge("webhook_rdv_created.json"), usager, rdv)
+    corps = corps_de(webhook)
+    faux = {**signe(plateforme, corps), "X-Lapin-Signature": adaptateur.signature("autre", corps)}
+    for headers in (faux, {"Content-Type": "application/json"}):
+        reponse = await poster(plateforme, corps, headers)
+        assert reponse.status_code == 401, reponse.text
+        assert reponse.json()["code"] == "signature_invalide"
+    # signed, then altered in transit: refused too
+    altere = corps.replace(b"Nadia", b"Nadie")
+    assert (await poster(plateforme, altere, signe(plateforme, corps))).status_code == 401
+    cle = id_evenement(webhook, usager)
+    assert await recu(lecture, "rdv", cle) is None
+    assert await traces_audit(lecture, "rdv", cle) == 0
+
+
+async def test_rdv_pris_puis_honore_arrive_au_parcours(
+    plateforme: Plateforme, lecture: SessionFactory
+) -> None:
+    usager, rdv = ids()
+    pid = await ouvrir(plateforme, IdentifiantsPartenaires(rdv_solidarites=str(usager)))
+    await projete(lecture, pid)
+
+    cree = pour(charge("webhook_rdv_created.json"), usager, rdv)
+    reponse = await poster(plateforme, corps_de(cree), signe(plateforme, corps_de(cree)))
+    assert reponse.status_code == 200, reponse.text
+    assert reponse.json() == {"status": "accepted", "evenements": 1, "a_rapprocher": 0}
+    copie = await attendre(
+        lambda: _rdv(plateforme, pid, f"rdvs-{rdv}", "prevu"), "le rdv pris dans l'outil"
+    )
+    assert copie["objet"] == "RSA - Orientation : rdv sur site"
+    assert copie["professionnel"] == "Sophie Martin"
+    assert copie["lieu"] == "12 rue de la République, 74000 Annecy"
+    assert copie["source"] == "rdv"
+
+    vu = pour(charge("webhook_rdv_updated_seen.json"), usager, rdv)
+    corps = corps_de(vu)
+    assert (await poster(plateforme, corps, signe(plateforme, corps))).json()["status"] == (
+        "accepted"
+    )
+    await attendre(lambda: _rdv(plateforme, pid, f"rdvs-{rdv}", "honore"), "l'issue « honoré »")
+    # RDV-Solidarités retries a webhook it thinks failed: the same bytes are a duplicate
+    encore = await poster(plateforme, corps, signe(plateforme, corps))
+    assert encore.json() == {"status": "duplicate", "evenements": 1, "a_rapprocher": 0}
+    assert await traces_audit(lecture, "rdv", id_evenement(vu, usager)) == 2
+
+
+async def test_usager_inconnu_attend_un_coordinateur(
+    plateforme: Plateforme, lecture: SessionFactory
+) -> None:
+    usager, rdv = ids()
+    webhook = pour(charge("webhook_rdv_created.json"), usager, rdv)
+    corps = corps_de(webhook)
+    reponse = await poster(plateforme, corps, signe(plateforme, corps))
+    assert reponse.json() == {"status": "accepted", "evenements": 1, "a_rapprocher": 1}
+    assert "Nadia" not in reponse.text
+    assert str(usager) not in reponse.text
+    row = await recu(lecture, "rdv", id_evenement(webhook, usager))
+    assert row is not None
+    assert row.statut == "a_rapprocher"
+    assert row.type == "fr.rdv.usager.rdv-planifie"
+    assert (
+        row.motif
+        == f"Aucun parcours ouvert ne porte l'identifiant d'usager RDV-Solidarités « {usager} »"
+    )
+
+
+async def test_modele_non_suivi_et_corps_malformes(plateforme: Plateforme) -> None:
+    usager = charge("webhook_user_updated.json")
+    corps = corps_de(usager)
+    reponse = await poster(plateforme, corps, signe(plateforme, corps))
+    assert reponse.status_code == 200
+    assert reponse.json() == {"status": "ignored", "evenements": 0, "a_rapprocher": 0}
+
+    illisible = b'{"data": {"id": 1'
+    reponse = await poster(plateforme, illisible, signe(plateforme, illisible))
+    assert (reponse.status_code, reponse.json()["code"]) == (400, "json_invalide")
+
+    sans_date = charge("webhook_rdv_created.json")
+    del sans_date["data"]["starts_at"]
+    corps = corps_de(sans_date)
+    reponse = await poster(plateforme, corps, signe(plateforme, corps))
+    assert reponse.status_code == 422, reponse.text
+    assert [e["champ"] for e in reponse.json()["erreurs"]] == ["data.starts_at"]
+
+
+@pytest.mark.parametrize(
+    ("fichier", "type_", "statut"),
+    [
+        ("webhook_rdv_created.json", "fr.rdv.usager.rdv-planifie", "unknown"),
+        ("webhook_rdv_updated_seen.json", "fr.rdv.usager.rdv-honore", "seen"),
+        ("webhook_rdv_updated_noshow.json", "fr.rdv.usager.rdv-non-honore", "noshow"),
+        ("webhook_rdv_destroyed.json", "fr.rdv.usager.rdv-annule", "unknown"),
+        # the 2021 blueprint: no participations, Ruby dates, rdv statuses « notexcused »…
+        ("webhook_rdv_2021_sans_participations.json", "fr.rdv.usager.rdv-non-honore", "notexcused"),
+    ],
+)
+def test_traduction_des_webhooks_enregistres(
+    plateforme: Plateforme, fichier: str, type_: str, statut: str
+) -> None:
+    webhook = charge(fichier)
+    meta, data = adaptateur.lire(corps_de(webhook))
+    [ev] = adaptateur.traduire(partenaires(plateforme)["rdv"], meta, data)
+    assert ev.evenement.type == type_
+    assert ev.evenement.subject == "731204"
+    assert ev.data["statut_outil"] == statut
+    assert ev.data["rdv_id"] == "48213907"
