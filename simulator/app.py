@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from core.partners import load_partners
 from core.settings import Settings, get_settings
-from simulator import controle, partenaires
+from simulator import controle, partenaires, rdv_solidarites
 from simulator.contexte import Contexte, erreur
 from simulator.partenaires import message_validation
 from simulator.store import Store
@@ -43,6 +43,7 @@ def create_app(
         partners=load_partners(settings.partners_file, settings.effective_partner_base_url),
         platform_url=platform_url,
     )
+    app.include_router(rdv_solidarites.router)  # before the generic /{partner}/… routes
     app.include_router(partenaires.router)
     app.include_router(controle.router)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
