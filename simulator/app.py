@@ -46,6 +46,7 @@ def create_app(
     app.include_router(rdv_solidarites.router)  # before the generic /{partner}/… routes
     app.include_router(partenaires.router)
     app.include_router(controle.router)
+    app.include_router(rdv_solidarites.controle)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     return app

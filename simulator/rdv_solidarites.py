@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+import httpx
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from core.partners import PartnerConfig
-from simulator.contexte import Contexte
+from simulator.contexte import Contexte, contexte
 from web.partenaires.rdv_solidarites import signature
 
 PARTENAIRE = "rdv"
@@ -167,3 +169,69 @@ def webhook(config: PartnerConfig, rdv: dict[str, Any], event: str) -> tuple[byt
         "X-Lapin-Signature": signature(config.secret or "", corps),
     }
     return corps, headers
+
+
+# --- what an agent does in the tool, for `make run` and the tests: a rdv taken, then its outcome
+controle = APIRouter(prefix="/_simulateur/rdv-solidarites", tags=["Contrôle du simulateur"])
+CHEMIN_WEBHOOK = "/api/v1/partners/rdv/rdv-solidarites/webhooks"
+
+
+class RdvSimule(BaseModel):
+    usager_id: int = Field(ge=1, description="Identifiant de l'usager dans RDV-Solidarités")
+    rdv_id: int = Field(ge=1)
+    starts_at: datetime = Field(description="Début du rendez-vous, avec fuseau")
+    statut: str = Field(default="unknown", pattern="^(unknown|seen|excused|noshow|revoked)$")
+    event: str = Field(default="created", pattern="^(created|updated|destroyed)$")
+    motif: str = "RSA - Orientation : rdv sur site"
+
+
+def rdv_natif(r: RdvSimule) -> dict[str, Any]:
+    """A rdv as the tool's webhook carries it (blueprint fields, one participation)."""
+    return {
+        "id": r.rdv_id,
+        "uuid": str(secrets.token_hex(16)),
+        "status": r.statut,
+        "duration_in_min": 45,
+        "starts_at": r.starts_at.isoformat(timespec="milliseconds"),
+        "address": "12 rue de la République, 74000 Annecy",
+        "context": None,
+        "created_by": "agent",
+        "cancelled_at": None,
+        "organisation": ORGANISATIONS[0],
+        "motif": {"id": 5321, "name": r.motif, "location_type": "public_office"},
+        "users": [{"id": r.usager_id}],
+        "participations": [
+            {
+                "id": r.rdv_id * 10,
+                "status": r.statut,
+                "created_by": "agent",
+                "created_by_type": "Agent",
+                "user": {"id": r.usager_id},
+            }
+        ],
+        "agents": [{"id": 9041, "first_name": "Sophie", "last_name": "Martin", "email": None}],
+        "lieu": {
+            "id": 2207,
+            "name": "Maison départementale des solidarités d'Annecy",
+            "address": "12 rue de la République, 74000 Annecy",
+        },
+    }
+
+
+@controle.post("/rdvs")
+async def envoyer_rdv(r: RdvSimule, ctx: Contexte = Depends(contexte)) -> dict[str, Any]:
+    """Send the platform the webhook RDV-Solidarités would send for this rdv."""
+    corps, headers = webhook(ctx.partners[PARTENAIRE], rdv_natif(r), r.event)
+    url = ctx.plateforme().rstrip("/") + CHEMIN_WEBHOOK
+    try:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0)) as client:
+            response = await client.post(url, content=corps, headers=headers)
+    except httpx.HTTPError as err:
+        raise HTTPException(
+            502, f"Plateforme injoignable à {ctx.plateforme()} ({type(err).__name__})."
+        ) from None
+    try:
+        reponse: Any = response.json()
+    except ValueError:
+        reponse = response.text
+    return {"statut_http": response.status_code, "reponse": reponse}

@@ -13,6 +13,8 @@ import httpx
 import pytest
 
 from schemas.usager import IdentifiantsPartenaires
+from simulator.app import create_app
+from simulator.store import Store
 from store.db import SessionFactory
 from tests.factories import CLAIRE
 from tests.fixtures.plateforme import Plateforme
@@ -193,3 +195,26 @@ def test_traduction_des_webhooks_enregistres(
     assert ev.evenement.subject == "731204"
     assert ev.data["statut_outil"] == statut
     assert ev.data["rdv_id"] == "48213907"
+
+
+async def test_le_simulateur_envoie_comme_l_outil(
+    plateforme: Plateforme, lecture: SessionFactory, tmp_path: Path
+) -> None:
+    """What `make run` shows: the simulator's agent takes a rdv, then revokes it."""
+    usager, rdv = ids()
+    pid = await ouvrir(plateforme, IdentifiantsPartenaires(rdv_solidarites=str(usager)))
+    await projete(lecture, pid)
+    simulateur = create_app(
+        plateforme.settings, Store(tmp_path / "simulateur.json"), platform_url=plateforme.base_url
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=simulateur), base_url="http://simulateur"
+    ) as agent:
+        demande = {"usager_id": usager, "rdv_id": rdv, "starts_at": "2026-12-09T14:00:00+01:00"}
+        envoi = await agent.post("/_simulateur/rdv-solidarites/rdvs", json=demande)
+        assert envoi.json()["reponse"]["status"] == "accepted", envoi.text
+        await attendre(lambda: _rdv(plateforme, pid, f"rdvs-{rdv}", "prevu"), "le rdv pris")
+        annule = {**demande, "statut": "revoked", "event": "updated"}
+        envoi = await agent.post("/_simulateur/rdv-solidarites/rdvs", json=annule)
+        assert envoi.json()["statut_http"] == 200, envoi.text
+    await attendre(lambda: _rdv(plateforme, pid, f"rdvs-{rdv}", "annule"), "l'annulation")
