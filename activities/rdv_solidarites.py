@@ -25,11 +25,11 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from temporalio import activity
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
@@ -37,6 +37,8 @@ from temporalio.exceptions import ApplicationError
 from activities.http import TIMEOUT, indisponible, refus
 from core.fichiers_secrets import avec_fichiers
 from core.partners import PartnerConfig, env_name
+from schemas.appels import AppelPartenaire
+from schemas.rdv_solidarites import InscriptionRdvSolidarites, UsagerRdvSolidarites
 
 # The workflow side: a few quick retries, then the call waits for the tool (429, outage).
 RETRY_POLICY = RetryPolicy(
@@ -76,26 +78,7 @@ class IdentifiantsAgent:
         )
 
 
-class UsagerRdvSolidarites(BaseModel):
-    """What ``POST /api/v1/users`` takes from the platform (only what the person agreed to share)."""
-
-    organisation_ids: list[int] = Field(min_length=1)
-    first_name: str = Field(min_length=1, max_length=100)
-    last_name: str = Field(min_length=1, max_length=100)
-    birth_date: date | None = None
-    email: str | None = None
-    phone_number: str | None = None
-    affiliation_number: str | None = Field(default=None, description="Numéro allocataire CAF")
-
-
-class InvitationRdvSolidarites(BaseModel):
-    usager: UsagerRdvSolidarites
-    rdv_solidarites_id: str | None = Field(
-        default=None, description="Déjà connu du parcours : l'usager n'est pas recréé"
-    )
-
-
-class UsagerInvite(BaseModel):
+class UsagerInscrit(BaseModel):
     rdv_solidarites_id: str
 
 
@@ -221,10 +204,12 @@ class RdvSolidaritesActivities:
     def __init__(self, client: ClientRdvSolidarites) -> None:
         self.client = client
 
-    @activity.defn(name="rdv_solidarites.inviter_usager")
-    async def inviter_usager(self, demande: InvitationRdvSolidarites) -> UsagerInvite:
-        """The person exists in the tool afterwards; the invitation token is fetched here to
-        check the account can book, but it is not returned: it would enter the history."""
-        identifiant = demande.rdv_solidarites_id or await self.client.creer_usager(demande.usager)
+    @activity.defn(name="rdv_solidarites.inscrire_usager")
+    async def inscrire_usager(self, appel: AppelPartenaire) -> dict[str, Any]:
+        """The person in the tool, then their invitation token: asked to check that the account
+        can book, not returned (it would enter the history; sending it to the person is left
+        to do). The tool's ``POST /api/v1/users`` takes no idempotency key."""
+        demande = InscriptionRdvSolidarites.model_validate(appel.donnees)
+        identifiant = await self.client.creer_usager(demande.usager)
         await self.client.jeton_invitation(identifiant)
-        return UsagerInvite(rdv_solidarites_id=identifiant)
+        return UsagerInscrit(rdv_solidarites_id=identifiant).model_dump()

@@ -17,12 +17,13 @@ from temporalio.testing import ActivityEnvironment
 from activities.rdv_solidarites import (
     ClientRdvSolidarites,
     IdentifiantsAgent,
-    InvitationRdvSolidarites,
     RdvSolidaritesActivities,
-    UsagerRdvSolidarites,
 )
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
+from schemas.appels import AppelPartenaire
+from schemas.incident import TypeOperation
+from schemas.rdv_solidarites import InscriptionRdvSolidarites, UsagerRdvSolidarites
 from simulator.app import create_app
 from simulator.store import Store
 
@@ -33,6 +34,16 @@ CONFIG = PartnerConfig(
 AGENT = IdentifiantsAgent(uid="agent@cd74.test", client="parcours", access_token="jeton")
 NADIA = UsagerRdvSolidarites(organisation_ids=[352], first_name="Nadia", last_name="Benali")
 Repondeur = Callable[[httpx.Request], httpx.Response]
+
+
+def appel_nadia() -> AppelPartenaire:
+    """The call as the parcours makes it (its payload, the operation's idempotency key)."""
+    return AppelPartenaire(
+        idempotence="p-op-1",
+        parcours_id="p",
+        operation=TypeOperation.INSCRIRE_RDV_SOLIDARITES,
+        donnees=InscriptionRdvSolidarites(usager=NADIA).model_dump(mode="json"),
+    )
 
 
 def enregistre(nom: str, statut: int = 200, **headers: str) -> httpx.Response:
@@ -66,11 +77,10 @@ async def test_creation_et_invitation_sur_reponses_enregistrees() -> None:
     activites = RdvSolidaritesActivities  # the activity, with its client
 
     async def inviter(client: ClientRdvSolidarites) -> Any:
-        return await activites(client).inviter_usager(InvitationRdvSolidarites(usager=NADIA))
+        return await activites(client).inscrire_usager(appel_nadia())
 
     resultat, requetes = await appel(repondeur, inviter)
-    assert resultat.rdv_solidarites_id == "731204"
-    assert "sGyh" not in resultat.model_dump_json()  # the invitation token stays out of history
+    assert resultat == {"rdv_solidarites_id": "731204"}  # no invitation token: not in history
     creation, jeton = requetes
     assert (creation.method, creation.url.path) == ("POST", "/api/v1/users")
     assert json.loads(creation.content)["organisation_ids"] == [352]
@@ -131,10 +141,8 @@ async def test_le_simulateur_parle_le_meme_contrat(tmp_path: Path) -> None:
     async with httpx.AsyncClient(transport=transport) as http:
         bon = ClientRdvSolidarites(config, IdentifiantsAgent.depuis(config, {}), http)
         env = ActivityEnvironment()
-        invite = await env.run(
-            RdvSolidaritesActivities(bon).inviter_usager, InvitationRdvSolidarites(usager=NADIA)
-        )
-        assert invite.rdv_solidarites_id.isdigit()
+        invite = await env.run(RdvSolidaritesActivities(bon).inscrire_usager, appel_nadia())
+        assert invite["rdv_solidarites_id"].isdigit()
         ids = await env.run(lambda: _ids(bon))
         assert len(ids) == 5
         faux = IdentifiantsAgent(uid="agent@simulateur.test", client="x", access_token="faux")

@@ -218,3 +218,50 @@ async def test_le_simulateur_envoie_comme_l_outil(
         envoi = await agent.post("/_simulateur/rdv-solidarites/rdvs", json=annule)
         assert envoi.json()["statut_http"] == 200, envoi.text
     await attendre(lambda: _rdv(plateforme, pid, f"rdvs-{rdv}", "annule"), "l'annulation")
+
+
+async def _identifiant(p: Plateforme, pid: str) -> str | None:
+    async with p.client(CLAIRE.id) as client:
+        etat = await vue(client, pid)
+    valeur: str | None = etat["etat"]["identifiants"].get("rdv_solidarites")
+    return valeur
+
+
+async def test_inscrite_par_le_referent_puis_son_rdv_arrive(
+    plateforme: Plateforme, lecture: SessionFactory, tmp_path: Path
+) -> None:
+    """The référent registers the person in the tool (its API, here the simulator's); the tool's
+    user id joins the identifiers, so the webhook of the rdv she then books finds the parcours."""
+    pid = await ouvrir(plateforme, IdentifiantsPartenaires())
+    await projete(lecture, pid)
+    async with plateforme.client(CLAIRE.id) as claire:
+        chemin = f"/api/v1/parcours/{pid}/inscrire-rdv-solidarites"
+        reponse = await claire.post(chemin, json={"organisation_id": 352})
+        assert reponse.status_code == 200, reponse.text
+        encore = await claire.post(chemin, json={"organisation_id": 352})
+    usager = await attendre(lambda: _identifiant(plateforme, pid), "l'identifiant RDV-Solidarités")
+    assert encore.status_code == 409, encore.text  # in flight or done: never two people
+    assert "déjà inscrite" in (await claire_refus(plateforme, pid))
+    simulateur = create_app(
+        plateforme.settings, Store(tmp_path / "simulateur.json"), platform_url=plateforme.base_url
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=simulateur), base_url="http://simulateur"
+    ) as agent:
+        _, rdv = ids()
+        demande = {
+            "usager_id": int(usager),
+            "rdv_id": rdv,
+            "starts_at": "2026-12-10T09:00:00+01:00",
+        }
+        envoi = await agent.post("/_simulateur/rdv-solidarites/rdvs", json=demande)
+    assert envoi.json()["reponse"]["a_rapprocher"] == 0, envoi.text
+    await attendre(lambda: _rdv(plateforme, pid, f"rdvs-{rdv}", "prevu"), "le rdv de l'inscrite")
+
+
+async def claire_refus(p: Plateforme, pid: str) -> str:
+    async with p.client(CLAIRE.id) as claire:
+        chemin = f"/api/v1/parcours/{pid}/inscrire-rdv-solidarites"
+        reponse = await claire.post(chemin, json={"organisation_id": 352})
+    assert reponse.status_code == 409, reponse.text
+    return reponse.text

@@ -1924,6 +1924,20 @@ def _webhook_rdv_solidarites(ctx: Contexte, role: str) -> Requete:
 LIGNES[("POST", "/api/v1/partners/rdv/rdv-solidarites/webhooks")] = [
     Cas("webhook signé", ligne("401 401 401 401 401 401 ok 401 401"), _webhook_rdv_solidarites)
 ]
+# Registering the person in the tool: the référent's command, asked on the closed twin.
+LIGNES[("POST", "/api/v1/parcours/{parcours_id}/inscrire-rdv-solidarites")] = [
+    Cas(
+        "inscrire_rdv_solidarites",
+        CMD_REFERENT,
+        req(
+            "POST",
+            "/api/v1/parcours/{clos}/inscrire-rdv-solidarites",
+            json={"organisation_id": 352},
+        ),
+        ok=frozenset({409}),
+        controle=_clos,
+    )
+]
 
 
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
