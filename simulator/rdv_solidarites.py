@@ -9,6 +9,8 @@ generic partner API; this module is what a département's RDV-Solidarités actua
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import itertools
 import json
 import secrets
@@ -23,7 +25,6 @@ from pydantic import BaseModel, Field
 
 from core.partners import PartnerConfig
 from simulator.contexte import Contexte, contexte
-from web.partenaires.rdv_solidarites import signature
 
 PARTENAIRE = "rdv"
 router = APIRouter(prefix=f"/{PARTENAIRE}/api/v1", include_in_schema=True, tags=["RDV-Solidarités"])
@@ -150,6 +151,12 @@ async def organisations(request: Request, page: int = 1, per: int = 100) -> Resp
         "total_count": total,
     }
     return JSONResponse({"organisations": items, "meta": meta})
+
+
+def signature(secret: str, corps: bytes) -> str:
+    """The tool's X-Lapin-Signature (computed here as the tool does, not with the platform's
+    code: the simulator must not agree with the platform by construction)."""
+    return hmac.new(secret.encode(), corps, hashlib.sha256).hexdigest()
 
 
 def webhook(config: PartnerConfig, rdv: dict[str, Any], event: str) -> tuple[bytes, dict[str, str]]:

@@ -224,8 +224,7 @@ def _joignable(s: ParcoursState) -> str | None:
     return None
 
 
-@_prerequis("un référent, et un téléphone ou un courriel connu de la personne")
-@_prerequis("le partage avec les partenaires accordé, et pas encore d'inscription")
+@_prerequis("le partage avec les partenaires accordé, et aucune inscription faite ou en cours")
 def _inscriptible_rdv_solidarites(s: ParcoursState) -> str | None:
     if not s.consentement.partage_partenaires:
         return "La personne n'a pas accepté le partage de ses informations avec les partenaires"
@@ -241,6 +240,7 @@ def _inscriptible_rdv_solidarites(s: ParcoursState) -> str | None:
     return None
 
 
+@_prerequis("un référent, et un téléphone ou un courriel connu de la personne")
 def _invitable(s: ParcoursState) -> str | None:
     if s.referent is None:
         return "Aucun référent : l'invitation ouvre l'agenda du référent"
