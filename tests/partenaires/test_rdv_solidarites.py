@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from core.parcours_client import ParcoursClient
 from schemas.usager import IdentifiantsPartenaires
 from simulator.app import create_app
 from simulator.store import Store
 from store.db import SessionFactory
+from tests import factories
 from tests.factories import CLAIRE
 from tests.fixtures.plateforme import Plateforme
 from tests.partenaires.outils import (
@@ -265,3 +268,20 @@ async def claire_refus(p: Plateforme, pid: str) -> str:
         reponse = await claire.post(chemin, json={"organisation_id": 352})
     assert reponse.status_code == 409, reponse.text
     return reponse.text
+
+
+async def test_sans_partage_accorde_pas_d_inscription(
+    plateforme: Plateforme, lecture: SessionFactory
+) -> None:
+    """Her name, birth date and contacts go to the tool only if she agreed to share them."""
+    accueil = factories.accueil_rsa(date.today(), partage=False)
+    client = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    pid = (await client.ouvrir(accueil, CLAIRE)).parcours_id
+    await projete(lecture, pid)
+    async with plateforme.client(CLAIRE.id) as claire:
+        chemin = f"/api/v1/parcours/{pid}/inscrire-rdv-solidarites"
+        reponse = await claire.post(chemin, json={"organisation_id": 352})
+        assert reponse.status_code == 409, reponse.text
+        assert "partage de ses informations" in reponse.json()["message"]
+        etat = await vue(claire, pid)
+    assert etat["etat"]["operations"] == []
