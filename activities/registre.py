@@ -23,13 +23,18 @@ from activities.observatoire import ObservatoireActivities
 from activities.outbox import Outbox
 from activities.partenaires import LivraisonActivities
 from activities.projection import ProjectionActivities
+from activities.rdv_solidarites import (
+    ClientRdvSolidarites,
+    IdentifiantsAgent,
+    RdvSolidaritesActivities,
+)
 from activities.retention import RetentionActivities
 from activities.siae import Siae
 from activities.sms import PasserelleSms
 from activities.surveillance import SurveillanceActivities
 from activities.vigie import VigieActivities
 from core.parcours_client import ParcoursClient
-from core.partners import load_partners
+from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from core.smtp import ServeurSmtp
 from pieces.service import Coffre
@@ -100,8 +105,14 @@ def activites(
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
+        _rdv_solidarites(partners["rdv"], http).inscrire_usager,
         AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
         # --- connecteur fichiers FT/CAF ---
         lots.lister,
         lots.importer,
     ]
+
+
+def _rdv_solidarites(config: PartnerConfig, http: httpx.AsyncClient) -> RdvSolidaritesActivities:
+    client = ClientRdvSolidarites(config, IdentifiantsAgent.depuis(config), http)
+    return RdvSolidaritesActivities(client)

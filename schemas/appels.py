@@ -9,6 +9,7 @@ from pydantic import Field
 
 from schemas.common import Model
 from schemas.incident import TypeOperation
+from schemas.rdv_solidarites import InscriptionRdvSolidarites
 
 
 class AppelPartenaire(Model):
@@ -95,6 +96,7 @@ MODELES: dict[TypeOperation, type[Model]] = {
     TypeOperation.DEMANDE_SIAE: DemandeSiae,
     TypeOperation.ENVOYER_SMS: Sms,
     TypeOperation.ENVOYER_COURRIEL: Courriel,
+    TypeOperation.INSCRIRE_RDV_SOLIDARITES: InscriptionRdvSolidarites,
 }
 
 # Activity names, so that workflows call them without importing HTTP clients.
@@ -105,4 +107,5 @@ ACTIVITE: dict[TypeOperation, str] = {
     TypeOperation.DEMANDE_SIAE: "siae.envoyer_demande",
     TypeOperation.ENVOYER_SMS: "sms.envoyer",
     TypeOperation.ENVOYER_COURRIEL: "messagerie.envoyer",
+    TypeOperation.INSCRIRE_RDV_SOLIDARITES: "rdv_solidarites.inscrire_usager",
 }

@@ -25,6 +25,7 @@ class CleSujet(LabelledEnum):
     SALARIE = "salarie", "SIRET et matricule du salarié"
     CONVENTION = "convention", "Identifiant de convention PMSMP"
     RDV = "rdv", "Identifiant de rendez-vous"
+    RDV_SOLIDARITES = "rdv_solidarites", "Identifiant d'usager RDV-Solidarités"
 
 
 class Effet(LabelledEnum):
@@ -90,6 +91,19 @@ class DataAnnulationImmersion(_Data):
 class DataRdv(_Data):
     rdv_id: str
     date_heure: datetime
+
+
+class DataRdvSolidarites(_Data):
+    """An appointment as RDV-Solidarités describes it, for one of its participants
+    (translated by ``web.partenaires.rdv_solidarites`` from the tool's webhook)."""
+
+    rdv_id: str = Field(pattern=r"^[0-9]{1,18}$", description="Identifiant du rdv dans l'outil")
+    date_heure: datetime
+    mode: str = Field(pattern="^(sur_place|telephone|visio)$")
+    objet: str = Field(min_length=1, max_length=300, description="Motif du rendez-vous")
+    lieu: str | None = Field(default=None, max_length=300)
+    professionnel: str | None = Field(default=None, max_length=200)
+    statut_outil: str = Field(max_length=40, description="Statut dans RDV-Solidarités")
 
 
 @dataclass(frozen=True)
@@ -288,6 +302,24 @@ CATALOGUE: dict[str, TypeEvenement] = {
             Effet.RDV,
             "Rendez-vous non honoré",
         ),
+        # --- connecteur RDV-Solidarités : le sujet est l'identifiant de l'usager dans l'outil ---
+        *[
+            _t(
+                f"fr.rdv.usager.rdv-{suffixe}",
+                Partenaire.RDV,
+                CleSujet.RDV_SOLIDARITES,
+                DataRdvSolidarites,
+                Effet.RDV,
+                libelle,
+            )
+            for suffixe, libelle in [
+                ("planifie", "Rendez-vous pris dans RDV-Solidarités"),
+                ("honore", "Rendez-vous RDV-Solidarités honoré"),
+                ("excuse", "Rendez-vous RDV-Solidarités excusé"),
+                ("non-honore", "Rendez-vous RDV-Solidarités non honoré"),
+                ("annule", "Rendez-vous RDV-Solidarités annulé"),
+            ]
+        ],
     ]
 }
 

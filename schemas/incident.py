@@ -34,6 +34,10 @@ class TypeOperation(LabelledEnum):
     DEMANDE_SIAE = "demande_siae", "Envoyer la demande d'orientation à la plateforme de l'inclusion"
     ENVOYER_SMS = "envoyer_sms", "Envoyer un SMS"
     ENVOYER_COURRIEL = "envoyer_courriel", "Envoyer un courriel"
+    INSCRIRE_RDV_SOLIDARITES = (
+        "inscrire_rdv_solidarites",
+        "Inscrire la personne dans RDV-Solidarités",
+    )
 
 
 PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
@@ -43,6 +47,7 @@ PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
     TypeOperation.DEMANDE_SIAE: Partenaire.SIAE,
     TypeOperation.ENVOYER_SMS: Partenaire.SMS,
     TypeOperation.ENVOYER_COURRIEL: Partenaire.MESSAGERIE,
+    TypeOperation.INSCRIRE_RDV_SOLIDARITES: Partenaire.RDV,
 }
 
 

@@ -54,6 +54,9 @@ class IdentifiantsPartenaires(Model):
         pattern=r"^[0-9]{14}:[A-Za-z0-9-]{1,30}$",
         description="SIRET de l'employeur et matricule du salarié, « SIRET:matricule »",
     )
+    rdv_solidarites: str | None = Field(
+        default=None, pattern=r"^[0-9]{1,18}$", description="Identifiant d'usager RDV-Solidarités"
+    )
 
     def pairs(self) -> list[tuple[str, str]]:
         """(kind, value) for each identifier set, as partner events carry them."""

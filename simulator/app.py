@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from core.partners import load_partners
 from core.settings import Settings, get_settings
-from simulator import controle, data_inclusion, immersion_facilitee, partenaires
+from simulator import controle, data_inclusion, immersion_facilitee, partenaires, rdv_solidarites
 from simulator.contexte import Contexte, erreur
 from simulator.partenaires import message_validation
 from simulator.store import Store
@@ -43,6 +43,7 @@ def create_app(
         partners=load_partners(settings.partners_file, settings.effective_partner_base_url),
         platform_url=platform_url,
     )
+    app.include_router(rdv_solidarites.router)  # before the generic /{partner}/… routes
     app.include_router(partenaires.router)
     # --- connecteur Immersion Facilitée --- (its real API v2, state in memory)
     app.state.immersion_facilitee = immersion_facilitee.EtatImmersionFacilitee()
@@ -50,6 +51,7 @@ def create_app(
     app.include_router(immersion_facilitee.controle)
     app.include_router(controle.router)
     app.mount("/data-inclusion", data_inclusion.application(app.state.contexte))  # its contract
+    app.include_router(rdv_solidarites.controle)
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     return app

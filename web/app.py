@@ -39,6 +39,7 @@ from web.api import openapi as api_openapi
 from web.api import parcours as api_parcours
 from web.api import partenaires as api_partenaires
 from web.api import pieces as api_pieces
+from web.api import rdv_solidarites as api_rdv_solidarites
 from web.api import sante
 from web.api import vivier as api_vivier
 from web.cockpit import (
@@ -141,6 +142,7 @@ def create_app(
     app.include_router(api_equipe.router)
     app.include_router(api_partenaires.router)
     app.include_router(api_immersion_facilitee.router)  # --- connecteur Immersion Facilitée ---
+    app.include_router(api_rdv_solidarites.router)
     app.include_router(api_catalogue.router)
     app.include_router(api_audit.router)
     app.include_router(api_codec.router)

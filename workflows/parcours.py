@@ -55,7 +55,15 @@ with workflow.unsafe.imports_passed_through():
     from workflows import transitions
 
 from workflows import publication
-from workflows.etapes import COMMANDES, dossier, enfants, partenaires, rdv, sortie
+from workflows.etapes import (
+    COMMANDES,
+    dossier,
+    enfants,
+    partenaires,
+    rdv,
+    rdv_solidarites,
+    sortie,
+)
 from workflows.minuterie import JAMAIS_ANNULEE, Reveil
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -80,6 +88,8 @@ CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
 
 # workflow.patched() ids: each names a change of behaviour that running histories did not see.
 UN_EVENEMENT_UNE_FOIS = "evenement-partenaire-reverifie-sous-verrou"
+# The person registered in RDV-Solidarités: the tool's user id joins the identifiers (issue 20).
+RDV_SOLIDARITES_INSCRIT = "rdv-solidarites-identifiant-de-l-usager"
 APPELS_AVANT_LA_FIN = "appels-en-cours-finis-avant-la-fin"
 # The orientation proposal was a local activity inside the diagnostic's update: without the
 # worker cache, temporalio 1.35 could leave such a run stuck on eviction ("Cannot find
@@ -771,6 +781,10 @@ class ParcoursWorkflow:
                     f"Incident résolu : {op.type.label} a réussi",
                     Acteur.plateforme(),
                 )
+        if op.type == TypeOperation.INSCRIRE_RDV_SOLIDARITES and workflow.patched(
+            RDV_SOLIDARITES_INSCRIT
+        ):
+            rdv_solidarites.inscrite(self, resultat)
         if op.type == TypeOperation.LIRE_DROITS_RSA:
             droits = resultat.get("droits_rsa")
             if droits:

@@ -29,7 +29,12 @@ from schemas.contrat import (
 from schemas.diagnostic import Diagnostic
 from schemas.emploi import DeclarationEmbauche, EtatEmploi, FinEmploi, PointSuivi
 from schemas.equipe import MembreAjoute, MembreRetire
-from schemas.incident import RelanceIncident, ResolutionIncident
+from schemas.incident import (
+    RelanceIncident,
+    ResolutionIncident,
+    StatutOperation,
+    TypeOperation,
+)
 from schemas.invitation import EnvoiInvitation, ReservationParLaPersonne
 from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
@@ -51,6 +56,7 @@ from schemas.rdv import (
     ReunionMultipartenaire,
     StatutRdv,
 )
+from schemas.rdv_solidarites import DemandeRdvSolidarites
 from schemas.referent import AccuseTransfert, TransfertResolu
 from schemas.sortie import Reprise, Sortie, Suspension
 from schemas.usager import Consentement, IdentifiantsPartenaires, RectificationIdentite
@@ -215,6 +221,22 @@ def _non_suspendu(s: ParcoursState) -> str | None:
 def _joignable(s: ParcoursState) -> str | None:
     if not (s.usager.telephone or s.usager.email):
         return "Ni téléphone ni courriel connus : renseignez-en un par une rectification"
+    return None
+
+
+@_prerequis("le partage avec les partenaires accordé, et aucune inscription faite ou en cours")
+def _inscriptible_rdv_solidarites(s: ParcoursState) -> str | None:
+    if not s.consentement.partage_partenaires:
+        return "La personne n'a pas accepté le partage de ses informations avec les partenaires"
+    if s.identifiants.rdv_solidarites is not None:
+        return "La personne est déjà inscrite dans RDV-Solidarités"
+    # the tool's user creation has no idempotency key: one call at a time, or twins
+    en_vol = (StatutOperation.EN_COURS, StatutOperation.EN_INCIDENT)
+    if any(
+        o.type == TypeOperation.INSCRIRE_RDV_SOLIDARITES and o.statut in en_vol
+        for o in s.operations
+    ):
+        return "L'inscription dans RDV-Solidarités est déjà en cours"
     return None
 
 
@@ -486,6 +508,15 @@ TRANSITIONS: dict[str, Transition] = {
             OUVERTES,
             REFERENT,
             condition=_invitable,
+            groupe="rdv",
+        ),
+        Transition(
+            "inscrire_rdv_solidarites",
+            "Inscrire la personne dans RDV-Solidarités",
+            DemandeRdvSolidarites,
+            OUVERTES,
+            REFERENT,
+            condition=_inscriptible_rdv_solidarites,
             groupe="rdv",
         ),
         Transition(

@@ -1951,6 +1951,43 @@ LIGNES[("POST", "/api/v1/partners/immersion-facilitee/rappels")] = [
 ]
 
 
+# --- connecteur rdv-solidarites ---
+# Only RDV-Solidarités' X-Lapin-Signature opens the webhook: every account, session or token,
+# sending the same bytes without it, is refused (401) and nothing is recorded.
+
+
+def _webhook_rdv_solidarites(ctx: Contexte, role: str) -> Requete:
+    from tests.partenaires.test_rdv_solidarites import charge, corps_de, pour
+    from tests.partenaires.test_rdv_solidarites import signe as signe_rdvs
+
+    webhook = pour(charge("webhook_rdv_created.json"), secrets.randbelow(10**9), 4242)
+    corps = corps_de(webhook)
+    entetes = signe_rdvs(ctx.plateforme, corps)
+    if role != "partenaire":
+        entetes = {"Content-Type": entetes["Content-Type"]}
+    chemin = "/api/v1/partners/rdv/rdv-solidarites/webhooks"
+    return Requete("POST", chemin, content=corps, headers=entetes)
+
+
+LIGNES[("POST", "/api/v1/partners/rdv/rdv-solidarites/webhooks")] = [
+    Cas("webhook signé", ligne("401 401 401 401 401 401 ok 401 401"), _webhook_rdv_solidarites)
+]
+# Registering the person in the tool: the référent's command, asked on the closed twin.
+LIGNES[("POST", "/api/v1/parcours/{parcours_id}/inscrire-rdv-solidarites")] = [
+    Cas(
+        "inscrire_rdv_solidarites",
+        CMD_REFERENT,
+        req(
+            "POST",
+            "/api/v1/parcours/{clos}/inscrire-rdv-solidarites",
+            json={"organisation_id": 352},
+        ),
+        ok=frozenset({409}),
+        controle=_clos,
+    )
+]
+
+
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
     app = create_app(plateforme.settings)
     routes = set()

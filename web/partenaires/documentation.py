@@ -38,6 +38,7 @@ SUJETS = {
     CleSujet.SALARIE: "`73282932000074:M-1042` (SIRET, « : », matricule)",
     CleSujet.CONVENTION: "l'identifiant de convention transmis par la plateforme Parcours",
     CleSujet.RDV: "l'identifiant de rendez-vous transmis par la plateforme Parcours",
+    CleSujet.RDV_SOLIDARITES: "`48213` (l'identifiant de l'usager dans RDV-Solidarités)",
 }
 VALEURS = re.compile(r"^\^\(([\w|-]+)\)\$$")
 

@@ -39,9 +39,10 @@ INTERDITS = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
 )
 METHODES_AVEC_CORPS = frozenset({b"POST", b"PUT", b"PATCH", b"DELETE"})
-# Partners authenticate in the route (signature, or Immersion Facilitée's callback header)
+# Partners authenticate in the route: a signature (CloudEvents, RDV-Solidarités' X-Lapin-Signature)
+# or Immersion Facilitée's callback header, checked by its adapter (web/partenaires/).
 EVENEMENTS_PARTENAIRES = re.compile(
-    r"^/api/v1/partners/(?:[^/]+/events|immersion-facilitee/rappels)$"
+    r"^/api/v1/partners/(?:[^/]+/events|immersion-facilitee/rappels|rdv/rdv-solidarites/webhooks)$"
 )
 
 

@@ -14,6 +14,7 @@ from workflows.etapes import (
     orientation,
     pmsmp,
     rdv,
+    rdv_solidarites,
     referent,
     sortie,
 )
@@ -28,6 +29,7 @@ COMMANDES: dict[str, Commande] = {
     **pmsmp.COMMANDES,
     **emploi.COMMANDES,
     **rdv.COMMANDES,
+    **rdv_solidarites.COMMANDES,
     **messages.COMMANDES,
     **dossier.COMMANDES,
     **equipe.COMMANDES,

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from temporalio import workflow
+
 from core.clock import local_day
 from schemas.common import Acteur
-from schemas.evenements import CATALOGUE, Effet, EvenementPartenaire, FaitPartenaire
+from schemas.evenements import (
+    CATALOGUE,
+    CleSujet,
+    DataRdvSolidarites,
+    Effet,
+    EvenementPartenaire,
+    FaitPartenaire,
+)
 from schemas.parcours import Categorie
-from schemas.rdv import Contact, ModeContact, StatutRdv
+from schemas.rdv import Contact, ModeContact, ModeRdv, Rdv, StatutRdv
 from schemas.vigie import SignalementPartenaire
 from workflows.etapes.base import Contexte
 from workflows.etapes.rdv import appliquer_resultat
@@ -17,7 +26,14 @@ STATUT_RDV = {
     "fr.rdv.rdv.honore": StatutRdv.HONORE,
     "fr.rdv.rdv.excuse": StatutRdv.EXCUSE,
     "fr.rdv.rdv.non-honore": StatutRdv.NON_HONORE,
+    "fr.rdv.usager.rdv-honore": StatutRdv.HONORE,
+    "fr.rdv.usager.rdv-excuse": StatutRdv.EXCUSE,
+    "fr.rdv.usager.rdv-non-honore": StatutRdv.NON_HONORE,
+    "fr.rdv.usager.rdv-annule": StatutRdv.ANNULE,
 }
+# workflow.patched() id: RDV-Solidarités appointments are placed in the parcours' list (issue 20).
+RDV_SOLIDARITES = "rdv-solidarites-dans-les-rdvs-du-parcours"
+PREFIXE_RDV_SOLIDARITES = "rdvs-"
 
 
 def deja_applique(ctx: Contexte, ev: EvenementPartenaire) -> bool:
@@ -82,8 +98,38 @@ def _lever_signalements_depasses(ctx: Contexte, fait: str, ev: EvenementPartenai
             ctx.s.signalements[i] = sig.model_copy(update={"traite_le": local_day(ev.survenu_le)})
 
 
+def _rdv_solidarites(ctx: Contexte, ev: EvenementPartenaire) -> str:
+    """The parcours' copy of a RDV-Solidarités appointment: added when first heard of, moved
+    while still planned (a rdv « updated » with a new time). Returns its id in the parcours."""
+    d = DataRdvSolidarites.model_validate(ev.data)
+    rdv_id = PREFIXE_RDV_SOLIDARITES + d.rdv_id
+    index = next((i for i, r in enumerate(ctx.s.rdvs) if r.id == rdv_id), None)
+    copie = Rdv(
+        id=rdv_id,
+        date_heure=d.date_heure,
+        mode=ModeRdv(d.mode),
+        lieu=d.lieu,
+        professionnel=d.professionnel or "RDV-Solidarités",
+        objet=d.objet,
+        source=ev.partenaire.value,
+    )
+    if index is None:
+        ctx.s.rdvs.append(copie)
+    elif ctx.s.rdvs[index].statut == StatutRdv.PREVU:
+        ctx.s.rdvs[index] = copie.model_copy(
+            update={"rappels_envoyes": ctx.s.rdvs[index].rappels_envoyes}
+        )
+    return rdv_id
+
+
 def _resultat_rdv(ctx: Contexte, ev: EvenementPartenaire) -> None:
     rdv_id = str(ev.data.get("rdv_id", ""))
+    if ev.definition.cle == CleSujet.RDV_SOLIDARITES:
+        if not workflow.patched(RDV_SOLIDARITES):
+            return
+        rdv_id = _rdv_solidarites(ctx, ev)
+        if ev.type not in STATUT_RDV:  # planned or moved: no outcome yet
+            return
     rdv = next((r for r in ctx.s.rdvs if r.id == rdv_id), None)
     if rdv is None or rdv.statut != StatutRdv.PREVU:
         return

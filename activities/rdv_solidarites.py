@@ -1,0 +1,215 @@
+"""RDV-Solidarités' public API v1, called by the platform: create the person in the tool and get
+the invitation token with which they book their appointment themselves.
+
+Contract taken from the public source code (facts restated, no code copied):
+- gip-inclusion/rdv-insertion @ 6713dfafd0b96aa2d86816e35c98e498ba36cc93 (2026-07-23),
+  ``app/clients/rdv_solidarites_client.rb``: ``POST /api/v1/users`` (answer ``{"user": {…}}``),
+  ``POST /api/v1/users/{id}/rdv_invitation_token`` (answer ``{"invitation_token": …}``),
+  ``GET /api/v1/organisations``, ``GET /api/v1/auth/validate_token``; headers ``uid``,
+  ``client``, ``access-token`` (``app/models/rdv_solidarites_credentials.rb``);
+  ``app/services/rdv_solidarites_api/base.rb``: an error body carries ``errors`` and
+  ``error_messages``.
+- betagouv/rdv-solidarites.fr @ 4c061097aa64431e18c2155531d1fe31a44f27c6 (2021-07-13),
+  ``app/controllers/api/v1/base_controller.rb``: pages ``page``/``per`` (100 by default) with
+  ``meta`` {current_page, next_page, prev_page, total_pages, total_count}; 403 ``{errors,
+  error_messages}``, 404 empty, 422 ``{success: false, errors, error_messages}``; authentication
+  by devise_token_auth (401 when the headers are missing or stale).
+
+Neither repository shows an API that creates the rdv itself: in RDV-Insertion the person books
+through the invitation token (or an agent books in the tool), and the outcome comes back by
+webhook (``web.partenaires.rdv_solidarites``). Nothing here was tried against the live service.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from pydantic import BaseModel
+from temporalio import activity
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+from activities.http import TIMEOUT, indisponible, refus
+from core.fichiers_secrets import avec_fichiers
+from core.partners import PartnerConfig, env_name
+from schemas.appels import AppelPartenaire
+from schemas.rdv_solidarites import InscriptionRdvSolidarites, UsagerRdvSolidarites
+
+# The workflow side: a few quick retries, then the call waits for the tool (429, outage).
+RETRY_POLICY = RetryPolicy(
+    initial_interval=timedelta(seconds=5),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+    maximum_attempts=12,
+    non_retryable_error_types=["RefusPartenaire"],
+)
+START_TO_CLOSE = timedelta(seconds=30)
+NOM = "RDV-Solidarités"
+RETRY_AFTER_MAX_S = 3600
+
+
+@dataclass(frozen=True)
+class IdentifiantsAgent:
+    """devise_token_auth's three headers: the agent's e-mail (``uid``), its ``client`` and
+    ``access-token``. Never logged, never put in a workflow's history."""
+
+    uid: str
+    client: str
+    access_token: str
+
+    def entetes(self) -> dict[str, str]:
+        return {"uid": self.uid, "client": self.client, "access-token": self.access_token}
+
+    @classmethod
+    def depuis(cls, config: PartnerConfig, env: dict[str, str] | None = None) -> IdentifiantsAgent:
+        """``PARTNER_RDV_TOKEN`` is the access token, ``PARTNER_RDV_UID`` and
+        ``PARTNER_RDV_CLIENT`` the two others (files accepted, as for every secret)."""
+        env = env if env is not None else avec_fichiers()
+        dev = env.get("PARCOURS_ENV", os.environ.get("PARCOURS_ENV", "dev")) != "production"
+        return cls(
+            uid=env.get(env_name(config.id, "UID"), "agent@simulateur.test" if dev else ""),
+            client=env.get(env_name(config.id, "CLIENT"), "parcours-dev" if dev else ""),
+            access_token=config.jeton or "",
+        )
+
+
+class UsagerInscrit(BaseModel):
+    rdv_solidarites_id: str
+
+
+def _messages(response: httpx.Response) -> str:
+    """``error_messages`` (Rails) or ``errors`` (devise_token_auth), else the raw text."""
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200] or response.reason_phrase
+    if isinstance(body, dict):
+        for cle in ("error_messages", "errors"):
+            valeur = body.get(cle)
+            if isinstance(valeur, list) and valeur:
+                return ", ".join(str(v) for v in valeur)[:300]
+            if isinstance(valeur, dict) and valeur:
+                return str(valeur)[:300]
+    return str(body)[:300]
+
+
+def _retry_after(response: httpx.Response) -> timedelta | None:
+    valeur = response.headers.get("retry-after", "")
+    if valeur.isdigit():
+        return timedelta(seconds=min(int(valeur), RETRY_AFTER_MAX_S))
+    return None
+
+
+def _trop_de_requetes(response: httpx.Response) -> ApplicationError:
+    """Retryable, after the delay the tool asks for rather than the policy's own backoff."""
+    sans_delai = indisponible(f"{NOM} limite les appels (429) : {_messages(response)}", 429)
+    return ApplicationError(
+        sans_delai.message,
+        *sans_delai.details,
+        type=sans_delai.type,
+        next_retry_delay=_retry_after(response),
+    )
+
+
+class ClientRdvSolidarites:
+    def __init__(
+        self, config: PartnerConfig, identifiants: IdentifiantsAgent, http: httpx.AsyncClient
+    ) -> None:
+        self.url = config.url.rstrip("/")
+        self.identifiants = identifiants
+        self.http = http
+
+    async def appeler(
+        self, methode: str, chemin: str, *, json: Any = None, params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        headers = {"Accept": "application/json", **self.identifiants.entetes()}
+        try:
+            response = await self.http.request(
+                methode,
+                self.url + chemin,
+                json=json,
+                params=params,
+                headers=headers,
+                timeout=TIMEOUT,
+            )
+        except httpx.TimeoutException:
+            raise indisponible(f"{NOM} n'a pas répondu à temps") from None
+        except httpx.TransportError as err:
+            raise indisponible(f"{NOM} est injoignable ({type(err).__name__})") from None
+        return self._corps(response)
+
+    def _corps(self, response: httpx.Response) -> dict[str, Any]:
+        code = response.status_code
+        if code == 401:
+            raise refus(
+                f"{NOM} refuse les identifiants de l'agent (401) : vérifiez PARTNER_RDV_UID, "
+                f"PARTNER_RDV_CLIENT et PARTNER_RDV_TOKEN ({_messages(response)})",
+                code,
+            )
+        if code == 429:
+            raise _trop_de_requetes(response)
+        if code >= 500 or code in (408, 425):
+            raise indisponible(f"{NOM} est en erreur ({code}) : {_messages(response)}", code)
+        if code >= 400:
+            raise refus(f"{NOM} refuse la demande ({code}) : {_messages(response)}", code)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            # a proxy's HTML page or a cut answer: the call may have happened, ask again later
+            raise indisponible(f"{NOM} a répondu un corps illisible ({code})", code)
+        return body
+
+    async def creer_usager(self, usager: UsagerRdvSolidarites) -> str:
+        body = await self.appeler("POST", "/api/v1/users", json=usager.model_dump(mode="json"))
+        identifiant = (
+            (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else None
+        )
+        if not isinstance(identifiant, int):
+            raise indisponible(f"{NOM} a répondu sans « user.id »")
+        return str(identifiant)
+
+    async def jeton_invitation(self, rdv_solidarites_id: str) -> str:
+        body = await self.appeler(
+            "POST", f"/api/v1/users/{rdv_solidarites_id}/rdv_invitation_token"
+        )
+        jeton = body.get("invitation_token")
+        if not isinstance(jeton, str) or not jeton:
+            raise indisponible(f"{NOM} a répondu sans « invitation_token »")
+        return jeton
+
+    async def organisations(self, par_page: int = 100) -> AsyncIterator[dict[str, Any]]:
+        """Every organisation the agent sees, page after page, following ``meta.next_page``."""
+        page: int | None = 1
+        while page is not None:
+            body = await self.appeler(
+                "GET", "/api/v1/organisations", params={"page": page, "per": par_page}
+            )
+            items, meta = body.get("organisations"), body.get("meta")
+            if not isinstance(items, list) or not isinstance(meta, dict):
+                raise indisponible(f"{NOM} a répondu une page sans « organisations » ni « meta »")
+            for item in items:
+                yield item
+            suivante = meta.get("next_page")
+            page = suivante if isinstance(suivante, int) and suivante > (page or 0) else None
+
+
+class RdvSolidaritesActivities:
+    def __init__(self, client: ClientRdvSolidarites) -> None:
+        self.client = client
+
+    @activity.defn(name="rdv_solidarites.inscrire_usager")
+    async def inscrire_usager(self, appel: AppelPartenaire) -> dict[str, Any]:
+        """The person in the tool, then their invitation token: asked to check that the account
+        can book, not returned (it would enter the history; sending it to the person is left
+        to do). The tool's ``POST /api/v1/users`` takes no idempotency key."""
+        demande = InscriptionRdvSolidarites.model_validate(appel.donnees)
+        identifiant = await self.client.creer_usager(demande.usager)
+        await self.client.jeton_invitation(identifiant)
+        return UsagerInscrit(rdv_solidarites_id=identifiant).model_dump()

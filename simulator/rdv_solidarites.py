@@ -1,0 +1,244 @@
+"""RDV-Solidarités as the simulator plays it, on the tool's own contract (see
+``activities/rdv_solidarites.py`` and ``web/partenaires/rdv_solidarites.py`` for the sources):
+the public API v1 under ``/rdv/api/v1/…`` with devise_token_auth's headers, and the webhooks the
+tool sends, signed with ``X-Lapin-Signature``.
+
+The invented CloudEvents ``fr.rdv.rdv.*`` the simulator could send stay for histories and the
+generic partner API; this module is what a département's RDV-Solidarités actually speaks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from core.partners import PartnerConfig
+from simulator.contexte import Contexte, contexte
+
+PARTENAIRE = "rdv"
+router = APIRouter(prefix=f"/{PARTENAIRE}/api/v1", include_in_schema=True, tags=["RDV-Solidarités"])
+ORGANISATIONS = [
+    {
+        "id": 352 + i,
+        "name": f"Conseil départemental 74 - Pôle insertion {nom}",
+        "email": None,
+        "phone_number": None,
+    }
+    for i, nom in enumerate(["Annecy", "Chablais", "Genevois", "Mont-Blanc", "Arve-Faucigny"])
+]
+# devise_token_auth's answer when the headers are missing or stale (its French locale).
+NON_CONNECTE = {"errors": ["Vous devez vous connecter ou vous inscrire pour continuer."]}
+
+
+@dataclass
+class EtatRdvSolidarites:
+    usagers: dict[int, dict[str, Any]] = field(default_factory=dict)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(731_000))
+
+
+def _etat(request: Request) -> EtatRdvSolidarites:
+    etat = getattr(request.app.state, "rdv_solidarites", None)
+    if etat is None:
+        etat = request.app.state.rdv_solidarites = EtatRdvSolidarites()
+    return etat
+
+
+def _config(request: Request) -> PartnerConfig:
+    contexte: Contexte = request.app.state.contexte
+    return contexte.partners[PARTENAIRE]
+
+
+def _authentifie(request: Request) -> bool:
+    jeton = _config(request).jeton
+    h = request.headers
+    return bool(jeton and h.get("uid") and h.get("client")) and secrets.compare_digest(
+        h.get("access-token", ""), jeton or ""
+    )
+
+
+def _non_connecte() -> JSONResponse:
+    return JSONResponse(NON_CONNECTE, status_code=401)
+
+
+def _invalide(erreurs: dict[str, list[dict[str, str]]]) -> JSONResponse:
+    messages = [f"{champ} {e['error']}" for champ, liste in erreurs.items() for e in liste]
+    return JSONResponse(
+        {"success": False, "errors": erreurs, "error_messages": messages}, status_code=422
+    )
+
+
+@router.post("/users")
+async def creer_usager(request: Request) -> Response:
+    if not _authentifie(request):
+        return _non_connecte()
+    try:
+        corps = await request.json()
+    except ValueError:
+        corps = None
+    if not isinstance(corps, dict) or not corps.get("organisation_ids"):
+        message = "param is missing or the value is empty: organisation_ids"
+        return JSONResponse({"success": False, "errors": [message]}, status_code=422)
+    manquants = {
+        c: [{"error": "blank"}]
+        for c in ("first_name", "last_name")
+        if not str(corps.get(c) or "").strip()
+    }
+    if manquants:
+        return _invalide(manquants)
+    etat = _etat(request)
+    usager = {
+        "id": next(etat.ids),
+        **{
+            k: corps.get(k)
+            for k in (
+                "first_name",
+                "last_name",
+                "email",
+                "phone_number",
+                "birth_date",
+                "affiliation_number",
+            )
+        },
+        "birth_name": None,
+        "address": None,
+        "responsible_id": None,
+        "caisse_affiliation": None,
+        "family_situation": None,
+        "number_of_children": None,
+        "notify_by_sms": True,
+        "notify_by_email": True,
+        "invitation_created_at": None,
+        "invitation_accepted_at": None,
+        "created_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "organisation_ids": corps["organisation_ids"],
+    }
+    etat.usagers[usager["id"]] = usager
+    return JSONResponse({"user": {k: v for k, v in usager.items() if k != "organisation_ids"}})
+
+
+@router.post("/users/{user_id}/rdv_invitation_token")
+async def jeton_invitation(user_id: int, request: Request) -> Response:
+    if not _authentifie(request):
+        return _non_connecte()
+    if user_id not in _etat(request).usagers:
+        return Response(status_code=404)  # the tool's « head :not_found »
+    return JSONResponse({"invitation_token": secrets.token_urlsafe(15)})
+
+
+@router.get("/organisations")
+async def organisations(request: Request, page: int = 1, per: int = 100) -> Response:
+    if not _authentifie(request):
+        return _non_connecte()
+    total, per = len(ORGANISATIONS), max(per, 1)
+    pages = max((total + per - 1) // per, 1)
+    items = ORGANISATIONS[(page - 1) * per : page * per]
+    meta = {
+        "current_page": page,
+        "next_page": page + 1 if page < pages else None,
+        "prev_page": page - 1 if page > 1 else None,
+        "total_pages": pages,
+        "total_count": total,
+    }
+    return JSONResponse({"organisations": items, "meta": meta})
+
+
+def signature(secret: str, corps: bytes) -> str:
+    """The tool's X-Lapin-Signature (computed here as the tool does, not with the platform's
+    code: the simulator must not agree with the platform by construction)."""
+    return hmac.new(secret.encode(), corps, hashlib.sha256).hexdigest()
+
+
+def webhook(config: PartnerConfig, rdv: dict[str, Any], event: str) -> tuple[bytes, dict[str, str]]:
+    """The body and headers RDV-Solidarités sends for a rdv (its WebhookJob): compact JSON, the
+    hex HMAC-SHA256 of those bytes with the endpoint's secret."""
+    charge = {
+        "data": rdv,
+        "meta": {
+            "model": "Rdv",
+            "event": event,
+            "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        },
+    }
+    corps = json.dumps(charge, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "X-Lapin-Signature": signature(config.secret or "", corps),
+    }
+    return corps, headers
+
+
+# --- what an agent does in the tool, for `make run` and the tests: a rdv taken, then its outcome
+controle = APIRouter(prefix="/_simulateur/rdv-solidarites", tags=["Contrôle du simulateur"])
+CHEMIN_WEBHOOK = "/api/v1/partners/rdv/rdv-solidarites/webhooks"
+
+
+class RdvSimule(BaseModel):
+    usager_id: int = Field(ge=1, description="Identifiant de l'usager dans RDV-Solidarités")
+    rdv_id: int = Field(ge=1)
+    starts_at: datetime = Field(description="Début du rendez-vous, avec fuseau")
+    statut: str = Field(default="unknown", pattern="^(unknown|seen|excused|noshow|revoked)$")
+    event: str = Field(default="created", pattern="^(created|updated|destroyed)$")
+    motif: str = "RSA - Orientation : rdv sur site"
+
+
+def rdv_natif(r: RdvSimule) -> dict[str, Any]:
+    """A rdv as the tool's webhook carries it (blueprint fields, one participation)."""
+    return {
+        "id": r.rdv_id,
+        "uuid": str(secrets.token_hex(16)),
+        "status": r.statut,
+        "duration_in_min": 45,
+        "starts_at": r.starts_at.isoformat(timespec="milliseconds"),
+        "address": "12 rue de la République, 74000 Annecy",
+        "context": None,
+        "created_by": "agent",
+        "cancelled_at": None,
+        "organisation": ORGANISATIONS[0],
+        "motif": {"id": 5321, "name": r.motif, "location_type": "public_office"},
+        "users": [{"id": r.usager_id}],
+        "participations": [
+            {
+                "id": r.rdv_id * 10,
+                "status": r.statut,
+                "created_by": "agent",
+                "created_by_type": "Agent",
+                "user": {"id": r.usager_id},
+            }
+        ],
+        "agents": [{"id": 9041, "first_name": "Sophie", "last_name": "Martin", "email": None}],
+        "lieu": {
+            "id": 2207,
+            "name": "Maison départementale des solidarités d'Annecy",
+            "address": "12 rue de la République, 74000 Annecy",
+        },
+    }
+
+
+@controle.post("/rdvs")
+async def envoyer_rdv(r: RdvSimule, ctx: Contexte = Depends(contexte)) -> dict[str, Any]:
+    """Send the platform the webhook RDV-Solidarités would send for this rdv."""
+    corps, headers = webhook(ctx.partners[PARTENAIRE], rdv_natif(r), r.event)
+    url = ctx.plateforme().rstrip("/") + CHEMIN_WEBHOOK
+    try:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0)) as client:
+            response = await client.post(url, content=corps, headers=headers)
+    except httpx.HTTPError as err:
+        raise HTTPException(
+            502, f"Plateforme injoignable à {ctx.plateforme()} ({type(err).__name__})."
+        ) from None
+    try:
+        reponse: Any = response.json()
+    except ValueError:
+        reponse = response.text
+    return {"statut_http": response.status_code, "reponse": reponse}

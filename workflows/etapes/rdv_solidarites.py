@@ -1,0 +1,65 @@
+"""Registering the person in RDV-Solidarités, where they book their appointment themselves; its
+outcomes come back as the tool's webhooks (web/partenaires/rdv_solidarites.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.common import Acteur, Ordre
+from schemas.incident import TypeOperation
+from schemas.parcours import Categorie, ParcoursState
+from schemas.rdv_solidarites import (
+    DemandeRdvSolidarites,
+    InscriptionRdvSolidarites,
+    UsagerRdvSolidarites,
+)
+from workflows.etapes.base import Commande, Contexte
+
+
+def inscription(s: ParcoursState, organisation_id: int) -> InscriptionRdvSolidarites:
+    """The person as the tool needs them: name, birth date, contacts, CAF number (shared only
+    with the person's consent: the command's condition)."""
+    u = s.usager
+    return InscriptionRdvSolidarites(
+        usager=UsagerRdvSolidarites(
+            organisation_ids=[organisation_id],
+            first_name=u.prenom,
+            last_name=u.nom,
+            birth_date=u.date_naissance,
+            email=u.email,
+            phone_number=u.telephone,
+            affiliation_number=s.identifiants.caf,
+        )
+    )
+
+
+async def inscrire(ctx: Contexte, ordre: Ordre[DemandeRdvSolidarites]) -> None:
+    ctx.lancer_operation(
+        TypeOperation.INSCRIRE_RDV_SOLIDARITES,
+        inscription(ctx.s, ordre.donnees.organisation_id),
+    )
+    ctx.noter(
+        Categorie.RDV,
+        "inscription_rdv_solidarites",
+        "Inscription de la personne demandée à RDV-Solidarités",
+        ordre.auteur,
+    )
+
+
+def inscrite(ctx: Contexte, resultat: dict[str, Any]) -> None:
+    """The tool's user id becomes one of the parcours' identifiers: its webhooks find it."""
+    identifiant = str(resultat.get("rdv_solidarites_id") or "")
+    if not identifiant.isdigit():
+        return
+    s = ctx.s
+    s.identifiants = s.identifiants.model_copy(update={"rdv_solidarites": identifiant})
+    ctx.noter(
+        Categorie.RDV,
+        "inscrite_rdv_solidarites",
+        f"Personne inscrite dans RDV-Solidarités (usager n° {identifiant}) : ses rendez-vous "
+        "pris dans l'outil arriveront dans le parcours",
+        Acteur.partenaire("rdv", "RDV-Solidarités"),
+    )
+
+
+COMMANDES = {"inscrire_rdv_solidarites": Commande(inscrire)}
