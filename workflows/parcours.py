@@ -55,7 +55,15 @@ with workflow.unsafe.imports_passed_through():
     from workflows import transitions
 
 from workflows import publication
-from workflows.etapes import COMMANDES, dossier, enfants, partenaires, rdv, sortie
+from workflows.etapes import (
+    COMMANDES,
+    dossier,
+    enfants,
+    orientation_structure,
+    partenaires,
+    rdv,
+    sortie,
+)
 from workflows.minuterie import JAMAIS_ANNULEE, Reveil
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -93,6 +101,8 @@ CLES_D_APPEL_STABLES = "cles-d-appel-stables"
 RUPTURE_AU_REFERENT = "rupture-notifiee-au-referent"
 # Invitations to book (issue 18): the vigie's « invitation_sans_reponse » sends a relance.
 RELANCE_DES_INVITATIONS = "relance-des-invitations-a-prendre-rendez-vous"
+# Orientations to a structure (ticket 20): unanswered at the vigie's delay, they expire.
+ORIENTATION_EXPIREE = "orientation-vers-la-structure-expiree"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -521,6 +531,8 @@ class ParcoursWorkflow:
                 self._prevenir_coordination(a)
             if a.code == "invitation_sans_reponse" and workflow.patched(RELANCE_DES_INVITATIONS):
                 rdv.relancer_invitation(self, a.cle)
+            if a.code == "orientation_expiree" and workflow.patched(ORIENTATION_EXPIREE):
+                orientation_structure.expirer(self, a.cle)
         for key in avant.keys() - apres.keys():
             a = avant[key]
             self.noter(
