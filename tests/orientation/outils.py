@@ -23,9 +23,8 @@ SERVICE = "fle-annecy"
 LIEN = re.compile(r"/orientation/([A-Za-z0-9_-]{40,})")
 
 
-@pytest.fixture
-def courriel_structure(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The service ``fle-annecy`` gives a contact e-mail of its own for this test."""
+def catalogue_avec_courriel(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """For a fixture: the service ``fle-annecy`` gives a contact e-mail of its own."""
     adresse = f"orientations.{secrets.token_hex(4)}@maison-emploi-annecy.example.org"
     lire = catalogue._lire
 

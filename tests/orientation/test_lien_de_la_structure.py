@@ -7,9 +7,11 @@ once; an unknown and an expired link give the same 404; the secret is nowhere bu
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import httpx
+import pytest
 from sqlmodel import col, update
 
 from core.parcours_client import ParcoursClient
@@ -21,10 +23,10 @@ from store.orientations_structures import OrientationStructureRow
 from tests.cockpit.conftest import CLAIRE
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
-from tests.orientation.outils import (  # noqa: F401  (the fixture)
+from tests.orientation.outils import (
     SERVICE,
     attendre,
-    courriel_structure,
+    catalogue_avec_courriel,
     en_orientation,
     secret_recu,
 )
@@ -32,6 +34,11 @@ from tests.securite.traces import historique_en_clair
 
 MOTIF = "Français à l'écrit avant la formation d'aide-soignante"
 INVALIDE = "Ce lien n&#39;est pas valable ou a expiré"
+
+
+@pytest.fixture
+def courriel_structure(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    yield from catalogue_avec_courriel(monkeypatch)
 
 
 async def _expirer(plateforme: Plateforme, secret: str) -> None:
