@@ -126,3 +126,21 @@ async def test_sans_consentement_rien_n_est_envoye(
     assert s.operations == [o for o in s.operations if o.type.value != "envoyer_courriel"]
     (note,) = [e for e in s.timeline if e.code == "orientation_non_transmise"]
     assert "n'a pas consenti au partage" in note.libelle
+
+
+async def test_acceptee_avec_une_date(parcours: ParcoursClient, aujourd_hui: date) -> None:
+    pid = await _en_orientation(parcours, aujourd_hui)
+    s = await parcours.commander(pid, "prescrire_action", _prescription(aujourd_hui), CLAIRE)
+    accord = ReponseStructure(
+        action_id=s.actions[0].id, decision="acceptee", debut_le=plus(aujourd_hui, -1)
+    )
+    with pytest.raises(CommandeImpossible, match="date d'entrée à partir d'aujourd'hui"):
+        await parcours.commander(pid, "repondre_orientation", accord, _structure(pid))
+    accord = accord.model_copy(update={"debut_le": plus(aujourd_hui, 14)})
+    s = await parcours.commander(pid, "repondre_orientation", accord, _structure(pid))
+    action = s.actions[0]
+    assert action.statut == StatutAction.PREVUE
+    assert action.orientation is not None
+    assert action.orientation.statut == StatutOrientation.VALIDEE
+    assert action.orientation.debut_le == plus(aujourd_hui, 14)
+    assert not {"orientation_refusee", "orientation_expiree"} & codes(s)
