@@ -6,7 +6,10 @@ consent, nothing is sent."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -23,6 +26,14 @@ from tests.fixtures.simulateur import Simulateur
 from tests.workflows.temps import aller_au, attendre, codes
 
 STRUCTURE_COURRIEL = "orientations@mobil-emploi.example.org"
+
+
+async def attendre_que(quoi: Callable[[], Awaitable[list[Any]]], message: str) -> None:
+    limite = asyncio.get_running_loop().time() + 30
+    while not await quoi():
+        if asyncio.get_running_loop().time() > limite:
+            raise AssertionError(f"Toujours rien après 30 s : {message}")
+        await asyncio.sleep(0.1)
 
 
 async def _en_orientation(pc: ParcoursClient, jour: date, partage: bool = True) -> str:
@@ -99,6 +110,15 @@ async def test_refusee_par_la_structure(
     assert "orientation_refusee" in codes(s)
     with pytest.raises(CommandeImpossible, match="n'attend plus de réponse"):
         await parcours.commander(pid, "repondre_orientation", refus, _structure(pid))
+
+    async def au_referent() -> list[dict[str, object]]:
+        return [
+            c
+            for c in await simulateur.courriels(destinataire="claire.martin@hautesavoie.fr")
+            if "Réponse de Mobil'Emploi à votre orientation" in str(c)
+        ]
+
+    await attendre_que(au_referent, "le courriel au référent")
 
 
 async def test_expiree_sans_reponse(

@@ -148,6 +148,16 @@ async def repondre(ctx: Contexte, ordre: Ordre[ReponseStructure]) -> None:
     s.actions[index] = action.model_copy(
         update={**update, "orientation": orientation, "mis_a_jour_le": today}
     )
+    if s.referent is not None:  # in the app, and by e-mail: the référent need not watch
+        ctx.lancer_operation(
+            TypeOperation.ENVOYER_COURRIEL,
+            Courriel(
+                destinataire=f"compte:{s.referent.referent.id}",
+                sujet=f"Réponse de {p.structure} à votre orientation",
+                texte=f"{libelle} (service « {p.libelle} »).",
+                lien=f"/parcours/{s.parcours_id}",
+            ),
+        )
     ctx.noter(
         Categorie.ACTION,
         f"orientation_{orientation.statut.value}",
