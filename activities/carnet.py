@@ -9,7 +9,11 @@ from schemas.appels import MARQUE_LIEN, LienCarnetAEnvoyer
 from schemas.carnet import empreinte
 
 SUJET = "Lien du carnet de bord"
-SUJETS = {"carnet": SUJET, "rdv": "Lien de prise de rendez-vous"}  # as the outbox records them
+SUJETS = {
+    "carnet": SUJET,
+    "rdv": "Lien de prise de rendez-vous",
+    "orientation": "Lien de réponse à une demande d'orientation",
+}  # as the outbox records them
 
 
 def sujet(carnet: LienCarnetAEnvoyer) -> str:

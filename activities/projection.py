@@ -18,11 +18,13 @@ from temporalio import activity
 from core.ids import reference
 from schemas.evenements import CleSujet
 from schemas.invitation import StatutInvitation
+from schemas.orientation_structure import StatutOrientation
 from schemas.parcours import ParcoursState
 from schemas.projection import Projection
 from schemas.rdv import StatutRdv
 from store.agendas import InvitationRow
 from store.db import SessionFactory, ecriture
+from store.orientations_structures import OrientationStructureRow
 from store.parcours import (
     AccesRow,
     AccesUsagerRow,
@@ -150,6 +152,7 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
         IdentifiantRow,
         AccesUsagerRow,
         InvitationRow,
+        OrientationStructureRow,
     ):
         await session.exec(delete(table).where(col(table.parcours_id) == pid))
     organisme = s.organisme.value if s.organisme else None
@@ -229,6 +232,7 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
             ]
         )
         session.add_all(invitations_ouvertes(s))
+        session.add_all(liens_d_orientation(s))
 
 
 class ProjectionActivities:
@@ -263,4 +267,39 @@ def invitations_ouvertes(s: ParcoursState) -> list[InvitationRow]:
         for i in s.invitations
         if i.statut == StatutInvitation.ENVOYEE
         for empreinte in i.empreintes
+    ]
+
+
+def liens_d_orientation(s: ParcoursState) -> list[OrientationStructureRow]:
+    """The structures' answer links (ticket 20), until they expire: an answered one still
+    opens its page, which shows the answer given. Only while the person agrees to share."""
+    if not s.consentement.partage_partenaires:
+        return []
+    u = s.usager
+    personne = {
+        "prenom": u.prenom,
+        "nom": u.nom,
+        "telephone": u.telephone or "",
+        "email": u.email or "",
+        "commune": u.commune,
+    }
+    return [
+        OrientationStructureRow(
+            empreinte=empreinte,
+            parcours_id=s.parcours_id,
+            action_id=a.id,
+            referent_id=s.referent.referent.id if s.referent else None,
+            service=a.prescription.libelle,
+            structure=a.prescription.structure,
+            motif=a.prescription.motif,
+            debut_prevu=a.prescription.debut_prevu,
+            expire_le=a.orientation.expire_le,
+            statut=a.orientation.statut.value,
+            debut_le=a.orientation.debut_le,
+            motifs_refus=a.orientation.motifs_refus,
+            personne=personne,
+        )
+        for a in s.actions
+        if a.orientation is not None and a.orientation.statut != StatutOrientation.EXPIREE
+        for empreinte in a.orientation.empreintes
     ]

@@ -34,6 +34,7 @@ from store.equipe import DemandeRattachementRow, NoteRow
 from store.evenements_partenaires import EvenementRecu
 from store.imports import ImportLigneRow
 from store.notifications import Envoi, LienEnAttente, Notification
+from store.orientations_structures import OrientationStructureRow
 from store.parcours import (
     AccesRow,
     AccesUsagerRow,
@@ -135,6 +136,7 @@ class RetentionActivities:
                 DemandeRattachementRow,
                 VivierRow,
                 PropositionRow,
+                OrientationStructureRow,  # the person's details shared with a structure
             ):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await _rendez_vous(session, parcours_id)

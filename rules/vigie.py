@@ -14,9 +14,11 @@ from datetime import date, datetime, timedelta
 
 from core.clock import local_day, start_of_day
 from rules.calendrier import ajouter, ajouter_jours_ouvres
+from schemas.action import ACTIONS_CLOSES, Action
 from schemas.contrat import EtatContrat
 from schemas.emploi import JALONS_SUIVI_JOURS, EtatEmploi
 from schemas.invitation import StatutInvitation
+from schemas.orientation_structure import StatutOrientation
 from schemas.parcours import ParcoursState, Phase
 from schemas.pmsmp import EtatPmsmp
 from schemas.rdv import StatutRdv
@@ -182,6 +184,46 @@ def _invitation_expiree(
         apres = [jour for jour in reservations if jour >= inv.expire_le]
         au = min(apres) if apres else None
         yield Candidat(regle.code, inv.id, _libelle(regle), regle, du=inv.expire_le, au=au)
+
+
+def _orientations_closes(
+    s: ParcoursState, statuts: set[StatutOrientation]
+) -> Iterable[tuple[Action, date, date | None]]:
+    """Actions whose structure refused or let expire the orientation: (action, from, until a
+    later action is prescribed — the référent oriented the person elsewhere)."""
+    for index, action in enumerate(s.actions):
+        o = action.orientation
+        if o is None or o.statut not in statuts:
+            continue
+        if o.statut == StatutOrientation.OUVERTE and action.statut in ACTIONS_CLOSES:
+            continue  # withdrawn by the référent before any answer
+        du = o.repondue_le if o.statut == StatutOrientation.REFUSEE else o.expire_le
+        if du is None:
+            continue
+        suivantes = [a.prescrite_le or a.mis_a_jour_le for a in s.actions[index + 1 :]]
+        apres = [jour for jour in suivantes if jour >= du]
+        yield action, du, min(apres) if apres else None
+
+
+@evaluateur("orientation_refusee")
+def _orientation_refusee(
+    s: ParcoursState, r: ReglesVigie, regle: RegleRupture
+) -> Iterable[Candidat]:
+    for action, du, au in _orientations_closes(s, {StatutOrientation.REFUSEE}):
+        libelle = _libelle(regle, structure=action.prescription.structure)
+        yield Candidat(regle.code, action.id, libelle, regle, du=du, au=au)
+
+
+@evaluateur("orientation_expiree")
+def _orientation_expiree(
+    s: ParcoursState, r: ReglesVigie, regle: RegleRupture
+) -> Iterable[Candidat]:
+    """From the orientation's own expiry (set from this rule's delay) while still unanswered;
+    the workflow then marks it expired (and the alert stays, until a new orientation)."""
+    statuts = {StatutOrientation.OUVERTE, StatutOrientation.EXPIREE}
+    for action, du, au in _orientations_closes(s, statuts):
+        libelle = _libelle(regle, structure=action.prescription.structure)
+        yield Candidat(regle.code, action.id, libelle, regle, du=du, au=au)
 
 
 def _signalements(s: ParcoursState) -> Iterable[tuple[str, str, date]]:

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from schemas.common import LabelledEnum, LongText, Model, Text
 from schemas.diagnostic import Frein
+from schemas.orientation_structure import OrientationStructure
 
 
 class StatutAction(LabelledEnum):
@@ -30,6 +31,11 @@ class PrescriptionAction(Model):
     thematique: Text
     frein: Frein | None = None
     debut_prevu: date
+    # The orientation sent to the structure (ticket 20): its motive, and its contact from the
+    # catalogue (data·inclusion ``courriel``); none, and no e-mail is sent.
+    motif: LongText = ""
+    courriel_structure: str | None = Field(default=None, max_length=200)
+    adresse_publique: str | None = Field(default=None, pattern=r"^https?://")
 
 
 class DemandeAction(Model):
@@ -40,6 +46,9 @@ class DemandeAction(Model):
     )
     frein: Frein | None = None
     debut_prevu: date
+    motif: LongText = Field(
+        default="", description="Motif de l'orientation, transmis à la structure"
+    )
 
 
 class MiseAJourAction(Model):
@@ -55,3 +64,5 @@ class Action(Model):
     statut: StatutAction = StatutAction.PREVUE
     mis_a_jour_le: date
     commentaire: str = ""
+    prescrite_le: date | None = None
+    orientation: OrientationStructure | None = None

@@ -63,8 +63,9 @@ class LienCarnetAEnvoyer(Model):
     lien_id: str
     adresse_publique: str = Field(pattern=r"^https?://")
     expire_le: date
-    # « rdv »: an invitation's booking link (issue 18), drawn and sent the same way.
-    chemin: Literal["carnet", "rdv"] = "carnet"
+    # « rdv »: an invitation's booking link (issue 18), drawn and sent the same way;
+    # « orientation »: the answer link sent to a structure (ticket 20, item 2).
+    chemin: Literal["carnet", "rdv", "orientation"] = "carnet"
 
 
 MARQUE_LIEN = "{lien}"

@@ -54,6 +54,7 @@ from web.cockpit import (
     liste,
     message,
     observatoire,
+    orientation_structure,
     recherche_services,  # --- connecteur data·inclusion ---
     rendez_vous,
 )
@@ -163,6 +164,7 @@ def create_app(
     app.include_router(imports.router)
     app.include_router(carnet_usager.router)
     app.include_router(rendez_vous.router)
+    app.include_router(orientation_structure.router)  # a structure's answer link (ticket 20)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
     app.include_router(administration.router)
     app.include_router(activation.router)

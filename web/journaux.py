@@ -1,5 +1,7 @@
 """Access logs without secrets. uvicorn's access log line carries the requested path and query
-string: the secret of a carnet link (``/carnet/<secret>``) and every query string (names typed
+string: the secret of a carnet link (``/carnet/<secret>``), of an invitation's booking link
+(``/rdv/<secret>``) and of a structure's orientation link (``/orientation/<secret>``, ticket 20),
+and every query string (names typed
 in searches, ``?q=…``; the login page's ``?suite=…``) are masked before any handler writes it.
 The proxy's log masks the same (``deploy/Caddyfile``)."""
 
@@ -10,7 +12,7 @@ import re
 
 MASQUE = "[masqué]"
 # The same expression as the Caddyfile's (Go's regexp and Python's agree on it).
-SECRETS = re.compile(r"(?i)(/carnet(?:/|%2f))[^/?#]+|([?]).*")
+SECRETS = re.compile(r"(?i)(/(?:carnet|rdv|orientation)(?:/|%2f))[^/?#]+|([?]).*")
 
 
 def caviarder(uri: str) -> str:

@@ -11,6 +11,7 @@ from core.clock import PARIS
 from core.formats import jour, nombre, pluriel
 from core.immersion_facilitee import lien_convention, reglages
 from core.settings import Settings
+from rules.orientation_structure import regles_orientation_structure
 from schemas.common import enum_label
 from schemas.parcours import Phase, Statut
 from web.static_paths import TEMPLATES_DIR
@@ -49,6 +50,11 @@ def phase_label(value: str) -> str:
     return Phase(value).label
 
 
+def motif_refus(code: str) -> str:
+    """A structure's reason for refusing an orientation, as DORA words it (ticket 20)."""
+    return regles_orientation_structure().libelle(code) or code
+
+
 def badge(value: str) -> dict[str, Any]:
     classe, icone = BADGES.get(value, ("", ""))
     return {"classe": classe, "icone": icone, "libelle": statut_label(value)}
@@ -62,6 +68,7 @@ templates.env.filters.update(
     phase_label=phase_label,
     label=enum_label,
     nombre=nombre,
+    motif_refus=motif_refus,
 )
 templates.env.globals.update(pluriel=pluriel, badge=badge, Phase=Phase, Statut=Statut)
 # create_app() sets the operator of its settings; this default serves templates rendered alone

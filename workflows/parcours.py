@@ -59,6 +59,7 @@ from workflows.etapes import (
     COMMANDES,
     dossier,
     enfants,
+    orientation_structure,
     partenaires,
     rdv,
     rdv_solidarites,
@@ -106,6 +107,8 @@ RELANCE_DES_INVITATIONS = "relance-des-invitations-a-prendre-rendez-vous"
 # Ticket 20: a validated PMSMP is no longer POSTed to the invented /v1/conventions; it lives on
 # Immersion Facilitée, made from a prefilled link and followed through its callbacks.
 PMSMP_SANS_SOUMISSION = "pmsmp-sans-soumission-inventee"
+# Orientations to a structure (ticket 20): unanswered at the vigie's delay, they expire.
+ORIENTATION_EXPIREE = "orientation-vers-la-structure-expiree"
 
 
 def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
@@ -536,6 +539,8 @@ class ParcoursWorkflow:
                 self._prevenir_coordination(a)
             if a.code == "invitation_sans_reponse" and workflow.patched(RELANCE_DES_INVITATIONS):
                 rdv.relancer_invitation(self, a.cle)
+            if a.code == "orientation_expiree" and workflow.patched(ORIENTATION_EXPIREE):
+                orientation_structure.expirer(self, a.cle)
         for key in avant.keys() - apres.keys():
             a = avant[key]
             self.noter(

@@ -38,6 +38,7 @@ from schemas.incident import (
 from schemas.invitation import EnvoiInvitation, ReservationParLaPersonne
 from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
+from schemas.orientation_structure import ReponseStructure
 from schemas.parcours import ParcoursState, Phase
 from schemas.pmsmp import (
     AnnulationPmsmp,
@@ -78,6 +79,8 @@ class Qui(Enum):
     ADMINISTRATEUR = "un administrateur"
     # The person, by the personal link of an invitation (issue 18): no API route, no account.
     PERSONNE = "la personne elle-même"
+    # The structure of a prescribed service, by the link of its orientation (ticket 20).
+    STRUCTURE = "la structure sollicitée"
 
 
 def reserve_a(qui: frozenset[Qui] | set[Qui]) -> str:
@@ -94,6 +97,9 @@ OUVERTES = frozenset(Phase) - {Phase.SORTIE}
 APRES_ORIENTATION = frozenset({Phase.ORIENTATION, Phase.CONTRAT, Phase.PMSMP, Phase.EMPLOI})
 REFERENT = frozenset({Qui.REFERENT})
 PERSONNE = frozenset({Qui.PERSONNE})
+STRUCTURE = frozenset({Qui.STRUCTURE})
+# Commands given from a link's page only (no account): no API route.
+PAR_LIEN = frozenset({Qui.PERSONNE, Qui.STRUCTURE})
 REFERENT_OU_COORDINATION = frozenset({Qui.REFERENT, Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
 COORDINATION = frozenset({Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
 
@@ -389,6 +395,15 @@ TRANSITIONS: dict[str, Transition] = {
             PrescriptionAction,
             APRES_ORIENTATION,
             REFERENT,
+            groupe="action",
+        ),
+        Transition(
+            "repondre_orientation",
+            "Répondre à la demande d'orientation (par la structure)",
+            ReponseStructure,
+            OUVERTES,
+            STRUCTURE,
+            pendant_suspension=True,
             groupe="action",
         ),
         Transition(
@@ -736,6 +751,8 @@ def qualites(acteur: Acteur, state: ParcoursState) -> set[Qui]:
         found.add(Qui.ADMINISTRATEUR)
     if acteur.role == Role.USAGER and acteur.id == f"usager:{state.parcours_id}":
         found.add(Qui.PERSONNE)
+    if acteur.role == Role.PARTENAIRE and acteur.id == f"structure:{state.parcours_id}":
+        found.add(Qui.STRUCTURE)
     return found
 
 

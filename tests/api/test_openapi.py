@@ -12,7 +12,7 @@ import pytest
 from core.settings import Settings
 from schemas.parcours import Phase
 from web.app import create_app
-from workflows.transitions import TRANSITIONS, Qui, prerequis
+from workflows.transitions import PAR_LIEN, TRANSITIONS, prerequis
 
 # words that only English prose uses (French descriptions never contain them as words)
 ANGLAIS = re.compile(
@@ -51,7 +51,7 @@ def test_identifiants_d_operation_lisibles(openapi: dict[str, Any]) -> None:
 def test_phases_et_prerequis_des_commandes(openapi: dict[str, Any]) -> None:
     for nom, t in TRANSITIONS.items():
         chemin = f"/api/v1/parcours/{{parcours_id}}/{nom.replace('_', '-')}"
-        if t.qui == {Qui.PERSONNE}:  # the person's own, from their link's page: no API route
+        if t.qui <= PAR_LIEN:  # from a link's page (the person's, a structure's): no API route
             assert chemin not in openapi["paths"], nom
             continue
         description = openapi["paths"][chemin]["post"]["description"]

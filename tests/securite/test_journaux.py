@@ -31,6 +31,8 @@ async def _demandes(client: httpx.AsyncClient) -> None:
 
 def test_ce_qui_est_masque() -> None:
     assert caviarder(f"/carnet/{SECRET}") == "/carnet/[masqué]"
+    assert caviarder(f"/rdv/{SECRET}") == "/rdv/[masqué]"
+    assert caviarder(f"/orientation/{SECRET}") == "/orientation/[masqué]"  # ticket 20
     assert caviarder(f"/connexion?suite=/?q={NOM}") == "/connexion?[masqué]"
     assert caviarder("/parcours/p-1/carnet") == "/parcours/p-1/carnet"
     assert caviarder("/static/app/parcours.css") == "/static/app/parcours.css"

@@ -2333,3 +2333,29 @@ async def test_matrice(plateforme: Plateforme, contexte: Contexte, route: tuple[
                 if (probleme := await _cellule(client, cas, role, contexte)) is not None:
                     erreurs.append(f"{cas.libelle} × {role} : {probleme}")
     assert not erreurs, f"{route[0]} {route[1]}\n" + "\n".join(erreurs)
+
+
+# --- connecteur orientation ---
+# The answer page of a structure's orientation (ticket 20, item 2): its link is the only key.
+# The person's carnet link is not one, nor any account: every cell is the same 404 as for a
+# link that never existed (tests/orientation checks that an expired one answers the same).
+ORIENTATION_PAR_LIEN = ligne("404 404 404 404 404 404 404 404 404 404 404")
+
+
+def _orientation_structure() -> dict[tuple[str, str], list[Cas]]:
+    refus = {"decision": "refusee", "motifs_refus": "session-complète"}
+    return {
+        ("GET", "/orientation/{jeton}"): [
+            Cas("demande d'orientation", ORIENTATION_PAR_LIEN, req("GET", "/orientation/{lien}"))
+        ],
+        ("POST", "/orientation/{jeton}"): [
+            Cas(
+                "répondre à l'orientation",
+                ORIENTATION_PAR_LIEN,
+                req("POST", "/orientation/{lien}", data=refus),
+            )
+        ],
+    }
+
+
+LIGNES.update(_orientation_structure())

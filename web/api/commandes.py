@@ -74,7 +74,9 @@ async def _reunion(_: AsyncSession, d: DemandeReunion, __: date, ___: str) -> Ba
     return ReunionMultipartenaire.model_validate(d.model_dump())
 
 
-async def _action(session: AsyncSession, d: DemandeAction, __: date, ___: str) -> BaseModel:
+async def _action(
+    session: AsyncSession, d: DemandeAction, __: date, adresse_publique: str
+) -> BaseModel:
     offre = await catalogue.par_id(session, d.service_id)
     if offre is None:
         raise Refus(422, f"Service inconnu du catalogue : « {d.service_id} »", "service_inconnu")
@@ -91,6 +93,10 @@ async def _action(session: AsyncSession, d: DemandeAction, __: date, ___: str) -
         thematique=offre.thematique_principale,
         frein=d.frein,
         debut_prevu=d.debut_prevu,
+        # the orientation to the structure (ticket 20): its contact as data·inclusion gives it
+        motif=d.motif,
+        courriel_structure=offre.service.courriel or None,
+        adresse_publique=adresse_publique,
     )
 
 

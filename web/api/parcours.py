@@ -43,7 +43,14 @@ from web.securite.requete_auditee import requete_auditee
 from web.securite.sensible import proteger
 from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
-from workflows.transitions import TRANSITIONS, Qui, Transition, prerequis, qualites, refus
+from workflows.transitions import (
+    PAR_LIEN,
+    TRANSITIONS,
+    Transition,
+    prerequis,
+    qualites,
+    refus,
+)
 
 router = APIRouter(prefix="/api/v1/parcours", tags=["Parcours"])
 
@@ -489,7 +496,7 @@ def _route(nom: str) -> Any:
 
 
 for _nom, _t in TRANSITIONS.items():
-    if _t.qui == {Qui.PERSONNE}:  # given from the person's own link page, never by the API
+    if _t.qui <= PAR_LIEN:  # given from a link's page (the person's, a structure's), not the API
         continue
     router.add_api_route(
         f"/{{parcours_id}}/{_nom.replace('_', '-')}",

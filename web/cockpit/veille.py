@@ -31,6 +31,7 @@ def motifs() -> list[tuple[str, str]]:
         texte = (
             str(r["libelle"])
             .replace(" : {evenement}", "")
+            .replace(" ({structure})", "")
             .replace("{echeance} : échéance", "Échéance de phase")
         )
         valeurs = {"jours": (r.get("delai") or {}).get("valeur", "N"), "seuil": r.get("seuil")}

@@ -98,7 +98,8 @@ class CorpsTropGros(Exception):
 # events are let through unread: their route checks the signature first, then its own type
 # (cloudevents+json) and size (256 Kio) while streaming, then these characters.
 ANONYMES = frozenset({"/connexion", "/deconnexion"})
-ANONYMES_PREFIXES = ("/activation/", "/rdv/")  # and the booking page of an invitation
+# and the booking page of an invitation, the answer page of a structure's orientation
+ANONYMES_PREFIXES = ("/activation/", "/rdv/", "/orientation/")
 
 
 def anonyme_permis(chemin: str) -> bool:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from temporalio import workflow
+
 from schemas.action import ACTIONS_CLOSES, Action, MiseAJourAction, PrescriptionAction
 from schemas.common import Ordre
 from schemas.parcours import Categorie, ParcoursState
+from workflows.etapes import orientation_structure
 from workflows.etapes.base import Commande, Contexte, verifier_jour
 from workflows.transitions import CommandeRefusee
 
@@ -25,6 +28,9 @@ async def prescrire(ctx: Contexte, ordre: Ordre[PrescriptionAction]) -> None:
     action = Action(
         id=f"action-{ctx.s.next_number('action')}", prescription=p, mis_a_jour_le=ctx.today()
     )
+    orienter = workflow.patched(orientation_structure.ORIENTATION_VERS_LA_STRUCTURE)
+    if orienter:
+        action = action.model_copy(update={"prescrite_le": ctx.today()})
     ctx.s.actions.append(action)
     ctx.noter(
         Categorie.ACTION,
@@ -33,6 +39,8 @@ async def prescrire(ctx: Contexte, ordre: Ordre[PrescriptionAction]) -> None:
         ordre.auteur,
         details={"action_id": action.id, "thematique": p.thematique},
     )
+    if orienter:
+        orientation_structure.adresser(ctx, len(ctx.s.actions) - 1, ordre.auteur)
 
 
 def verifier_maj(s: ParcoursState, m: MiseAJourAction, today: date) -> None:

@@ -22,7 +22,7 @@ from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import RelanceReferent
 from schemas.sortie import Reprise, Suspension
 from schemas.usager import Consentement, IdentifiantsPartenaires, RectificationIdentite
-from workflows.etapes import rdv
+from workflows.etapes import orientation_structure, rdv
 from workflows.etapes.base import Commande, Contexte, verifier_jour
 from workflows.transitions import CommandeRefusee
 
@@ -227,6 +227,9 @@ def lien_remis(ctx: Contexte, op: OperationSortante, resultat: dict[str, Any]) -
     lien = LienCarnetAEnvoyer.model_validate(carnet)
     if lien.chemin == "rdv":  # an invitation's booking link, not the carnet's
         rdv.invitation_remise(ctx, lien.lien_id, trace)
+        return
+    if lien.chemin == orientation_structure.CHEMIN:  # a structure's answer link (ticket 20)
+        orientation_structure.lien_remis(ctx, lien.lien_id, trace)
         return
     # Links revoked by a person while this one was on its way: it is revoked with them.
     revocations = [e.enregistre_le for e in ctx.s.timeline if e.code == "liens_carnet_revoques"]
