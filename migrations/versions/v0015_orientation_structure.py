@@ -4,8 +4,8 @@ The answer links of the orientations sent to the structures of prescribed servic
 20, item 2): ``orientation_structure``, one row per link fingerprint. Created only if missing
 (a database made by ``create_all`` from today's models already has it).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02 23:10:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | Sequence[str] | None = "0012"
+revision: str = "0015"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
