@@ -25,7 +25,7 @@ from web.securite.audit import journaliser
 from web.securite.sensible import proteger
 from workflows.transitions import TRANSITIONS, qualites
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # a cockpit fragment, not the API
 COMMANDE = "prescrire_action"
 RAYONS_KM = (5, 10, 20, 50)
 LIMITE = 30  # results shown: the search narrows further
