@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from tests.fixtures.plateforme import Plateforme
 
@@ -82,3 +82,16 @@ async def se_connecter(page: Page, plateforme: Plateforme, email: str) -> None:
     await page.get_by_role("button", name="Se connecter").click()
     await page.wait_for_url(plateforme.base_url + "/")
     _cookies[email] = await page.context.cookies()
+
+
+# htmx wires the fields of swapped-in content only when it settles, 20 ms after the swap: an
+# event fired in between (a template chosen, a text typed) reaches no handler. A person is never
+# that fast; Playwright is.
+EN_VOL = ("htmx-request", "htmx-swapping", "htmx-settling", "htmx-added")
+
+
+async def htmx_au_repos(page: Page, zone: str = "#formulaire") -> None:
+    """Wait until no htmx request, swap or settle is under way in ``zone`` (the pages' own
+    polling elsewhere keeps its classes a while, and is not what the test is waiting for)."""
+    selecteur = ", ".join(f"{zone}.{c}, {zone} .{c}" for c in EN_VOL)
+    await expect(page.locator(selecteur)).to_have_count(0)

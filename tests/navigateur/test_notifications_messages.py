@@ -18,7 +18,7 @@ from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.cockpit.test_notifications import attendre, transfert_a_claire
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
-from tests.navigateur.conftest import DELAI_MS, se_connecter
+from tests.navigateur.conftest import DELAI_MS, htmx_au_repos, se_connecter
 
 pytestmark = pytest.mark.browser
 EMAIL = "claire.martin@hautesavoie.fr"
@@ -81,11 +81,13 @@ async def test_sms_libre_apercu_compte_et_simulateur(
     await page.click('button[data-commande="envoyer_message"]')
     formulaire = page.locator("#formulaire-envoyer_message")
     await expect(formulaire).to_be_visible()
+    await htmx_au_repos(page)
 
     # A template fills the text, and the preview fills its fields from the dossier.
     await page.select_option("#champ-modele", "nouvelles")
     await expect(page.locator("#champ-texte")).to_have_value(re.compile("^Bonjour {prenom}"))
     await expect(page.locator("#apercu-texte")).to_contain_text("Bonjour Zoé, je n'ai pas eu")
+    await htmx_au_repos(page)
 
     # Written by hand: the preview and the count follow the typing.
     await page.fill("#champ-texte", "Bonjour {prenom}, rappelez-moi demain.")

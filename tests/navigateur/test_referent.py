@@ -15,7 +15,7 @@ from playwright.async_api import BrowserContext, Page, expect
 from tests.api import donnees
 from tests.cockpit.conftest import CLAIRE, commande, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
-from tests.navigateur.conftest import DELAI_MS, se_connecter
+from tests.navigateur.conftest import DELAI_MS, htmx_au_repos, se_connecter
 
 pytestmark = pytest.mark.browser
 EMAIL = "claire.martin@hautesavoie.fr"
@@ -35,6 +35,7 @@ async def _nom(api: httpx.AsyncClient, pid: str) -> str:
 async def _ouvrir_formulaire(page: Page, commande_nom: str) -> None:
     await page.click(f'button[data-commande="{commande_nom}"]')
     await expect(page.locator(f"#formulaire-{commande_nom}")).to_be_visible()
+    await htmx_au_repos(page)
 
 
 async def test_deux_etapes_puis_refus_de_pmsmp(
