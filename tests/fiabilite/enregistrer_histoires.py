@@ -78,6 +78,24 @@ def _etapes_pmsmp(debut: date) -> list[Etape]:
     ]
 
 
+# What the parcours' own tools added since the first recordings: a service prescribed to a
+# structure (its orientation e-mail), a message, a self-booking invitation, RDV-Solidarités.
+ACTIONS: list[Etape] = [
+    (
+        "prescrire_action",
+        lambda j: {
+            "service_id": "permis-solidaire",
+            "frein": "mobilite",
+            "debut_prevu": (J + timedelta(days=7)).isoformat(),
+            "motif": "Permis B nécessaire pour les offres en horaires décalés",
+        },
+    ),
+    ("envoyer_message", lambda j: {"canal": "sms", "texte": "Bonjour {prenom}, rappelez-moi."}),
+    ("inviter_rdv", lambda j: {"motif": "accompagnement"}),
+    ("inscrire_rdv_solidarites", lambda j: {"organisation_id": 1}),
+]
+
+
 def _etapes_emploi(debut: date) -> list[Etape]:
     return [
         ("declarer_embauche", lambda j: donnees.embauche_cdi(debut)),
@@ -110,6 +128,7 @@ async def _scenarios(s: Systeme) -> dict[str, str]:
             un("pmsmp", [*EN_CONTRAT, *_etapes_pmsmp(J - timedelta(days=12))], 40),
             un("emploi", [*EN_CONTRAT, *_etapes_emploi(J - timedelta(days=35))], 60),
             un("sortie", JUSQU_A_LA_SORTIE),
+            un("actions", [*EN_CONTRAT, *ACTIONS]),
         )
         await _evenements(s, http, pids)
         await _incident(s, http, pids)
