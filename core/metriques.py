@@ -73,6 +73,16 @@ BOITE_D_ENVOI_AGE = Gauge(
     f"{PREFIXE}_envois_en_attente_age_secondes",
     "Âge du plus ancien message en attente d'envoi (0 : aucun)",
 )
+PLANIFICATIONS_BLOQUEES = Gauge(
+    f"{PREFIXE}_planifications_bloquees",
+    "Planifications Temporal dont l'exécution en cours est bloquée (leurs départs sont sautés), "
+    "par planification",
+    ["planification"],
+)
+SURVEILLANCE_AGE = Gauge(
+    f"{PREFIXE}_surveillance_technique_age_secondes",
+    "Âge du dernier tour de la surveillance technique (0 : jamais passée)",
+)
 
 
 def issue_de_commande(commande: str, issue: str) -> None:

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, delete, select
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.failure.v1 import Failure
 from temporalio.client import Client, WorkflowExecution
 
 from schemas.incident import StatutIncident
@@ -72,7 +73,7 @@ async def _examiner(client: Client, e: WorkflowExecution) -> Blocage | None:
     if tache.attempt < 2 and not signales:
         return None
     # A task that timed out once is a worker's death; one the code failed is a blocked run.
-    message, echouee = await _cause(client, e)
+    message, echouee = await cause(client, e.id, e.run_id)
     if tache.attempt < SEUIL_TENTATIVES and not signales and not echouee:
         return None
     parent = d.parent_id if d.parent_id and d.parent_id.startswith(PREFIXE) else None
@@ -95,17 +96,28 @@ async def _examiner(client: Client, e: WorkflowExecution) -> Blocage | None:
     )
 
 
-async def _cause(client: Client, e: WorkflowExecution) -> tuple[str, bool]:
+async def cause(client: Client, workflow_id: str, run_id: str | None) -> tuple[str, bool]:
     """The last workflow task failure written in the history since the last completed task
     (the retries of a failing task are not written), and whether there is one."""
-    histoire = await client.get_workflow_handle(e.id, run_id=e.run_id).fetch_history()
+    histoire = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
     for ev in reversed(histoire.events):
         if ev.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
-            message = ev.workflow_task_failed_event_attributes.failure.message
+            message = await _message(client, ev.workflow_task_failed_event_attributes.failure)
             return f"Tâches de workflow en échec : {message.splitlines()[0][:300]}", True
         if ev.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
             break
     return "Tâches de workflow expirées à répétition", False
+
+
+async def _message(client: Client, failure: Failure) -> str:
+    """The failure's message; the codec encrypts those raised by workflow code (« Encoded
+    failure »), the SDK's own (non-determinism) are in clear."""
+    if not failure.HasField("encoded_attributes"):
+        return failure.message
+    try:
+        return str(await client.data_converter.decode_failure(failure))
+    except Exception:  # a key rotated away: say what can be said
+        return failure.message
 
 
 async def ecrire(sessions: SessionFactory, blocages: list[Blocage]) -> int:

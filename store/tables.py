@@ -16,6 +16,7 @@ from store import (
     orientations_structures,
     parcours,
     pieces,
+    planifications,
     structures,
 )
 
@@ -35,5 +36,6 @@ __all__ = [
     "orientations_structures",
     "parcours",
     "pieces",
+    "planifications",
     "structures",
 ]

@@ -27,6 +27,7 @@ from schemas.incident import StatutIncident
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from store.notifications import LienEnAttente
 from store.parcours import IncidentRow, ParcoursRow
+from store.planifications import SantePlanification
 from web.deps import ServicesDep
 from web.erreurs import Refus
 
@@ -88,6 +89,12 @@ async def _lire_le_modele(session: AsyncSession) -> None:
     envois = (await session.exec(select(func.count(), func.min(LienEnAttente.cree_le)))).one()
     metriques.BOITE_D_ENVOI.set(envois[0])
     metriques.BOITE_D_ENVOI_AGE.set(_age(envois[1], maintenant))
+    planifications = (await session.exec(select(SantePlanification))).all()
+    metriques.PLANIFICATIONS_BLOQUEES.clear()
+    for p in planifications:
+        metriques.PLANIFICATIONS_BLOQUEES.labels(planification=p.id).set(int(p.bloquee))
+    derniere = max((p.verifiee_le for p in planifications), default=None)
+    metriques.SURVEILLANCE_AGE.set(_age(derniere, maintenant))
 
 
 @router.get("/metrics")

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from ops import planifications_bloquees
 from schemas.common import Organisme, Role, Territoire
 from schemas.parcours import Phase, Statut
 from store.comptes import Compte
@@ -124,6 +125,7 @@ async def _section(
             "arriere": await veille_incidents.arriere_en_retard(session),
             # --- connecteur fichiers FT/CAF : santé des connecteurs (ticket 20, item 7) ---
             "connecteurs": await sante_connecteurs(session, request.app.state.services.settings),
+            "planifications": await planifications_bloquees.vigilance(session),
         }
     if nom == "parcours":
         total, rows = await lister(session, u, f, today)
