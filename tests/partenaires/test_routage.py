@@ -61,9 +61,14 @@ async def test_contrat_rompu_livre_au_parcours_une_seule_fois(
         assert v["etat"]["situation_partenaires"]["contrat_travail"]["valeur"] == "rompu"
         rupture = next(e for e in v["etat"]["timeline"] if e["code"] == ROMPU)
         assert rupture["libelle"] == "Rupture du contrat de travail : Abandon de poste"
-        row = await recu(lecture, "employeur", ev_id)
-        assert row is not None
-        assert (row.statut, row.parcours_id) == ("livre", pid)
+
+        # The dispatcher notes the delivery once the parcours took it: just after.
+        async def livre() -> Any:
+            row = await recu(lecture, "employeur", ev_id)
+            return row if row is not None and row.statut == "livre" else None
+
+        row = await attendre(livre, f"événement {ev_id} noté livré", 30)
+        assert row.parcours_id == pid
         assert row.livre_le is not None
 
         doublon = await simulateur.evenement("employeur", ROMPU, sujet, MOTIF, id=ev_id)
