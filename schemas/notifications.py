@@ -44,6 +44,13 @@ SORTES: dict[str, Sorte] = {
             courriel_immediat=False,  # the daily digest already lists them by e-mail
         ),
         Sorte("note_adressee", "Note qui m'est adressée", "/parcours/{parcours_id}"),
+        Sorte(
+            "activite_equipe",
+            "Note ou document ajouté par l'équipe à un parcours que je suis",
+            "/parcours/{parcours_id}",
+            recapitulatif=True,
+            courriel_immediat=False,  # a busy team would flood the inbox: the digest counts them
+        ),
         Sorte("import_termine", "Import terminé", "/imports/{objet}", courriel_immediat=False),
         # Messages to an account written before the kinds existed, or of no kind above
         # (relances, réunions multipartenaires, transferts vus par l'ancien référent…).

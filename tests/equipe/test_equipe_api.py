@@ -8,6 +8,7 @@ while, then only amendable, in the right-of-access export, and gone with anonymi
 from __future__ import annotations
 
 import asyncio
+import base64
 import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +24,7 @@ from store.notifications import Notification
 from store.parcours import ParcoursRow
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
+from tests.pieces.test_pieces import un_pdf
 from tests.securite.test_sante_justice import SENSIBLES, _commande, _parcours_avec_sante
 
 KARIM = "ref-karim-benali"  # France Travail, another structure than Claire's (CD)
@@ -298,3 +300,44 @@ async def _anonymiser(plateforme: Plateforme, pid: str) -> None:
             return
         assert bilan.anonymises, "la rétention n'a pas anonymisé ce parcours"
     raise AssertionError("parcours jamais anonymisé")
+
+
+async def test_le_referent_apprend_ce_que_l_equipe_ajoute(plateforme: Plateforme) -> None:
+    """A member's note or document becomes a notification of the référent, naming neither the
+    note's text nor the file's name; what the référent adds herself does not."""
+    today = date.today()
+    async with plateforme.client("ref-claire-martin") as claire, plateforme.client(LEA) as lea:
+        cree = await claire.post(
+            "/api/v1/parcours",
+            json=donnees.accueil(today, nom="Activite" + secrets.token_hex(3))
+            | {"doublon_confirme": True},
+        )
+        assert cree.status_code == 201, cree.text
+        pid = cree.json()["id"]
+        assert (await _inviter(claire, pid, LEA, "conseiller_mission_locale")).status_code == 200
+        await _projete(plateforme, pid)
+
+        propre = await claire.post(f"/api/v1/parcours/{pid}/notes", json={"texte": "Bilan fait"})
+        assert propre.status_code == 201, propre.text
+        note = await lea.post(
+            f"/api/v1/parcours/{pid}/notes", json={"texte": "Garantie jeunes : dossier déposé"}
+        )
+        assert note.status_code == 201, note.text
+        piece = await lea.post(
+            f"/api/v1/parcours/{pid}/documents",
+            json={
+                "type": "cv",
+                "nom_fichier": "cv-dupont-jean.pdf",
+                "contenu": base64.b64encode(un_pdf("CV")).decode(),
+            },
+        )
+        assert piece.status_code == 201, piece.text
+
+    recues = await _notifications(plateforme, "ref-claire-martin", "activite_equipe")
+    mien = [n for n in recues if n.parcours_id == pid]
+    assert sorted(n.texte for n in mien) == [
+        f"Léa Dubois a ajouté un document (CV) au parcours {pid[:8]}.",
+        f"Léa Dubois a ajouté une note au parcours {pid[:8]}.",
+    ]
+    assert {n.lien for n in mien} == {f"/parcours/{pid}#notes", f"/parcours/{pid}#documents"}
+    assert await _notifications(plateforme, LEA, "activite_equipe") == []

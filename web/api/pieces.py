@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from pieces import service
+from pieces.regles import types
 from pieces.service import PieceRefusee
 from pieces.stockage import DocumentAbsent
 from schemas.parcours import ParcoursState
@@ -18,6 +19,7 @@ from schemas.pieces import DemandePiece, PieceVue
 from store.pieces import PieceRow
 from web.api.parcours import etat_lisible
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
+from web.equipe.activite import prevenir_le_referent
 from web.erreurs import Erreur, Refus
 from web.securite.audit import journaliser
 from web.securite.utilisateur import Utilisateur
@@ -71,6 +73,8 @@ async def deposer(
         raise refus(err) from None
     detail = f"document {row.id} déposé ({row.type}, {row.type_mime}, {row.taille} octets)"
     await journaliser(session, u, "ecriture", f"parcours:{state.parcours_id}", detail, ip)
+    quoi = f"un document ({types()[row.type].libelle})" if row.type in types() else "un document"
+    await prevenir_le_referent(session, u, state, row.id, quoi, "documents")
     return row
 
 

@@ -18,6 +18,7 @@ from schemas.notes import Amendement, ModificationNote, NoteVue, NouvelleNote, V
 from schemas.parcours import ParcoursState
 from store.db import ecriture
 from store.equipe import NOTE_ADRESSEE, NoteRow, notifier
+from web.equipe.activite import prevenir_le_referent
 from web.erreurs import Refus
 from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, membre_peut_lire
 
@@ -130,17 +131,21 @@ async def ecrire(
         destinataire_id=saisie.destinataire_id,
     )
     await _enregistrer(session, note)
-    if note.destinataire_id is not None and _visible_par(note, note.destinataire_id, s):
+    prevenu = note.destinataire_id
+    if prevenu is not None and not _visible_par(note, prevenu, s):
+        prevenu = None
+    if prevenu is not None:
         await notifier(
             session,
             NOTE_ADRESSEE,
             note.id,
-            note.destinataire_id,
+            prevenu,
             "Une note vous est adressée",
             f"{u.nom} vous adresse une note sur le parcours {s.parcours_id[:8]}.",
             parcours_id=s.parcours_id,
             lien=f"/parcours/{s.parcours_id}#notes",
         )
+    await prevenir_le_referent(session, u, s, note.id, "une note", "notes", deja_prevenu=prevenu)
     return vue(note, u, datetime.now(UTC))
 
 
