@@ -45,6 +45,11 @@ SORTES: dict[str, Sorte] = {
         ),
         Sorte("note_adressee", "Note qui m'est adressée", "/parcours/{parcours_id}"),
         Sorte(
+            "ajout_equipe",
+            "Invitation dans l'équipe de suivi d'un parcours",
+            "/parcours/{parcours_id}",
+        ),
+        Sorte(
             "activite_equipe",
             "Note ou document ajouté par l'équipe à un parcours que je suis",
             "/parcours/{parcours_id}",

@@ -303,8 +303,9 @@ async def _anonymiser(plateforme: Plateforme, pid: str) -> None:
 
 
 async def test_le_referent_apprend_ce_que_l_equipe_ajoute(plateforme: Plateforme) -> None:
-    """A member's note or document becomes a notification of the référent, naming neither the
-    note's text nor the file's name; what the référent adds herself does not."""
+    """The invited professional is told; a member's note or document becomes a notification of
+    the référent, naming neither the note's text nor the file's name; what the référent adds
+    herself does not."""
     today = date.today()
     async with plateforme.client("ref-claire-martin") as claire, plateforme.client(LEA) as lea:
         cree = await claire.post(
@@ -341,3 +342,23 @@ async def test_le_referent_apprend_ce_que_l_equipe_ajoute(plateforme: Plateforme
     ]
     assert {n.lien for n in mien} == {f"/parcours/{pid}#notes", f"/parcours/{pid}#documents"}
     assert await _notifications(plateforme, LEA, "activite_equipe") == []
+
+    async def invitee() -> list[Notification]:  # written by the worker, after the command
+        return await _lignes(
+            plateforme,
+            select(Notification).where(
+                Notification.compte_id == LEA,
+                Notification.sorte == "ajout_equipe",
+                Notification.parcours_id == pid,
+            ),
+        )
+
+    limite = asyncio.get_running_loop().time() + 30
+    while not (invitation := await invitee()):
+        assert asyncio.get_running_loop().time() < limite, "Léa n'a jamais su qu'elle est invitée"
+        await asyncio.sleep(0.2)
+    assert [n.texte for n in invitation] == [
+        f"Claire Martin vous ajoute à l'équipe de suivi du parcours {pid[:8]} (Conseiller "
+        "Mission Locale) : vous pouvez lire le dossier et y écrire des notes."
+    ]
+    assert invitation[0].lien == f"/parcours/{pid}"

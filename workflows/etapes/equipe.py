@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from temporalio import workflow
+
+from schemas.appels import Courriel
 from schemas.common import Ordre, Role
 from schemas.equipe import MembreAjoute, MembreEquipe, MembreRetire
+from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState
 from workflows.etapes.base import Commande, Contexte, verifier_jour
 from workflows.transitions import CommandeRefusee
+
+# workflow.patched() id: the professional invited into the team is told (issue 17).
+INVITE_PREVENU = "membre-invite-prevenu"
 
 
 def present(s: ParcoursState, compte_id: str) -> MembreEquipe | None:
@@ -52,6 +59,22 @@ async def ajouter(ctx: Contexte, ordre: Ordre[MembreAjoute]) -> None:
         le=a.le,
         details={"membre": a.membre.id, "role": a.role.value},
     )
+    # Who asked to join is told by the acceptance itself (web/equipe/rattachements.py).
+    if a.demande_id is None and workflow.patched(INVITE_PREVENU):
+        ctx.lancer_operation(
+            TypeOperation.ENVOYER_COURRIEL,
+            Courriel(
+                destinataire=f"compte:{a.membre.id}",
+                sujet="Vous rejoignez une équipe de suivi",
+                texte=(
+                    f"{ordre.auteur.nom} vous ajoute à l'équipe de suivi du parcours "
+                    f"{ctx.s.parcours_id[:8]} ({a.role.label}) : vous pouvez lire le dossier et "
+                    "y écrire des notes."
+                ),
+                lien=f"/parcours/{ctx.s.parcours_id}",
+                sorte="ajout_equipe",
+            ),
+        )
 
 
 def verifier_retrait(s: ParcoursState, r: MembreRetire, today: date) -> None:
