@@ -60,3 +60,11 @@ class ReservationParLaPersonne(Model):
     debut: datetime
     modalite: ModeRdv
     lieu: str | None = Field(default=None, max_length=300)
+    fin: datetime | None = Field(default=None, description="Pour le fichier .ics")
+
+
+class AnnulationParLaPersonne(Model):
+    """The person cancels the appointment taken with this invitation, from their link, before
+    the delay of rules/rendez_vous.yaml (checked by the page, which reads the rules)."""
+
+    invitation_id: str

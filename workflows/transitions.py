@@ -35,7 +35,7 @@ from schemas.incident import (
     StatutOperation,
     TypeOperation,
 )
-from schemas.invitation import EnvoiInvitation, ReservationParLaPersonne
+from schemas.invitation import AnnulationParLaPersonne, EnvoiInvitation, ReservationParLaPersonne
 from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.orientation_structure import ReponseStructure
@@ -538,6 +538,24 @@ TRANSITIONS: dict[str, Transition] = {
             "reserver_rdv",
             "Prendre rendez-vous (par la personne)",
             ReservationParLaPersonne,
+            OUVERTES,
+            PERSONNE,
+            pendant_suspension=True,
+            groupe="rdv",
+        ),
+        Transition(
+            "deplacer_rdv",
+            "Déplacer son rendez-vous (par la personne)",
+            ReservationParLaPersonne,
+            OUVERTES,
+            PERSONNE,
+            pendant_suspension=True,
+            groupe="rdv",
+        ),
+        Transition(
+            "annuler_rdv",
+            "Annuler son rendez-vous (par la personne)",
+            AnnulationParLaPersonne,
             OUVERTES,
             PERSONNE,
             pendant_suspension=True,
