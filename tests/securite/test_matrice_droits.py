@@ -1906,6 +1906,12 @@ def _reservation() -> dict[tuple[str, str], list[Cas]]:
 LIGNES.update(_agenda())
 LIGNES.update(_reservation())
 
+# --- agenda18 : rendez-vous déplacé ou annulé par la personne ---
+# Cancelling is given by the link too: nobody else, whatever their credentials.
+LIGNES[("POST", "/rdv/{jeton}/annuler")] = [
+    Cas("annuler son rendez-vous", RESERVATION_PAR_LIEN, req("POST", "/rdv/{lien}/annuler"))
+]
+
 # --- connecteur data·inclusion ---
 # The search of the offer above « Prescrire une action »: whoever may prescribe (the référent).
 LIGNES |= {

@@ -34,7 +34,9 @@ from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 Jeton = Annotated[str, Path(max_length=100)]
-REFUS_PAR_ADRESSE = {m: Limiteur(maximum=30, fenetre_s=60) for m in ("GET", "POST")}
+# Per address and per form (read, book or move, cancel): the secret is 256 bits, the limit
+# only slows down a scan.
+REFUS_PAR_ADRESSE = {m: Limiteur(maximum=30, fenetre_s=60) for m in ("GET", "POST", "ANNULER")}
 TITRE = "Prendre rendez-vous"
 INVALIDE = (
     "Ce lien n'est pas valable ou a expiré. Appelez votre référent pour obtenir un rendez-vous."
@@ -56,13 +58,16 @@ class LienRefuse(Exception):
         self.status = status
 
 
-async def _invitation(request: Request, session: SessionDep, jeton: str) -> InvitationRow:
+async def _invitation(
+    request: Request, session: SessionDep, jeton: str, formulaire: str | None = None
+) -> InvitationRow:
     # Only the secret's fingerprint is stored: compare that, never the secret.
     invitation = await session.get(InvitationRow, empreinte(jeton))
     if invitation is None or invitation.expire_le <= aujourd_hui():
         # Wrong links only are counted, per address and per method: the person coming back
         # to their own page is never slowed down; guessing is.
-        if not REFUS_PAR_ADRESSE[request.method].autoriser(adresse(request) or "?"):
+        limiteur = REFUS_PAR_ADRESSE[formulaire or request.method]
+        if not limiteur.autoriser(adresse(request) or "?"):
             raise LienRefuse(429, "Trop de tentatives : réessayez dans une minute.")
         raise LienRefuse(404, INVALIDE)
     return invitation
@@ -306,7 +311,7 @@ async def annuler(
     jeton: Jeton, request: Request, session: SessionDep, parcours: ParcoursDep
 ) -> Response:
     try:
-        invitation = await _invitation(request, session, jeton)
+        invitation = await _invitation(request, session, jeton, "ANNULER")
     except LienRefuse as refus:
         return _refus(request, refus.status, str(refus))
     prise = await _reservation_en_cours(session, invitation)
