@@ -68,3 +68,32 @@ class AnnulationParLaPersonne(Model):
     the delay of rules/rendez_vous.yaml (checked by the page, which reads the rules)."""
 
     invitation_id: str
+
+
+class DemandeConvocation(Model):
+    """The référent convokes the person on a free slot of their own agenda (issue 18, item 2):
+    what they send to ``POST /api/v1/agenda/convocations``."""
+
+    parcours_id: str = Field(max_length=80)
+    motif: str = Field(description="Code du motif (rules/rendez_vous.yaml)", max_length=60)
+    plage_id: str = Field(max_length=80)
+    debut: datetime = Field(description="Début du créneau libre choisi (GET …/agenda/creneaux)")
+
+
+class ConvocationSurReservation(Model):
+    """The command's body: a slot already booked in the référent's agenda for this person."""
+
+    reservation_id: str = Field(max_length=80)
+
+
+class ConvocationRdv(Model):
+    """The same, completed by the web app from the booking (the workflow reads no table)."""
+
+    reservation_id: str
+    parcours_id: str
+    motif: str
+    libelle: str
+    debut: datetime
+    fin: datetime
+    modalite: ModeRdv
+    lieu: str | None = Field(default=None, max_length=300)

@@ -35,7 +35,12 @@ from schemas.incident import (
     StatutOperation,
     TypeOperation,
 )
-from schemas.invitation import AnnulationParLaPersonne, EnvoiInvitation, ReservationParLaPersonne
+from schemas.invitation import (
+    AnnulationParLaPersonne,
+    ConvocationRdv,
+    EnvoiInvitation,
+    ReservationParLaPersonne,
+)
 from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.orientation_structure import ReponseStructure
@@ -523,6 +528,14 @@ TRANSITIONS: dict[str, Transition] = {
             OUVERTES,
             REFERENT,
             condition=_invitable,
+            groupe="rdv",
+        ),
+        Transition(
+            "convoquer_rdv",
+            "Convoquer la personne sur un créneau de son agenda",
+            ConvocationRdv,
+            OUVERTES,
+            REFERENT,
             groupe="rdv",
         ),
         Transition(

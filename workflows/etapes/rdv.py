@@ -15,6 +15,7 @@ from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
 from schemas.invitation import (
     AnnulationParLaPersonne,
+    ConvocationRdv,
     EnvoiInvitation,
     InvitationRdv,
     ReservationParLaPersonne,
@@ -505,6 +506,47 @@ async def annuler_par_la_personne(ctx: Contexte, ordre: Ordre[AnnulationParLaPer
     )
 
 
+def verifier_convocation(s: ParcoursState, c: ConvocationRdv, today: date) -> None:
+    if c.parcours_id != s.parcours_id or any(r.reservation_id == c.reservation_id for r in s.rdvs):
+        raise CommandeRefusee("Ce créneau n'est pas réservé pour cette personne", "reservation_id")
+    if local_day(c.debut) < today:
+        raise CommandeRefusee("Un créneau passé ne peut pas servir de convocation", "debut")
+
+
+async def convoquer(ctx: Contexte, ordre: Ordre[ConvocationRdv]) -> None:
+    """The référent convokes on a fixed slot of their agenda: the same appointment as one the
+    person books (reminders, outcome, .ics), told by the same channels."""
+    c, s = ordre.donnees, ctx.s
+    rdv = Rdv(
+        id=f"{s.parcours_id[:8]}-rdv-{s.next_number('rdv')}",
+        date_heure=c.debut,
+        mode=c.modalite,
+        lieu=c.lieu,
+        professionnel=ordre.auteur.nom,
+        objet=c.libelle,
+        source="convocation",
+        reservation_id=c.reservation_id,
+        fin=c.fin,
+    )
+    s.rdvs.append(rdv)
+    ou = f" ({c.lieu})" if c.lieu else f" ({c.modalite.label.lower()})"
+    texte = (
+        f"Bonjour {s.usager.prenom}, vous êtes convoqué·e le {_quand(c.debut)}{ou} "
+        f"avec {rdv.professionnel} ({c.libelle.lower()}). En cas d'empêchement, prévenez "
+        "votre référent."
+    )
+    _prevenir_la_personne(ctx, "Convocation à un rendez-vous", texte, _evenement(s, rdv))
+    canaux = _canaux(s, CanalLien.LES_DEUX)
+    envoi = " et ".join(canaux) if canaux else "aucun canal : ni téléphone ni courriel connus"
+    ctx.noter(
+        Categorie.RDV,
+        "rdv_convoque",
+        f"Convocation le {_quand(c.debut)}{ou} : {c.libelle} ({envoi})",
+        ordre.auteur,
+        details={"rdv_id": rdv.id, "motif": c.motif},
+    )
+
+
 COMMANDES = {
     "planifier_rdv": Commande(planifier, verifier_planification),
     "renseigner_rdv": Commande(renseigner, verifier_resultat),
@@ -515,4 +557,5 @@ COMMANDES = {
     "reserver_rdv": Commande(reserver_par_la_personne, verifier_reservation),
     "deplacer_rdv": Commande(deplacer_par_la_personne, verifier_deplacement),
     "annuler_rdv": Commande(annuler_par_la_personne, verifier_annulation),
+    "convoquer_rdv": Commande(convoquer, verifier_convocation),
 }
