@@ -71,8 +71,7 @@ class AnnulationParLaPersonne(Model):
 
 
 class DemandeConvocation(Model):
-    """The référent convokes the person on a free slot of their own agenda (issue 18, item 2):
-    what they send to ``POST /api/v1/agenda/convocations``."""
+    """Convocation sur un créneau libre de son agenda, par le référent du parcours."""
 
     parcours_id: str = Field(max_length=80)
     motif: str = Field(description="Code du motif (rules/rendez_vous.yaml)", max_length=60)
@@ -81,7 +80,7 @@ class DemandeConvocation(Model):
 
 
 class ConvocationSurReservation(Model):
-    """The command's body: a slot already booked in the référent's agenda for this person."""
+    """Un créneau déjà réservé dans l'agenda du référent pour cette personne."""
 
     reservation_id: str = Field(max_length=80)
 

@@ -165,6 +165,12 @@ async def lister_creneaux(
         409: {"model": Erreur, "description": "Créneau pris entre-temps (créneaux suivants)"},
     },
     summary="Convoquer une personne sur un créneau libre de mon agenda",
+    description=(
+        "Réserve le créneau (comme une réservation par la personne : un créneau pris "
+        "entre-temps est refusé avec les créneaux suivants), puis donne au parcours la "
+        "commande « convoquer_rdv » : la personne est prévenue par SMS et courriel, avec le "
+        "fichier .ics. Si le parcours refuse la commande, le créneau est libéré."
+    ),
 )
 async def convoquer(
     demande: DemandeConvocation,
@@ -173,8 +179,7 @@ async def convoquer(
     parcours: ParcoursDep,
     request: Request,
 ) -> ParcoursVue:
-    """Books the slot (race-safe, like the person's booking), then gives the parcours the
-    command « convoquer_rdv »; if the parcours refuses it, the slot is free again."""
+    # Book first (the quarters' key decides a race), then command; undo the booking if refused.
     moi = proprietaire(u)
     await etat_lisible(parcours, u, demande.parcours_id)
     jour = local_day(demande.debut)
