@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from schemas.carnet import CanalLien
 from schemas.common import LabelledEnum, Model
@@ -76,7 +76,9 @@ class DemandeConvocation(Model):
     parcours_id: str = Field(max_length=80)
     motif: str = Field(description="Code du motif (rules/rendez_vous.yaml)", max_length=60)
     plage_id: str = Field(max_length=80)
-    debut: datetime = Field(description="Début du créneau libre choisi (GET …/agenda/creneaux)")
+    debut: AwareDatetime = Field(
+        description="Début du créneau libre choisi (GET …/agenda/creneaux), avec fuseau"
+    )
 
 
 class ConvocationSurReservation(Model):

@@ -246,11 +246,14 @@ async def reserver(
 # --- the appointment taken: moved or cancelled by the person, up to the rules' delay ---------
 
 
+def _utc(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=instant.tzinfo or UTC)  # SQLite gives naive UTC back
+
+
 def modifiable(prise: ReservationRow) -> bool:
+    """Until the rules' delay before the appointment (rules/rendez_vous.yaml)."""
     delai = regles_rendez_vous().reservation.modifiable_jusqu_a_heures_avant
-    return datetime.now(UTC) < prise.debut.replace(tzinfo=prise.debut.tzinfo or UTC) - timedelta(
-        hours=delai
-    )
+    return datetime.now(UTC) < _utc(prise.debut) - timedelta(hours=delai)
 
 
 async def _reservation_en_cours(
@@ -277,8 +280,8 @@ async def _page_du_rdv(
         compte_id=prise.compte_id,
         plage_id=prise.plage_id,
         motif=prise.motif,
-        debut=prise.debut.replace(tzinfo=prise.debut.tzinfo or UTC),
-        fin=prise.fin.replace(tzinfo=prise.fin.tzinfo or UTC),
+        debut=_utc(prise.debut),
+        fin=_utc(prise.fin),
         modalite=ModeRdv(prise.modalite),
         lieu_id=prise.lieu_id,
     )
@@ -343,8 +346,8 @@ async def annuler(
         {
             "u": None,
             "titre": "Rendez-vous annulé",
-            "jour": jour_long_fr(local_day(prise.debut)),
-            "heure": heure_fr(prise.debut.replace(tzinfo=prise.debut.tzinfo or UTC)),
+            "jour": jour_long_fr(local_day(_utc(prise.debut))),
+            "heure": heure_fr(_utc(prise.debut)),
             "expire_le": jour_long_fr(invitation.expire_le - timedelta(days=1)),
         },
     )
