@@ -1923,6 +1923,14 @@ LIGNES[("POST", "/api/v1/parcours/{parcours_id}/convoquer-rdv")] = [
         controle=_clos,
     )
 ]
+# « Mon agenda » in the cockpit: a référent's own page, like the agenda's API.
+LIGNES[("GET", "/agenda")] = [
+    Cas(
+        "mon agenda",
+        ligne("ok ok ok 403 403 403 cnx cnx cnx 403 403") | {"charge_entreprise": "403"},
+        req("GET", "/agenda"),
+    )
+]
 LIGNES[("POST", "/api/v1/agenda/convocations")] = [
     Cas(
         "convoquer sur un créneau",
