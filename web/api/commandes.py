@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from agendas import reservations
 from rules.rendez_vous import regles_rendez_vous
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
@@ -23,7 +24,7 @@ from schemas.invitation import (
 )
 from schemas.messages import DemandeMessage, MessageUsager
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
-from schemas.rdv import ModeRdv, ReunionMultipartenaire
+from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
 from store import catalogue
 from store.agendas import LieuRow, ReservationRow
@@ -186,14 +187,15 @@ async def _convocation(
             422, message, "donnees_invalides", [{"champ": "reservation_id", "message": message}]
         )
     lieu = await session.get(LieuRow, prise.lieu_id) if prise.lieu_id else None
+    creneau = reservations.creneau(prise)
     return ConvocationRdv(
         reservation_id=prise.id,
         parcours_id=prise.parcours_id,
         motif=motif.code,
         libelle=motif.libelle,
-        debut=prise.debut.replace(tzinfo=prise.debut.tzinfo or UTC),
-        fin=prise.fin.replace(tzinfo=prise.fin.tzinfo or UTC),
-        modalite=ModeRdv(prise.modalite),
+        debut=creneau.debut,
+        fin=creneau.fin,
+        modalite=creneau.modalite,
         lieu=f"{lieu.nom}, {lieu.adresse}, {lieu.code_postal} {lieu.commune}" if lieu else None,
     )
 

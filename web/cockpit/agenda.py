@@ -15,8 +15,6 @@ from agendas import reservations, service
 from core.clock import local_day
 from core.formats import jour_semaine as jour_long_fr
 from rules.rendez_vous import regles_rendez_vous
-from schemas.agenda import Creneau
-from schemas.rdv import ModeRdv
 from store.parcours import ParcoursRow
 from web.cockpit import pages
 from web.cockpit.rendez_vous import heure_fr, ou
@@ -28,10 +26,6 @@ router = APIRouter(include_in_schema=False)
 SUR_JOURS = 28
 
 
-def _utc(instant: datetime) -> datetime:
-    return instant.replace(tzinfo=instant.tzinfo or UTC)  # SQLite gives naive UTC back
-
-
 @router.get("/agenda")
 async def mon_agenda(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
     if not u.est_referent:
@@ -40,7 +34,8 @@ async def mon_agenda(request: Request, u: UtilisateurPage, session: SessionDep) 
     prises = [
         r
         for r in await reservations.reservations(session, u.id, maintenant - timedelta(hours=1))
-        if r.annulee_le is None and _utc(r.debut) < maintenant + timedelta(days=SUR_JOURS)
+        if r.annulee_le is None
+        and reservations.creneau(r).debut < maintenant + timedelta(days=SUR_JOURS)
     ]
     ids = {r.parcours_id for r in prises}
     suivis = {
@@ -53,18 +48,7 @@ async def mon_agenda(request: Request, u: UtilisateurPage, session: SessionDep) 
             )
         ).all()
     }
-    creneaux = [
-        Creneau(
-            compte_id=r.compte_id,
-            plage_id=r.plage_id,
-            motif=r.motif,
-            debut=_utc(r.debut),
-            fin=_utc(r.fin),
-            modalite=ModeRdv(r.modalite),
-            lieu_id=r.lieu_id,
-        )
-        for r in prises
-    ]
+    creneaux = [reservations.creneau(r) for r in prises]
     lieux = {x.id: x for x in await service.lieux_par_id(session, creneaux)}
     regles = regles_rendez_vous()
     par_jour: dict[str, list[dict[str, str | None]]] = defaultdict(list)

@@ -22,7 +22,6 @@ from schemas.agenda import Creneau, Lieu
 from schemas.carnet import empreinte
 from schemas.common import Acteur, Role
 from schemas.invitation import AnnulationParLaPersonne, ReservationParLaPersonne
-from schemas.rdv import ModeRdv
 from store.agendas import InvitationRow, ReservationRow
 from store.comptes import Compte
 from web.cockpit import pages
@@ -246,14 +245,10 @@ async def reserver(
 # --- the appointment taken: moved or cancelled by the person, up to the rules' delay ---------
 
 
-def _utc(instant: datetime) -> datetime:
-    return instant.replace(tzinfo=instant.tzinfo or UTC)  # SQLite gives naive UTC back
-
-
 def modifiable(prise: ReservationRow) -> bool:
     """Until the rules' delay before the appointment (rules/rendez_vous.yaml)."""
     delai = regles_rendez_vous().reservation.modifiable_jusqu_a_heures_avant
-    return datetime.now(UTC) < _utc(prise.debut) - timedelta(hours=delai)
+    return datetime.now(UTC) < reservations.creneau(prise).debut - timedelta(hours=delai)
 
 
 async def _reservation_en_cours(
@@ -276,15 +271,7 @@ async def _page_du_rdv(
 ) -> Response:
     """The appointment taken, with « Déplacer » (the free slots) and « Annuler » while the
     rules' delay allows, and a word to call the référent once it does not."""
-    actuel = Creneau(
-        compte_id=prise.compte_id,
-        plage_id=prise.plage_id,
-        motif=prise.motif,
-        debut=_utc(prise.debut),
-        fin=_utc(prise.fin),
-        modalite=ModeRdv(prise.modalite),
-        lieu_id=prise.lieu_id,
-    )
+    actuel = reservations.creneau(prise)
     lieux = {x.id: x for x in await service.lieux_par_id(session, [actuel])}
     ouvert = modifiable(prise)
     autres = (
@@ -346,8 +333,8 @@ async def annuler(
         {
             "u": None,
             "titre": "Rendez-vous annulé",
-            "jour": jour_long_fr(local_day(_utc(prise.debut))),
-            "heure": heure_fr(_utc(prise.debut)),
+            "jour": jour_long_fr(local_day(reservations.creneau(prise).debut)),
+            "heure": heure_fr(reservations.creneau(prise).debut),
             "expire_le": jour_long_fr(invitation.expire_le - timedelta(days=1)),
         },
     )
