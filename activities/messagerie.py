@@ -18,6 +18,7 @@ from temporalio import activity
 from activities.carnet import lien, sujet
 from activities.http import indisponible, refus
 from activities.outbox import Outbox
+from agendas.ics import NOM_DU_FICHIER, fichier_ics
 from core.smtp import ServeurSmtp
 from schemas.appels import AppelPartenaire, Courriel
 from schemas.common import Role
@@ -91,6 +92,15 @@ class Messagerie:
         message["Subject"] = courriel.sujet
         message["Message-ID"] = f"<{appel.idempotence}@parcours.spie74>"
         message.set_content(texte + (f"\n\n{courriel.lien}" if courriel.lien else ""))
+        if courriel.calendrier is not None:
+            methode = "CANCEL" if courriel.calendrier.annule else "REQUEST"
+            message.add_attachment(
+                fichier_ics(courriel.calendrier),
+                maintype="text",
+                subtype="calendar",
+                filename=NOM_DU_FICHIER,
+                params={"method": methode},
+            )
         await self.envoyer_message(message)
         await self.outbox.noter(
             appel.idempotence,

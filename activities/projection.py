@@ -254,7 +254,9 @@ class ProjectionActivities:
 
 
 def invitations_ouvertes(s: ParcoursState) -> list[InvitationRow]:
-    """The booking links that still open a page: sent, not booked yet (issue 18)."""
+    """The booking links that still open a page (issue 18): sent and not booked yet, or
+    booked with the appointment still to come (the page then moves or cancels it)."""
+    a_venir = {r.id: r.reservation_id for r in s.rdvs if r.statut == StatutRdv.PREVU}
     return [
         InvitationRow(
             empreinte=empreinte,
@@ -263,9 +265,11 @@ def invitations_ouvertes(s: ParcoursState) -> list[InvitationRow]:
             referent_id=i.referent_id,
             motif=i.motif,
             expire_le=i.expire_le,
+            reservation_id=a_venir.get(i.rdv_id) if i.rdv_id else None,
         )
         for i in s.invitations
         if i.statut == StatutInvitation.ENVOYEE
+        or (i.rdv_id in a_venir and a_venir[i.rdv_id] is not None)
         for empreinte in i.empreintes
     ]
 

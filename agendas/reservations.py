@@ -18,6 +18,7 @@ from agendas import service
 from agendas.creneaux import quarts
 from core.clock import local_day
 from schemas.agenda import Creneau
+from schemas.rdv import ModeRdv
 from store.agendas import CreneauPrisRow, ReservationRow
 from store.db import ecriture
 
@@ -91,6 +92,23 @@ async def annuler(session: AsyncSession, reservation_id: str) -> ReservationRow 
     )
     await session.commit()
     return row
+
+
+def _utc(instant: datetime) -> datetime:
+    return instant.replace(tzinfo=instant.tzinfo or UTC)  # SQLite gives naive UTC back
+
+
+def creneau(prise: ReservationRow) -> Creneau:
+    """A booking read back from the store, as the slot it holds (instants in UTC)."""
+    return Creneau(
+        compte_id=prise.compte_id,
+        plage_id=prise.plage_id,
+        motif=prise.motif,
+        debut=_utc(prise.debut),
+        fin=_utc(prise.fin),
+        modalite=ModeRdv(prise.modalite),
+        lieu_id=prise.lieu_id,
+    )
 
 
 async def reservations(

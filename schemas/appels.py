@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import Field
@@ -77,6 +77,19 @@ class Sms(Model):
     carnet: LienCarnetAEnvoyer | None = None
 
 
+class EvenementCalendrier(Model):
+    """The appointment a message joins as an .ics file (issue 18): the same ``uid`` for its
+    whole life, so that a calendar moves or removes the event it already holds."""
+
+    uid: str
+    titre: str
+    debut: datetime
+    fin: datetime
+    lieu: str | None = None
+    sequence: int = Field(default=0, description="Augmentée à chaque changement")
+    annule: bool = False
+
+
 class Courriel(Model):
     """An e-mail. ``destinataire``: an address, ``compte:<id>`` (a professional: also notified in
     the app) or ``coordination:<territoire>`` (every coordinator of that territory)."""
@@ -88,6 +101,7 @@ class Courriel(Model):
     carnet: LienCarnetAEnvoyer | None = None
     # The kind of in-app notification (schemas/notifications.py) for a ``compte:`` recipient.
     sorte: str | None = None
+    calendrier: EvenementCalendrier | None = None
 
 
 MODELES: dict[TypeOperation, type[Model]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from schemas.carnet import CanalLien
 from schemas.common import LabelledEnum, Model
@@ -58,5 +58,43 @@ class ReservationParLaPersonne(Model):
     invitation_id: str
     reservation_id: str
     debut: datetime
+    modalite: ModeRdv
+    lieu: str | None = Field(default=None, max_length=300)
+    fin: datetime | None = Field(default=None, description="Pour le fichier .ics")
+
+
+class AnnulationParLaPersonne(Model):
+    """The person cancels the appointment taken with this invitation, from their link, before
+    the delay of rules/rendez_vous.yaml (checked by the page, which reads the rules)."""
+
+    invitation_id: str
+
+
+class DemandeConvocation(Model):
+    """Convocation sur un créneau libre de son agenda, par le référent du parcours."""
+
+    parcours_id: str = Field(max_length=80)
+    motif: str = Field(description="Code du motif (rules/rendez_vous.yaml)", max_length=60)
+    plage_id: str = Field(max_length=80)
+    debut: AwareDatetime = Field(
+        description="Début du créneau libre choisi (GET …/agenda/creneaux), avec fuseau"
+    )
+
+
+class ConvocationSurReservation(Model):
+    """Un créneau déjà réservé dans l'agenda du référent pour cette personne."""
+
+    reservation_id: str = Field(max_length=80)
+
+
+class ConvocationRdv(Model):
+    """The same, completed by the web app from the booking (the workflow reads no table)."""
+
+    reservation_id: str
+    parcours_id: str
+    motif: str
+    libelle: str
+    debut: datetime
+    fin: datetime
     modalite: ModeRdv
     lieu: str | None = Field(default=None, max_length=300)

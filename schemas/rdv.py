@@ -69,6 +69,8 @@ class Rdv(Model):
     source: str = Field(default="referent", description="referent, ou l'identifiant du partenaire")
     rappels_envoyes: list[str] = Field(default_factory=list)
     reservation_id: str | None = Field(default=None, description="Pris dans l'agenda (store)")
+    fin: datetime | None = None
+    modifications: int = Field(default=0, description="Déplacements : la SEQUENCE du .ics")
 
     def a_renseigner(self, now: datetime) -> bool:
         """A past appointment whose outcome nobody recorded yet."""

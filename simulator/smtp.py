@@ -15,7 +15,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from simulator.contexte import MESSAGERIE
-from simulator.store import CourrielRecu, Mode, Store, maintenant
+from simulator.store import CourrielRecu, Mode, PieceJointeRecue, Store, maintenant
 
 _ISSUE = "issue_simulee"  # attribute set on the envelope: one failure draw per transaction
 
@@ -35,6 +35,23 @@ def _texte(message: EmailMessage) -> str:
     return contenu.replace("\r\n", "\n") if isinstance(contenu, str) else ""
 
 
+def _pieces_jointes(message: EmailMessage) -> list[PieceJointeRecue]:
+    pieces = []
+    for partie in message.iter_attachments():
+        assert isinstance(partie, EmailMessage)  # policy.default
+        contenu = partie.get_content()
+        if isinstance(contenu, bytes):
+            contenu = contenu.decode("utf-8", errors="replace")
+        pieces.append(
+            PieceJointeRecue(
+                nom=partie.get_filename() or "",
+                type=partie.get_content_type(),
+                contenu=str(contenu).replace("\r\n", "\n"),
+            )
+        )
+    return pieces
+
+
 def lire_courriel(mail_from: str, rcpt_tos: list[str], contenu: bytes) -> CourrielRecu:
     message = message_from_bytes(contenu, policy=policy.default)
     assert isinstance(message, EmailMessage)  # guaranteed by policy.default
@@ -46,6 +63,7 @@ def lire_courriel(mail_from: str, rcpt_tos: list[str], contenu: bytes) -> Courri
         sujet=str(message.get("Subject") or ""),
         texte=_texte(message),
         recu_le=maintenant(),
+        pieces_jointes=_pieces_jointes(message),
     )
 
 

@@ -49,6 +49,12 @@ class Recu(BaseModel):
     appels: int = 1
 
 
+class PieceJointeRecue(BaseModel):
+    nom: str
+    type: str
+    contenu: str
+
+
 class CourrielRecu(BaseModel):
     message_id: str | None
     expediteur: str
@@ -57,6 +63,8 @@ class CourrielRecu(BaseModel):
     texte: str
     recu_le: datetime
     livraisons: int = 1
+    # Attachments as received (name, type, text): the .ics of an appointment (issue 18).
+    pieces_jointes: list[PieceJointeRecue] = []
 
 
 class Etat(BaseModel):

@@ -104,3 +104,5 @@ class InvitationRow(SQLModel, table=True):
     referent_id: str
     motif: str
     expire_le: date
+    # Once a slot is taken, the link manages that booking (move, cancel) instead.
+    reservation_id: str | None = None

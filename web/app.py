@@ -58,6 +58,7 @@ from web.cockpit import (
     recherche_services,  # --- connecteur data·inclusion ---
     rendez_vous,
 )
+from web.cockpit import agenda as page_agenda  # --- agenda18 ---
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
 from web.cockpit import notifications as page_notifications
@@ -164,6 +165,7 @@ def create_app(
     app.include_router(imports.router)
     app.include_router(carnet_usager.router)
     app.include_router(rendez_vous.router)
+    app.include_router(page_agenda.router)  # --- agenda18 ---
     app.include_router(orientation_structure.router)  # a structure's answer link (ticket 20)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
     app.include_router(administration.router)

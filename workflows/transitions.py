@@ -35,7 +35,12 @@ from schemas.incident import (
     StatutOperation,
     TypeOperation,
 )
-from schemas.invitation import EnvoiInvitation, ReservationParLaPersonne
+from schemas.invitation import (
+    AnnulationParLaPersonne,
+    ConvocationRdv,
+    EnvoiInvitation,
+    ReservationParLaPersonne,
+)
 from schemas.messages import MessageUsager
 from schemas.orientation import DecisionOrientationResolue, DemandeReorientation
 from schemas.orientation_structure import ReponseStructure
@@ -526,6 +531,14 @@ TRANSITIONS: dict[str, Transition] = {
             groupe="rdv",
         ),
         Transition(
+            "convoquer_rdv",
+            "Convoquer la personne sur un créneau de son agenda",
+            ConvocationRdv,
+            OUVERTES,
+            REFERENT,
+            groupe="rdv",
+        ),
+        Transition(
             "inscrire_rdv_solidarites",
             "Inscrire la personne dans RDV-Solidarités",
             DemandeRdvSolidarites,
@@ -538,6 +551,24 @@ TRANSITIONS: dict[str, Transition] = {
             "reserver_rdv",
             "Prendre rendez-vous (par la personne)",
             ReservationParLaPersonne,
+            OUVERTES,
+            PERSONNE,
+            pendant_suspension=True,
+            groupe="rdv",
+        ),
+        Transition(
+            "deplacer_rdv",
+            "Déplacer son rendez-vous (par la personne)",
+            ReservationParLaPersonne,
+            OUVERTES,
+            PERSONNE,
+            pendant_suspension=True,
+            groupe="rdv",
+        ),
+        Transition(
+            "annuler_rdv",
+            "Annuler son rendez-vous (par la personne)",
+            AnnulationParLaPersonne,
             OUVERTES,
             PERSONNE,
             pendant_suspension=True,

@@ -1,7 +1,7 @@
 """An invitation to book (issue 18): the référent invites, the person receives a personal
 link by SMS and e-mail, opens it on their phone, sees their référent's free slots and takes
 one; the parcours records the appointment and confirms it by the same channels. The link's
-secret never enters the workflow's state or history; a used, unknown or expired link gives
+secret never enters the workflow's state or history; an unknown or expired link gives
 the same answer."""
 
 from __future__ import annotations
@@ -119,9 +119,10 @@ async def test_la_personne_prend_rendez_vous_par_son_lien(
 
         async def utilise() -> bool:
             r = await personne.get(f"/rdv/{secret_courriel}")
-            return r.status_code == 404 and INVALIDE in r.text
+            return r.status_code == 200 and "Déplacer le rendez-vous" in r.text
 
-        await _attendre(utilise, "un lien d'une invitation honorée ne sert plus")
+        # every link of the invitation now shows the appointment taken, to move or cancel it
+        await _attendre(utilise, "un lien d'une invitation honorée montre le rendez-vous")
 
     etat = await clients.etat(pid)
     assert [i.statut for i in etat.invitations] == [StatutInvitation.RESERVEE]

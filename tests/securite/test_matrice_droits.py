@@ -1906,6 +1906,49 @@ def _reservation() -> dict[tuple[str, str], list[Cas]]:
 LIGNES.update(_agenda())
 LIGNES.update(_reservation())
 
+# --- agenda18 : rendez-vous déplacé ou annulé par la personne ---
+# Cancelling is given by the link too: nobody else, whatever their credentials.
+LIGNES[("POST", "/rdv/{jeton}/annuler")] = [
+    Cas("annuler son rendez-vous", RESERVATION_PAR_LIEN, req("POST", "/rdv/{lien}/annuler"))
+]
+# Convocation: the référent of the parcours, on their own agenda. The command's own route is
+# tried on the closed parcours (refused, nothing written); the agenda's route on a parcours
+# that does not exist (every référent is then told 404, the others cannot convoke at all).
+LIGNES[("POST", "/api/v1/parcours/{parcours_id}/convoquer-rdv")] = [
+    Cas(
+        "convoquer_rdv",
+        CMD_REFERENT,
+        req("POST", "/api/v1/parcours/{clos}/convoquer-rdv", json={"reservation_id": "resa-x"}),
+        ok=frozenset({409}),
+        controle=_clos,
+    )
+]
+# « Mon agenda » in the cockpit: a référent's own page, like the agenda's API.
+LIGNES[("GET", "/agenda")] = [
+    Cas(
+        "mon agenda",
+        ligne("ok ok ok 403 403 403 cnx cnx cnx 403 403") | {"charge_entreprise": "403"},
+        req("GET", "/agenda"),
+    )
+]
+LIGNES[("POST", "/api/v1/agenda/convocations")] = [
+    Cas(
+        "convoquer sur un créneau",
+        AGENDA_API,
+        req(
+            "POST",
+            "/api/v1/agenda/convocations",
+            json={
+                "parcours_id": "parcours-inexistant",
+                "motif": "accompagnement",
+                "plage_id": "plage-inconnue",
+                "debut": "2031-01-06T08:00:00+00:00",
+            },
+        ),
+        ok=frozenset({404}),
+    )
+]
+
 # --- connecteur data·inclusion ---
 # The search of the offer above « Prescrire une action »: whoever may prescribe (the référent).
 LIGNES |= {

@@ -10,13 +10,22 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from agendas import service
+from agendas import reservations, service
+from agendas.reservations import CreneauIndisponible
 from agendas.service import Introuvable, Proprietaire, SaisieRefusee
+from core.clock import local_day
+from core.formats import jour_semaine as jour_fr
+from core.parcours_client import CommandeImpossible
 from schemas.agenda import Absence, AbsenceSaisie, Creneau, Lieu, LieuSaisi, Plage, PlageSaisie
-from web.deps import SessionDep, UtilisateurApi, adresse, aujourd_hui
+from schemas.invitation import ConvocationSurReservation, DemandeConvocation
+from schemas.rdv import ModeRdv
+from web.api.parcours import etat_lisible, executer
+from web.cockpit.rendez_vous import heure_fr
+from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
 from web.securite.audit import journaliser
 from web.securite.utilisateur import Utilisateur
+from web.vues import ParcoursVue
 
 router = APIRouter(prefix="/api/v1/agenda", tags=["Agenda"])
 
@@ -145,3 +154,78 @@ async def lister_creneaux(
         )
     except SaisieRefusee as e:
         raise _refus(e) from None
+
+
+@router.post(
+    "/convocations",
+    response_model=ParcoursVue,
+    responses=ERREURS
+    | {
+        404: {"model": Erreur, "description": "Parcours introuvable"},
+        409: {"model": Erreur, "description": "Créneau pris entre-temps (créneaux suivants)"},
+    },
+    summary="Convoquer une personne sur un créneau libre de mon agenda",
+    description=(
+        "Réserve le créneau (comme une réservation par la personne : un créneau pris "
+        "entre-temps est refusé avec les créneaux suivants), puis donne au parcours la "
+        "commande « convoquer_rdv » : la personne est prévenue par SMS et courriel, avec le "
+        "fichier .ics. Si le parcours refuse la commande, le créneau est libéré."
+    ),
+)
+async def convoquer(
+    demande: DemandeConvocation,
+    u: UtilisateurApi,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    request: Request,
+) -> ParcoursVue:
+    # Book first (the quarters' key decides a race), then command; undo the booking if refused.
+    moi = proprietaire(u)
+    await etat_lisible(parcours, u, demande.parcours_id)
+    jour = local_day(demande.debut)
+    try:
+        offerts = await service.creneaux(session, [moi.compte_id], demande.motif, jour, jour)
+    except SaisieRefusee as e:
+        raise _refus(e) from None
+    creneau = next(
+        (c for c in offerts if c.plage_id == demande.plage_id and c.debut == demande.debut), None
+    )
+    try:
+        if creneau is None:
+            raise CreneauIndisponible(
+                reservations.DEJA_PRIS, await reservations.suivants(session, _demande(demande, moi))
+            )
+        prise = await reservations.reserver(session, creneau, demande.parcours_id)
+    except CreneauIndisponible as refus:
+        suivants = ", ".join(
+            f"{jour_fr(local_day(c.debut))} à {heure_fr(c.debut)}" for c in refus.suivants
+        )
+        message = f"{refus} Créneaux suivants : {suivants}." if suivants else str(refus)
+        raise Refus(
+            409, message, "creneau_pris", [{"champ": "debut", "message": message}]
+        ) from None
+    try:
+        return await executer(
+            "convoquer_rdv",
+            demande.parcours_id,
+            ConvocationSurReservation(reservation_id=prise.id),
+            u,
+            session,
+            parcours,
+            request,
+        )
+    except (Refus, CommandeImpossible):
+        await reservations.annuler(session, prise.id)  # nothing half-done
+        raise
+
+
+def _demande(d: DemandeConvocation, moi: Proprietaire) -> Creneau:
+    """The slot asked for, to find the next ones (only its référent, motif and start count)."""
+    return Creneau(
+        compte_id=moi.compte_id,
+        plage_id=d.plage_id,
+        motif=d.motif,
+        debut=d.debut,
+        fin=d.debut,
+        modalite=ModeRdv.TELEPHONE,
+    )

@@ -10,17 +10,24 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from agendas import reservations
 from rules.rendez_vous import regles_rendez_vous
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
 from schemas.equipe import InvitationMembre, MembreAjoute, MembreRetire, RetraitMembre
-from schemas.invitation import DemandeInvitation, EnvoiInvitation
+from schemas.invitation import (
+    ConvocationRdv,
+    ConvocationSurReservation,
+    DemandeInvitation,
+    EnvoiInvitation,
+)
 from schemas.messages import DemandeMessage, MessageUsager
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
 from store import catalogue
+from store.agendas import LieuRow, ReservationRow
 from store.comptes import Compte
 from store.structures import Structure
 from web.api.territoires import DESCRIPTION_MOTIF
@@ -167,6 +174,32 @@ async def _invitation_rdv(
     )
 
 
+async def _convocation(
+    session: AsyncSession, d: ConvocationSurReservation, __: date, ___: str
+) -> BaseModel:
+    """A convocation names a slot booked in the agenda (POST /api/v1/agenda/convocations
+    books it, then gives this command): its day, place and motif come from the booking."""
+    prise = await session.get(ReservationRow, d.reservation_id)
+    motif = regles_rendez_vous().motif(prise.motif) if prise is not None else None
+    if prise is None or prise.annulee_le is not None or motif is None:
+        message = "Aucun créneau réservé sous cet identifiant"
+        raise Refus(
+            422, message, "donnees_invalides", [{"champ": "reservation_id", "message": message}]
+        )
+    lieu = await session.get(LieuRow, prise.lieu_id) if prise.lieu_id else None
+    creneau = reservations.creneau(prise)
+    return ConvocationRdv(
+        reservation_id=prise.id,
+        parcours_id=prise.parcours_id,
+        motif=motif.code,
+        libelle=motif.libelle,
+        debut=creneau.debut,
+        fin=creneau.fin,
+        modalite=creneau.modalite,
+        lieu=f"{lieu.nom}, {lieu.adresse}, {lieu.code_postal} {lieu.commune}" if lieu else None,
+    )
+
+
 async def _telle_quelle(_: AsyncSession, body: BaseModel, __: date, ___: str) -> BaseModel:
     return body
 
@@ -177,6 +210,7 @@ RESOLUTIONS: dict[str, tuple[type[BaseModel], Resolution]] = {
     "prescrire_action": (DemandeAction, _action),
     "envoyer_lien_carnet": (DemandeLienCarnet, _lien),
     "inviter_rdv": (DemandeInvitation, _invitation_rdv),
+    "convoquer_rdv": (ConvocationSurReservation, _convocation),  # agenda18
     "planifier_reunion": (DemandeReunion, _reunion),
     "ajouter_membre": (InvitationMembre, _invitation),
     "retirer_membre": (RetraitMembre, _retrait),

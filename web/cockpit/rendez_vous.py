@@ -6,7 +6,7 @@ expired and a used link give the same answer. Phone first (390 px wide), plain F
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
@@ -21,8 +21,8 @@ from rules.rendez_vous import regles_rendez_vous
 from schemas.agenda import Creneau, Lieu
 from schemas.carnet import empreinte
 from schemas.common import Acteur, Role
-from schemas.invitation import ReservationParLaPersonne
-from store.agendas import InvitationRow
+from schemas.invitation import AnnulationParLaPersonne, ReservationParLaPersonne
+from store.agendas import InvitationRow, ReservationRow
 from store.comptes import Compte
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
@@ -33,7 +33,9 @@ from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 Jeton = Annotated[str, Path(max_length=100)]
-REFUS_PAR_ADRESSE = {m: Limiteur(maximum=30, fenetre_s=60) for m in ("GET", "POST")}
+# Per address and per form (read, book or move, cancel): the secret is 256 bits, the limit
+# only slows down a scan.
+REFUS_PAR_ADRESSE = {m: Limiteur(maximum=30, fenetre_s=60) for m in ("GET", "POST", "ANNULER")}
 TITRE = "Prendre rendez-vous"
 INVALIDE = (
     "Ce lien n'est pas valable ou a expiré. Appelez votre référent pour obtenir un rendez-vous."
@@ -55,13 +57,16 @@ class LienRefuse(Exception):
         self.status = status
 
 
-async def _invitation(request: Request, session: SessionDep, jeton: str) -> InvitationRow:
+async def _invitation(
+    request: Request, session: SessionDep, jeton: str, formulaire: str | None = None
+) -> InvitationRow:
     # Only the secret's fingerprint is stored: compare that, never the secret.
     invitation = await session.get(InvitationRow, empreinte(jeton))
     if invitation is None or invitation.expire_le <= aujourd_hui():
         # Wrong links only are counted, per address and per method: the person coming back
         # to their own page is never slowed down; guessing is.
-        if not REFUS_PAR_ADRESSE[request.method].autoriser(adresse(request) or "?"):
+        limiteur = REFUS_PAR_ADRESSE[formulaire or request.method]
+        if not limiteur.autoriser(adresse(request) or "?"):
             raise LienRefuse(429, "Trop de tentatives : réessayez dans une minute.")
         raise LienRefuse(404, INVALIDE)
     return invitation
@@ -90,6 +95,20 @@ def ou(creneau: Creneau, lieux: dict[str, Lieu]) -> str:
     return f"{lieu.nom}, {lieu.adresse}, {lieu.code_postal} {lieu.commune}"
 
 
+def _par_jour(creneaux: list[Creneau], lieux: dict[str, Lieu]) -> dict[str, list[dict[str, str]]]:
+    par_jour: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for c in creneaux:
+        par_jour[jour_long_fr(local_day(c.debut))].append(
+            {
+                "heure": heure_fr(c.debut),
+                "ou": ou(c, lieux),
+                "plage_id": c.plage_id,
+                "debut": c.debut.isoformat(),
+            }
+        )
+    return dict(par_jour)
+
+
 async def _offre(session: SessionDep, invitation: InvitationRow) -> list[Creneau]:
     demain = aujourd_hui() + timedelta(days=1)
     veille = invitation.expire_le - timedelta(days=1)  # the link stops working on expire_le
@@ -110,16 +129,6 @@ async def _page(
     motif = regles_rendez_vous().motif(invitation.motif)
     referent = await session.get(Compte, invitation.referent_id)
     lieux = {x.id: x for x in await service.lieux_par_id(session, creneaux)}
-    par_jour: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for c in creneaux:
-        par_jour[jour_long_fr(local_day(c.debut))].append(
-            {
-                "heure": heure_fr(c.debut),
-                "ou": ou(c, lieux),
-                "plage_id": c.plage_id,
-                "debut": c.debut.isoformat(),
-            }
-        )
     return pages.rendre(
         request,
         "rdv/reservation.html",
@@ -130,7 +139,7 @@ async def _page(
             "duree": motif.duree_minutes if motif else None,
             "referent": referent.nom if referent else "votre référent",
             "expire_le": jour_long_fr(invitation.expire_le - timedelta(days=1)),
-            "par_jour": dict(par_jour),
+            "par_jour": _par_jour(creneaux, lieux),
             "message": message,
         },
         status=status,
@@ -150,6 +159,8 @@ async def choisir(jeton: Jeton, request: Request, session: SessionDep) -> Respon
         f"parcours:{invitation.parcours_id}",
         "invitation à prendre rendez-vous (lien personnel)",
     )
+    if (prise := await _reservation_en_cours(session, invitation)) is not None:
+        return await _page_du_rdv(request, session, invitation, prise)
     return await _page(request, session, invitation, await _offre(session, invitation))
 
 
@@ -170,6 +181,9 @@ async def reserver(
     demande = next(
         (c for c in offre if c.plage_id == plage_id and c.debut.isoformat() == debut), None
     )
+    ancienne = await _reservation_en_cours(session, invitation)
+    if ancienne is not None and not modifiable(ancienne):
+        return await _page_du_rdv(request, session, invitation, ancienne, status=409)
     try:
         if demande is None:
             raise CreneauIndisponible(
@@ -178,6 +192,10 @@ async def reserver(
         prise = await reservations.reserver(session, demande, invitation.parcours_id)
     except CreneauIndisponible as refus:
         message = f"{refus} Choisissez un autre créneau."
+        if ancienne is not None:
+            return await _page_du_rdv(
+                request, session, invitation, ancienne, message=message, status=409
+            )
         return await _page(
             request, session, invitation, refus.suivants, message=message, status=409
         )
@@ -186,25 +204,28 @@ async def reserver(
     try:
         await parcours.commander(
             invitation.parcours_id,
-            "reserver_rdv",
+            "reserver_rdv" if ancienne is None else "deplacer_rdv",
             ReservationParLaPersonne(
                 invitation_id=invitation.invitation_id,
                 reservation_id=prise.id,
                 debut=demande.debut,
                 modalite=demande.modalite,
                 lieu=ou(demande, lieux) if demande.lieu_id else None,
+                fin=demande.fin,
             ),
             Acteur(id=personne.id, nom=personne.nom, role=Role.USAGER),
         )
     except CommandeImpossible:
         await reservations.annuler(session, prise.id)  # nothing half-done: the slot is free again
         return _refus(request, 409, INVALIDE)
+    if ancienne is not None:  # the new slot is the appointment's now: the old one is free
+        await reservations.annuler(session, ancienne.id)
     await journaliser(
         session,
         personne,
         "ecriture",
         f"parcours:{invitation.parcours_id}",
-        "rendez-vous pris (lien personnel)",
+        "rendez-vous " + ("pris" if ancienne is None else "déplacé") + " (lien personnel)",
     )
     return pages.rendre(
         request,
@@ -212,9 +233,108 @@ async def reserver(
         {
             "u": None,
             "titre": "Rendez-vous confirmé",
+            "deplace": ancienne is not None,
             "jour": jour_long_fr(local_day(demande.debut)),
             "heure": heure_fr(demande.debut),
             "ou": ou(demande, lieux),
             "acces": lieux[demande.lieu_id].acces if demande.lieu_id in lieux else "",
+        },
+    )
+
+
+# --- the appointment taken: moved or cancelled by the person, up to the rules' delay ---------
+
+
+def modifiable(prise: ReservationRow) -> bool:
+    """Until the rules' delay before the appointment (rules/rendez_vous.yaml)."""
+    delai = regles_rendez_vous().reservation.modifiable_jusqu_a_heures_avant
+    return datetime.now(UTC) < reservations.creneau(prise).debut - timedelta(hours=delai)
+
+
+async def _reservation_en_cours(
+    session: SessionDep, invitation: InvitationRow
+) -> ReservationRow | None:
+    if invitation.reservation_id is None:
+        return None
+    prise = await session.get(ReservationRow, invitation.reservation_id)
+    return prise if prise is not None and prise.annulee_le is None else None
+
+
+async def _page_du_rdv(
+    request: Request,
+    session: SessionDep,
+    invitation: InvitationRow,
+    prise: ReservationRow,
+    *,
+    message: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The appointment taken, with « Déplacer » (the free slots) and « Annuler » while the
+    rules' delay allows, and a word to call the référent once it does not."""
+    actuel = reservations.creneau(prise)
+    lieux = {x.id: x for x in await service.lieux_par_id(session, [actuel])}
+    ouvert = modifiable(prise)
+    autres = (
+        [c for c in await _offre(session, invitation) if c.debut != actuel.debut] if ouvert else []
+    )
+    delai = regles_rendez_vous().reservation.modifiable_jusqu_a_heures_avant
+    return pages.rendre(
+        request,
+        "rdv/mon_rendez_vous.html",
+        {
+            "u": None,
+            "titre": "Votre rendez-vous",
+            "jour": jour_long_fr(local_day(actuel.debut)),
+            "heure": heure_fr(actuel.debut),
+            "ou": ou(actuel, lieux),
+            "modifiable": ouvert,
+            "delai": delai,
+            "par_jour": _par_jour(autres, lieux),
+            "message": message,
+        },
+        status=status,
+    )
+
+
+@router.post("/rdv/{jeton}/annuler", response_class=HTMLResponse)
+async def annuler(
+    jeton: Jeton, request: Request, session: SessionDep, parcours: ParcoursDep
+) -> Response:
+    try:
+        invitation = await _invitation(request, session, jeton, "ANNULER")
+    except LienRefuse as refus:
+        return _refus(request, refus.status, str(refus))
+    prise = await _reservation_en_cours(session, invitation)
+    if prise is None:
+        return _refus(request, 404, INVALIDE)
+    if not modifiable(prise):
+        return await _page_du_rdv(request, session, invitation, prise, status=409)
+    personne = _personne(invitation)
+    try:
+        await parcours.commander(
+            invitation.parcours_id,
+            "annuler_rdv",
+            AnnulationParLaPersonne(invitation_id=invitation.invitation_id),
+            Acteur(id=personne.id, nom=personne.nom, role=Role.USAGER),
+        )
+    except CommandeImpossible:
+        return _refus(request, 409, INVALIDE)
+    await reservations.annuler(session, prise.id)  # the slot is offered to others again
+    await journaliser(
+        session,
+        personne,
+        "ecriture",
+        f"parcours:{invitation.parcours_id}",
+        "rendez-vous annulé (lien personnel)",
+    )
+    return pages.rendre(
+        request,
+        "rdv/annule.html",
+        {
+            "u": None,
+            "titre": "Rendez-vous annulé",
+            "jour": jour_long_fr(local_day(reservations.creneau(prise).debut)),
+            "heure": heure_fr(reservations.creneau(prise).debut),
+            "expire_le": jour_long_fr(invitation.expire_le - timedelta(days=1)),
         },
     )
