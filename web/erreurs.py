@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Message, Scope, Send
 
 from core.parcours_client import CommandeImpossible
 from schemas.champ import champ_en_cause
@@ -258,6 +259,31 @@ async def interne(request: Request, exc: Exception) -> Response:
     if _page(request):
         return _html(request, 500, ERREUR_INTERNE)
     return reponse(500, ERREUR_INTERNE, "erreur_interne", instance=request.url.path)
+
+
+async def avant_la_route(
+    scope: Scope,
+    send: Send,
+    status: int,
+    message: str,
+    code: str,
+    erreurs: list[dict[str, str]] | None = None,
+) -> None:
+    """A refusal sent by a middleware, before any route: the same problem detail (API) or
+    French page (cockpit) as a route's refusal."""
+    request = Request(scope)
+    response: Response
+    if _page(request):
+        detail = " ; ".join(f"« {e['champ']} » : {e['message']}" for e in erreurs or [])
+        response = _html(request, status, f"{message}. {detail}" if detail else message)
+    else:
+        response = reponse(status, message, code, erreurs, request.url.path)
+    await response(scope, sans_corps_recu, send)
+
+
+async def sans_corps_recu() -> Message:
+    """The ``receive`` of an answer sent without reading the request's body."""
+    return {"type": "http.disconnect"}
 
 
 def _page(request: Request) -> bool:
