@@ -156,7 +156,9 @@ def reponse(
     code: str,
     erreurs: list[dict[str, str]] | None = None,
     instance: str | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
+    """A problem detail; ``extensions``: more members of the route's own (never the RFC's)."""
     corps = Erreur(
         type=f"urn:parcours:erreur:{code}",
         title=TITRES.get(status, "Requête refusée"),
@@ -168,7 +170,9 @@ def reponse(
         erreurs=erreurs or [],
     )
     return JSONResponse(
-        corps.model_dump(exclude_none=True), status_code=status, media_type=PROBLEME
+        (extensions or {}) | corps.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEME,
     )
 
 
