@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Message, Scope, Send
 
 from core.parcours_client import CommandeImpossible
 from schemas.champ import champ_en_cause
@@ -155,7 +156,9 @@ def reponse(
     code: str,
     erreurs: list[dict[str, str]] | None = None,
     instance: str | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
+    """A problem detail; ``extensions``: more members of the route's own (never the RFC's)."""
     corps = Erreur(
         type=f"urn:parcours:erreur:{code}",
         title=TITRES.get(status, "Requête refusée"),
@@ -167,7 +170,9 @@ def reponse(
         erreurs=erreurs or [],
     )
     return JSONResponse(
-        corps.model_dump(exclude_none=True), status_code=status, media_type=PROBLEME
+        (extensions or {}) | corps.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEME,
     )
 
 
@@ -258,6 +263,31 @@ async def interne(request: Request, exc: Exception) -> Response:
     if _page(request):
         return _html(request, 500, ERREUR_INTERNE)
     return reponse(500, ERREUR_INTERNE, "erreur_interne", instance=request.url.path)
+
+
+async def avant_la_route(
+    scope: Scope,
+    send: Send,
+    status: int,
+    message: str,
+    code: str,
+    erreurs: list[dict[str, str]] | None = None,
+) -> None:
+    """A refusal sent by a middleware, before any route: the same problem detail (API) or
+    French page (cockpit) as a route's refusal."""
+    request = Request(scope)
+    response: Response
+    if _page(request):
+        detail = " ; ".join(f"« {e['champ']} » : {e['message']}" for e in erreurs or [])
+        response = _html(request, status, f"{message}. {detail}" if detail else message)
+    else:
+        response = reponse(status, message, code, erreurs, request.url.path)
+    await response(scope, sans_corps_recu, send)
+
+
+async def sans_corps_recu() -> Message:
+    """The ``receive`` of an answer sent without reading the request's body."""
+    return {"type": "http.disconnect"}
 
 
 def _page(request: Request) -> bool:

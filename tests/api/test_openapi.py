@@ -40,6 +40,27 @@ def test_bouton_authorize(openapi: dict[str, Any]) -> None:
     assert openapi["security"] == [{"jeton": []}, {"session": []}]
 
 
+def test_sante_sans_authentification(openapi: dict[str, Any]) -> None:
+    for chemin in ("/livez", "/readyz", "/healthz"):
+        assert openapi["paths"][chemin]["get"]["security"] == [], chemin
+
+
+def test_etag_de_chaque_reponse_portant_un_parcours(openapi: dict[str, Any]) -> None:
+    """Opening, reading and every command answer the parcours with the ETag to send back in
+    If-Match: a client reading only this description must learn it there."""
+    parcours = {"$ref": "#/components/schemas/ParcoursVue"}
+    avec_etag = []
+    for chemin, op in _operations(openapi):
+        for code, reponse in op["responses"].items():
+            schema = reponse.get("content", {}).get("application/json", {}).get("schema")
+            if code.startswith("2") and schema == parcours:
+                assert "If-Match" in reponse["headers"]["ETag"]["description"], (chemin, code)
+                avec_etag.append((op["operationId"], code))
+    assert ("ouvrir", "201") in avec_etag
+    assert ("consulter", "200") in avec_etag
+    assert ("reprendre_parcours", "200") in avec_etag
+
+
 def test_identifiants_d_operation_lisibles(openapi: dict[str, Any]) -> None:
     ids = [op["operationId"] for _, op in _operations(openapi)]
     assert len(ids) == len(set(ids))

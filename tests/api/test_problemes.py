@@ -71,3 +71,26 @@ async def test_les_pages_gardent_leur_html(client: httpx.AsyncClient) -> None:
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
     assert "Adresse inconnue" in r.text
+
+
+async def test_corps_trop_gros_annonce(client: httpx.AsyncClient) -> None:
+    """Refused on its announced size, unread: a problem detail like any other refusal, with
+    the security headers of any answer; a page's form gets the French error page."""
+    trop = b"x" * (1024 * 1024 + 1)
+    r = await client.post(
+        "/api/v1/parcours", content=trop, headers={"content-type": "application/json"}
+    )
+    corps = _probleme(r, 413)
+    assert corps["code"] == "trop_volumineux"
+    assert corps["detail"] == "Requête trop volumineuse (1 Mo au plus)"
+    assert corps["instance"] == "/api/v1/parcours"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["cache-control"] == "no-store"
+
+    page = await client.post(
+        "/connexion", content=trop, headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert page.status_code == 413
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Requête trop volumineuse (1 Mo au plus)" in page.text
+    assert "content-security-policy" in page.headers

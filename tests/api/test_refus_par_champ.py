@@ -18,7 +18,7 @@ CLAIRE = "ref-claire-martin"
 
 async def _refus_sur_champ(
     client: httpx.AsyncClient, pid: str, commande: str, corps: dict[str, Any], champ: str
-) -> None:
+) -> str:
     avant = (await client.get(f"/api/v1/parcours/{pid}")).json()["etat"]["version_metier"]
     r = await client.post(f"/api/v1/parcours/{pid}/{commande}", json=corps)
     assert r.status_code == 422, r.text
@@ -26,6 +26,7 @@ async def _refus_sur_champ(
     assert r.json()["erreurs"][0]["message"] == r.json()["detail"]
     apres = (await client.get(f"/api/v1/parcours/{pid}")).json()["etat"]["version_metier"]
     assert apres == avant
+    return str(r.json()["detail"])
 
 
 async def _ok(client: httpx.AsyncClient, pid: str, commande: str, corps: dict[str, Any]) -> None:
@@ -73,3 +74,29 @@ async def test_refus_corrigeables_en_422_sur_le_champ(plateforme: Plateforme) ->
             f"/api/v1/parcours/{pid}/reprendre-parcours", json={"le": today.isoformat()}
         )
         assert r.status_code == 409, r.text
+
+
+async def test_coordonnee_et_date_de_naissance_a_corriger(plateforme: Plateforme) -> None:
+    """The link sent by SMS to a person with no phone: change the channel; a rectified birth
+    date that makes her under 16 at the accueil: change the date."""
+    today = date.today()
+    async with plateforme.client(CLAIRE) as claire:
+        sans_telephone = donnees.accueil(today, nom="Coordonnee", telephone=None)
+        cree = await claire.post(
+            "/api/v1/parcours", json=sans_telephone | {"doublon_confirme": True}
+        )
+        assert cree.status_code == 201, cree.text
+        pid = cree.json()["id"]
+
+        detail = await _refus_sur_champ(
+            claire, pid, "envoyer-lien-carnet", {"canal": "sms"}, "canal"
+        )
+        assert detail == "Impossible d'envoyer le lien par SMS : coordonnée inconnue"
+
+        usager = sans_telephone["usager"] | {
+            "date_naissance": (today.replace(day=1, year=today.year - 15)).isoformat()
+        }
+        trop_jeune = {"usager": usager, "motif": "Erreur de saisie"}
+        await _refus_sur_champ(
+            claire, pid, "rectifier-identite", trop_jeune, "usager.date_naissance"
+        )

@@ -28,7 +28,13 @@ async def test_sans_temporal_vivant_pas_pret_et_lectures_servies(
         for chemin in ("/readyz", "/healthz"):
             pret = await client.get(chemin)
             assert pret.status_code == 503, pret.text
+            # a problem detail like every 5xx (RFC 9457), the probe's members beside it
+            assert pret.headers["content-type"] == "application/problem+json"
             corps = pret.json()
+            assert corps["status"] == 503
+            assert corps["instance"] == chemin
+            assert corps["detail"] == corps["message"]
+            assert corps["statut"] == "degrade"
             assert corps["manquants"] == ["temporal"], corps
             assert corps["base"] == "ok"
             assert corps["temporal"].startswith("injoignable")

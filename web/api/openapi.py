@@ -80,10 +80,27 @@ def _problemes(schema: dict[str, Any]) -> None:
         composants.pop(inutile, None)
 
 
+ETAG = {
+    "description": 'Version du parcours (par exemple `"12"`), à renvoyer dans `If-Match` '
+    "avec la commande suivante",
+    "schema": {"type": "string"},
+}
+PARCOURS = {"$ref": "#/components/schemas/ParcoursVue"}
+
+
+def _etags(schema: dict[str, Any]) -> None:
+    """Every answer carrying a parcours (its opening, its reading, each command) has its ETag:
+    said here, so that a client written from this description alone knows it."""
+    for code, reponse in _reponses(schema):
+        contenu = reponse.get("content", {}).get("application/json", {})
+        if code.startswith("2") and contenu.get("schema") == PARCOURS:
+            reponse.setdefault("headers", {})["ETag"] = ETAG
+
+
 def _anonymes(schema: dict[str, Any]) -> None:
     """Health checks need nothing; partners sign each event instead (see their section)."""
     for chemin, operations in schema.get("paths", {}).items():
-        if chemin.startswith(("/healthz", "/api/v1/partners/")):
+        if chemin.startswith(("/livez", "/readyz", "/healthz", "/api/v1/partners/")):
             for operation in operations.values():
                 operation["security"] = []
 
@@ -98,6 +115,7 @@ def personnaliser(app: FastAPI) -> None:
             schema.setdefault("components", {})["securitySchemes"] = SCHEMAS_DE_SECURITE
             schema["security"] = [{"jeton": []}, {"session": []}]
             _anonymes(schema)
+            _etags(schema)
             _problemes(schema)
             _en_francais(schema)
             app.openapi_schema = schema

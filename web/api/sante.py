@@ -17,13 +17,14 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
 from web.deps import ServicesDep
+from web.erreurs import reponse
 from web.partenaires.livraison import arriere
 from web.services import Services, TemporalIndisponible
 
@@ -70,7 +71,7 @@ async def _arriere(services: Services) -> dict[str, object] | None:
     }
 
 
-async def _preparation(services: ServicesDep) -> JSONResponse:
+async def _preparation(request: Request, services: ServicesDep) -> JSONResponse:
     checks = {"temporal": await _temporal(services), "base": await _base(services)}
     evenements = {"evenements_partenaires": await _arriere(services)}
     manquants = [nom for nom, etat in checks.items() if etat != "ok"]
@@ -86,22 +87,26 @@ async def _preparation(services: ServicesDep) -> JSONResponse:
             " Les listes lues dans la base de lecture restent servies ;"
             " les commandes sont refusées (503) jusqu'à son retour."
         )
-    return JSONResponse(
-        {"statut": "degrade", "manquants": manquants, "message": message, **checks, **evenements},
-        status_code=503,
+    # a problem detail like every 5xx, the probes' members beside its own
+    return reponse(
+        503,
+        message,
+        "indisponible",
+        instance=request.url.path,
+        extensions={"statut": "degrade", "manquants": manquants, **checks, **evenements},
     )
 
 
 REPONSES: dict[int | str, dict[str, object]] = {
-    503: {"description": "Un composant est indisponible (« manquants » et « message »)"}
+    503: {"description": "Un composant est indisponible (« manquants » et « detail »)"}
 }
 
 
 @router.get(
     "/readyz", summary="Préparation : Temporal et base de lecture vérifiés", responses=REPONSES
 )
-async def readyz(services: ServicesDep) -> JSONResponse:
-    return await _preparation(services)
+async def readyz(request: Request, services: ServicesDep) -> JSONResponse:
+    return await _preparation(request, services)
 
 
 @router.get(
@@ -109,5 +114,5 @@ async def readyz(services: ServicesDep) -> JSONResponse:
     summary="État de santé (alias de /readyz)",
     responses=REPONSES,
 )
-async def healthz(services: ServicesDep) -> JSONResponse:
-    return await _preparation(services)
+async def healthz(request: Request, services: ServicesDep) -> JSONResponse:
+    return await _preparation(request, services)

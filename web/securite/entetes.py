@@ -10,12 +10,15 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from web.erreurs import avant_la_route
+
 CSP = (
     "default-src 'self'; script-src 'self'{eval}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'"
 )
 LIMITE_CORPS = 1024 * 1024  # 1 MB; the partner API applies its own, smaller, limit
+TROP_GROS = "Requête trop volumineuse (1 Mo au plus)"
 
 
 class EntetesSecurite:
@@ -25,10 +28,6 @@ class EntetesSecurite:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
-            return
-        longueur = dict(scope["headers"]).get(b"content-length")
-        if longueur is not None and longueur.isdigit() and int(longueur) > LIMITE_CORPS:
-            await _trop_gros(send)
             return
         path: str = scope["path"]
 
@@ -50,19 +49,9 @@ class EntetesSecurite:
                     headers.setdefault("Cache-Control", "no-store")  # dossiers never stay in caches
             await send(message)
 
+        longueur = dict(scope["headers"]).get(b"content-length")
+        if longueur is not None and longueur.isdigit() and int(longueur) > LIMITE_CORPS:
+            # refused unread, in the format of any other refusal, with the same headers
+            await avant_la_route(scope, send_with_headers, 413, TROP_GROS, "trop_volumineux")
+            return
         await self.app(scope, receive, send_with_headers)
-
-
-async def _trop_gros(send: Send) -> None:
-    body = '{"message":"Requête trop volumineuse (1 Mo au plus)","code":"trop_volumineux","erreurs":[]}'.encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

@@ -29,9 +29,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from web.deps import utilisateur_optionnel
-from web.erreurs import _html as page_de_refus
-from web.erreurs import reponse
-from web.securite.entetes import LIMITE_CORPS
+from web.erreurs import avant_la_route, reponse, sans_corps_recu
+from web.securite.entetes import LIMITE_CORPS, TROP_GROS
 
 # C0 controls but tab and line breaks, DEL and C1 controls, surrogates (only lone ones reach
 # Python strings), bidi embeddings, overrides and isolates, and the two noncharacters.
@@ -141,7 +140,7 @@ class SaisiesControlees:
         query = scope.get("query_string", b"").decode("latin-1")
         erreurs = problemes(_champs_de_formulaire(query)) if query else []
         if erreurs:
-            await _repondre(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
+            await avant_la_route(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
             return
         if scope["method"].encode() not in METHODES_AVEC_CORPS or EVENEMENTS_PARTENAIRES.match(
             scope["path"]
@@ -154,16 +153,15 @@ class SaisiesControlees:
         try:
             corps, receive = await _lire(receive)
         except CorpsTropGros:
-            message = "Requête trop volumineuse (1 Mo au plus)"
-            await _repondre(scope, send, 413, message, "trop_volumineux", [])
+            await avant_la_route(scope, send, 413, TROP_GROS, "trop_volumineux")
             return
         type_contenu = Headers(scope=scope).get("content-type")
         genre = genre_du_corps(type_contenu)
         if genre is None and corps:
-            await _repondre(scope, send, 415, NON_PRIS_EN_CHARGE, "type_contenu", [])
+            await avant_la_route(scope, send, 415, NON_PRIS_EN_CHARGE, "type_contenu", [])
             return
         if genre is not None and (erreurs := _problemes_du_corps(corps, genre)):
-            await _repondre(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
+            await avant_la_route(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
             return
         await self.app(scope, _rejouer(corps, receive), send)
 
@@ -199,7 +197,7 @@ async def _anonyme(scope: Scope, send: Send) -> None:
         response = Response(status_code=204, headers={"HX-Redirect": f"/connexion?suite={chemin}"})
     else:
         response = RedirectResponse(f"/connexion?suite={chemin}", status_code=303)
-    await response(scope, _sans_corps_recu, send)
+    await response(scope, sans_corps_recu, send)
 
 
 async def _lire(receive: Receive) -> tuple[bytes, Receive]:
@@ -258,24 +256,3 @@ def _problemes_du_corps(corps: bytes, genre: str) -> list[dict[str, str]]:
         return []
     except RecursionError:
         return [{"champ": "corps", "message": "JSON trop imbriqué"}]
-
-
-async def _repondre(
-    scope: Scope, send: Send, status: int, message: str, code: str, erreurs: list[dict[str, str]]
-) -> None:
-    request = Request(scope)
-    chemin = scope["path"]
-    en_json = chemin.startswith(("/api/", "/healthz", "/codec")) or "application/json" in (
-        request.headers.get("accept", "")
-    )
-    response: Response
-    if en_json:
-        response = reponse(status, message, code, erreurs, chemin)
-    else:
-        detail = " ; ".join(f"« {e['champ']} » : {e['message']}" for e in erreurs)
-        response = page_de_refus(request, status, f"{message}. {detail}" if detail else message)
-    await response(scope, _sans_corps_recu, send)
-
-
-async def _sans_corps_recu() -> Message:
-    return {"type": "http.disconnect"}

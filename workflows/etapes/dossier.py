@@ -130,7 +130,8 @@ def verifier_rectification(s: ParcoursState, r: RectificationIdentite, today: da
         raise CommandeRefusee("Aucune donnée n'a changé")
     if r.usager.age_le(s.ouvert_le) < 16:
         raise CommandeRefusee(
-            "La date de naissance rectifiée donnerait moins de 16 ans à l'accueil"
+            "La date de naissance rectifiée donnerait moins de 16 ans à l'accueil",
+            champ="usager.date_naissance",
         )
 
 
@@ -319,8 +320,9 @@ def verifier_lien(s: ParcoursState, e: EnvoiLienCarnet, today: date) -> None:
         CanalLien.LES_DEUX: bool(s.usager.telephone or s.usager.email),
     }
     if not voulu[e.canal]:
+        canal = e.canal.label[0].lower() + e.canal.label[1:]  # « par SMS », not « par sms »
         raise CommandeRefusee(
-            f"Impossible d'envoyer le lien {e.canal.label.lower()} : coordonnée inconnue"
+            f"Impossible d'envoyer le lien {canal} : coordonnée inconnue", champ="canal"
         )
 
 
