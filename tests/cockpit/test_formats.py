@@ -34,3 +34,15 @@ def test_plus_de_pluriel_entre_parentheses_dans_les_gabarits() -> None:
     racine = pathlib.Path(templates.env.loader.searchpath[0])  # type: ignore[union-attr]
     fautifs = [p.name for p in racine.rglob("*.html") if "(s)" in p.read_text()]
     assert fautifs == []
+
+
+def test_1er_dans_les_textes_des_workflows() -> None:
+    """The workflows write « 1 décembre 2026 » into their histories; shown, it reads « 1er »."""
+    from core.formats import premier_du_mois
+
+    assert premier_du_mois("du 1 mars 2027 au 1 septembre 2027") == (
+        "du 1er mars 2027 au 1er septembre 2027"
+    )
+    assert premier_du_mois("le 11 décembre, le 21 août, 1 tentative") == (
+        "le 11 décembre, le 21 août, 1 tentative"
+    )
