@@ -112,8 +112,7 @@ async def test_relancer_un_incident_apres_la_panne(
     # Said beside the buttons (issue 22, item 5), in a live region the refresh keeps.
     annonce = incidents.locator("#annonce-incidents[aria-live=polite]")
     await expect(annonce).to_contain_text("c'est enregistré")
-    # (Whether it is in view is not asserted: in the full suite's long list of incidents it was
-    # not, even scrolled by htmx's show:top — left open in issue 22, item 5.)
+    # (That it stays in view is test_ecrans22.test_tout_relancer_repond_sous_les_yeux.)
     await expect(incidents).not_to_contain_text(nom, timeout=DELAI_MS)
     await expect(annonce).to_contain_text("c'est enregistré")
     async with plateforme.client(COORD) as coord:

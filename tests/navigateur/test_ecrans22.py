@@ -4,19 +4,27 @@ workflows wrote (item 19), « Envoi en cours… » while a command is sent (item
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
-from playwright.async_api import Page, Route, expect
+import pytest_asyncio
+from playwright.async_api import Browser, Page, Route, expect
 
 from core.formats import mois_annee
+from core.parcours_client import ParcoursClient
+from schemas.usager import IdentifiantsPartenaires
+from tests import factories
 from tests.api import donnees
-from tests.cockpit.conftest import CLAIRE, commande, ouvrir, stable
+from tests.cockpit.conftest import CLAIRE, COORD, commande, nom_unique, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
-from tests.navigateur.conftest import htmx_au_repos, se_connecter
+from tests.fixtures.simulateur import Simulateur
+from tests.navigateur.conftest import DELAI_MS, htmx_au_repos, se_connecter
+from tests.partenaires.outils import RAPIDE, attendre, identifiant_france_travail
 
 pytestmark = pytest.mark.browser
 EMAIL = "claire.martin@hautesavoie.fr"
+COORDINATION = "anne.lefevre@spie74.fr"
 
 
 def _premier_du_mois_suivant(jour: date, mois: int = 1) -> date:
@@ -76,3 +84,70 @@ async def test_envoi_en_cours_pendant_l_envoi_d_une_commande(
     assert len(retenues) == 1
     await retenues[0].continue_()
     await expect(indicateur).to_be_hidden()
+
+
+@pytest_asyncio.fixture
+async def ecran_bas(chromium: Browser) -> AsyncIterator[Page]:
+    """A laptop window of 600 px: a list of incidents taller than the screen."""
+    ctx = await chromium.new_context(viewport={"width": 1280, "height": 600}, locale="fr-FR")
+    ctx.set_default_timeout(15_000)
+    yield await ctx.new_page()
+    await ctx.close()
+
+
+async def _incident_france_travail(plateforme: Plateforme) -> tuple[str, str]:
+    """A parcours whose orientation could not be notified to France Travail (in outage)."""
+    today = date.today()
+    identifiants = IdentifiantsPartenaires(france_travail=identifiant_france_travail())
+    accueil = factories.accueil_rsa(today).model_copy(update={"identifiants": identifiants})
+    usager = accueil.usager.model_copy(update={"nom": nom_unique()})
+    accueil = accueil.model_copy(update={"usager": usager})
+    client = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    pid = (await client.ouvrir(accueil, factories.CLAIRE, politique_appels=RAPIDE)).parcours_id
+    async with plateforme.client(CLAIRE) as claire:
+        await commande(claire, pid, "enregistrer_diagnostic", donnees.diagnostic(today))
+        decision = {
+            "decidee_le": today.isoformat(),
+            "type": "professionnelle",
+            "organisme": "france_travail",
+            "referent_id": factories.KARIM.id,
+            "motif_ecart": "Projet professionnel prêt",
+        }
+        await commande(claire, pid, "decider_orientation", decision)
+
+        async def incident() -> bool | None:
+            etat = (await claire.get(f"/api/v1/parcours/{pid}")).json()["etat"]
+            return any(i["statut"] == "ouvert" for i in etat["incidents"]) or None
+
+        await attendre(incident, "incident France Travail ouvert", delai_s=30)
+    return pid, usager.nom.upper()
+
+
+async def test_tout_relancer_repond_sous_les_yeux(
+    ecran_bas: Page, plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    """Item 5: the coordinator scrolled down to « Tout relancer pour France Travail » reads the
+    answer without scrolling back up, also once the list has refreshed without the incident."""
+    page = ecran_bas
+    await simulateur.mode("france-travail", "panne")
+    try:
+        pid, nom = await _incident_france_travail(plateforme)
+    finally:
+        await simulateur.mode("france-travail", "normal")
+    await se_connecter(page, plateforme, COORDINATION)
+    await page.goto(f"{plateforme.base_url}/coordination")
+    incidents = page.locator("#incidents")
+    await expect(incidents).to_contain_text(nom, timeout=DELAI_MS)
+    bouton = page.locator("#tout-relancer-france-travail")
+    # The button at the top of the window: the section's heading is above, out of view.
+    await bouton.evaluate("b => b.scrollIntoView({block: 'start'})")
+    await expect(page.locator("#incidents-titre")).not_to_be_in_viewport()
+    await bouton.click()
+    annonce = incidents.locator("#annonce-incidents[aria-live=polite]")
+    await expect(annonce).to_contain_text("France Travail : ")
+    await expect(annonce).to_be_in_viewport()
+    await expect(incidents).not_to_contain_text(nom, timeout=DELAI_MS)
+    await expect(annonce).to_contain_text("France Travail : ")
+    await expect(annonce).to_be_in_viewport()
+    async with plateforme.client(COORD) as coord:
+        await stable(coord, pid)
