@@ -151,3 +151,38 @@ async def test_tout_relancer_repond_sous_les_yeux(
     await expect(annonce).to_be_in_viewport()
     async with plateforme.client(COORD) as coord:
         await stable(coord, pid)
+
+
+async def test_mes_parcours_dit_les_transferes_et_les_masque(
+    page: Page, plateforme: Plateforme
+) -> None:
+    """Item 4: a parcours handed to another référent says « transféré à … » in « Mes parcours »,
+    and « Masquer les parcours transférés » takes it out of the list."""
+    async with plateforme.client(CLAIRE) as api:
+        garde, transfere = await ouvrir(api), await ouvrir(api)
+        motif = {"nouveau_referent_id": "ref-sophie-girard", "motif": "Départ en congé long"}
+        await commande(api, transfere, "transferer_referent", motif)
+        await stable(api, garde)
+        await stable(api, transfere)
+        noms = {}
+        for pid in (garde, transfere):
+            noms[pid] = (await api.get(f"/api/v1/parcours/{pid}")).json()["etat"]["usager"]["nom"]
+    await se_connecter(page, plateforme, EMAIL)
+    tableau = page.locator("#tableau")
+    recherche = page.get_by_label("Nom, prénom ou référence")
+    lignes = tableau.locator("tbody tr")
+
+    async def chercher(pid: str) -> None:  # a unique name: a list of one
+        await recherche.fill(noms[pid])
+        await recherche.press("Enter")
+        await expect(lignes).to_have_count(1)
+        await htmx_au_repos(page, "#tableau")
+
+    await chercher(transfere)
+    await expect(lignes).to_contain_text("transféré à Sophie Girard")
+    await page.get_by_text("Masquer les parcours transférés").click()
+    await expect(tableau.locator(f'a[href="/parcours/{transfere}"]')).to_have_count(0)
+    await chercher(garde)
+    await expect(tableau.locator(f'a[href="/parcours/{garde}"]')).to_be_visible()
+    await expect(lignes).not_to_contain_text("transféré")
+    await expect(page.get_by_label("Masquer les parcours transférés")).to_be_checked()
