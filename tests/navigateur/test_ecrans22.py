@@ -12,15 +12,12 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, Route, expect
 
 from core.formats import mois_annee
-from core.parcours_client import ParcoursClient
-from schemas.usager import IdentifiantsPartenaires
-from tests import factories
 from tests.api import donnees
-from tests.cockpit.conftest import CLAIRE, COORD, commande, nom_unique, ouvrir, stable
+from tests.cockpit.conftest import CLAIRE, COORD, commande, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
 from tests.navigateur.conftest import DELAI_MS, htmx_au_repos, se_connecter
-from tests.partenaires.outils import RAPIDE, attendre, identifiant_france_travail
+from tests.navigateur.incidents import incident_france_travail
 
 pytestmark = pytest.mark.browser
 EMAIL = "claire.martin@hautesavoie.fr"
@@ -95,34 +92,6 @@ async def ecran_bas(chromium: Browser) -> AsyncIterator[Page]:
     await ctx.close()
 
 
-async def _incident_france_travail(plateforme: Plateforme) -> tuple[str, str]:
-    """A parcours whose orientation could not be notified to France Travail (in outage)."""
-    today = date.today()
-    identifiants = IdentifiantsPartenaires(france_travail=identifiant_france_travail())
-    accueil = factories.accueil_rsa(today).model_copy(update={"identifiants": identifiants})
-    usager = accueil.usager.model_copy(update={"nom": nom_unique()})
-    accueil = accueil.model_copy(update={"usager": usager})
-    client = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    pid = (await client.ouvrir(accueil, factories.CLAIRE, politique_appels=RAPIDE)).parcours_id
-    async with plateforme.client(CLAIRE) as claire:
-        await commande(claire, pid, "enregistrer_diagnostic", donnees.diagnostic(today))
-        decision = {
-            "decidee_le": today.isoformat(),
-            "type": "professionnelle",
-            "organisme": "france_travail",
-            "referent_id": factories.KARIM.id,
-            "motif_ecart": "Projet professionnel prêt",
-        }
-        await commande(claire, pid, "decider_orientation", decision)
-
-        async def incident() -> bool | None:
-            etat = (await claire.get(f"/api/v1/parcours/{pid}")).json()["etat"]
-            return any(i["statut"] == "ouvert" for i in etat["incidents"]) or None
-
-        await attendre(incident, "incident France Travail ouvert", delai_s=30)
-    return pid, usager.nom.upper()
-
-
 async def test_tout_relancer_repond_sous_les_yeux(
     ecran_bas: Page, plateforme: Plateforme, simulateur: Simulateur
 ) -> None:
@@ -131,7 +100,7 @@ async def test_tout_relancer_repond_sous_les_yeux(
     page = ecran_bas
     await simulateur.mode("france-travail", "panne")
     try:
-        pid, nom = await _incident_france_travail(plateforme)
+        pid, nom, _ = await incident_france_travail(plateforme)
     finally:
         await simulateur.mode("france-travail", "normal")
     await se_connecter(page, plateforme, COORDINATION)
