@@ -10,8 +10,7 @@ import httpx
 
 from core.formats import jour_semaine, mois_annee, pluriel
 from observatoire.libelles import mois_fr
-from tests.api import donnees
-from tests.cockpit.conftest import CLAIRE, commande, ouvrir, stable
+from tests.cockpit.conftest import contractualiser
 from web.cockpit.carnet import jour_long
 from web.templating import date_fr, heure_fr, templates
 
@@ -60,21 +59,7 @@ async def test_le_contrat_pdf_dit_1er(claire: httpx.AsyncClient) -> None:
     rang = today.month  # the first of next month, and of the month six months later
     debut = date(today.year + rang // 12, rang % 12 + 1, 1)
     fin = date(today.year + (rang + 6) // 12, (rang + 6) % 12 + 1, 1)
-    pid = await ouvrir(claire)
-    await commande(claire, pid, "enregistrer_diagnostic", donnees.diagnostic(today))
-    decision = {
-        "decidee_le": today.isoformat(),
-        "type": "sociale",
-        "organisme": "conseil_departemental",
-        "referent_id": CLAIRE,
-        "motif_ecart": "Suivi social déjà engagé au pôle médico-social",
-    }
-    await commande(claire, pid, "decider_orientation", decision)
-    contrat = donnees.contrat(debut) | {"type": "cer", "date_fin": fin.isoformat()}
-    await commande(claire, pid, "rediger_contrat", contrat)
-    for qui in ("usager", "referent"):
-        await commande(claire, pid, "signer_contrat", {"signataire": qui, "signe_le": str(today)})
-    await stable(claire, pid)
+    pid = await contractualiser(claire, debut, fin)
     pdf = await claire.get(f"/api/v1/parcours/{pid}/contrat.pdf")
     assert pdf.status_code == 200, pdf.text
     flux = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf.content, re.DOTALL)

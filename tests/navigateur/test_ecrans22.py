@@ -12,8 +12,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, Route, expect
 
 from core.formats import mois_annee
-from tests.api import donnees
-from tests.cockpit.conftest import CLAIRE, COORD, commande, ouvrir, stable
+from tests.cockpit.conftest import CLAIRE, COORD, commande, contractualiser, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
 from tests.navigateur.conftest import DELAI_MS, htmx_au_repos, se_connecter
@@ -35,19 +34,7 @@ async def test_le_fil_du_parcours_dit_1er(page: Page, plateforme: Plateforme) ->
     today = date.today()
     debut, fin = _premier_du_mois_suivant(today), _premier_du_mois_suivant(today, 7)
     async with plateforme.client(CLAIRE) as api:
-        pid = await ouvrir(api)
-        await commande(api, pid, "enregistrer_diagnostic", donnees.diagnostic(today))
-        decision = {
-            "decidee_le": today.isoformat(),
-            "type": "sociale",
-            "organisme": "conseil_departemental",
-            "referent_id": CLAIRE,
-            "motif_ecart": "Suivi social déjà engagé au pôle médico-social",
-        }
-        await commande(api, pid, "decider_orientation", decision)
-        contrat = donnees.contrat(debut) | {"type": "cer", "date_fin": fin.isoformat()}
-        await commande(api, pid, "rediger_contrat", contrat)
-        await stable(api, pid)
+        pid = await contractualiser(api, debut, fin)
     await se_connecter(page, plateforme, EMAIL)
     await page.goto(f"{plateforme.base_url}/parcours/{pid}")
     redige = page.locator("#timeline li", has_text="rédigé")
