@@ -39,6 +39,10 @@ def test_plus_de_pluriel_entre_parentheses_dans_les_gabarits() -> None:
     racine = pathlib.Path(templates.env.loader.searchpath[0])  # type: ignore[union-attr]
     fautifs = [p.name for p in racine.rglob("*.html") if "(s)" in p.read_text()]
     assert fautifs == []
+    # Nor « {{ n }} entrée{% if n > 1 %}s… » by hand: pluriel() agrees and writes « 12 345 ».
+    a_la_main = re.compile(r"\}\} \w+(\{\{ ?['\"]s['\"] if|\{% if [^%]*> ?1 ?%\}s)")
+    fautifs = [p.name for p in racine.rglob("*.html") if a_la_main.search(p.read_text())]
+    assert fautifs == []
 
 
 def test_1er_dans_les_textes_des_workflows() -> None:
