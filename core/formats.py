@@ -7,6 +7,7 @@ own dates stay in ``workflows/etapes/base.py``.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Literal
 
@@ -51,3 +52,14 @@ def pluriel(n: int, singulier: str, pluriel: str | None = None) -> str:
     """« 0 tentative », « 1 tentative », « 2 tentatives » (CLDR: 0 and 1 are singular in French)."""
     forme = singulier if LOCALE.plural_form(n) == "one" else (pluriel or f"{singulier}s")
     return f"{nombre(n)} {forme}"
+
+
+# Month names as the workflows write them (« 1 décembre 2026 », workflows/etapes/base.py): their
+# texts are kept in running histories, so the « 1er » is put in where they are shown.
+_MOIS = "|".join(format_date(date(2000, m, 1), "MMMM", locale=LOCALE) for m in range(1, 13))
+_PREMIER = re.compile(rf"(?<![\d\w.,])1 ({_MOIS})\b")
+
+
+def premier_du_mois(texte: str) -> str:
+    """« entrée le 1 décembre 2026 » → « entrée le 1er décembre 2026 »; « 11 décembre » kept."""
+    return _PREMIER.sub(r"1er \1", texte)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 from core.clock import PARIS
-from core.formats import jour, nombre, pluriel
+from core.formats import jour, nombre, pluriel, premier_du_mois
 from core.immersion_facilitee import lien_convention, reglages
 from core.settings import Settings
 from rules.orientation_structure import regles_orientation_structure
@@ -69,6 +69,7 @@ templates.env.filters.update(
     label=enum_label,
     nombre=nombre,
     motif_refus=motif_refus,
+    texte_fr=premier_du_mois,  # the workflows' own texts: « 1er » put in where shown
 )
 templates.env.globals.update(pluriel=pluriel, badge=badge, Phase=Phase, Statut=Statut)
 # create_app() sets the operator of its settings; this default serves templates rendered alone

@@ -64,9 +64,11 @@ async def accueilli(claire: httpx.AsyncClient) -> str:
     return pid
 
 
-@pytest_asyncio.fixture
-async def en_contrat(claire: httpx.AsyncClient) -> str:
-    """Claire's parcours oriented to her own organisme, with a signed contract."""
+async def contractualiser(
+    claire: httpx.AsyncClient, debut: date | None = None, fin: date | None = None
+) -> str:
+    """Claire's new parcours oriented today to her own organisme, with a contract drafted from
+    ``debut`` to ``fin`` (today and six months on unless given) and signed today."""
     today = date.today()
     pid = await ouvrir(claire)
     await commande(claire, pid, "enregistrer_diagnostic", donnees.diagnostic(today, ("mobilite",)))
@@ -78,11 +80,20 @@ async def en_contrat(claire: httpx.AsyncClient) -> str:
         "motif_ecart": "Suivi social déjà engagé au pôle médico-social",
     }
     await commande(claire, pid, "decider_orientation", decision)
-    await commande(claire, pid, "rediger_contrat", donnees.contrat(today) | {"type": "cer"})
+    contrat = donnees.contrat(debut or today) | {"type": "cer"}
+    if fin is not None:
+        contrat["date_fin"] = fin.isoformat()
+    await commande(claire, pid, "rediger_contrat", contrat)
     for qui in ("usager", "referent"):
         await commande(claire, pid, "signer_contrat", {"signataire": qui, "signe_le": str(today)})
     await stable(claire, pid)
     return pid
+
+
+@pytest_asyncio.fixture
+async def en_contrat(claire: httpx.AsyncClient) -> str:
+    """Claire's parcours oriented to her own organisme, with a signed contract."""
+    return await contractualiser(claire)
 
 
 @pytest_asyncio.fixture

@@ -9,6 +9,8 @@ import pytest
 from core.francais import au, du, genre, le, un
 from schemas.evenements import CleSujet
 from schemas.vigie import Severite
+from tests.cockpit.conftest import CLAIRE
+from tests.fixtures.plateforme import Plateforme
 from workflows.transitions import TRANSITIONS, Qui, reserve_a
 
 # The labels the code passes through core.francais: a new member of these enums must find
@@ -43,3 +45,20 @@ def test_reserve_a_chaque_transition() -> None:
         assert texte.startswith(("au ", "à ")), texte
         assert not FAUTES.search(texte), texte
     assert reserve_a(frozenset({Qui.REFERENT})) == "au référent du parcours"
+
+
+async def test_le_refus_d_une_commande_reservee_se_lit(
+    plateforme: Plateforme, accueilli: str
+) -> None:
+    """The command route's 403 joined the raw groups (« réservé à le référent du parcours »,
+    « à un coordinateur du territoire ou un administrateur »): it now says them with reserve_a."""
+    async with plateforme.client(CLAIRE) as claire:
+        refus = await claire.post(
+            f"/api/v1/parcours/{accueilli}/relancer-referent",
+            json={"message": "Le référent ne répond plus depuis trois semaines"},
+        )
+    assert refus.status_code == 403, refus.text
+    message = refus.json()["message"]
+    attendu = "est réservé à un coordinateur du territoire ou à un administrateur"
+    assert attendu in message, message
+    assert not FAUTES.search(message), message

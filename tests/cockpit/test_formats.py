@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import zlib
 from datetime import UTC, date, datetime
+
+import httpx
 
 from core.formats import jour_semaine, mois_annee, pluriel
 from observatoire.libelles import mois_fr
+from tests.cockpit.conftest import contractualiser
 from web.cockpit.carnet import jour_long
 from web.templating import date_fr, heure_fr, templates
 
@@ -34,3 +39,33 @@ def test_plus_de_pluriel_entre_parentheses_dans_les_gabarits() -> None:
     racine = pathlib.Path(templates.env.loader.searchpath[0])  # type: ignore[union-attr]
     fautifs = [p.name for p in racine.rglob("*.html") if "(s)" in p.read_text()]
     assert fautifs == []
+    # Nor « {{ n }} entrée{% if n > 1 %}s… » by hand: pluriel() agrees and writes « 12 345 ».
+    a_la_main = re.compile(r"\}\} \w+(\{\{ ?['\"]s['\"] if|\{% if [^%]*> ?1 ?%\}s)")
+    fautifs = [p.name for p in racine.rglob("*.html") if a_la_main.search(p.read_text())]
+    assert fautifs == []
+
+
+def test_1er_dans_les_textes_des_workflows() -> None:
+    """The workflows write « 1 décembre 2026 » into their histories; shown, it reads « 1er »."""
+    from core.formats import premier_du_mois
+
+    assert premier_du_mois("du 1 mars 2027 au 1 septembre 2027") == (
+        "du 1er mars 2027 au 1er septembre 2027"
+    )
+    assert premier_du_mois("le 11 décembre, le 21 août, 1 tentative") == (
+        "le 11 décembre, le 21 août, 1 tentative"
+    )
+
+
+async def test_le_contrat_pdf_dit_1er(claire: httpx.AsyncClient) -> None:
+    """The contract the person keeps said « Du 1 janvier 2027 » (the workflows' day format)."""
+    today = date.today()
+    rang = today.month  # the first of next month, and of the month six months later
+    debut = date(today.year + rang // 12, rang % 12 + 1, 1)
+    fin = date(today.year + (rang + 6) // 12, (rang + 6) % 12 + 1, 1)
+    pid = await contractualiser(claire, debut, fin)
+    pdf = await claire.get(f"/api/v1/parcours/{pid}/contrat.pdf")
+    assert pdf.status_code == 200, pdf.text
+    flux = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf.content, re.DOTALL)
+    texte = "".join(zlib.decompress(f).decode("latin-1") for f in flux if f[:1] == b"x")
+    assert f"Du 1er {mois_annee(debut)} au 1er {mois_annee(fin)}" in texte, texte[:2000]

@@ -12,15 +12,14 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from core.parcours_client import ParcoursClient
-from schemas.usager import IdentifiantsPartenaires
 from tests import factories
 from tests.api import donnees
-from tests.cockpit.conftest import COORD, commande, nom_unique, stable
+from tests.cockpit.conftest import COORD, nom_unique, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
 from tests.navigateur.conftest import DELAI_MS, se_connecter
-from tests.partenaires.outils import RAPIDE, attendre, identifiant_france_travail
+from tests.navigateur.incidents import incident_france_travail
+from tests.partenaires.outils import attendre
 
 pytestmark = pytest.mark.browser
 EMAIL = "anne.lefevre@spie74.fr"
@@ -74,32 +73,8 @@ async def test_rupture_apres_un_evenement_partenaire(
 async def test_relancer_un_incident_apres_la_panne(
     page: Page, plateforme: Plateforme, simulateur: Simulateur
 ) -> None:
-    today = date.today()
     await simulateur.mode("france-travail", "panne")
-    identifiants = IdentifiantsPartenaires(france_travail=identifiant_france_travail())
-    accueil = factories.accueil_rsa(today).model_copy(update={"identifiants": identifiants})
-    accueil = accueil.model_copy(
-        update={"usager": accueil.usager.model_copy(update={"nom": nom_unique()})}
-    )
-    client = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    pid = (await client.ouvrir(accueil, factories.CLAIRE, politique_appels=RAPIDE)).parcours_id
-    nom = accueil.usager.nom.upper()
-    async with plateforme.client(factories.CLAIRE.id) as claire:
-        await commande(claire, pid, "enregistrer_diagnostic", donnees.diagnostic(today))
-        decision = {
-            "decidee_le": today.isoformat(),
-            "type": "professionnelle",
-            "organisme": "france_travail",
-            "referent_id": factories.KARIM.id,
-            "motif_ecart": "Projet professionnel prêt",
-        }
-        await commande(claire, pid, "decider_orientation", decision)
-
-        async def incident() -> dict[str, Any] | None:
-            etat = (await claire.get(f"/api/v1/parcours/{pid}")).json()["etat"]
-            return next((i for i in etat["incidents"] if i["statut"] == "ouvert"), None)
-
-        ouvert = await attendre(incident, "incident France Travail ouvert", delai_s=30)
+    pid, nom, ouvert = await incident_france_travail(plateforme)
 
     await se_connecter(page, plateforme, EMAIL)
     await page.goto(f"{plateforme.base_url}/coordination")
@@ -112,8 +87,7 @@ async def test_relancer_un_incident_apres_la_panne(
     # Said beside the buttons (issue 22, item 5), in a live region the refresh keeps.
     annonce = incidents.locator("#annonce-incidents[aria-live=polite]")
     await expect(annonce).to_contain_text("c'est enregistré")
-    # (Whether it is in view is not asserted: in the full suite's long list of incidents it was
-    # not, even scrolled by htmx's show:top — left open in issue 22, item 5.)
+    # (That it stays in view is test_ecrans22.test_tout_relancer_repond_sous_les_yeux.)
     await expect(incidents).not_to_contain_text(nom, timeout=DELAI_MS)
     await expect(annonce).to_contain_text("c'est enregistré")
     async with plateforme.client(COORD) as coord:

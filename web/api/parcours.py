@@ -50,6 +50,7 @@ from workflows.transitions import (
     prerequis,
     qualites,
     refus,
+    reserve_a,
 )
 
 router = APIRouter(prefix="/api/v1/parcours", tags=["Parcours"])
@@ -410,7 +411,7 @@ async def executer(
     if not qualites(u.acteur, state) & t.qui:
         raise Refus(
             403,
-            f"« {t.libelle} » est réservé à {' ou '.join(sorted(q.value for q in t.qui))}",
+            f"« {t.libelle} » est réservé {reserve_a(t.qui)}",
             "interdit",
         )
     if version_attendue is not None and version_attendue != state.version_metier:

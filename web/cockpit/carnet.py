@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import PARIS
-from core.formats import jour_semaine
+from core.formats import jour_semaine, premier_du_mois
 from schemas.action import ACTIONS_CLOSES
 from schemas.emploi import EtatEmploi
 from schemas.parcours import Categorie, ParcoursState
@@ -158,7 +158,7 @@ def _immersion_emploi(s: ParcoursState) -> Rubrique | None:
 def _decisions(s: ParcoursState) -> Rubrique:
     r = Rubrique("Ce qui a été décidé")
     faits = [e for e in s.timeline if e.categorie in DECISIONS and not e.sensible]
-    r.liste = [f"{jour_long(e.le)} : {e.libelle}." for e in reversed(faits[-8:])]
+    r.liste = [f"{jour_long(e.le)} : {premier_du_mois(e.libelle)}." for e in reversed(faits[-8:])]
     if not r.liste:
         r.phrases.append("Rien n'a encore été décidé.")
     return r

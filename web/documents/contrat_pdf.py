@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from fpdf import FPDF
 
+from core.formats import jour
 from core.ids import reference
 from schemas.contrat import Contrat, Signataire
 from schemas.parcours import ParcoursState
-from workflows.etapes.base import jour_fr
 
 # Helvetica covers Latin-1: the few French characters outside it are written plainly.
 REMPLACEMENTS = {
@@ -38,6 +40,11 @@ class _Pdf(FPDF):
             _t(f"Page {self.page_no()} — document établi par la plateforme Parcours du SPIE 74"),
             align="C",
         )
+
+
+def jour_fr(d: date) -> str:
+    """« 1er janvier 2027 » (Babel, issue 22 item 19), where the workflows' own texts say « 1 »."""
+    return jour(d, "long")
 
 
 def contrat_pdf(s: ParcoursState, c: Contrat) -> bytes:
