@@ -3,6 +3,7 @@ the pages at phone width, and axe-core on every cockpit page."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -127,11 +128,18 @@ async def test_pause_des_mises_a_jour_automatiques(page: Page, plateforme: Plate
     await expect(bouton).to_have_text("Reprendre les mises à jour automatiques")
     await page.clock.run_for(45_000)
     assert requetes == []  # two polls due, none sent
-    async with page.expect_request(lambda r: "/parcours/tableau" in r.url):
-        await bouton.click()  # resuming refreshes the parts at once
+    async with page.expect_response(lambda r: "/parcours/tableau" in r.url):
+        await bouton.click()  # resuming refreshes the parts at once (all sent by the click)
     await expect(bouton).to_have_attribute("aria-pressed", "false")
-    async with page.expect_request(lambda r: "/parcours/tableau" in r.url):
-        await page.clock.run_for(45_000)  # and the polls go on again
+    # And the polls go on again. The refreshed parts are wired when htmx settles, on the page's
+    # (fake) clock, once their answer came over the (real) network: the clock is moved on
+    # until a poll goes, rather than once and perhaps before the answer was there.
+    apres_reprise = len(requetes)
+    limite = asyncio.get_running_loop().time() + 30
+    while len(requetes) == apres_reprise:
+        assert asyncio.get_running_loop().time() < limite, "les mises à jour ne reprennent pas"
+        await page.clock.run_for(25_000)
+        await page.wait_for_load_state()  # lets the page's events in between
 
 
 # --- phone, 390 × 844 (item 12) -------------------------------------------------------------
