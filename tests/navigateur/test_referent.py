@@ -47,7 +47,11 @@ async def test_deux_etapes_puis_refus_de_pmsmp(
 
     await se_connecter(page, plateforme, EMAIL)
     await expect(page.get_by_role("heading", name="Mes parcours")).to_be_visible()
-    await page.get_by_label("Nom, prénom ou référence").fill(nom)
+    recherche = page.get_by_label("Nom, prénom ou référence")
+    await recherche.fill(nom)
+    # The list searches on keyup or Enter, as a person types; fill() sends neither (the test
+    # used to find the parcours on the first page by chance, not by its search).
+    await recherche.press("Enter")
     lien = page.locator("#tableau").get_by_role("link", name=nom.upper())
     await lien.click()
     await expect(page.locator("#situation")).to_contain_text("Phase : Accueil")
