@@ -42,9 +42,6 @@ RESTANTES = frozenset(
         ("activities/partenaires.py", "web.partenaires.livraison"),
         ("activities/registre.py", "web.securite.audit"),
         ("core/parcours_client.py", "workflows.transitions"),
-        ("core/planifications.py", "observatoire.planification"),
-        ("store/reconstruction.py", "activities.projection"),
-        ("store/reconstruction.py", "workflows.publication"),
     }
 )
 
