@@ -8,9 +8,9 @@ from datetime import timedelta
 from temporalio import activity
 from temporalio.client import Client
 
-from core.parcours_client import ParcoursClient
 from core.repartiteur import demarrer_repartiteur
 from schemas.vigie_quotidienne import TourneeVigie
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory
 from web.partenaires.livraison import repartir_sans_fin
 

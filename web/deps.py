@@ -12,8 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import journaux
 from core.clock import local_day
-from core.parcours_client import ParcoursClient
 from schemas.common import Role
+from services.parcours_client import ParcoursClient
 from web.erreurs import Refus
 from web.securite import sessions
 from web.securite.utilisateur import Utilisateur

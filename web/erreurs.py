@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Message, Scope, Send
 
-from core.parcours_client import CommandeImpossible
 from schemas.champ import champ_en_cause
+from services.parcours_client import CommandeImpossible
 
 MESSAGES = {
     "missing": "Champ obligatoire",

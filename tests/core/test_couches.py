@@ -15,7 +15,16 @@ RACINE = Path(__file__).resolve().parents[2]
 
 # The packages that serve the routes, above the store and the workflows.
 SERVICES = frozenset(
-    {"agendas", "employeurs", "importation", "observatoire", "ops", "partenaires", "pieces"}
+    {
+        "agendas",
+        "employeurs",
+        "importation",
+        "observatoire",
+        "ops",
+        "partenaires",
+        "pieces",
+        "services",
+    }
 )
 HAUT = frozenset({"web", "devstack", "worker"})
 
@@ -41,7 +50,6 @@ RESTANTES = frozenset(
         ("activities/lots.py", "web.partenaires.lots.importation"),
         ("activities/partenaires.py", "web.partenaires.livraison"),
         ("activities/registre.py", "web.securite.audit"),
-        ("core/parcours_client.py", "workflows.transitions"),
     }
 )
 

@@ -15,7 +15,6 @@ import httpx
 import pytest
 from sqlmodel import col, func, select
 
-from core.parcours_client import ParcoursClient
 from schemas.common import Organisme
 from schemas.contrat import (
     Objectif,
@@ -29,6 +28,7 @@ from schemas.entreprise import Entreprise
 from schemas.orientation import DecisionOrientationResolue, TypeOrientation
 from schemas.pmsmp import ConventionPmsmp, ObjectifPmsmp, Tuteur
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from tests.factories import CLAIRE, KARIM, accueil_rsa, diagnostic

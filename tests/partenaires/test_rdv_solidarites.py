@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pytest
 
-from core.parcours_client import ParcoursClient
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from simulator.app import create_app
 from simulator.store import Store
 from store.db import SessionFactory

@@ -9,9 +9,9 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Acteur, Role
 from schemas.referent import DemandeTransfert, TransfertResolu
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from store.comptes import Compte, SessionRow
 from store.db import ecriture
 from web.administration import activation

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from core.parcours_client import ParcoursClient
 from referentiels.territoires.choix import BassinRefuse, choisir_bassin
 from schemas.common import (
     CONFLIT_DE_VERSION,
@@ -24,6 +23,7 @@ from schemas.common import (
 )
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from store.audit import EntreeAudit
 from store.evenements_partenaires import EvenementRecu
 from web.api.commandes import acteur_referent, modele_api, resoudre

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.parcours_client import CommandeImpossible
 from schemas.common import Organisme, Role
+from services.parcours_client import CommandeImpossible
 from store.comptes import Compte
 from web.api import parcours as api
 from web.cockpit import pages

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from core.clock import PARIS
-from core.parcours_client import CommandeImpossible
 from schemas.carnet import empreinte
 from schemas.common import Role
+from services.parcours_client import CommandeImpossible
 from store.parcours import AccesUsagerRow
 from web.cockpit import pages
 from web.cockpit.carnet import contact_du_referent, jour_long, rubriques

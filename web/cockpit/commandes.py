@@ -22,10 +22,10 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from core.ids import reference
-from core.parcours_client import CommandeImpossible, conflit
 from schemas.common import CONFLIT_DE_VERSION
 from schemas.diagnostic import Frein
 from schemas.parcours import ParcoursState
+from services.parcours_client import CommandeImpossible, conflit
 from web.api.commandes import modele_api
 from web.api.parcours import executer
 from web.cockpit import choix, pages

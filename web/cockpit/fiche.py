@@ -12,9 +12,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
-from core.parcours_client import ParcoursClient
 from schemas.parcours import Categorie, EvenementTimeline, ParcoursState, Phase
 from schemas.vigie import Severite
+from services.parcours_client import ParcoursClient
 from store.parcours import ParcoursRow
 from web.cockpit import accueil, carnet, commandes, equipe, lecture_seule, pages, pieces
 from web.cockpit.libelles import GROUPES

@@ -14,11 +14,11 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from core.formats import jour_semaine as jour_long_fr
-from core.parcours_client import CommandeImpossible
 from rules.orientation_structure import regles_orientation_structure
 from schemas.carnet import empreinte
 from schemas.common import Acteur, Role
 from schemas.orientation_structure import ReponseStructure, StatutOrientation
+from services.parcours_client import CommandeImpossible
 from store.comptes import Compte
 from store.orientations_structures import OrientationStructureRow
 from web.cockpit import pages

@@ -12,8 +12,8 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from core.clock import PARIS
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.parcours import ParcoursState
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from web.api.parcours import etat_lisible
 from web.erreurs import Refus
 from web.securite.utilisateur import Utilisateur

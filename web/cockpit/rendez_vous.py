@@ -16,12 +16,12 @@ from agendas import reservations, service
 from agendas.reservations import CreneauIndisponible
 from core.clock import PARIS, local_day
 from core.formats import jour_semaine as jour_long_fr
-from core.parcours_client import CommandeImpossible
 from rules.rendez_vous import regles_rendez_vous
 from schemas.agenda import Creneau, Lieu
 from schemas.carnet import empreinte
 from schemas.common import Acteur, Role
 from schemas.invitation import AnnulationParLaPersonne, ReservationParLaPersonne
+from services.parcours_client import CommandeImpossible
 from store.agendas import InvitationRow, ReservationRow
 from store.comptes import Compte
 from web.cockpit import pages

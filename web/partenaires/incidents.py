@@ -19,7 +19,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.ids import reference
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Model, Role, Territoire
 from schemas.incident import (
     INCIDENTS_ACTIFS,
@@ -28,6 +27,7 @@ from schemas.incident import (
     StatutIncident,
     TypeOperation,
 )
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from store.parcours import IncidentRow, ParcoursRow
 from web.api.parcours import executer
 from web.deps import aujourd_hui

@@ -14,12 +14,12 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.francais import un
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Model, Role
 from schemas.evenements import CATALOGUE
 from schemas.incident import Partenaire
 from schemas.parcours import ParcoursState
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from store.db import ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from web.api.parcours import etat_lisible

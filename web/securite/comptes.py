@@ -30,9 +30,9 @@ from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import local_day
-from core.parcours_client import ParcoursClient
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
+from services.parcours_client import ParcoursClient
 from store.comptes import Compte
 from store.db import create_schema, make_engine, session_factory
 from web.administration import activation, arrivees, import_comptes, service
