@@ -48,7 +48,6 @@ RESTANTES = frozenset(
         ("activities/immersion_facilitee.py", "web.partenaires.refus"),
         ("activities/immersion_facilitee.py", "web.securite.utilisateur"),
         ("activities/lots.py", "web.partenaires.lots.importation"),
-        ("activities/partenaires.py", "web.partenaires.livraison"),
         ("activities/registre.py", "web.securite.audit"),
     }
 )
