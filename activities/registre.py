@@ -37,9 +37,9 @@ from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from core.smtp import ServeurSmtp
 from pieces.service import Coffre
+from services.audit import cles_audit
 from services.parcours_client import ParcoursClient
 from store.db import SessionFactory
-from web.securite.audit import cles_audit
 
 
 def activites(

@@ -206,7 +206,7 @@ async def _listes(session: AsyncSession, s: ParcoursState) -> None:
         acces[s.transfert.vers.id] = AccesRow(
             parcours_id=pid, compte_id=s.transfert.vers.id, motif="transfert en attente"
         )
-    if s.consentement.partage_partenaires:  # the members' rule (web/securite/utilisateur.py)
+    if s.consentement.partage_partenaires:  # the members' rule (services/utilisateur.py)
         for m in s.equipe:
             if m.present:
                 acces.setdefault(

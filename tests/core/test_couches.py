@@ -42,13 +42,10 @@ HORS_COUCHES = frozenset({"web", "tests", "devstack"})
 # test fails too when one of them is gone, so that this list only shrinks.
 RESTANTES = frozenset(
     {
-        ("activities/audit.py", "web.securite.audit"),
         ("activities/immersion_facilitee.py", "web.partenaires"),
         ("activities/immersion_facilitee.py", "web.partenaires.enregistrement"),
         ("activities/immersion_facilitee.py", "web.partenaires.refus"),
-        ("activities/immersion_facilitee.py", "web.securite.utilisateur"),
         ("activities/lots.py", "web.partenaires.lots.importation"),
-        ("activities/registre.py", "web.securite.audit"),
     }
 )
 

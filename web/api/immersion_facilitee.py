@@ -13,14 +13,14 @@ from core import metriques
 from core.partners import PartnerConfig, load_partners
 from schemas.common import Role
 from schemas.incident import Partenaire
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from web.deps import ServicesDep, SessionDep, adresse
 from web.erreurs import Erreur, reponse
 from web.partenaires import immersion_facilitee as adaptateur
 from web.partenaires.enregistrement import recevoir
 from web.partenaires.reception import lire_corps
 from web.partenaires.refus import RefusEvenement
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 from web.services import Services
 
 PARTENAIRE = Partenaire.IMMERSION.value

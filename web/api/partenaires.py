@@ -13,6 +13,8 @@ from core import metriques
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from schemas.common import Role
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, reponse
 from web.partenaires import signature
@@ -28,9 +30,7 @@ from web.partenaires.rapprochement import (
 from web.partenaires.reception import TYPE_CONTENU, CloudEvent, analyser, lire_corps
 from web.partenaires.reception import verifier_type_contenu as verifier_contenu
 from web.partenaires.refus import RefusEvenement
-from web.securite.audit import journaliser
 from web.securite.limites import Limiteur
-from web.securite.utilisateur import Utilisateur
 from web.services import Services
 
 router = APIRouter(prefix="/api/v1/partners", tags=["Partenaires"])

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from core import metriques
 from core.partners import PartnerConfig, load_partners
 from schemas.common import Role
+from services.utilisateur import Utilisateur
 from store.evenements_partenaires import StatutReception
 from web.deps import ServicesDep, SessionDep, adresse
 from web.erreurs import Erreur, reponse
@@ -23,7 +24,6 @@ from web.partenaires import rdv_solidarites as adaptateur
 from web.partenaires.enregistrement import enregistrer
 from web.partenaires.reception import lire_corps
 from web.partenaires.refus import RefusEvenement
-from web.securite.utilisateur import Utilisateur
 from web.services import Services
 
 PARTENAIRE = "rdv"

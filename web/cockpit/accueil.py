@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role
 from services.parcours_client import CommandeImpossible
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from web.api import parcours as api
 from web.cockpit import pages
@@ -21,7 +22,6 @@ from web.cockpit.formulaires import Reglages, chemins, construire
 from web.cockpit.lecture import lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
 from web.erreurs import Refus, champs
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
 ACTION = "/parcours/nouveau"

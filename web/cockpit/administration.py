@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from schemas.common import Organisme, Role, Territoire
+from services.utilisateur import Utilisateur
 from web.administration import activation, service
 from web.administration.schemas import CompteSaisie, Desactivation, StructureSaisie
 from web.api.comptes import moteur
 from web.deps import ServicesDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus, champs
-from web.securite.utilisateur import Utilisateur
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)

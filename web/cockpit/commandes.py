@@ -26,6 +26,7 @@ from schemas.common import CONFLIT_DE_VERSION
 from schemas.diagnostic import Frein
 from schemas.parcours import ParcoursState
 from services.parcours_client import CommandeImpossible, conflit
+from services.utilisateur import Utilisateur
 from web.api.commandes import modele_api
 from web.api.parcours import executer
 from web.cockpit import choix, pages
@@ -35,7 +36,6 @@ from web.cockpit.lecture import indices, lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
 from web.erreurs import Refus, champs
 from web.securite.sensible import proteger
-from web.securite.utilisateur import Utilisateur
 from workflows.transitions import TRANSITIONS, qualites, refus, reserve_a
 
 router = APIRouter(include_in_schema=False)

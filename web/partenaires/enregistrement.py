@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from partenaires.routage import router
+from services.audit import transaction_auditee
+from services.utilisateur import Utilisateur
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from web.partenaires.reception import EvenementValide
-from web.securite.audit import transaction_auditee
-from web.securite.utilisateur import Utilisateur
 
 
 class AccuseReception(BaseModel):

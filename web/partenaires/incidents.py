@@ -29,12 +29,12 @@ from schemas.incident import (
     TypeOperation,
 )
 from services.parcours_client import CommandeImpossible, ParcoursClient
+from services.utilisateur import Utilisateur
 from store.parcours import IncidentRow, ParcoursRow
 from web.api.parcours import executer
 from web.deps import aujourd_hui
 from web.erreurs import Refus
 from web.requetes import portee
-from web.securite.utilisateur import Utilisateur
 
 
 class IncidentVue(BaseModel):

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.partners import PartnerConfig
 from schemas.common import Role
 from schemas.lots import FichierDepose, LigneEvenement, LigneSansEvenement, RapportFichier
+from services.utilisateur import Utilisateur
 from store.connecteurs import noter
 from store.db import SessionFactory, ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
@@ -33,7 +34,6 @@ from web.partenaires.lots import caf, france_travail
 from web.partenaires.lots.caf import FichierIllisible
 from web.partenaires.reception import analyser
 from web.partenaires.refus import RefusEvenement
-from web.securite.utilisateur import Utilisateur
 
 Ligne = LigneEvenement | LigneSansEvenement
 LECTEURS: dict[str, Callable[[bytes], Iterator[Ligne]]] = {
