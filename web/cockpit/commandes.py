@@ -22,6 +22,7 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from core.ids import reference
+from schemas.champ import champs
 from schemas.common import CONFLIT_DE_VERSION
 from schemas.diagnostic import Frein
 from schemas.parcours import ParcoursState
@@ -34,7 +35,7 @@ from web.cockpit import message as message_usager
 from web.cockpit.formulaires import Brut, Champ, chemins, construire
 from web.cockpit.lecture import indices, lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
-from web.erreurs import Refus, champs
+from web.erreurs import Refus
 from web.securite.sensible import proteger
 from workflows.transitions import TRANSITIONS, qualites, refus, reserve_a
 

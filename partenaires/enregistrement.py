@@ -14,11 +14,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from partenaires.reception import EvenementValide
 from partenaires.routage import router
 from services.audit import transaction_auditee
 from services.utilisateur import Utilisateur
 from store.evenements_partenaires import EvenementRecu, StatutReception
-from web.partenaires.reception import EvenementValide
 
 
 class AccuseReception(BaseModel):
