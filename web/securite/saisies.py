@@ -33,7 +33,7 @@ from web.securite.entetes import LIMITE_CORPS, TROP_GROS
 
 METHODES_AVEC_CORPS = frozenset({b"POST", b"PUT", b"PATCH", b"DELETE"})
 # Partners authenticate in the route: a signature (CloudEvents, RDV-Solidarités' X-Lapin-Signature)
-# or Immersion Facilitée's callback header, checked by its adapter (web/partenaires/).
+# or Immersion Facilitée's callback header, checked by its adapter (partenaires/).
 EVENEMENTS_PARTENAIRES = re.compile(
     r"^/api/v1/partners/(?:[^/]+/events|immersion-facilitee/rappels|rdv/rdv-solidarites/webhooks)$"
 )
