@@ -54,6 +54,7 @@ def couche(relatif: Path) -> str:
 
 
 def importations(chemin: Path) -> Iterator[str]:
+    # A relative import stays inside its own top-level package: it can never lean on another.
     for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"), str(chemin))):
         if isinstance(noeud, ast.Import):
             yield from (alias.name for alias in noeud.names)
