@@ -51,7 +51,7 @@ chaos: $(STAMP)
 
 ## Reconstruit le modèle de lecture des parcours depuis Temporal (worker démarré).
 reconstruire: $(STAMP)
-	$(PY) -m store.reconstruction
+	$(PY) -m ops.reconstruction
 
 ## Réenregistre les historiques que le test de rejeu fait rejouer (tests/fiabilite/histoires/).
 histoires: $(STAMP)

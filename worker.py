@@ -22,6 +22,7 @@ from core.planifications import planifier_tout
 from core.repartiteur import demarrer_repartiteur
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
+from observatoire.planification import planifier_instantanes
 from store.db import create_schema, make_engine, session_factory
 from workflows.registre import WORKFLOWS
 
@@ -97,6 +98,7 @@ async def main() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with running_worker(client, settings, cache=settings.worker_cache):
+        await planifier_instantanes(client, TASK_QUEUE)
         await planifier_tout(client, TASK_QUEUE)
         log.info(
             "Worker prêt sur %s (file « %s »)", settings.effective_temporal_address, TASK_QUEUE

@@ -9,8 +9,8 @@ from temporalio import activity
 from temporalio.client import Client
 
 from schemas.audit import AncreAudit
+from services.audit import lire_ancres, verifier_chaine
 from store.db import SessionFactory
-from web.securite.audit import lire_ancres, verifier_chaine
 
 log = logging.getLogger("parcours.audit")
 

@@ -25,6 +25,9 @@ from temporalio import activity
 
 from activities.http import ClientPartenaire, indisponible
 from core.partners import PartnerConfig
+from partenaires import immersion_facilitee as adaptateur
+from partenaires.enregistrement import recevoir
+from partenaires.refus import RefusEvenement
 from schemas.common import Role
 from schemas.immersion_facilitee import (
     EVENEMENT_SOUSCRIT,
@@ -33,11 +36,8 @@ from schemas.immersion_facilitee import (
     Souscription,
     SouscriptionActive,
 )
+from services.utilisateur import Utilisateur
 from store.db import SessionFactory
-from web.partenaires import immersion_facilitee as adaptateur
-from web.partenaires.enregistrement import recevoir
-from web.partenaires.refus import RefusEvenement
-from web.securite.utilisateur import Utilisateur
 
 log = logging.getLogger("parcours.immersion_facilitee")
 CHEMIN_RAPPEL = "/api/v1/partners/immersion-facilitee/rappels"

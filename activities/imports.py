@@ -12,11 +12,11 @@ from temporalio import activity
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from core.formats import pluriel
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.imports import LotImport
 from schemas.parcours import Accueil
 from schemas.usager import IdentifiantsPartenaires, RectificationIdentite
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from store.comptes import Compte
 from store.db import SessionFactory, ecriture
 from store.imports import ImportLigneRow, ImportRow

@@ -1,4 +1,4 @@
-"""The import of partners' batch files as activities (``web.partenaires.lots.importation``):
+"""The import of partners' batch files as activities (``partenaires.lots.importation``):
 which files wait in the drop directories, then one file at a time."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from temporalio import activity
 
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
+from partenaires.lots.importation import deposes, importer, nouveaux
 from schemas.lots import FichierDepose, RapportFichier
 from store.connecteurs import noter
 from store.db import SessionFactory
-from web.partenaires.lots.importation import deposes, importer, nouveaux
 
 
 class LotsActivities:

@@ -1,4 +1,4 @@
-"""The dispatcher of partner events (``web.partenaires.livraison``) as activities: its loop,
+"""The dispatcher of partner events (``partenaires.livraison``) as activities: its loop,
 run by the ``RepartiteurEvenements`` workflow, and the periodic check that it runs."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from datetime import timedelta
 from temporalio import activity
 from temporalio.client import Client
 
-from core.parcours_client import ParcoursClient
 from core.repartiteur import demarrer_repartiteur
+from partenaires.livraison import repartir_sans_fin
 from schemas.vigie_quotidienne import TourneeVigie
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory
-from web.partenaires.livraison import repartir_sans_fin
 
 DUREE_D_UN_TOUR = timedelta(minutes=10)  # then the workflow starts the activity again
 

@@ -17,7 +17,7 @@ Contract taken from the public source code (facts restated, no code copied):
 
 Neither repository shows an API that creates the rdv itself: in RDV-Insertion the person books
 through the invitation token (or an agent books in the tool), and the outcome comes back by
-webhook (``web.partenaires.rdv_solidarites``). Nothing here was tried against the live service.
+webhook (``partenaires.rdv_solidarites``). Nothing here was tried against the live service.
 """
 
 from __future__ import annotations

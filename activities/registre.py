@@ -33,13 +33,13 @@ from activities.siae import Siae
 from activities.sms import PasserelleSms
 from activities.surveillance import SurveillanceActivities
 from activities.vigie import VigieActivities
-from core.parcours_client import ParcoursClient
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from core.smtp import ServeurSmtp
 from pieces.service import Coffre
+from services.audit import cles_audit
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory
-from web.securite.audit import cles_audit
 
 
 def activites(

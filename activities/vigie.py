@@ -12,7 +12,6 @@ from temporalio.service import RPCError
 
 from activities.messagerie import Messagerie
 from activities.outbox import Outbox
-from activities.projection import ecrire
 from core.ids import parcours_workflow_id
 from schemas.appels import Courriel
 from schemas.common import Role
@@ -24,6 +23,7 @@ from store.comptes import Compte
 from store.db import SessionFactory, ecriture
 from store.notifications import a_recapituler
 from store.parcours import ParcoursRow
+from store.projection import ecrire
 
 PROFESSIONNELS = tuple(
     r.value

@@ -10,9 +10,9 @@ from datetime import date
 from bench import pile, scenario
 from bench.contexte import Contexte, en_parallele
 from bench.mesure import Chiffre, Resultat, au_plus, entier
-from core.parcours_client import ParcoursClient
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.parcours import Accueil
+from services.parcours_client import ParcoursClient
 
 NS = "bench-memoire"
 CIBLE_MIO = 1024

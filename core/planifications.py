@@ -16,8 +16,6 @@ from temporalio.client import (
     ScheduleUpdateInput,
 )
 
-from observatoire.planification import planifier_instantanes
-
 log = logging.getLogger("parcours.planifications")
 
 
@@ -41,7 +39,8 @@ async def planifier(
 
 
 async def planifier_tout(client: Client, task_queue: str) -> None:
-    await planifier_instantanes(client, task_queue)
+    # The observatoire's snapshots are scheduled by worker.py beside these: core imports nothing
+    # above schemas (tests/core/test_couches.py).
     await planifier(
         client,
         "vigie-quotidienne",

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_CODEC_KEY = "dev-2026:Y2xlLWRlLWRldi1wYXJjb3Vycy1OT04tU0VDUkVURSE="
 ENVIRONNEMENTS = ("dev", "production")
 
-# The same for the key of the audit log's HMAC chain (web/securite/audit.py): production sets
+# The same for the key of the audit log's HMAC chain (services/audit.py): production sets
 # AUDIT_KEY from a secret store, never in the database that the log lives in.
 DEV_AUDIT_KEY = "dev-cle-du-journal-d-audit-NON-SECRETE"
 

@@ -1,6 +1,6 @@
 """L'équipe de suivi: the professionals of any structure who accompany the person beside
 the référent unique. Membership lives in the parcours' state (it decides who may read the
-dossier, web/securite/utilisateur.py); requests to join and notes live in the store."""
+dossier, services/utilisateur.py); requests to join and notes live in the store."""
 
 from __future__ import annotations
 

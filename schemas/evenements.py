@@ -95,7 +95,7 @@ class DataRdv(_Data):
 
 class DataRdvSolidarites(_Data):
     """An appointment as RDV-Solidarités describes it, for one of its participants
-    (translated by ``web.partenaires.rdv_solidarites`` from the tool's webhook)."""
+    (translated by ``partenaires.rdv_solidarites`` from the tool's webhook)."""
 
     rdv_id: str = Field(pattern=r"^[0-9]{1,18}$", description="Identifiant du rdv dans l'outil")
     date_heure: datetime

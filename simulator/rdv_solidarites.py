@@ -1,5 +1,5 @@
 """RDV-Solidarités as the simulator plays it, on the tool's own contract (see
-``activities/rdv_solidarites.py`` and ``web/partenaires/rdv_solidarites.py`` for the sources):
+``activities/rdv_solidarites.py`` and ``partenaires/rdv_solidarites.py`` for the sources):
 the public API v1 under ``/rdv/api/v1/…`` with devise_token_auth's headers, and the webhooks the
 tool sends, signed with ``X-Lapin-Signature``.
 

@@ -17,11 +17,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from core import search_attributes as sa
 from core.clock import local_day
-from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY, Settings
 from core.temporal import data_converter
 from devstack.demo.comptes import creer_comptes
 from schemas.parcours import ParcoursState
+from services.parcours_client import ParcoursClient
 from store.db import create_schema, make_engine, session_factory
 from tests.fixtures.outils import binary
 from worker import running_worker

@@ -16,9 +16,9 @@ from temporalio.client import Client
 
 from core import journaux as journaux_core
 from core import metriques, production, traces
-from core.parcours_client import CommandeImpossible
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
+from services.parcours_client import CommandeImpossible
 from store.db import create_schema, make_engine, session_factory
 from web import documentation, erreurs, journaux, templating
 from web.api import agenda as api_agenda

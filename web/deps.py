@@ -12,11 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import journaux
 from core.clock import local_day
-from core.parcours_client import ParcoursClient
 from schemas.common import Role
+from services.parcours_client import ParcoursClient
+from services.utilisateur import Utilisateur
 from web.erreurs import Refus
 from web.securite import sessions
-from web.securite.utilisateur import Utilisateur
 from web.services import Services, TemporalIndisponible
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -14,9 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role, Territoire
 from schemas.parcours import Phase, Statut
+from services.utilisateur import Utilisateur
 from store.parcours import AccesRow, AlerteRow, ParcoursRow
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur
 
 TRIS = {
     "nom": col(ParcoursRow.nom),

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from core.parcours_client import ParcoursClient
 from core.settings import Settings
 from core.temporal import TASK_QUEUE, connect
 from pieces.service import Coffre
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory
 from store.parcours import ParcoursRow
 

@@ -12,9 +12,9 @@ from pydantic import BaseModel
 from core.ids import reference
 from schemas.incident import OperationSortante
 from schemas.parcours import PROCHAINE_ETAPE, ParcoursState, Phase, Statut
+from services.utilisateur import Utilisateur, est_referent_du_parcours
 from store.parcours import ParcoursRow
 from web.securite.sensible import proteger, sensible_visible
-from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
 from workflows.transitions import Cible, commandes_possibles
 
 

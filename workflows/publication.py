@@ -1,5 +1,5 @@
 """What a parcours writes into the read model: one pure function, used by the workflow after
-each change and by the rebuild command (``store.reconstruction``), so both write the same rows.
+each change and by the rebuild command (``ops.reconstruction``), so both write the same rows.
 
 Deterministic (no clock, no I/O): the day is given.
 """

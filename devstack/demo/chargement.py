@@ -11,12 +11,12 @@ from temporalio.client import Client, WorkflowFailureError
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from core.clock import local_day
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from core.settings import Settings
 from devstack.demo.comptes import comptes_demo, creer_comptes
 from devstack.demo.scenarios import Scenario, scenarios
 from schemas.common import Acteur
 from schemas.rdv import ResultatRdv
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from store.db import SessionFactory, create_schema, make_engine, session_factory
 from web.api.commandes import resoudre
 

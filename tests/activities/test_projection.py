@@ -10,12 +10,12 @@ import pytest_asyncio
 from sqlalchemy import text
 from sqlmodel import select
 
-from activities.projection import ecrire
 from schemas.parcours import Categorie, EvenementTimeline, ParcoursState, PassagePhase, Phase
 from schemas.projection import Projection
 from schemas.vigie import Alerte, Severite
 from store.db import SessionFactory, create_schema, make_engine, session_factory
 from store.parcours import AlerteRow, EvenementRow, IdentifiantRow, ParcoursRow
+from store.projection import ecrire
 from tests.factories import CLAIRE, accueil_rsa
 
 JOUR = date(2026, 10, 1)

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from core.parcours_client import ParcoursClient
+from services.parcours_client import ParcoursClient
 from tests.agendas.test_invitation import _attendre
 from tests.agendas.test_rdv_modifie import THOMAS, _agenda_de_thomas, _courriel, _ics, _libres
 from tests.api import donnees

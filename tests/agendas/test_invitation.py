@@ -16,9 +16,9 @@ from typing import Any
 
 import httpx
 
-from core.parcours_client import ParcoursClient
 from schemas.carnet import empreinte
 from schemas.invitation import StatutInvitation
+from services.parcours_client import ParcoursClient
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur

@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.carnet import CanalLien
 from schemas.common import Acteur, Role
 from schemas.invitation import EnvoiInvitation, ReservationParLaPersonne
 from schemas.rdv import ModeRdv
 from schemas.vigie import Severite
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from tests.factories import CLAIRE, accueil_rsa, plus
 from tests.fixtures.simulateur import Simulateur
 from tests.workflows.temps import aller_au, attendre, codes

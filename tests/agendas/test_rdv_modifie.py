@@ -16,10 +16,10 @@ import httpx
 import pytest
 from icalendar import Calendar
 
-from core.parcours_client import ParcoursClient
 from rules.rendez_vous import regles_rendez_vous
 from schemas.invitation import StatutInvitation
 from schemas.rdv import StatutRdv
+from services.parcours_client import ParcoursClient
 from tests.agendas.test_invitation import LIEN, _attendre
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme

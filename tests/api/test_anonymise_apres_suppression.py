@@ -6,11 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from activities.projection import ecrire
 from schemas.parcours import ParcoursState, PassagePhase, Phase
 from schemas.projection import Projection
 from store.db import make_engine, session_factory
 from store.parcours import ParcoursRow
+from store.projection import ecrire
 from tests.factories import accueil_rsa
 from tests.fixtures.plateforme import Plateforme
 

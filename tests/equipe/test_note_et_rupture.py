@@ -7,8 +7,8 @@ import asyncio
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from core.parcours_client import ParcoursClient
 from schemas.parcours import ParcoursState
+from services.parcours_client import ParcoursClient
 from tests.factories import CLAIRE, accueil_rsa, diagnostic
 from tests.fixtures.plateforme import Plateforme
 

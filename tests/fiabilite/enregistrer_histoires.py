@@ -27,10 +27,10 @@ from typing import Any
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from core.ids import parcours_workflow_id
-from core.parcours_client import ParcoursClient
 from core.temporal import TASK_QUEUE
 from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil
+from services.parcours_client import ParcoursClient
 from tests.api import donnees
 from tests.factories import KARIM as KARIM_ACTEUR
 from tests.fiabilite.parcours import (

@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from core.ids import parcours_workflow_id
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from core.temporal import TASK_QUEUE
 from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT
 from schemas.sortie import MotifSortie, Sortie, Suspension
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from tests.cockpit.html import textes
 from tests.factories import COORDINATRICE
 from tests.factories import KARIM as KARIM_ACTEUR

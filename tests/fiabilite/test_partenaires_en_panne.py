@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from core.parcours_client import ParcoursClient
 from core.temporal import TASK_QUEUE
 from schemas.incident import PolitiqueAppels, StatutOperation
 from schemas.parcours import Accueil, Statut
+from services.parcours_client import ParcoursClient
 from tests.factories import KARIM as KARIM_ACTEUR
 from tests.fiabilite.parcours import (
     COORD,

@@ -1,5 +1,5 @@
 """Fault 3: the read model is lost (every projection row deleted). The documented command,
-`python -m store.reconstruction`, rebuilds it from Temporal: row for row what it was, apart
+`python -m ops.reconstruction`, rebuilds it from Temporal: row for row what it was, apart
 from the moment each row was written and the alerts' surrogate keys."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlmodel import SQLModel, select
 
 from core.settings import ROOT
+from ops.reconstruction import parcours_connus
 from store.db import ecriture
 from store.parcours import (
     AccesRow,
@@ -25,7 +26,6 @@ from store.parcours import (
     ParcoursRow,
     PhaseRow,
 )
-from store.reconstruction import parcours_connus
 from tests.fiabilite.parcours import (
     JUSQU_A_LA_SORTIE,
     KARIM,
@@ -112,7 +112,7 @@ async def test_modele_de_lecture_reconstruit_a_l_identique(systeme: Systeme) -> 
             vide = await admin.get("/api/v1/parcours", params={"inclure_clos": "true"})
         assert vide.json()["total"] == 0
 
-        commande = [sys.executable, "-m", "store.reconstruction"]
+        commande = [sys.executable, "-m", "ops.reconstruction"]
         fini = await asyncio.to_thread(
             subprocess.run,
             commande,

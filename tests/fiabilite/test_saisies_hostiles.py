@@ -29,6 +29,7 @@ import pytest
 import pytest_asyncio
 from sqlmodel import col, func, select
 
+from partenaires.signature import signer
 from store.audit import EntreeAudit
 from store.db import make_engine, session_factory
 from store.evenements_partenaires import EvenementRecu
@@ -38,7 +39,6 @@ from tests.fixtures.plateforme import Plateforme
 from tests.partenaires.outils import evenement, numero_caf, partenaires
 from tests.securite.corps import commandes, formulaire
 from tests.securite.outils import connecte
-from web.partenaires.signature import signer
 
 CLAIRE = "ref-claire-martin"
 INTERDITS = {

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.parcours_client import ParcoursClient
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from tests import factories
 from tests.api import donnees
 from tests.cockpit.conftest import commande, nom_unique

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from activities.projection import ecrire
 from schemas.common import Acteur, Organisme, Territoire
 from schemas.contrat import Contrat, EtatContrat, Objectif, Signataire, TypeContrat, add_months
 from schemas.diagnostic import Diagnostic
@@ -44,6 +43,7 @@ from schemas.sortie import MotifSortie, Sortie, Suspension
 from schemas.usager import Consentement, IdentifiantsPartenaires, Usager
 from schemas.vigie import Alerte, Severite
 from store.db import SessionFactory
+from store.projection import ecrire
 from tests.factories import CLAIRE
 
 ENTREPRISE = Entreprise(

@@ -13,9 +13,9 @@ from sqlmodel import col, select
 
 from observatoire.export import csv_resultat
 from observatoire.modele import REGISTRE, Ligne, Resultat
+from services.audit import journaliser
 from store.audit import EntreeAudit
 from tests.observatoire.conftest import Serveur
-from web.securite.audit import journaliser
 
 RACINE = Path(__file__).resolve().parents[2]
 FORMULES = ['=HYPERLINK("http://x";"y")', "+33 6 12", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1"]

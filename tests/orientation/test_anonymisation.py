@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from temporalio.testing import ActivityEnvironment
 
-from activities.projection import liens_d_orientation
 from activities.retention import RetentionActivities
 from core.settings import DEV_CODEC_KEY
 from pieces.chiffrement import cles_de
@@ -22,6 +21,7 @@ from schemas.retention import DemandeAnonymisation
 from store.db import SessionFactory
 from store.orientations_structures import OrientationStructureRow
 from store.parcours import ParcoursRow
+from store.projection import liens_d_orientation
 from tests.factories import accueil_rsa
 
 CLOS = date(2024, 1, 10)

@@ -14,10 +14,10 @@ import httpx
 import pytest
 from sqlmodel import col, update
 
-from core.parcours_client import ParcoursClient
 from schemas.action import StatutAction
 from schemas.carnet import empreinte
 from schemas.orientation_structure import StatutOrientation
+from services.parcours_client import ParcoursClient
 from store.db import make_engine, session_factory
 from store.orientations_structures import OrientationStructureRow
 from tests.cockpit.conftest import CLAIRE

@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.action import PrescriptionAction, StatutAction
 from schemas.common import Acteur, Organisme, Role
 from schemas.diagnostic import Frein
 from schemas.orientation import DecisionOrientationResolue, TypeOrientation
 from schemas.orientation_structure import ReponseStructure, StatutOrientation
 from schemas.usager import Consentement
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from tests.factories import CLAIRE, accueil_rsa, diagnostic, plus
 from tests.fixtures.simulateur import Simulateur
 from tests.workflows.temps import aller_au, attendre, codes

@@ -13,11 +13,11 @@ from typing import Any, TypeVar
 import httpx
 from sqlmodel import col, func, select
 
-from core.parcours_client import ParcoursClient
 from core.partners import PartnerConfig, load_partners
 from schemas.common import Acteur
 from schemas.incident import PolitiqueAppels
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from simulator import emetteur
 from store.audit import EntreeAudit
 from store.db import SessionFactory

@@ -265,7 +265,7 @@ async def test_extraction_france_travail(
 
 
 async def _rapport_complet(lecture: SessionFactory, r: RapportFichier) -> RapportFichier:
-    from web.partenaires.lots.importation import rapport_existant
+    from partenaires.lots.importation import rapport_existant
 
     async with lecture() as session:
         row = await session.get(FichierImporte, r.empreinte)
@@ -275,6 +275,6 @@ async def _rapport_complet(lecture: SessionFactory, r: RapportFichier) -> Rappor
 
 @pytest.mark.parametrize("numero", ["205599000000000", "2055990", "000205599000000"])
 def test_numero_allocataire_sur_sept_chiffres(numero: str) -> None:
-    from web.partenaires.lots.caf import numero_allocataire
+    from partenaires.lots.caf import numero_allocataire
 
     assert numero_allocataire(numero) == "2055990"

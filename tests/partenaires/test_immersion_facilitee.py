@@ -15,7 +15,8 @@ import httpx
 import pytest
 from sqlmodel import col, func, select
 
-from core.parcours_client import ParcoursClient
+from partenaires.immersion_facilitee import faits, lire_rappel
+from partenaires.refus import RefusEvenement
 from schemas.common import Organisme
 from schemas.contrat import (
     Objectif,
@@ -29,13 +30,12 @@ from schemas.entreprise import Entreprise
 from schemas.orientation import DecisionOrientationResolue, TypeOrientation
 from schemas.pmsmp import ConventionPmsmp, ObjectifPmsmp, Tuteur
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from tests.factories import CLAIRE, KARIM, accueil_rsa, diagnostic
 from tests.fixtures.plateforme import Plateforme
 from tests.partenaires.outils import attendre, partenaires, recu
-from web.partenaires.immersion_facilitee import faits, lire_rappel
-from web.partenaires.refus import RefusEvenement
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "immersion_facilitee"
 ROUTE = "/api/v1/partners/immersion-facilitee/rappels"

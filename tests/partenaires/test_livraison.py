@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import col
 
-from core.parcours_client import ParcoursClient
 from devstack.demo.comptes import base_avec_comptes
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory, ecriture, make_engine, session_factory
 from store.evenements_partenaires import EvenementRecu
 from tests.factories import CLAIRE

@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 import pytest
 
-from core.parcours_client import ParcoursClient
+from partenaires import rdv_solidarites as adaptateur
 from schemas.usager import IdentifiantsPartenaires
+from services.parcours_client import ParcoursClient
 from simulator.app import create_app
 from simulator.store import Store
 from store.db import SessionFactory
@@ -30,7 +31,6 @@ from tests.partenaires.outils import (
     traces_audit,
     vue,
 )
-from web.partenaires import rdv_solidarites as adaptateur
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "rdv_solidarites"
 ROUTE = "/api/v1/partners/rdv/rdv-solidarites/webhooks"

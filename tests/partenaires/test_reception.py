@@ -25,7 +25,7 @@ from tests.partenaires.outils import (
     traces_audit,
 )
 from web.api.partenaires import LIMITE
-from web.partenaires.reception import TAILLE_MAX
+from web.partenaires.corps import TAILLE_MAX
 
 ROMPU = "fr.employeur.contrat.rompu"
 MOTIF = {"date": "2026-11-20", "motif": "Fin de contrat à l'initiative du salarié"}

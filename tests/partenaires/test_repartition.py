@@ -11,11 +11,11 @@ import pytest_asyncio
 from sqlmodel import select
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.parcours_client import ParcoursClient
+from partenaires.livraison import PAR_SIGNAL, arriere, repartir
 from schemas.evenements import EvenementPartenaire
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory, create_schema, make_engine, session_factory
 from store.evenements_partenaires import EvenementRecu, StatutReception
-from web.partenaires.livraison import PAR_SIGNAL, arriere, repartir
 
 DEBUT = datetime(2026, 12, 2, 9, tzinfo=UTC)
 

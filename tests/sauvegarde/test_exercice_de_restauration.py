@@ -27,13 +27,13 @@ from core.settings import DEV_CODEC_KEY, Settings
 from core.temporal import data_converter
 from devstack.demo.comptes import base_avec_comptes
 from ops import sauvegarde
+from services.audit import verifier_chaine
 from store.db import make_engine, session_factory
 from tests.api import donnees
 from tests.fixtures.outils import binary
 from tests.fixtures.plateforme import _free_socket, serve_in_thread
 from tests.fixtures.postgres import BasesDeTest
 from web.app import create_app
-from web.securite.audit import verifier_chaine
 from worker import running_worker
 
 CLAIRE = "ref-claire-martin"

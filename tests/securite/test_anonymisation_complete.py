@@ -19,8 +19,8 @@ import httpx
 from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus
 
-from core.parcours_client import ParcoursClient
 from schemas.retention import BilanAnonymisation
+from services.parcours_client import ParcoursClient
 from store.anonymisation import au_mois, bassin, etat_anonyme
 from store.comptes import SessionRow
 from store.db import ecriture, make_engine, session_factory

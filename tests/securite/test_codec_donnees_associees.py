@@ -19,10 +19,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import ActivitySerializationContext, WorkflowSerializationContext
 
 from core.codec import ENCODING, FORMAT, KEY_ID, WORKFLOW_ID, CodecKeyError, EncryptionCodec
-from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY
 from core.temporal import data_converter
 from schemas.rdv import Contact, ModeContact
+from services.parcours_client import ParcoursClient
 from tests import factories
 from tests.fixtures.plateforme import Plateforme
 from tests.securite.test_rotation_des_cles import _payloads

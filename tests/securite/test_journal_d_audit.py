@@ -22,11 +22,11 @@ from sqlmodel import col, select
 from core.planifications import ANCRAGE_AUDIT, ancrer_une_premiere_fois, planifier
 from core.settings import DEV_AUDIT_KEY, get_settings
 from schemas.audit import AncreAudit
+from services.audit import journaliser, lire_ancres, verifier_chaine
 from store.audit import GENESE, EntreeAudit
 from store.db import SessionFactory, ecriture, make_engine, session_factory
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
-from web.securite.audit import journaliser, lire_ancres, verifier_chaine
 
 
 @pytest_asyncio.fixture

@@ -20,11 +20,11 @@ from sqlmodel import select
 
 from activities.carnet import tirer_lien
 from activities.outbox import Outbox
-from core.parcours_client import ParcoursClient
 from schemas.appels import MARQUE_LIEN, LienCarnetAEnvoyer
 from schemas.carnet import AccesCarnet, empreinte
 from schemas.incident import OperationSortante, StatutOperation, TypeOperation
 from schemas.parcours import ParcoursInput
+from services.parcours_client import ParcoursClient
 from store.db import create_schema, make_engine, session_factory
 from store.migrations import configuration
 from store.parcours import AccesUsagerRow, ParcoursRow

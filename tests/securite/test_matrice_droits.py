@@ -41,10 +41,10 @@ from starlette.routing import Mount
 from temporalio.api.common.v1 import Payload
 
 from core.codec import EncryptionCodec
-from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY
 from schemas.carnet import empreinte
 from schemas.notifications import SORTES
+from services.parcours_client import ParcoursClient
 from store.comptes import Compte
 from store.db import ecriture, make_engine, session_factory
 from store.notifications import Notification, notifier

@@ -21,11 +21,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 
 from core.codec import ENCODING, KEY_ID, CodecKeyError, EncryptionCodec, parse_keys
-from core.parcours_client import ParcoursClient
 from core.temporal import data_converter
 from schemas.carnet import CanalLien, EnvoiLienCarnet
 from schemas.parcours import ParcoursInput
 from schemas.rdv import Contact, ModeContact
+from services.parcours_client import ParcoursClient
 from tests import factories
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur

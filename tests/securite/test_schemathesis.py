@@ -25,12 +25,12 @@ from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error, status_code_conformance
 from schemathesis.core.result import Err
 
+from partenaires.signature import signer
 from schemas.evenements import CATALOGUE
 from schemas.incident import Partenaire
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.partenaires.outils import partenaires
-from web.partenaires.signature import signer
 
 COMPTES = ("ref-claire-martin", "admin")
 EXEMPLES = 6  # per operation × account × mode: about 1300 requests in all

@@ -10,9 +10,9 @@ from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring
 
+from partenaires.lots import caf, france_travail
 from schemas.lots import LigneEvenement
 from simulator.lots import Demandeur, Foyer, extraction_ft, flux_caf
-from web.partenaires.lots import caf, france_travail
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "lots"
 

@@ -18,9 +18,9 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from core import metriques
-from core.parcours_client import ParcoursClient
 from core.settings import DEV_CODEC_KEY
 from core.temporal import data_converter
+from services.parcours_client import ParcoursClient
 from tests import factories
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme, _free_socket, serve_in_thread

@@ -16,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.clock import PARIS
 from core.ids import parcours_workflow_id
-from core.parcours_client import ParcoursClient
 from schemas.parcours import ParcoursState
+from services.parcours_client import ParcoursClient
 
 # Real seconds a skip may go without the clock jumping ahead before the test fails. While a
 # workflow task or an activity runs, the server holds its clock (it then moves at real speed);

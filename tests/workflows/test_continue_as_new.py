@@ -9,7 +9,6 @@ from datetime import date
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
-from core.parcours_client import ParcoursClient
 from schemas.common import Organisme
 from schemas.contrat import (
     Objectif,
@@ -22,6 +21,7 @@ from schemas.contrat import (
 from schemas.orientation import DecisionOrientationResolue, TypeOrientation
 from schemas.parcours import Phase
 from schemas.rdv import Contact, ModeContact
+from services.parcours_client import ParcoursClient
 from tests.factories import CLAIRE, KARIM, accueil_rsa, diagnostic, plus
 from tests.workflows.temps import aller_au, attendre, codes
 

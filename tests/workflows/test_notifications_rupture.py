@@ -10,8 +10,8 @@ from datetime import date
 from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
-from core.parcours_client import ParcoursClient
 from schemas.messages import CanalMessage, MessageUsager
+from services.parcours_client import ParcoursClient
 from store.db import make_engine, session_factory
 from store.notifications import Notification
 from tests.factories import CLAIRE, accueil_rsa, diagnostic, plus

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Organisme
 from schemas.orientation import DecisionOrientationResolue, TypeOrientation
 from schemas.parcours import Phase, Statut
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from tests.factories import CLAIRE, KARIM, accueil_rsa, diagnostic
 
 

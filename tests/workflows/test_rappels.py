@@ -9,8 +9,8 @@ from datetime import date, datetime, time
 from temporalio.testing import WorkflowEnvironment
 
 from core.clock import PARIS
-from core.parcours_client import ParcoursClient
 from schemas.rdv import ModeRdv, PauseRappels, PlanificationRdv
+from services.parcours_client import ParcoursClient
 from tests.factories import CLAIRE, accueil_rsa, plus
 from tests.fixtures.simulateur import Simulateur
 from tests.workflows.temps import aller_au

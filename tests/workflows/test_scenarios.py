@@ -9,7 +9,6 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from core.clock import local_day
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.action import PrescriptionAction
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.contrat import (
@@ -44,6 +43,7 @@ from schemas.pmsmp import (
 from schemas.rdv import Contact, ModeContact
 from schemas.referent import AccuseTransfert, TransfertResolu
 from schemas.sortie import MotifSortie, Sortie
+from services.parcours_client import CommandeImpossible, ParcoursClient
 from tests.factories import CLAIRE, LEA, MARC, accueil_rsa, diagnostic, plus
 from tests.workflows.temps import aller_au, attendre
 

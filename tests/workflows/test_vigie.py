@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from temporalio.testing import WorkflowEnvironment
 
 from core.clock import PARIS
-from core.parcours_client import ParcoursClient
 from rules.calendrier import ajouter_jours_ouvres, jours_feries_france
 from schemas.common import Organisme
 from schemas.contrat import (
@@ -39,6 +38,7 @@ from schemas.pmsmp import (
 from schemas.rdv import Contact, ModeContact, ModeRdv, PlanificationRdv, ResultatRdv, StatutRdv
 from schemas.referent import AccuseTransfert, TransfertResolu
 from schemas.sortie import Reprise, Suspension
+from services.parcours_client import ParcoursClient
 from tests.factories import CLAIRE, COORDINATRICE, KARIM, SOPHIE, accueil_rsa, diagnostic, plus
 from tests.workflows.temps import aller_au, attendre, codes
 

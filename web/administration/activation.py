@@ -19,13 +19,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.settings import Settings
 from core.smtp import ServeurSmtp
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.db import ecriture
 from store.structures import ActivationCompte
 from web.erreurs import Refus
-from web.securite.audit import journaliser
 from web.securite.mots_de_passe import hacher
-from web.securite.utilisateur import Utilisateur
 
 VALIDITE = timedelta(days=7)
 CHEMIN = "/activation/"

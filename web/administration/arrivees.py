@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Role
+from services.audit import journaliser
 from store.comptes import Compte
 from store.db import ecriture
 from store.structures import Structure
@@ -20,7 +21,6 @@ from web.administration import activation
 from web.administration.schemas import CompteSaisie
 from web.administration.service import creer_compte
 from web.erreurs import Refus
-from web.securite.audit import journaliser
 
 EN_ATTENTE = (
     "Votre demande d'accès est transmise à l'administrateur de votre structure : "

@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role, Territoire
+from services.utilisateur import Utilisateur
 from store.audit import EntreeAudit
 from store.comptes import Compte, JetonApi
 from store.db import ecriture
@@ -40,7 +41,6 @@ from web.administration.schemas import (
     ParcoursDetenu,
 )
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur
 
 
 async def _dernieres_connexions(session: AsyncSession, ids: list[str]) -> dict[str, datetime]:

@@ -9,9 +9,10 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.common import Acteur, Role
 from schemas.referent import DemandeTransfert, TransfertResolu
+from services.parcours_client import CommandeImpossible, ParcoursClient
+from services.utilisateur import Utilisateur
 from store.comptes import Compte, SessionRow
 from store.db import ecriture
 from web.administration import activation
@@ -26,7 +27,6 @@ from web.administration.perimetre import (
 from web.administration.schemas import CompteVue, Desactivation, ParcoursDetenu
 from web.api.commandes import acteur_referent
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur
 
 
 async def _fermer_acces(session: AsyncSession, compte_id: str) -> None:

@@ -18,6 +18,7 @@ from importation.colonnes import Champ
 from importation.lecture import FichierIllisible, lire
 from referentiels.territoires import simplifier
 from schemas.common import Role, Territoire
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.structures import Structure
 from web.administration import activation
@@ -25,7 +26,6 @@ from web.administration.comptes import creer_compte, placement
 from web.administration.schemas import BilanImportComptes, CompteSaisie, ImportComptes, LigneCompte
 from web.administration.structures import structure
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur
 
 CHAMPS: tuple[Champ, ...] = (
     Champ("nom", "Nom", True, ("nom", "nom de famille", "prénom et nom", "nom complet", "agent")),

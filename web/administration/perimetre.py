@@ -13,11 +13,11 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Role
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.structures import Structure
 from web.erreurs import Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 ROLES_DU_PERSONNEL = (
     Role.REFERENT,

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role, Territoire
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.db import ecriture
 from store.structures import Structure
@@ -24,7 +25,6 @@ from web.administration.perimetre import (
 )
 from web.administration.schemas import StructureSaisie, StructureVue
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur
 
 
 def _slug(nom: str) -> str:

@@ -15,16 +15,16 @@ from agendas.reservations import CreneauIndisponible
 from agendas.service import Introuvable, Proprietaire, SaisieRefusee
 from core.clock import local_day
 from core.formats import jour_semaine as jour_fr
-from core.parcours_client import CommandeImpossible
 from schemas.agenda import Absence, AbsenceSaisie, Creneau, Lieu, LieuSaisi, Plage, PlageSaisie
 from schemas.invitation import ConvocationSurReservation, DemandeConvocation
 from schemas.rdv import ModeRdv
+from services.audit import journaliser
+from services.parcours_client import CommandeImpossible
+from services.utilisateur import Utilisateur
 from web.api.parcours import etat_lisible, executer
 from web.cockpit.rendez_vous import heure_fr
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 from web.vues import ParcoursVue
 
 router = APIRouter(prefix="/api/v1/agenda", tags=["Agenda"])

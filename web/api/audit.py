@@ -17,11 +17,11 @@ from temporalio.service import RPCError
 from core.clock import PARIS
 from core.tableur import BOM, ecrivain
 from schemas.audit import AncreAudit
+from services.audit import journaliser, lire_ancres, verifier_chaine
+from services.utilisateur import Utilisateur
 from store.audit import EntreeAudit
 from web.deps import ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, Refus
-from web.securite.audit import journaliser, lire_ancres, verifier_chaine
-from web.securite.utilisateur import Utilisateur
 from web.services import TemporalIndisponible
 
 router = APIRouter(prefix="/api/v1/audit", tags=["Audit"])

@@ -18,10 +18,10 @@ from pydantic import BaseModel
 from temporalio.api.common.v1 import Payload
 
 from core.codec import CodecKeyError, EncryptionCodec
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from web.deps import SessionDep, adresse, utilisateur_optionnel
 from web.erreurs import Erreur, Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(prefix="/codec", tags=["Supervision"])
 ERREURS: dict[int | str, dict[str, Any]] = {

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
-from core.parcours_client import ParcoursClient
+from services.parcours_client import ParcoursClient
 from web.administration import activation, import_comptes, service
 from web.administration.schemas import (
     BilanImportComptes,

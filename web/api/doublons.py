@@ -23,13 +23,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from schemas.common import Role, Territoire
 from schemas.parcours import Accueil, Statut
 from schemas.usager import IdentifiantsPartenaires
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.parcours import IdentifiantRow, ParcoursRow, cle_identite
 from web.deps import adresse
 from web.erreurs import Refus
 from web.requetes import portee
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 # Duplicates found per account and per hour (per process, like the other in-memory limits).
 DOUBLONS_PAR_HEURE = 10

@@ -18,11 +18,11 @@ from employeurs.annuaire import EmployeurRefuse, Recherche
 from employeurs.recherche_entreprises import Etablissement, chercher
 from schemas.common import Role, Territoire
 from schemas.employeur import ContactSaisi, EntrepriseSaisie, LabelSaisi
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.employeurs import ContactEntrepriseRow, EntrepriseRow
 from web.deps import ServicesDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(prefix="/api/v1/entreprises", tags=["Employeurs"])
 ERREURS: dict[int | str, dict[str, Any]] = {

@@ -16,14 +16,14 @@ from schemas.common import Organisme
 from schemas.equipe import MembreEquipe
 from schemas.notes import Amendement, ModificationNote, NoteVue, NouvelleNote
 from schemas.parcours import ParcoursState
+from services.audit import journaliser
+from services.utilisateur import Utilisateur, est_referent_du_parcours
 from store.comptes import Compte
 from store.structures import Structure
 from web.api.parcours import ERREURS, etag, etat_lisible, executer
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.equipe import notes, rattachements
 from web.erreurs import Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
 from web.vues import ParcoursVue
 
 router = APIRouter(prefix="/api/v1", tags=["Équipe de suivi"])

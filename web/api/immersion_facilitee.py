@@ -1,5 +1,5 @@
 """Immersion Facilitée's ``convention.updated`` callback (ticket 20). The adapter is in
-``web.partenaires.immersion_facilitee``; this is only the route."""
+``partenaires.immersion_facilitee``; this is only the route."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ from pydantic import BaseModel, Field
 
 from core import metriques
 from core.partners import PartnerConfig, load_partners
+from partenaires import immersion_facilitee as adaptateur
+from partenaires.enregistrement import recevoir
+from partenaires.refus import RefusEvenement
 from schemas.common import Role
 from schemas.incident import Partenaire
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from web.deps import ServicesDep, SessionDep, adresse
 from web.erreurs import Erreur, reponse
-from web.partenaires import immersion_facilitee as adaptateur
-from web.partenaires.enregistrement import recevoir
-from web.partenaires.reception import lire_corps
-from web.partenaires.refus import RefusEvenement
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
+from web.partenaires.corps import lire_corps
 from web.services import Services
 
 PARTENAIRE = Partenaire.IMMERSION.value

@@ -16,10 +16,10 @@ from importation import service
 from importation.service import ImportRefuse
 from schemas.common import Territoire
 from schemas.imports import Correspondance, DemandeImport
+from services.utilisateur import Utilisateur
 from store.imports import ImportRow
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, aujourd_hui
 from web.erreurs import Erreur, Refus
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(prefix="/api/v1/imports", tags=["Imports"])
 ERREURS: dict[int | str, dict[str, Any]] = {

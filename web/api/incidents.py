@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from schemas.common import Territoire
 from schemas.incident import Partenaire, StatutIncident
+from services.audit import journaliser
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur
 from web.partenaires.incidents import (
@@ -20,7 +21,6 @@ from web.partenaires.incidents import (
     lister_incidents,
     relancer_partenaire,
 )
-from web.securite.audit import journaliser
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["Incidents"])
 

@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from schemas.common import Organisme, Role, Territoire
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from web.deps import SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(prefix="/api/v1", tags=["Annuaire"])
 

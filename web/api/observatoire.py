@@ -15,11 +15,11 @@ from observatoire.catalogue import INDICATEURS, calculer
 from observatoire.masquage import SEUIL, valeurs_publiques
 from observatoire.modele import Filtres, Nature, Resultat, Theme
 from schemas.common import Organisme, Role, Territoire
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from web.deps import SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
 from web.requetes import portee
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(prefix="/api/v1/observatoire", tags=["Observatoire"])
 

@@ -14,10 +14,10 @@ from referentiels.rome import libelle_metier
 from schemas.common import Territoire
 from schemas.emploi import TypeContratTravail
 from schemas.employeur import OffreSaisie, StatutOffre, StatutSaisi
+from services.audit import journaliser
 from store.employeurs import EntrepriseRow, OffreRow
 from web.api.employeurs import ERREURS, autoriser, refus
 from web.deps import SessionDep, UtilisateurApi, adresse
-from web.securite.audit import journaliser
 
 router = APIRouter(prefix="/api/v1/offres", tags=["Employeurs"])
 

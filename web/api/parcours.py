@@ -11,7 +11,6 @@ from fastapi import APIRouter, Body, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from core.parcours_client import ParcoursClient
 from referentiels.territoires.choix import BassinRefuse, choisir_bassin
 from schemas.common import (
     CONFLIT_DE_VERSION,
@@ -24,6 +23,9 @@ from schemas.common import (
 )
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
 from schemas.usager import IdentifiantsPartenaires
+from services.audit import journaliser
+from services.parcours_client import ParcoursClient
+from services.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
 from store.audit import EntreeAudit
 from store.evenements_partenaires import EvenementRecu
 from web.api.commandes import acteur_referent, modele_api, resoudre
@@ -38,10 +40,8 @@ from web.documents.contrat_pdf import contrat_pdf
 from web.equipe.notes import toutes as notes_du_parcours
 from web.erreurs import Erreur, Refus
 from web.requetes import Filtres, lister
-from web.securite.audit import journaliser
 from web.securite.requete_auditee import requete_auditee
 from web.securite.sensible import proteger
-from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
 from workflows.transitions import (
     PAR_LIEN,

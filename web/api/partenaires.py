@@ -12,12 +12,18 @@ from fastapi import APIRouter, Query, Request
 from core import metriques
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
+from partenaires import signature
+from partenaires.enregistrement import AccuseReception, recevoir
+from partenaires.reception import TYPE_CONTENU, CloudEvent, analyser
+from partenaires.reception import verifier_type_contenu as verifier_contenu
+from partenaires.refus import RefusEvenement
 from schemas.common import Role
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, reponse
-from web.partenaires import signature
+from web.partenaires.corps import lire_corps
 from web.partenaires.documentation import description_route
-from web.partenaires.enregistrement import AccuseReception, recevoir
 from web.partenaires.rapprochement import (
     DemandeRattachement,
     EvenementVue,
@@ -25,12 +31,7 @@ from web.partenaires.rapprochement import (
     file_a_rapprocher,
     rattacher,
 )
-from web.partenaires.reception import TYPE_CONTENU, CloudEvent, analyser, lire_corps
-from web.partenaires.reception import verifier_type_contenu as verifier_contenu
-from web.partenaires.refus import RefusEvenement
-from web.securite.audit import journaliser
 from web.securite.limites import Limiteur
-from web.securite.utilisateur import Utilisateur
 from web.services import Services
 
 router = APIRouter(prefix="/api/v1/partners", tags=["Partenaires"])

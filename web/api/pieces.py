@@ -1,5 +1,5 @@
 """JSON API of the documents of a dossier (issue 17, item 3): attach one (base64 in JSON, as
-the imports), list them, download one. Whoever may read the dossier (web/securite/utilisateur.py,
+the imports), list them, download one. Whoever may read the dossier (services/utilisateur.py,
 ``peut_lire``) may do all three; every one is audited."""
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from pieces.service import PieceRefusee
 from pieces.stockage import DocumentAbsent
 from schemas.parcours import ParcoursState
 from schemas.pieces import DemandePiece, PieceVue
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.pieces import PieceRow
 from web.api.parcours import etat_lisible
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.equipe.activite import prevenir_le_referent
 from web.erreurs import Erreur, Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 from web.services import Services
 
 router = APIRouter(prefix="/api/v1/parcours/{parcours_id}/documents", tags=["Parcours"])

@@ -1,8 +1,8 @@
 """The endpoint RDV-Solidarités' webhooks are registered on (see docs/connecteurs/rdv-solidarites.md).
 
 The tool speaks its own contract (``X-Lapin-Signature``, ``{data, meta}``): the adapter
-``web.partenaires.rdv_solidarites`` checks and translates it, then every event takes the path of
-a CloudEvent (``web.partenaires.enregistrement``: stored once, matched, dispatched, audited).
+``partenaires.rdv_solidarites`` checks and translates it, then every event takes the path of
+a CloudEvent (``partenaires.enregistrement``: stored once, matched, dispatched, audited).
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pydantic import BaseModel, Field
 
 from core import metriques
 from core.partners import PartnerConfig, load_partners
+from partenaires import rdv_solidarites as adaptateur
+from partenaires.enregistrement import enregistrer
+from partenaires.refus import RefusEvenement
 from schemas.common import Role
+from services.utilisateur import Utilisateur
 from store.evenements_partenaires import StatutReception
 from web.deps import ServicesDep, SessionDep, adresse
 from web.erreurs import Erreur, reponse
-from web.partenaires import rdv_solidarites as adaptateur
-from web.partenaires.enregistrement import enregistrer
-from web.partenaires.reception import lire_corps
-from web.partenaires.refus import RefusEvenement
-from web.securite.utilisateur import Utilisateur
+from web.partenaires.corps import lire_corps
 from web.services import Services
 
 PARTENAIRE = "rdv"

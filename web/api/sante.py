@@ -23,9 +23,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
+from partenaires.livraison import arriere
 from web.deps import ServicesDep
 from web.erreurs import reponse
-from web.partenaires.livraison import arriere
 from web.services import Services, TemporalIndisponible
 
 router = APIRouter(tags=["Supervision"])

@@ -17,13 +17,13 @@ from schemas.employeur import (
     StatutProposition,
     SuiteProposition,
 )
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.employeurs import EntrepriseRow, OffreRow, PropositionRow
 from store.parcours import ParcoursRow
 from web.api.employeurs import ERREURS, autoriser, refus
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(tags=["Employeurs"])
 

@@ -11,8 +11,10 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.parcours_client import CommandeImpossible
+from schemas.champ import champs
 from schemas.common import Organisme, Role
+from services.parcours_client import CommandeImpossible
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from web.api import parcours as api
 from web.cockpit import pages
@@ -20,8 +22,7 @@ from web.cockpit.commandes import Formulaire
 from web.cockpit.formulaires import Reglages, chemins, construire
 from web.cockpit.lecture import lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
-from web.erreurs import Refus, champs
-from web.securite.utilisateur import Utilisateur
+from web.erreurs import Refus
 
 router = APIRouter(include_in_schema=False)
 ACTION = "/parcours/nouveau"

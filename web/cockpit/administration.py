@@ -10,13 +10,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from schemas.champ import champs
 from schemas.common import Organisme, Role, Territoire
+from services.utilisateur import Utilisateur
 from web.administration import activation, service
 from web.administration.schemas import CompteSaisie, Desactivation, StructureSaisie
 from web.api.comptes import moteur
 from web.deps import ServicesDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
-from web.erreurs import Refus, champs
-from web.securite.utilisateur import Utilisateur
+from web.erreurs import Refus
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)

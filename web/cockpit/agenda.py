@@ -15,12 +15,12 @@ from agendas import reservations, service
 from core.clock import local_day
 from core.formats import jour_semaine as jour_long_fr
 from rules.rendez_vous import regles_rendez_vous
+from services.audit import journaliser
 from store.parcours import ParcoursRow
 from web.cockpit import pages
 from web.cockpit.rendez_vous import heure_fr, ou
 from web.deps import SessionDep, UtilisateurPage
 from web.erreurs import Refus
-from web.securite.audit import journaliser
 
 router = APIRouter(include_in_schema=False)
 SUR_JOURS = 28

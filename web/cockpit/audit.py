@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.audit import journaliser
 from web.api.audit import Filtres, FiltresAudit, admin_seulement, chercher
 from web.deps import SessionDep, UtilisateurPage, adresse
-from web.securite.audit import journaliser
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)

@@ -16,12 +16,12 @@ from schemas.action import ACTIONS_CLOSES
 from schemas.emploi import EtatEmploi
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import ModeRdv, StatutRdv
+from services.audit import journaliser
 from store.comptes import Compte
 from store.structures import Structure
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse
 from web.erreurs import Refus
-from web.securite.audit import journaliser
 from web.vues import vue
 
 router = APIRouter(include_in_schema=False)

@@ -10,16 +10,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from core.clock import PARIS
-from core.parcours_client import CommandeImpossible
 from schemas.carnet import empreinte
 from schemas.common import Role
+from services.audit import journaliser
+from services.parcours_client import CommandeImpossible
+from services.utilisateur import Utilisateur
 from store.parcours import AccesUsagerRow
 from web.cockpit import pages
 from web.cockpit.carnet import contact_du_referent, jour_long, rubriques
 from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
-from web.securite.audit import journaliser
 from web.securite.limites import Limiteur
-from web.securite.utilisateur import Utilisateur
 from web.templating import templates
 from web.vues import vue
 

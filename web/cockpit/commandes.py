@@ -22,10 +22,12 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from core.ids import reference
-from core.parcours_client import CommandeImpossible, conflit
+from schemas.champ import champs
 from schemas.common import CONFLIT_DE_VERSION
 from schemas.diagnostic import Frein
 from schemas.parcours import ParcoursState
+from services.parcours_client import CommandeImpossible, conflit
+from services.utilisateur import Utilisateur
 from web.api.commandes import modele_api
 from web.api.parcours import executer
 from web.cockpit import choix, pages
@@ -33,9 +35,8 @@ from web.cockpit import message as message_usager
 from web.cockpit.formulaires import Brut, Champ, chemins, construire
 from web.cockpit.lecture import indices, lire, repartir
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
-from web.erreurs import Refus, champs
+from web.erreurs import Refus
 from web.securite.sensible import proteger
-from web.securite.utilisateur import Utilisateur
 from workflows.transitions import TRANSITIONS, qualites, refus, reserve_a
 
 router = APIRouter(include_in_schema=False)

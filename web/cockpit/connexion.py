@@ -15,13 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from web.deps import ServicesDep, SessionDep, adresse
 from web.securite import oidc, sessions
-from web.securite.audit import journaliser
 from web.securite.limites import attente_connexion, echec_connexion, reussite_connexion
 from web.securite.mots_de_passe import verifier
-from web.securite.utilisateur import Utilisateur
 from web.services import Services
 from web.templating import templates
 

@@ -16,6 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ops import planifications_bloquees
 from schemas.common import Organisme, Role, Territoire
 from schemas.parcours import Phase, Statut
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from web.cockpit import coordination_actions, pages, rapprocher, veille, veille_incidents
 from web.cockpit.liste import COLONNES, motifs_des_lignes
@@ -24,9 +26,7 @@ from web.cockpit.sante_connecteurs import sante_connecteurs
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import Filtres, lister
-from web.securite.audit import journaliser
 from web.securite.requete_auditee import requete_auditee
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
 router.include_router(coordination_actions.router)

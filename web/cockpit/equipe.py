@@ -18,13 +18,13 @@ from schemas.common import Acteur, Role
 from schemas.equipe import RoleEquipe
 from schemas.notes import NoteVue, NouvelleNote, Visibilite
 from schemas.parcours import Categorie, EvenementTimeline, ParcoursState
+from services.audit import journaliser
+from services.utilisateur import Utilisateur, est_referent_du_parcours
 from web.api.equipe import decider, demandes_vues, equipe_du_parcours
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse
 from web.equipe import notes, rattachements
 from web.erreurs import Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,17 +12,17 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
-from core.parcours_client import ParcoursClient
 from schemas.parcours import Categorie, EvenementTimeline, ParcoursState, Phase
 from schemas.vigie import Severite
+from services.audit import journaliser
+from services.parcours_client import ParcoursClient
+from services.utilisateur import Utilisateur, peut_lire
 from store.parcours import ParcoursRow
 from web.cockpit import accueil, carnet, commandes, equipe, lecture_seule, pages, pieces
 from web.cockpit.libelles import GROUPES
 from web.deps import ServicesDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import portee
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur, peut_lire
 from web.services import TemporalIndisponible
 from web.vues import CommandePossible, ParcoursVue, vue
 

@@ -14,11 +14,11 @@ from sqlmodel import col, select
 from importation import colonnes, service
 from importation.service import ImportRefuse
 from schemas.imports import DemandeImport
+from services.utilisateur import Utilisateur
 from store.imports import CorrespondanceRow, ImportRow
 from web.api import imports as api
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, aujourd_hui
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
 STATUTS = {"apercu": "Aperçu, à confirmer", "en_cours": "En cours", "termine": "Terminé"}

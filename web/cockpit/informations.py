@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from services.utilisateur import Utilisateur
 from web.cockpit import pages
 from web.deps import utilisateur_optionnel
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
 PAGES = {

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.comptes import Compte, JetonApi
 from store.db import ecriture
 from web.deps import SessionDep, UtilisateurPage, adresse
 from web.erreurs import Refus
-from web.securite.audit import journaliser
 from web.securite.sessions import creer_jeton
-from web.securite.utilisateur import Utilisateur
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)

@@ -14,12 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Territoire
 from schemas.parcours import Phase, Statut
+from services.audit import journaliser
 from store.parcours import AlerteRow
 from web.cockpit import pages
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import TRIS, Filtres, lister
-from web.securite.audit import journaliser
 from web.securite.requete_auditee import requete_auditee
 from web.templating import templates
 

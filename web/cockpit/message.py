@@ -22,10 +22,10 @@ from schemas.messages import (
     remplir,
     sans_secret,
 )
+from services.utilisateur import Utilisateur
 from web.cockpit import pages
 from web.deps import ParcoursDep, UtilisateurPage
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur
 from workflows.etapes.messages import SMS_MAX, valeurs
 from workflows.transitions import TRANSITIONS, qualites, reserve_a
 

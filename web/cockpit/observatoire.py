@@ -24,13 +24,13 @@ from observatoire.masquage import SEUIL, cellule, masquer, nombre_fr
 from observatoire.modele import Filtres, Resultat, Theme
 from schemas.common import Organisme, Territoire
 from schemas.contrat import add_months
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.indicateurs import DEPARTEMENT
 from web.api.observatoire import FiltresObservatoire, portee_observatoire
 from web.cockpit.libelles import en_mots
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)

@@ -14,18 +14,18 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from core.formats import jour_semaine as jour_long_fr
-from core.parcours_client import CommandeImpossible
 from rules.orientation_structure import regles_orientation_structure
 from schemas.carnet import empreinte
 from schemas.common import Acteur, Role
 from schemas.orientation_structure import ReponseStructure, StatutOrientation
+from services.audit import journaliser
+from services.parcours_client import CommandeImpossible
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.orientations_structures import OrientationStructureRow
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
-from web.securite.audit import journaliser
 from web.securite.limites import Limiteur
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
 Jeton = Annotated[str, Path(max_length=100)]

@@ -12,11 +12,11 @@ from temporalio.client import WorkflowQueryFailedError
 from temporalio.service import RPCError
 
 from core.clock import PARIS
-from core.parcours_client import CommandeImpossible, ParcoursClient
 from schemas.parcours import ParcoursState
+from services.parcours_client import CommandeImpossible, ParcoursClient
+from services.utilisateur import Utilisateur
 from web.api.parcours import etat_lisible
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur
 from web.templating import templates
 
 # The event that tells every part of a page to refresh itself after a change.

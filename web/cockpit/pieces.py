@@ -18,13 +18,13 @@ from pieces.service import TAILLE_MAX
 from schemas.common import Acteur
 from schemas.parcours import Categorie, EvenementTimeline, ParcoursState
 from schemas.pieces import DemandePiece
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.pieces import PieceRow
 from web.api import pieces as api
 from web.cockpit import pages
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurPage, adresse
 from web.erreurs import Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
 CHAMPS = ("type", "nom_fichier", "contenu", "contrat_numero")

@@ -10,13 +10,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.utilisateur import Utilisateur
 from store.parcours import ParcoursRow
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.partenaires.rapprochement import EvenementVue, file_a_rapprocher, rattacher
 from web.requetes import Filtres, lister
-from web.securite.utilisateur import Utilisateur
 
 router = APIRouter(include_in_schema=False)
 LIMITE = 30

@@ -17,11 +17,11 @@ from fastapi.responses import Response
 from referentiels import territoires
 from referentiels.catalogue import familles, rechercher_autour
 from schemas.parcours import ParcoursState
+from services.audit import journaliser
 from store import catalogue
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse
 from web.erreurs import Refus
-from web.securite.audit import journaliser
 from web.securite.sensible import proteger
 from workflows.transitions import TRANSITIONS, qualites
 

@@ -16,19 +16,19 @@ from agendas import reservations, service
 from agendas.reservations import CreneauIndisponible
 from core.clock import PARIS, local_day
 from core.formats import jour_semaine as jour_long_fr
-from core.parcours_client import CommandeImpossible
 from rules.rendez_vous import regles_rendez_vous
 from schemas.agenda import Creneau, Lieu
 from schemas.carnet import empreinte
 from schemas.common import Acteur, Role
 from schemas.invitation import AnnulationParLaPersonne, ReservationParLaPersonne
+from services.audit import journaliser
+from services.parcours_client import CommandeImpossible
+from services.utilisateur import Utilisateur
 from store.agendas import InvitationRow, ReservationRow
 from store.comptes import Compte
 from web.cockpit import pages
 from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
-from web.securite.audit import journaliser
 from web.securite.limites import Limiteur
-from web.securite.utilisateur import Utilisateur
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)

@@ -14,12 +14,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
+from partenaires.livraison import utc
 from schemas.incident import Partenaire
 from store.connecteurs import SanteConnecteur
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from store.lots import FichierImporte
 from store.parcours import IncidentRow
-from web.partenaires.livraison import utc
 
 MODES = {"simulateur": "Simulateur", "reel": "Réel", "desactive": "Désactivé"}
 

@@ -16,9 +16,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from rules.chargement import lire_yaml
 from schemas.common import Organisme
 from schemas.parcours import Phase, Statut
+from services.utilisateur import Utilisateur
 from store.parcours import AlerteRow, ParcoursRow
 from web.requetes import Filtres, compter_par, portee
-from web.securite.utilisateur import Utilisateur
 
 STATUTS_CARTE = [Statut.EN_COURS, Statut.EN_ALERTE, Statut.EN_RUPTURE, Statut.EN_INCIDENT]
 

@@ -17,12 +17,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from ops.parcours_bloques import LIBELLE as LIBELLE_BLOQUE
 from ops.parcours_bloques import OPERATION as BLOQUE
 from ops.parcours_bloques import PARTENAIRE as PLATEFORME
+from partenaires.livraison import arriere
 from schemas.incident import INCIDENTS_ACTIFS, Partenaire, StatutIncident, TypeOperation
+from services.utilisateur import Utilisateur
 from store.parcours import IncidentRow, ParcoursRow
 from web.cockpit.veille import COLONNES_PARCOURS, LigneParcours, libelle
-from web.partenaires.livraison import arriere
 from web.requetes import Filtres, portee
-from web.securite.utilisateur import Utilisateur
 
 
 @dataclass

@@ -11,8 +11,8 @@ from __future__ import annotations
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.parcours import ParcoursState
+from services.utilisateur import Utilisateur
 from store.notifications import notifier
-from web.securite.utilisateur import Utilisateur
 
 ACTIVITE_EQUIPE = "activite_equipe"
 

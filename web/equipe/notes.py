@@ -1,6 +1,6 @@
 """The team's notes: who may read and write them, the short delay to correct one, amendments.
 
-Read and write rights follow the dossier's (web/securite/utilisateur.py: peut_lire), narrowed:
+Read and write rights follow the dossier's (services/utilisateur.py: peut_lire), narrowed:
 a note « référent seul » is read by the référent and its author; writing is for the référent
 and the members of the team — not for a coordinator, a former référent or the administration,
 who read the dossier without accompanying the person. Every read and write is audited."""
@@ -16,11 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from rules.equipe import regles_notes
 from schemas.notes import Amendement, ModificationNote, NoteVue, NouvelleNote, Visibilite
 from schemas.parcours import ParcoursState
+from services.utilisateur import Utilisateur, est_referent_du_parcours, membre_peut_lire
 from store.db import ecriture
 from store.equipe import NOTE_ADRESSEE, NoteRow, notifier
 from web.equipe.activite import prevenir_le_referent
 from web.erreurs import Refus
-from web.securite.utilisateur import Utilisateur, est_referent_du_parcours, membre_peut_lire
 
 
 def peut_ecrire(u: Utilisateur, s: ParcoursState) -> bool:

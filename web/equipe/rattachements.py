@@ -23,6 +23,8 @@ from schemas.common import LongText, Model, Text
 from schemas.equipe import InvitationMembre, RoleEquipe
 from schemas.parcours import ParcoursState, Statut
 from schemas.usager import IdentifiantsPartenaires
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.db import ecriture
 from store.equipe import (
     DEMANDE_RATTACHEMENT,
@@ -34,8 +36,6 @@ from store.equipe import (
 from store.parcours import IdentifiantRow, ParcoursRow, cle_identite
 from web.api.doublons import Signalements
 from web.erreurs import Refus
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 
 REPONSE = (
     "Demande enregistrée. Si un parcours ouvert correspond exactement à ces informations, "

@@ -1,2 +1,3 @@
-"""Partner systems on the platform's side: signed events in, routing to the parcours, the
-« à rapprocher » queue, and the incidents of outbound calls."""
+"""The partner systems' pages and routes on the web side: the body of a partner's request, the
+« à rapprocher » queue, the incidents of outbound calls and the generated documentation. The
+events themselves (reception, recording, routing, delivery) are in partenaires/."""

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.ids import reference
-from core.parcours_client import CommandeImpossible, ParcoursClient
+from partenaires.livraison import utc
 from schemas.common import Model, Role, Territoire
 from schemas.incident import (
     INCIDENTS_ACTIFS,
@@ -28,13 +28,13 @@ from schemas.incident import (
     StatutIncident,
     TypeOperation,
 )
+from services.parcours_client import CommandeImpossible, ParcoursClient
+from services.utilisateur import Utilisateur
 from store.parcours import IncidentRow, ParcoursRow
 from web.api.parcours import executer
 from web.deps import aujourd_hui
 from web.erreurs import Refus
-from web.partenaires.livraison import utc
 from web.requetes import portee
-from web.securite.utilisateur import Utilisateur
 
 
 class IncidentVue(BaseModel):

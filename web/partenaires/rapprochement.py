@@ -14,20 +14,20 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.francais import un
-from core.parcours_client import CommandeImpossible, ParcoursClient
+from partenaires.livraison import livrer, utc
+from partenaires.routage import parcours_ouverts
 from schemas.common import Model, Role
 from schemas.evenements import CATALOGUE
 from schemas.incident import Partenaire
 from schemas.parcours import ParcoursState
 from schemas.usager import IdentifiantsPartenaires
+from services.audit import journaliser
+from services.parcours_client import CommandeImpossible, ParcoursClient
+from services.utilisateur import Utilisateur
 from store.db import ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from web.api.parcours import etat_lisible
 from web.erreurs import Refus
-from web.partenaires.livraison import livrer, utc
-from web.partenaires.routage import parcours_ouverts
-from web.securite.audit import journaliser
-from web.securite.utilisateur import Utilisateur
 from workflows.transitions import TRANSITIONS, qualites
 
 MODIFIER = "modifier_identifiants"

@@ -30,15 +30,16 @@ from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import local_day
-from core.parcours_client import ParcoursClient
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
+from schemas.champ import champs
+from services.parcours_client import ParcoursClient
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.db import create_schema, make_engine, session_factory
 from web.administration import activation, arrivees, import_comptes, service
 from web.administration.schemas import CompteSaisie, Desactivation, ImportComptes, StructureSaisie
-from web.erreurs import Refus, champs
-from web.securite.utilisateur import Utilisateur
+from web.erreurs import Refus
 
 Action = Callable[[AsyncSession, Settings, argparse.Namespace], Awaitable[str]]
 

@@ -9,7 +9,7 @@ Checked here, for every field at once: the query string of every request, and ev
 route would parse — JSON (``application/json``, ``application/*+json``, in any case, with any
 parameters) and forms — read only once the sender is signed in (but on the login and logout
 forms), capped at 1 Mo while it streams; a body of any other type is refused (415). Partner
-events are checked after their signature (web/partenaires/reception.py), so that an unsigned
+events are checked after their signature (partenaires/reception.py), so that an unsigned
 request is answered 401 first.
 """
 
@@ -18,8 +18,6 @@ from __future__ import annotations
 import email.message
 import json
 import re
-import unicodedata
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
@@ -28,56 +26,17 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from schemas.caracteres import problemes
 from web.deps import utilisateur_optionnel
 from web.erreurs import avant_la_route, reponse, sans_corps_recu
 from web.securite.entetes import LIMITE_CORPS, TROP_GROS
 
-# C0 controls but tab and line breaks, DEL and C1 controls, surrogates (only lone ones reach
-# Python strings), bidi embeddings, overrides and isolates, and the two noncharacters.
-INTERDITS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
-)
 METHODES_AVEC_CORPS = frozenset({b"POST", b"PUT", b"PATCH", b"DELETE"})
 # Partners authenticate in the route: a signature (CloudEvents, RDV-Solidarités' X-Lapin-Signature)
-# or Immersion Facilitée's callback header, checked by its adapter (web/partenaires/).
+# or Immersion Facilitée's callback header, checked by its adapter (partenaires/).
 EVENEMENTS_PARTENAIRES = re.compile(
     r"^/api/v1/partners/(?:[^/]+/events|immersion-facilitee/rappels|rdv/rdv-solidarites/webhooks)$"
 )
-
-
-def _nom(caractere: str) -> str:
-    code = f"U+{ord(caractere):04X}"
-    nom = unicodedata.name(caractere, "")
-    return f"{code} {nom.lower()}" if nom else code
-
-
-def _message(valeur: str) -> str | None:
-    trouve = INTERDITS.search(valeur)
-    if trouve is None:
-        return None
-    return f"Caractère invisible ou de contrôle non permis ({_nom(trouve.group())}) : retirez-le"
-
-
-def problemes(valeur: Any, chemin: str = "") -> list[dict[str, str]]:
-    """The fields (dotted paths, as in the other refusals) holding a forbidden character."""
-    return list(_parcourir(valeur, chemin))
-
-
-def _parcourir(valeur: Any, chemin: str) -> Iterator[dict[str, str]]:
-    if isinstance(valeur, str):
-        if (message := _message(valeur)) is not None:
-            yield {"champ": chemin or "corps", "message": message}
-    elif isinstance(valeur, dict):
-        for cle, sous in valeur.items():
-            cle = str(cle)
-            ici = f"{chemin}.{cle}" if chemin else cle
-            if (message := _message(cle)) is not None:
-                yield {"champ": chemin or "corps", "message": f"Nom de champ : {message}"}
-                continue
-            yield from _parcourir(sous, ici)
-    elif isinstance(valeur, list):
-        for i, sous in enumerate(valeur):
-            yield from _parcourir(sous, f"{chemin}.{i}" if chemin else str(i))
 
 
 def _champs_de_formulaire(texte: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from schemas.parcours import ParcoursState
 from schemas.sensible import proteger as _proteger
 from schemas.sensible import sensible_autorise
-from web.securite.utilisateur import Utilisateur, est_referent_du_parcours
+from services.utilisateur import Utilisateur, est_referent_du_parcours
 
 
 def sensible_visible(u: Utilisateur, s: ParcoursState) -> bool:

@@ -14,9 +14,9 @@ from sqlmodel import col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.settings import Settings
+from services.utilisateur import Utilisateur
 from store.comptes import Compte, JetonApi, SessionRow
 from store.db import ecriture
-from web.securite.utilisateur import Utilisateur
 
 COOKIE = "parcours_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -16,8 +16,8 @@ import sys
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
 from schemas.audit import AncreAudit
+from services.audit import EtatJournal, lire_ancres, verifier_chaine
 from store.db import create_schema, make_engine, session_factory
-from web.securite.audit import EtatJournal, lire_ancres, verifier_chaine
 
 DELAI_TEMPORAL_S = 15
 

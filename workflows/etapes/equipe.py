@@ -1,6 +1,6 @@
 """L'équipe de suivi: the référent brings professionals of other structures into the team
 (by invitation, or by accepting their request to join) and takes them out of it. Membership
-gives read access (web/securite/utilisateur.py), never a command: only the référent advances
+gives read access (services/utilisateur.py), never a command: only the référent advances
 the parcours."""
 
 from __future__ import annotations

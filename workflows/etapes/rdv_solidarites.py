@@ -1,5 +1,5 @@
 """Registering the person in RDV-Solidarités, where they book their appointment themselves; its
-outcomes come back as the tool's webhooks (web/partenaires/rdv_solidarites.py)."""
+outcomes come back as the tool's webhooks (partenaires/rdv_solidarites.py)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Rebuild the read model of the parcours from Temporal, their source of truth.
 
-    python -m store.reconstruction          (or: make reconstruire)
-    python -m store.reconstruction --vider  (empty the projection tables first)
+    python -m ops.reconstruction          (or: make reconstruire)
+    python -m ops.reconstruction --vider  (empty the projection tables first)
 
 Every parcours workflow is listed through Temporal's visibility, asked for its state (query
 « etat », answered by a worker: one must be running) and its rows are written again by the
-worker's own projection code (``activities.projection.ecrire``), from the same snapshot the
+worker's own projection code (``store.projection.ecrire``), from the same snapshot the
 workflow publishes (``workflows.publication``): the rows are those the workflows wrote.
 
 Only the projection is rebuilt (tables ``parcours``, ``parcours_alerte``, ``incident``,
@@ -32,7 +32,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
-from activities.projection import ecrire
 from core.clock import local_day
 from core.ids import parcours_workflow_id
 from core.settings import get_settings
@@ -50,6 +49,7 @@ from store.parcours import (
     ParcoursRow,
     PhaseRow,
 )
+from store.projection import ecrire
 from workflows.publication import projection
 
 log = logging.getLogger("parcours.reconstruction")

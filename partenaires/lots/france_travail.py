@@ -23,9 +23,9 @@ from datetime import datetime
 from typing import Any
 
 from core.clock import start_of_day
+from partenaires.lots.caf import FichierIllisible
+from partenaires.lots.regles import identifiant_stable, regles
 from schemas.lots import LigneEvenement, LigneSansEvenement
-from web.partenaires.lots.caf import FichierIllisible
-from web.partenaires.lots.regles import identifiant_stable, regles
 
 Ligne = LigneEvenement | LigneSansEvenement
 INSCRIT = "fr.france-travail.demandeur.inscrit"

@@ -29,6 +29,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.partners import PartnerConfig
+from partenaires.reception import EvenementValide, analyser
+from partenaires.refus import RefusEvenement
+from schemas.caracteres import problemes
+from schemas.champ import champs
 from schemas.evenements import CleSujet
 from schemas.immersion_facilitee import (
     STATUTS_SIGNES,
@@ -39,10 +43,6 @@ from schemas.immersion_facilitee import (
 )
 from schemas.parcours import Statut
 from store.parcours import IdentifiantRow, ParcoursRow
-from web.erreurs import champs
-from web.partenaires.reception import EvenementValide, analyser
-from web.partenaires.refus import RefusEvenement
-from web.securite.saisies import problemes
 
 PREFIXE_INCONNUE = "immersion-facilitee:"  # subject of a convention no PMSMP matches
 RESULTAT = {

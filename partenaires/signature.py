@@ -10,7 +10,7 @@ import hmac
 from collections.abc import Mapping
 from datetime import datetime
 
-from web.partenaires.refus import RefusEvenement
+from partenaires.refus import RefusEvenement
 
 TOLERANCE_S = 5 * 60
 PREFIXE_SECRET = "whsec_"

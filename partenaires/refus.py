@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi.responses import JSONResponse
-
-from web.erreurs import reponse
-
 
 class RefusEvenement(Exception):
     def __init__(
@@ -27,8 +23,3 @@ class RefusEvenement(Exception):
         return cls(
             status, f"Champ « {champ} » : {message}", code, [{"champ": champ, "message": message}]
         )
-
-    def reponse(self) -> JSONResponse:
-        response = reponse(self.status, self.message, self.code, self.erreurs)
-        response.headers.update(self.headers)
-        return response

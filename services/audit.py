@@ -16,9 +16,9 @@ from temporalio.client import Client
 
 from core.settings import get_settings
 from schemas.audit import AncreAudit
+from services.utilisateur import Utilisateur
 from store.audit import GENESE, EntreeAudit
 from store.db import ecriture
-from web.securite.utilisateur import Utilisateur
 
 # One writer at a time extends the chain: a process lock here, a transaction lock on PostgreSQL.
 _VERROU = asyncio.Lock()

@@ -24,12 +24,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.parcours_client import ParcoursClient
+from partenaires.routage import mettre_a_rapprocher, router
 from schemas.evenements import EvenementPartenaire
 from schemas.incident import Partenaire
+from services.parcours_client import ParcoursClient
 from store.db import SessionFactory, ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
-from web.partenaires.routage import mettre_a_rapprocher, router
 
 log = logging.getLogger("parcours.partenaires")
 

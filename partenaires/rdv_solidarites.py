@@ -34,11 +34,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from core.partners import PartnerConfig
+from partenaires.reception import CloudEvent, EvenementValide
+from partenaires.refus import RefusEvenement
+from schemas.caracteres import problemes
+from schemas.champ import champs
 from schemas.evenements import CATALOGUE, DataRdvSolidarites
-from web.erreurs import champs
-from web.partenaires.reception import CloudEvent, EvenementValide
-from web.partenaires.refus import RefusEvenement
-from web.securite.saisies import problemes
 
 ENTETE_SIGNATURE = "x-lapin-signature"
 PREFIXE_TYPE = "fr.rdv.usager.rdv-"

@@ -2,7 +2,7 @@
 transaction with its audit entry.
 
 The partner is told « accepted » once the row is committed: from then on the event cannot be
-lost. Delivery to the parcours runs behind the answer (``web.partenaires.livraison``).
+lost. Delivery to the parcours runs behind the answer (``partenaires.livraison``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from partenaires.reception import EvenementValide
+from partenaires.routage import router
+from services.audit import transaction_auditee
+from services.utilisateur import Utilisateur
 from store.evenements_partenaires import EvenementRecu, StatutReception
-from web.partenaires.reception import EvenementValide
-from web.partenaires.routage import router
-from web.securite.audit import transaction_auditee
-from web.securite.utilisateur import Utilisateur
 
 
 class AccuseReception(BaseModel):
@@ -86,7 +86,7 @@ async def recevoir(
     qui: Utilisateur,
     adresse: str | None,
 ) -> AccuseReception:
-    """Acknowledge once stored: the dispatcher (``web.partenaires.livraison``) delivers it
+    """Acknowledge once stored: the dispatcher (``partenaires.livraison``) delivers it
     to its parcours behind the answer, in the order received."""
     row, nouveau = await enregistrer(session, v, partner_id, qui, adresse)
     return AccuseReception(

@@ -9,18 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from core.partners import PartnerConfig
+from partenaires.refus import RefusEvenement
+from schemas.caracteres import problemes
+from schemas.champ import champs
 from schemas.evenements import CATALOGUE, TypeEvenement
 from schemas.usager import IdentifiantsPartenaires
-from web.erreurs import champs
-from web.partenaires.refus import RefusEvenement
-from web.securite.saisies import problemes
 
 TYPE_CONTENU = "application/cloudevents+json"
-TAILLE_MAX = 256 * 1024
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
@@ -73,26 +71,6 @@ def verifier_type_contenu(entete: str | None) -> None:
             "(un événement CloudEvents en JSON, encodé en UTF-8)",
             "type_contenu",
         )
-
-
-def _trop_gros() -> RefusEvenement:
-    return RefusEvenement(
-        413, f"Corps trop volumineux : {TAILLE_MAX // 1024} Kio au plus par événement", "trop_gros"
-    )
-
-
-async def lire_corps(request: Request) -> bytes:
-    """The raw body, refused as soon as it exceeds the limit (announced or actual size)."""
-    annonce = request.headers.get("content-length", "")
-    if annonce.isdigit() and int(annonce) > TAILLE_MAX:
-        raise _trop_gros()
-    morceaux, total = [], 0
-    async for morceau in request.stream():
-        total += len(morceau)
-        if total > TAILLE_MAX:
-            raise _trop_gros()
-        morceaux.append(morceau)
-    return b"".join(morceaux)
 
 
 def _json(corps: bytes) -> Any:

@@ -22,18 +22,18 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.partners import PartnerConfig
+from partenaires.enregistrement import enregistrer
+from partenaires.lots import caf, france_travail
+from partenaires.lots.caf import FichierIllisible
+from partenaires.reception import analyser
+from partenaires.refus import RefusEvenement
 from schemas.common import Role
 from schemas.lots import FichierDepose, LigneEvenement, LigneSansEvenement, RapportFichier
+from services.utilisateur import Utilisateur
 from store.connecteurs import noter
 from store.db import SessionFactory, ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from store.lots import FichierImporte
-from web.partenaires.enregistrement import enregistrer
-from web.partenaires.lots import caf, france_travail
-from web.partenaires.lots.caf import FichierIllisible
-from web.partenaires.reception import analyser
-from web.partenaires.refus import RefusEvenement
-from web.securite.utilisateur import Utilisateur
 
 Ligne = LigneEvenement | LigneSansEvenement
 LECTEURS: dict[str, Callable[[bytes], Iterator[Ligne]]] = {

@@ -26,8 +26,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from core.clock import start_of_day
+from partenaires.lots.regles import identifiant_stable, regles
 from schemas.lots import LigneEvenement, LigneSansEvenement
-from web.partenaires.lots.regles import identifiant_stable, regles
 
 Ligne = LigneEvenement | LigneSansEvenement
 
