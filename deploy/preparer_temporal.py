@@ -27,6 +27,7 @@ from temporalio.client import Client
 
 from core import search_attributes as sa
 from core.settings import get_settings
+from core.sortie import terminer
 from core.temporal import connect
 
 ATTENTE = 300.0
@@ -82,4 +83,4 @@ async def _principal() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(_principal()))
+    terminer(asyncio.run(_principal()))

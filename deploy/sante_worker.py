@@ -21,6 +21,7 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from core.settings import get_settings
+from core.sortie import terminer
 from core.temporal import TASK_QUEUE, connect
 
 # A poll lasts up to about a minute, then the worker polls again at once.
@@ -60,4 +61,4 @@ async def _principal() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(_principal()))
+    terminer(asyncio.run(_principal()))

@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.settings import get_settings
+from core.sortie import terminer
 from core.temporal import TASK_QUEUE, connect
 from importation import service
 from importation.service import ImportRefuse
@@ -141,4 +142,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    terminer(main())

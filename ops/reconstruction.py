@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +33,7 @@ from temporalio.service import RPCError
 from core.clock import local_day
 from core.ids import parcours_workflow_id
 from core.settings import get_settings
+from core.sortie import terminer
 from core.temporal import connect
 from schemas.parcours import ParcoursState
 from store.agendas import InvitationRow
@@ -175,10 +174,4 @@ async def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
-    code = asyncio.run(main())
-    # Everything is written and said: leave without the interpreter's finalisation, during
-    # which the Temporal client's native threads were seen to abort the process
-    # (« PyGILState_Release … finalizing ») after a complete rebuild — a wrong exit status.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    terminer(asyncio.run(main()))

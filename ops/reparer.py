@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sys
 import uuid
 from dataclasses import dataclass, field
 
@@ -46,6 +45,7 @@ from temporalio.worker import Replayer
 
 from core.ids import parcours_workflow_id
 from core.settings import get_settings
+from core.sortie import terminer
 from core.temporal import connect
 from schemas.appels import ACTIVITE
 from worker import SANDBOX
@@ -268,4 +268,4 @@ async def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
-    sys.exit(asyncio.run(main()))
+    terminer(asyncio.run(main()))

@@ -3,6 +3,7 @@ with each refused step answering in French (409, or 422 naming the field) and ch
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 
 import httpx
@@ -26,13 +27,16 @@ async def _refus_sans_effet(
     assert extrait in reponse.json()["message"]
     apres = (await client.get(f"/api/v1/parcours/{pid}")).json()
     assert apres["etat"]["timeline"] == avant["etat"]["timeline"]
-    assert apres["etat"]["version"] == avant["etat"]["version"]
+    # version_metier: a partner call finishing in the background may move `version`
+    assert apres["etat"]["version_metier"] == avant["etat"]["version_metier"]
 
 
 async def test_de_l_accueil_a_la_sortie_par_l_api(plateforme: Plateforme) -> None:
     today = date.today()
     async with plateforme.client(CLAIRE) as claire, plateforme.client(KARIM) as karim:
-        cree = await claire.post("/api/v1/parcours", json=donnees.accueil(today))
+        cree = await claire.post(
+            "/api/v1/parcours", json=donnees.accueil(today, nom=f"Bout{secrets.token_hex(3)}")
+        )
         assert cree.status_code == 201, cree.text
         pid = cree.json()["id"]
         assert cree.headers["location"] == f"/api/v1/parcours/{pid}"

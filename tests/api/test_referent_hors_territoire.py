@@ -75,14 +75,14 @@ async def test_referent_d_un_autre_territoire(plateforme: Plateforme) -> None:
         )
         pid = await _diagnostique(claire)
         base = f"/api/v1/parcours/{pid}"
-        avant = (await claire.get(base)).json()["etat"]["version"]
+        avant = (await claire.get(base)).json()["etat"]["version_metier"]
         r = await claire.post(f"{base}/decider-orientation", json=_orientation(NICOLAS))
         assert _champ(r) == "referent_id"
         assert "Nicolas Blanc exerce sur le territoire Chablais" in r.json()["message"]
         transfert = {"nouveau_referent_id": NICOLAS, "motif": "Déménagement"}
         r = await claire.post(f"{base}/transferer-referent", json=transfert)
         assert _champ(r) == "nouveau_referent_id"
-        assert (await claire.get(base)).json()["etat"]["version"] == avant  # nothing changed
+        assert (await claire.get(base)).json()["etat"]["version_metier"] == avant  # nothing changed
 
         # The coordination decides, with a reason, which the audit log keeps.
         r = await coord.post(f"{base}/decider-orientation", json=_orientation(NICOLAS))

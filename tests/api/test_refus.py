@@ -34,7 +34,8 @@ async def _inchange(
     client: httpx.AsyncClient, pid: str, reponse: httpx.Response, avant: dict
 ) -> None:
     apres = (await client.get(f"/api/v1/parcours/{pid}")).json()
-    assert apres["etat"]["version"] == avant["etat"]["version"], reponse.text
+    # version_metier: a partner call finishing in the background may move `version`
+    assert apres["etat"]["version_metier"] == avant["etat"]["version_metier"], reponse.text
     assert apres["etat"]["timeline"] == avant["etat"]["timeline"]
 
 

@@ -75,7 +75,7 @@ async def test_contrat_rompu_livre_au_parcours_une_seule_fois(
         assert doublon["reponse"] == {"status": "duplicate", "matched": True}
         await asyncio.sleep(0.3)
         apres = await vue(claire, pid)
-        assert apres["etat"]["version"] == v["etat"]["version"]
+        assert apres["etat"]["version_metier"] == v["etat"]["version_metier"]
         assert apres["etat"]["timeline"] == v["etat"]["timeline"]
 
 

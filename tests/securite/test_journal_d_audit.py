@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -212,7 +213,10 @@ async def _ancres(plateforme: Plateforme, combien: int) -> list[AncreAudit]:
 
 async def test_l_ancrage_quotidien_revele_une_troncature(plateforme: Plateforme) -> None:
     async with plateforme.client("ref-claire-martin") as claire:
-        cree = await claire.post("/api/v1/parcours", json=donnees.accueil(datetime.now(UTC).date()))
+        cree = await claire.post(
+            "/api/v1/parcours",
+            json=donnees.accueil(datetime.now(UTC).date(), nom=f"Ancre{secrets.token_hex(3)}"),
+        )
         assert cree.status_code == 201, cree.text
     avant = len(await lire_ancres(plateforme.env.client, plateforme.task_queue))
     ancre = await plateforme.env.client.execute_workflow(

@@ -31,6 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import local_day
 from core.settings import Settings, get_settings
+from core.sortie import terminer
 from core.temporal import TASK_QUEUE, connect
 from schemas.champ import champs
 from services.parcours_client import ParcoursClient
@@ -227,4 +228,4 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    terminer(main())

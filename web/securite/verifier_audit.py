@@ -14,6 +14,7 @@ import asyncio
 import sys
 
 from core.settings import Settings, get_settings
+from core.sortie import terminer
 from core.temporal import TASK_QUEUE, connect
 from schemas.audit import AncreAudit
 from services.audit import EtatJournal, lire_ancres, verifier_chaine
@@ -76,4 +77,4 @@ async def main(task_queue: str = TASK_QUEUE) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(*sys.argv[1:2])))
+    terminer(asyncio.run(main(*sys.argv[1:2])))
