@@ -6,14 +6,12 @@ must disappear with the person at anonymisation (activities/retention.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from store.db import ecriture
-from store.notifications import Notification
+from store import notifications
 
 
 class NoteRow(SQLModel, table=True):
@@ -74,21 +72,16 @@ async def notifier(
     parcours_id: str | None,
     lien: str | None,
 ) -> None:
-    """One in-app notification per fact and per account (its key names its kind, so that the
-    notification centre can read it). Commits."""
-    await ecriture(session)
-    session.add(
-        Notification(
-            cle=f"{sorte}:{objet}:{compte_id}",
-            compte_id=compte_id,
-            cree_le=datetime.now(UTC),
-            titre=titre,
-            texte=texte,
-            lien=lien,
-            parcours_id=parcours_id,
-        )
+    """One in-app notification per fact and per account, of its kind: the notification centre
+    and each person's preferences (shown, in the digest, by e-mail) read that kind. Commits."""
+    await notifications.notifier(
+        session,
+        cle=f"{sorte}:{objet}:{compte_id}",
+        compte_id=compte_id,
+        sorte=sorte,
+        titre=titre,
+        texte=texte,
+        parcours_id=parcours_id,
+        objet=objet,
+        lien_explicite=lien,
     )
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()  # already told

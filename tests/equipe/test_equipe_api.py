@@ -67,7 +67,9 @@ async def _notifications(plateforme: Plateforme, compte: str, sorte: str) -> lis
     return await _lignes(
         plateforme,
         select(Notification).where(
-            Notification.compte_id == compte, col(Notification.cle).startswith(f"{sorte}:")
+            # by its kind, as the notification centre and the preferences read it
+            Notification.compte_id == compte,
+            col(Notification.sorte) == sorte,
         ),
     )
 
