@@ -110,7 +110,7 @@ async def enregistrer(
         return _page(request, u, f)
     try:
         demande = api.DemandeAccueil.model_validate(valeurs)
-        cree = await api.ouvrir(demande, u, session, parcours, request, Response())
+        cree = await api.accueillir(demande, u, session, parcours, request)
     except ValidationError as err:
         f = await _formulaire(
             session,
@@ -127,7 +127,7 @@ async def enregistrer(
             session, u, valeurs, erreurs=erreurs, refus=err.message, doublon=doublon
         )
         return _page(request, u, f, err.status)
-    destination = f"/parcours/{cree.id}"
+    destination = f"/parcours/{cree.parcours_id}"
     if pages.est_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": destination})
     return RedirectResponse(destination, status_code=303)
