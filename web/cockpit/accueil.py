@@ -50,7 +50,7 @@ async def _formulaire(
     r = Reglages()
     if u.est_referent:
         r.exclus.add("referent_id")  # a référent opens the parcours in their own name
-        r.exclus.add("motif_hors_territoire")  # and on their territory (web/api/territoires.py)
+        r.exclus.add("motif_hors_territoire")  # and on their territory (services/territoires.py)
         r.exclus.add("motif_bassin")  # on the bassin of the person's commune
     else:
         r.choix["referent_id"] = await _referents(session, valeurs.get("territoire"))
