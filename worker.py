@@ -40,6 +40,9 @@ SANDBOX = SandboxedWorkflowRunner(
         "core",
         "referentiels",
         "workflows.transitions",
+        "workflows.declaration",  # the commands' declarations, gathered by transitions
+        "workflows.conditions",
+        "workflows.phases",
         "workflows.etapes",
         "workflows.publication",
         "workflows.minuterie",

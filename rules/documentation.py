@@ -11,7 +11,9 @@ from typing import Any
 
 from rules.chargement import lire_yaml
 from rules.orientation import FAITS, regles_orientation
+from schemas.parcours import Phase
 from schemas.regles import Unite
+from workflows.phases import GRAPHE
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "regles.md"
 OPS = {
@@ -117,15 +119,36 @@ def vigie() -> list[str]:
     return lines
 
 
+def phases() -> list[str]:
+    """The phase graph of workflows/phases.py, drawn (Mermaid) and listed."""
+    lines = [
+        "## Phases du parcours",
+        "",
+        "Les seuls changements de phase permis ; le parcours refuse tout autre changement.",
+        "",
+        "```mermaid",
+        "flowchart LR",
+    ]
+    lines += [f'    {p.value}["{p.label}"]' for p in Phase]
+    for de, suites in GRAPHE.items():
+        lines += [
+            f'    {de.value} -->|"{pourquoi}"| {vers.value}' for vers, pourquoi in suites.items()
+        ]
+    lines += ["```", "", "| De | Vers | Quand |", "|---|---|---|"]
+    for de, suites in GRAPHE.items():
+        lines += [f"| {de.label} | {vers.label} | {why} |" for vers, why in suites.items()]
+    return lines
+
+
 def generer() -> str:
     head = [
         "# Règles de la plateforme",
         "",
-        "Fichier généré par `python -m rules.documentation` depuis `rules/orientation.yaml` et "
-        "`rules/vigie.yaml` : ne pas le modifier à la main.",
+        "Fichier généré par `python -m rules.documentation` depuis `rules/orientation.yaml`, "
+        "`rules/vigie.yaml` et `workflows/phases.py` : ne pas le modifier à la main.",
         "",
     ]
-    return "\n".join(head + orientation() + [""] + vigie()) + "\n"
+    return "\n".join(head + phases() + [""] + orientation() + [""] + vigie()) + "\n"
 
 
 def main() -> None:

@@ -196,14 +196,17 @@ class ParcoursClient:
         auteur: Acteur,
         *,
         version_attendue: int | None = None,
+        juge: ParcoursState | None = None,
     ) -> ParcoursState:
         """Execute a command. ``version_attendue``: the parcours' ``version_metier`` the
         author saw; if the parcours moved since, ``CommandeImpossible`` 409
-        « conflit_de_version » and nothing is applied. Counted by name and outcome."""
+        « conflit_de_version » and nothing is applied. ``juge``: the state the caller just
+        read and judged the command against (services/parcours.py), not read nor judged again
+        here. Counted by name and outcome."""
         commande = nom if nom in TRANSITIONS else "inconnue"
         try:
             state = await self._commander(
-                parcours_id, nom, donnees, auteur, version_attendue=version_attendue
+                parcours_id, nom, donnees, auteur, version_attendue=version_attendue, juge=juge
             )
         except CommandeImpossible as err:
             metriques.issue_de_commande(commande, err.code)
@@ -222,6 +225,7 @@ class ParcoursClient:
         auteur: Acteur,
         *,
         version_attendue: int | None,
+        juge: ParcoursState | None = None,
     ) -> ParcoursState:
         transition = TRANSITIONS.get(nom)
         if transition is None:
@@ -234,11 +238,7 @@ class ParcoursClient:
                     nom, ordre, result_type=ParcoursState
                 )
                 return result
-            state = await self.etat(parcours_id)
-            if version_attendue is not None and state.version_metier != version_attendue:
-                raise conflit()
-            if (reason := refus(nom, state, auteur)) is not None:
-                raise CommandeImpossible(409, reason, "commande_refusee")
+            state = juge or await self._juger(parcours_id, nom, auteur, version_attendue)
             child = _cible_id(state, transition.cible)
             if child is None:
                 raise CommandeImpossible(
@@ -261,6 +261,18 @@ class ParcoursClient:
             raise injoignable(envoye=True) from None
         except RPCTimeoutOrCancelledError:
             raise injoignable(envoye=True) from None
+
+    async def _juger(
+        self, parcours_id: str, nom: str, auteur: Acteur, version_attendue: int | None
+    ) -> ParcoursState:
+        """A child's command, given without a state already judged: the parcours' own rules
+        (phase, who) live in its table, so they are checked here before reaching the child."""
+        state = await self.etat(parcours_id)
+        if version_attendue is not None and state.version_metier != version_attendue:
+            raise conflit()
+        if (reason := refus(nom, state, auteur)) is not None:
+            raise CommandeImpossible(409, reason, "commande_refusee")
+        return state
 
     async def signaler_evenement(self, parcours_id: str, evenement: EvenementPartenaire) -> None:
         await self.handle(parcours_id).signal("evenement_partenaire", evenement)

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Message, Scope, Send
 
 from schemas.champ import champs
+from services.erreurs import Refus as Refus  # raised by the services too
 from services.parcours_client import CommandeImpossible
 
 TITRES = {
@@ -105,17 +106,6 @@ async def commande_impossible(request: Request, exc: Exception) -> Response:
     if _page(request):
         return _html(request, exc.status, exc.message)
     return reponse(exc.status, exc.message, exc.code, exc.erreurs, request.url.path)
-
-
-class Refus(Exception):
-    """Raised by routes: becomes a JSON error (API) or a French page (cockpit)."""
-
-    def __init__(
-        self, status: int, message: str, code: str, erreurs: list[dict[str, str]] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.code = status, message, code
-        self.erreurs = erreurs or []  # the fields at fault, for machines
 
 
 async def refus(request: Request, exc: Exception) -> Response:

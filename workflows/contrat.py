@@ -27,6 +27,15 @@ with workflow.unsafe.imports_passed_through():
     from schemas.enfants import Cloture, ContratInput, EvolutionContrat
     from schemas.parcours import Categorie
 
+from workflows import conditions
+from workflows.declaration import (
+    ACTIF,
+    APRES_ORIENTATION,
+    REFERENT,
+    REFERENT_OU_COORDINATION,
+    Cible,
+    Transition,
+)
 from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
 
 ACTIFS = (EtatContrat.ACTIF, EtatContrat.A_REVOIR)
@@ -332,3 +341,59 @@ class ContratWorkflow:
     @workflow.query(name="etat")
     def etat(self) -> Contrat:
         return self.c
+
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "signer_contrat",
+        "Enregistrer une signature du contrat",
+        SignatureContrat,
+        APRES_ORIENTATION,
+        REFERENT,
+        Cible.CONTRAT,
+        conditions.contrat_dans(EtatContrat.BROUILLON, EtatContrat.EN_SIGNATURE),
+        groupe="contrat",
+    ),
+    Transition(
+        "reviser_contrat",
+        "Faire la revue du contrat",
+        RevueContrat,
+        APRES_ORIENTATION,
+        REFERENT,
+        Cible.CONTRAT,
+        conditions.contrat_dans(*ACTIF),
+        groupe="contrat",
+    ),
+    Transition(
+        "ajouter_avenant",
+        "Ajouter un avenant",
+        Avenant,
+        APRES_ORIENTATION,
+        REFERENT,
+        Cible.CONTRAT,
+        conditions.contrat_dans(*ACTIF),
+        groupe="contrat",
+    ),
+    Transition(
+        "renouveler_contrat",
+        "Renouveler le contrat",
+        Renouvellement,
+        APRES_ORIENTATION,
+        REFERENT,
+        Cible.CONTRAT,
+        conditions.contrat_dans(*ACTIF),
+        groupe="contrat",
+    ),
+    Transition(
+        "signaler_manquement",
+        "Engager la procédure de manquement",
+        Manquement,
+        APRES_ORIENTATION,
+        REFERENT_OU_COORDINATION,
+        Cible.CONTRAT,
+        conditions.contrat_dans(*ACTIF, EtatContrat.SUSPENDU),
+        groupe="contrat",
+    ),
+]

@@ -23,6 +23,9 @@ with workflow.unsafe.imports_passed_through():
     from schemas.enfants import Cloture, EmploiInput, EvolutionEmploi
     from schemas.parcours import Categorie
 
+from schemas.parcours import Phase
+from workflows import conditions
+from workflows.declaration import REFERENT, Cible, Transition
 from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
 
 AVANCE_POINT_JOURS = 7  # a check-in may be recorded a week before its milestone
@@ -188,3 +191,29 @@ class SuiviEmploiWorkflow:
     @workflow.query(name="etat")
     def etat(self) -> Emploi:
         return self.e
+
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "enregistrer_point_suivi",
+        "Enregistrer un point de suivi",
+        PointSuivi,
+        frozenset({Phase.EMPLOI}),
+        REFERENT,
+        Cible.EMPLOI,
+        conditions.emploi_en_cours,
+        groupe="emploi",
+    ),
+    Transition(
+        "declarer_fin_emploi",
+        "Déclarer la fin de l'emploi",
+        FinEmploi,
+        frozenset({Phase.EMPLOI}),
+        REFERENT,
+        Cible.EMPLOI,
+        conditions.emploi_en_cours,
+        groupe="emploi",
+    ),
+]

@@ -54,7 +54,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.vigie import Alerte, Severite
     from workflows import transitions
 
-from workflows import publication
+from workflows import phases, publication
 from workflows.etapes import (
     COMMANDES,
     dossier,
@@ -307,8 +307,13 @@ class ParcoursWorkflow:
         )
 
     def changer_phase(self, phase: Phase, le: date) -> None:
+        """Every phase change goes through the graph (workflows/phases.py). One it does not
+        allow is refused — the command fails with the reason, a child's news is kept without
+        it — except in histories recorded before the check, which replay as they ran."""
         if phase == self.s.phase:
             return
+        if not phases.permis(self.s.phase, phase) and workflow.patched(phases.GRAPHE_DES_PHASES):
+            raise phases.PhaseInterdite(self.s.phase, phase)
         if self.s.phases:
             self.s.phases[-1] = self.s.phases[-1].model_copy(update={"au": le})
         self.s.phases.append(PassagePhase(phase=phase, du=le))
@@ -389,6 +394,8 @@ class ParcoursWorkflow:
                 await COMMANDES[nom].appliquer(self, ordre)
             except transitions.CommandeRefusee as refus:
                 raise _refus(refus.message, details=refus.details()) from None
+            except phases.PhaseInterdite as err:
+                raise _refus(err.message, "phase_interdite") from None
             self.s.version_metier += 1
             self._apres_changement(ordre.auteur)
         return self.s
@@ -475,7 +482,7 @@ class ParcoursWorkflow:
     @workflow.signal(name="contrat_evolue")
     async def contrat_evolue(self, ev: EvolutionContrat) -> None:
         async with self._verrou:
-            if enfants.contrat(self, ev):
+            if self._nouvelles(lambda: enfants.contrat(self, ev)):
                 self.s.version_metier += 1
             self._apres_changement()
 
@@ -484,16 +491,27 @@ class ParcoursWorkflow:
         async with self._verrou:
             # Immersion Facilitée offers no creation call: the convention is made on its form,
             # from the prefilled link; old histories keep their POST to the invented endpoint.
-            if enfants.pmsmp(self, ev, lambda: not workflow.patched(PMSMP_SANS_SOUMISSION)):
+            if self._nouvelles(
+                lambda: enfants.pmsmp(self, ev, lambda: not workflow.patched(PMSMP_SANS_SOUMISSION))
+            ):
                 self.s.version_metier += 1
             self._apres_changement()
 
     @workflow.signal(name="emploi_evolue")
     async def emploi_evolue(self, ev: EvolutionEmploi) -> None:
         async with self._verrou:
-            if enfants.emploi(self, ev):
+            if self._nouvelles(lambda: enfants.emploi(self, ev)):
                 self.s.version_metier += 1
             self._apres_changement()
+
+    def _nouvelles(self, appliquer: Callable[[], bool]) -> bool:
+        """A child's news, applied. A phase change the graph refuses leaves the phase as it
+        was and is logged: failing a signal would fail the whole parcours."""
+        try:
+            return appliquer()
+        except phases.PhaseInterdite as err:
+            workflow.logger.error("%s (parcours %s)", err.message, self.s.parcours_id)
+            return True
 
     @workflow.signal(name="reverifier")
     async def reverifier(self, recharger_regles: bool = False) -> None:

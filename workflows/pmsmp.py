@@ -27,6 +27,8 @@ with workflow.unsafe.imports_passed_through():
         ValidationPmsmp,
     )
 
+from workflows import conditions
+from workflows.declaration import OUVERTES, REFERENT, Cible, Transition
 from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
 
 RAPPEL_AVANT_DEBUT_JOURS_OUVRES = 2
@@ -370,3 +372,51 @@ class PmsmpWorkflow:
     @workflow.query(name="etat")
     def etat(self) -> Pmsmp:
         return self.p
+
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "signer_pmsmp",
+        "Enregistrer une signature de la convention",
+        SignaturePmsmp,
+        OUVERTES,
+        REFERENT,
+        Cible.PMSMP,
+        conditions.pmsmp_dans(EtatPmsmp.EN_SIGNATURE),
+        groupe="pmsmp",
+    ),
+    Transition(
+        "valider_pmsmp",
+        "Valider la convention",
+        ValidationPmsmp,
+        OUVERTES,
+        REFERENT,
+        Cible.PMSMP,
+        conditions.pmsmp_dans(EtatPmsmp.A_VALIDER),
+        groupe="pmsmp",
+    ),
+    Transition(
+        "annuler_pmsmp",
+        "Annuler l'immersion",
+        AnnulationPmsmp,
+        OUVERTES,
+        REFERENT,
+        Cible.PMSMP,
+        conditions.pmsmp_dans(
+            EtatPmsmp.EN_SIGNATURE, EtatPmsmp.A_VALIDER, EtatPmsmp.VALIDEE, EtatPmsmp.EN_COURS
+        ),
+        groupe="pmsmp",
+    ),
+    Transition(
+        "rediger_bilan_pmsmp",
+        "Enregistrer le bilan de l'immersion",
+        BilanPmsmp,
+        OUVERTES,
+        REFERENT,
+        Cible.PMSMP,
+        conditions.pmsmp_dans(EtatPmsmp.EN_COURS, EtatPmsmp.A_BILANTER),
+        groupe="pmsmp",
+    ),
+]

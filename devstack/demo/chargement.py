@@ -16,9 +16,9 @@ from devstack.demo.comptes import comptes_demo, creer_comptes
 from devstack.demo.scenarios import Scenario, scenarios
 from schemas.common import Acteur
 from schemas.rdv import ResultatRdv
+from services.commandes import resoudre
 from services.parcours_client import CommandeImpossible, ParcoursClient
 from store.db import SessionFactory, create_schema, make_engine, session_factory
-from web.api.commandes import resoudre
 
 log = logging.getLogger("parcours.demo")
 NAMESPACE = uuid.UUID("6f1c8a52-74a0-4c39-9d0e-000000000074")

@@ -10,7 +10,7 @@ import pytest
 from schemas.pmsmp import ConventionPmsmp
 from schemas.rdv import PlanificationRdv
 from schemas.usager import Consentement
-from web.api.commandes import modele_api
+from services.commandes import modele_api
 from web.api.parcours import DemandeAccueil
 from web.cockpit.formulaires import Champ, Reglages, construire
 from web.cockpit.lecture import lire

@@ -36,8 +36,8 @@ INTERDITS: dict[str, frozenset[str]] = {
     "store": frozenset({"workflows", "activities"}) | SERVICES | HAUT,
 }
 PAR_DEFAUT = frozenset({"web"})
-# The top: the web app, the tests, and the demo loader (which still drives the API's command
-# service, web/api/commandes.py, until the service layer of issue 21 takes it below the routes).
+# The top: the web app, the tests, and the demo loader (which creates the demo accounts with
+# the web app's password hashing and session tokens).
 HORS_COUCHES = frozenset({"web", "tests", "devstack"})
 
 

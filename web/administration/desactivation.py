@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Acteur, Role
 from schemas.referent import DemandeTransfert, TransfertResolu
+from services.commandes import acteur_referent
 from services.parcours_client import CommandeImpossible, ParcoursClient
 from services.utilisateur import Utilisateur
 from store.comptes import Compte, SessionRow
@@ -25,7 +26,6 @@ from web.administration.perimetre import (
     valeurs_compte,
 )
 from web.administration.schemas import CompteVue, Desactivation, ParcoursDetenu
-from web.api.commandes import acteur_referent
 from web.erreurs import Refus
 
 

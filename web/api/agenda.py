@@ -18,10 +18,11 @@ from core.formats import jour_semaine as jour_fr
 from schemas.agenda import Absence, AbsenceSaisie, Creneau, Lieu, LieuSaisi, Plage, PlageSaisie
 from schemas.invitation import ConvocationSurReservation, DemandeConvocation
 from schemas.rdv import ModeRdv
+from services import parcours as dossiers
 from services.audit import journaliser
 from services.parcours_client import CommandeImpossible
 from services.utilisateur import Utilisateur
-from web.api.parcours import etat_lisible, executer
+from web.api.parcours import executer
 from web.cockpit.rendez_vous import heure_fr
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
@@ -181,7 +182,7 @@ async def convoquer(
 ) -> ParcoursVue:
     # Book first (the quarters' key decides a race), then command; undo the booking if refused.
     moi = proprietaire(u)
-    await etat_lisible(parcours, u, demande.parcours_id)
+    await dossiers.lire(parcours, u, demande.parcours_id)
     jour = local_day(demande.debut)
     try:
         offerts = await service.creneaux(session, [moi.compte_id], demande.motif, jour, jour)

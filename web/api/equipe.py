@@ -2,7 +2,7 @@
 
 Inviting and removing a member are commands of the parcours (POST …/ajouter-membre and
 …/retirer-membre, web/api/parcours.py); everything here reads the dossier through
-``etat_lisible`` (the one access rule) and is written in the audit log."""
+``services.parcours.lire`` (the one access rule) and is written in the audit log."""
 
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from schemas.common import Organisme
 from schemas.equipe import MembreEquipe
 from schemas.notes import Amendement, ModificationNote, NoteVue, NouvelleNote
 from schemas.parcours import ParcoursState
+from services import parcours as service
 from services.audit import journaliser
 from services.utilisateur import Utilisateur, est_referent_du_parcours
 from store.comptes import Compte
 from store.structures import Structure
-from web.api.parcours import ERREURS, etag, etat_lisible, executer
+from web.api.parcours import ERREURS, etag, executer
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.equipe import notes, rattachements
 from web.erreurs import Refus
@@ -105,7 +106,7 @@ async def equipe_du_parcours(session: Any, s: ParcoursState) -> Equipe:
 async def _lire(
     parcours: Any, session: Any, u: Utilisateur, parcours_id: str, quoi: str, request: Request
 ) -> ParcoursState:
-    s = await etat_lisible(parcours, u, parcours_id)
+    s = await service.lire(parcours, u, parcours_id)
     await journaliser(session, u, "lecture", f"parcours:{parcours_id}", quoi, adresse(request))
     return s
 
@@ -168,7 +169,7 @@ async def ecrire_note(
     parcours: ParcoursDep,
     request: Request,
 ) -> NoteVue:
-    s = await etat_lisible(parcours, u, parcours_id)
+    s = await service.lire(parcours, u, parcours_id)
     note = await notes.ecrire(session, u, s, saisie)
     await _ecrit(session, u, parcours_id, f"note {note.id}", request)
     return note
@@ -189,7 +190,7 @@ async def modifier_note(
     parcours: ParcoursDep,
     request: Request,
 ) -> NoteVue:
-    s = await etat_lisible(parcours, u, parcours_id)
+    s = await service.lire(parcours, u, parcours_id)
     note = await notes.modifier(session, u, s, note_id, m)
     await _ecrit(session, u, parcours_id, f"note {note_id} corrigée", request)
     return note
@@ -211,7 +212,7 @@ async def amender_note(
     parcours: ParcoursDep,
     request: Request,
 ) -> NoteVue:
-    s = await etat_lisible(parcours, u, parcours_id)
+    s = await service.lire(parcours, u, parcours_id)
     note = await notes.amender(session, u, s, note_id, a)
     await _ecrit(session, u, parcours_id, f"note {note_id} amendée par {note.id}", request)
     return note
@@ -258,7 +259,7 @@ async def demandes(
     parcours: ParcoursDep,
     request: Request,
 ) -> list[DemandeVue]:
-    s = await etat_lisible(parcours, u, parcours_id)
+    s = await service.lire(parcours, u, parcours_id)
     _referent_seul(u, s)
     await journaliser(
         session,
@@ -310,7 +311,7 @@ async def decider(
 ) -> ParcoursVue | None:
     """Shared by the API and the cockpit: the acceptance is the « ajouter_membre » command
     (its checks and audit are the command's); the view after it, when accepted."""
-    s = await etat_lisible(parcours, u, parcours_id)
+    s = await service.lire(parcours, u, parcours_id)
     _referent_seul(u, s)
     d = await rattachements.demande(session, s, demande_id)
     if s.clos:

@@ -12,29 +12,22 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from referentiels.territoires.choix import BassinRefuse, choisir_bassin
-from schemas.common import (
-    CONFLIT_DE_VERSION,
-    MESSAGE_CONFLIT,
-    Acteur,
-    LongText,
-    Organisme,
-    Role,
-    Territoire,
-)
+from schemas.common import Acteur, LongText, Organisme, Role, Territoire
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
 from schemas.usager import IdentifiantsPartenaires
+from services import parcours as service
 from services.audit import journaliser
+from services.commandes import acteur_referent, modele_api
 from services.parcours_client import ParcoursClient
-from services.utilisateur import Utilisateur, est_referent_du_parcours, peut_lire
+from services.territoires import DESCRIPTION_MOTIF, verifier_territoire
+from services.utilisateur import Utilisateur, est_referent_du_parcours
 from store.audit import EntreeAudit
 from store.evenements_partenaires import EvenementRecu
-from web.api.commandes import acteur_referent, modele_api, resoudre
 from web.api.doublons import (
     refuser_doublon,
     refuser_identifiant_porte,
     refuser_si_trop_de_signalements,
 )
-from web.api.territoires import DESCRIPTION_MOTIF, referent_designe, verifier_territoire
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.documents.contrat_pdf import contrat_pdf
 from web.equipe.notes import toutes as notes_du_parcours
@@ -43,15 +36,7 @@ from web.requetes import Filtres, lister
 from web.securite.requete_auditee import requete_auditee
 from web.securite.sensible import proteger
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
-from workflows.transitions import (
-    PAR_LIEN,
-    TRANSITIONS,
-    Transition,
-    prerequis,
-    qualites,
-    refus,
-    reserve_a,
-)
+from workflows.transitions import PAR_LIEN, TRANSITIONS, Transition, prerequis
 
 router = APIRouter(prefix="/api/v1/parcours", tags=["Parcours"])
 
@@ -138,14 +123,6 @@ class DemandeAccueil(Accueil):
     )
 
 
-async def etat_lisible(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) -> ParcoursState:
-    """The state, if this person may see it — otherwise 404, as if it did not exist."""
-    state = await parcours.etat(parcours_id)
-    if not peut_lire(u, state, aujourd_hui()):
-        raise Refus(404, "Parcours introuvable", "parcours_inconnu")
-    return state
-
-
 @router.post(
     "",
     status_code=201,
@@ -161,6 +138,20 @@ async def ouvrir(
     request: Request,
     response: Response,
 ) -> ParcoursVue:
+    state = await accueillir(demande, u, session, parcours, request)
+    response.headers["Location"] = f"/api/v1/parcours/{state.parcours_id}"
+    response.headers["ETag"] = etag(state)  # like every write: the version to send in If-Match
+    return vue(state, u)
+
+
+async def accueillir(
+    demande: DemandeAccueil,
+    u: Utilisateur,
+    session: Any,
+    parcours: ParcoursClient,
+    request: Request,
+) -> ParcoursState:
+    """The checks of an accueil (API and cockpit form alike), then the service opens it."""
     if u.role == Role.CHARGE_ENTREPRISE:  # employer relations: companies, not accueils
         raise Refus(403, "Les chargés de relation entreprise n'ouvrent pas de parcours", "interdit")
     demande, territoire, note_bassin = _bassin_de_l_accueil(u, demande)
@@ -185,14 +176,9 @@ async def ouvrir(
         await refuser_identifiant_porte(session, u, request, paires, prefixe="identifiants.")
     )
     accueil = Accueil.model_validate(demande.model_dump(exclude=EXTRAS_DE_LA_DEMANDE))
-    state = await parcours.ouvrir(accueil, u.acteur, referent=referent)
-    detail = " ; ".join(["accueil", *filter(None, notes)])
-    await journaliser(
-        session, u, "ecriture", f"parcours:{state.parcours_id}", detail, adresse(request)
+    return await service.ouvrir(
+        parcours, session, u, accueil, referent=referent, notes=notes, ip=adresse(request)
     )
-    response.headers["Location"] = f"/api/v1/parcours/{state.parcours_id}"
-    response.headers["ETag"] = etag(state)  # like every write: the version to send in If-Match
-    return vue(state, u)
 
 
 EXTRAS_DE_LA_DEMANDE = {"referent_id", "doublon_confirme", "motif_hors_territoire", "motif_bassin"}
@@ -291,7 +277,7 @@ async def consulter(
     request: Request,
     response: Response,
 ) -> ParcoursVue:
-    state = await etat_lisible(parcours, u, parcours_id)
+    state = await service.lire(parcours, u, parcours_id)
     await journaliser(session, u, "lecture", f"parcours:{parcours_id}", "", adresse(request))
     response.headers["ETag"] = etag(state)
     return vue(state, u)
@@ -311,7 +297,7 @@ async def contrat_signe(
     request: Request,
     numero: int | None = None,
 ) -> Response:
-    state = proteger(await etat_lisible(parcours, u, parcours_id), u)  # health, justice
+    state = proteger(await service.lire(parcours, u, parcours_id), u)  # health, justice
     contrats = [c for c in [*state.contrats_passes, state.contrat] if c is not None]
     contrat = next((c for c in reversed(contrats) if numero in (None, c.numero)), None)
     if contrat is None or not contrat.signe:
@@ -347,7 +333,7 @@ async def export_droit_acces(
     parcours: ParcoursDep,
     request: Request,
 ) -> Response:
-    state = await etat_lisible(parcours, u, parcours_id)
+    state = await service.lire(parcours, u, parcours_id)
     if not (est_referent_du_parcours(u, state) or u.est_admin):
         raise Refus(
             403,
@@ -404,54 +390,43 @@ async def executer(
     *,
     version_attendue: int | None = None,
 ) -> ParcoursVue:
-    """Shared by every command route (API and cockpit): scope, capacity, version, then the
-    workflow — which checks the version again, in its validator and under its lock."""
-    state = await etat_lisible(parcours, u, parcours_id)
-    t = TRANSITIONS[nom]
-    if not qualites(u.acteur, state) & t.qui:
-        raise Refus(
-            403,
-            f"« {t.libelle} » est réservé {reserve_a(t.qui)}",
-            "interdit",
-        )
-    if version_attendue is not None and version_attendue != state.version_metier:
-        raise Refus(409, MESSAGE_CONFLIT, CONFLIT_DE_VERSION)
-    if (reason := refus(nom, state, u.acteur)) is not None:
-        raise Refus(409, reason, "commande_refusee")  # the workflow would refuse it the same way
-    public = request.app.state.services.settings.effective_public_url
-    donnees = await resoudre(session, nom, body, aujourd_hui(), public)
-    note = await _verifier_designations(session, u, state, body, donnees, request)
-    state = await parcours.commander(
-        parcours_id, nom, donnees, u.acteur, version_attendue=version_attendue
+    """Every command route (API, cockpit, agenda, partner inbox): the service, given what
+    only the request knows — the public address, the caller's, its signalements."""
+
+    async def identifiants(state: ParcoursState, donnees: BaseModel) -> str:
+        return await _verifier_identifiants(session, u, state, donnees, request)
+
+    state = await service.executer(
+        parcours,
+        session,
+        u,
+        nom,
+        parcours_id,
+        body,
+        adresse_publique=request.app.state.services.settings.effective_public_url,
+        ip=adresse(request),
+        version_attendue=version_attendue,
+        controle=identifiants,
     )
-    detail = f"{nom} ; {note}" if note else nom
-    await journaliser(session, u, "ecriture", f"parcours:{parcours_id}", detail, adresse(request))
     return vue(state, u)
 
 
-async def _verifier_designations(
+async def _verifier_identifiants(
     session: Any,
     u: Utilisateur,
     state: ParcoursState,
-    body: BaseModel,
     donnees: BaseModel,
     request: Request,
 ) -> str:
-    """What a command hands to someone — a référent of another territory, an identifier
-    another open parcours carries — is the coordination's decision; its note for the audit."""
-    if (designe := referent_designe(donnees)) is not None:
-        referent, champ, champ_motif = designe
-        motif = str(getattr(body, champ_motif, ""))
-        return verifier_territoire(
-            u, referent, state.territoire, champ=champ, motif=motif, champ_motif=champ_motif
-        )
-    if isinstance(donnees, IdentifiantsPartenaires):
-        nouvelles = sorted(set(donnees.pairs()) - set(state.identifiants.pairs()))
-        if nouvelles:
-            refuser_si_trop_de_signalements(u, request)
-        pid = state.parcours_id
-        return await refuser_identifiant_porte(session, u, request, nouvelles, parcours_id=pid)
-    return ""
+    """An identifier another open parcours carries is the coordination's decision; its note
+    for the audit."""
+    if not isinstance(donnees, IdentifiantsPartenaires):
+        return ""
+    nouvelles = sorted(set(donnees.pairs()) - set(state.identifiants.pairs()))
+    if nouvelles:
+        refuser_si_trop_de_signalements(u, request)
+    pid = state.parcours_id
+    return await refuser_identifiant_porte(session, u, request, nouvelles, parcours_id=pid)
 
 
 def description_commande(t: Transition) -> str:

@@ -16,10 +16,10 @@ from pieces.service import PieceRefusee
 from pieces.stockage import DocumentAbsent
 from schemas.parcours import ParcoursState
 from schemas.pieces import DemandePiece, PieceVue
+from services import parcours as dossiers
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.pieces import PieceRow
-from web.api.parcours import etat_lisible
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.equipe.activite import prevenir_le_referent
 from web.erreurs import Erreur, Refus
@@ -117,7 +117,7 @@ async def lister_documents(
     parcours: ParcoursDep,
     request: Request,
 ) -> list[PieceVue]:
-    await etat_lisible(parcours, u, parcours_id)
+    await dossiers.lire(parcours, u, parcours_id)
     pieces = await service.lister(session, parcours_id)
     await journaliser(
         session, u, "lecture", f"parcours:{parcours_id}", "documents", adresse(request)
@@ -141,7 +141,7 @@ async def joindre_document(
     parcours: ParcoursDep,
     request: Request,
 ) -> PieceVue:
-    state = await etat_lisible(parcours, u, parcours_id)
+    state = await dossiers.lire(parcours, u, parcours_id)
     row = await deposer(session, services, u, state, demande, adresse(request))
     return service.vue(row)
 
@@ -161,5 +161,5 @@ async def telecharger_document(
     parcours: ParcoursDep,
     request: Request,
 ) -> Response:
-    await etat_lisible(parcours, u, parcours_id)
+    await dossiers.lire(parcours, u, parcours_id)
     return await telecharger(session, services, u, parcours_id, piece_id, adresse(request))

@@ -50,7 +50,7 @@ async def _formulaire(
     r = Reglages()
     if u.est_referent:
         r.exclus.add("referent_id")  # a référent opens the parcours in their own name
-        r.exclus.add("motif_hors_territoire")  # and on their territory (web/api/territoires.py)
+        r.exclus.add("motif_hors_territoire")  # and on their territory (services/territoires.py)
         r.exclus.add("motif_bassin")  # on the bassin of the person's commune
     else:
         r.choix["referent_id"] = await _referents(session, valeurs.get("territoire"))
@@ -110,7 +110,7 @@ async def enregistrer(
         return _page(request, u, f)
     try:
         demande = api.DemandeAccueil.model_validate(valeurs)
-        cree = await api.ouvrir(demande, u, session, parcours, request, Response())
+        cree = await api.accueillir(demande, u, session, parcours, request)
     except ValidationError as err:
         f = await _formulaire(
             session,
@@ -127,7 +127,7 @@ async def enregistrer(
             session, u, valeurs, erreurs=erreurs, refus=err.message, doublon=doublon
         )
         return _page(request, u, f, err.status)
-    destination = f"/parcours/{cree.id}"
+    destination = f"/parcours/{cree.parcours_id}"
     if pages.est_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": destination})
     return RedirectResponse(destination, status_code=303)

@@ -20,9 +20,9 @@ from schemas.emploi import JALONS_SUIVI_JOURS
 from schemas.parcours import ParcoursState
 from schemas.pmsmp import SignatairePmsmp
 from schemas.rdv import StatutRdv
+from services.commandes import modele_api
 from store import catalogue
 from store.comptes import Compte
-from web.api.commandes import modele_api
 from web.cockpit.formulaires import Reglages, genre
 from web.templating import date_fr, heure_fr
 

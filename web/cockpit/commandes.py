@@ -26,9 +26,9 @@ from schemas.champ import champs
 from schemas.common import CONFLIT_DE_VERSION
 from schemas.diagnostic import Frein
 from schemas.parcours import ParcoursState
+from services.commandes import modele_api
 from services.parcours_client import CommandeImpossible, conflit
 from services.utilisateur import Utilisateur
-from web.api.commandes import modele_api
 from web.api.parcours import executer
 from web.cockpit import choix, pages
 from web.cockpit import message as message_usager

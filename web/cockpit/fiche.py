@@ -19,12 +19,12 @@ from services.parcours_client import ParcoursClient
 from services.utilisateur import Utilisateur, peut_lire
 from store.parcours import ParcoursRow
 from web.cockpit import accueil, carnet, commandes, equipe, lecture_seule, pages, pieces
-from web.cockpit.libelles import GROUPES
 from web.deps import ServicesDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.requetes import portee
 from web.services import TemporalIndisponible
 from web.vues import CommandePossible, ParcoursVue, vue
+from workflows.declaration import GROUPES
 
 router = APIRouter(include_in_schema=False)
 router.include_router(accueil.router)  # /parcours/nouveau before /parcours/{parcours_id}

@@ -125,22 +125,7 @@ AIDES: dict[str, str] = {
     "date_heure": "Heure de Paris",
 }
 
-GROUPES: dict[str, str] = {
-    "diagnostic": "Diagnostic",
-    "orientation": "Orientation",
-    "referent": "Référent unique",
-    "contrat": "Contrat d'engagement",
-    "action": "Actions",
-    "pmsmp": "Immersion (PMSMP)",
-    "emploi": "Suivi dans l'emploi",
-    "rdv": "Rendez-vous",
-    "contact": "Contacts et réunions",
-    "dossier": "Dossier",
-    "equipe": "Équipe de suivi",
-    "coordination": "Coordination",
-    "incident": "Incidents",
-    "sortie": "Sortie",
-}
+# GROUPES (the command groups' titles) is declared with the commands: workflows/declaration.py
 
 
 def libelle(chemin: str, nom: str, description: str | None) -> str:

@@ -13,9 +13,9 @@ from temporalio.service import RPCError
 
 from core.clock import PARIS
 from schemas.parcours import ParcoursState
+from services import parcours as service
 from services.parcours_client import CommandeImpossible, ParcoursClient
 from services.utilisateur import Utilisateur
-from web.api.parcours import etat_lisible
 from web.erreurs import Refus
 from web.templating import templates
 
@@ -91,7 +91,7 @@ def annonce(request: Request, message: str, **kw: Any) -> Response:
 async def etat(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) -> ParcoursState:
     """The parcours as this person may see it; every failure becomes a French ``Refus``."""
     try:
-        return await etat_lisible(parcours, u, parcours_id)
+        return await service.lire(parcours, u, parcours_id)
     except CommandeImpossible as err:
         raise Refus(err.status, err.message, err.code) from None
     except (WorkflowQueryFailedError, RPCError):

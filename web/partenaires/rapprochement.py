@@ -21,12 +21,12 @@ from schemas.evenements import CATALOGUE
 from schemas.incident import Partenaire
 from schemas.parcours import ParcoursState
 from schemas.usager import IdentifiantsPartenaires
+from services import parcours as service
 from services.audit import journaliser
 from services.parcours_client import CommandeImpossible, ParcoursClient
 from services.utilisateur import Utilisateur
 from store.db import ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
-from web.api.parcours import etat_lisible
 from web.erreurs import Refus
 from workflows.transitions import TRANSITIONS, qualites
 
@@ -135,7 +135,7 @@ async def _en_attente(session: AsyncSession, partenaire: str, evenement_id: str)
 async def _parcours(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) -> ParcoursState:
     """The parcours, if this person may act on it (404 when they may not even see it)."""
     try:
-        state = await etat_lisible(parcours, u, parcours_id)
+        state = await service.lire(parcours, u, parcours_id)
     except CommandeImpossible as err:
         raise Refus(err.status, err.message, err.code) from None
     if not qualites(u.acteur, state) & TRANSITIONS[MODIFIER].qui:

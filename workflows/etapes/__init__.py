@@ -21,20 +21,23 @@ from workflows.etapes import (
 )
 from workflows.etapes.base import Commande
 
-COMMANDES: dict[str, Commande] = {
-    **diagnostic.COMMANDES,
-    **orientation.COMMANDES,
-    **referent.COMMANDES,
-    **contrat.COMMANDES,
-    **actions.COMMANDES,
-    **orientation_structure.COMMANDES,
-    **pmsmp.COMMANDES,
-    **emploi.COMMANDES,
-    **rdv.COMMANDES,
-    **rdv_solidarites.COMMANDES,
-    **messages.COMMANDES,
-    **dossier.COMMANDES,
-    **equipe.COMMANDES,
-    **incidents.COMMANDES,
-    **sortie.COMMANDES,
-}
+# Each module handles its commands (COMMANDES) and declares them (DECLARATIONS).
+MODULES = [
+    diagnostic,
+    orientation,
+    referent,
+    contrat,
+    actions,
+    orientation_structure,
+    pmsmp,
+    emploi,
+    rdv,
+    rdv_solidarites,
+    messages,
+    dossier,
+    equipe,
+    incidents,
+    sortie,
+]
+
+COMMANDES: dict[str, Commande] = {nom: c for m in MODULES for nom, c in m.COMMANDES.items()}

@@ -9,9 +9,10 @@ from temporalio import workflow
 from schemas.action import ACTIONS_CLOSES, Action, MiseAJourAction, PrescriptionAction
 from schemas.common import Ordre
 from schemas.parcours import Categorie, ParcoursState
+from workflows import conditions
+from workflows.declaration import APRES_ORIENTATION, REFERENT, CommandeRefusee, Transition
 from workflows.etapes import orientation_structure
 from workflows.etapes.base import Commande, Contexte, verifier_jour
-from workflows.transitions import CommandeRefusee
 
 
 def verifier_prescription(s: ParcoursState, p: PrescriptionAction, today: date) -> None:
@@ -68,6 +69,28 @@ async def mettre_a_jour(ctx: Contexte, ordre: Ordre[MiseAJourAction]) -> None:
         details={"action_id": m.action_id, "statut": m.statut.value},
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "prescrire_action",
+        "Prescrire une action",
+        PrescriptionAction,
+        APRES_ORIENTATION,
+        REFERENT,
+        groupe="action",
+    ),
+    Transition(
+        "mettre_a_jour_action",
+        "Mettre à jour une action",
+        MiseAJourAction,
+        APRES_ORIENTATION,
+        REFERENT,
+        condition=conditions.a_des_actions,
+        groupe="action",
+    ),
+]
 
 COMMANDES = {
     "prescrire_action": Commande(prescrire, verifier_prescription),

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState, Phase
-from workflows.transitions import CommandeRefusee
+from workflows.declaration import CommandeRefusee
 
 MOIS = [
     "janvier",

@@ -8,9 +8,10 @@ from core.ids import enfant_workflow_id, parcours_workflow_id
 from schemas.common import Ordre
 from schemas.contrat import Contrat, EtatContrat, RedactionContrat, TypeContrat
 from schemas.enfants import ContratInput
-from schemas.parcours import Categorie, ParcoursState
+from schemas.parcours import Categorie, ParcoursState, Phase
+from workflows import conditions
+from workflows.declaration import APRES_ORIENTATION, REFERENT, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte, jour_fr
-from workflows.transitions import CommandeRefusee
 
 # The contracts each kind of organisme signs (CEJ and PACEA are for young people).
 AGE_MAX_JEUNES = 25
@@ -74,5 +75,19 @@ async def rediger(ctx: Contexte, ordre: Ordre[RedactionContrat]) -> None:
         workflow_id,
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "rediger_contrat",
+        "Rédiger le contrat d'engagement",
+        RedactionContrat,
+        APRES_ORIENTATION - {Phase.PMSMP},
+        REFERENT,
+        condition=conditions.sans_contrat_en_cours,
+        groupe="contrat",
+    ),
+]
 
 COMMANDES = {"rediger_contrat": Commande(rediger, verifier)}

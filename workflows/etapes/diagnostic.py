@@ -7,8 +7,8 @@ from datetime import date
 from schemas.common import Ordre
 from schemas.diagnostic import Diagnostic, NiveauFrein
 from schemas.parcours import Categorie, ParcoursState, Phase
+from workflows.declaration import OUVERTES, REFERENT, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte, verifier_jour
-from workflows.transitions import CommandeRefusee
 
 
 def verifier(s: ParcoursState, d: Diagnostic, today: date) -> None:
@@ -63,5 +63,19 @@ async def appliquer(ctx: Contexte, ordre: Ordre[Diagnostic]) -> None:
     if s.phase == Phase.DIAGNOSTIC:
         await ctx.proposer_orientation()
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "enregistrer_diagnostic",
+        "Enregistrer le diagnostic",
+        Diagnostic,
+        OUVERTES - {Phase.PMSMP},
+        REFERENT,
+        groupe="diagnostic",
+        vers=Phase.DIAGNOSTIC,
+    ),
+]
 
 COMMANDES = {"enregistrer_diagnostic": Commande(appliquer, verifier)}

@@ -22,9 +22,17 @@ from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import RelanceReferent
 from schemas.sortie import Reprise, Suspension
 from schemas.usager import Consentement, IdentifiantsPartenaires, RectificationIdentite
+from workflows import conditions
+from workflows.declaration import (
+    COORDINATION,
+    OUVERTES,
+    REFERENT,
+    REFERENT_OU_COORDINATION,
+    CommandeRefusee,
+    Transition,
+)
 from workflows.etapes import orientation_structure, rdv
 from workflows.etapes.base import Commande, Contexte, verifier_jour
-from workflows.transitions import CommandeRefusee
 
 
 def verifier_consentement(s: ParcoursState, c: Consentement, today: date) -> None:
@@ -335,6 +343,86 @@ async def revoquer_liens(ctx: Contexte, ordre: Ordre[RevocationLiensCarnet]) -> 
         ordre.auteur,
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "modifier_consentement",
+        "Modifier le consentement",
+        Consentement,
+        OUVERTES,
+        REFERENT,
+        pendant_suspension=True,
+        groupe="dossier",
+    ),
+    Transition(
+        "modifier_identifiants",
+        "Modifier les identifiants partenaires",
+        IdentifiantsPartenaires,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        pendant_suspension=True,
+        groupe="dossier",
+    ),
+    Transition(
+        "suspendre_parcours",
+        "Suspendre le parcours",
+        Suspension,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        condition=conditions.non_suspendu,
+        groupe="dossier",
+    ),
+    Transition(
+        "reprendre_parcours",
+        "Reprendre le parcours",
+        Reprise,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        condition=conditions.suspendu,
+        pendant_suspension=True,
+        groupe="dossier",
+    ),
+    Transition(
+        "rectifier_identite",
+        "Rectifier l'identité ou les coordonnées",
+        RectificationIdentite,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        pendant_suspension=True,
+        groupe="dossier",
+    ),
+    Transition(
+        "envoyer_lien_carnet",
+        "Envoyer à la personne le lien de son carnet",
+        EnvoiLienCarnet,
+        OUVERTES,
+        REFERENT,
+        condition=conditions.joignable,
+        pendant_suspension=True,
+        groupe="dossier",
+    ),
+    Transition(
+        "revoquer_liens_carnet",
+        "Désactiver les liens du carnet",
+        RevocationLiensCarnet,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        condition=conditions.lien_actif,
+        pendant_suspension=True,
+        groupe="dossier",
+    ),
+    Transition(
+        "relancer_referent",
+        "Relancer le référent",
+        RelanceReferent,
+        OUVERTES,
+        COORDINATION,
+        pendant_suspension=True,
+        groupe="coordination",
+    ),
+]
 
 COMMANDES = {
     "rectifier_identite": Commande(rectifier, verifier_rectification),

@@ -9,6 +9,8 @@ from schemas.common import Ordre
 from schemas.emploi import DeclarationEmbauche, Emploi, EtatEmploi
 from schemas.enfants import EmploiInput
 from schemas.parcours import Categorie, ParcoursState, Phase
+from workflows import conditions
+from workflows.declaration import OUVERTES, REFERENT, Transition
 from workflows.etapes.base import Commande, Contexte, jour_fr, verifier_jour
 
 
@@ -47,5 +49,20 @@ async def declarer(ctx: Contexte, ordre: Ordre[DeclarationEmbauche]) -> None:
         workflow_id,
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "declarer_embauche",
+        "Déclarer une embauche",
+        DeclarationEmbauche,
+        OUVERTES - {Phase.PMSMP},
+        REFERENT,
+        condition=conditions.sans_emploi_en_cours,
+        groupe="emploi",
+        vers=Phase.EMPLOI,
+    ),
+]
 
 COMMANDES = {"declarer_embauche": Commande(declarer, verifier)}

@@ -14,8 +14,9 @@ from schemas.common import Ordre, Role
 from schemas.equipe import MembreAjoute, MembreEquipe, MembreRetire
 from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState
+from workflows import conditions
+from workflows.declaration import OUVERTES, REFERENT, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte, verifier_jour
-from workflows.transitions import CommandeRefusee
 
 # workflow.patched() id: the professional invited into the team is told (issue 17).
 INVITE_PREVENU = "membre-invite-prevenu"
@@ -98,6 +99,30 @@ async def retirer(ctx: Contexte, ordre: Ordre[MembreRetire]) -> None:
         details={"membre": membre.membre.id},
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "ajouter_membre",
+        "Inviter un professionnel dans l'équipe de suivi",
+        MembreAjoute,
+        OUVERTES,
+        REFERENT,
+        pendant_suspension=True,
+        groupe="equipe",
+    ),
+    Transition(
+        "retirer_membre",
+        "Retirer un professionnel de l'équipe de suivi",
+        MembreRetire,
+        OUVERTES,
+        REFERENT,
+        condition=conditions.equipe_non_vide,
+        pendant_suspension=True,
+        groupe="equipe",
+    ),
+]
 
 COMMANDES = {
     "ajouter_membre": Commande(ajouter, verifier_ajout),

@@ -7,8 +7,9 @@ from datetime import date
 from schemas.common import Ordre
 from schemas.incident import INCIDENTS_ACTIFS, RelanceIncident, ResolutionIncident, StatutIncident
 from schemas.parcours import Categorie, ParcoursState
+from workflows import conditions
+from workflows.declaration import OUVERTES, REFERENT_OU_COORDINATION, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte
-from workflows.transitions import CommandeRefusee
 
 
 def _incident_ouvert(s: ParcoursState, incident_id: str) -> None:
@@ -55,6 +56,31 @@ async def resoudre(ctx: Contexte, ordre: Ordre[ResolutionIncident]) -> None:
         ordre.auteur,
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "relancer_incident",
+        "Relancer l'appel en échec",
+        RelanceIncident,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        condition=conditions.incident_actif,
+        pendant_suspension=True,
+        groupe="incident",
+    ),
+    Transition(
+        "resoudre_incident",
+        "Clore l'incident",
+        ResolutionIncident,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        condition=conditions.incident_actif,
+        pendant_suspension=True,
+        groupe="incident",
+    ),
+]
 
 COMMANDES = {
     "relancer_incident": Commande(relancer, verifier_relance),

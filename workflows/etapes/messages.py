@@ -21,9 +21,10 @@ from schemas.messages import (
 )
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import StatutRdv
+from workflows import conditions
+from workflows.declaration import OUVERTES, REFERENT, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte
 from workflows.etapes.rdv import _quand
-from workflows.transitions import CommandeRefusee
 
 SMS_MAX = 640  # what the SMS gateway's call accepts (schemas.appels.Sms)
 
@@ -108,5 +109,20 @@ async def envoyer(ctx: Contexte, ordre: Ordre[MessageUsager]) -> None:
         details={"canal": m.canal.value, "modele": m.modele.value},
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "envoyer_message",
+        "Envoyer un message à la personne",
+        MessageUsager,
+        OUVERTES,
+        REFERENT,
+        condition=conditions.joignable,
+        pendant_suspension=True,
+        groupe="contact",
+    ),
+]
 
 COMMANDES = {"envoyer_message": Commande(envoyer, verifier)}

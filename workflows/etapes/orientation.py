@@ -15,9 +15,10 @@ from schemas.orientation import (
 )
 from schemas.parcours import Categorie, ParcoursState, Phase
 from schemas.referent import AccesTemporaire, ReferentAffecte
+from workflows import conditions
+from workflows.declaration import REFERENT_OU_COORDINATION, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte, verifier_apres_phase, verifier_jour
 from workflows.etapes.referent import ACCES_ANCIEN_REFERENT_JOURS
-from workflows.transitions import CommandeRefusee
 
 
 def verifier_decision(s: ParcoursState, d: DecisionOrientationResolue, today: date) -> None:
@@ -140,6 +141,31 @@ async def reorienter(ctx: Contexte, ordre: Ordre[DemandeReorientation]) -> None:
     ctx.changer_phase(Phase.DIAGNOSTIC, d.demandee_le)
     await ctx.proposer_orientation()
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "decider_orientation",
+        "Décider l'orientation",
+        DecisionOrientationResolue,
+        frozenset({Phase.DIAGNOSTIC}),
+        REFERENT_OU_COORDINATION,
+        condition=conditions.diagnostic_fait,
+        groupe="orientation",
+        vers=Phase.ORIENTATION,
+    ),
+    Transition(
+        "demander_reorientation",
+        "Demander une réorientation",
+        DemandeReorientation,
+        frozenset({Phase.ORIENTATION, Phase.CONTRAT}),
+        REFERENT_OU_COORDINATION,
+        condition=conditions.diagnostic_fait,
+        groupe="orientation",
+        vers=Phase.DIAGNOSTIC,
+    ),
+]
 
 COMMANDES = {
     "decider_orientation": Commande(decider, verifier_decision),

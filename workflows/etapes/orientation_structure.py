@@ -20,8 +20,8 @@ from schemas.orientation_structure import (
 )
 from schemas.parcours import Categorie, ParcoursState
 from schemas.regles import Delai
+from workflows.declaration import OUVERTES, STRUCTURE, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte, jour_fr
-from workflows.transitions import CommandeRefusee
 
 # workflow.patched() id: prescribing a service now also sends the orientation to its structure.
 ORIENTATION_VERS_LA_STRUCTURE = "orientation-envoyee-a-la-structure"
@@ -194,5 +194,19 @@ def expirer(ctx: Contexte, action_id: str) -> None:
         details={"action_id": action.id},
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "repondre_orientation",
+        "Répondre à la demande d'orientation (par la structure)",
+        ReponseStructure,
+        OUVERTES,
+        STRUCTURE,
+        pendant_suspension=True,
+        groupe="action",
+    ),
+]
 
 COMMANDES = {"repondre_orientation": Commande(repondre, verifier_reponse)}

@@ -7,10 +7,11 @@ from datetime import date
 from core.ids import enfant_workflow_id, parcours_workflow_id
 from schemas.common import Ordre
 from schemas.enfants import PmsmpInput
-from schemas.parcours import Categorie, ParcoursState
+from schemas.parcours import Categorie, ParcoursState, Phase
 from schemas.pmsmp import ConventionPmsmp, EtatPmsmp, Pmsmp
+from workflows import conditions
+from workflows.declaration import REFERENT, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte, jour_fr
-from workflows.transitions import CommandeRefusee
 
 RATTRAPAGE_MAX_JOURS = 30
 
@@ -87,5 +88,19 @@ async def prescrire(ctx: Contexte, ordre: Ordre[ConventionPmsmp]) -> None:
         workflow_id,
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "prescrire_pmsmp",
+        "Préparer une immersion (PMSMP)",
+        ConventionPmsmp,
+        frozenset({Phase.CONTRAT}),
+        REFERENT,
+        condition=conditions.sans_pmsmp_en_cours,
+        groupe="pmsmp",
+    ),
+]
 
 COMMANDES = {"prescrire_pmsmp": Commande(prescrire, verifier)}

@@ -33,8 +33,16 @@ from schemas.rdv import (
     StatutRdv,
 )
 from schemas.regles import Canal, Delai, Rappel
+from workflows import conditions
+from workflows.declaration import (
+    OUVERTES,
+    PERSONNE,
+    REFERENT,
+    REFERENT_OU_COORDINATION,
+    CommandeRefusee,
+    Transition,
+)
 from workflows.etapes.base import Commande, Contexte, jour_fr, verifier_jour
-from workflows.transitions import CommandeRefusee
 
 
 def _quand(d: datetime) -> str:
@@ -546,6 +554,100 @@ async def convoquer(ctx: Contexte, ordre: Ordre[ConvocationRdv]) -> None:
         details={"rdv_id": rdv.id, "motif": c.motif},
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "planifier_rdv",
+        "Planifier un rendez-vous",
+        PlanificationRdv,
+        OUVERTES,
+        REFERENT,
+        groupe="rdv",
+    ),
+    Transition(
+        "renseigner_rdv",
+        "Renseigner l'issue d'un rendez-vous",
+        ResultatRdv,
+        OUVERTES,
+        REFERENT,
+        condition=conditions.rdv_prevu,
+        pendant_suspension=True,
+        groupe="rdv",
+    ),
+    Transition(
+        "inviter_rdv",
+        "Inviter la personne à prendre rendez-vous",
+        EnvoiInvitation,
+        OUVERTES,
+        REFERENT,
+        condition=conditions.invitable,
+        groupe="rdv",
+    ),
+    Transition(
+        "convoquer_rdv",
+        "Convoquer la personne sur un créneau de son agenda",
+        ConvocationRdv,
+        OUVERTES,
+        REFERENT,
+        groupe="rdv",
+    ),
+    Transition(
+        "reserver_rdv",
+        "Prendre rendez-vous (par la personne)",
+        ReservationParLaPersonne,
+        OUVERTES,
+        PERSONNE,
+        pendant_suspension=True,
+        groupe="rdv",
+    ),
+    Transition(
+        "deplacer_rdv",
+        "Déplacer son rendez-vous (par la personne)",
+        ReservationParLaPersonne,
+        OUVERTES,
+        PERSONNE,
+        pendant_suspension=True,
+        groupe="rdv",
+    ),
+    Transition(
+        "annuler_rdv",
+        "Annuler son rendez-vous (par la personne)",
+        AnnulationParLaPersonne,
+        OUVERTES,
+        PERSONNE,
+        pendant_suspension=True,
+        groupe="rdv",
+    ),
+    Transition(
+        "regler_rappels",
+        "Suspendre ou reprendre les rappels",
+        PauseRappels,
+        OUVERTES,
+        REFERENT,
+        pendant_suspension=True,
+        groupe="rdv",
+    ),
+    Transition(
+        "enregistrer_contact",
+        "Enregistrer un contact",
+        Contact,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        pendant_suspension=True,
+        groupe="contact",
+    ),
+    Transition(
+        "planifier_reunion",
+        "Planifier une réunion multipartenaire",
+        ReunionMultipartenaire,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        pendant_suspension=True,
+        groupe="contact",
+    ),
+]
 
 COMMANDES = {
     "planifier_rdv": Commande(planifier, verifier_planification),

@@ -13,6 +13,8 @@ from schemas.rdv_solidarites import (
     InscriptionRdvSolidarites,
     UsagerRdvSolidarites,
 )
+from workflows import conditions
+from workflows.declaration import OUVERTES, REFERENT, Transition
 from workflows.etapes.base import Commande, Contexte
 
 
@@ -61,5 +63,19 @@ def inscrite(ctx: Contexte, resultat: dict[str, Any]) -> None:
         Acteur.partenaire("rdv", "RDV-Solidarités"),
     )
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "inscrire_rdv_solidarites",
+        "Inscrire la personne dans RDV-Solidarités",
+        DemandeRdvSolidarites,
+        OUVERTES,
+        REFERENT,
+        condition=conditions.inscriptible_rdv_solidarites,
+        groupe="rdv",
+    ),
+]
 
 COMMANDES = {"inscrire_rdv_solidarites": Commande(inscrire)}

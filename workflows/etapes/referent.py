@@ -17,8 +17,15 @@ from schemas.referent import (
     Transfert,
     TransfertResolu,
 )
+from workflows import conditions
+from workflows.declaration import (
+    OUVERTES,
+    REFERENT_OU_COORDINATION,
+    CommandeRefusee,
+    Qui,
+    Transition,
+)
 from workflows.etapes.base import Commande, Contexte, verifier_jour
-from workflows.transitions import CommandeRefusee
 
 ACCES_ANCIEN_REFERENT_JOURS = 30
 # workflow.patched() id: the new référent's message names its kind of notification (« transfert
@@ -102,6 +109,30 @@ async def accuser(ctx: Contexte, ordre: Ordre[AccuseTransfert]) -> None:
 def verifier_accuse(s: ParcoursState, a: AccuseTransfert, today: date) -> None:
     verifier_jour(s, a.accuse_le, today, "La date de l'accusé de réception", "accuse_le")
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "transferer_referent",
+        "Transférer à un autre référent",
+        TransfertResolu,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        pendant_suspension=True,
+        groupe="referent",
+    ),
+    Transition(
+        "accuser_transfert",
+        "Accuser réception du transfert",
+        AccuseTransfert,
+        OUVERTES,
+        frozenset({Qui.NOUVEAU_REFERENT}),
+        condition=conditions.transfert_en_attente,
+        pendant_suspension=True,
+        groupe="referent",
+    ),
+]
 
 COMMANDES = {
     "transferer_referent": Commande(transferer, verifier_transfert),

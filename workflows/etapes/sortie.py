@@ -8,6 +8,7 @@ from schemas.common import Ordre
 from schemas.enfants import Cloture
 from schemas.parcours import Categorie, ParcoursState, Phase
 from schemas.sortie import Sortie
+from workflows.declaration import OUVERTES, REFERENT_OU_COORDINATION, Transition
 from workflows.etapes.base import Commande, Contexte, verifier_jour
 
 
@@ -47,5 +48,20 @@ async def prononcer(ctx: Contexte, ordre: Ordre[Sortie]) -> None:
     )
     ctx.changer_phase(Phase.SORTIE, sortie.le)
 
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "prononcer_sortie",
+        "Prononcer la sortie",
+        Sortie,
+        OUVERTES,
+        REFERENT_OU_COORDINATION,
+        pendant_suspension=True,
+        groupe="sortie",
+        vers=Phase.SORTIE,
+    ),
+]
 
 COMMANDES = {"prononcer_sortie": Commande(prononcer, verifier)}

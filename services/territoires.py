@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from schemas.common import Acteur, Territoire
 from schemas.orientation import DecisionOrientationResolue
 from schemas.referent import TransfertResolu
+from services.erreurs import Refus
 from services.utilisateur import Utilisateur
-from web.erreurs import Refus
 
 CHAMP_MOTIF = "motif_hors_territoire"
 DESCRIPTION_MOTIF = (

@@ -1,5 +1,6 @@
-"""What a client sends for each command, and how the web app completes it for the workflow
-(an account id becomes the référent's identity; the day of the request dates a handover)."""
+"""What a client sends for each command, and how it is completed for the workflow (an account
+id becomes the référent's identity; the day of the request dates a handover). Below the routes:
+the API, the cockpit and the demo loader resolve a command the same way."""
 
 from __future__ import annotations
 
@@ -26,12 +27,12 @@ from schemas.messages import DemandeMessage, MessageUsager
 from schemas.orientation import DecisionOrientation, DecisionOrientationResolue
 from schemas.rdv import ReunionMultipartenaire
 from schemas.referent import DemandeTransfert, TransfertResolu
+from services.erreurs import Refus
+from services.territoires import DESCRIPTION_MOTIF
 from store import catalogue
 from store.agendas import LieuRow, ReservationRow
 from store.comptes import Compte
 from store.structures import Structure
-from web.api.territoires import DESCRIPTION_MOTIF
-from web.erreurs import Refus
 from workflows.transitions import TRANSITIONS
 
 Resolution = Callable[[AsyncSession, Any, date, str], Awaitable[BaseModel]]
@@ -55,7 +56,7 @@ async def acteur_referent(
 
 class DemandeOrientation(DecisionOrientation):
     """The decision as a client sends it: with the reason, when the référent designated works
-    on another territory (web/api/territoires.py), which the audit log keeps."""
+    on another territory (services/territoires.py), which the audit log keeps."""
 
     motif_hors_territoire: LongText = Field(default="", description=DESCRIPTION_MOTIF)
 
