@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from core.codec import CodecKeyError, parse_keys
 from core.fichiers_secrets import avec_fichiers
 from core.partners import CONNECTEURS, PREFIXE_SECRET, cle_webhook, env_name, lire_toml
-from core.settings import DEV_AUDIT_KEY, Settings
+from core.settings import DEV_AUDIT_KEY, DEV_NIR_KEY, Settings
 
 # SHA-256 of the key material of every development value committed in the repository
 # (config/partners.dev.toml, DEV_CODEC_KEY): refused in production even when passed by the
@@ -91,6 +91,7 @@ def refus_production(settings: Settings, environ: Mapping[str, str] | None = Non
     return [
         *_cles_de_chiffrement(settings.codec_keys),
         *_cle_d_audit(settings.audit_key),
+        *_cle_des_nir(settings.nir_key),
         *_adresse_publique(settings.public_url),
         *_cookies_et_demo(settings),
         *_oidc(settings),
@@ -119,6 +120,16 @@ def _cle_d_audit(spec: str) -> list[Reglage]:
         return [Reglage("AUDIT_KEY", DEV)]
     if any(len(c) < CLE_AUDIT_MIN for c in cles):
         return [Reglage("AUDIT_KEY", f"clé trop courte (au moins {CLE_AUDIT_MIN} caractères)")]
+    return []
+
+
+def _cle_des_nir(cle: str) -> list[Reglage]:
+    """The NIRs' HMAC (importation/nir.py) under a published key could be recomputed from
+    any NIR: no better than keeping them in clear."""
+    if cle.strip() == DEV_NIR_KEY:
+        return [Reglage("NIR_KEY", DEV)]
+    if len(cle.strip()) < CLE_AUDIT_MIN:
+        return [Reglage("NIR_KEY", f"clé trop courte (au moins {CLE_AUDIT_MIN} caractères)")]
     return []
 
 

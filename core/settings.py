@@ -25,6 +25,10 @@ ENVIRONNEMENTS = ("dev", "production")
 # AUDIT_KEY from a secret store, never in the database that the log lives in.
 DEV_AUDIT_KEY = "dev-cle-du-journal-d-audit-NON-SECRETE"
 
+# And for the key of the NIRs' HMAC (importation/nir.py): a list's NIR is kept only as this
+# HMAC, which whoever reads the database cannot recompute from a NIR without the key.
+DEV_NIR_KEY = "dev-cle-des-nir-NON-SECRETE"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore")
@@ -68,6 +72,9 @@ class Settings(BaseSettings):
     # forge an entry. Same value for the web app, the worker and `make audit`. To change it:
     # "new,old" (the first signs, all verify).
     audit_key: str = Field(DEV_AUDIT_KEY, alias="AUDIT_KEY")
+    # Key of the HMAC under which an imported list's NIRs are kept (never in clear). Changing
+    # it makes the NIRs of earlier lists unrecognisable (name and date of birth still match).
+    nir_key: str = Field(DEV_NIR_KEY, alias="NIR_KEY")
 
     # Sessions of the cockpit.
     session_idle_minutes: int = Field(30, alias="SESSION_IDLE_MINUTES")

@@ -57,6 +57,21 @@ CHAMPS: tuple[Champ, ...] = (
         False,
         ("identifiant france travail", "id france travail", "france travail", "id ft", "ide pe"),
     ),
+    Champ(
+        "nir",
+        "NIR",
+        False,
+        (
+            "nir",
+            "numéro de sécurité sociale",
+            "n° de sécurité sociale",
+            "n° sécurité sociale",
+            "numéro sécu",
+            "n° sécu",
+            "nss",
+            "numéro insee",
+        ),
+    ),
 )
 PAR_CODE = {c.code: c for c in CHAMPS}
 OBLIGATOIRES = tuple(c.code for c in CHAMPS if c.obligatoire)

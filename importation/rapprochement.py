@@ -1,10 +1,12 @@
 """Who in a list is already known: an open parcours carrying one of the row's identifiers
 (CAF, France Travail), else the same normalised name, first name and date of birth
-(``store.parcours.cle_identite``, the accueil's duplicate key). Rows an earlier import opened
+(``store.parcours.cle_identite``, the accueil's duplicate key). Before all, a NIR an earlier
+list gave for a person (kept as its HMAC on that list's row). Rows an earlier import opened
 count too, even before the read model shows their parcours."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_
@@ -26,17 +28,23 @@ class Connus:
     def __init__(self) -> None:
         self.par_cle: dict[str, str] = {}
         self.par_identifiant: dict[tuple[str, str], str] = {}
+        self.par_nir: dict[str, str] = {}  # HMAC of a NIR → parcours
         self.personne: dict[str, dict[str, Any]] = {}  # parcours → {usager, identifiants}
 
-    def trouver(self, accueil: Accueil, cle: str) -> str | None:
+    def trouver(self, accueil: Accueil, cle: str, nir: str | None = None) -> str | None:
+        if nir and nir in self.par_nir:
+            return self.par_nir[nir]
         for paire in accueil.identifiants.pairs():
             if paire in self.par_identifiant:
                 return self.par_identifiant[paire]
         return self.par_cle.get(cle)
 
 
-async def connus(session: AsyncSession, lignes: list[tuple[Accueil, str]]) -> Connus:
+async def connus(
+    session: AsyncSession, lignes: list[tuple[Accueil, str]], nirs: Sequence[str | None] = ()
+) -> Connus:
     c = Connus()
+    await _par_nir(session, c, sorted({n for n in nirs if n}))
     cles = sorted({cle for _, cle in lignes})
     paires = sorted({p for a, _ in lignes for p in a.identifiants.pairs() if p[0] in IDENTIFIANTS})
     ouverts = col(ParcoursRow.statut) != Statut.CLOS.value
@@ -72,6 +80,35 @@ async def connus(session: AsyncSession, lignes: list[tuple[Accueil, str]]) -> Co
             c.par_identifiant[(ident.cle, ident.valeur)] = row.id
             c.personne[row.id] = {k: row.etat.get(k) for k in ("usager", "identifiants")}
     return c
+
+
+async def _par_nir(session: AsyncSession, c: Connus, nirs: list[str]) -> None:
+    """The parcours an earlier list's row with the same NIR went to (opened, updated or found
+    there), when it is still open; the person as the read model has them, else as that row."""
+    faits = col(ImportLigneRow.resultat).in_(("ouvert", "mis_a_jour", "deja_connu"))
+    for i in range(0, len(nirs), 500):
+        q = select(ImportLigneRow).where(
+            col(ImportLigneRow.nir_empreinte).in_(nirs[i : i + 500]),
+            col(ImportLigneRow.parcours_id).is_not(None),
+            faits,
+        )
+        lignes = list((await session.exec(q)).all())
+        ids = sorted({str(ligne.parcours_id) for ligne in lignes})
+        rows = {
+            r.id: r
+            for r in (
+                await session.exec(select(ParcoursRow).where(col(ParcoursRow.id).in_(ids)))
+            ).all()
+        }
+        for ligne in lignes:
+            row = rows.get(str(ligne.parcours_id))
+            if row is not None and (row.statut == Statut.CLOS.value or row.anonymise):
+                continue
+            c.par_nir[str(ligne.nir_empreinte)] = str(ligne.parcours_id)
+            if row is not None:
+                c.personne[row.id] = {k: row.etat.get(k) for k in ("usager", "identifiants")}
+            elif ligne.accueil:
+                c.personne.setdefault(str(ligne.parcours_id), ligne.accueil)
 
 
 def nouveautes(accueil: Accueil, personne: dict[str, Any] | None) -> list[str]:

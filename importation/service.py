@@ -18,7 +18,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from core import tableur
-from importation import colonnes, rapprochement
+from importation import colonnes, nir, rapprochement
 from importation.lecture import FichierIllisible, lire
 from importation.lignes import analyser
 from schemas.common import Acteur, Role, Territoire
@@ -131,12 +131,25 @@ async def preparer(
         )
         for n, v in enumerate(tableau.lignes, start=2)
     ]
+    # a column named like a NIR is sealed even when not mapped: it is never stored in clear
+    _sceller_les_nir(lignes, correspondance, colonnes.proposer(tableau.entetes).get("nir"))
     await _analyser(session, imp, lignes, demande.origine, jour)
     session.add(imp)
     await session.flush()  # the import before its rows (no ORM relationship orders them)
     session.add_all(lignes)
     await session.commit()
     return imp
+
+
+def _sceller_les_nir(
+    lignes: list[ImportLigneRow], correspondance: dict[str, str], *autres: str | None
+) -> None:
+    """The NIR's column becomes its HMAC (or why it is invalid) in every row, before anything
+    is written (importation/nir.py)."""
+    entetes = {e for e in (correspondance.get("nir"), *autres) if e}
+    for ligne in lignes:
+        if any(ligne.brut.get(e) for e in entetes):
+            ligne.brut = ligne.brut | {e: nir.sceller(ligne.brut.get(e, "")) for e in entetes}
 
 
 async def _verifier_referent(
@@ -170,18 +183,26 @@ async def _analyser(
     erreurs_de_correspondance = colonnes.manquants(imp.correspondance, imp.entetes)
     territoire = Territoire(imp.territoire) if imp.territoire else None
     valides: list[tuple[ImportLigneRow, Accueil, str]] = []
+    colonne_nir = imp.correspondance.get("nir")
     for ligne in lignes:
         ligne.accueil, ligne.cle_identite, ligne.parcours_id = None, None, None
-        ligne.remarques = []
+        ligne.nir_empreinte, ligne.remarques = None, []
         if erreurs_de_correspondance:
             ligne.action, ligne.erreurs = "rejetee", erreurs_de_correspondance
             continue
         valeurs = {
-            champ: ligne.brut.get(entete, "") for champ, entete in imp.correspondance.items()
+            champ: ligne.brut.get(entete, "")
+            for champ, entete in imp.correspondance.items()
+            if champ != "nir"  # the accueil never carries it, nor the parcours' state
         }
         analyse = analyser(valeurs, jour, origine=origine, territoire=territoire)
         ligne.erreurs, ligne.remarques = analyse.erreurs, analyse.remarques
-        if analyse.accueil is None or analyse.cle is None:
+        if colonne_nir:
+            ligne.nir_empreinte, raison = nir.lire(ligne.brut.get(colonne_nir, ""))
+            if raison:
+                message = f"NIR (colonne « {colonne_nir} ») : {raison}"
+                ligne.erreurs = [*ligne.erreurs, {"champ": "nir", "message": message}]
+        if analyse.accueil is None or analyse.cle is None or ligne.erreurs:
             ligne.action = "rejetee"
             continue
         ligne.accueil = analyse.accueil.model_dump(mode="json")
@@ -193,17 +214,21 @@ async def _analyser(
 async def _rapprocher(
     session: AsyncSession, imp: ImportRow, valides: list[tuple[ImportLigneRow, Accueil, str]]
 ) -> None:
-    connus = await rapprochement.connus(session, [(a, c) for _, a, c in valides])
+    connus = await rapprochement.connus(
+        session, [(a, c) for _, a, c in valides], [ligne.nir_empreinte for ligne, _, _ in valides]
+    )
     vus: dict[str, int] = {}  # a person twice in the same file: the first row counts
     for ligne, accueil, cle in valides:
         cles = [cle, *(f"{k}:{v}" for k, v in accueil.identifiants.pairs())]
+        if ligne.nir_empreinte:
+            cles.append(f"nir:{ligne.nir_empreinte}")
         premiere = next((vus[c] for c in cles if c in vus), None)
         if premiere is not None:
             ligne.action = "rejetee"
             ligne.erreurs = [{"champ": "nom", "message": f"Même personne qu'à la ligne {premiere}"}]
             continue
         vus.update(dict.fromkeys(cles, ligne.numero))
-        connu = connus.trouver(accueil, cle)
+        connu = connus.trouver(accueil, cle, ligne.nir_empreinte)
         if connu is None:
             ligne.action, ligne.parcours_id = "ouvrir", parcours_id(imp.id, ligne.numero)
             continue
@@ -240,6 +265,7 @@ async def changer_correspondance(
     await ecriture(session)
     imp.correspondance = {k: v for k, v in correspondance.items() if v}
     lignes = await lignes_de(session, imp.id)
+    _sceller_les_nir(lignes, imp.correspondance)
     await _analyser(session, imp, lignes, OrigineAccueil(imp.origine), jour)
     session.add(imp)
     session.add_all(lignes)

@@ -39,6 +39,9 @@ class ImportLigneRow(SQLModel, table=True):
     brut: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON))
     accueil: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     cle_identite: str | None = Field(default=None, index=True)
+    # HMAC of the row's NIR (importation/nir.py), never the NIR: how a later list finds the
+    # person again; ``brut`` holds the same sealed value in the NIR's column.
+    nir_empreinte: str | None = Field(default=None, index=True)
     action: str  # ouvrir | mettre_a_jour | deja_connu | rejetee
     erreurs: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON))
     remarques: list[str] = Field(default_factory=list, sa_column=Column(JSON))

@@ -29,6 +29,7 @@ def configuration_complete() -> dict[str, str]:
         "PARCOURS_ENV": "production",
         "CODEC_KEYS": f"prod-2026:{base64.b64encode(os.urandom(32)).decode()}",
         "AUDIT_KEY": secrets.token_urlsafe(48),
+        "NIR_KEY": secrets.token_urlsafe(48),
         "PUBLIC_URL": "https://parcours.spie74.fr",
         "SECURE_COOKIES": "true",
         "DEMO_DATA": "false",

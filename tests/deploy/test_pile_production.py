@@ -41,6 +41,7 @@ REQUIS = [
     "POSTGRES_PASSWORD",
     "CODEC_KEYS",
     "AUDIT_KEY",
+    "NIR_KEY",
     "PUBLIC_URL",
     "PIECES_S3_SECRET_KEY",
     "METRICS_TOKEN",

@@ -25,7 +25,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.partners import env_name, load_partners
 from core.production import EMPREINTES_DEV, empreinte, refus_production, verifier
-from core.settings import DEV_AUDIT_KEY, DEV_CODEC_KEY, ROOT, Settings
+from core.settings import DEV_AUDIT_KEY, DEV_CODEC_KEY, DEV_NIR_KEY, ROOT, Settings
 from tests.deploy.configuration import (
     DEV,
     PARTENAIRES,
@@ -47,6 +47,7 @@ def refusees(env: dict[str, str]) -> list[str]:
 ATTENDUES = [
     "CODEC_KEYS",
     "AUDIT_KEY",
+    "NIR_KEY",
     "PUBLIC_URL",
     "SECURE_COOKIES",
     "DEMO_DATA",
@@ -135,6 +136,8 @@ CLE_DEV_CAF = DEV["caf"]["secret"]
         ({"AUDIT_KEY": DEV_AUDIT_KEY}, "AUDIT_KEY"),
         ({"AUDIT_KEY": f"{secrets.token_urlsafe(48)},{DEV_AUDIT_KEY}"}, "AUDIT_KEY"),
         ({"AUDIT_KEY": "courte"}, "AUDIT_KEY"),
+        ({"NIR_KEY": DEV_NIR_KEY}, "NIR_KEY"),
+        ({"NIR_KEY": "courte"}, "NIR_KEY"),
         ({"SECURE_COOKIES": "false"}, "SECURE_COOKIES"),
         ({"PUBLIC_URL": "http://parcours.spie74.fr"}, "PUBLIC_URL"),
         ({"PUBLIC_URL": "https://parcours.example.fr"}, "PUBLIC_URL"),

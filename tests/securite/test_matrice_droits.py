@@ -1949,6 +1949,26 @@ LIGNES[("POST", "/api/v1/agenda/convocations")] = [
     )
 ]
 
+# --- pilote16b : une structure modifiée au cockpit (issue 16) ---
+# The administration of the SPIE only, as the API's PUT: the form shows the structure, and
+# sending it back unchanged is accepted (303), audited with no difference.
+LIGNES[("GET", "/administration/structures/{structure_id}/modifier")] = [
+    Cas(
+        "la Mission Locale",
+        STRUCTURES_PAGE,
+        req("GET", "/administration/structures/{structure}/modifier"),
+        voit=lambda r, c: f'value="{STRUCTURE_MATRICE["siret"]}"' in r.text,
+    )
+]
+LIGNES[("POST", "/administration/structures/{structure_id}/modifier")] = [
+    Cas(
+        "inchangée",
+        STRUCTURES_PAGE,
+        req("POST", "/administration/structures/{structure}/modifier", data=STRUCTURE_MATRICE),
+        ok=frozenset({303}),
+    )
+]
+
 # --- connecteur data·inclusion ---
 # The search of the offer above « Prescrire une action »: whoever may prescribe (the référent).
 LIGNES |= {

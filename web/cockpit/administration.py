@@ -22,6 +22,7 @@ from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 CompteId = Annotated[str, Path(max_length=80)]
+StructureId = Annotated[str, Path(max_length=80)]
 ACTIONS = ("desactiver", "reactiver", "reinitialiser")
 
 
@@ -55,19 +56,39 @@ async def accueil(request: Request, u: UtilisateurPage, session: SessionDep) -> 
 
 
 def _formulaire_structure(
-    request: Request, u: Utilisateur, valeurs: dict[str, Any], status: int = 200, **ctx: Any
+    request: Request,
+    u: Utilisateur,
+    valeurs: dict[str, Any],
+    status: int = 200,
+    structure_id: str | None = None,
+    **ctx: Any,
 ) -> Response:
+    """The same form creates a structure or, with ``structure_id``, changes it."""
     return _page(
         request,
         u,
         "structure.html",
-        "Nouvelle structure",
+        "Modifier la structure" if structure_id else "Nouvelle structure",
         status,
         valeurs=valeurs,
+        structure_id=structure_id,
         types=Organisme.choices(),
         territoires=Territoire.choices(),
         **ctx,
     )
+
+
+async def _saisie_structure(request: Request) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what was typed, to show it again; what it means, for ``StructureSaisie``)."""
+    form = await request.form()
+    valeurs = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+    territoires = [str(t) for t in form.getlist("territoires")]
+    saisie = {
+        **{k: v or None for k, v in valeurs.items() if k not in ("territoires", "domaines")},
+        "territoires": territoires,
+        "domaines": valeurs.get("domaines", "").replace(" ", ",").split(","),
+    }
+    return valeurs | {"territoires": territoires}, saisie
 
 
 @router.get("/administration/structures/nouvelle", response_class=HTMLResponse)
@@ -79,14 +100,7 @@ async def nouvelle_structure(request: Request, u: UtilisateurPage) -> Response:
 
 @router.post("/administration/structures", response_class=HTMLResponse)
 async def creer_structure(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
-    form = await request.form()
-    valeurs = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-    territoires = [str(t) for t in form.getlist("territoires")]
-    saisie = {
-        **{k: v or None for k, v in valeurs.items() if k not in ("territoires", "domaines")},
-        "territoires": territoires,
-        "domaines": valeurs.get("domaines", "").replace(" ", ",").split(","),
-    }
+    saisies, saisie = await _saisie_structure(request)
     try:
         await service.creer_structure(
             session, u, StructureSaisie.model_validate(saisie), adresse(request)
@@ -95,9 +109,44 @@ async def creer_structure(request: Request, u: UtilisateurPage, session: Session
         status, message, erreurs = _erreurs(err)
         if status == 403:
             raise
-        saisies: dict[str, Any] = valeurs | {"territoires": territoires}
         return _formulaire_structure(request, u, saisies, status, message=message, erreurs=erreurs)
     return RedirectResponse("/administration", status_code=303)
+
+
+def _exiger_administrateur(u: Utilisateur) -> None:
+    if u.role != Role.ADMINISTRATEUR:
+        raise Refus(403, "Seule l'administration du SPIE modifie les structures", "interdit")
+
+
+@router.get("/administration/structures/{structure_id}/modifier", response_class=HTMLResponse)
+async def formulaire_structure(
+    request: Request, structure_id: StructureId, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    _exiger_administrateur(u)
+    vue = service.vue_structure(await service.structure(session, u, structure_id))
+    valeurs = vue.model_dump(mode="json") | {"domaines": ", ".join(vue.domaines)}
+    return _formulaire_structure(request, u, valeurs, structure_id=vue.id)
+
+
+@router.post("/administration/structures/{structure_id}/modifier", response_class=HTMLResponse)
+async def modifier_structure(
+    request: Request, structure_id: StructureId, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    """Audited by the service (before and after); a refusal shows the form again, as typed,
+    with the field to fix, and changes nothing."""
+    _exiger_administrateur(u)
+    await service.structure(session, u, structure_id)  # 404 before reading the form
+    saisies, saisie = await _saisie_structure(request)
+    try:
+        await service.modifier_structure(
+            session, u, structure_id, StructureSaisie.model_validate(saisie), adresse(request)
+        )
+    except (ValidationError, Refus) as err:
+        status, message, erreurs = _erreurs(err)
+        return _formulaire_structure(
+            request, u, saisies, status, structure_id, message=message, erreurs=erreurs
+        )
+    return RedirectResponse("/administration#structures", status_code=303)
 
 
 def _formulaire_compte(

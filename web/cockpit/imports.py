@@ -10,11 +10,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from importation import colonnes, service
 from importation.service import ImportRefuse
+from schemas.common import Role, Territoire
 from schemas.imports import DemandeImport
 from services.utilisateur import Utilisateur
+from store.comptes import Compte
 from store.imports import CorrespondanceRow, ImportRow
 from web.api import imports as api
 from web.cockpit import pages
@@ -37,8 +40,18 @@ async def _accueil(
         q = q.where(ImportRow.territoire == territoire.value)
     imports = (await session.exec(q)).all()
     sources = (await session.exec(select(CorrespondanceRow.source))).all()
-    ctx = _contexte(u, imports=imports, sources=sources, erreur=erreur)
+    referents = await _referents(session, territoire)
+    ctx = _contexte(u, imports=imports, sources=sources, referents=referents, erreur=erreur)
     return pages.rendre(request, "imports/page.html", ctx, status=422 if erreur else 200)
+
+
+async def _referents(session: AsyncSession, territoire: Territoire | None) -> list[Compte]:
+    """Who the parcours a list opens may go to: the active référents of the importer's
+    territory (every one for the administration); none chosen, they wait for an orientation."""
+    q = select(Compte).where(Compte.role == Role.REFERENT.value, col(Compte.actif).is_(True))
+    if territoire is not None:
+        q = q.where(Compte.territoire == territoire.value)
+    return list((await session.exec(q.order_by(col(Compte.nom)))).all())
 
 
 @router.get("/imports")
@@ -50,7 +63,10 @@ async def page(request: Request, u: UtilisateurPage, session: SessionDep) -> Res
 async def envoyer(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
     territoire = api.autoriser(u)
     form = await request.form()
-    valeurs = {k: str(form.get(k, "")) for k in ("source", "nom_fichier", "contenu")}
+    valeurs: dict[str, str | None] = {
+        k: str(form.get(k, "")) for k in ("source", "nom_fichier", "contenu")
+    }
+    valeurs["referent_id"] = str(form.get("referent_id", "")) or None
     try:
         demande = DemandeImport.model_validate(valeurs)
         contenu = api.contenu_du_fichier(demande.contenu)

@@ -3,12 +3,18 @@
     python -m web.securite.comptes premier-admin <email> "<Prénom Nom>"
     python -m web.securite.comptes structure --par <admin> --nom "…" --type mission_locale \\
         --siret 12345678901234 --territoire bassin_annecien [--domaine ml74.fr]
+    python -m web.securite.comptes structures --par <admin>
+    python -m web.securite.comptes modifier-structure --par <admin> <structure_id> \\
+        [--nom …] [--type …] [--siret …] [--territoire … (répétable)] [--contact-nom …] \\
+        [--contact-email …] [--contact-telephone …]
     python -m web.securite.comptes creer --par <admin> <email> "<Prénom Nom>" <role> \\
         [--structure <id>] [--territoire <code>]
     python -m web.securite.comptes lister --par <admin> [--en-attente]
     python -m web.securite.comptes importer --par <admin> <structure> liste.xlsx [--confirmer]
     python -m web.securite.comptes desactiver|reactiver|reinitialiser --par <admin> <compte_id> \\
         [--tous-vers <référent>]
+    python -m web.securite.comptes jetons --par <admin> <compte_id>
+    python -m web.securite.comptes revoquer-jeton --par <admin> <compte_id> <jeton_id>
 
 ``premier-admin`` works only on an installation without administrator and prints the
 activation link (the only time a link is shown: there may be no mail server yet). The other
@@ -39,7 +45,13 @@ from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.db import create_schema, make_engine, session_factory
 from web.administration import activation, arrivees, import_comptes, service
-from web.administration.schemas import CompteSaisie, Desactivation, ImportComptes, StructureSaisie
+from web.administration.schemas import (
+    CompteSaisie,
+    Desactivation,
+    ImportComptes,
+    StructureSaisie,
+    StructureVue,
+)
 from web.erreurs import Refus
 
 Action = Callable[[AsyncSession, Settings, argparse.Namespace], Awaitable[str]]
@@ -74,9 +86,74 @@ async def _structure(session: AsyncSession, settings: Settings, a: argparse.Name
         domaines=a.domaine or [],
         contact_nom=a.contact_nom,
         contact_email=a.contact_email,
+        contact_telephone=a.contact_telephone,
     )
     vue = await service.creer_structure(session, await _qui(session, a.par), d)
     return vue.id
+
+
+def _ligne_structure(s: StructureVue) -> str:
+    contact = " ".join(x for x in (s.contact_nom, s.contact_email, s.contact_telephone) if x)
+    territoires = ",".join(t.value for t in s.territoires)
+    return f"{s.id}\t{s.nom}\t{s.type.value}\t{s.siret or '-'}\t{territoires}\t{contact or '-'}"
+
+
+async def _structures(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    structures = await service.lister_structures(session, await _qui(session, a.par))
+    return "\n".join(_ligne_structure(s) for s in structures) or "Aucune structure"
+
+
+async def _modifier_structure(
+    session: AsyncSession, settings: Settings, a: argparse.Namespace
+) -> str:
+    """Only the options given change; the others keep the structure's current values."""
+    u = await _qui(session, a.par)
+    actuelle = service.vue_structure(await service.structure(session, u, a.structure_id))
+    changes = {
+        cle: valeur
+        for cle, valeur in (
+            ("nom", a.nom),
+            ("type", a.type),
+            ("siret", a.siret),
+            ("territoires", a.territoire),
+            ("domaines", a.domaine),
+            ("contact_nom", a.contact_nom),
+            ("contact_email", a.contact_email),
+            ("contact_telephone", a.contact_telephone),
+        )
+        if valeur is not None
+    }
+    if not changes:
+        raise Refus(422, "Rien à modifier : indiquez au moins une option", "rien_a_modifier")
+    d = StructureSaisie.model_validate(actuelle.model_dump(include=CHAMPS_STRUCTURE) | changes)
+    return _ligne_structure(await service.modifier_structure(session, u, a.structure_id, d))
+
+
+CHAMPS_STRUCTURE = set(StructureSaisie.model_fields)
+
+
+async def _jetons(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    jetons = await service.jetons(session, await _qui(session, a.par), a.compte_id)
+    return (
+        "\n".join(
+            f"{j.id}\t{j.nom}\t{j.cree_le:%d/%m/%Y}\t"
+            + (
+                "révoqué"
+                if j.revoque
+                else f"valide jusqu'au {j.expire_le:%d/%m/%Y}"
+                if j.expire_le
+                else "valide"
+            )
+            for j in jetons
+        )
+        or "Aucun jeton d'API"
+    )
+
+
+async def _revoquer_jeton(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
+    u = await _qui(session, a.par)
+    j = await service.revoquer_jeton(session, u, a.compte_id, a.jeton_id)
+    return f"Jeton « {j.nom} » révoqué"
 
 
 async def _creer(session: AsyncSession, settings: Settings, a: argparse.Namespace) -> str:
@@ -193,7 +270,23 @@ def analyseur() -> argparse.ArgumentParser:
     s.add_argument("--domaine", action="append")
     s.add_argument("--contact-nom")
     s.add_argument("--contact-email")
+    s.add_argument("--contact-telephone")
     s.set_defaults(faire=_structure)
+    lst_s = sub.add_parser("structures", help="Les structures que --par administre")
+    lst_s.add_argument("--par", required=True)
+    lst_s.set_defaults(faire=_structures)
+    ms = sub.add_parser("modifier-structure", help="Modifier une structure (options données)")
+    ms.add_argument("--par", required=True)
+    ms.add_argument("structure_id")
+    ms.add_argument("--nom")
+    ms.add_argument("--type")
+    ms.add_argument("--siret")
+    ms.add_argument("--territoire", action="append", help="Remplace les territoires (répétable)")
+    ms.add_argument("--domaine", action="append", help="Remplace les domaines (répétable)")
+    ms.add_argument("--contact-nom")
+    ms.add_argument("--contact-email")
+    ms.add_argument("--contact-telephone")
+    ms.set_defaults(faire=_modifier_structure)
     c = sub.add_parser("creer", help="Créer un compte (lien d'activation par courriel)")
     c.add_argument("--par", required=True)
     c.add_argument("email")
@@ -219,6 +312,15 @@ def analyseur() -> argparse.ArgumentParser:
         if nom == "desactiver":
             m.add_argument("--tous-vers", help="Référent qui reprend ses parcours")
         m.set_defaults(faire=_changer)
+    j = sub.add_parser("jetons", help="Les jetons d'API d'un compte")
+    j.add_argument("--par", required=True)
+    j.add_argument("compte_id")
+    j.set_defaults(faire=_jetons)
+    rj = sub.add_parser("revoquer-jeton", help="Révoquer un jeton d'API d'un compte")
+    rj.add_argument("--par", required=True)
+    rj.add_argument("compte_id")
+    rj.add_argument("jeton_id", help="Identifiant donné par « jetons »")
+    rj.set_defaults(faire=_revoquer_jeton)
     return p
 
 
