@@ -4,8 +4,8 @@ A list's NIR recognises a person a later list brings again (issue 16). Only its 
 NIR_KEY is kept, in ``import_ligne.nir_empreinte`` (importation/nir.py). Added only if
 missing (a database made by ``create_all`` from today's models already has it).
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-03 07:30:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0018"
-down_revision: str | Sequence[str] | None = "0017"
+revision: str = "0019"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
