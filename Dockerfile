@@ -18,6 +18,11 @@ RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))
 # .dockerignore keeps the development secrets (config/partners.dev.toml) and the tests out:
 # the partners' secrets come from the environment only, checked at start (core/production.py).
 COPY . .
+# The version this image serves (core/version.py: /livez, parcours_build_info, the
+# administration's footer): `make image` passes `git describe`. Late in the file, so that a
+# new version does not rebuild the dependencies' layer.
+ARG PARCOURS_VERSION=""
+ENV PARCOURS_VERSION=${PARCOURS_VERSION}
 # Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE and a read-only /app, the worker
 # would otherwise compile the workflow modules from source for every workflow it starts or
 # replays (its sandbox imports them afresh each time) — twice the CPU per new parcours.

@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-postgres test-rapide test-repete chaos reconstruire histoires lint typecheck bench lock audit migrer sauvegarder restaurer outils-systeme clean
+.PHONY: run test test-postgres test-rapide test-repete chaos reconstruire histoires lint typecheck bench lock audit migrer sauvegarder restaurer image sbom outils-systeme clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ sauvegarder: $(STAMP)
 restaurer: $(STAMP)
 	@test -n "$(ARCHIVE)" || { echo "Indiquez l'archive : make restaurer ARCHIVE=sauvegardes/parcours-….sauvegarde"; exit 2; }
 	$(PY) -m ops.sauvegarde restaurer "$(ARCHIVE)"
+
+## L'image de production étiquetée de sa version (le tag git, ou le commit s'il n'y en a pas),
+## qu'elle dit dans /livez, dans parcours_build_info et au pied des pages d'administration.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo inconnue)
+image:
+	docker build --build-arg PARCOURS_VERSION=$(VERSION) -t parcours:$(VERSION) -t parcours:latest .
 
 ## Régénère le fichier de verrouillage des dépendances.
 lock: $(STAMP)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, Info
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
@@ -83,6 +83,12 @@ SURVEILLANCE_AGE = Gauge(
     f"{PREFIXE}_surveillance_technique_age_secondes",
     "Âge du dernier tour de la surveillance technique (0 : jamais passée)",
 )
+# « parcours_build_info{version="…"} 1 »: which release each replica serves (core/version.py).
+CONSTRUCTION = Info(f"{PREFIXE}_build", "Version du code servi par cette réplique")
+
+
+def noter_version(version: str) -> None:
+    CONSTRUCTION.info({"version": version})
 
 
 def issue_de_commande(commande: str, issue: str) -> None:

@@ -18,6 +18,7 @@ from core import journaux as journaux_core
 from core import metriques, production, traces
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
+from core.version import version
 from services.parcours_client import CommandeImpossible
 from store.db import create_schema, make_engine, session_factory
 from web import documentation, erreurs, journaux, templating
@@ -97,6 +98,8 @@ def create_app(
     journaux.installer()  # before the first request is logged
     journaux_core.installer(settings.format_des_journaux)
     templating.operateur(settings)
+    templating.version(version(settings))  # the administration's footer says it
+    metriques.noter_version(version(settings))  # parcours_build_info
     templating.immersion_facilitee(settings)  # --- connecteur Immersion Facilitée ---
     traces.installer("parcours-web", settings.otel_endpoint)  # off without a collector
 
