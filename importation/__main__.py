@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core import journaux
 from core.settings import get_settings
 from core.temporal import TASK_QUEUE, connect
 from importation import service
@@ -141,4 +142,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    journaux.commande("importation")
     sys.exit(main())

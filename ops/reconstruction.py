@@ -32,6 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
+from core import journaux
 from core.clock import local_day
 from core.ids import parcours_workflow_id
 from core.settings import get_settings
@@ -174,7 +175,7 @@ async def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING)
+    journaux.commande("reconstruction", niveau=logging.WARNING)
     code = asyncio.run(main())
     # Everything is written and said: leave without the interpreter's finalisation, during
     # which the Temporal client's native threads were seen to abort the process

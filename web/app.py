@@ -96,7 +96,7 @@ def create_app(
     settings = settings or get_settings()
     production.verifier(settings)  # development secrets in production: refuse to start
     journaux.installer()  # before the first request is logged
-    journaux_core.installer(settings.format_des_journaux)
+    journaux_core.installer(settings.format_des_journaux, settings=settings)
     templating.operateur(settings)
     templating.version(version(settings))  # the administration's footer says it
     metriques.noter_version(version(settings))  # parcours_build_info

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from core import journaux
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE, connect
 from schemas.audit import AncreAudit
@@ -76,4 +77,5 @@ async def main(task_queue: str = TASK_QUEUE) -> int:
 
 
 if __name__ == "__main__":
+    journaux.commande("verifier_audit")
     sys.exit(asyncio.run(main(*sys.argv[1:2])))
