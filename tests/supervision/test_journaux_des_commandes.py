@@ -56,7 +56,7 @@ def test_une_ligne_du_journal_ne_montre_aucun_secret(monkeypatch: pytest.MonkeyP
         raise RuntimeError(f"connexion refusée : smtp://agent:{smtp}@smtp.example.fr")
     except RuntimeError:
         record = logging.getLogger("test").makeRecord(
-            "test", logging.ERROR, __file__, 1, message, None, sys.exc_info()
+            "test", logging.ERROR, __file__, 1, message, (), sys.exc_info()
         )
     ligne = json.loads(journaux.FormatJson().format(record))
     texte = journaux.FormatTexte(journaux.TEXTE).format(record)
