@@ -92,6 +92,14 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo inco
 image:
 	docker build --build-arg PARCOURS_VERSION=$(VERSION) -t parcours:$(VERSION) -t parcours:latest .
 
+## La nomenclature logicielle (SBOM, CycloneDX 1.6, JSON) de requirements.lock : chaque paquet
+## verrouillé, sa version, son PURL et ses empreintes ; à publier avec l'image (CHANGELOG.md).
+SBOM ?= build/parcours.cdx.json
+sbom: $(STAMP)
+	@mkdir -p $(dir $(SBOM))
+	$(VENV)/bin/cyclonedx-py requirements requirements.lock --pyproject pyproject.toml \
+		--of JSON --output-reproducible -o $(SBOM)
+
 ## Régénère le fichier de verrouillage des dépendances.
 lock: $(STAMP)
 	$(VENV)/bin/pip-compile -q --extra dev --no-emit-index-url --no-emit-find-links --strip-extras \
