@@ -94,16 +94,22 @@ image:
 
 ## La nomenclature logicielle (SBOM, CycloneDX 1.6, JSON) de requirements.lock : chaque paquet
 ## verrouillé, sa version, son PURL et ses empreintes ; à publier avec l'image (CHANGELOG.md).
+## VERROU=requirements-image.lock : celle de l'image seule (avec les empreintes de chaque fichier).
 SBOM ?= build/parcours.cdx.json
+VERROU ?= requirements.lock
 sbom: $(STAMP)
 	@mkdir -p $(dir $(SBOM))
-	$(VENV)/bin/cyclonedx-py requirements requirements.lock --pyproject pyproject.toml \
+	$(VENV)/bin/cyclonedx-py requirements $(VERROU) --pyproject pyproject.toml \
 		--of JSON --output-reproducible -o $(SBOM)
 
-## Régénère le fichier de verrouillage des dépendances.
+## Régénère les verrous : requirements.lock (tout, outils de développement compris) puis
+## requirements-image.lock, celui de l'image : les seules dépendances d'exécution, aux mêmes
+## versions, avec leurs empreintes (le Dockerfile les exige : pip install --require-hashes).
 lock: $(STAMP)
 	$(VENV)/bin/pip-compile -q --extra dev --no-emit-index-url --no-emit-find-links --strip-extras \
 		-o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras \
+		--generate-hashes -c requirements.lock -o requirements-image.lock pyproject.toml
 
 outils-systeme:
 	@scripts/outils_systeme.sh

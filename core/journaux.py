@@ -237,7 +237,6 @@ def installer(
     ``settings`` (default: the environment's) are masked from then on. Idempotent."""
     global _caviardage
     _caviardage = Caviardage(secrets_des_reglages(settings or get_settings()))
-    logging.captureWarnings(True)  # a library's warning is a line of the journal too
     racine = logging.getLogger()
     racine.setLevel(niveau)
     nos: list[logging.Handler] = [h for h in racine.handlers if getattr(h, "parcours", False)]
@@ -261,6 +260,7 @@ def commande(nom: str, settings: Settings | None = None, *, niveau: int = loggin
     settings = settings or get_settings()
     _commande.update(commande=nom, execution_id=uuid.uuid4().hex)
     installer(settings.format_des_journaux, niveau=niveau, settings=settings)
+    logging.captureWarnings(True)  # a library's warning is a line of the journal too
     # create_schema() runs alembic: its plugins say « setup plugin … » seven times a run
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     sys.excepthook = _exception_finale
