@@ -39,8 +39,9 @@ from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.exceptions import ApplicationError
 
 MASQUE = "[masqué]"
-# The same expression as the access log's (web/journaux.py) and the Caddyfile's.
-_SECRETS = re.compile(r"(?i)(/carnet(?:/|%2f))[^/?#]+|([?]).*")
+# The same expression as the access log's (web/journaux.py) and the Caddyfile's: the secret
+# of a carnet, booking (ticket 18) or orientation (ticket 20) link, and the query string.
+_SECRETS = re.compile(r"(?i)(/(?:carnet|rdv|orientation)(?:/|%2f))[^/?#]+|([?]).*")
 # Attributes of the HTTP server span that carry the requested address, old and new
 # semantic conventions alike, and those that carry the client's address.
 ADRESSES = ("http.target", "http.url", "url.full", "url.path", "url.query")

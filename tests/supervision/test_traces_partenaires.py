@@ -22,6 +22,7 @@ from activities.http import ClientPartenaire
 from activities.rdv_solidarites import ClientRdvSolidarites, IdentifiantsAgent
 from core import traces
 from core.partners import PartnerConfig
+from web.journaux import caviarder as caviarder_le_journal
 
 JETON = f"jeton-{secrets.token_urlsafe(16)}"
 NUMERO = f"{secrets.randbelow(10**7):07d}"  # a person's CAF number, in the address called
@@ -169,3 +170,11 @@ async def test_les_clients_de_rdv_solidarites_et_de_data_inclusion_sont_traces(
 async def test_sans_collecteur_un_appel_ne_trace_rien() -> None:
     assert not traces.actives()
     await _caf(200)  # no provider: the call goes as before, nothing is recorded anywhere
+
+
+def test_les_adresses_des_spans_masquent_chaque_lien_secret_comme_le_journal() -> None:
+    for lien in ("/carnet/", "/rdv/", "/orientation/", "/RDV%2F"):
+        adresse = f"{lien}{JETON_INVITATION}/reponse?q={NOM}"
+        assert traces.caviarder(adresse) == caviarder_le_journal(adresse), adresse
+        assert JETON_INVITATION not in traces.caviarder(adresse)
+        assert NOM not in traces.caviarder(adresse)
