@@ -7,17 +7,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PARCOURS_ENV=production
 WORKDIR /app
 
-# The runtime dependencies of pyproject.toml at the versions of requirements.lock (the lock
-# also pins the development tools, which the image does not need). A layer of its own: it is
-# rebuilt only when one of these two files changes.
-COPY requirements.lock pyproject.toml ./
-RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/dependances.txt \
- && pip install -c requirements.lock -r /tmp/dependances.txt \
- && rm /tmp/dependances.txt
+# The runtime dependencies of pyproject.toml at the versions of requirements.lock, each with
+# its hashes (requirements-image.lock, `make lock`): pip refuses any file whose hash differs.
+# Not `-c requirements.lock`: hashes in a constraints file put pip in hash-checking mode for
+# the unpinned requirements of pyproject.toml, which it then refuses. A layer of its own:
+# rebuilt only when the lock changes.
+COPY requirements-image.lock ./
+RUN pip install --require-hashes --no-deps -r requirements-image.lock
 
 # .dockerignore keeps the development secrets (config/partners.dev.toml) and the tests out:
 # the partners' secrets come from the environment only, checked at start (core/production.py).
 COPY . .
+# The version this image serves (core/version.py: /livez, parcours_build_info, the
+# administration's footer): `make image` passes `git describe`. Late in the file, so that a
+# new version does not rebuild the dependencies' layer.
+ARG PARCOURS_VERSION=""
+ENV PARCOURS_VERSION=${PARCOURS_VERSION}
 # Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE and a read-only /app, the worker
 # would otherwise compile the workflow modules from source for every workflow it starts or
 # replays (its sandbox imports them afresh each time) — twice the CPU per new parcours.

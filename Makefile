@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installe
 
-.PHONY: run test test-postgres test-rapide test-repete chaos reconstruire histoires lint typecheck bench lock audit migrer sauvegarder restaurer outils-systeme clean
+.PHONY: run test test-postgres test-rapide test-repete chaos reconstruire histoires lint typecheck bench lock audit migrer sauvegarder restaurer image sbom outils-systeme clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,10 +86,30 @@ restaurer: $(STAMP)
 	@test -n "$(ARCHIVE)" || { echo "Indiquez l'archive : make restaurer ARCHIVE=sauvegardes/parcours-….sauvegarde"; exit 2; }
 	$(PY) -m ops.sauvegarde restaurer "$(ARCHIVE)"
 
-## Régénère le fichier de verrouillage des dépendances.
+## L'image de production étiquetée de sa version (le tag git, ou le commit s'il n'y en a pas),
+## qu'elle dit dans /livez, dans parcours_build_info et au pied des pages d'administration.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo inconnue)
+image:
+	docker build --build-arg PARCOURS_VERSION=$(VERSION) -t parcours:$(VERSION) -t parcours:latest .
+
+## La nomenclature logicielle (SBOM, CycloneDX 1.6, JSON) de requirements.lock : chaque paquet
+## verrouillé, sa version, son PURL et ses empreintes ; à publier avec l'image (CHANGELOG.md).
+## VERROU=requirements-image.lock : celle de l'image seule (avec les empreintes de chaque fichier).
+SBOM ?= build/parcours.cdx.json
+VERROU ?= requirements.lock
+sbom: $(STAMP)
+	@mkdir -p $(dir $(SBOM))
+	$(VENV)/bin/cyclonedx-py requirements $(VERROU) --pyproject pyproject.toml \
+		--of JSON --output-reproducible -o $(SBOM)
+
+## Régénère les verrous : requirements.lock (tout, outils de développement compris) puis
+## requirements-image.lock, celui de l'image : les seules dépendances d'exécution, aux mêmes
+## versions, avec leurs empreintes (le Dockerfile les exige : pip install --require-hashes).
 lock: $(STAMP)
 	$(VENV)/bin/pip-compile -q --extra dev --no-emit-index-url --no-emit-find-links --strip-extras \
 		-o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras \
+		--generate-hashes -c requirements.lock -o requirements-image.lock pyproject.toml
 
 outils-systeme:
 	@scripts/outils_systeme.sh

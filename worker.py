@@ -86,7 +86,7 @@ async def running_worker(
 
 async def main() -> None:
     settings = get_settings()
-    journaux.installer(settings.format_des_journaux)
+    journaux.installer(settings.format_des_journaux, settings=settings)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per partner call is noise
     production.verifier(settings)  # development secrets in production: refuse to start
     traces.installer("parcours-worker", settings.otel_endpoint)  # off without a collector

@@ -29,6 +29,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.http import TIMEOUT
+from core import traces
 from core.partners import PartnerConfig
 from schemas.data_inclusion import BilanPage, DemandeArchivage, DemandePage, Ressource
 from store import catalogue
@@ -116,14 +117,16 @@ class ClientDataInclusion:
         headers = {"Accept": "application/json"}
         if self.config.jeton:
             headers["Authorization"] = f"Bearer {self.config.jeton}"
-        try:
-            response = await self.http.get(url, params=params, headers=headers, timeout=TIMEOUT)
-        except httpx.TransportError as err:
-            raise _erreur(
-                f"data·inclusion est injoignable ({type(err).__name__})",
-                None, type_="PartenaireIndisponible", definitive=False,
-            ) from None  # fmt: skip
-        return self._lire(response)
+        with traces.appel_partenaire(self.config.id, "GET") as appel:
+            try:
+                response = await self.http.get(url, params=params, headers=headers, timeout=TIMEOUT)
+            except httpx.TransportError as err:
+                raise _erreur(
+                    f"data·inclusion est injoignable ({type(err).__name__})",
+                    None, type_="PartenaireIndisponible", definitive=False,
+                ) from None  # fmt: skip
+            appel.reponse(response.status_code)
+            return self._lire(response)
 
     def _lire(self, response: httpx.Response) -> Page:
         code = response.status_code

@@ -11,6 +11,7 @@ import httpx
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from core import traces
 from core.partners import PartnerConfig
 
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
@@ -85,6 +86,17 @@ class ClientPartenaire:
         if idempotence:
             headers["Idempotency-Key"] = idempotence
         url = f"{self.config.url.rstrip('/')}/{chemin.lstrip('/')}"
+        with traces.appel_partenaire(self.config.id, methode) as appel:
+            return await self._envoyer(appel, methode, url, headers, json)
+
+    async def _envoyer(
+        self,
+        appel: traces.AppelPartenaire,
+        methode: str,
+        url: str,
+        headers: dict[str, str],
+        json: Any,
+    ) -> dict[str, Any]:
         try:
             response = await self.http.request(
                 methode, url, json=json, headers=headers, timeout=TIMEOUT
@@ -96,6 +108,7 @@ class ClientPartenaire:
                 f"{self.config.nom} est injoignable ({type(err).__name__})"
             ) from None
         code = response.status_code
+        appel.reponse(code)
         if code >= 500 or code in RETRYABLE_STATUS:
             raise indisponible(
                 f"{self.config.nom} est en erreur ({code}) : {_raison(response)}",

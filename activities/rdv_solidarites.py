@@ -35,6 +35,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 from activities.http import TIMEOUT, indisponible, refus
+from core import traces
 from core.fichiers_secrets import avec_fichiers
 from core.partners import PartnerConfig, env_name
 from schemas.appels import AppelPartenaire
@@ -121,6 +122,7 @@ class ClientRdvSolidarites:
         self, config: PartnerConfig, identifiants: IdentifiantsAgent, http: httpx.AsyncClient
     ) -> None:
         self.url = config.url.rstrip("/")
+        self.partenaire = config.id
         self.identifiants = identifiants
         self.http = http
 
@@ -128,20 +130,22 @@ class ClientRdvSolidarites:
         self, methode: str, chemin: str, *, json: Any = None, params: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         headers = {"Accept": "application/json", **self.identifiants.entetes()}
-        try:
-            response = await self.http.request(
-                methode,
-                self.url + chemin,
-                json=json,
-                params=params,
-                headers=headers,
-                timeout=TIMEOUT,
-            )
-        except httpx.TimeoutException:
-            raise indisponible(f"{NOM} n'a pas répondu à temps") from None
-        except httpx.TransportError as err:
-            raise indisponible(f"{NOM} est injoignable ({type(err).__name__})") from None
-        return self._corps(response)
+        with traces.appel_partenaire(self.partenaire, methode) as appel:
+            try:
+                response = await self.http.request(
+                    methode,
+                    self.url + chemin,
+                    json=json,
+                    params=params,
+                    headers=headers,
+                    timeout=TIMEOUT,
+                )
+            except httpx.TimeoutException:
+                raise indisponible(f"{NOM} n'a pas répondu à temps") from None
+            except httpx.TransportError as err:
+                raise indisponible(f"{NOM} est injoignable ({type(err).__name__})") from None
+            appel.reponse(response.status_code)
+            return self._corps(response)
 
     def _corps(self, response: httpx.Response) -> dict[str, Any]:
         code = response.status_code

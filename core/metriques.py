@@ -2,7 +2,8 @@
 
 The worker's metrics are the Temporal SDK's own (activities by type, failures,
 schedule-to-start latency, slots, sticky cache), exposed by the SDK on a port of its own
-(``WORKER_METRICS_ADDRESS``, see ``runtime_du_worker``).
+(``WORKER_METRICS_ADDRESS``, see ``runtime_du_worker``), with the one the workflows record
+through the SDK's meter (the vigie's run duration).
 
 No label ever holds a personal datum or an unbounded value: routes are the route's template
 (``/api/v1/parcours/{parcours_id}``, never the URL with its ids or query string), commands
@@ -15,7 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, Info
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
@@ -83,6 +84,12 @@ SURVEILLANCE_AGE = Gauge(
     f"{PREFIXE}_surveillance_technique_age_secondes",
     "Âge du dernier tour de la surveillance technique (0 : jamais passée)",
 )
+# « parcours_build_info{version="…"} 1 »: which release each replica serves (core/version.py).
+CONSTRUCTION = Info(f"{PREFIXE}_build", "Version du code servi par cette réplique")
+
+
+def noter_version(version: str) -> None:
+    CONSTRUCTION.info({"version": version})
 
 
 def issue_de_commande(commande: str, issue: str) -> None:
@@ -136,6 +143,13 @@ class MesureDesRequetes:
             DUREE.labels(methode=methode, route=route).observe(time.perf_counter() - debut)
 
 
+# Recorded by the vigie's workflow (workflows/vigie.py) through the SDK's metric meter, so
+# served by the worker with the SDK's own metrics. A run lasts minutes (its pause alone is
+# two), not the milliseconds the SDK's default buckets are cut for.
+VIGIE_DUREE = f"{PREFIXE}_vigie_tournee_duree_secondes"
+VIGIE_DUREE_SEUILS = (30.0, 60.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0)
+
+
 def runtime_du_worker(adresse: str) -> Runtime | None:
     """A Temporal runtime whose SDK metrics are served in the Prometheus format on ``adresse``
     (« 0.0.0.0:9464 »), or None (no metrics: the default runtime)."""
@@ -143,6 +157,9 @@ def runtime_du_worker(adresse: str) -> Runtime | None:
         return None
     # Prometheus' conventions (« _total » counters, seconds), like the web's metrics.
     exportateur = PrometheusConfig(
-        bind_address=adresse, counters_total_suffix=True, durations_as_seconds=True
+        bind_address=adresse,
+        counters_total_suffix=True,
+        durations_as_seconds=True,
+        histogram_bucket_overrides={VIGIE_DUREE: VIGIE_DUREE_SEUILS},
     )
     return Runtime(telemetry=TelemetryConfig(metrics=exportateur))

@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     # OpenTelemetry traces, sent by OTLP/HTTP to this collector (« http://otel:4318 »);
     # empty: no tracing at all (core/traces.py).
     otel_endpoint: str = Field("", alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    # The version this code was built as: the image sets it from its build argument (git
+    # describe, make image); unset, the package's own (pyproject.toml). core/version.py.
+    parcours_version: str = Field("", alias="PARCOURS_VERSION")
 
     # Backups (ops/sauvegarde.py, docs/sauvegardes.md): the AES-256 key of the archives
     # (base64; kept apart from them), where they go, how many are kept, and Temporal's

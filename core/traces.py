@@ -6,6 +6,12 @@ One trace follows a request: the FastAPI instrumentation opens the server span, 
 ``TracingInterceptor`` carries its context in the headers of the workflow it starts or
 updates, and the worker's spans (workflow, activities, the partner calls they make) join it.
 
+Each call to a partner's API is a client span of its own (``appel_partenaire``), child of
+the activity's: the partner's id, the operation (the activity type), the HTTP method and the
+status code of the answer. Never the address called, which can hold a person's identifier
+(``/v1/allocataires/<numéro>/droits-rsa``), nor the error's message, which quotes the
+partner's answer.
+
 Nothing personal goes into an attribute: span names are route templates and workflow or
 activity types; ids are opaque (parcours, workflow, run). The server span's address is
 masked like the access log's (carnet secret, query string: web/journaux.py) and the client's
@@ -18,6 +24,8 @@ one can be set only once per process, and the tests install a fresh one per case
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -25,12 +33,15 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
-from opentelemetry.trace import Span
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from temporalio import activity
 from temporalio.contrib.opentelemetry import TracingInterceptor
+from temporalio.exceptions import ApplicationError
 
 MASQUE = "[masqué]"
-# The same expression as the access log's (web/journaux.py) and the Caddyfile's.
-_SECRETS = re.compile(r"(?i)(/carnet(?:/|%2f))[^/?#]+|([?]).*")
+# The same expression as the access log's (web/journaux.py) and the Caddyfile's: the secret
+# of a carnet, booking (ticket 18) or orientation (ticket 20) link, and the query string.
+_SECRETS = re.compile(r"(?i)(/(?:carnet|rdv|orientation)(?:/|%2f))[^/?#]+|([?]).*")
 # Attributes of the HTTP server span that carry the requested address, old and new
 # semantic conventions alike, and those that carry the client's address.
 ADRESSES = ("http.target", "http.url", "url.full", "url.path", "url.query")
@@ -105,3 +116,50 @@ def instrumenter(app: Any) -> None:
         server_request_hook=_requete_sans_secret,
         exclude_spans=["receive", "send"],  # one span per request, not one per ASGI message
     )
+
+
+class AppelPartenaire:
+    """What the caller tells the span once the partner has answered."""
+
+    def __init__(self, span: Span | None) -> None:
+        self.span = span
+
+    def reponse(self, statut: int) -> None:
+        if self.span is None:
+            return
+        self.span.set_attribute("http.response.status_code", statut)
+        if statut >= 400:  # a client span's error, as the HTTP conventions count them
+            self.span.set_status(Status(StatusCode.ERROR))
+
+
+def _operation() -> str:
+    return activity.info().activity_type if activity.in_activity() else "hors activité"
+
+
+@contextmanager
+def appel_partenaire(partenaire: str, methode: str) -> Iterator[AppelPartenaire]:
+    """Around one HTTP call to ``partenaire`` (its id in config/partners.toml). An exception
+    that leaves it marks the span in error with its type (« PartenaireIndisponible »,
+    « RefusPartenaire », « ConnectTimeout »), never its message."""
+    if _fournisseur is None:
+        yield AppelPartenaire(None)
+        return
+    operation = _operation()
+    with _fournisseur.get_tracer("parcours.partenaires").start_as_current_span(
+        f"Partenaire:{partenaire} {operation}",
+        kind=SpanKind.CLIENT,
+        attributes={
+            "parcours.partenaire": partenaire,
+            "parcours.operation": operation,
+            "http.request.method": methode.upper(),
+        },
+        record_exception=False,  # its message quotes the partner's answer
+        set_status_on_exception=False,
+    ) as span:
+        try:
+            yield AppelPartenaire(span)
+        except BaseException as err:
+            genre = err.type if isinstance(err, ApplicationError) and err.type else None
+            span.set_attribute("error.type", genre or type(err).__name__)
+            span.set_status(Status(StatusCode.ERROR))
+            raise

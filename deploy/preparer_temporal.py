@@ -25,6 +25,7 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, UpdateNamespaceRequest
 from temporalio.client import Client
 
+from core import journaux
 from core import search_attributes as sa
 from core.settings import get_settings
 from core.sortie import terminer
@@ -71,7 +72,7 @@ async def _principal() -> int:
             break
         except Exception as err:  # not up yet, or namespace not created yet: wait and retry
             if time.monotonic() > fin:
-                sys.stderr.write(f"Temporal n'est pas prêt après {ATTENTE:.0f} s : {err}\n")
+                journaux.erreur(f"Temporal n'est pas prêt après {ATTENTE:.0f} s : {err}")
                 return 1
             await asyncio.sleep(3)
     sys.stdout.write(
@@ -83,4 +84,5 @@ async def _principal() -> int:
 
 
 if __name__ == "__main__":
+    journaux.commande("preparer_temporal")
     terminer(asyncio.run(_principal()))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core import journaux
 from core.settings import get_settings
 from core.sortie import terminer
 from core.temporal import TASK_QUEUE, connect
@@ -142,4 +143,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    journaux.commande("importation")
     terminer(main())

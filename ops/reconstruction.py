@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client, WorkflowQueryFailedError
 from temporalio.service import RPCError
 
+from core import journaux
 from core.clock import local_day
 from core.ids import parcours_workflow_id
 from core.settings import get_settings
@@ -173,5 +174,5 @@ async def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING)
+    journaux.commande("reconstruction", niveau=logging.WARNING)
     terminer(asyncio.run(main()))

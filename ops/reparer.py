@@ -43,6 +43,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.worker import Replayer
 
+from core import journaux
 from core.ids import parcours_workflow_id
 from core.settings import get_settings
 from core.sortie import terminer
@@ -267,5 +268,5 @@ async def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.WARNING)
+    journaux.commande("reparer", niveau=logging.WARNING)
     terminer(asyncio.run(main()))

@@ -45,6 +45,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from core import journaux
 from core.codec import parse_keys
 from core.settings import Settings, get_settings
 
@@ -371,10 +372,11 @@ def main(argv: list[str] | None = None) -> int:
             bases_restaurees = ", ".join(manifeste["bases"])  # type: ignore[arg-type]
             print(f"Restauré : la sauvegarde du {manifeste['le']} ({bases_restaurees})")  # noqa: T201
     except SauvegardeImpossible as err:
-        print(f"Erreur : {err}", file=sys.stderr)  # noqa: T201
+        journaux.erreur(f"Erreur : {err}")
         return 1
     return 0
 
 
 if __name__ == "__main__":
+    journaux.commande("sauvegarde")
     sys.exit(main())

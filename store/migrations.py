@@ -190,7 +190,6 @@ def main(argv: list[str] | None = None) -> int:
     sous.add_parser("check", help="vérifie que les migrations produisent le schéma des modèles")
     revision = sous.add_parser("revision", help="écrit la révision suivante depuis les modèles")
     revision.add_argument("message")
-    logging.basicConfig(level=logging.INFO, format="%(message)s")  # "Running upgrade -> 0001…"
     logging.getLogger("alembic.runtime.migration").addFilter(
         lambda r: r.getMessage().startswith("Running")  # not "Context impl…" at every step
     )
@@ -199,4 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from core import journaux
+
+    journaux.commande("migrations")  # alembic's « Running upgrade -> 0001… » lines, at INFO
     sys.exit(main())

@@ -18,6 +18,7 @@ from core import journaux as journaux_core
 from core import metriques, production, traces
 from core.settings import Settings, get_settings
 from core.temporal import TASK_QUEUE
+from core.version import version
 from services.parcours_client import CommandeImpossible
 from store.db import create_schema, make_engine, session_factory
 from web import documentation, erreurs, journaux, templating
@@ -95,8 +96,10 @@ def create_app(
     settings = settings or get_settings()
     production.verifier(settings)  # development secrets in production: refuse to start
     journaux.installer()  # before the first request is logged
-    journaux_core.installer(settings.format_des_journaux)
+    journaux_core.installer(settings.format_des_journaux, settings=settings)
     templating.operateur(settings)
+    templating.version(version(settings))  # the administration's footer says it
+    metriques.noter_version(version(settings))  # parcours_build_info
     templating.immersion_facilitee(settings)  # --- connecteur Immersion Facilitée ---
     traces.installer("parcours-web", settings.otel_endpoint)  # off without a collector
 

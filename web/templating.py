@@ -85,6 +85,11 @@ def operateur(settings: Settings) -> None:
     }
 
 
+def version(numero: str) -> None:
+    """The version of the running code, in the footer of the administration pages."""
+    templates.env.globals["version_parcours"] = numero
+
+
 # --- connecteur Immersion Facilitée --- : the prefilled convention form (ticket 20)
 templates.env.globals["lien_immersion"] = lambda c: lien_convention(c, {})
 

@@ -11,6 +11,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from core.clock import local_day
+    from core.metriques import VIGIE_DUREE
     from schemas.vigie_quotidienne import (
         BilanDigests,
         BilanReverification,
@@ -20,6 +21,9 @@ with workflow.unsafe.imports_passed_through():
     )
 
 LONG = timedelta(minutes=30)
+# workflow.patched() id: the run's duration is recorded (a metric, no command; the marker
+# says which runs did it).
+DUREE_MESUREE = "vigie-duree-mesuree"
 RETRY = RetryPolicy(maximum_attempts=5, maximum_interval=timedelta(minutes=5))
 
 
@@ -52,4 +56,14 @@ class VigieQuotidienneWorkflow:
             start_to_close_timeout=LONG,
             retry_policy=RETRY,
         )
+        if workflow.patched(DUREE_MESUREE):
+            _noter_la_duree()
         return BilanVigie(reverification=reverification, relivres=relivres, digests=digests)
+
+
+def _noter_la_duree() -> None:
+    """From the start of the run to its end, pause included, in the worker's Prometheus metrics
+    (core/metriques.runtime_du_worker: in seconds). The SDK records nothing while replaying."""
+    workflow.metric_meter().create_histogram_timedelta(
+        VIGIE_DUREE, "Durée d'une tournée de la vigie quotidienne, du départ à la fin"
+    ).record(workflow.now() - workflow.info().start_time)

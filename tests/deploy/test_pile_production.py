@@ -255,8 +255,9 @@ def test_la_configuration_du_proxy_est_valide() -> None:
 
 
 def test_l_image_installe_les_versions_verrouillees() -> None:
-    """The Dockerfile installs pyproject's runtime dependencies constrained by the lock: each
-    must be pinned there, or the image would take whatever version is newest that day."""
+    """The Dockerfile installs pyproject's runtime dependencies from the image's lock, made
+    from this one (test_verrou_image.py): each must be pinned here, or the image would take
+    whatever version is newest that day."""
     projet = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     verrou = {
         canonicalize_name(ligne.split("==")[0])
@@ -267,7 +268,7 @@ def test_l_image_installe_les_versions_verrouillees() -> None:
         d for d in projet["dependencies"] if canonicalize_name(Requirement(d).name) not in verrou
     ]
     assert manquantes == []
-    assert "-c requirements.lock" in (ROOT / "Dockerfile").read_text()
+    assert "-r requirements-image.lock" in (ROOT / "Dockerfile").read_text()
 
 
 async def test_la_preparation_de_temporal_ajoute_les_attributs_et_la_retention(

@@ -7,6 +7,9 @@
   body naming what is missing.
 * ``/healthz``: the same answer as ``/readyz`` (kept for existing probes and scripts).
 
+All three say the version of the running code (core/version.py), so that an operator sees
+which release each replica serves during a rolling update.
+
 Both also tell the backlog of partner events (stored, acknowledged, not yet delivered to
 their parcours): its size and the age of the oldest. A backlog does not make the platform
 « not ready »: taking the web out of the proxy would only refuse more events.
@@ -23,6 +26,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from temporalio.service import RPCError
 
+from core.version import version
 from partenaires.livraison import arriere
 from web.deps import ServicesDep
 from web.erreurs import reponse
@@ -35,8 +39,8 @@ COMPOSANTS = {"temporal": "le moteur de parcours (Temporal)", "base": "la base d
 
 
 @router.get("/livez", summary="Vivacité : le processus répond (aucune dépendance vérifiée)")
-async def livez() -> dict[str, str]:
-    return {"statut": "ok"}
+async def livez(services: ServicesDep) -> dict[str, str]:
+    return {"statut": "ok", "version": version(services.settings)}
 
 
 async def _temporal(services: Services) -> str:
@@ -73,7 +77,10 @@ async def _arriere(services: Services) -> dict[str, object] | None:
 
 async def _preparation(request: Request, services: ServicesDep) -> JSONResponse:
     checks = {"temporal": await _temporal(services), "base": await _base(services)}
-    evenements = {"evenements_partenaires": await _arriere(services)}
+    evenements = {
+        "evenements_partenaires": await _arriere(services),
+        "version": version(services.settings),
+    }
     manquants = [nom for nom, etat in checks.items() if etat != "ok"]
     if not manquants:
         return JSONResponse({"statut": "ok", **checks, **evenements})

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +34,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core import journaux
 from core.clock import local_day
 from core.settings import Settings, get_settings
 from core.sortie import terminer
@@ -244,11 +244,11 @@ async def executer(action: Action, a: argparse.Namespace, settings: Settings) ->
         return 0
     except Refus as err:
         details = "".join(f"\n  {e['champ']} : {e['message']}" for e in err.erreurs)
-        print(f"{err.message}{details}", file=sys.stderr)  # noqa: T201
+        journaux.erreur(f"{err.message}{details}")
         return 1
     except ValidationError as err:
         for e in champs(err.errors(), skip_body=False):
-            print(f"{e['champ']} : {e['message']}", file=sys.stderr)  # noqa: T201
+            journaux.erreur(f"{e['champ']} : {e['message']}")
         return 1
     finally:
         await engine.dispose()
@@ -330,4 +330,5 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
 
 
 if __name__ == "__main__":
+    journaux.commande("comptes")
     terminer(main())

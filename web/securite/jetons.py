@@ -14,6 +14,7 @@ import sys
 
 from sqlmodel import col, update
 
+from core import journaux
 from core.settings import get_settings
 from store.comptes import Compte, JetonApi
 from store.db import create_schema, ecriture, make_engine, session_factory
@@ -26,10 +27,9 @@ async def _creer(compte_id: str, nom: str, jours: int) -> int:
     async with session_factory(engine)() as session:
         compte = await session.get(Compte, compte_id)
         if compte is None:
-            print(  # noqa: T201
+            journaux.erreur(
                 f"Compte inconnu : {compte_id} (sur une installation neuve, créez d'abord "
-                "l'administrateur : python -m web.securite.comptes premier-admin …)",
-                file=sys.stderr,
+                "l'administrateur : python -m web.securite.comptes premier-admin …)"
             )
             return 1
         token = await creer_jeton(session, compte, nom, jours)
@@ -67,4 +67,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    journaux.commande("jetons")
     sys.exit(main())

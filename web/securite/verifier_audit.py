@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
+from core import journaux
 from core.settings import Settings, get_settings
 from core.sortie import terminer
 from core.temporal import TASK_QUEUE, connect
@@ -77,4 +78,5 @@ async def main(task_queue: str = TASK_QUEUE) -> int:
 
 
 if __name__ == "__main__":
+    journaux.commande("verifier_audit")
     terminer(asyncio.run(main(*sys.argv[1:2])))
