@@ -58,7 +58,7 @@ async def appel(repondeur: Repondeur, quoi: Callable[[ClientRdvSolidarites], Any
         requetes.append(request)
         return repondeur(request)
 
-    async with httpx.AsyncClient(transport=httpx.MockTransport(transport)) as http:
+    async with httpx.AsyncClient(timeout=60, transport=httpx.MockTransport(transport)) as http:
         client = ClientRdvSolidarites(CONFIG, AGENT, http)
 
         async def dans_l_activite() -> Any:
@@ -138,7 +138,7 @@ async def test_le_simulateur_parle_le_meme_contrat(tmp_path: Path) -> None:
     app = create_app(settings, Store(tmp_path / "simulateur.json"))
     config = load_partners(settings.partners_file, "http://simulateur")["rdv"]
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport) as http:
+    async with httpx.AsyncClient(timeout=60, transport=transport) as http:
         bon = ClientRdvSolidarites(config, IdentifiantsAgent.depuis(config, {}), http)
         env = ActivityEnvironment()
         invite = await env.run(RdvSolidaritesActivities(bon).inscrire_usager, appel_nadia())

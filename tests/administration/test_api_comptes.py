@@ -72,7 +72,7 @@ async def structure(
     }
     cree = await admin.post("/api/v1/comptes", json=corps)
     assert cree.status_code == 201, cree.text
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as anonyme:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as anonyme:
         await activer(anonyme, await lien_recu(simulateur, email))
     async with connexion(plateforme.base_url, email) as client:
         yield Structure(s.json()["id"], client, cree.json()["id"])
@@ -100,7 +100,7 @@ async def test_le_lien_d_activation_sert_une_fois(
     assert cree.json()["statut"] == "invite"
     assert "/activation/" not in cree.text  # the link goes to the person only
     chemin = await lien_recu(simulateur, email)
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as anonyme:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as anonyme:
         court = await anonyme.post(chemin, data={"mot_de_passe": "court", "confirmation": "court"})
         assert court.status_code == 422
         assert "au moins 12 caractères" in court.text
@@ -247,7 +247,7 @@ async def test_jetons_listes_et_revocables(
         jeton = await creer_jeton(session, compte, "Tableau de bord du CD")
     await engine.dispose()
     entetes = {"Authorization": f"Bearer {jeton}"}
-    async with httpx.AsyncClient(base_url=plateforme.base_url, headers=entetes) as bi:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url, headers=entetes) as bi:
         assert (await bi.get("/api/v1/catalogue/thematiques")).status_code == 200
         listes = (await admin.get(f"/api/v1/comptes/{cid}/jetons")).json()
         assert [j["nom"] for j in listes] == ["Tableau de bord du CD"]
@@ -265,7 +265,7 @@ async def test_reinitialiser_l_acces(
     email = _email("oubli")
     corps = {"email": email, "nom": "Odile Oubli", "role": "coordinateur", "territoire": "chablais"}
     cid = (await admin.post("/api/v1/comptes", json=corps)).json()["id"]
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as anonyme:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as anonyme:
         await activer(anonyme, await lien_recu(simulateur, email))
         async with connexion(plateforme.base_url, email) as client:
             r = await admin.post(f"/api/v1/comptes/{cid}/reinitialiser")

@@ -83,7 +83,7 @@ async def test_import_des_professionnels_d_une_structure(
     assert comptes[f"anne.petit.{suffixe}@ml-test.fr"]["role"] == "admin_structure"
 
     # Each new account activates itself from its own link.
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as anonyme:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as anonyme:
         await activer(anonyme, await lien_recu(simulateur, f"paul.roux.{suffixe}@ml-test.fr"))
     paul = (await structure.admin.get(f"/api/v1/comptes/{crees[1]['compte_id']}")).json()
     assert paul["statut"] == "actif"

@@ -108,14 +108,14 @@ async def test_une_premiere_connexion_devient_une_demande_a_approuver(
     cockpit: tuple[str, str],
 ) -> None:
     base, jeton = cockpit
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         arrivee = await _se_connecter(client, base, "pc-nouvelle")
         assert arrivee.status_code == 403
         assert "transmise à l'administrateur de votre structure" in html.unescape(arrivee.text)
         assert "parcours_session" not in client.cookies
 
     entetes = {"Authorization": f"Bearer {jeton}"}
-    async with httpx.AsyncClient(base_url=base, headers=entetes) as directrice:
+    async with httpx.AsyncClient(timeout=60, base_url=base, headers=entetes) as directrice:
         file = (await directrice.get("/api/v1/comptes", params={"en_attente": True})).json()
         assert [(c["email"], c["statut"]) for c in file] == [
             ("nina.nouvelle@ml-arve.fr", "en_attente")
@@ -128,7 +128,7 @@ async def test_une_premiere_connexion_devient_une_demande_a_approuver(
         journal = (await directrice.get(f"/api/v1/comptes/{file[0]['id']}/journal")).json()
         assert [e["action"] for e in journal][:2] == ["compte_approuve", "compte_demande"]
 
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         arrivee = await _se_connecter(client, base, "pc-nouvelle")
         assert arrivee.status_code == 303
         assert "parcours_session" in client.cookies
@@ -136,22 +136,22 @@ async def test_une_premiere_connexion_devient_une_demande_a_approuver(
 
 async def test_le_siret_de_l_identite_designe_la_structure(cockpit: tuple[str, str]) -> None:
     base, jeton = cockpit
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         arrivee = await _se_connecter(client, base, "pc-siret")
         assert arrivee.status_code == 403
         assert "transmise" in html.unescape(arrivee.text)
     entetes = {"Authorization": f"Bearer {jeton}"}
-    async with httpx.AsyncClient(base_url=base, headers=entetes) as directrice:
+    async with httpx.AsyncClient(timeout=60, base_url=base, headers=entetes) as directrice:
         file = (await directrice.get("/api/v1/comptes", params={"en_attente": True})).json()
         assert [c["email"] for c in file] == ["sam@autre-domaine.fr"]
 
 
 async def test_une_identite_sans_structure_reste_refusee(cockpit: tuple[str, str]) -> None:
     base, jeton = cockpit
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         arrivee = await _se_connecter(client, base, "pc-inconnu")
         assert arrivee.status_code == 403
         assert "n'est pas autorisé sur Parcours" in html.unescape(arrivee.text)
     entetes = {"Authorization": f"Bearer {jeton}"}
-    async with httpx.AsyncClient(base_url=base, headers=entetes) as directrice:
+    async with httpx.AsyncClient(timeout=60, base_url=base, headers=entetes) as directrice:
         assert (await directrice.get("/api/v1/comptes", params={"en_attente": True})).json() == []

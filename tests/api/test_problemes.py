@@ -25,7 +25,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         raise RuntimeError("secret interne: Traceback du code")
 
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+    async with httpx.AsyncClient(timeout=60, transport=transport, base_url="http://test") as c:
         yield c
 
 

@@ -49,7 +49,9 @@ async def test_creer_utiliser_revoquer_son_jeton(plateforme: Plateforme) -> None
         assert secret not in empreinte  # only its hash is stored
 
         entetes = {"Authorization": f"Bearer {secret}"}
-        async with httpx.AsyncClient(base_url=plateforme.base_url, headers=entetes) as outil:
+        async with httpx.AsyncClient(
+            timeout=60, base_url=plateforme.base_url, headers=entetes
+        ) as outil:
             moi = await outil.get("/api/v1/moi")
             assert moi.json()["id"] == CLAIRE
             # a token cannot mint tokens

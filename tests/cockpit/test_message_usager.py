@@ -72,7 +72,7 @@ async def test_lien_du_carnet_envoye_sans_secret_dans_la_frise(
         return None
 
     secret = await attendre(lien, "SMS avec le lien du carnet")
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as personne:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as personne:
 
         async def ouvre() -> bool:  # once the link's fingerprint is in the read model
             return (await personne.get(f"/carnet/{secret}")).status_code == 200

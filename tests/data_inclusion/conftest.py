@@ -56,5 +56,5 @@ def jeu_di(simulateur: Simulateur) -> Iterator[JeuDataInclusion]:
 @pytest.fixture
 async def client_di(settings: Settings) -> Any:
     partners = load_partners(settings.partners_file, settings.effective_partner_base_url)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         yield ClientDataInclusion(partners["data-inclusion"], http)

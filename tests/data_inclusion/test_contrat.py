@@ -47,7 +47,9 @@ def test_les_enregistrements_ont_la_forme_du_reel() -> None:
 async def test_le_simulateur_sert_les_pages_enregistrees(
     jeu_di: JeuDataInclusion, simulateur: Simulateur
 ) -> None:
-    async with httpx.AsyncClient(base_url=f"{simulateur.base_url}/data-inclusion") as http:
+    async with httpx.AsyncClient(
+        timeout=60, base_url=f"{simulateur.base_url}/data-inclusion"
+    ) as http:
         for numero in (1, 2):
             r = await http.get(
                 "/api/v1/services",

@@ -28,7 +28,7 @@ JOUR = date(2026, 11, 2)
 
 
 async def _par_l_annuaire(siret: str) -> Etablissement | None:
-    async with httpx.AsyncClient(transport=recherche_entreprises()) as http:
+    async with httpx.AsyncClient(timeout=60, transport=recherche_entreprises()) as http:
         return await chercher(http, "https://recherche-entreprises.test", siret)
 
 

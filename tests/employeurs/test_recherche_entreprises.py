@@ -39,7 +39,7 @@ def test_siret_inconnu() -> None:
 
 async def test_ce_qui_est_demande() -> None:
     appels: list[httpx.Request] = []
-    async with httpx.AsyncClient(transport=recherche_entreprises(appels)) as http:
+    async with httpx.AsyncClient(timeout=60, transport=recherche_entreprises(appels)) as http:
         etab = await chercher(http, BASE + "/", THONON)
     assert etab is not None
     assert etab.siret == THONON
@@ -54,6 +54,6 @@ async def test_ce_qui_est_demande() -> None:
 )
 async def test_annuaire_en_panne(reponse: httpx.Response) -> None:
     transport = httpx.MockTransport(lambda _: reponse)
-    async with httpx.AsyncClient(transport=transport) as http:
+    async with httpx.AsyncClient(timeout=60, transport=transport) as http:
         with pytest.raises(AnnuaireIndisponible):
             await chercher(http, BASE, THONON)

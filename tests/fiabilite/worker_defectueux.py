@@ -30,7 +30,7 @@ async def main() -> None:
     client = await connect(settings)
     engine = make_engine(settings.effective_database_url)
     workflows = [ParcoursDefectueux, *(w for w in WORKFLOWS if w is not ParcoursWorkflow)]
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=60) as http:
         worker = Worker(
             client,
             task_queue=TASK_QUEUE,

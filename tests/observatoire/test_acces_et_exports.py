@@ -108,7 +108,7 @@ async def test_un_referent_n_a_pas_acces_a_l_observatoire(serveur: Serveur) -> N
             assert r.status_code == 403, page
             assert "text/html" in r.headers["content-type"]
             assert "Action impossible" in r.text
-    async with httpx.AsyncClient(base_url=serveur.base_url) as anonyme:
+    async with httpx.AsyncClient(timeout=60, base_url=serveur.base_url) as anonyme:
         assert (await anonyme.get(API)).status_code == 401
         r = await anonyme.get("/observatoire")
         assert (r.status_code, r.headers["location"]) == (303, "/connexion?suite=/observatoire")

@@ -48,7 +48,7 @@ class Banc:
         self.etat: EtatImmersionFacilitee = self.app.state.immersion_facilitee
         partners = load_partners(settings.partners_file, "http://simulateur")
         self.config = partners["immersion"]
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app))
+        self.http = httpx.AsyncClient(timeout=60, transport=httpx.ASGITransport(app=self.app))
         self.sessions = sessions
 
     def connecteur(self, config: PartnerConfig | None = None) -> ImmersionFacilitee:

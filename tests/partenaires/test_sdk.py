@@ -43,7 +43,7 @@ async def test_evenement_du_sdk_signe_par_la_bibliotheque_de_reference(
         "webhook-timestamp": str(int(horodatage.timestamp())),
         "webhook-signature": signature,
     }
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as client:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as client:
         reponse = await client.post(
             "/api/v1/partners/france-travail/events", content=message.body, headers=headers
         )

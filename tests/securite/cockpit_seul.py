@@ -114,7 +114,7 @@ async def replique_web(
 
 
 async def _attendre_la_page(url: str, processus: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient(base_url=url) as client:
+    async with httpx.AsyncClient(timeout=60, base_url=url) as client:
         for _ in range(600):  # at most about 60 s
             assert processus.returncode is None, "la réplique web s'est arrêtée"
             try:

@@ -33,23 +33,23 @@ async def test_un_bureau_derriere_une_adresse_se_connecte_a_9h(cockpit: str) -> 
     """Thirty people of one office log in within minutes: successes are never counted."""
     comptes = [CLAIRE, "sophie.girard@hautesavoie.fr", "anne.lefevre@spie74.fr"]
     for i in range(30):
-        async with httpx.AsyncClient(base_url=cockpit) as client:
+        async with httpx.AsyncClient(timeout=60, base_url=cockpit) as client:
             arrivee = await essayer(client, comptes[i % 3], depuis=BUREAU)
             assert arrivee.status_code == 303, f"connexion n° {i + 1} : {arrivee.status_code}"
 
 
 async def test_nul_ne_peut_bloquer_le_compte_d_autrui(cockpit: str) -> None:
-    async with httpx.AsyncClient(base_url=cockpit) as attaquant:
+    async with httpx.AsyncClient(timeout=60, base_url=cockpit) as attaquant:
         for _ in range(12):
             await essayer(attaquant, CLAIRE, "devine", depuis=AILLEURS)
         bloque = await essayer(attaquant, CLAIRE, "devine", depuis=AILLEURS)
         assert bloque.status_code == 429
-    async with httpx.AsyncClient(base_url=cockpit) as claire:
+    async with httpx.AsyncClient(timeout=60, base_url=cockpit) as claire:
         assert (await essayer(claire, CLAIRE, depuis=BUREAU)).status_code == 303
 
 
 async def test_apres_cinq_echecs_un_429_dit_quand_revenir(cockpit: str) -> None:
-    async with httpx.AsyncClient(base_url=cockpit) as client:
+    async with httpx.AsyncClient(timeout=60, base_url=cockpit) as client:
         for _ in range(5):
             assert (await essayer(client, CLAIRE, "faux")).status_code == 401
         bloque = await essayer(client, CLAIRE, "faux")
@@ -72,12 +72,12 @@ async def test_la_limite_vaut_pour_chaque_processus_web(
     cockpit: str, base_lecture: str, tmp_path: Path
 ) -> None:
     """A second web process on the same database (another replica) sees the failures."""
-    async with httpx.AsyncClient(base_url=cockpit) as client:
+    async with httpx.AsyncClient(timeout=60, base_url=cockpit) as client:
         for _ in range(5):
             await essayer(client, CLAIRE, "faux")
     async with (
         replique_web(base_lecture, tmp_path) as autre,
-        httpx.AsyncClient(base_url=autre) as client,
+        httpx.AsyncClient(timeout=60, base_url=autre) as client,
     ):
         assert (await essayer(client, CLAIRE, "faux")).status_code == 429
 

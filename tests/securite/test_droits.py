@@ -42,7 +42,7 @@ async def test_la_personne_ouvre_son_carnet_par_son_lien(
         assert lien is not None
         chemin = "/carnet/" + lien.group(1).rsplit("/", 1)[1]
         for _ in range(50):  # the projection writes the link's fingerprint asynchronously
-            async with httpx.AsyncClient(base_url=plateforme.base_url) as personne:
+            async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as personne:
                 page = await personne.get(chemin)
             if page.status_code == 200:
                 break
@@ -51,7 +51,7 @@ async def test_la_personne_ouvre_son_carnet_par_son_lien(
         assert "Mon carnet de bord" in page.text
         assert "Bonjour Inès LIEN" in page.text
         assert "Retour au parcours" not in page.text
-        async with httpx.AsyncClient(base_url=plateforme.base_url) as personne:
+        async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as personne:
             assert (await personne.get("/carnet/" + "0" * 64)).status_code == 404
             assert (
                 await personne.get(f"/parcours/{pid}", follow_redirects=False)
@@ -63,7 +63,7 @@ async def test_la_personne_ouvre_son_carnet_par_son_lien(
             )
         ).status_code == 200
         for _ in range(50):
-            async with httpx.AsyncClient(base_url=plateforme.base_url) as personne:
+            async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as personne:
                 page = await personne.get(chemin)
             if page.status_code == 404:
                 break

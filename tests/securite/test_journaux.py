@@ -44,7 +44,7 @@ async def test_le_journal_d_acces_de_l_application_ne_garde_aucun_secret(
     journal = tmp_path / "uvicorn.log"
     async with (
         replique_web(base_lecture, tmp_path, journal) as url,
-        httpx.AsyncClient(base_url=url) as client,
+        httpx.AsyncClient(timeout=60, base_url=url) as client,
     ):
         await _demandes(client)
     texte = journal.read_text()
@@ -85,7 +85,9 @@ async def test_le_journal_du_proxy_ne_garde_aucun_secret(base_lecture: str, tmp_
                 stderr=sortie,
             )
             try:
-                async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+                async with httpx.AsyncClient(
+                    timeout=60, base_url=f"http://127.0.0.1:{port}"
+                ) as client:
                     await _attendre_le_proxy(client, proxy)
                     await _demandes(client)
                     await _attendre_les_lignes(journal, 5)

@@ -46,7 +46,7 @@ async def _attendre(quoi: Callable[[], Awaitable[Any]], message: str, delai_s: f
 
 
 async def _ouvre(plateforme: Plateforme, secret: str) -> int:
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as personne:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as personne:
         return (await personne.get(f"/carnet/{secret}")).status_code
 
 

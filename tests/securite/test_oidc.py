@@ -99,7 +99,7 @@ async def _se_connecter(client: httpx.AsyncClient, base: str, sub: str) -> httpx
 
 
 async def test_connexion_proconnect_d_un_compte_connu(cockpit: str) -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         arrivee = await _se_connecter(client, cockpit, "proconnect-claire")
         assert arrivee.status_code == 303
         assert arrivee.headers["location"] == "/coordination"
@@ -110,7 +110,7 @@ async def test_connexion_proconnect_d_un_compte_connu(cockpit: str) -> None:
 
 
 async def test_un_compte_inconnu_est_refuse(cockpit: str) -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         arrivee = await _se_connecter(client, cockpit, "proconnect-inconnu")
         assert arrivee.status_code == 403
         assert "n'est pas autorisé sur Parcours" in html.unescape(arrivee.text)
@@ -118,7 +118,7 @@ async def test_un_compte_inconnu_est_refuse(cockpit: str) -> None:
 
 
 async def test_un_state_rejoue_est_refuse(cockpit: str) -> None:
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         vers_idp = await client.get(f"{cockpit}/connexion/oidc", follow_redirects=False)
         authorize = vers_idp.headers["location"]
         retour = await client.post(
@@ -133,7 +133,7 @@ async def test_un_state_rejoue_est_refuse(cockpit: str) -> None:
 
 async def test_une_adresse_non_verifiee_ne_lie_aucun_compte(cockpit: str) -> None:
     for sub in ("proconnect-usurpateur", "proconnect-sans-verification"):
-        async with httpx.AsyncClient() as client:
+        async with httpx.AsyncClient(timeout=60) as client:
             arrivee = await _se_connecter(client, cockpit, sub)
             assert arrivee.status_code == 403, sub
             assert "n'a pas vérifié votre adresse électronique" in html.unescape(arrivee.text)
@@ -143,9 +143,9 @@ async def test_une_adresse_non_verifiee_ne_lie_aucun_compte(cockpit: str) -> Non
 async def test_un_lien_de_retour_ouvert_dans_un_autre_navigateur_est_refuse(cockpit: str) -> None:
     """Login CSRF: an attacker starts a login with their own identity and sends the callback
     link to a victim, whose browser would then work inside the attacker's account."""
-    async with httpx.AsyncClient() as attaquant:
+    async with httpx.AsyncClient(timeout=60) as attaquant:
         piege = await _retour_du_fournisseur(attaquant, cockpit, "proconnect-claire")
-    async with httpx.AsyncClient() as victime:
+    async with httpx.AsyncClient(timeout=60) as victime:
         arrivee = await victime.get(piege, follow_redirects=False)
         assert arrivee.status_code == 403
         assert "pas été commencée depuis ce navigateur" in html.unescape(arrivee.text)
@@ -185,7 +185,7 @@ async def test_un_emetteur_autre_que_celui_configure_est_refuse(
     }
     async with (
         cockpit_seul(tmp_path, base_lecture, **reglages) as base,
-        httpx.AsyncClient() as client,
+        httpx.AsyncClient(timeout=60) as client,
     ):
         vers_idp = await client.get(f"{base}/connexion/oidc", follow_redirects=False)
         assert vers_idp.status_code == 503

@@ -23,7 +23,7 @@ DETOURS = [
 async def test_le_formulaire_ne_garde_pas_une_adresse_exterieure(
     plateforme: Plateforme, suite: str
 ) -> None:
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as client:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as client:
         page = await client.get("/connexion", params={"suite": suite})
     assert page.status_code == 200
     assert re.search(r'name="suite" value="/"', page.text), page.text
@@ -31,7 +31,7 @@ async def test_le_formulaire_ne_garde_pas_une_adresse_exterieure(
 
 
 async def test_apres_connexion_on_reste_sur_la_plateforme(plateforme: Plateforme) -> None:
-    async with httpx.AsyncClient(base_url=plateforme.base_url) as client:
+    async with httpx.AsyncClient(timeout=60, base_url=plateforme.base_url) as client:
         page = await client.get("/connexion")
         jeton = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert jeton is not None

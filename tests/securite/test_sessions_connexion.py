@@ -22,12 +22,14 @@ async def cockpit(tmp_path: Path, base_lecture: str) -> AsyncIterator[str]:
 
 async def _vaut_encore(base: str, cookie: str) -> bool:
     """Whether a copy of a session cookie (a thief's, say) still opens the cockpit."""
-    async with httpx.AsyncClient(base_url=base, cookies={"parcours_session": cookie}) as copie:
+    async with httpx.AsyncClient(
+        timeout=60, base_url=base, cookies={"parcours_session": cookie}
+    ) as copie:
         return (await copie.get("/", follow_redirects=False)).status_code == 200
 
 
 async def test_une_deconnexion_sans_jeton_csrf_termine_quand_meme_la_session(cockpit: str) -> None:
-    async with httpx.AsyncClient(base_url=cockpit) as navigateur:
+    async with httpx.AsyncClient(timeout=60, base_url=cockpit) as navigateur:
         assert (await essayer(navigateur, CLAIRE)).status_code == 303
         cookie = navigateur.cookies["parcours_session"]
         assert await _vaut_encore(cockpit, cookie)
@@ -40,7 +42,7 @@ async def test_une_deconnexion_sans_jeton_csrf_termine_quand_meme_la_session(coc
 async def test_une_nouvelle_connexion_revoque_la_session_precedente_du_navigateur(
     cockpit: str,
 ) -> None:
-    async with httpx.AsyncClient(base_url=cockpit) as navigateur:
+    async with httpx.AsyncClient(timeout=60, base_url=cockpit) as navigateur:
         assert (await essayer(navigateur, CLAIRE)).status_code == 303
         premiere = navigateur.cookies["parcours_session"]
         assert (await essayer(navigateur, "sophie.girard@hautesavoie.fr")).status_code == 303

@@ -75,5 +75,5 @@ def entetes(partners: dict[str, PartnerConfig]) -> Any:
 @pytest.fixture
 async def client(simulateur: Simulateur) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
     """A client of the simulator (plain HTTP: verify=False skips loading CA certificates)."""
-    async with httpx.AsyncClient(base_url=simulateur.base_url, verify=False) as http:
+    async with httpx.AsyncClient(timeout=60, base_url=simulateur.base_url, verify=False) as http:
         yield http

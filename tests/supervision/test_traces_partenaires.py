@@ -87,7 +87,7 @@ def _valeurs(span: ReadableSpan) -> str:
 
 async def _caf(statut: int) -> None:
     corps = {"nom": NOM, "message": f"allocataire {NUMERO} ({NOM}) inconnu"}
-    async with httpx.AsyncClient(transport=_transport(statut, corps)) as http:
+    async with httpx.AsyncClient(timeout=60, transport=_transport(statut, corps)) as http:
         client = ClientPartenaire(_config("caf"), http)
         await _dans_l_activite(
             "caf.lire_droits_rsa",
@@ -141,13 +141,13 @@ async def test_les_clients_de_rdv_solidarites_et_de_data_inclusion_sont_traces(
 ) -> None:
     agent = IdentifiantsAgent(uid="agent@cd74.test", client="parcours", access_token=JETON)
     corps = {"invitation_token": JETON_INVITATION}
-    async with httpx.AsyncClient(transport=_transport(200, corps)) as http:
+    async with httpx.AsyncClient(timeout=60, transport=_transport(200, corps)) as http:
         rdv = ClientRdvSolidarites(_config("rdv"), agent, http)
         assert (
             await _dans_l_activite("rdv.inviter", lambda: rdv.jeton_invitation(NUMERO))
             == JETON_INVITATION
         )
-    async with httpx.AsyncClient(transport=_transport(503, {"detail": NOM})) as http:
+    async with httpx.AsyncClient(timeout=60, transport=_transport(503, {"detail": NOM})) as http:
         catalogue = ClientDataInclusion(_config("data-inclusion"), http)
         with pytest.raises(ApplicationError):
             await _dans_l_activite(
