@@ -8,11 +8,11 @@ own dates stay in ``workflows/etapes/base.py``.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Literal
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from core.clock import PARIS
@@ -36,6 +36,14 @@ def jour(d: date | datetime, mois: Literal["court", "long"] = "court", annee: bo
 def jour_semaine(d: date) -> str:
     """« lundi 1er décembre 2026 »."""
     return f"{format_date(d, 'EEEE', locale=LOCALE)} {jour(d, 'long')}"
+
+
+def heure(t: time | datetime) -> str:
+    """« 9 h 00 », in Paris time, with no-break spaces: the hour never wraps away from its
+    minutes (a slot button or a table cell is narrow on a phone)."""
+    if isinstance(t, datetime):
+        t = (t.astimezone(PARIS) if t.tzinfo else t).time()
+    return format_time(t, "H\u00a0'h'\u00a0mm", locale=LOCALE)
 
 
 def mois_annee(d: date) -> str:

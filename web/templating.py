@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 
 from core.clock import PARIS
-from core.formats import jour, nombre, pluriel, premier_du_mois
+from core.formats import heure, jour, nombre, pluriel, premier_du_mois
 from core.immersion_facilitee import lien_convention, reglages
 from core.settings import Settings
 from rules.orientation_structure import regles_orientation_structure
@@ -39,7 +39,7 @@ def heure_fr(value: datetime | None) -> str:
     if value is None:
         return "—"
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
-    return f"{date_fr(local.date())} à {local.hour} h {local.minute:02d}"
+    return f"{date_fr(local.date())} à {heure(local)}"
 
 
 def statut_label(value: str) -> str:
@@ -64,6 +64,7 @@ templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.filters.update(
     date_fr=date_fr,
     heure_fr=heure_fr,
+    heure=heure,
     statut_label=statut_label,
     phase_label=phase_label,
     label=enum_label,

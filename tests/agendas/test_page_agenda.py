@@ -41,7 +41,7 @@ async def test_le_referent_voit_ses_rendez_vous_a_venir(plateforme: Plateforme) 
         assert f'href="/parcours/{pid}">Julie {nom}</a>' in page.text
         assert "Rendez-vous d&#39;accompagnement" in page.text
         assert (
-            "Le lundi, de 16 h 00 à 17 h 00, par téléphone : Rendez-vous d&#39;accompagnement"
+            "Le lundi, de 16\u00a0h\u00a000 à 17\u00a0h\u00a000, par téléphone : Rendez-vous d&#39;accompagnement"
             in page.text
         )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import zlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import httpx
 
-from core.formats import jour_semaine, mois_annee, pluriel
+from core.formats import heure, jour_semaine, mois_annee, pluriel
 from observatoire.libelles import mois_fr
 from tests.cockpit.conftest import contractualiser
 from web.cockpit.carnet import jour_long
@@ -18,11 +18,33 @@ from web.templating import date_fr, heure_fr, templates
 def test_le_premier_du_mois_est_1er() -> None:
     assert date_fr(date(2025, 12, 1)) == "1er déc. 2025"
     assert date_fr(date(2025, 12, 2)) == "2 déc. 2025"
-    assert heure_fr(datetime(2025, 12, 1, 9, 5, tzinfo=UTC)) == "1er déc. 2025 à 10 h 05"
+    assert heure_fr(datetime(2025, 12, 1, 9, 5, tzinfo=UTC)) == "1er déc. 2025 à 10\u00a0h\u00a005"
     assert (
         jour_long(date(2026, 12, 1)) == "mardi 1er décembre 2026" == jour_semaine(date(2026, 12, 1))
     )
     assert mois_fr(date(2026, 2, 1)) == "février 2026" == mois_annee(date(2026, 2, 1))
+
+
+def test_heures_avec_espaces_insecables() -> None:
+    """« 9 h 00 »: no zero before the hour, and no-break spaces, so that a slot's button or a
+    phone's narrow cell never shows « 9 » on one line and « h 00 » on the next."""
+    assert heure(time(9, 0)) == "9\u00a0h\u00a000"
+    assert heure(datetime(2026, 7, 1, 7, 5, tzinfo=UTC)) == "9\u00a0h\u00a005"  # Paris, summer
+
+
+def test_aucune_heure_ecrite_a_la_main_sous_web() -> None:
+    """Hours go through core.formats.heure: « {x.hour} h {x.minute:02d} » and « strftime('%H
+    h %M') » wrote them four ways (« 09 h 00 », breakable spaces)."""
+    import pathlib
+
+    web = pathlib.Path(__file__).resolve().parents[2] / "web"
+    a_la_main = re.compile(r"\.hour\}? h |%H h|%Hh")
+    fautifs = [
+        str(p.relative_to(web))
+        for p in [*web.rglob("*.py"), *web.rglob("*.html")]
+        if a_la_main.search(p.read_text(encoding="utf-8"))
+    ]
+    assert fautifs == []
 
 
 def test_accords_au_singulier_et_au_pluriel() -> None:

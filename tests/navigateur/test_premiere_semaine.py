@@ -119,7 +119,7 @@ async def test_premiere_semaine_sans_developpeur(
 
     # 2. A structure, with its SIRET checked.
     await admin.get_by_role("link", name="Administration").click()
-    await admin.get_by_role("link", name="Nouvelle structure").click()
+    await admin.get_by_role("link", name="Créer une structure").click()
     await admin.get_by_label("Nom", exact=True).fill("Mission Locale du Genevois")
     await admin.get_by_label("Type").select_option("mission_locale")
     await admin.get_by_label("SIRET", exact=False).fill("12345678901234")
@@ -132,7 +132,7 @@ async def test_premiere_semaine_sans_developpeur(
     await expect(admin.locator("#structures")).to_contain_text("Mission Locale du Genevois")
 
     # 3. Its administrator, invited by e-mail.
-    await admin.get_by_role("link", name="Nouveau compte").click()
+    await admin.get_by_role("link", name="Créer un compte").click()
     await admin.get_by_label("Prénom et nom").fill("Dominique Directrice")
     await admin.get_by_label("Adresse électronique").fill(email_ml)
     await admin.get_by_label("Rôle").select_option("admin_structure")
@@ -152,7 +152,7 @@ async def test_premiere_semaine_sans_developpeur(
 
     # 4. A référent of her structure, created by her.
     await directrice.get_by_role("link", name="Administration").click()
-    await directrice.get_by_role("link", name="Nouveau compte").click()
+    await directrice.get_by_role("link", name="Créer un compte").click()
     await directrice.get_by_label("Prénom et nom").fill("Romain Référent")
     await directrice.get_by_label("Adresse électronique").fill(email_ref)
     await directrice.get_by_label("Rôle").select_option("referent")

@@ -14,6 +14,7 @@ from agendas import reservations, service
 from agendas.reservations import CreneauIndisponible
 from agendas.service import Introuvable, Proprietaire, SaisieRefusee
 from core.clock import local_day
+from core.formats import heure as heure_fr
 from core.formats import jour_semaine as jour_fr
 from schemas.agenda import Absence, AbsenceSaisie, Creneau, Lieu, LieuSaisi, Plage, PlageSaisie
 from schemas.invitation import ConvocationSurReservation, DemandeConvocation
@@ -23,7 +24,6 @@ from services.audit import journaliser
 from services.parcours_client import CommandeImpossible
 from services.utilisateur import Utilisateur
 from web.api.parcours import executer
-from web.cockpit.rendez_vous import heure_fr
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
 from web.vues import ParcoursVue

@@ -13,12 +13,13 @@ from sqlmodel import col, select
 
 from agendas import reservations, service
 from core.clock import local_day
+from core.formats import heure
 from core.formats import jour_semaine as jour_long_fr
 from rules.rendez_vous import regles_rendez_vous
 from services.audit import journaliser
 from store.parcours import ParcoursRow
 from web.cockpit import pages
-from web.cockpit.rendez_vous import heure_fr, ou
+from web.cockpit.rendez_vous import ou
 from web.deps import SessionDep, UtilisateurPage
 from web.erreurs import Refus
 
@@ -57,8 +58,8 @@ async def mon_agenda(request: Request, u: UtilisateurPage, session: SessionDep) 
         personne = suivis.get(r.parcours_id)
         par_jour[jour_long_fr(local_day(c.debut))].append(
             {
-                "heure": heure_fr(c.debut),
-                "fin": heure_fr(c.fin),
+                "heure": heure(c.debut),
+                "fin": heure(c.fin),
                 "motif": motif.libelle if motif else r.motif,
                 "ou": ou(c, lieux),
                 "personne": f"{personne.prenom} {personne.nom}" if personne else None,

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import PARIS
-from core.formats import jour_semaine, premier_du_mois
+from core.formats import heure, jour_semaine, premier_du_mois
 from schemas.action import ACTIONS_CLOSES
 from schemas.emploi import EtatEmploi
 from schemas.parcours import Categorie, ParcoursState
@@ -40,7 +40,7 @@ def jour_long(d: date) -> str:
 
 def moment_long(m: datetime) -> str:
     local = m.astimezone(PARIS)
-    return f"Le {jour_long(local.date())} à {local.hour} h {local.minute:02d}."
+    return f"Le {jour_long(local.date())} à {heure(local)}."
 
 
 @dataclass

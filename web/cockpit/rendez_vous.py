@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from agendas import reservations, service
 from agendas.reservations import CreneauIndisponible
-from core.clock import PARIS, local_day
+from core.clock import local_day
+from core.formats import heure
 from core.formats import jour_semaine as jour_long_fr
 from rules.rendez_vous import regles_rendez_vous
 from schemas.agenda import Creneau, Lieu
@@ -83,11 +84,6 @@ def _personne(invitation: InvitationRow) -> Utilisateur:
     )
 
 
-def heure_fr(instant: datetime) -> str:
-    local = instant.astimezone(PARIS)
-    return f"{local.hour} h {local.minute:02d}"
-
-
 def ou(creneau: Creneau, lieux: dict[str, Lieu]) -> str:
     lieu = lieux.get(creneau.lieu_id or "")
     if lieu is None:
@@ -100,7 +96,7 @@ def _par_jour(creneaux: list[Creneau], lieux: dict[str, Lieu]) -> dict[str, list
     for c in creneaux:
         par_jour[jour_long_fr(local_day(c.debut))].append(
             {
-                "heure": heure_fr(c.debut),
+                "heure": heure(c.debut),
                 "ou": ou(c, lieux),
                 "plage_id": c.plage_id,
                 "debut": c.debut.isoformat(),
@@ -235,7 +231,7 @@ async def reserver(
             "titre": "Rendez-vous confirmé",
             "deplace": ancienne is not None,
             "jour": jour_long_fr(local_day(demande.debut)),
-            "heure": heure_fr(demande.debut),
+            "heure": heure(demande.debut),
             "ou": ou(demande, lieux),
             "acces": lieux[demande.lieu_id].acces if demande.lieu_id in lieux else "",
         },
@@ -285,7 +281,7 @@ async def _page_du_rdv(
             "u": None,
             "titre": "Votre rendez-vous",
             "jour": jour_long_fr(local_day(actuel.debut)),
-            "heure": heure_fr(actuel.debut),
+            "heure": heure(actuel.debut),
             "ou": ou(actuel, lieux),
             "modifiable": ouvert,
             "delai": delai,
@@ -334,7 +330,7 @@ async def annuler(
             "u": None,
             "titre": "Rendez-vous annulé",
             "jour": jour_long_fr(local_day(reservations.creneau(prise).debut)),
-            "heure": heure_fr(reservations.creneau(prise).debut),
+            "heure": heure(reservations.creneau(prise).debut),
             "expire_le": jour_long_fr(invitation.expire_le - timedelta(days=1)),
         },
     )
