@@ -133,14 +133,14 @@ async def test_premiere_liste_d_un_pilote(
 
     # A structure, then a référent of it, invited by e-mail.
     await admin.get_by_role("link", name="Administration").click()
-    await admin.get_by_role("link", name="Nouvelle structure").click()
+    await admin.get_by_role("link", name="Créer une structure").click()
     await admin.get_by_label("Nom", exact=True).fill(structure)
     await admin.get_by_label("Type").select_option("conseil_departemental")
     await admin.get_by_label("SIRET", exact=False).fill(un_siret())
     await admin.locator('label[for="territoire-bassin_annecien"]').click()
     await admin.get_by_role("button", name="Créer la structure").click()
     await expect(admin.locator("#structures")).to_contain_text(structure)
-    await admin.get_by_role("link", name="Nouveau compte").click()
+    await admin.get_by_role("link", name="Créer un compte").click()
     await admin.get_by_label("Prénom et nom").fill(referente)
     await admin.get_by_label("Adresse électronique").fill(email_ref)
     await admin.get_by_label("Rôle").select_option("referent")
