@@ -111,3 +111,30 @@ async def test_filtres_et_perimetre(plateforme: Plateforme) -> None:
         assert all(i["territoire"] == "bassin_annecien" for i in page["incidents"])
         vide = await karim.post("/api/v1/incidents/relance", json={"partenaire": "sms"})
         assert vide.json() == {"relances": 0, "echecs": []}
+
+
+async def test_la_relance_groupee_d_une_ancienne_referente_ne_tente_que_les_siens(
+    plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    """Pauline handed the parcours to Mehdi and still reads it, incidents included; her bulk
+    retry leaves it to Mehdi instead of answering that it was refused to her."""
+    await simulateur.mode("france-travail", "panne")
+    try:
+        pid = await _oriente_vers_france_travail(plateforme)
+        async with plateforme.client(PAULINE.id) as pauline:
+
+            async def visible() -> bool | None:
+                page = await pauline.get(
+                    "/api/v1/incidents", params={"partenaire": "france-travail"}
+                )
+                assert page.status_code == 200, page.text
+                return True if pid in [i["parcours_id"] for i in page.json()["incidents"]] else None
+
+            await attendre(visible, "incident visible de l'ancienne référente")
+            relance = await pauline.post(
+                "/api/v1/incidents/relance", json={"partenaire": "france-travail"}
+            )
+            assert relance.status_code == 200, relance.text
+            assert pid not in [e["parcours_id"] for e in relance.json()["echecs"]], relance.text
+    finally:
+        await simulateur.mode("france-travail", "normal")

@@ -209,13 +209,15 @@ async def relancer_partenaire(
     """Retry every open incident of one partner within the caller's scope (after an outage).
     One refusal does not stop the others: it is reported with its reason."""
     f = FiltresIncidents(partenaire=Partenaire(partenaire), statut=StatutIncident.OUVERT)
-    cibles = (
-        await session.exec(
-            _dans_la_portee(select(IncidentRow.parcours_id, IncidentRow.id))
-            .where(*f.conditions(u))
-            .order_by(col(IncidentRow.premiere_erreur))
-        )
-    ).all()
+    requete = _dans_la_portee(select(IncidentRow.parcours_id, IncidentRow.id)).where(
+        *f.conditions(u)
+    )
+    if u.role == Role.REFERENT:
+        # A référent reads the incidents of the parcours they follow as a team member or
+        # followed before; retrying is for the parcours' own référent: only theirs are tried,
+        # instead of reporting every other one as refused.
+        requete = requete.where(col(ParcoursRow.referent_id) == u.id)
+    cibles = (await session.exec(requete.order_by(col(IncidentRow.premiere_erreur)))).all()
     await session.commit()  # no transaction (SQLite write lock) held while Temporal works
     resultat = ResultatRelance(relances=0, echecs=[])
     for parcours_id, incident_id in cibles:
