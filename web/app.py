@@ -62,6 +62,7 @@ from web.cockpit import (
 from web.cockpit import agenda as page_agenda  # --- agenda18 ---
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
+from web.cockpit import modeles_messages  # --- messages18 ---
 from web.cockpit import notifications as page_notifications
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
@@ -171,6 +172,7 @@ def create_app(
     app.include_router(page_agenda.router)  # --- agenda18 ---
     app.include_router(orientation_structure.router)  # a structure's answer link (ticket 20)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
+    app.include_router(modeles_messages.router)  # --- messages18 ---
     app.include_router(administration.router)
     app.include_router(activation.router)
     app.include_router(page_jetons.router)
