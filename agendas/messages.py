@@ -33,7 +33,7 @@ _LIEN = "https://parcours.example.fr/rdv/" + "Ex3mpleDeLienFictifPourLaPrevisual
 _COMMUN = {
     "prenom": "Alexandra",
     "professionnel": "Dominique Exemple",
-    "quand": "mardi 14 janvier 2031 à 9 h 30",
+    "quand": "14 janvier 2031 à 9 h 30",
     "ou": "Maison des solidarités d'Annecy, 12 rue de l'Exemple",
     "motif": "Premier rendez-vous d'orientation",
     "date_limite": "24 janvier 2031",
@@ -75,7 +75,7 @@ MODELES: tuple[Modele, ...] = (
         "Rendez-vous déplacé",
         "Quand la personne déplace son rendez-vous.",
         "Votre rendez-vous est déplacé",
-        _exemple(*_RDV, ancien_quand="lundi 13 janvier 2031 à 14 h 00"),
+        _exemple(*_RDV, ancien_quand="13 janvier 2031 à 14 h 00"),
     ),
     Modele(
         "annulation",

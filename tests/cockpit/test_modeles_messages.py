@@ -13,7 +13,7 @@ from tests.fixtures.plateforme import Plateforme
 # What the person's phone receives, counted by hand on the fictitious data: (encoding, SMS).
 COUTS = {
     "invitation": ("GSM-7", 2),
-    "confirmation": ("GSM-7", 2),
+    "confirmation": ("GSM-7", 1),
     "changement": ("GSM-7", 2),
     "annulation": ("UCS-2", 3),  # « ê » of « même »
     "convocation": ("UCS-2", 4),  # « ê » and « · » of « convoqué·e »
@@ -42,7 +42,10 @@ async def test_l_administration_previsualise_chaque_message(plateforme: Platefor
         assert f"{len(texte)} caractères — {sms} SMS ({encodage} :" in section, section
         par = {"GSM-7": 153, "UCS-2": 67}[encodage] if sms > 1 else 160
         assert f"{par} caractères par SMS" in section, section
-        assert f"Ce message part en {sms} SMS" in section, section
+        if sms > 1:
+            assert f"Ce message part en {sms} SMS" in section, section
+        else:
+            assert "avertissement-sms" not in section, section
     assert "« ê »" in _section(page.text, "rappel")
     assert "« ê », « · »" in _section(page.text, "convocation")
     assert "hors de l'alphabet" not in _section(page.text, "invitation")
