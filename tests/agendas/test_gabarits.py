@@ -18,11 +18,18 @@ from core.clock import PARIS
 from core.sms import compter
 from schemas.appels import MARQUE_LIEN, Sms
 from schemas.carnet import CanalLien
-from schemas.common import Ordre
+from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
-from schemas.invitation import ConvocationRdv, InvitationRdv
+from schemas.invitation import (
+    AnnulationParLaPersonne,
+    ConvocationRdv,
+    InvitationRdv,
+    ReservationParLaPersonne,
+    StatutInvitation,
+)
 from schemas.parcours import ParcoursState, PassagePhase, Phase
 from schemas.rdv import ModeRdv, Rdv
+from schemas.referent import ReferentAffecte
 from schemas.regles import Canal, Rappel
 from tests import factories
 from workflows.etapes import rdv as etape
@@ -186,3 +193,83 @@ async def test_la_convocation_du_gabarit_est_celle_du_workflow() -> None:
     auteur = factories.LEA.model_copy(update={"nom": "Léa Exemple"})
     await etape.convoquer(ctx, Ordre(donnees=convocation, auteur=auteur))  # type: ignore[arg-type]
     assert ctx.sms == [rendre("convocation", _donnees(ctx.s))]
+
+
+def _invitation(**autres: Any) -> InvitationRdv:
+    return InvitationRdv(
+        id="p-gabari-inv-1",
+        motif="cer",
+        libelle="Signature du CER",
+        referent_id="ref-exemple",
+        canal=CanalLien.SMS,
+        adresse_publique="https://parcours.example.fr",
+        envoyee_le=JOUR,
+        expire_le=JOUR + timedelta(days=10),
+        **autres,
+    )
+
+
+def _reservation(debut: datetime) -> ReservationParLaPersonne:
+    return ReservationParLaPersonne(
+        invitation_id="p-gabari-inv-1",
+        reservation_id=f"res-{debut.day}",
+        debut=debut,
+        modalite=ModeRdv.SUR_PLACE,
+        lieu=LIEU,
+    )
+
+
+def _avec_rdv(s: ParcoursState, debut: datetime) -> ParcoursState:
+    """The person booked, with their invitation, a rendez-vous with Léa Exemple."""
+    s.rdvs.append(
+        Rdv(
+            id="r-1",
+            date_heure=debut,
+            mode=ModeRdv.SUR_PLACE,
+            lieu=LIEU,
+            professionnel="Léa Exemple",
+            objet="Signature du CER",
+            reservation_id=f"res-{debut.day}",
+        )
+    )
+    s.invitations.append(_invitation(statut=StatutInvitation.RESERVEE, rdv_id="r-1"))
+    return s
+
+
+def _referent(nom: str) -> ReferentAffecte:
+    return ReferentAffecte(referent=factories.LEA.model_copy(update={"nom": nom}), depuis=JOUR)
+
+
+def _personne(donnees: BaseModel) -> Ordre[Any]:
+    return Ordre(donnees=donnees, auteur=Acteur.plateforme())
+
+
+async def test_la_confirmation_du_gabarit_est_celle_du_workflow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(etape.workflow, "patched", lambda _: False)  # outside a workflow
+    s = _etat()
+    s.invitations.append(_invitation())
+    s.referent = _referent("Léa Exemple")
+    ctx = Envois(s)
+    ordre = _personne(_reservation(DEBUT))
+    await etape.reserver_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
+    assert ctx.sms == [rendre("confirmation", _donnees(s))]
+
+
+async def test_le_changement_du_gabarit_est_celui_du_workflow() -> None:
+    avant = DEBUT - timedelta(days=1)
+    ctx = Envois(_avec_rdv(_etat(), avant))
+    ordre = _personne(_reservation(DEBUT))
+    await etape.deplacer_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
+    attendu = _donnees(ctx.s, ancien_quand=etape._quand(avant))
+    assert ctx.sms == [rendre("changement", attendu)]
+
+
+async def test_l_annulation_du_gabarit_est_celle_du_workflow() -> None:
+    ctx = Envois(_avec_rdv(_etat(), DEBUT))
+    donnees = AnnulationParLaPersonne(invitation_id="p-gabari-inv-1")
+    ordre = _personne(donnees)
+    await etape.annuler_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
+    attendu = _donnees(ctx.s, date_limite=jour_fr(JOUR + timedelta(days=9)))
+    assert ctx.sms == [rendre("annulation", attendu)]
