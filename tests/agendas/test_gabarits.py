@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from jinja2 import UndefinedError
 from pydantic import BaseModel
+from temporalio import workflow
 
 from agendas.messages import GABARITS, LIMITE_SMS, MODELES, apercus, rendre
 from core.clock import PARIS
@@ -247,7 +248,7 @@ def _personne(donnees: BaseModel) -> Ordre[Any]:
 async def test_la_confirmation_du_gabarit_est_celle_du_workflow(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(etape.workflow, "patched", lambda _: False)  # outside a workflow
+    monkeypatch.setattr(workflow, "patched", lambda _: False)  # outside a workflow
     s = _etat()
     s.invitations.append(_invitation())
     s.referent = _referent("Léa Exemple")
