@@ -54,6 +54,7 @@ from web.cockpit import (
     informations,
     liste,
     message,
+    modeles_messages,  # --- messages18 ---
     observatoire,
     orientation_structure,
     recherche_services,  # --- connecteur data·inclusion ---
@@ -62,7 +63,6 @@ from web.cockpit import (
 from web.cockpit import agenda as page_agenda  # --- agenda18 ---
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
-from web.cockpit import modeles_messages  # --- messages18 ---
 from web.cockpit import notifications as page_notifications
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
