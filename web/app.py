@@ -54,6 +54,7 @@ from web.cockpit import (
     informations,
     liste,
     message,
+    modeles_messages,  # --- messages18 ---
     observatoire,
     orientation_structure,
     recherche_services,  # --- connecteur data·inclusion ---
@@ -171,6 +172,7 @@ def create_app(
     app.include_router(page_agenda.router)  # --- agenda18 ---
     app.include_router(orientation_structure.router)  # a structure's answer link (ticket 20)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
+    app.include_router(modeles_messages.router)  # --- messages18 ---
     app.include_router(administration.router)
     app.include_router(activation.router)
     app.include_router(page_jetons.router)

@@ -2051,6 +2051,24 @@ LIGNES[("POST", "/api/v1/parcours/{parcours_id}/inscrire-rdv-solidarites")] = [
 ]
 
 
+# --- messages18 : modèles de messages (issue 18, item 6) ---
+# The administration of the SPIE previews the messages about a rendez-vous: fictitious data
+# only, never the dossier's person (« voit » here means: the previews, and nobody real in them).
+def _apercus_fictifs(r: httpx.Response, c: Contexte) -> bool:
+    personne = [c.nom, *c.contacts]
+    return 'id="modele-rappel"' in r.text and not any(x in r.text for x in personne)
+
+
+LIGNES[("GET", "/administration/messages")] = [
+    Cas(
+        "modèles de messages",
+        STRUCTURES_PAGE,
+        req("GET", "/administration/messages"),
+        voit=_apercus_fictifs,
+    )
+]
+
+
 def routes_de_l_application(plateforme: Plateforme) -> set[tuple[str, str]]:
     app = create_app(plateforme.settings)
     routes = set()

@@ -1,0 +1,59 @@
+"""« Modèles de messages » (issue 18, item 6): the administration reads every message about a
+rendez-vous with fictitious data, and what each costs as an SMS; nobody else opens the page."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import escape
+
+from agendas.messages import MODELES, rendre
+from tests.fixtures.plateforme import Plateforme
+
+# What the person's phone receives, counted by hand on the fictitious data: (encoding, SMS).
+COUTS = {
+    "invitation": ("GSM-7", 2),
+    "confirmation": ("GSM-7", 1),
+    "changement": ("GSM-7", 2),
+    "annulation": ("UCS-2", 3),  # « ê » of « même »
+    "convocation": ("UCS-2", 4),  # « ê » and « · » of « convoqué·e »
+    "rappel": ("UCS-2", 3),  # « ê » of « empêchement »
+}
+
+
+def _section(page: str, code: str) -> str:
+    trouve = re.search(rf'<section[^>]*id="modele-{code}">(.*?)</section>', page, re.S)
+    assert trouve, f"pas de section pour {code}"
+    return trouve.group(1)
+
+
+async def test_l_administration_previsualise_chaque_message(plateforme: Plateforme) -> None:
+    async with plateforme.client("admin") as admin:
+        accueil = await admin.get("/administration")
+        assert 'href="/administration/messages"' in accueil.text
+        page = await admin.get("/administration/messages")
+    assert page.status_code == 200, page.text[:300]
+    assert {m.code for m in MODELES} == set(COUTS)
+    for m in MODELES:
+        section = _section(page.text, m.code)
+        texte = rendre(m.code, m.exemple)
+        encodage, sms = COUTS[m.code]
+        assert str(escape(texte)) in section, m.code
+        assert f"{len(texte)} caractères — {sms} SMS ({encodage} :" in section, section
+        par = {"GSM-7": 153, "UCS-2": 67}[encodage] if sms > 1 else 160
+        assert f"{par} caractères par SMS" in section, section
+        if sms > 1:
+            assert f"Ce message part en {sms} SMS" in section, section
+        else:
+            assert "avertissement-sms" not in section, section
+    assert "« ê »" in _section(page.text, "rappel")
+    assert "« ê », « · »" in _section(page.text, "convocation")
+    assert "hors de l'alphabet" not in _section(page.text, "invitation")
+
+
+async def test_seule_l_administration_du_spie_ouvre_la_page(plateforme: Plateforme) -> None:
+    for compte in ("ref-claire-martin", "coord-bassin_annecien"):
+        async with plateforme.client(compte) as client:
+            r = await client.get("/administration/messages")
+        assert r.status_code == 403, (compte, r.status_code)
+        assert "Bonjour" not in r.text
