@@ -48,6 +48,6 @@ def test_aucun_code_d_erreur_declare_n_est_ecrit_en_chaine_nue() -> None:
 
 def test_les_codes_sont_les_chaines_d_avant() -> None:
     """The members are the strings clients and saved histories already hold."""
-    assert CodeErreur.DONNEES_INVALIDES == "donnees_invalides"
+    assert str(CodeErreur.DONNEES_INVALIDES) == "donnees_invalides"
     assert f"{CodeErreur.COMMANDE_REFUSEE}" == "commande_refusee"
     assert all(c.value == c.name.lower() for c in CodeErreur)
