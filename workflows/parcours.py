@@ -486,26 +486,25 @@ class ParcoursWorkflow:
 
     @workflow.signal(name="contrat_evolue")
     async def contrat_evolue(self, ev: EvolutionContrat) -> None:
-        async with self._verrou:
-            if self._nouvelles(lambda: enfants.contrat(self, ev)):
-                self.s.version_metier += 1
-            self._apres_changement()
+        await self._enfant_evolue(lambda: enfants.contrat(self, ev))
 
     @workflow.signal(name="pmsmp_evolue")
     async def pmsmp_evolue(self, ev: EvolutionPmsmp) -> None:
-        async with self._verrou:
-            # Immersion Facilitée offers no creation call: the convention is made on its form,
-            # from the prefilled link; old histories keep their POST to the invented endpoint.
-            if self._nouvelles(
-                lambda: enfants.pmsmp(self, ev, lambda: not workflow.patched(PMSMP_SANS_SOUMISSION))
-            ):
-                self.s.version_metier += 1
-            self._apres_changement()
+        # Immersion Facilitée offers no creation call: the convention is made on its form,
+        # from the prefilled link; old histories keep their POST to the invented endpoint.
+        await self._enfant_evolue(
+            lambda: enfants.pmsmp(self, ev, lambda: not workflow.patched(PMSMP_SANS_SOUMISSION))
+        )
 
     @workflow.signal(name="emploi_evolue")
     async def emploi_evolue(self, ev: EvolutionEmploi) -> None:
+        await self._enfant_evolue(lambda: enfants.emploi(self, ev))
+
+    async def _enfant_evolue(self, appliquer: Callable[[], bool]) -> None:
+        """What the three children's signals share: their news applied under the lock (names
+        and payloads unchanged, so running parcours replay), then what follows any change."""
         async with self._verrou:
-            if self._nouvelles(lambda: enfants.emploi(self, ev)):
+            if self._nouvelles(appliquer):
                 self.s.version_metier += 1
             self._apres_changement()
 
