@@ -22,6 +22,7 @@ from schemas.employeur import (
     OrigineEntreprise,
     siret_normalise,
 )
+from schemas.erreurs import CodeErreur
 from store.db import ecriture
 from store.employeurs import ContactEntrepriseRow, EntrepriseRow
 from store.parcours import ParcoursRow
@@ -40,7 +41,7 @@ class EmployeurRefuse(Exception):
 
 def _champ(champ: str, message: str) -> EmployeurRefuse:
     return EmployeurRefuse(
-        422, message, "donnees_invalides", [{"champ": champ, "message": message}]
+        422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": champ, "message": message}]
     )
 
 

@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from employeurs.annuaire import EmployeurRefuse, bassin_de, commune_de, maintenant
 from schemas.common import Acteur, Territoire
 from schemas.employeur import OffreSaisie, SourceOffre, StatutOffre
+from schemas.erreurs import CodeErreur
 from store.db import ecriture
 from store.employeurs import EntrepriseRow, OffreRow
 
@@ -20,7 +21,7 @@ async def publier(session: AsyncSession, saisie: OffreSaisie, auteur: Acteur) ->
     if await session.get(EntrepriseRow, saisie.siret) is None:
         message = "Entreprise absente de l'annuaire : ajoutez-la d'abord"
         raise EmployeurRefuse(
-            422, message, "donnees_invalides", [{"champ": "siret", "message": message}]
+            422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": "siret", "message": message}]
         )
     commune = commune_de(saisie.code_postal, saisie.commune)
     instant = maintenant()

@@ -16,13 +16,14 @@ from referentiels.rome import libelle_metier
 from schemas.emploi import CONTRATS_A_DUREE, DeclarationEmbauche, TypeContratTravail
 from schemas.employeur import StatutProposition, SuiteProposition
 from schemas.entreprise import Entreprise
+from schemas.erreurs import CodeErreur
 from store.db import ecriture
 from store.employeurs import EntrepriseRow, OffreRow, PropositionRow
 
 
 def _champ(champ: str, message: str) -> EmployeurRefuse:
     return EmployeurRefuse(
-        422, message, "donnees_invalides", [{"champ": champ, "message": message}]
+        422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": champ, "message": message}]
     )
 
 

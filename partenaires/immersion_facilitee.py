@@ -33,6 +33,7 @@ from partenaires.reception import EvenementValide, analyser
 from partenaires.refus import RefusEvenement
 from schemas.caracteres import problemes
 from schemas.champ import champs
+from schemas.erreurs import CodeErreur
 from schemas.evenements import CleSujet
 from schemas.immersion_facilitee import (
     STATUTS_SIGNES,
@@ -76,11 +77,11 @@ def lire_rappel(corps: bytes) -> Convention:
         brut = json.loads(corps.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
         raise RefusEvenement(
-            400, f"Corps illisible : JSON UTF-8 attendu ({err})", "json_invalide"
+            400, f"Corps illisible : JSON UTF-8 attendu ({err})", CodeErreur.JSON_INVALIDE
         ) from None
     if isinstance(brut, dict) and (erreurs := problemes(brut)):
         raise RefusEvenement(
-            422, "Rappel invalide : caractères interdits", "donnees_invalides", erreurs
+            422, "Rappel invalide : caractères interdits", CodeErreur.DONNEES_INVALIDES, erreurs
         )
     try:
         return RappelConventionModifiee.model_validate(brut).payload.convention
@@ -88,7 +89,7 @@ def lire_rappel(corps: bytes) -> Convention:
         raise RefusEvenement(
             422,
             "Rappel invalide : corrigez les champs indiqués",
-            "donnees_invalides",
+            CodeErreur.DONNEES_INVALIDES,
             champs(err.errors(), skip_body=False),
         ) from None
 

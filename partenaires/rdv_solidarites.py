@@ -38,6 +38,7 @@ from partenaires.reception import CloudEvent, EvenementValide
 from partenaires.refus import RefusEvenement
 from schemas.caracteres import problemes
 from schemas.champ import champs
+from schemas.erreurs import CodeErreur
 from schemas.evenements import CATALOGUE, DataRdvSolidarites
 
 ENTETE_SIGNATURE = "x-lapin-signature"
@@ -143,7 +144,7 @@ def verifier(config: PartnerConfig, entete: str | None, corps: bytes) -> None:
             401,
             "Signature invalide : X-Lapin-Signature doit être le HMAC-SHA256 hexadécimal du "
             "corps exact, calculé avec le secret de l'endpoint",
-            "signature_invalide",
+            CodeErreur.SIGNATURE_INVALIDE,
         )
 
 
@@ -151,7 +152,7 @@ def _invalide(erreurs: list[dict[str, str]]) -> RefusEvenement:
     return RefusEvenement(
         422,
         "Webhook RDV-Solidarités invalide : corrigez les champs indiqués",
-        "donnees_invalides",
+        CodeErreur.DONNEES_INVALIDES,
         erreurs,
     )
 
@@ -161,7 +162,7 @@ def lire(corps: bytes) -> tuple[Meta, dict[str, Any]]:
         brut = json.loads(corps.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
         raise RefusEvenement(
-            400, f"Corps illisible : JSON UTF-8 attendu ({err})", "json_invalide"
+            400, f"Corps illisible : JSON UTF-8 attendu ({err})", CodeErreur.JSON_INVALIDE
         ) from None
     if not isinstance(brut, dict) or not isinstance(brut.get("data"), dict):
         raise _invalide([{"champ": "data", "message": "Objet attendu"}])

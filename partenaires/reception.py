@@ -15,6 +15,7 @@ from core.partners import PartnerConfig
 from partenaires.refus import RefusEvenement
 from schemas.caracteres import problemes
 from schemas.champ import champs
+from schemas.erreurs import CodeErreur
 from schemas.evenements import CATALOGUE, TypeEvenement
 from schemas.usager import IdentifiantsPartenaires
 
@@ -78,13 +79,16 @@ def _json(corps: bytes) -> Any:
         return json.loads(corps.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as err:
         raise RefusEvenement(
-            400, f"Corps illisible : JSON UTF-8 attendu ({err})", "json_invalide"
+            400, f"Corps illisible : JSON UTF-8 attendu ({err})", CodeErreur.JSON_INVALIDE
         ) from None
 
 
 def _invalide(erreurs: list[dict[str, str]]) -> RefusEvenement:
     return RefusEvenement(
-        422, "Événement invalide : corrigez les champs indiqués", "donnees_invalides", erreurs
+        422,
+        "Événement invalide : corrigez les champs indiqués",
+        CodeErreur.DONNEES_INVALIDES,
+        erreurs,
     )
 
 
@@ -129,7 +133,7 @@ def _sujet(ev: CloudEvent, definition: TypeEvenement) -> None:
     except ValidationError:
         description = IdentifiantsPartenaires.model_fields[cle].description
         raise RefusEvenement.champ(
-            422, "donnees_invalides", "subject", f"format invalide pour « {description} »"
+            422, CodeErreur.DONNEES_INVALIDES, "subject", f"format invalide pour « {description} »"
         ) from None
 
 

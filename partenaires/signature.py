@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from partenaires.refus import RefusEvenement
+from schemas.erreurs import CodeErreur
 
 TOLERANCE_S = 5 * 60
 PREFIXE_SECRET = "whsec_"
@@ -77,7 +78,7 @@ def verifier(secret: str, entetes: Mapping[str, str], corps: bytes, maintenant: 
     attendue = base64.b64decode(signer(secret, webhook_id, horodatage, corps).removeprefix("v1,"))
     if not any(hmac.compare_digest(attendue, s) for s in _signatures(signature)):
         raise _refus(
-            "signature_invalide",
+            CodeErreur.SIGNATURE_INVALIDE,
             "Signature invalide : calculez HMAC-SHA256 de « id.horodatage.corps » avec le "
             "secret du partenaire, sur les octets exacts du corps envoyé",
         )

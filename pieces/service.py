@@ -24,6 +24,7 @@ from pieces import regles
 from pieces.chiffrement import Cles, chiffrer, cles_de, dechiffrer
 from pieces.stockage import Stockage, stockage_de
 from schemas.common import Acteur
+from schemas.erreurs import CodeErreur
 from schemas.pieces import DemandePiece, FormatPiece, PieceVue
 from store.db import ecriture
 from store.pieces import PieceRow
@@ -38,12 +39,14 @@ EXECUTABLES = frozenset({"application/x-msdownload", "application/x-executable"}
 class PieceRefusee(Exception):
     status: int
     message: str
-    code: str = "donnees_invalides"
+    code: str = CodeErreur.DONNEES_INVALIDES
     erreurs: list[dict[str, str]] = field(default_factory=list)
 
 
 def _invalide(champ: str, message: str) -> PieceRefusee:
-    return PieceRefusee(422, message, "donnees_invalides", [{"champ": champ, "message": message}])
+    return PieceRefusee(
+        422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": champ, "message": message}]
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ set -euo pipefail
 
 # --- Versions épinglées (mettre à jour ici, puis relancer le script) -------
 HTMX_VERSION="2.0.11"          # htmx.org, ligne 2.0.x (pas 4.x)
-HTMX_EXT_SSE_VERSION="2.2.4"   # htmx-ext-sse, extension SSE pour htmx 2
 DSFR_VERSION="1.15.3"          # @gouvfr/dsfr, ligne 1.x
 DSFR_CHART_VERSION="2.0.4"     # @gouvfr/dsfr-chart (web components)
 SWAGGER_UI_VERSION="5.35.0"    # swagger-ui-dist (page /docs de l'API)
@@ -90,7 +89,6 @@ log "installation npm dans ${BUILD_DIR}"
   printf '{ "name": "parcours-vendor-build", "private": true }\n' > package.json
   npm install --save-exact --ignore-scripts --no-audit --no-fund --loglevel=error \
     "htmx.org@${HTMX_VERSION}" \
-    "htmx-ext-sse@${HTMX_EXT_SSE_VERSION}" \
     "@gouvfr/dsfr@${DSFR_VERSION}" \
     "@gouvfr/dsfr-chart@${DSFR_CHART_VERSION}" \
     "swagger-ui-dist@${SWAGGER_UI_VERSION}" >&2
@@ -105,7 +103,6 @@ check_version() {
   log "${pkg}@${got}"
 }
 check_version htmx.org "${HTMX_VERSION}"
-check_version htmx-ext-sse "${HTMX_EXT_SSE_VERSION}"
 check_version @gouvfr/dsfr "${DSFR_VERSION}"
 check_version @gouvfr/dsfr-chart "${DSFR_CHART_VERSION}"
 check_version swagger-ui-dist "${SWAGGER_UI_VERSION}"
@@ -115,13 +112,9 @@ mkdir -p "${DEST}"
 rm -rf "${DEST}/htmx" "${DEST}/dsfr" "${DEST}/charts" "${DEST}/swagger-ui"
 
 # --- htmx ------------------------------------------------------------------
-mkdir -p "${DEST}/htmx/ext"
+mkdir -p "${DEST}/htmx"
 cp "${NM}/htmx.org/dist/htmx.min.js"      "${DEST}/htmx/htmx.min.js"
 cp "${NM}/htmx.org/LICENSE"               "${DEST}/htmx/LICENSE"
-# NB : htmx.org/dist/ext/sse.js est l'ancienne extension 1.x, on prend le
-# paquet dédié htmx-ext-sse (compatible htmx 2).
-cp "${NM}/htmx-ext-sse/dist/sse.js"       "${DEST}/htmx/ext/sse.js"
-cp "${NM}/htmx-ext-sse/LICENSE"           "${DEST}/htmx/ext/LICENSE-htmx-ext-sse"
 
 # --- DSFR ------------------------------------------------------------------
 SRC_DSFR="${NM}/@gouvfr/dsfr/dist"

@@ -17,6 +17,7 @@ from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire, Text
 from schemas.equipe import InvitationMembre, MembreAjoute, MembreRetire, RetraitMembre
+from schemas.erreurs import CodeErreur
 from schemas.invitation import (
     ConvocationRdv,
     ConvocationSurReservation,
@@ -166,7 +167,9 @@ async def _invitation_rdv(
     motif = regles.motif(d.motif)
     if motif is None:
         message = f"Motif inconnu : « {d.motif} »"
-        raise Refus(422, message, "donnees_invalides", [{"champ": "motif", "message": message}])
+        raise Refus(
+            422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": "motif", "message": message}]
+        )
     return EnvoiInvitation(
         motif=motif.code,
         libelle=motif.libelle,
@@ -185,7 +188,10 @@ async def _convocation(
     if prise is None or prise.annulee_le is not None or motif is None:
         message = "Aucun créneau réservé sous cet identifiant"
         raise Refus(
-            422, message, "donnees_invalides", [{"champ": "reservation_id", "message": message}]
+            422,
+            message,
+            CodeErreur.DONNEES_INVALIDES,
+            [{"champ": "reservation_id", "message": message}],
         )
     lieu = await session.get(LieuRow, prise.lieu_id) if prise.lieu_id else None
     creneau = reservations.creneau(prise)

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import local_day
 from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur
+from schemas.erreurs import CodeErreur
 from schemas.parcours import Accueil, ParcoursState
 from services.audit import journaliser
 from services.commandes import resoudre
@@ -38,7 +39,7 @@ async def lire(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) -> Pa
     """The state, if this person may see it — otherwise 404, as if it did not exist."""
     state = await parcours.etat(parcours_id)
     if not peut_lire(u, state, aujourd_hui()):
-        raise Refus(404, "Parcours introuvable", "parcours_inconnu")
+        raise Refus(404, "Parcours introuvable", CodeErreur.PARCOURS_INCONNU)
     return state
 
 
@@ -50,7 +51,7 @@ def juger(nom: str, state: ParcoursState, u: Utilisateur, version_attendue: int 
     if version_attendue is not None and version_attendue != state.version_metier:
         raise Refus(409, MESSAGE_CONFLIT, CONFLIT_DE_VERSION)
     if (reason := refus(nom, state, u.acteur)) is not None:
-        raise Refus(409, reason, "commande_refusee")
+        raise Refus(409, reason, CodeErreur.COMMANDE_REFUSEE)
 
 
 async def ouvrir(

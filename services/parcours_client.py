@@ -27,6 +27,7 @@ from core import search_attributes as sa
 from core.ids import parcours_workflow_id
 from core.temporal import TASK_QUEUE
 from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre
+from schemas.erreurs import CodeErreur
 from schemas.evenements import EvenementPartenaire, LotEvenements
 from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil, ParcoursInput, ParcoursState
@@ -70,7 +71,7 @@ def conflit() -> CommandeImpossible:
     return CommandeImpossible(409, MESSAGE_CONFLIT, CONFLIT_DE_VERSION)
 
 
-INJOIGNABLE = "temporal_indisponible"
+INJOIGNABLE = CodeErreur.TEMPORAL_INDISPONIBLE
 
 
 def injoignable(*, envoye: bool) -> CommandeImpossible:
@@ -96,9 +97,11 @@ def _traduire(err: WorkflowUpdateFailedError) -> CommandeImpossible:
         details = cause.details[0] if cause.details else {}
         erreurs = details.get("erreurs", []) if isinstance(details, dict) else []
         # a refusal naming the field to fix is bad input (422), not a state conflict (409)
-        status = 422 if cause.type == "donnees_invalides" or erreurs else 409
-        return CommandeImpossible(status, cause.message, cause.type or "commande_refusee", erreurs)
-    return CommandeImpossible(409, str(cause), "commande_refusee")
+        status = 422 if cause.type == CodeErreur.DONNEES_INVALIDES or erreurs else 409
+        return CommandeImpossible(
+            status, cause.message, cause.type or CodeErreur.COMMANDE_REFUSEE, erreurs
+        )
+    return CommandeImpossible(409, str(cause), CodeErreur.COMMANDE_REFUSEE)
 
 
 class ParcoursClient:
@@ -182,7 +185,7 @@ class ParcoursClient:
                 404, "Parcours introuvable : il a été anonymisé", "parcours_anonymise"
             )
         if state is None:
-            raise CommandeImpossible(404, "Parcours introuvable", "parcours_inconnu")
+            raise CommandeImpossible(404, "Parcours introuvable", CodeErreur.PARCOURS_INCONNU)
         return state
 
     async def _anonymise(self, parcours_id: str) -> bool:
@@ -229,7 +232,9 @@ class ParcoursClient:
     ) -> ParcoursState:
         transition = TRANSITIONS.get(nom)
         if transition is None:
-            raise CommandeImpossible(404, f"Commande inconnue : « {nom} »", "commande_inconnue")
+            raise CommandeImpossible(
+                404, f"Commande inconnue : « {nom} »", CodeErreur.COMMANDE_INCONNUE
+            )
         modele: Any = Ordre[type(donnees)]  # type: ignore[misc]
         try:
             if transition.cible == Cible.PARCOURS:
@@ -242,7 +247,9 @@ class ParcoursClient:
             child = _cible_id(state, transition.cible)
             if child is None:
                 raise CommandeImpossible(
-                    409, "Aucun sous-processus ne peut recevoir cette commande", "commande_refusee"
+                    409,
+                    "Aucun sous-processus ne peut recevoir cette commande",
+                    CodeErreur.COMMANDE_REFUSEE,
                 )
             # The child checks its own version: a change it made since this read is caught.
             attendue = (
@@ -256,7 +263,7 @@ class ParcoursClient:
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 raise CommandeImpossible(
-                    404, "Parcours introuvable ou clos", "parcours_inconnu"
+                    404, "Parcours introuvable ou clos", CodeErreur.PARCOURS_INCONNU
                 ) from None
             raise injoignable(envoye=True) from None
         except RPCTimeoutOrCancelledError:
@@ -271,7 +278,7 @@ class ParcoursClient:
         if version_attendue is not None and state.version_metier != version_attendue:
             raise conflit()
         if (reason := refus(nom, state, auteur)) is not None:
-            raise CommandeImpossible(409, reason, "commande_refusee")
+            raise CommandeImpossible(409, reason, CodeErreur.COMMANDE_REFUSEE)
         return state
 
     async def signaler_evenement(self, parcours_id: str, evenement: EvenementPartenaire) -> None:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import journaux
 from core.clock import local_day
 from schemas.common import Role
+from schemas.erreurs import CodeErreur
 from services.parcours_client import ParcoursClient
 from services.utilisateur import Utilisateur
 from web.erreurs import Refus
@@ -49,7 +50,7 @@ async def parcours_client(services: ServicesDep) -> ParcoursClient:
         raise Refus(
             503,
             "Le moteur de parcours (Temporal) est injoignable : réessayez dans un instant",
-            "temporal_indisponible",
+            CodeErreur.TEMPORAL_INDISPONIBLE,
         ) from None
 
 
@@ -96,7 +97,9 @@ async def utilisateur_api(
     request: Request, u: Annotated[Utilisateur | None, Depends(utilisateur_optionnel)]
 ) -> Utilisateur:
     if u is None:
-        raise Refus(401, "Authentification requise (session ou jeton d'API)", "non_authentifie")
+        raise Refus(
+            401, "Authentification requise (session ou jeton d'API)", CodeErreur.NON_AUTHENTIFIE
+        )
     if u.role in (Role.PARTENAIRE, Role.USAGER):
         raise Refus(403, "Ce compte n'a pas accès à cette API", "interdit")
     await _csrf(request, u)

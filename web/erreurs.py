@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Message, Scope, Send
 
 from schemas.champ import champs
+from schemas.erreurs import CodeErreur
 from services.erreurs import Refus as Refus  # raised by the services too
 from services.parcours_client import CommandeImpossible
 
@@ -84,7 +85,7 @@ async def validation_requete(request: Request, exc: Exception) -> JSONResponse:
     return reponse(
         422,
         "Données invalides : corrigez les champs indiqués",
-        "donnees_invalides",
+        CodeErreur.DONNEES_INVALIDES,
         champs(exc.errors()),
         request.url.path,
     )
@@ -95,7 +96,7 @@ async def validation_modele(request: Request, exc: Exception) -> JSONResponse:
     return reponse(
         422,
         "Données invalides : corrigez les champs indiqués",
-        "donnees_invalides",
+        CodeErreur.DONNEES_INVALIDES,
         champs(exc.errors(), skip_body=False),
         request.url.path,
     )
@@ -134,7 +135,7 @@ async def http(request: Request, exc: Exception) -> Response:
         return reponse(
             422,
             "Données invalides : corrigez les champs indiqués",
-            "donnees_invalides",
+            CodeErreur.DONNEES_INVALIDES,
             [{"champ": "corps", "message": "Corps illisible : JSON UTF-8 attendu"}],
             request.url.path,
         )

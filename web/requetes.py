@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role, Territoire
+from schemas.erreurs import CodeErreur
 from schemas.parcours import Phase, Statut
 from services.utilisateur import Utilisateur
 from store.parcours import AccesRow, AlerteRow, ParcoursRow
@@ -80,7 +81,7 @@ class Filtres:
             raise Refus(
                 403,
                 "Vous ne pouvez consulter que les parcours de votre territoire",
-                "hors_territoire",
+                CodeErreur.HORS_TERRITOIRE,
             )
         if u.role == Role.REFERENT and self.referent not in (None, u.id):
             raise Refus(

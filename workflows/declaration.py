@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from core.francais import a_groupe
 from schemas.contrat import EtatContrat
+from schemas.erreurs import CodeErreur
 from schemas.parcours import ParcoursState, Phase
 
 
@@ -115,7 +116,7 @@ class CommandeRefusee(Exception):
     409: the state is fine, the input is not)."""
 
     def __init__(
-        self, message: str, code: str = "commande_refusee", champ: str | None = None
+        self, message: str, code: str = CodeErreur.COMMANDE_REFUSEE, champ: str | None = None
     ) -> None:
         super().__init__(message)
         self.message = message

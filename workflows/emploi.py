@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         PointSuivi,
     )
     from schemas.enfants import Cloture, EmploiInput, EvolutionEmploi
+    from schemas.erreurs import CodeErreur
     from schemas.parcours import Categorie
 
 from schemas.parcours import Phase
@@ -35,7 +36,7 @@ def _refus(message: str, champ: str | None = None) -> ApplicationError:
     # the field to fix, if any, travels in the details (data: replay-safe); the API then
     # answers 422 naming it instead of 409
     details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
-    return ApplicationError(message, *details, type="commande_refusee", non_retryable=True)
+    return ApplicationError(message, *details, type=CodeErreur.COMMANDE_REFUSEE, non_retryable=True)
 
 
 @workflow.defn(name="SuiviEmploi")

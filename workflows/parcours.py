@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.appels import ACTIVITE, AppelPartenaire, Courriel, LectureDroitsRsa
     from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre, Role
     from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
+    from schemas.erreurs import CodeErreur
     from schemas.evenements import EvenementPartenaire, LotEvenements
     from schemas.incident import (
         PARTENAIRE_DE_L_OPERATION,
@@ -111,7 +112,9 @@ PMSMP_SANS_SOUMISSION = "pmsmp-sans-soumission-inventee"
 ORIENTATION_EXPIREE = "orientation-vers-la-structure-expiree"
 
 
-def _refus(message: str, code: str = "commande_refusee", details: Any = None) -> ApplicationError:
+def _refus(
+    message: str, code: str = CodeErreur.COMMANDE_REFUSEE, details: Any = None
+) -> ApplicationError:
     return ApplicationError(message, details or {}, type=code, non_retryable=True)
 
 
@@ -407,9 +410,9 @@ class ParcoursWorkflow:
     def _decoder(self, nom: str, args: Sequence[RawValue]) -> Ordre[Any]:
         spec = COMMANDES.get(nom)
         if spec is None:
-            raise _refus(f"Commande inconnue du parcours : « {nom} »", "commande_inconnue")
+            raise _refus(f"Commande inconnue du parcours : « {nom} »", CodeErreur.COMMANDE_INCONNUE)
         if len(args) != 1:
-            raise _refus("Une commande prend un seul argument", "donnees_invalides")
+            raise _refus("Une commande prend un seul argument", CodeErreur.DONNEES_INVALIDES)
         type_ordre: Any = Ordre[transitions.TRANSITIONS[nom].modele]  # type: ignore[misc]
         try:
             ordre: Ordre[Any] = workflow.payload_converter().from_payload(
@@ -420,7 +423,9 @@ class ParcoursWorkflow:
                 {"champ": ".".join(str(x) for x in e["loc"]), "message": e["msg"]}
                 for e in err.errors()
             ]
-            raise _refus("Données invalides", "donnees_invalides", {"erreurs": erreurs}) from None
+            raise _refus(
+                "Données invalides", CodeErreur.DONNEES_INVALIDES, {"erreurs": erreurs}
+            ) from None
         return ordre
 
     def _controler(self, nom: str, ordre: Ordre[Any]) -> None:
@@ -481,26 +486,25 @@ class ParcoursWorkflow:
 
     @workflow.signal(name="contrat_evolue")
     async def contrat_evolue(self, ev: EvolutionContrat) -> None:
-        async with self._verrou:
-            if self._nouvelles(lambda: enfants.contrat(self, ev)):
-                self.s.version_metier += 1
-            self._apres_changement()
+        await self._enfant_evolue(lambda: enfants.contrat(self, ev))
 
     @workflow.signal(name="pmsmp_evolue")
     async def pmsmp_evolue(self, ev: EvolutionPmsmp) -> None:
-        async with self._verrou:
-            # Immersion Facilitée offers no creation call: the convention is made on its form,
-            # from the prefilled link; old histories keep their POST to the invented endpoint.
-            if self._nouvelles(
-                lambda: enfants.pmsmp(self, ev, lambda: not workflow.patched(PMSMP_SANS_SOUMISSION))
-            ):
-                self.s.version_metier += 1
-            self._apres_changement()
+        # Immersion Facilitée offers no creation call: the convention is made on its form,
+        # from the prefilled link; old histories keep their POST to the invented endpoint.
+        await self._enfant_evolue(
+            lambda: enfants.pmsmp(self, ev, lambda: not workflow.patched(PMSMP_SANS_SOUMISSION))
+        )
 
     @workflow.signal(name="emploi_evolue")
     async def emploi_evolue(self, ev: EvolutionEmploi) -> None:
+        await self._enfant_evolue(lambda: enfants.emploi(self, ev))
+
+    async def _enfant_evolue(self, appliquer: Callable[[], bool]) -> None:
+        """What the three children's signals share: their news applied under the lock (names
+        and payloads unchanged, so running parcours replay), then what follows any change."""
         async with self._verrou:
-            if self._nouvelles(lambda: enfants.emploi(self, ev)):
+            if self._nouvelles(appliquer):
                 self.s.version_metier += 1
             self._apres_changement()
 

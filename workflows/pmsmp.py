@@ -12,6 +12,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from schemas.common import Acteur, Ordre
     from schemas.enfants import Cloture, EvolutionPmsmp, PmsmpInput
+    from schemas.erreurs import CodeErreur
     from schemas.evenements import EvenementPartenaire
     from schemas.parcours import Categorie
     from schemas.pmsmp import (
@@ -39,7 +40,7 @@ def _refus(message: str, champ: str | None = None) -> ApplicationError:
     # the field to fix, if any, travels in the details (data: replay-safe); the API then
     # answers 422 naming it instead of 409
     details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
-    return ApplicationError(message, *details, type="commande_refusee", non_retryable=True)
+    return ApplicationError(message, *details, type=CodeErreur.COMMANDE_REFUSEE, non_retryable=True)
 
 
 def _fr(day: date) -> str:

@@ -79,6 +79,22 @@ def test_1er_dans_les_textes_des_workflows() -> None:
     )
 
 
+def test_la_table_des_mois_des_workflows_est_celle_de_babel() -> None:
+    """The workflows keep their own month table (Babel reads its locale files lazily, which is
+    I/O in workflow code, and a Babel upgrade could change a text mid-replay): it must say
+    exactly what Babel says, and every day it writes must get its « 1er » when shown."""
+    from babel.dates import format_date
+
+    from core.formats import LOCALE, premier_du_mois
+    from workflows.etapes.base import MOIS, jour_fr
+
+    for m in range(1, 13):
+        premier = date(2026, m, 1)
+        assert MOIS[m - 1] == format_date(premier, "MMMM", locale=LOCALE)
+        assert premier_du_mois(jour_fr(premier)) == f"1er {mois_annee(premier)}"
+        assert premier_du_mois(jour_fr(premier.replace(day=11))) == f"11 {mois_annee(premier)}"
+
+
 async def test_le_contrat_pdf_dit_1er(claire: httpx.AsyncClient) -> None:
     """The contract the person keeps said « Du 1 janvier 2027 » (the workflows' day format)."""
     today = date.today()

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.settings import Settings
 from core.smtp import ServeurSmtp
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.comptes import Compte
@@ -80,7 +81,7 @@ async def lien_valide(session: AsyncSession, jeton: str) -> tuple[ActivationComp
             404,
             "Ce lien d'activation est inconnu, a déjà servi ou a expiré : "
             "demandez-en un nouveau à votre administrateur",
-            "lien_invalide",
+            CodeErreur.LIEN_INVALIDE,
         )
     return row, compte
 
@@ -95,7 +96,7 @@ async def activer(
     assert row is not None
     assert fiche is not None
     if row.utilise_le is not None:  # used meanwhile by another request
-        raise Refus(404, "Ce lien d'activation a déjà servi", "lien_invalide")
+        raise Refus(404, "Ce lien d'activation a déjà servi", CodeErreur.LIEN_INVALIDE)
     row.utilise_le = datetime.now(UTC)
     fiche.mot_de_passe = hacher(mot_de_passe)
     await session.commit()

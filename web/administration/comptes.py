@@ -10,6 +10,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Organisme, Role, Territoire
+from schemas.erreurs import CodeErreur
 from services.utilisateur import Utilisateur
 from store.audit import EntreeAudit
 from store.comptes import Compte, JetonApi
@@ -256,7 +257,7 @@ async def revoquer_jeton(
     rows = (await session.exec(select(JetonApi).where(JetonApi.compte_id == c.id))).all()
     trouve = next((j for j in rows if j.empreinte[:16] == jeton_id), None)
     if trouve is None:
-        raise Refus(404, "Jeton introuvable", "jeton_inconnu")
+        raise Refus(404, "Jeton introuvable", CodeErreur.JETON_INCONNU)
     await ecriture(session)
     row = await session.get(JetonApi, trouve.empreinte)
     assert row is not None

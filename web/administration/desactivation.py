@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Acteur, Role
+from schemas.erreurs import CodeErreur
 from schemas.referent import DemandeTransfert, TransfertResolu
 from services.commandes import acteur_referent
 from services.parcours_client import CommandeImpossible, ParcoursClient
@@ -129,7 +130,9 @@ async def desactiver(
     remis: dict[str, str] = {}
     if detenus:
         if parcours is None:
-            raise Refus(503, "Le moteur de parcours est injoignable", "temporal_indisponible")
+            raise Refus(
+                503, "Le moteur de parcours est injoignable", CodeErreur.TEMPORAL_INDISPONIBLE
+            )
         remis = await _remettre(session, u, c, detenus, d, parcours, today)
     avant = valeurs_compte(c)
     await ecriture(session)

@@ -18,6 +18,7 @@ from importation.colonnes import Champ
 from importation.lecture import FichierIllisible, lire
 from referentiels.territoires import simplifier
 from schemas.common import Role, Territoire
+from schemas.erreurs import CodeErreur
 from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.structures import Structure
@@ -63,7 +64,9 @@ def _role(texte: str) -> Role | None:
 
 
 def _refus_contenu(message: str) -> Refus:
-    return Refus(422, message, "donnees_invalides", [{"champ": "contenu", "message": message}])
+    return Refus(
+        422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": "contenu", "message": message}]
+    )
 
 
 async def importer(

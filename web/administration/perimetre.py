@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from schemas.common import Role
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.comptes import Compte
@@ -45,7 +46,9 @@ INTROUVABLE = "Compte introuvable"
 
 
 def refus_champ(champ: str, message: str, status: int = 422) -> Refus:
-    return Refus(status, message, "donnees_invalides", [{"champ": champ, "message": message}])
+    return Refus(
+        status, message, CodeErreur.DONNEES_INVALIDES, [{"champ": champ, "message": message}]
+    )
 
 
 def interdit() -> Refus:
@@ -112,7 +115,7 @@ async def compte(session: AsyncSession, u: Utilisateur, compte_id: str) -> Compt
     exiger_administration(u)
     c = await session.get(Compte, compte_id)
     if c is None or c.role not in ROLES_DU_PERSONNEL or not dans_le_perimetre(u, c):
-        raise Refus(404, INTROUVABLE, "compte_inconnu")
+        raise Refus(404, INTROUVABLE, CodeErreur.COMPTE_INCONNU)
     return c
 
 

@@ -17,6 +17,7 @@ from core.clock import local_day
 from core.formats import heure as heure_fr
 from core.formats import jour_semaine as jour_fr
 from schemas.agenda import Absence, AbsenceSaisie, Creneau, Lieu, LieuSaisi, Plage, PlageSaisie
+from schemas.erreurs import CodeErreur
 from schemas.invitation import ConvocationSurReservation, DemandeConvocation
 from schemas.rdv import ModeRdv
 from services import parcours as dossiers
@@ -49,7 +50,7 @@ def proprietaire(u: Utilisateur) -> Proprietaire:
 
 
 def _refus(e: SaisieRefusee) -> Refus:
-    return Refus(422, str(e), "donnees_invalides", [{"champ": e.champ, "message": str(e)}])
+    return Refus(422, str(e), CodeErreur.DONNEES_INVALIDES, [{"champ": e.champ, "message": str(e)}])
 
 
 async def _noter(session: SessionDep, u: Utilisateur, request: Request, detail: str) -> None:

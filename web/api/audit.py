@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 from core.clock import PARIS
 from core.tableur import BOM, ecrivain
 from schemas.audit import AncreAudit
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser, lire_ancres, verifier_chaine
 from services.utilisateur import Utilisateur
 from store.audit import EntreeAudit
@@ -93,7 +94,7 @@ class FiltresAudit:
                 raise Refus(
                     422,
                     f"« {champ} » : {message}",
-                    "periode_invalide",
+                    CodeErreur.PERIODE_INVALIDE,
                     [{"champ": champ, "message": message}],
                 )
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from temporalio.api.common.v1 import Payload
 
 from core.codec import CodecKeyError, EncryptionCodec
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from web.deps import SessionDep, adresse, utilisateur_optionnel
@@ -72,7 +73,7 @@ async def administrateur(
         raise Refus(
             401,
             "Connectez-vous au cockpit en administrateur pour lire les données",
-            "non_authentifie",
+            CodeErreur.NON_AUTHENTIFIE,
         )
     if not u.est_admin:
         raise Refus(403, "Le décodage des données est réservé à l'administration", "interdit")
@@ -83,7 +84,7 @@ def _illisible(champ: str, message: str) -> Refus:
     return Refus(
         422,
         "Données invalides : corrigez les champs indiqués",
-        "donnees_invalides",
+        CodeErreur.DONNEES_INVALIDES,
         [{"champ": champ, "message": message}],
     )
 

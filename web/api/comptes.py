@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 
+from schemas.erreurs import CodeErreur
 from services.parcours_client import ParcoursClient
 from web.administration import activation, import_comptes, service
 from web.administration.schemas import (
@@ -150,7 +151,7 @@ async def desactiver(
     detenus = await service.parcours_detenus(session, compte_id)
     client = await moteur(services) if detenus else None
     if detenus and client is None:
-        raise Refus(503, "Le moteur de parcours est injoignable", "temporal_indisponible")
+        raise Refus(503, "Le moteur de parcours est injoignable", CodeErreur.TEMPORAL_INDISPONIBLE)
     return await service.desactiver(
         session, u, compte_id, d, parcours=client, today=aujourd_hui(), adresse=adresse(request)
     )

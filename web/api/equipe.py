@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from schemas.common import Organisme
 from schemas.equipe import MembreEquipe
+from schemas.erreurs import CodeErreur
 from schemas.notes import Amendement, ModificationNote, NoteVue, NouvelleNote
 from schemas.parcours import ParcoursState
 from services import parcours as service
@@ -315,7 +316,9 @@ async def decider(
     _referent_seul(u, s)
     d = await rattachements.demande(session, s, demande_id)
     if s.clos:
-        raise Refus(409, "Le parcours est clos : sa demande reste sans suite", "parcours_clos")
+        raise Refus(
+            409, "Le parcours est clos : sa demande reste sans suite", CodeErreur.PARCOURS_CLOS
+        )
     v = None
     if accepte:
         invitation = rattachements.invitation(d)

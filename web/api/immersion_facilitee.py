@@ -15,6 +15,7 @@ from partenaires import immersion_facilitee as adaptateur
 from partenaires.enregistrement import recevoir
 from partenaires.refus import RefusEvenement
 from schemas.common import Role
+from schemas.erreurs import CodeErreur
 from schemas.incident import Partenaire
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
@@ -44,7 +45,7 @@ def _config(services: Services) -> PartnerConfig:
         raise RefusEvenement(
             401,
             "Immersion Facilitée n'est pas configurée sur cette plateforme",
-            "partenaire_inconnu",
+            CodeErreur.PARTENAIRE_INCONNU,
         )
     return config
 

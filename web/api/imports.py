@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from importation import service
 from importation.service import ImportRefuse
 from schemas.common import Territoire
+from schemas.erreurs import CodeErreur
 from schemas.imports import Correspondance, DemandeImport
 from services.utilisateur import Utilisateur
 from store.imports import ImportRow
@@ -122,7 +123,7 @@ def contenu_du_fichier(texte: str) -> bytes:
     except (binascii.Error, ValueError):
         message = "Contenu illisible : encodez le fichier en base64"
         raise Refus(
-            422, message, "donnees_invalides", [{"champ": "contenu", "message": message}]
+            422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": "contenu", "message": message}]
         ) from None
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
 from schemas.common import Organisme, Role, Territoire
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.comptes import Compte
@@ -72,7 +73,9 @@ def _territoire_permis(u: Utilisateur, demande: Territoire | None) -> Territoire
         raise Refus(403, "L'annuaire est réservé aux professionnels du SPIE", "interdit")
     if demande is not None and demande != u.territoire:
         message = "Ce territoire est hors de votre périmètre"
-        raise Refus(403, message, "hors_territoire", [{"champ": "territoire", "message": message}])
+        raise Refus(
+            403, message, CodeErreur.HORS_TERRITOIRE, [{"champ": "territoire", "message": message}]
+        )
     return u.territoire
 
 

@@ -15,6 +15,7 @@ from observatoire.catalogue import INDICATEURS, calculer
 from observatoire.masquage import SEUIL, valeurs_publiques
 from observatoire.modele import Filtres, Nature, Resultat, Theme
 from schemas.common import Organisme, Role, Territoire
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from web.deps import SessionDep, UtilisateurApi, adresse, aujourd_hui
@@ -63,11 +64,13 @@ def filtres_observatoire(
             raise Refus(
                 422,
                 f"« {champ} » : {message}",
-                "periode_invalide",
+                CodeErreur.PERIODE_INVALIDE,
                 [{"champ": champ, "message": message}],
             )
     if du is not None and au is not None and du > au:
-        raise Refus(422, "La période doit commencer avant sa fin (du ≤ au)", "periode_invalide")
+        raise Refus(
+            422, "La période doit commencer avant sa fin (du ≤ au)", CodeErreur.PERIODE_INVALIDE
+        )
     return Filtres(territoire=territoire, organisme=organisme, cohorte=mois, du=du, au=au)
 
 
@@ -88,7 +91,7 @@ def portee_observatoire(u: Utilisateur, f: Filtres, today: date) -> ColumnElemen
         raise Refus(
             403,
             "Vous ne pouvez consulter que les indicateurs de votre territoire",
-            "hors_territoire",
+            CodeErreur.HORS_TERRITOIRE,
         )
     return portee(u, today)
 
@@ -194,7 +197,9 @@ async def indicateurs(
     perimetre = portee_observatoire(u, f, today)
     inconnus = sorted(set(code or []) - {i.code for i in INDICATEURS})
     if inconnus:
-        raise Refus(404, f"Indicateur inconnu : {', '.join(inconnus)}", "indicateur_inconnu")
+        raise Refus(
+            404, f"Indicateur inconnu : {', '.join(inconnus)}", CodeErreur.INDICATEUR_INCONNU
+        )
     resultats = await calculer(session, f, today, portee=perimetre, codes=code)
     await journaliser(
         session,

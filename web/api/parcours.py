@@ -13,6 +13,7 @@ from sqlmodel import col, select
 
 from referentiels.territoires.choix import BassinRefuse, choisir_bassin
 from schemas.common import Acteur, LongText, Organisme, Role, Territoire
+from schemas.erreurs import CodeErreur
 from schemas.parcours import Accueil, ParcoursState, Phase, Statut
 from schemas.usager import IdentifiantsPartenaires
 from services import parcours as service
@@ -157,7 +158,9 @@ async def accueillir(
     demande, territoire, note_bassin = _bassin_de_l_accueil(u, demande)
     if u.role == Role.COORDINATEUR and territoire != u.territoire:
         raise Refus(
-            403, "Vous ne pouvez ouvrir de parcours que sur votre territoire", "hors_territoire"
+            403,
+            "Vous ne pouvez ouvrir de parcours que sur votre territoire",
+            CodeErreur.HORS_TERRITOIRE,
         )
     referent = await acteur_referent(session, demande.referent_id) if demande.referent_id else None
     if referent is not None and u.role == Role.REFERENT and referent.id != u.id:

@@ -18,6 +18,7 @@ from partenaires.reception import TYPE_CONTENU, CloudEvent, analyser
 from partenaires.reception import verifier_type_contenu as verifier_contenu
 from partenaires.refus import RefusEvenement
 from schemas.common import Role
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
@@ -58,11 +59,13 @@ def _e(description: str, code: str, message: str) -> dict[str, Any]:
 
 REPONSES: dict[int | str, dict[str, Any]] = {
     400: _e(
-        "Corps illisible (JSON invalide)", "json_invalide", "Corps illisible : JSON UTF-8 attendu"
+        "Corps illisible (JSON invalide)",
+        CodeErreur.JSON_INVALIDE,
+        "Corps illisible : JSON UTF-8 attendu",
     ),
     401: _e(
         "Partenaire inconnu, signature absente ou invalide, horodatage hors tolérance (5 min)",
-        "signature_invalide",
+        CodeErreur.SIGNATURE_INVALIDE,
         "Signature invalide : calculez HMAC-SHA256 de « id.horodatage.corps »…",
     ),
     403: _e(
@@ -84,7 +87,7 @@ REPONSES: dict[int | str, dict[str, Any]] = {
             "application/json": {
                 "example": {
                     "message": "Événement invalide : corrigez les champs indiqués",
-                    "code": "donnees_invalides",
+                    "code": CodeErreur.DONNEES_INVALIDES,
                     "erreurs": [{"champ": "data.motif", "message": "Champ obligatoire"}],
                 }
             }
@@ -129,7 +132,7 @@ def _emetteur(services: Services, partner_id: str) -> PartnerConfig:
         raise RefusEvenement(
             401,
             f"Partenaire inconnu ou sans droit d'envoi : « {partner_id} »",
-            "partenaire_inconnu",
+            CodeErreur.PARTENAIRE_INCONNU,
         )
     return config
 

@@ -19,6 +19,7 @@ from partenaires import rdv_solidarites as adaptateur
 from partenaires.enregistrement import enregistrer
 from partenaires.refus import RefusEvenement
 from schemas.common import Role
+from schemas.erreurs import CodeErreur
 from services.utilisateur import Utilisateur
 from store.evenements_partenaires import StatutReception
 from web.deps import ServicesDep, SessionDep, adresse
@@ -48,7 +49,9 @@ def _config(services: Services) -> PartnerConfig:
     s = services.settings
     config = load_partners(s.partners_file, s.effective_partner_base_url).get(PARTENAIRE)
     if config is None or not config.secret or not config.source:
-        raise RefusEvenement(401, "Outil de rendez-vous non configuré", "partenaire_inconnu")
+        raise RefusEvenement(
+            401, "Outil de rendez-vous non configuré", CodeErreur.PARTENAIRE_INCONNU
+        )
     return config
 
 

@@ -17,6 +17,7 @@ from schemas.employeur import (
     StatutProposition,
     SuiteProposition,
 )
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.employeurs import EntrepriseRow, OffreRow, PropositionRow
@@ -36,7 +37,7 @@ async def parcours_du_referent(session: AsyncSession, u: Utilisateur, pid: str) 
     if row is None or not sien or row.anonymise:
         if u.role in (Role.PARTENAIRE, Role.USAGER):
             raise Refus(403, "Action non autorisée", "interdit")
-        raise Refus(404, "Parcours introuvable", "parcours_inconnu")
+        raise Refus(404, "Parcours introuvable", CodeErreur.PARCOURS_INCONNU)
     return row
 
 

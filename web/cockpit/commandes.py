@@ -25,6 +25,7 @@ from core.ids import reference
 from schemas.champ import champs
 from schemas.common import CONFLIT_DE_VERSION
 from schemas.diagnostic import Frein
+from schemas.erreurs import CodeErreur
 from schemas.parcours import ParcoursState
 from services.commandes import modele_api
 from services.parcours_client import CommandeImpossible, conflit
@@ -144,7 +145,7 @@ def _rendre(
 
 def _connue(nom: str) -> None:
     if nom not in TRANSITIONS:
-        raise Refus(404, f"Commande inconnue : « {nom} »", "commande_inconnue")
+        raise Refus(404, f"Commande inconnue : « {nom} »", CodeErreur.COMMANDE_INCONNUE)
 
 
 @router.get("/parcours/{parcours_id}/commandes/{nom}")

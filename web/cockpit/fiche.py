@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlmodel import col, select
 
+from schemas.erreurs import CodeErreur
 from schemas.parcours import Categorie, EvenementTimeline, ParcoursState, Phase
 from schemas.vigie import Severite
 from services.audit import journaliser
@@ -115,7 +116,7 @@ ParcoursOuRien = Annotated[ParcoursClient | None, Depends(_parcours_ou_rien)]
 INJOIGNABLE = Refus(
     503,
     "Le moteur de parcours (Temporal) est injoignable : réessayez dans un instant",
-    "temporal_indisponible",
+    CodeErreur.TEMPORAL_INDISPONIBLE,
 )
 
 

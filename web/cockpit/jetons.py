@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.comptes import Compte, JetonApi
@@ -82,7 +83,7 @@ async def creer(
         return await _page(request, session, u, 422, erreurs=erreurs, nom=nom)
     compte = await session.get(Compte, u.id)
     if compte is None:
-        raise Refus(404, "Compte introuvable", "compte_inconnu")
+        raise Refus(404, "Compte introuvable", CodeErreur.COMPTE_INCONNU)
     secret = await creer_jeton(session, compte, nom, int(duree_jours))
     await journaliser(session, u, "ecriture", f"jeton:{nom}", "création", adresse(request))
     return await _page(request, session, u, 201, secret=secret, cree=nom)
@@ -98,7 +99,7 @@ async def revoquer(
     _session_seulement(u)
     jeton = await session.get(JetonApi, empreinte)
     if jeton is None or jeton.compte_id != u.id:  # another's token: as if it did not exist
-        raise Refus(404, "Jeton introuvable", "jeton_inconnu")
+        raise Refus(404, "Jeton introuvable", CodeErreur.JETON_INCONNU)
     await ecriture(session)
     jeton.revoque = True
     session.add(jeton)

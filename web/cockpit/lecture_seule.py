@@ -9,10 +9,11 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from schemas.erreurs import CodeErreur
 from schemas.parcours import EvenementTimeline, ParcoursState
 from store.parcours import EvenementRow, ParcoursRow
 
-INDISPONIBLE = ("temporal_indisponible", "etat_illisible")
+INDISPONIBLE = (CodeErreur.TEMPORAL_INDISPONIBLE, "etat_illisible")
 
 
 async def etat_projete(

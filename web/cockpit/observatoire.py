@@ -24,6 +24,7 @@ from observatoire.masquage import SEUIL, cellule, masquer, nombre_fr
 from observatoire.modele import Filtres, Resultat, Theme
 from schemas.common import Organisme, Territoire
 from schemas.contrat import add_months
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.indicateurs import DEPARTEMENT
@@ -146,7 +147,7 @@ async def export_csv(
     today = aujourd_hui()
     perimetre = portee_observatoire(u, f, today)
     if trouver(code) is None:
-        raise Refus(404, f"Indicateur inconnu : « {code} »", "indicateur_inconnu")
+        raise Refus(404, f"Indicateur inconnu : « {code} »", CodeErreur.INDICATEUR_INCONNU)
     (resultat,) = await calculer(session, f, today, portee=perimetre, codes=[code])
     await journaliser(
         session,

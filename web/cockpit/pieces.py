@@ -16,6 +16,7 @@ from core.clock import local_day
 from pieces import regles, service
 from pieces.service import TAILLE_MAX
 from schemas.common import Acteur
+from schemas.erreurs import CodeErreur
 from schemas.parcours import Categorie, EvenementTimeline, ParcoursState
 from schemas.pieces import DemandePiece
 from services.audit import journaliser
@@ -103,7 +104,7 @@ def _demande(form: dict[str, str]) -> DemandePiece:
         champ = str(err.errors()[0]["loc"][0])
         message = MESSAGES.get(champ, "Choisissez un fichier")
         raise Refus(
-            422, message, "donnees_invalides", [{"champ": champ, "message": message}]
+            422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": champ, "message": message}]
         ) from None
 
 

@@ -14,6 +14,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from rules.equipe import regles_notes
+from schemas.erreurs import CodeErreur
 from schemas.notes import Amendement, ModificationNote, NoteVue, NouvelleNote, Visibilite
 from schemas.parcours import ParcoursState
 from services.utilisateur import Utilisateur, est_referent_du_parcours, membre_peut_lire
@@ -90,7 +91,9 @@ def _refuser_ecriture(u: Utilisateur, s: ParcoursState) -> None:
         )
     if s.clos:
         raise Refus(
-            409, "Le parcours est clos : aucune note ne peut plus y être écrite", "parcours_clos"
+            409,
+            "Le parcours est clos : aucune note ne peut plus y être écrite",
+            CodeErreur.PARCOURS_CLOS,
         )
 
 

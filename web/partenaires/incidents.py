@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.ids import reference
 from partenaires.livraison import utc
 from schemas.common import Model, Role, Territoire
+from schemas.erreurs import CodeErreur
 from schemas.incident import (
     INCIDENTS_ACTIFS,
     Partenaire,
@@ -114,7 +115,7 @@ class FiltresIncidents:
             raise Refus(
                 403,
                 "Vous ne pouvez consulter que les incidents de votre territoire",
-                "hors_territoire",
+                CodeErreur.HORS_TERRITOIRE,
             )
         statuts = [self.statut] if self.statut else sorted(INCIDENTS_ACTIFS)
         c = [portee(u, aujourd_hui()), col(IncidentRow.statut).in_([s.value for s in statuts])]

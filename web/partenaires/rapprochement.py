@@ -17,6 +17,7 @@ from core.francais import un
 from partenaires.livraison import livrer, utc
 from partenaires.routage import parcours_ouverts
 from schemas.common import Model, Role
+from schemas.erreurs import CodeErreur
 from schemas.evenements import CATALOGUE
 from schemas.incident import Partenaire
 from schemas.parcours import ParcoursState
@@ -146,7 +147,9 @@ async def _parcours(parcours: ParcoursClient, u: Utilisateur, parcours_id: str) 
             "interdit",
         )
     if state.clos:
-        raise Refus(409, "Le parcours est clos : il ne reçoit plus d'événements", "parcours_clos")
+        raise Refus(
+            409, "Le parcours est clos : il ne reçoit plus d'événements", CodeErreur.PARCOURS_CLOS
+        )
     return state
 
 
@@ -184,7 +187,9 @@ async def _identifiants(
             {**state.identifiants.model_dump(), cle.value: row.sujet}
         )
     except ValidationError:
-        raise Refus(422, f"{cle.label} « {row.sujet} » mal formé", "donnees_invalides") from None
+        raise Refus(
+            422, f"{cle.label} « {row.sujet} » mal formé", CodeErreur.DONNEES_INVALIDES
+        ) from None
 
 
 async def rattacher(

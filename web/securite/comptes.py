@@ -40,6 +40,7 @@ from core.settings import Settings, get_settings
 from core.sortie import terminer
 from core.temporal import TASK_QUEUE, connect
 from schemas.champ import champs
+from schemas.erreurs import CodeErreur
 from services.parcours_client import ParcoursClient
 from services.utilisateur import Utilisateur
 from store.comptes import Compte
@@ -64,7 +65,7 @@ def _sortie(texte: str) -> None:
 async def _qui(session: AsyncSession, compte_id: str) -> Utilisateur:
     compte = await session.get(Compte, compte_id)
     if compte is None or not compte.actif:
-        raise Refus(404, f"Compte inconnu ou désactivé : {compte_id}", "compte_inconnu")
+        raise Refus(404, f"Compte inconnu ou désactivé : {compte_id}", CodeErreur.COMPTE_INCONNU)
     return Utilisateur.depuis_compte(compte)
 
 

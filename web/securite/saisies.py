@@ -27,6 +27,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from schemas.caracteres import problemes
+from schemas.erreurs import CodeErreur
 from web.deps import utilisateur_optionnel
 from web.erreurs import avant_la_route, reponse, sans_corps_recu
 from web.securite.entetes import LIMITE_CORPS, TROP_GROS
@@ -99,7 +100,7 @@ class SaisiesControlees:
         query = scope.get("query_string", b"").decode("latin-1")
         erreurs = problemes(_champs_de_formulaire(query)) if query else []
         if erreurs:
-            await avant_la_route(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
+            await avant_la_route(scope, send, 422, INVALIDES, CodeErreur.DONNEES_INVALIDES, erreurs)
             return
         if scope["method"].encode() not in METHODES_AVEC_CORPS or EVENEMENTS_PARTENAIRES.match(
             scope["path"]
@@ -120,7 +121,7 @@ class SaisiesControlees:
             await avant_la_route(scope, send, 415, NON_PRIS_EN_CHARGE, "type_contenu", [])
             return
         if genre is not None and (erreurs := _problemes_du_corps(corps, genre)):
-            await avant_la_route(scope, send, 422, INVALIDES, "donnees_invalides", erreurs)
+            await avant_la_route(scope, send, 422, INVALIDES, CodeErreur.DONNEES_INVALIDES, erreurs)
             return
         await self.app(scope, _rejouer(corps, receive), send)
 
@@ -151,7 +152,7 @@ async def _anonyme(scope: Scope, send: Send) -> None:
         "accept", ""
     ):
         message = "Authentification requise (session ou jeton d'API)"
-        response = reponse(401, message, "non_authentifie", [], chemin)
+        response = reponse(401, message, CodeErreur.NON_AUTHENTIFIE, [], chemin)
     elif request.headers.get("HX-Request"):
         response = Response(status_code=204, headers={"HX-Redirect": f"/connexion?suite={chemin}"})
     else:
