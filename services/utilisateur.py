@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from core.partners import PartnerConfig
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.parcours import ParcoursState
 from store.comptes import Compte
@@ -98,3 +99,16 @@ def membre_peut_lire(u: Utilisateur, s: ParcoursState) -> bool:
 
 def est_referent_du_parcours(u: Utilisateur, s: ParcoursState) -> bool:
     return u.role == Role.REFERENT and s.referent is not None and s.referent.referent.id == u.id
+
+
+def partenaire_utilisateur(config: PartnerConfig) -> Utilisateur:
+    """The partner as the audit log records it, whichever way its events came in (API, its own
+    webhook format, a batch file)."""
+    return Utilisateur(
+        id=f"partenaire:{config.id}",
+        nom=config.nom,
+        email="",
+        role=Role.PARTENAIRE,
+        organisme=None,
+        territoire=None,
+    )

@@ -27,9 +27,8 @@ from partenaires.lots import caf, france_travail
 from partenaires.lots.caf import FichierIllisible
 from partenaires.reception import analyser
 from partenaires.refus import RefusEvenement
-from schemas.common import Role
 from schemas.lots import FichierDepose, LigneEvenement, LigneSansEvenement, RapportFichier
-from services.utilisateur import Utilisateur
+from services.utilisateur import partenaire_utilisateur
 from store.connecteurs import noter
 from store.db import SessionFactory, ecriture
 from store.evenements_partenaires import EvenementRecu, StatutReception
@@ -89,18 +88,6 @@ async def nouveaux(sessions: SessionFactory, fichiers: list[FichierDepose]) -> l
     return reste
 
 
-def partenaire(config: PartnerConfig) -> Utilisateur:
-    """The partner as the audit log records it (as for its events received by the API)."""
-    return Utilisateur(
-        id=f"partenaire:{config.id}",
-        nom=config.nom,
-        email="",
-        role=Role.PARTENAIRE,
-        organisme=None,
-        territoire=None,
-    )
-
-
 def cloud_event(config: PartnerConfig, ligne: LigneEvenement) -> bytes:
     return json.dumps(
         {
@@ -151,7 +138,9 @@ async def _evenement(
     if ligne.type == OUVERTS and await _toujours_ouverts(session, config, ligne.sujet):
         r.deja_recues += 1
         return
-    row, nouveau = await enregistrer(session, valide, config.id, partenaire(config), None)
+    row, nouveau = await enregistrer(
+        session, valide, config.id, partenaire_utilisateur(config), None
+    )
     if not nouveau:
         r.deja_recues += 1
     elif row.statut == StatutReception.A_RAPPROCHER.value:

@@ -14,11 +14,10 @@ from core.partners import PartnerConfig, load_partners
 from partenaires import immersion_facilitee as adaptateur
 from partenaires.enregistrement import recevoir
 from partenaires.refus import RefusEvenement
-from schemas.common import Role
 from schemas.erreurs import CodeErreur
 from schemas.incident import Partenaire
 from services.audit import journaliser
-from services.utilisateur import Utilisateur
+from services.utilisateur import partenaire_utilisateur
 from web.deps import ServicesDep, SessionDep, adresse
 from web.erreurs import Erreur, reponse
 from web.partenaires.corps import lire_corps
@@ -50,17 +49,6 @@ def _config(services: Services) -> PartnerConfig:
     return config
 
 
-def _utilisateur(config: PartnerConfig) -> Utilisateur:
-    return Utilisateur(
-        id=f"partenaire:{config.id}",
-        nom=config.nom,
-        email="",
-        role=Role.PARTENAIRE,
-        organisme=None,
-        territoire=None,
-    )
-
-
 ERREURS: dict[int | str, dict[str, Any]] = {
     400: {"model": Erreur, "description": "Corps illisible (JSON invalide)"},
     401: {"model": Erreur, "description": "En-tête « authorization » absent ou différent"},
@@ -90,7 +78,7 @@ async def rappel(request: Request, services: ServicesDep, session: SessionDep) -
         metriques.evenement_partenaire(PARTENAIRE, connus, "refused")
         log.info("Rappel Immersion Facilitée refusé (%s) : %s", refus.code, refus.message)
         return reponse(refus.status, refus.message, refus.code, refus.erreurs, request.url.path)
-    qui, ip = _utilisateur(config), adresse(request)
+    qui, ip = partenaire_utilisateur(config), adresse(request)
     nouveaux = 0
     for v in valides:
         accuse = await recevoir(session, v, PARTENAIRE, qui, ip)

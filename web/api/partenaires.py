@@ -17,10 +17,9 @@ from partenaires.enregistrement import AccuseReception, recevoir
 from partenaires.reception import TYPE_CONTENU, CloudEvent, analyser
 from partenaires.reception import verifier_type_contenu as verifier_contenu
 from partenaires.refus import RefusEvenement
-from schemas.common import Role
 from schemas.erreurs import CodeErreur
 from services.audit import journaliser
-from services.utilisateur import Utilisateur
+from services.utilisateur import partenaire_utilisateur
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, reponse
 from web.partenaires.corps import lire_corps
@@ -155,18 +154,6 @@ def _limiter(partner_id: str, par_minute: int) -> None:
         )
 
 
-def _utilisateur(config: PartnerConfig) -> Utilisateur:
-    """The partner as the audit log records it."""
-    return Utilisateur(
-        id=f"partenaire:{config.id}",
-        nom=config.nom,
-        email="",
-        role=Role.PARTENAIRE,
-        organisme=None,
-        territoire=None,
-    )
-
-
 @router.post(
     "/{partner_id}/events",
     status_code=202,
@@ -194,7 +181,9 @@ async def recevoir_evenement(
         response = reponse(refus.status, refus.message, refus.code, refus.erreurs, request.url.path)
         response.headers.update(refus.headers)
         return response
-    accuse = await recevoir(session, valide, partner_id, _utilisateur(config), adresse(request))
+    accuse = await recevoir(
+        session, valide, partner_id, partenaire_utilisateur(config), adresse(request)
+    )
     metriques.evenement_partenaire(partner_id, _connus(services), accuse.status)
     return accuse
 

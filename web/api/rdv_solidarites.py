@@ -18,9 +18,8 @@ from core.partners import PartnerConfig, load_partners
 from partenaires import rdv_solidarites as adaptateur
 from partenaires.enregistrement import enregistrer
 from partenaires.refus import RefusEvenement
-from schemas.common import Role
 from schemas.erreurs import CodeErreur
-from services.utilisateur import Utilisateur
+from services.utilisateur import partenaire_utilisateur
 from store.evenements_partenaires import StatutReception
 from web.deps import ServicesDep, SessionDep, adresse
 from web.erreurs import Erreur, reponse
@@ -53,17 +52,6 @@ def _config(services: Services) -> PartnerConfig:
             401, "Outil de rendez-vous non configuré", CodeErreur.PARTENAIRE_INCONNU
         )
     return config
-
-
-def _utilisateur(config: PartnerConfig) -> Utilisateur:
-    return Utilisateur(
-        id=f"partenaire:{config.id}",
-        nom=config.nom,
-        email="",
-        role=Role.PARTENAIRE,
-        organisme=None,
-        territoire=None,
-    )
 
 
 def _connus(services: Services) -> list[str]:
@@ -100,7 +88,7 @@ async def webhook_rdv_solidarites(
     nouveaux, a_rapprocher = 0, 0
     for ev in evenements:
         row, nouveau = await enregistrer(
-            session, ev, PARTENAIRE, _utilisateur(config), adresse(request)
+            session, ev, PARTENAIRE, partenaire_utilisateur(config), adresse(request)
         )
         nouveaux += nouveau
         a_rapprocher += row.statut == StatutReception.A_RAPPROCHER.value
