@@ -18,6 +18,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.registre import activites
 from core import journaux, metriques, production, traces
+from core.lecture_sans_effet import proteger
 from core.planifications import planifier_tout
 from core.repartiteur import demarrer_repartiteur
 from core.settings import Settings, get_settings
@@ -77,6 +78,7 @@ async def running_worker(
             max_cached_workflows=cache,
             workflow_runner=SANDBOX,
         )
+        proteger(worker)  # a query must not leave commands behind (issue 25)
         async with worker:
             if repartiteur:
                 await demarrer_repartiteur(client, task_queue)
