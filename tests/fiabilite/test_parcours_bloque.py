@@ -49,6 +49,38 @@ async def test_point_de_reprise_de_l_historique_laisse_par_le_defaut_du_sdk() ->
     assert d.signaux == ["contrat_evolue", "pmsmp_evolue"]  # reapplied by Temporal
 
 
+@pytest.mark.parametrize(
+    ("fichier", "workflow_id", "erreur", "point", "sortie"),
+    [
+        (
+            "lecture-pendant-panne-1.json",
+            "parcours-5b516fe2-65f2-4c2c-8c1c-b59f19074c8a",
+            "No command scheduled for event HistoryEvent(id: 123, ActivityTaskScheduled)",
+            122,
+            164,
+        ),
+        (
+            "lecture-pendant-panne-2.json",
+            "parcours-ea42c0c2-97bb-4542-a52b-738e1a69a39b",
+            "UpsertWorkflowSearchAttributesMachine does not handle HistoryEvent(id: 133",
+            131,
+            151,
+        ),
+    ],
+)
+async def test_point_de_reprise_des_historiques_laisses_par_une_lecture_pendant_la_panne(
+    fichier: str, workflow_id: str, erreur: str, point: int, sortie: int
+) -> None:
+    """The two histories of 2 and 3 December 2026 (docs/reliability.md, « La cause : une
+    lecture pendant la panne »): the repair finds where to resume and what to send again."""
+    histoire = WorkflowHistory.from_json(workflow_id, (DEFAUT_SDK.parent / fichier).read_text())
+    d = await diagnostiquer(histoire, _replayer())
+    assert not d.rejoue
+    assert erreur in d.erreur
+    assert d.point == point
+    assert [(c.evenement, c.nom) for c in d.commandes] == [(sortie, "prononcer_sortie")]
+
+
 async def _worker_defectueux(s: Systeme) -> Processus:
     p = Processus(
         "worker-defectueux",
