@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workflows.etapes import (
     actions,
+    carnet,
     contrat,
     diagnostic,
     dossier,
@@ -35,6 +36,7 @@ MODULES = [
     rdv_solidarites,
     messages,
     dossier,
+    carnet,
     equipe,
     incidents,
     sortie,
