@@ -29,7 +29,7 @@ from workflows.declaration import (
     CommandeRefusee,
     Transition,
 )
-from workflows.etapes import orientation_structure, rdv
+from workflows.etapes import invitations, orientation_structure
 from workflows.etapes.base import Commande, Contexte
 
 # workflow.patched() ids. Sending a link is a command given many times in a run, and the SDK
@@ -97,7 +97,7 @@ def lien_remis(ctx: Contexte, op: OperationSortante, resultat: dict[str, Any]) -
         return
     lien = LienCarnetAEnvoyer.model_validate(carnet)
     if lien.chemin == "rdv":  # an invitation's booking link, not the carnet's
-        rdv.invitation_remise(ctx, lien.lien_id, trace)
+        invitations.invitation_remise(ctx, lien.lien_id, trace)
         return
     if lien.chemin == orientation_structure.CHEMIN:  # a structure's answer link (ticket 20)
         orientation_structure.lien_remis(ctx, lien.lien_id, trace)
