@@ -3,11 +3,9 @@ amendments and renewal, the manquement procedure, the end — reported to its pa
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.common import Ordre
@@ -24,8 +22,7 @@ with workflow.unsafe.imports_passed_through():
         SignatureContrat,
         verifier_duree,
     )
-    from schemas.enfants import Cloture, ContratInput, EvolutionContrat
-    from schemas.erreurs import CodeErreur
+    from schemas.enfants import Cloture, ContratInput, Envoi, EvolutionContrat, NoteTimeline
     from schemas.parcours import Categorie
 
 from workflows import conditions
@@ -37,7 +34,7 @@ from workflows.declaration import (
     Cible,
     Transition,
 )
-from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
+from workflows.enfant import Enfant, aujourd_hui, date_chiffres, prochain, refus, verifier_version
 
 ACTIFS = (EtatContrat.ACTIF, EtatContrat.A_REVOIR)
 ETAPE_PRECEDENTE = {
@@ -47,23 +44,14 @@ ETAPE_PRECEDENTE = {
 }
 
 
-def _refus(message: str, champ: str | None = None) -> ApplicationError:
-    # the field to fix, if any, travels in the details (data: replay-safe); the API then
-    # answers 422 naming it instead of 409
-    details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
-    return ApplicationError(message, *details, type=CodeErreur.COMMANDE_REFUSEE, non_retryable=True)
-
-
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 @workflow.defn(name="Contrat")
-class ContratWorkflow:
+class ContratWorkflow(Enfant):
+    SIGNAL = "contrat_evolue"
+
     @workflow.init
     def __init__(self, entree: ContratInput) -> None:
         r = entree.redaction
-        self.parent_id = entree.parent_workflow_id
+        self._commencer(entree.parent_workflow_id, Categorie.CONTRAT)
         self.c = Contrat(
             workflow_id=workflow.info().workflow_id,
             numero=entree.numero,
@@ -76,20 +64,10 @@ class ContratWorkflow:
             engagements_referent=r.engagements_referent,
             referent=entree.referent,
         )
-        self.journal = Journal(Categorie.CONTRAT)
-        self._verrou = asyncio.Lock()
-        self._attente = Attente()
-        self._change = False
 
     @workflow.run
     async def run(self, entree: ContratInput) -> Contrat:
-        while self.c.en_cours:
-            jour = self._prochain_jour()
-            if await self._attente.jour_venu(lambda: self._change, jour):
-                async with self._verrou:
-                    await self._horloge()
-            self._change = False
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._vivre(lambda: self.c.en_cours, self._prochain_jour, self._horloge)
         return self.c
 
     def _prochain_jour(self) -> date | None:
@@ -105,32 +83,28 @@ class ContratWorkflow:
             self.c.etat, self.c.fin_motif = EtatContrat.TERMINE, "échéance"
             self.journal.noter(
                 "contrat_termine",
-                f"Contrat arrivé à échéance le {_fr(self.c.date_fin)}",
+                f"Contrat arrivé à échéance le {date_chiffres(self.c.date_fin)}",
                 le=self.c.date_fin,
             )
         elif self.c.etat == EtatContrat.ACTIF and today >= self.c.date_revue:
             self.c.etat = EtatContrat.A_REVOIR
             self.journal.noter(
                 "contrat_a_revoir",
-                f"Revue du contrat à faire avant sa fin le {_fr(self.c.date_fin)}",
+                f"Revue du contrat à faire avant sa fin le {date_chiffres(self.c.date_fin)}",
             )
             self.journal.envoyer(
                 f"compte:{self.c.referent.id}",
                 "Revue d'un contrat d'engagement",
                 f"Le contrat d'engagement n° {self.c.numero} se termine le "
-                f"{_fr(self.c.date_fin)} : faites sa revue avec la personne.",
+                f"{date_chiffres(self.c.date_fin)} : faites sa revue avec la personne.",
             )
         else:
             return
         await self._informer()
 
-    async def _informer(self) -> None:
+    def _evolution(self, notes: list[NoteTimeline], envois: list[Envoi]) -> EvolutionContrat:
         self.c.version += 1
-        self._change = True
-        notes, envois = self.journal.vider()
-        await workflow.get_external_workflow_handle(self.parent_id).signal(
-            "contrat_evolue", EvolutionContrat(contrat=self.c, notes=notes, envois=envois)
-        )
+        return EvolutionContrat(contrat=self.c, notes=notes, envois=envois)
 
     # --- commands ---------------------------------------------------------------------
 
@@ -145,7 +119,7 @@ class ContratWorkflow:
                 self.journal.noter(
                     "contrat_signe",
                     f"Contrat signé par les deux parties : actif du "
-                    f"{_fr(self.c.date_debut)} au {_fr(self.c.date_fin)}",
+                    f"{date_chiffres(self.c.date_debut)} au {date_chiffres(self.c.date_fin)}",
                     ordre.auteur,
                     le=sig.signe_le,
                     interaction=True,
@@ -167,13 +141,13 @@ class ContratWorkflow:
         verifier_version(ordre, self.c.version)
         sig = ordre.donnees
         if self.c.etat not in (EtatContrat.BROUILLON, EtatContrat.EN_SIGNATURE):
-            raise _refus(f"Le contrat n'attend plus de signature ({self.c.etat.label.lower()})")
+            raise refus(f"Le contrat n'attend plus de signature ({self.c.etat.label.lower()})")
         if sig.signataire in self.c.signatures:
-            raise _refus(f"{sig.signataire.label} a déjà signé ce contrat")
+            raise refus(f"{sig.signataire.label} a déjà signé ce contrat")
         if sig.signe_le > aujourd_hui():
-            raise _refus("Une signature ne peut pas être datée du futur", "signe_le")
+            raise refus("Une signature ne peut pas être datée du futur", "signe_le")
         if sig.signe_le > self.c.date_fin:
-            raise _refus("Le contrat est déjà échu : rédigez-en un nouveau")
+            raise refus("Le contrat est déjà échu : rédigez-en un nouveau")
 
     @workflow.update(name="reviser_contrat")
     async def reviser(self, ordre: Ordre[RevueContrat]) -> Contrat:
@@ -199,7 +173,7 @@ class ContratWorkflow:
         verifier_version(ordre, self.c.version)
         self._actif("faire la revue")
         if ordre.donnees.realisee_le > aujourd_hui():
-            raise _refus("La revue ne peut pas être datée du futur", "realisee_le")
+            raise refus("La revue ne peut pas être datée du futur", "realisee_le")
 
     @workflow.update(name="ajouter_avenant")
     async def avenant(self, ordre: Ordre[Avenant]) -> Contrat:
@@ -228,14 +202,14 @@ class ContratWorkflow:
         self._actif("ajouter un avenant")
         a = ordre.donnees
         if a.objectifs is None and a.date_fin is None:
-            raise _refus("Un avenant modifie les objectifs ou la date de fin")
+            raise refus("Un avenant modifie les objectifs ou la date de fin")
         if a.date_fin is not None:
             try:
                 verifier_duree(self.c.date_debut, a.date_fin)
             except ValueError as err:
-                raise _refus(str(err), "date_fin") from None
+                raise refus(str(err), "date_fin") from None
             if a.date_fin < aujourd_hui():
-                raise _refus("La nouvelle date de fin est déjà passée", "date_fin")
+                raise refus("La nouvelle date de fin est déjà passée", "date_fin")
 
     @workflow.update(name="renouveler_contrat")
     async def renouveler(self, ordre: Ordre[Renouvellement]) -> Contrat:
@@ -252,7 +226,7 @@ class ContratWorkflow:
             )
             self.journal.noter(
                 "contrat_renouvele",
-                f"Contrat renouvelé du {_fr(ancienne_fin)} au {_fr(r.nouvelle_date_fin)}",
+                f"Contrat renouvelé du {date_chiffres(ancienne_fin)} au {date_chiffres(r.nouvelle_date_fin)}",
                 ordre.auteur,
                 le=r.decide_le,
             )
@@ -267,7 +241,7 @@ class ContratWorkflow:
         try:
             verifier_duree(self.c.date_fin, r.nouvelle_date_fin)
         except ValueError as err:
-            raise _refus(f"Renouvellement : {err}", "nouvelle_date_fin") from None
+            raise refus(f"Renouvellement : {err}", "nouvelle_date_fin") from None
 
     @workflow.update(name="signaler_manquement")
     async def manquement(self, ordre: Ordre[Manquement]) -> Contrat:
@@ -277,7 +251,7 @@ class ContratWorkflow:
             self.c.manquements.append(m)
             libelle = f"Manquement — {m.etape.label} : {m.motif}"
             if m.etape == EtapeManquement.EXAMEN_EP and m.date_examen:
-                libelle += f" (examen le {_fr(m.date_examen)})"
+                libelle += f" (examen le {date_chiffres(m.date_examen)})"
             if m.decision is not None:
                 libelle += f" — décision : {m.decision.label.lower()}"
                 self._appliquer_decision(m.decision)
@@ -297,20 +271,18 @@ class ContratWorkflow:
         verifier_version(ordre, self.c.version)
         m = ordre.donnees
         if self.c.etat not in (*ACTIFS, EtatContrat.SUSPENDU):
-            raise _refus("La procédure de manquement concerne un contrat actif ou suspendu")
+            raise refus("La procédure de manquement concerne un contrat actif ou suspendu")
         derniere = self.c.manquements[-1].etape if self.c.manquements else None
         en_cours = derniere not in (None, EtapeManquement.DECISION)
         attendue = ETAPE_PRECEDENTE[m.etape]
         if attendue is None and en_cours:
-            raise _refus(
-                "Une procédure de manquement est déjà en cours : passez à l'étape suivante"
-            )
+            raise refus("Une procédure de manquement est déjà en cours : passez à l'étape suivante")
         if attendue is not None and derniere != attendue:
-            raise _refus(f"L'étape « {m.etape.label} » suit l'étape « {attendue.label} »")
+            raise refus(f"L'étape « {m.etape.label} » suit l'étape « {attendue.label} »")
         if self.c.manquements and m.le < self.c.manquements[-1].le:
-            raise _refus("Une étape ne peut pas précéder la précédente", "le")
+            raise refus("Une étape ne peut pas précéder la précédente", "le")
         if m.le > aujourd_hui():
-            raise _refus("Une étape ne peut pas être datée du futur", "le")
+            raise refus("Une étape ne peut pas être datée du futur", "le")
 
     def _appliquer_decision(self, decision: DecisionManquement) -> None:
         if decision == DecisionManquement.SUSPENSION:
@@ -324,7 +296,7 @@ class ContratWorkflow:
 
     def _actif(self, quoi: str) -> None:
         if self.c.etat not in ACTIFS:
-            raise _refus(f"Impossible de {quoi} : le contrat est {self.c.etat.label.lower()}")
+            raise refus(f"Impossible de {quoi} : le contrat est {self.c.etat.label.lower()}")
 
     # --- from the parcours --------------------------------------------------------------
 

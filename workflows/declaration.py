@@ -94,7 +94,7 @@ class Transition:
 
 def exige(texte: str) -> Callable[[Condition], Condition]:
     """What the condition asks for, in French: the API's documentation of each command
-    (web/api/parcours.py) is derived from it."""
+    (web/api/parcours/commandes.py) is derived from it."""
 
     def poser(condition: Condition) -> Condition:
         setattr(condition, "prerequis", texte)  # noqa: B010 — a function attribute

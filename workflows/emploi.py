@@ -3,11 +3,9 @@ durable timers, the end of a fixed-term job, a job lost — reported to its parc
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.common import Ordre
@@ -20,40 +18,30 @@ with workflow.unsafe.imports_passed_through():
         MotifFinEmploi,
         PointSuivi,
     )
-    from schemas.enfants import Cloture, EmploiInput, EvolutionEmploi
-    from schemas.erreurs import CodeErreur
+    from schemas.enfants import Cloture, EmploiInput, Envoi, EvolutionEmploi, NoteTimeline
     from schemas.parcours import Categorie
 
 from schemas.parcours import Phase
 from workflows import conditions
 from workflows.declaration import REFERENT, Cible, Transition
-from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
+from workflows.enfant import Enfant, aujourd_hui, prochain, refus, verifier_version
 
 AVANCE_POINT_JOURS = 7  # a check-in may be recorded a week before its milestone
 
 
-def _refus(message: str, champ: str | None = None) -> ApplicationError:
-    # the field to fix, if any, travels in the details (data: replay-safe); the API then
-    # answers 422 naming it instead of 409
-    details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
-    return ApplicationError(message, *details, type=CodeErreur.COMMANDE_REFUSEE, non_retryable=True)
-
-
 @workflow.defn(name="SuiviEmploi")
-class SuiviEmploiWorkflow:
+class SuiviEmploiWorkflow(Enfant):
+    SIGNAL = "emploi_evolue"
+
     @workflow.init
     def __init__(self, entree: EmploiInput) -> None:
-        self.parent_id = entree.parent_workflow_id
+        self._commencer(entree.parent_workflow_id, Categorie.EMPLOI)
         self.e = Emploi(
             workflow_id=workflow.info().workflow_id,
             numero=entree.numero,
             etat=EtatEmploi.EN_COURS,
             embauche=entree.embauche,
         )
-        self.journal = Journal(Categorie.EMPLOI)
-        self._verrou = asyncio.Lock()
-        self._attente = Attente()
-        self._change = False
 
     def _jalon(self, jours: int) -> date:
         return self.e.embauche.date_debut + timedelta(days=jours)
@@ -62,17 +50,16 @@ class SuiviEmploiWorkflow:
     async def run(self, entree: EmploiInput) -> Emploi:
         async with self._verrou:
             await self._horloge()  # a job declared after the fact may have milestones already due
-        while self.e.etat == EtatEmploi.EN_COURS:
-            jours = [self._jalon(j) for j in JALONS_SUIVI_JOURS if j not in self.e.jalons_dus]
-            if self.e.embauche.date_fin is not None:
-                jours.append(self.e.embauche.date_fin + timedelta(days=1))
-            jour = prochain(jours)
-            if await self._attente.jour_venu(lambda: self._change, jour):
-                async with self._verrou:
-                    await self._horloge()
-            self._change = False
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._vivre(
+            lambda: self.e.etat == EtatEmploi.EN_COURS, self._prochain_jour, self._horloge
+        )
         return self.e
+
+    def _prochain_jour(self) -> date | None:
+        jours = [self._jalon(j) for j in JALONS_SUIVI_JOURS if j not in self.e.jalons_dus]
+        if self.e.embauche.date_fin is not None:
+            jours.append(self.e.embauche.date_fin + timedelta(days=1))
+        return prochain(jours)
 
     async def _horloge(self) -> None:
         today, changed = aujourd_hui(), False
@@ -106,13 +93,9 @@ class SuiviEmploiWorkflow:
             le=fin.le,
         )
 
-    async def _informer(self) -> None:
+    def _evolution(self, notes: list[NoteTimeline], envois: list[Envoi]) -> EvolutionEmploi:
         self.e.version += 1
-        self._change = True
-        notes, envois = self.journal.vider()
-        await workflow.get_external_workflow_handle(self.parent_id).signal(
-            "emploi_evolue", EvolutionEmploi(emploi=self.e, notes=notes, envois=envois)
-        )
+        return EvolutionEmploi(emploi=self.e, notes=notes, envois=envois)
 
     @workflow.update(name="enregistrer_point_suivi")
     async def point(self, ordre: Ordre[PointSuivi]) -> Emploi:
@@ -147,17 +130,17 @@ class SuiviEmploiWorkflow:
         verifier_version(ordre, self.e.version)
         p = ordre.donnees
         if self.e.etat != EtatEmploi.EN_COURS:
-            raise _refus("Le suivi de cet emploi est terminé")
+            raise refus("Le suivi de cet emploi est terminé")
         if any(x.jalon_jours == p.jalon_jours for x in self.e.points):
-            raise _refus(f"Le point à J+{p.jalon_jours} est déjà enregistré", "jalon_jours")
+            raise refus(f"Le point à J+{p.jalon_jours} est déjà enregistré", "jalon_jours")
         if p.realise_le < self._jalon(p.jalon_jours) - timedelta(days=AVANCE_POINT_JOURS):
-            raise _refus(
+            raise refus(
                 f"Le point à J+{p.jalon_jours} ne peut pas être fait avant le "
                 f"{(self._jalon(p.jalon_jours) - timedelta(days=AVANCE_POINT_JOURS)).strftime('%d/%m/%Y')}",
                 "realise_le",
             )
         if p.realise_le > aujourd_hui():
-            raise _refus("Un point de suivi ne peut pas être daté du futur", "realise_le")
+            raise refus("Un point de suivi ne peut pas être daté du futur", "realise_le")
 
     @workflow.update(name="declarer_fin_emploi")
     async def fin(self, ordre: Ordre[FinEmploi]) -> Emploi:
@@ -171,9 +154,9 @@ class SuiviEmploiWorkflow:
     def _verifier_fin(self, ordre: Ordre[FinEmploi]) -> None:
         verifier_version(ordre, self.e.version)
         if self.e.etat != EtatEmploi.EN_COURS:
-            raise _refus("Le suivi de cet emploi est terminé")
+            raise refus("Le suivi de cet emploi est terminé")
         if ordre.donnees.le < self.e.embauche.date_debut or ordre.donnees.le > aujourd_hui():
-            raise _refus("La date de fin doit se situer entre l'embauche et aujourd'hui", "le")
+            raise refus("La date de fin doit se situer entre l'embauche et aujourd'hui", "le")
 
     @workflow.signal(name="clore")
     async def clore(self, cloture: Cloture) -> None:

@@ -1,19 +1,24 @@
-"""What the three child workflows share: a journal of notes and messages for the parcours,
-and the one way to report to it."""
+"""What the three child workflows (contrat, PMSMP, emploi) share: their skeleton (one lock, a
+loop that wakes on a change or on the next day of their calendar, one way to report to the
+parcours), a journal of notes and messages for it, and how they refuse a command."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
     from core.clock import local_day, start_of_day
     from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre
     from schemas.enfants import Envoi, NoteTimeline
+    from schemas.erreurs import CodeErreur
     from schemas.parcours import Categorie
 
 from workflows.minuterie import JAMAIS_ANNULEE, Reveil
@@ -57,6 +62,17 @@ class Journal:
         notes, envois = self.notes, self.envois
         self.notes, self.envois = [], []
         return notes, envois
+
+
+def refus(message: str, champ: str | None = None) -> ApplicationError:
+    # the field to fix, if any, travels in the details (data: replay-safe); the API then
+    # answers 422 naming it instead of 409
+    details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
+    return ApplicationError(message, *details, type=CodeErreur.COMMANDE_REFUSEE, non_retryable=True)
+
+
+def date_chiffres(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
 def verifier_version(ordre: Ordre[Any], version: int) -> None:
@@ -109,3 +125,43 @@ class Attente:
         except TimeoutError:
             return True
         return False
+
+
+class Enfant:
+    """The skeleton of a child workflow. Its commands and the parcours' signals change it under
+    ``_verrou`` and end with ``_informer``; ``_vivre`` is its run until it ends."""
+
+    SIGNAL: ClassVar[str]  # the parcours' signal that receives this child's news
+
+    def _commencer(self, parent_id: str, categorie: Categorie) -> None:
+        self.parent_id = parent_id
+        self.journal = Journal(categorie)
+        self._verrou = asyncio.Lock()
+        self._attente = Attente()
+        self._change = False
+
+    async def _vivre(
+        self,
+        en_cours: Callable[[], bool],
+        jour: Callable[[], date | None],
+        horloge: Callable[[], Awaitable[None]],
+    ) -> None:
+        """While it runs: wait for a change or the next day of its calendar, and on that day
+        let the calendar act, under the lock. Then wait for the handlers still running."""
+        while en_cours():
+            if await self._attente.jour_venu(lambda: self._change, jour()):
+                async with self._verrou:
+                    await horloge()
+            self._change = False
+        await workflow.wait_condition(workflow.all_handlers_finished)
+
+    def _evolution(self, notes: list[NoteTimeline], envois: list[Envoi]) -> BaseModel:
+        """The news for the parcours: the child's snapshot, its version moved on."""
+        raise NotImplementedError
+
+    async def _informer(self) -> None:
+        self._change = True
+        notes, envois = self.journal.vider()
+        await workflow.get_external_workflow_handle(self.parent_id).signal(
+            self.SIGNAL, self._evolution(notes, envois)
+        )

@@ -3,21 +3,16 @@ the bilan with the tutor's reminders at J+3 and J+10 — reported to its parcour
 
 from __future__ import annotations
 
-import asyncio
-from datetime import date, timedelta
+from datetime import date
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from schemas.common import Acteur, Ordre
-    from schemas.enfants import Cloture, EvolutionPmsmp, PmsmpInput
-    from schemas.erreurs import CodeErreur
+    from schemas.enfants import Cloture, Envoi, EvolutionPmsmp, NoteTimeline, PmsmpInput
     from schemas.evenements import EvenementPartenaire
     from schemas.parcours import Categorie
     from schemas.pmsmp import (
-        BILAN_DELAI_JOURS,
-        RELANCES_TUTEUR_JOURS,
         AnnulationPmsmp,
         BilanPmsmp,
         EtatPmsmp,
@@ -30,28 +25,19 @@ with workflow.unsafe.imports_passed_through():
 
 from workflows import conditions
 from workflows.declaration import OUVERTES, REFERENT, Cible, Transition
-from workflows.enfant import Attente, Journal, aujourd_hui, prochain, verifier_version
+from workflows.enfant import aujourd_hui, refus, verifier_version
+from workflows.pmsmp_calendrier import CalendrierPmsmp
 
-RAPPEL_AVANT_DEBUT_JOURS_OUVRES = 2
 PATCH_SUIVI_IMMERSION_FACILITEE = "pmsmp-suivi-immersion-facilitee"
 
 
-def _refus(message: str, champ: str | None = None) -> ApplicationError:
-    # the field to fix, if any, travels in the details (data: replay-safe); the API then
-    # answers 422 naming it instead of 409
-    details = [{"erreurs": [{"champ": champ, "message": message}]}] if champ else []
-    return ApplicationError(message, *details, type=CodeErreur.COMMANDE_REFUSEE, non_retryable=True)
-
-
-def _fr(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
 @workflow.defn(name="Pmsmp")
-class PmsmpWorkflow:
+class PmsmpWorkflow(CalendrierPmsmp):
+    SIGNAL = "pmsmp_evolue"
+
     @workflow.init
     def __init__(self, entree: PmsmpInput) -> None:
-        self.parent_id = entree.parent_workflow_id
+        self._commencer(entree.parent_workflow_id, Categorie.PMSMP)
         self.feries = entree.jours_feries
         self.p = Pmsmp(
             id=entree.pmsmp_id,
@@ -61,125 +47,15 @@ class PmsmpWorkflow:
             prescripteur=entree.prescripteur,
         )
         self.rappel_debut_envoye = False
-        self.journal = Journal(Categorie.PMSMP)
-        self._verrou = asyncio.Lock()
-        self._attente = Attente()
-        self._change = False
-
-    @property
-    def _debut(self) -> date:
-        return self.p.convention.date_debut
-
-    @property
-    def _fin(self) -> date:
-        return self.p.convention.date_fin
 
     @workflow.run
     async def run(self, entree: PmsmpInput) -> Pmsmp:
-        while self.p.en_cours:
-            jour = prochain(self._jours_a_surveiller())
-            if await self._attente.jour_venu(lambda: self._change, jour):
-                async with self._verrou:
-                    if self._horloge():
-                        await self._informer()
-            self._change = False
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._vivre(lambda: self.p.en_cours, self._prochain_jour, self._au_jour)
         return self.p
 
-    def _jour_rappel_debut(self) -> date:
-        day = self._debut
-        # the working day two working days before the start
-        for _ in range(RAPPEL_AVANT_DEBUT_JOURS_OUVRES):
-            day -= timedelta(days=1)
-            while day.weekday() >= 5 or day in self.feries:
-                day -= timedelta(days=1)
-        return day
-
-    def _jours_a_surveiller(self) -> list[date]:
-        jours = [self._debut, self._fin + timedelta(days=1)]
-        jours += [self._fin + timedelta(days=d) for d in RELANCES_TUTEUR_JOURS]
-        if not self.rappel_debut_envoye:
-            jours.append(self._jour_rappel_debut())
-        return jours
-
-    def _horloge(self) -> bool:
-        """Apply what the calendar says today; True if something changed (caller informs)."""
-        today, changed = aujourd_hui(), False
-        c = self.p.convention
-        if (
-            self.p.etat == EtatPmsmp.VALIDEE
-            and not self.rappel_debut_envoye
-            and self._jour_rappel_debut() <= today < self._debut
-        ):
-            self.rappel_debut_envoye = True
-            self.journal.envoyer(
-                "usager",
-                "Votre immersion commence bientôt",
-                f"Votre immersion chez {c.entreprise.raison_sociale} commence le "
-                f"{_fr(self._debut)} ({c.horaires}). Votre tuteur : {c.tuteur.prenom} "
-                f"{c.tuteur.nom}.",
-                sms=True,
-            )
-            self.journal.noter(
-                "pmsmp_rappel", "Rappel envoyé à la personne avant le début de l'immersion"
-            )
-            changed = True
-        if self.p.etat == EtatPmsmp.VALIDEE and today >= self._debut:
-            self.p.etat = EtatPmsmp.EN_COURS
-            self.journal.noter(
-                "pmsmp_debut",
-                f"Début de l'immersion chez {c.entreprise.raison_sociale}",
-                le=self._debut,
-            )
-            changed = True
-        elif self.p.etat in (EtatPmsmp.EN_SIGNATURE, EtatPmsmp.A_VALIDER) and today > self._fin:
-            self.p.etat = EtatPmsmp.ANNULEE
-            self.p.annulation = AnnulationPmsmp(
-                annulee_le=today, motif="convention non finalisée avant la fin prévue"
-            )
-            self.journal.noter(
-                "pmsmp_caduque", "Convention caduque : non signée ou non validée à temps"
-            )
-            changed = True
-        if self.p.etat == EtatPmsmp.EN_COURS and today > self._fin:
-            self.p.etat = EtatPmsmp.A_BILANTER
-            self.journal.noter(
-                "pmsmp_fin",
-                f"Fin de l'immersion : bilan attendu sous {BILAN_DELAI_JOURS} jours",
-                le=self._fin,
-            )
-            changed = True
-        if self.p.etat == EtatPmsmp.A_BILANTER:
-            changed |= self._relancer_tuteur(today)
-        return changed
-
-    def _relancer_tuteur(self, today: date) -> bool:
-        dues = [self._fin + timedelta(days=d) for d in RELANCES_TUTEUR_JOURS]
-        todo = [d for d in dues if d <= today and d not in self.p.relances_tuteur]
-        if not todo:
-            return False
-        self.p.relances_tuteur.extend(todo)
-        t, c = self.p.convention.tuteur, self.p.convention
-        if t.email:
-            self.journal.envoyer(
-                t.email,
-                "Bilan de l'immersion à rédiger",
-                f"Bonjour {t.prenom} {t.nom}, l'immersion ({c.metier}) s'est terminée le "
-                f"{_fr(self._fin)}. Merci de rédiger son bilan avec la personne accueillie.",
-            )
-        self.journal.noter(
-            "pmsmp_relance_tuteur",
-            f"Relance du tuteur pour le bilan (J+{(todo[-1] - self._fin).days})",
-        )
-        return True
-
-    async def _informer(self) -> None:
+    def _evolution(self, notes: list[NoteTimeline], envois: list[Envoi]) -> EvolutionPmsmp:
         self.p.version += 1
-        self._change = True
-        notes, envois = self.journal.vider()
-        await workflow.get_external_workflow_handle(self.parent_id).signal(
-            "pmsmp_evolue", EvolutionPmsmp(pmsmp=self.p, notes=notes, envois=envois)
-        )
+        return EvolutionPmsmp(pmsmp=self.p, notes=notes, envois=envois)
 
     # --- commands ---------------------------------------------------------------------
 
@@ -196,13 +72,13 @@ class PmsmpWorkflow:
         verifier_version(ordre, self.p.version)
         sig = ordre.donnees
         if self.p.etat != EtatPmsmp.EN_SIGNATURE:
-            raise _refus(f"La convention n'attend plus de signature ({self.p.etat.label.lower()})")
+            raise refus(f"La convention n'attend plus de signature ({self.p.etat.label.lower()})")
         if sig.signataire in self.p.signatures:
-            raise _refus(f"{sig.signataire.label} a déjà signé la convention")
+            raise refus(f"{sig.signataire.label} a déjà signé la convention")
         if sig.signe_le > aujourd_hui():
-            raise _refus("Une signature ne peut pas être datée du futur", "signe_le")
+            raise refus("Une signature ne peut pas être datée du futur", "signe_le")
         if sig.signe_le > self._debut:
-            raise _refus("Une convention se signe avant le début de l'immersion", "signe_le")
+            raise refus("Une convention se signe avant le début de l'immersion", "signe_le")
 
     def _signer(self, signataire: SignatairePmsmp, le: date, auteur: Acteur) -> None:
         self.p.signatures[signataire] = le
@@ -238,9 +114,9 @@ class PmsmpWorkflow:
     def _verifier_validation(self, ordre: Ordre[ValidationPmsmp]) -> None:
         verifier_version(ordre, self.p.version)
         if self.p.etat != EtatPmsmp.A_VALIDER:
-            raise _refus("La convention doit être signée par tous avant d'être validée")
+            raise refus("La convention doit être signée par tous avant d'être validée")
         if ordre.donnees.validee_le > self._debut:
-            raise _refus("La convention se valide avant le début de l'immersion", "validee_le")
+            raise refus("La convention se valide avant le début de l'immersion", "validee_le")
 
     @workflow.update(name="annuler_pmsmp")
     async def annuler(self, ordre: Ordre[AnnulationPmsmp]) -> Pmsmp:
@@ -260,7 +136,7 @@ class PmsmpWorkflow:
     def _verifier_annulation(self, ordre: Ordre[AnnulationPmsmp]) -> None:
         verifier_version(ordre, self.p.version)
         if not self.p.en_cours or self.p.etat == EtatPmsmp.A_BILANTER:
-            raise _refus("Cette immersion ne peut plus être annulée : enregistrez son bilan")
+            raise refus("Cette immersion ne peut plus être annulée : enregistrez son bilan")
 
     @workflow.update(name="rediger_bilan_pmsmp")
     async def bilan(self, ordre: Ordre[BilanPmsmp]) -> Pmsmp:
@@ -274,9 +150,9 @@ class PmsmpWorkflow:
     def _verifier_bilan(self, ordre: Ordre[BilanPmsmp]) -> None:
         verifier_version(ordre, self.p.version)
         if self.p.etat not in (EtatPmsmp.EN_COURS, EtatPmsmp.A_BILANTER):
-            raise _refus("Le bilan se rédige pendant ou après l'immersion")
+            raise refus("Le bilan se rédige pendant ou après l'immersion")
         if ordre.donnees.redige_le < self._debut or ordre.donnees.redige_le > aujourd_hui():
-            raise _refus(
+            raise refus(
                 "La date du bilan doit se situer entre le début de l'immersion et aujourd'hui",
                 "redige_le",
             )

@@ -33,8 +33,8 @@ from schemas.rdv import ModeRdv, Rdv
 from schemas.referent import ReferentAffecte
 from schemas.regles import Canal, Rappel
 from tests import factories
-from workflows.etapes import rdv as etape
-from workflows.etapes.base import jour_fr
+from workflows.etapes import invitations, rappels, reservations
+from workflows.etapes.base import jour_fr, quand
 
 JOUR = date(2031, 1, 6)
 DEBUT = datetime(2031, 1, 14, 9, 30, tzinfo=PARIS)
@@ -131,7 +131,7 @@ def _donnees(s: ParcoursState, **autres: object) -> dict[str, object]:
     return {
         "prenom": s.usager.prenom,
         "professionnel": "Léa Exemple",
-        "quand": etape._quand(DEBUT),
+        "quand": quand(DEBUT),
         "ou": LIEU,
         "motif": "Signature du CER",
         **autres,
@@ -149,7 +149,7 @@ def test_le_rappel_du_gabarit_est_celui_du_workflow() -> None:
         objet="Signature du CER",
     )
     ctx.s.rdvs.append(rdv)
-    etape.envoyer_rappel(ctx, rdv, Rappel(code="j1", jours_avant=1, heure=10, canaux=[Canal.SMS]))  # type: ignore[arg-type]
+    rappels.envoyer_rappel(ctx, rdv, Rappel(code="j1", jours_avant=1, heure=10, canaux=[Canal.SMS]))  # type: ignore[arg-type]
     assert ctx.sms == [rendre("rappel", _donnees(ctx.s))]
 
 
@@ -166,7 +166,7 @@ def test_l_invitation_du_gabarit_est_celle_du_workflow(envoi: str) -> None:
         envoyee_le=JOUR,
         expire_le=JOUR + timedelta(days=10),
     )
-    etape._envoyer_liens(ctx, invitation, envoi)  # type: ignore[arg-type]
+    invitations._envoyer_liens(ctx, invitation, envoi)  # type: ignore[arg-type]
     attendu = rendre(
         "invitation",
         _donnees(
@@ -192,7 +192,7 @@ async def test_la_convocation_du_gabarit_est_celle_du_workflow() -> None:
         lieu=LIEU,
     )
     auteur = factories.LEA.model_copy(update={"nom": "Léa Exemple"})
-    await etape.convoquer(ctx, Ordre(donnees=convocation, auteur=auteur))  # type: ignore[arg-type]
+    await reservations.convoquer(ctx, Ordre(donnees=convocation, auteur=auteur))  # type: ignore[arg-type]
     assert ctx.sms == [rendre("convocation", _donnees(ctx.s))]
 
 
@@ -254,7 +254,7 @@ async def test_la_confirmation_du_gabarit_est_celle_du_workflow(
     s.referent = _referent("Léa Exemple")
     ctx = Envois(s)
     ordre = _personne(_reservation(DEBUT))
-    await etape.reserver_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
+    await reservations.reserver_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
     assert ctx.sms == [rendre("confirmation", _donnees(s))]
 
 
@@ -262,8 +262,8 @@ async def test_le_changement_du_gabarit_est_celui_du_workflow() -> None:
     avant = DEBUT - timedelta(days=1)
     ctx = Envois(_avec_rdv(_etat(), avant))
     ordre = _personne(_reservation(DEBUT))
-    await etape.deplacer_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
-    attendu = _donnees(ctx.s, ancien_quand=etape._quand(avant))
+    await reservations.deplacer_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
+    attendu = _donnees(ctx.s, ancien_quand=quand(avant))
     assert ctx.sms == [rendre("changement", attendu)]
 
 
@@ -271,6 +271,6 @@ async def test_l_annulation_du_gabarit_est_celle_du_workflow() -> None:
     ctx = Envois(_avec_rdv(_etat(), DEBUT))
     donnees = AnnulationParLaPersonne(invitation_id="p-gabari-inv-1")
     ordre = _personne(donnees)
-    await etape.annuler_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
+    await reservations.annuler_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
     attendu = _donnees(ctx.s, date_limite=jour_fr(JOUR + timedelta(days=9)))
     assert ctx.sms == [rendre("annulation", attendu)]

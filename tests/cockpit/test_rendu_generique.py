@@ -11,7 +11,7 @@ from schemas.pmsmp import ConventionPmsmp
 from schemas.rdv import PlanificationRdv
 from schemas.usager import Consentement
 from services.commandes import modele_api
-from web.api.parcours import DemandeAccueil
+from web.api.parcours.accueil import DemandeAccueil
 from web.cockpit.formulaires import Champ, Reglages, construire
 from web.cockpit.lecture import lire
 from workflows.transitions import TRANSITIONS

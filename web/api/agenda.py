@@ -24,7 +24,7 @@ from services import parcours as dossiers
 from services.audit import journaliser
 from services.parcours_client import CommandeImpossible
 from services.utilisateur import Utilisateur
-from web.api.parcours import executer
+from web.api.parcours.commandes import executer
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
 from web.vues import ParcoursVue

@@ -1,7 +1,7 @@
 """JSON API of the équipe de suivi: the team of a parcours, its notes, the requests to join.
 
 Inviting and removing a member are commands of the parcours (POST …/ajouter-membre and
-…/retirer-membre, web/api/parcours.py); everything here reads the dossier through
+…/retirer-membre, web/api/parcours/commandes.py); everything here reads the dossier through
 ``services.parcours.lire`` (the one access rule) and is written in the audit log."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from services.audit import journaliser
 from services.utilisateur import Utilisateur, est_referent_du_parcours
 from store.comptes import Compte
 from store.structures import Structure
-from web.api.parcours import ERREURS, etag, executer
+from web.api.parcours.commandes import executer
+from web.api.parcours.reponses import ERREURS, etag
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.equipe import notes, rattachements
 from web.erreurs import Refus

@@ -16,7 +16,7 @@ from schemas.common import Organisme, Role
 from services.parcours_client import CommandeImpossible
 from services.utilisateur import Utilisateur
 from store.comptes import Compte
-from web.api import parcours as api
+from web.api.parcours import accueil as api
 from web.cockpit import pages
 from web.cockpit.commandes import Formulaire
 from web.cockpit.formulaires import Reglages, chemins, construire

@@ -180,36 +180,74 @@ def _dates_du_jour(nom: str, today: date) -> dict[str, Any]:
 def initiales(nom: str, s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
     v: dict[str, Any] = _dates_du_jour(nom, today)
     v.update({k: params[k] for k in ("incident_id", "rdv_id", "action_id") if k in params})
-    if nom == "decider_orientation" and (p := s.proposition_orientation) is not None:
-        v.update(type=p.type, organisme=p.organisme)
-    elif nom == "enregistrer_diagnostic":
-        dernier = s.diagnostic
-        v.update(dernier.model_dump() if dernier else {"freins": [{"frein": f} for f in Frein]})
-        v["realise_le"] = today
-    elif nom == "rediger_contrat":
-        type_ = CONTRAT_PAR_ORGANISME.get(s.organisme, TypeContrat.CER) if s.organisme else None
-        v.update(type=type_, date_debut=today, date_fin=add_months(today, 6))
-    elif nom in ("ajouter_avenant", "reviser_contrat", "renouveler_contrat") and s.contrat:
-        v["objectifs"] = [o.model_dump() for o in s.contrat.objectifs]
-    elif nom == "prescrire_action":
-        v["debut_prevu"] = today
-        if "service_id" in params:  # chosen in the data·inclusion search of the file
-            v["service_id"] = params["service_id"]
-    elif nom == "enregistrer_point_suivi" and (jalons := _jalons(s)):
-        v["jalon_jours"] = jalons[0][0]
-    elif nom == "regler_rappels":
-        v["active"] = s.rappels_en_pause is None
-    elif nom == "modifier_consentement":
-        v.update(s.consentement.model_dump() | {"recueilli_le": today})
-    elif nom == "modifier_identifiants":
-        v.update(s.identifiants.model_dump())
-    elif nom == "relancer_referent":
-        motifs = "; ".join(a.libelle for a in s.alertes) or "pas de nouvelles récentes"
-        v["message"] = (
+    if (preremplir := VALEURS_INITIALES.get(nom)) is not None:
+        v.update(preremplir(s, today, params))
+    return v
+
+
+Preremplissage = Callable[[ParcoursState, date, Mapping[str, str]], dict[str, Any]]
+
+
+def _orientation(s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
+    p = s.proposition_orientation  # the rules' proposal
+    return {"type": p.type, "organisme": p.organisme} if p is not None else {}
+
+
+def _diagnostic(s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
+    dernier = s.diagnostic
+    v = dernier.model_dump() if dernier else {"freins": [{"frein": f} for f in Frein]}
+    return v | {"realise_le": today}
+
+
+def _contrat(s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
+    type_ = CONTRAT_PAR_ORGANISME.get(s.organisme, TypeContrat.CER) if s.organisme else None
+    return {"type": type_, "date_debut": today, "date_fin": add_months(today, 6)}
+
+
+def _objectifs(s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
+    """The current contract's objectives, to amend, review or renew."""
+    return {"objectifs": [o.model_dump() for o in s.contrat.objectifs]} if s.contrat else {}
+
+
+def _action(s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
+    v: dict[str, Any] = {"debut_prevu": today}
+    if "service_id" in params:  # chosen in the data·inclusion search of the file
+        v["service_id"] = params["service_id"]
+    return v
+
+
+def _point_suivi(s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
+    jalons = _jalons(s)  # the first milestone not yet recorded
+    return {"jalon_jours": jalons[0][0]} if jalons else {}
+
+
+def _relance(s: ParcoursState, today: date, params: Mapping[str, str]) -> dict[str, Any]:
+    motifs = "; ".join(a.libelle for a in s.alertes) or "pas de nouvelles récentes"
+    return {
+        "message": (
             f"Le parcours de {s.usager.prenom} {s.usager.nom.upper()} demande votre attention "
             f"({motifs}). Pouvez-vous faire le point avec la personne ?"
         )
-    return v
+    }
+
+
+# What a command's form starts from, beyond today's dates and the item it was opened on.
+VALEURS_INITIALES: dict[str, Preremplissage] = {
+    "decider_orientation": _orientation,
+    "enregistrer_diagnostic": _diagnostic,
+    "rediger_contrat": _contrat,
+    "ajouter_avenant": _objectifs,
+    "reviser_contrat": _objectifs,
+    "renouveler_contrat": _objectifs,
+    "prescrire_action": _action,
+    "enregistrer_point_suivi": _point_suivi,
+    "regler_rappels": lambda s, today, params: {"active": s.rappels_en_pause is None},
+    "modifier_consentement": lambda s, today, params: (
+        s.consentement.model_dump() | {"recueilli_le": today}
+    ),
+    "modifier_identifiants": lambda s, today, params: s.identifiants.model_dump(),
+    "relancer_referent": _relance,
+}
 
 
 def proposition_texte(s: ParcoursState) -> str | None:

@@ -30,7 +30,7 @@ from schemas.parcours import ParcoursState
 from services.commandes import modele_api
 from services.parcours_client import CommandeImpossible, conflit
 from services.utilisateur import Utilisateur
-from web.api.parcours import executer
+from web.api.parcours.commandes import executer
 from web.cockpit import choix, pages
 from web.cockpit import message as message_usager
 from web.cockpit.formulaires import Brut, Champ, chemins, construire

@@ -32,7 +32,7 @@ from schemas.incident import (
 from services.parcours_client import CommandeImpossible, ParcoursClient
 from services.utilisateur import Utilisateur
 from store.parcours import IncidentRow, ParcoursRow
-from web.api.parcours import executer
+from web.api.parcours.commandes import executer
 from web.deps import aujourd_hui
 from web.erreurs import Refus
 from web.requetes import portee

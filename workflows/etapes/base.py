@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
+from core.clock import PARIS
 from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState, Phase
@@ -32,6 +33,12 @@ MOIS = [
 
 def jour_fr(day: date) -> str:
     return f"{day.day} {MOIS[day.month - 1]} {day.year}"
+
+
+def quand(d: datetime) -> str:
+    """An appointment's moment, as the person reads it: « 3 décembre 2026 à 9 h 05 »."""
+    local = d.astimezone(PARIS)
+    return f"{jour_fr(local.date())} à {local.hour} h {local.minute:02d}"
 
 
 class Contexte(Protocol):

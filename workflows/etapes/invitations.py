@@ -1,0 +1,154 @@
+"""Invitations to book (issue 18): the link sent to the person, the booking, moving and
+cancelling by the person, and the convocation to a slot of the agenda."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rules.calendrier import ajouter
+from schemas.appels import MARQUE_LIEN, Courriel, LienCarnetAEnvoyer, Sms
+from schemas.carnet import CanalLien
+from schemas.common import Acteur, Ordre
+from schemas.incident import TypeOperation
+from schemas.invitation import (
+    EnvoiInvitation,
+    InvitationRdv,
+    StatutInvitation,
+)
+from schemas.parcours import Categorie, ParcoursState
+from schemas.regles import Delai
+from workflows import conditions
+from workflows.declaration import OUVERTES, REFERENT, Transition
+from workflows.etapes.base import Commande, Contexte, jour_fr
+
+EXPIRATION_PAR_DEFAUT = Delai(valeur=10)  # a parcours whose rules snapshot predates the rule
+
+
+def expiration(s: ParcoursState, envoyee_le: date) -> date:
+    """The day the link stops working and the vigie's « invitation_expiree » starts."""
+    regle = s.regles.regle("invitation_expiree") if s.regles else None
+    delai = regle.delai if regle and regle.delai else EXPIRATION_PAR_DEFAUT
+    return ajouter(envoyee_le, delai, s.regles.jours_feries if s.regles else [])
+
+
+def canaux_de(s: ParcoursState, canal: CanalLien) -> list[str]:
+    """The channels of ``canal`` by which the person can be reached."""
+    canaux = []
+    if canal in (CanalLien.SMS, CanalLien.LES_DEUX) and s.usager.telephone:
+        canaux.append("SMS")
+    if canal in (CanalLien.COURRIEL, CanalLien.LES_DEUX) and s.usager.email:
+        canaux.append("courriel")
+    return canaux
+
+
+async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
+    """Send the person a link to book a slot of their référent's agenda for a motif. The
+    link's secret is drawn by the sending activity (one per message); only its fingerprint
+    comes back, in lien_remis."""
+    e, s = ordre.donnees, ctx.s
+    assert s.referent is not None  # the transition's condition
+    invitation = InvitationRdv(
+        id=f"{s.parcours_id[:8]}-inv-{s.next_number('invitation')}",
+        motif=e.motif,
+        libelle=e.libelle,
+        referent_id=s.referent.referent.id,
+        canal=e.canal,
+        adresse_publique=e.adresse_publique,
+        envoyee_le=ctx.today(),
+        expire_le=expiration(s, ctx.today()),
+    )
+    s.invitations.append(invitation)
+    canaux = _envoyer_liens(ctx, invitation, "invitation")
+    ctx.noter(
+        Categorie.RDV,
+        "invitation_rdv",
+        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) envoyée par "
+        f"{' et '.join(canaux) or 'aucun canal'}, valable jusqu'au "
+        f"{jour_fr(invitation.expire_le - timedelta(days=1))}",
+        ordre.auteur,
+        details={"invitation_id": invitation.id, "motif": e.motif},
+    )
+
+
+def _envoyer_liens(ctx: Contexte, invitation: InvitationRdv, envoi: str) -> list[str]:
+    """One message per channel, each with its own link (lien_id names the sending)."""
+    s = ctx.s
+    veille = jour_fr(invitation.expire_le - timedelta(days=1))
+    debut = (
+        "votre référent vous invite"
+        if envoi == "invitation"
+        else "rappel : votre référent vous invite"
+    )
+    texte = (
+        f"Bonjour {s.usager.prenom}, {debut} à prendre rendez-vous "
+        f"({invitation.libelle.lower()}). Choisissez votre date d'ici le {veille} : {MARQUE_LIEN}"
+    )
+    canaux = canaux_de(s, invitation.canal)
+    for canal in canaux:
+        lien = LienCarnetAEnvoyer(
+            lien_id=f"{invitation.id}:{envoi}-{canal}",
+            adresse_publique=invitation.adresse_publique,
+            expire_le=invitation.expire_le,
+            chemin="rdv",
+        )
+        if canal == "SMS":
+            sms = Sms(telephone=s.usager.telephone or "", texte=texte, carnet=lien)
+            ctx.lancer_operation(TypeOperation.ENVOYER_SMS, sms)
+        else:
+            courriel = Courriel(
+                destinataire=s.usager.email or "",
+                sujet="Prenez votre rendez-vous",
+                texte=texte,
+                carnet=lien,
+            )
+            ctx.lancer_operation(TypeOperation.ENVOYER_COURRIEL, courriel)
+    return canaux
+
+
+def relancer_invitation(ctx: Contexte, invitation_id: str) -> None:
+    """The vigie's « invitation_sans_reponse » was raised: send new links, once."""
+    index = next((i for i, x in enumerate(ctx.s.invitations) if x.id == invitation_id), None)
+    if index is None:
+        return
+    invitation = ctx.s.invitations[index]
+    if invitation.relancee or invitation.statut != StatutInvitation.ENVOYEE:
+        return
+    ctx.s.invitations[index] = invitation.model_copy(update={"relancee": True})
+    canaux = _envoyer_liens(ctx, invitation, "relance")
+    ctx.noter(
+        Categorie.NOTIFICATION,
+        "invitation_relancee",
+        f"Relance de l'invitation à prendre rendez-vous ({invitation.libelle.lower()}) "
+        f"par {' et '.join(canaux) or 'aucun canal'}",
+        Acteur.plateforme(),
+        details={"invitation_id": invitation.id, "motif": invitation.motif},
+    )
+
+
+def invitation_remise(ctx: Contexte, lien_id: str, empreinte: str) -> None:
+    """A booking link was sent: its fingerprint opens the booking page from now on."""
+    invitation_id = lien_id.split(":", 1)[0]
+    for i, inv in enumerate(ctx.s.invitations):
+        if inv.id == invitation_id and empreinte not in inv.empreintes:
+            ctx.s.invitations[i] = inv.model_copy(
+                update={"empreintes": [*inv.empreintes, empreinte]}
+            )
+
+
+# The commands this module handles: who may give them, when, and how the cockpit shows them
+# (gathered and judged by workflows/transitions.py).
+DECLARATIONS: list[Transition] = [
+    Transition(
+        "inviter_rdv",
+        "Inviter la personne à prendre rendez-vous",
+        EnvoiInvitation,
+        OUVERTES,
+        REFERENT,
+        condition=conditions.invitable,
+        groupe="rdv",
+    ),
+]
+
+COMMANDES = {
+    "inviter_rdv": Commande(inviter),
+}
