@@ -17,8 +17,10 @@ from store.audit import ACTIONS_AUDIT, LIBELLES_ACTIONS
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.navigateur.conftest import se_connecter
+from tests.navigateur.test_ergonomie import _axe, page_sans_csp
 
 pytestmark = pytest.mark.browser
+__all__ = ["page_sans_csp"]  # the fixture, for axe-core
 ADMINISTRATION = "admin@spie74.fr"
 
 
@@ -58,11 +60,13 @@ async def test_rechercher_puis_exporter_le_journal(page: Page, plateforme: Plate
 
 
 async def test_le_filtre_action_propose_les_actions_declarees(
-    page: Page, plateforme: Plateforme
+    page_sans_csp: Page, plateforme: Plateforme
 ) -> None:
     """The « Action » filter is a list of the declared actions (store/audit.py), not a text
     field where « lecture » or « Lecture » or « lectures » would silently find nothing; the
-    table is in the DSFR 1.12+ markup (wrapper, container, content)."""
+    table is in the DSFR 1.12+ markup (wrapper, container, content); axe-core finds nothing
+    critical or serious on the page."""
+    page = page_sans_csp
     async with plateforme.client(CLAIRE) as claire:
         pid = await ouvrir(claire)  # writings
         await stable(claire, pid)
@@ -92,3 +96,5 @@ async def test_le_filtre_action_propose_les_actions_declarees(
         " > .fr-table__content > table#journal-audit"
     )
     await expect(tableau).to_have_count(1)
+    await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
+    assert await _axe(page) == []
