@@ -17,7 +17,7 @@ from temporalio.client import Client
 from core.settings import get_settings
 from schemas.audit import AncreAudit
 from services.utilisateur import Utilisateur
-from store.audit import GENESE, EntreeAudit
+from store.audit import GENESE, ActionAudit, EntreeAudit
 from store.db import ecriture
 
 # One writer at a time extends the chain: a process lock here, a transaction lock on PostgreSQL.
@@ -45,7 +45,7 @@ class Maillons:
     async def ajouter(
         self,
         qui: Utilisateur | None,
-        action: str,
+        action: ActionAudit,
         objet: str,
         detail: str = "",
         adresse: str | None = None,
@@ -84,7 +84,7 @@ async def transaction_auditee(session: AsyncSession) -> AsyncIterator[Maillons]:
 async def journaliser(
     session: AsyncSession,
     qui: Utilisateur | None,
-    action: str,
+    action: ActionAudit,
     objet: str,
     detail: str = "",
     adresse: str | None = None,

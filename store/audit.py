@@ -18,8 +18,65 @@ import hmac
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal, get_args
 
 from sqlmodel import Field, SQLModel
+
+# Every action the log records, declared once: the writers (services/audit.py) accept only
+# these (mypy refuses any other string), and the administration's audit page offers them as
+# the choices of its « Action » filter, with their labels below.
+ActionAudit = Literal[
+    "lecture",
+    "liste",
+    "ecriture",
+    "export",
+    "decodage",
+    "doublon",
+    "rattachement",
+    "evenement_partenaire",
+    "rappel_partenaire",
+    "connexion",
+    "connexion_refusee",
+    "deconnexion",
+    "compte_demande",
+    "compte_cree",
+    "compte_active",
+    "compte_modifie",
+    "compte_desactive",
+    "compte_reactive",
+    "compte_approuve",
+    "acces_reinitialise",
+    "jeton_revoque",
+    "structure_creee",
+    "structure_modifiee",
+]
+ACTIONS_AUDIT: tuple[ActionAudit, ...] = get_args(ActionAudit)
+
+LIBELLES_ACTIONS: dict[ActionAudit, str] = {
+    "lecture": "Lecture",
+    "liste": "Consultation d'une liste",
+    "ecriture": "Écriture",
+    "export": "Export",
+    "decodage": "Décodage d'un historique Temporal",
+    "doublon": "Traitement d'un doublon",
+    "rattachement": "Demande de rattachement à une équipe",
+    "evenement_partenaire": "Événement reçu d'un partenaire",
+    "rappel_partenaire": "Rappel d'un partenaire",
+    "connexion": "Connexion",
+    "connexion_refusee": "Connexion refusée",
+    "deconnexion": "Déconnexion",
+    "compte_demande": "Demande de compte",
+    "compte_cree": "Création d'un compte",
+    "compte_active": "Activation d'un compte",
+    "compte_modifie": "Modification d'un compte",
+    "compte_desactive": "Désactivation d'un compte",
+    "compte_reactive": "Réactivation d'un compte",
+    "compte_approuve": "Approbation d'un compte",
+    "acces_reinitialise": "Réinitialisation d'un accès",
+    "jeton_revoque": "Révocation d'un jeton d'API",
+    "structure_creee": "Création d'une structure",
+    "structure_modifiee": "Modification d'une structure",
+}
 
 
 class EntreeAudit(SQLModel, table=True):
@@ -29,7 +86,7 @@ class EntreeAudit(SQLModel, table=True):
     le: datetime = Field(index=True)
     compte_id: str = Field(index=True)
     role: str
-    action: str = Field(index=True, description="lecture, ecriture, export, connexion…")
+    action: str = Field(index=True, description="One of ACTIONS_AUDIT")
     objet: str = Field(index=True, description="parcours:<id>, compte:<id>…")
     detail: str = ""
     adresse: str | None = None

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
+from store.audit import ACTIONS_AUDIT, LIBELLES_ACTIONS
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.navigateur.conftest import se_connecter
+from tests.navigateur.test_ergonomie import _axe, page_sans_csp
 
 pytestmark = pytest.mark.browser
+__all__ = ["page_sans_csp"]  # the fixture, for axe-core
 ADMINISTRATION = "admin@spie74.fr"
 
 
@@ -54,3 +57,44 @@ async def test_rechercher_puis_exporter_le_journal(page: Page, plateforme: Plate
     assert {ligne[colonne] for ligne in lignes} == {objet}
     numeros = await journal.locator("tbody tr td:nth-child(1)").all_inner_texts()
     assert sorted(int(ligne[numero]) for ligne in lignes) == sorted(int(n) for n in numeros)
+
+
+async def test_le_filtre_action_propose_les_actions_declarees(
+    page_sans_csp: Page, plateforme: Plateforme
+) -> None:
+    """The « Action » filter is a list of the declared actions (store/audit.py), not a text
+    field where « lecture » or « Lecture » or « lectures » would silently find nothing; the
+    table is in the DSFR 1.12+ markup (wrapper, container, content); axe-core finds nothing
+    critical or serious on the page."""
+    page = page_sans_csp
+    async with plateforme.client(CLAIRE) as claire:
+        pid = await ouvrir(claire)  # writings
+        await stable(claire, pid)
+        await claire.get(f"/api/v1/parcours/{pid}")  # a reading
+    await se_connecter(page, plateforme, ADMINISTRATION)
+    await page.goto(plateforme.base_url + "/administration/audit")
+    action = page.get_by_label("Action", exact=True)
+    offertes = await action.locator("option").all_inner_texts()
+    assert offertes == ["Toutes les actions"] + [LIBELLES_ACTIONS[a] for a in ACTIONS_AUDIT]
+
+    await page.get_by_label("Objet").fill(f"parcours:{pid}")
+    await page.get_by_role("button", name="Rechercher").click()
+    await page.wait_for_url(re.compile(r"objet=parcours%3A"))
+    colonne = page.locator("#journal-audit tbody tr td:nth-child(5)")
+    await expect(colonne.first).to_be_visible()
+    assert {"Lecture", "Écriture"} <= set(await colonne.all_inner_texts())
+
+    await page.get_by_label("Action", exact=True).select_option(label="Lecture")
+    await page.get_by_role("button", name="Rechercher").click()
+    await page.wait_for_url(re.compile(r"action=lecture"))
+    await expect(page.get_by_label("Action", exact=True)).to_have_value("lecture")
+    await expect(colonne.first).to_have_text("Lecture")
+    assert set(await colonne.all_inner_texts()) == {"Lecture"}
+
+    tableau = page.locator(
+        "#tableau-audit.fr-table > .fr-table__wrapper > .fr-table__container"
+        " > .fr-table__content > table#journal-audit"
+    )
+    await expect(tableau).to_have_count(1)
+    await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
+    assert await _axe(page) == []

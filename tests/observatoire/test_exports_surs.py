@@ -28,7 +28,7 @@ def _cellules(texte: str) -> list[list[str]]:
 async def test_l_export_du_journal_d_audit_ne_contient_aucune_formule(serveur: Serveur) -> None:
     async with serveur.sessions() as session:
         for formule in FORMULES:  # e.g. a search term typed by someone, kept in the detail
-            await journaliser(session, None, "recherche", "formules", formule)
+            await journaliser(session, None, "liste", "formules", formule)
     async with serveur.client("admin") as admin:
         r = await admin.get("/api/v1/audit/export.csv", params={"objet": "formules"})
     assert r.status_code == 200

@@ -15,6 +15,7 @@ from schemas.referent import DemandeTransfert, TransfertResolu
 from services.commandes import acteur_referent
 from services.parcours_client import CommandeImpossible, ParcoursClient
 from services.utilisateur import Utilisateur
+from store.audit import ActionAudit
 from store.comptes import Compte, SessionRow
 from store.db import ecriture
 from web.administration import activation
@@ -156,7 +157,7 @@ async def reactiver(
     """Reactivate a deactivated account, or approve one awaiting approval."""
     c = await compte(session, u, compte_id)
     avant = valeurs_compte(c)
-    action = "compte_approuve" if c.en_attente else "compte_reactive"
+    action: ActionAudit = "compte_approuve" if c.en_attente else "compte_reactive"
     await ecriture(session)
     row = await session.get(Compte, c.id)
     assert row is not None

@@ -16,6 +16,7 @@ from schemas.common import Role
 from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
+from store.audit import ActionAudit
 from store.comptes import Compte
 from store.structures import Structure
 from web.erreurs import Refus
@@ -122,7 +123,7 @@ async def compte(session: AsyncSession, u: Utilisateur, compte_id: str) -> Compt
 async def journaliser_changement(
     session: AsyncSession,
     u: Utilisateur | None,
-    action: str,
+    action: ActionAudit,
     objet: str,
     avant: dict[str, Any] | None,
     apres: dict[str, Any] | None,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from services.audit import journaliser
+from store.audit import ACTIONS_AUDIT, LIBELLES_ACTIONS
 from web.api.audit import Filtres, FiltresAudit, admin_seulement, chercher
 from web.deps import SessionDep, UtilisateurPage, adresse
 from web.templating import templates
@@ -45,6 +46,8 @@ async def page(
             "titre": "Journal d'audit",
             "actif": "audit",
             "f": filtres,
+            "actions": [(a, LIBELLES_ACTIONS[a]) for a in ACTIONS_AUDIT],
+            "libelles_actions": LIBELLES_ACTIONS,
             "page": resultat,
             "offset": offset,
             "par_page": PAR_PAGE,
