@@ -28,6 +28,9 @@ SDK = {
     "temporal_sticky_cache_hit_total",
 }
 SDK_SUR_ECHEC = {"temporal_activity_execution_failed_total"}
+# Recorded by the vigie's workflow through the SDK's meter: served by the workers, not by the
+# web's registry (tests/supervision/test_vigie_mesuree.py reads it from a real worker).
+VIGIE = {metriques.VIGIE_DUREE + s for s in ("_bucket", "_count", "_sum")}
 SERVEUR_TEMPORAL = {"service_requests", "service_errors", "persistence_latency_bucket"}
 PROMETHEUS = {"up"}
 NOM = re.compile(
@@ -43,7 +46,7 @@ def _exportees() -> set[str]:
     return noms
 
 
-CONNUES = _exportees() | SDK | SDK_SUR_ECHEC | SERVEUR_TEMPORAL | PROMETHEUS
+CONNUES = _exportees() | SDK | SDK_SUR_ECHEC | VIGIE | SERVEUR_TEMPORAL | PROMETHEUS
 
 
 def _inconnues(expr: str) -> set[str]:
@@ -105,6 +108,7 @@ def test_les_regles_d_alerte_sont_des_donnees_valides() -> None:
         "IncidentsEnHausse",
         "EvenementsNonLivres",
         "LatenceDeDemarrageDesActivites",
+        "VigieLente",
     } <= noms
     for r in toutes:
         assert re.fullmatch(r"\d+[smh]", r["for"]), r["alert"]
