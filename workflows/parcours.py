@@ -15,7 +15,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RawValue, RetryPolicy, SearchAttributePair, TypedSearchAttributes
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -23,21 +23,12 @@ with workflow.unsafe.imports_passed_through():
 
     from core import search_attributes as sa
     from core.clock import local_day
-    from core.francais import du
-    from core.ids import reference
-    from rules import vigie
-    from schemas.appels import ACTIVITE, AppelPartenaire, Courriel, LectureDroitsRsa
+    from schemas.appels import LectureDroitsRsa
     from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre, Role
     from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
     from schemas.erreurs import CodeErreur
     from schemas.evenements import EvenementPartenaire, LotEvenements
     from schemas.incident import (
-        PARTENAIRE_DE_L_OPERATION,
-        Incident,
-        OperationSortante,
-        PolitiqueAppels,
-        StatutIncident,
-        StatutOperation,
         TypeOperation,
     )
     from schemas.orientation import PropositionOrientation
@@ -49,67 +40,33 @@ with workflow.unsafe.imports_passed_through():
         PassagePhase,
         Phase,
     )
-    from schemas.projection import ChargementRegles, DemandeProposition
+    from schemas.projection import DemandeProposition
     from schemas.referent import ReferentAffecte
-    from schemas.regles import ReglesVigie
-    from schemas.vigie import Alerte, Severite
     from workflows import transitions
 
-from workflows import phases, publication
+from workflows import phases
 from workflows.etapes import (
     COMMANDES,
     dossier,
     enfants,
-    orientation_structure,
     partenaires,
-    rdv,
-    rdv_solidarites,
     sortie,
 )
 from workflows.minuterie import JAMAIS_ANNULEE, Reveil
-
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-PROJECTION_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    maximum_interval=timedelta(minutes=1),
-    maximum_attempts=30,
-)
-
-
-def politique(p: PolitiqueAppels) -> RetryPolicy:
-    return RetryPolicy(
-        initial_interval=timedelta(seconds=p.premier_delai_s),
-        backoff_coefficient=2.0,
-        maximum_interval=timedelta(seconds=p.delai_max_s),
-        maximum_attempts=p.tentatives,
-        non_retryable_error_types=["RefusPartenaire"],
-    )
-
-
-CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
+from workflows.parcours_appels import AppelsDuParcours
+from workflows.parcours_base import CHILDREN_CLOSE_TIMEOUT
+from workflows.parcours_vigie import VigieDuParcours
 
 # workflow.patched() ids: each names a change of behaviour that running histories did not see.
 UN_EVENEMENT_UNE_FOIS = "evenement-partenaire-reverifie-sous-verrou"
-# The person registered in RDV-Solidarités: the tool's user id joins the identifiers (issue 20).
-RDV_SOLIDARITES_INSCRIT = "rdv-solidarites-identifiant-de-l-usager"
 APPELS_AVANT_LA_FIN = "appels-en-cours-finis-avant-la-fin"
 # The orientation proposal was a local activity inside the diagnostic's update: without the
 # worker cache, temporalio 1.35 could leave such a run stuck on eviction ("Cannot find
 # activity to cancel for token local_act_…"). A regular activity has no such state.
 ORIENTATION_PAR_ACTIVITE = "proposition-d-orientation-par-activite"
-# A partner call's idempotency key comes from the parcours' own counter, not from the run's
-# random seed: a run reset by ops.reparer (issue 25) decides the same calls again under the
-# same keys, and the partner answers them without doing them twice.
-CLES_D_APPEL_STABLES = "cles-d-appel-stables"
-# A new rupture is also told to the parcours' référent, in the cockpit's notification centre.
-RUPTURE_AU_REFERENT = "rupture-notifiee-au-referent"
-# Invitations to book (issue 18): the vigie's « invitation_sans_reponse » sends a relance.
-RELANCE_DES_INVITATIONS = "relance-des-invitations-a-prendre-rendez-vous"
 # Ticket 20: a validated PMSMP is no longer POSTed to the invented /v1/conventions; it lives on
 # Immersion Facilitée, made from a prefilled link and followed through its callbacks.
 PMSMP_SANS_SOUMISSION = "pmsmp-sans-soumission-inventee"
-# Orientations to a structure (ticket 20): unanswered at the vigie's delay, they expire.
-ORIENTATION_EXPIREE = "orientation-vers-la-structure-expiree"
 
 
 def _refus(
@@ -119,7 +76,11 @@ def _refus(
 
 
 @workflow.defn(name="Parcours")
-class ParcoursWorkflow:
+class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
+    """The main loop, the commands, the signals and the step handlers' context; the vigie
+    and publication (workflows/parcours_vigie.py) and the partner calls
+    (workflows/parcours_appels.py) are its two other parts."""
+
     @workflow.init
     def __init__(self, entree: ParcoursInput) -> None:
         self._entree = entree
@@ -228,9 +189,6 @@ class ParcoursWorkflow:
             and not self._a_publier
         )
 
-    def _appels_en_vol(self) -> bool:
-        return any(o.statut == StatutOperation.EN_COURS for o in self.s.operations)
-
     async def _attendre_un_changement(self) -> bool:
         """Wait for something to publish, or the next deadline: whether the deadline came."""
         if self._sans_annulation:
@@ -321,21 +279,6 @@ class ParcoursWorkflow:
             self.s.phases[-1] = self.s.phases[-1].model_copy(update={"au": le})
         self.s.phases.append(PassagePhase(phase=phase, du=le))
         self.s.phase = phase
-
-    def lancer_operation(self, operation: TypeOperation, donnees: BaseModel) -> None:
-        op = OperationSortante(
-            id=self._cle_d_appel(),
-            type=operation,
-            donnees=donnees.model_dump(mode="json"),
-            creee_le=workflow.now(),
-        )
-        self.s.operations.append(op)
-        self._demarrer_appel(op.id)
-
-    def _cle_d_appel(self) -> str:
-        if workflow.patched(CLES_D_APPEL_STABLES):
-            return f"{self.s.parcours_id}-op-{self.s.next_number('operation')}"
-        return self.nouvel_id()
 
     async def proposer_orientation(self) -> None:
         assert self.s.diagnostic is not None
@@ -537,292 +480,6 @@ class ParcoursWorkflow:
     def etat(self) -> ParcoursState:
         return self.s
 
-    # --- vigie -------------------------------------------------------------------------
-
-    def _reevaluer(self) -> None:
-        self.s.version += 1
-        self._a_publier = True
-        if self.s.regles is None:
-            return
-        evaluation = vigie.evaluer(self.s, self.s.regles, workflow.now())
-        self._prochain_reveil = evaluation.prochain_reveil
-        avant = {(a.code, a.cle): a for a in self.s.alertes}
-        apres = {(a.code, a.cle): a for a in evaluation.alertes}
-        for key in apres.keys() - avant.keys():
-            a = apres[key]
-            self.noter(
-                Categorie.VIGIE,
-                "alerte_levee",
-                f"{a.severite.label} : {a.libelle}",
-                Acteur.plateforme(),
-                details={"regle": a.code, "cle": a.cle, "severite": a.severite.value},
-            )
-            if a.severite == Severite.RUPTURE:
-                self._prevenir_coordination(a)
-            if a.code == "invitation_sans_reponse" and workflow.patched(RELANCE_DES_INVITATIONS):
-                rdv.relancer_invitation(self, a.cle)
-            if a.code == "orientation_expiree" and workflow.patched(ORIENTATION_EXPIREE):
-                orientation_structure.expirer(self, a.cle)
-        for key in avant.keys() - apres.keys():
-            a = avant[key]
-            self.noter(
-                Categorie.VIGIE,
-                "alerte_close",
-                f"Fin {du(a.severite.label)} : {a.libelle}",
-                Acteur.plateforme(),
-                details={"regle": a.code, "cle": a.cle},
-            )
-        self.s.alertes = sorted(
-            apres.values(), key=lambda a: (a.severite.value != "rupture", a.depuis)
-        )
-
-    def _prevenir_coordination(self, a: Alerte) -> None:
-        """Coordinators hear of a new rupture in their territory the day it happens."""
-        ref = reference(self.s.parcours_id)
-        self.lancer_operation(
-            TypeOperation.ENVOYER_COURRIEL,
-            Courriel(
-                destinataire=f"coordination:{self.s.territoire.value}",
-                sujet=f"Nouvelle rupture — parcours {ref}",
-                texte=f"Le parcours {ref} ({self.s.phase.label.lower()}) est en rupture : {a.libelle}.",
-                lien=f"/parcours/{self.s.parcours_id}",
-            ),
-        )
-        if self.s.referent is not None and workflow.patched(RUPTURE_AU_REFERENT):
-            self.lancer_operation(
-                TypeOperation.ENVOYER_COURRIEL,
-                Courriel(
-                    destinataire=f"compte:{self.s.referent.referent.id}",
-                    sujet=f"Rupture sur votre parcours {ref}",
-                    texte=f"Le parcours {ref} ({self.s.phase.label.lower()}) est en rupture : "
-                    f"{a.libelle}.",
-                    lien=f"/parcours/{self.s.parcours_id}",
-                    sorte="rupture",
-                ),
-            )
-
-    def _regles_a_recharger(self) -> bool:
-        regles = self.s.regles
-        return (
-            regles is None or max(regles.jours_feries, default=date.min).year <= self.today().year
-        )
-
-    async def _charger_regles(self) -> None:
-        self.s.regles = await workflow.execute_activity(
-            "regles.charger_vigie",
-            ChargementRegles(territoire=self.s.territoire.value, annee=self.today().year),
-            result_type=ReglesVigie,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=PROJECTION_RETRY,
-        )
-
-    # --- appointment reminders ----------------------------------------------------------
-
-    def _prochain_rappel(self) -> datetime | None:
-        if self.s.regles is None:
-            return None
-        moments = [
-            m
-            for _, _, m in rdv.rappels_a_venir(self.s, self.s.regles.rappels)
-            if m > workflow.now()
-        ]
-        return min(moments, default=None)
-
-    def _envoyer_rappels_dus(self) -> None:
-        if self.s.regles is None:
-            return
-        now = workflow.now()
-        for item, rappel, moment in list(rdv.rappels_a_venir(self.s, self.s.regles.rappels)):
-            if moment <= now < item.date_heure and now - moment < timedelta(hours=12):
-                rdv.envoyer_rappel(self, item, rappel)
-                self._a_publier = True
-
-    # --- read model and search attributes ---------------------------------------------
-
-    async def _publier(self) -> None:
-        self._a_publier = False
-        projection = publication.projection(self.s, self.today())
-        await workflow.execute_activity(
-            "lecture.projeter_parcours",
-            projection,
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=PROJECTION_RETRY,
-        )
-        if projection.evenements:  # only this counter: handlers numbered others meanwhile
-            projetee = projection.etat.compteurs[publication.TIMELINE_PROJETEE]
-            self.s.compteurs[publication.TIMELINE_PROJETEE] = projetee
-        self._attributs_de_recherche()
-
-    def _attributs_de_recherche(self) -> None:
-        s = self.s
-        wanted: dict[str, Any] = {
-            sa.PHASE.name: s.phase.value,
-            sa.STATUT.name: s.statut.value,
-            sa.TERRITOIRE.name: s.territoire.value,
-            sa.ORGANISME.name: s.organisme.value if s.organisme else "aucun",
-            sa.REFERENT.name: s.referent.referent.id if s.referent else "aucun",
-            sa.TYPE.name: "parcours",
-            sa.MOTIFS.name: sorted({a.code for a in s.alertes}),
-            sa.INCIDENTS.name: sum(1 for i in s.incidents if i.actif),
-        }
-        updates = [
-            key.value_set(wanted[key.name])
-            for key in (
-                sa.PHASE,
-                sa.STATUT,
-                sa.TERRITOIRE,
-                sa.ORGANISME,
-                sa.REFERENT,
-                sa.TYPE,
-                sa.MOTIFS,
-                sa.INCIDENTS,
-            )
-            if self._attributs.get(key.name) != wanted[key.name]
-        ]
-        if updates:
-            workflow.upsert_search_attributes(updates)
-            self._attributs.update(wanted)
-
-    # --- outbound partner calls and incidents -------------------------------------------
-
-    def _reprendre_operations(self) -> None:
-        dossier.revoquer_liens_anciens(self)
-        for op in self.s.operations:
-            if op.statut in (StatutOperation.EN_COURS, StatutOperation.EN_INCIDENT):
-                self._demarrer_appel(op.id)
-
-    def _demarrer_appel(self, operation_id: str) -> None:
-        task = self._taches.get(operation_id)
-        if self._demarre and (task is None or task.done()):
-            self._taches[operation_id] = asyncio.create_task(self._appeler(operation_id))
-
-    def _operation(self, operation_id: str) -> OperationSortante:
-        return next(o for o in self.s.operations if o.id == operation_id)
-
-    def _maj_operation(self, operation_id: str, **changes: Any) -> None:
-        self.s.operations = [
-            o.model_copy(update=changes) if o.id == operation_id else o for o in self.s.operations
-        ]
-
-    async def _appeler(self, operation_id: str) -> None:
-        """Call the partner until it succeeds or a person gives up; never retry silently forever."""
-        while True:
-            op = self._operation(operation_id)
-            incident = next(
-                (i for i in self.s.incidents if i.operation_id == op.id and i.actif), None
-            )
-            if incident is not None and incident.statut == StatutIncident.OUVERT:
-                await workflow.wait_condition(
-                    lambda: self._incident(operation_id) != StatutIncident.OUVERT
-                )
-                if self._incident(operation_id) == StatutIncident.CLOS:
-                    self._maj_operation(operation_id, statut=StatutOperation.ABANDONNEE, donnees={})
-                    self._apres_changement()
-                    return
-            self._maj_operation(operation_id, statut=StatutOperation.EN_COURS)
-            try:
-                resultat = await workflow.execute_activity(
-                    ACTIVITE[op.type],
-                    AppelPartenaire(
-                        idempotence=op.id,
-                        parcours_id=self.s.parcours_id,
-                        operation=op.type,
-                        donnees=op.donnees,
-                    ),
-                    result_type=dict,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=politique(self.s.politique_appels),
-                )
-            except ActivityError as err:
-                self._ouvrir_incident(op, err)
-                self._apres_changement()
-                continue
-            self._reussite(op, resultat)
-            return
-
-    def _incident(self, operation_id: str) -> StatutIncident | None:
-        found = [i for i in self.s.incidents if i.operation_id == operation_id]
-        return found[-1].statut if found else None
-
-    def _ouvrir_incident(self, op: OperationSortante, err: ActivityError) -> None:
-        cause = err.cause
-        message = str(cause.message if isinstance(cause, ApplicationError) else cause or err)
-        definitif = isinstance(cause, ApplicationError) and cause.type == "RefusPartenaire"
-        details = cause.details[0] if isinstance(cause, ApplicationError) and cause.details else {}
-        tentatives = (
-            int(details.get("tentative", self.s.politique_appels.tentatives))
-            if isinstance(details, dict)
-            else 0
-        )
-        now = workflow.now()
-        self._maj_operation(op.id, statut=StatutOperation.EN_INCIDENT)
-        existing = next((i for i in self.s.incidents if i.operation_id == op.id and i.actif), None)
-        if existing is not None:  # a retry failed again: same incident, one more round of attempts
-            self.s.incidents = [
-                i.model_copy(
-                    update={
-                        "statut": StatutIncident.OUVERT,
-                        "message": message,
-                        "tentatives": i.tentatives + tentatives,
-                        "derniere_erreur": now,
-                        "definitif": definitif,
-                    }
-                )
-                if i.id == existing.id
-                else i
-                for i in self.s.incidents
-            ]
-            return
-        partenaire = PARTENAIRE_DE_L_OPERATION[op.type]
-        self.s.incidents.append(
-            Incident(
-                id=f"{self.s.parcours_id[:8]}-inc-{self.s.next_number('incident')}",
-                operation_id=op.id,
-                partenaire=partenaire,
-                operation=op.type,
-                message=message,
-                definitif=definitif,
-                tentatives=tentatives,
-                premiere_erreur=op.creee_le,
-                derniere_erreur=now,
-            )
-        )
-        self.noter(
-            Categorie.INCIDENT,
-            "incident_ouvert",
-            f"Incident : {op.type.label} — {partenaire.label} : {message}",
-            Acteur.plateforme(),
-            details={"partenaire": partenaire.value, "operation": op.type.value},
-        )
-
-    def _reussite(self, op: OperationSortante, resultat: dict[str, Any]) -> None:
-        dossier.lien_remis(self, op, resultat)
-        # Done: its payload (contacts, a message) has no more use in the state.
-        self._maj_operation(op.id, statut=StatutOperation.REUSSIE, resultat=resultat, donnees={})
-        for i, incident in enumerate(self.s.incidents):
-            if incident.operation_id == op.id and incident.actif:
-                self.s.incidents[i] = incident.model_copy(update={"statut": StatutIncident.RESOLU})
-                self.noter(
-                    Categorie.INCIDENT,
-                    "incident_resolu",
-                    f"Incident résolu : {op.type.label} a réussi",
-                    Acteur.plateforme(),
-                )
-        if op.type == TypeOperation.INSCRIRE_RDV_SOLIDARITES and workflow.patched(
-            RDV_SOLIDARITES_INSCRIT
-        ):
-            rdv_solidarites.inscrite(self, resultat)
-        if op.type == TypeOperation.LIRE_DROITS_RSA:
-            droits = resultat.get("droits_rsa")
-            if droits:
-                self.noter(
-                    Categorie.PARTENAIRE,
-                    "droits_rsa_lus",
-                    f"Droits RSA lus à la CAF : {droits}",
-                    Acteur.partenaire("caf", "CAF"),
-                )
-        self._apres_changement()
-
     # --- closing ------------------------------------------------------------------------
 
     async def _attendre_enfants(self) -> None:
@@ -831,12 +488,3 @@ class ParcoursWorkflow:
             lambda: not sortie.enfants_en_cours(self.s), CHILDREN_CLOSE_TIMEOUT
         ):
             workflow.logger.warning("Des sous-processus n'ont pas confirmé leur clôture")
-
-    async def _attendre_appels(self) -> None:
-        """A partner call already decided (the carnet's link, a convention to submit) is
-        carried out before the parcours ends: ending the run would drop it silently. Bounded:
-        a call that keeps failing ends as an incident, kept in the final state."""
-        if not self._appels_en_vol():
-            return
-        if not await self._au_plus(lambda: not self._appels_en_vol(), CHILDREN_CLOSE_TIMEOUT):
-            workflow.logger.warning("Des appels aux partenaires n'ont pas abouti avant la fin")
