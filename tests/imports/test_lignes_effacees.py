@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-import pytest
 import pytest_asyncio
 from sqlmodel import select
 from temporalio.testing import ActivityEnvironment
@@ -25,9 +24,8 @@ from pieces.stockage import FichiersLocaux
 from schemas.common import Acteur, Role, Territoire
 from schemas.imports import DemandeImport
 from schemas.retention import DemandeAnonymisation
-from store.db import SessionFactory, create_schema, make_engine, session_factory
+from store.db import SessionFactory, make_engine, session_factory
 from store.imports import ImportLigneRow, ImportRow
-from tests.fixtures.postgres import BasesDeTest
 from tests.imports import fichiers
 
 COORD = Acteur(
@@ -39,15 +37,10 @@ COORD = Acteur(
 
 
 @pytest_asyncio.fixture
-async def sessions(
-    bases_de_test: BasesDeTest, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[SessionFactory]:
-    engine = make_engine(bases_de_test.nouvelle(tmp_path_factory.mktemp("imports")))
-    await create_schema(engine)
-    try:
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
+async def sessions(lecture_du_test: str) -> AsyncIterator[SessionFactory]:
+    engine = make_engine(lecture_du_test)  # a read model of its own
+    yield session_factory(engine)
+    await engine.dispose()
 
 
 async def _apercu(sessions: SessionFactory, prefixe: str) -> str:
