@@ -41,6 +41,7 @@ async def test_le_nir_de_l_accueil_retrouve_la_personne_dans_une_liste(
         r = await coord.post("/api/v1/parcours", json=corps | {"nir": espace})
         assert r.status_code == 201, r.text
         ouvert = r.json()["id"]
+        assert nir.empreinte(numero) not in r.text  # it serves matching, no reader
         assert len(await _au_moins(plateforme, prefixe, 1)) == 1
 
         # the same NIR under another name: the same person, whatever the list calls her
