@@ -14,6 +14,7 @@ from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from importation.regles import regles as regles_imports
 from pieces.service import Coffre, effacer_du_parcours
 from schemas.retention import BilanAnonymisation, DemandeAnonymisation
 from store.agendas import CreneauPrisRow, InvitationRow, ReservationRow
@@ -25,6 +26,7 @@ from store.anonymisation import (
     etat_anonyme,
     instant_au_mois,
     jour_au_mois,
+    ligne_d_import_effacee,
     naissance_anonyme,
 )
 from store.comptes import SessionRow
@@ -32,7 +34,7 @@ from store.db import SessionFactory, ecriture
 from store.employeurs import ContactEntrepriseRow, EntrepriseRow, PropositionRow, VivierRow
 from store.equipe import DemandeRattachementRow, NoteRow
 from store.evenements_partenaires import EvenementRecu
-from store.imports import ImportLigneRow
+from store.imports import ImportLigneRow, ImportRow
 from store.notifications import Envoi, LienEnAttente, Notification
 from store.orientations_structures import OrientationStructureRow
 from store.parcours import (
@@ -47,6 +49,7 @@ from store.parcours import (
 )
 
 LOT = 50
+EFFACEE = "Détail de la ligne effacé à la fin de sa durée de conservation"
 
 
 class RetentionActivities:
@@ -78,6 +81,7 @@ class RetentionActivities:
             anonymises.append(row.id)
         await self._oublier_adresses(limite)
         await self._oublier_contacts_d_entreprises(limite)
+        await self._oublier_lignes_d_import(demande.jour)
         return BilanAnonymisation(anonymises=anonymises, historiques_supprimes=supprimes)
 
     async def _supprimer_historiques(self, row: ParcoursRow) -> int:
@@ -152,6 +156,38 @@ class RetentionActivities:
                 .where(col(SessionRow.vu_le) < datetime.combine(limite, time(), UTC))
                 .values(adresse=None)
             )
+            await session.commit()
+
+    async def _oublier_lignes_d_import(self, jour: date) -> None:
+        """A list's rows that led to no parcours keep the person's columns for the delay of
+        rules/imports.yaml after the upload; then their number and outcome only. Not those of
+        an import still running: it reads them."""
+        delai = timedelta(days=regles_imports().conservation_lignes_non_retenues_jours)
+        anciens = select(ImportRow.id).where(
+            col(ImportRow.cree_le) < datetime.combine(jour - delai, time(), UTC),
+            col(ImportRow.statut) != "en_cours",
+        )
+        non_retenues = or_(
+            col(ImportLigneRow.resultat).is_(None),
+            col(ImportLigneRow.resultat).in_(("rejetee", "echec")),
+        )
+        async with self.sessions() as session:
+            await ecriture(session)
+            lignes = (
+                await session.exec(
+                    select(ImportLigneRow).where(
+                        col(ImportLigneRow.import_id).in_(anciens),
+                        non_retenues,
+                        or_(  # not already done
+                            col(ImportLigneRow.message).is_(None),
+                            col(ImportLigneRow.message) != EFFACEE,
+                        ),
+                    )
+                )
+            ).all()
+            for ligne in lignes:
+                ligne_d_import_effacee(ligne, EFFACEE)
+                session.add(ligne)
             await session.commit()
 
     async def _oublier_contacts_d_entreprises(self, limite: date) -> None:

@@ -12,10 +12,14 @@ import time
 from datetime import date
 
 from openpyxl import Workbook
+from sqlmodel import select
+from stdnum.fr import nir
 
 from bench import pile
 from bench.contexte import TAILLES, Contexte
 from bench.mesure import Chiffre, Resultat
+from store.db import make_engine, session_factory
+from store.parcours import ParcoursRow
 
 NS = "bench-imports"
 COORD = "coord-bassin_annecien"
@@ -29,14 +33,15 @@ def fichier(n: int, graine: int = 16) -> bytes:
     classeur = Workbook()
     feuille = classeur.active
     assert feuille is not None
-    entetes = ["N° allocataire", "Nom", "Prénom", "Date de naissance", "CP", "Ville"]
+    entetes = ["N° allocataire", "NIR", "Nom", "Prénom", "Date de naissance", "CP", "Ville"]
     feuille.append([*entetes, "Téléphone portable", "Courriel"])
     for i in range(n):
         cp, ville = rng.choice(COMMUNES)
         naissance = date(1960 + rng.randrange(40), 1 + rng.randrange(12), 1 + rng.randrange(28))
         feuille.append(
             [
-                f"{rng.randrange(10**7):07d}",
+                f"{(1_234_567 + 7_919 * i) % 10**7:07d}",  # one per person
+                _nir(rng, naissance),
                 f"Bench{i:05d}",
                 rng.choice(["Julie", "Nadia", "Kevin", "Inès", "Thomas"]),
                 naissance,
@@ -49,6 +54,24 @@ def fichier(n: int, graine: int = 16) -> bytes:
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
+
+
+def _nir(rng: random.Random, naissance: date) -> str:
+    """A well-formed NIR (key included) born in Haute-Savoie: the column département lists
+    carry, sealed by its HMAC as soon as the file is read (importation/nir.py)."""
+    debut = f"{rng.choice('12')}{naissance:%y%m}74{rng.randrange(1, 300):03d}"
+    debut += f"{rng.randrange(1, 1000):03d}"
+    return debut + nir.calc_check_digits(debut)
+
+
+async def _projetes(app: pile.Application) -> int:
+    """Parcours in the read model: an opened parcours counts once its first state is there."""
+    engine = make_engine(app.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            return len((await session.exec(select(ParcoursRow.id))).all())
+    finally:
+        await engine.dispose()
 
 
 def _taille(ctx: Contexte) -> int:
@@ -68,6 +91,8 @@ async def mesurer(ctx: Contexte) -> Resultat:
         pile.application(ctx.sous_dossier("imports"), ctx.temporal, NS) as app,
         app.client_http(COORD, delai_s=600) as client,
     ):
+        pids = {nom: app.processus[nom].pid for nom in ("web", "worker")}
+        avant = {nom: pile.rss_mio(pid)[0] for nom, pid in pids.items()}
         debut = time.perf_counter()
         reponse = await client.post("/api/v1/imports", json=corps)
         reponse.raise_for_status()
@@ -77,16 +102,18 @@ async def mesurer(ctx: Contexte) -> Resultat:
         compteur.depart()
         debut = time.perf_counter()
         (await client.post(f"/api/v1/imports/{import_id}/confirmer")).raise_for_status()
-        limite = debut + max(ctx.tailles.delai_s, CIBLE_S * 2)
+        limite = debut + max(ctx.tailles.delai_s, CIBLE_S * 4)  # measured, even when slow
         while True:
             etat = (
                 await client.get(f"/api/v1/imports/{import_id}", params={"lignes": "false"})
             ).json()
-            if etat["statut"] == "termine" or time.perf_counter() > limite:
+            fini = etat["statut"] == "termine" and await _projetes(app) >= a_ouvrir
+            if fini or time.perf_counter() > limite:
                 break
             await asyncio.sleep(1)
         import_s = time.perf_counter() - debut
         cpu = compteur.par(etat["resultats"]["ouvert"])
+        pics = {nom: pile.rss_mio(pid)[1] for nom, pid in pids.items()}
         app.verifier()
     methode = (
         f"Fichier XLSX de {n} lignes ({len(contenu) // 1024} Kio) envoyé en base64 à "
@@ -95,13 +122,22 @@ async def mesurer(ctx: Contexte) -> Resultat:
         "connus, aperçu enregistré"
     )
     r.ajouter(Chiffre("Aperçu (lecture, contrôles, rapprochement)", apercu_s, "s", methode))
+    r.ajouter(
+        Chiffre(
+            "Aperçu : lignes par seconde",
+            n / apercu_s,
+            "lignes/s",
+            f"{n} lignes divisées par la durée de l'aperçu ci-dessus",
+        )
+    )
     faits = etat["resultats"]["ouvert"]
     r.ajouter(
         Chiffre(
             "Import confirmé jusqu'au dernier parcours ouvert",
             import_s if etat["statut"] == "termine" else None,
             "s",
-            f"De POST …/confirmer à l'état « termine » (interrogé chaque seconde) : {faits} "
+            f"De POST …/confirmer à l'état « termine » et au dernier parcours écrit au modèle "
+            f"de lecture (interrogés chaque seconde) : {faits} "
             f"parcours ouverts sur {a_ouvrir}, par lots de 20, 12 lots à la fois, un worker, "
             "SQLite ; soit " + (f"{faits / import_s:.1f} parcours/s" if import_s else "—"),
             cible=f"≤ {CIBLE_S} s pour 5 000 lignes" if n == LIGNES["complet"] else "",
@@ -110,6 +146,24 @@ async def mesurer(ctx: Contexte) -> Resultat:
             else None,
         )
     )
+    r.ajouter(
+        Chiffre(
+            "Import : parcours ouverts par seconde",
+            faits / import_s,
+            "lignes/s",
+            "Parcours ouverts divisés par la durée de l'import confirmé ci-dessus",
+        )
+    )
+    for nom, quand in (("web", "l'aperçu du fichier"), ("worker", "l'import")):
+        r.ajouter(
+            Chiffre(
+                f"Mémoire résidente du {nom} au plus haut",
+                pics[nom],
+                "Mio",
+                f"VmHWM de /proc (le pic depuis le démarrage du processus), relevé après "
+                f"{quand} ; {avant[nom]:.0f} Mio avant l'envoi du fichier",
+            )
+        )
     r.ajouter(
         Chiffre(
             "CPU par parcours ouvert par l'import",

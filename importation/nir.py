@@ -60,3 +60,12 @@ def lire(valeur: str) -> tuple[str | None, str | None]:
     if valeur.startswith(INVALIDE):
         return None, RAISONS.get(valeur.removeprefix(INVALIDE), RAISONS["format"])
     return None, None
+
+
+def valider(texte: str) -> str:
+    """The HMAC of a NIR typed at an accueil; ``ValueError`` with the French reason when it is
+    not a valid NIR (the reason never repeats what was typed)."""
+    empreinte_, raison = lire(texte)
+    if raison is not None or empreinte_ is None:
+        raise ValueError(raison or RAISONS["format"])
+    return empreinte_

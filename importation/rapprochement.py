@@ -17,6 +17,7 @@ from importation.lignes import telephone
 from schemas.parcours import Accueil, Statut
 from store.imports import ImportLigneRow
 from store.parcours import IdentifiantRow, ParcoursRow
+from store.projection import CLE_NIR
 
 CHAMPS_DE_CONTACT = ("telephone", "email", "adresse")
 IDENTIFIANTS = ("caf", "france_travail")
@@ -109,6 +110,24 @@ async def _par_nir(session: AsyncSession, c: Connus, nirs: list[str]) -> None:
                 c.personne[row.id] = {k: row.etat.get(k) for k in ("usager", "identifiants")}
             elif ligne.accueil:
                 c.personne.setdefault(str(ligne.parcours_id), ligne.accueil)
+        await _par_nir_de_l_accueil(session, c, nirs[i : i + 500])
+
+
+async def _par_nir_de_l_accueil(session: AsyncSession, c: Connus, nirs: list[str]) -> None:
+    """The open parcours whose accueil was given this NIR (its HMAC, store/projection.py)."""
+    q = (
+        select(IdentifiantRow, ParcoursRow)
+        .join(ParcoursRow, col(ParcoursRow.id) == col(IdentifiantRow.parcours_id))
+        .where(
+            IdentifiantRow.cle == CLE_NIR,
+            col(IdentifiantRow.valeur).in_(nirs),
+            col(ParcoursRow.statut) != Statut.CLOS.value,
+            col(ParcoursRow.anonymise).is_(False),
+        )
+    )
+    for ident, row in (await session.exec(q)).all():
+        c.par_nir.setdefault(ident.valeur, row.id)
+        c.personne[row.id] = {k: row.etat.get(k) for k in ("usager", "identifiants")}
 
 
 def nouveautes(accueil: Accueil, personne: dict[str, Any] | None) -> list[str]:

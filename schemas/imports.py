@@ -38,3 +38,9 @@ class LotImport(Model):
 
     import_id: str
     numeros: list[int]
+
+
+class ReglesImports(Model):
+    """rules/imports.yaml."""
+
+    conservation_lignes_non_retenues_jours: int = Field(ge=1, le=3650)

@@ -87,6 +87,9 @@ class Accueil(Model):
     identifiants: IdentifiantsPartenaires = Field(default_factory=IdentifiantsPartenaires)
     consentement: Consentement
     besoins_exprimes: LongText = ""
+    # The HMAC of the NIR typed at the accueil (importation/nir.py), never the NIR: how a list
+    # imported later recognises the person. Set by the web app from the request's ``nir``.
+    nir_empreinte: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
     @model_validator(mode="after")
     def _coherent(self) -> Accueil:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from schemas.common import Territoire
+from store.imports import ImportLigneRow
 
 ANONYME = "ANONYME"
 # Timeline details that are codes, not free text: kept for the indicators.
@@ -184,3 +185,11 @@ def contient(texte: str | None, valeurs: list[str]) -> bool:
     """Whether a free text names one of the person's identifiers (partner events' subjects)."""
     bas = (texte or "").lower()
     return any(v.lower() in bas for v in valeurs if len(v) >= 4)
+
+
+def ligne_d_import_effacee(ligne: ImportLigneRow, message: str) -> None:
+    """What remains of an imported list's row past its delay: its number, action and outcome
+    (the import's counts stay right) and why it says nothing more; never the person (an error
+    message may quote a cell: they go too)."""
+    ligne.brut, ligne.accueil, ligne.cle_identite, ligne.nir_empreinte = {}, None, None, None
+    ligne.erreurs, ligne.remarques, ligne.message = [], [], message

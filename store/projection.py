@@ -79,10 +79,15 @@ def etat_projete(s: ParcoursState) -> dict[str, object]:
     return etat
 
 
+CLE_NIR = "nir"  # no partner event routes by it (not a CleSujet)
+
+
 def identifiants(s: ParcoursState) -> list[IdentifiantRow]:
     pairs = set(s.identifiants.pairs())
     pairs |= {(CleSujet.CONVENTION.value, p.id) for p in s.pmsmp}
     pairs |= {(CleSujet.RDV.value, r.id) for r in s.rdvs}
+    if s.accueil.nir_empreinte:  # the HMAC of the NIR typed at the accueil: lists find it
+        pairs.add((CLE_NIR, s.accueil.nir_empreinte))
     return [IdentifiantRow(cle=k, valeur=v, parcours_id=s.parcours_id) for k, v in sorted(pairs)]
 
 

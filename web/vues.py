@@ -96,6 +96,8 @@ def caviarder(s: ParcoursState, u: Utilisateur) -> ParcoursState:
     shown.operations = _operations(s.operations, u)
     # The fingerprints of the carnet's links: useless to a reader, kept out all the same.
     shown.acces_carnet = [a.model_copy(update={"empreinte": ""}) for a in s.acces_carnet]
+    # Likewise the NIR's HMAC: it only finds the person in an imported list.
+    shown.accueil = shown.accueil.model_copy(update={"nir_empreinte": None})
     return shown
 
 

@@ -26,7 +26,9 @@ from schemas.usager import IdentifiantsPartenaires
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.comptes import Compte
+from store.imports import ImportLigneRow
 from store.parcours import IdentifiantRow, ParcoursRow, cle_identite
+from store.projection import CLE_NIR
 from web.deps import adresse
 from web.erreurs import Refus
 from web.requetes import portee
@@ -74,7 +76,15 @@ async def trouver(session: AsyncSession, accueil: Accueil) -> ParcoursRow | None
     """An open parcours for the same person, if any (exact comparisons only)."""
     u = accueil.usager
     memes = [col(ParcoursRow.cle_identite) == cle_identite(u.nom, u.prenom, u.date_naissance)]
-    if paires := accueil.identifiants.pairs():
+    paires = accueil.identifiants.pairs()
+    if accueil.nir_empreinte:  # the same NIR: given at an accueil, or in an imported list
+        paires = [*paires, (CLE_NIR, accueil.nir_empreinte)]
+        listes = select(ImportLigneRow.parcours_id).where(
+            ImportLigneRow.nir_empreinte == accueil.nir_empreinte,
+            col(ImportLigneRow.resultat).in_(("ouvert", "mis_a_jour", "deja_connu")),
+        )
+        memes.append(col(ParcoursRow.id).in_(listes))
+    if paires:
         porteurs = select(IdentifiantRow.parcours_id).where(
             or_(
                 *(

@@ -48,6 +48,7 @@ async def _formulaire(
     doublon: bool = False,
 ) -> Formulaire:
     r = Reglages()
+    r.exclus.add("nir_empreinte")  # computed from « nir », never typed
     if u.est_referent:
         r.exclus.add("referent_id")  # a référent opens the parcours in their own name
         r.exclus.add("motif_hors_territoire")  # and on their territory (services/territoires.py)

@@ -66,6 +66,7 @@ CHAMPS: dict[str, str] = {
     "mode": "Mode",
     "motif": "Motif",
     "motif_ecart": "Motif de l'écart avec la proposition",
+    "nir": "Numéro de sécurité sociale (facultatif)",
     "niveau": "Niveau",
     "niveau_formation": "Niveau de formation",
     "nom": "Nom",
@@ -119,6 +120,8 @@ AIDES: dict[str, str] = {
     "siret": "14 chiffres",
     "france_travail": "7 chiffres et une lettre ou un chiffre",
     "caf": "7 chiffres",
+    "nir": "15 chiffres, clé comprise ; seule son empreinte est gardée, pour retrouver la "
+    "personne dans les listes importées",
     "salarie": "SIRET de l'employeur et matricule, séparés par « : »",
     "motif_ecart": "Obligatoire si la décision diffère de la proposition des règles",
     "heures_hebdomadaires": "48 heures au plus",

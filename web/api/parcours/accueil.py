@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from importation import nir
 from referentiels.territoires.choix import BassinRefuse, choisir_bassin
 from schemas.common import Acteur, LongText, Role, Territoire
 from schemas.erreurs import CodeErreur
@@ -50,6 +51,23 @@ class DemandeAccueil(Accueil):
     motif_bassin: LongText = Field(
         default="", description="Motif, quand le bassin choisi n'est pas celui de la commune"
     )
+    nir: str | None = Field(
+        default=None,
+        max_length=40,
+        description="NIR (facultatif), vérifié puis remplacé aussitôt par son HMAC : il "
+        "retrouve la personne dans les listes importées et n'est jamais gardé en clair",
+    )
+
+    @field_validator("nir")
+    @classmethod
+    def _sceller_le_nir(cls, texte: str | None) -> str | None:
+        """From here on, the request holds the NIR's HMAC, not the NIR."""
+        if texte is None or not texte.strip():
+            return None
+        try:
+            return nir.valider(texte)
+        except ValueError as err:
+            raise ValueError(f"NIR : {err}") from None
 
 
 @router.post(
@@ -84,6 +102,8 @@ async def accueillir(
     if u.role == Role.CHARGE_ENTREPRISE:  # employer relations: companies, not accueils
         raise Refus(403, "Les chargés de relation entreprise n'ouvrent pas de parcours", "interdit")
     demande, territoire, note_bassin = _bassin_de_l_accueil(u, demande)
+    # the NIR's HMAC only (never one the client would send): duplicates, lists find it
+    demande = demande.model_copy(update={"nir_empreinte": demande.nir})
     if u.role == Role.COORDINATEUR and territoire != u.territoire:
         raise Refus(
             403,
@@ -112,7 +132,13 @@ async def accueillir(
     )
 
 
-EXTRAS_DE_LA_DEMANDE = {"referent_id", "doublon_confirme", "motif_hors_territoire", "motif_bassin"}
+EXTRAS_DE_LA_DEMANDE = {
+    "referent_id",
+    "doublon_confirme",
+    "motif_hors_territoire",
+    "motif_bassin",
+    "nir",
+}
 
 
 def _bassin_de_l_accueil(
