@@ -34,10 +34,10 @@ from schemas.referent import ReferentAffecte
 from schemas.regles import Canal, Rappel
 from tests import factories
 from workflows.etapes import rdv as etape
-from workflows.etapes.base import jour_fr
 
-JOUR = date(2031, 1, 6)
-DEBUT = datetime(2031, 1, 14, 9, 30, tzinfo=PARIS)
+# In August: the workflow writes « aout » in what it sends (GSM 03.38 has no « û »).
+JOUR = date(2031, 8, 6)
+DEBUT = datetime(2031, 8, 14, 9, 30, tzinfo=PARIS)
 LIEU = "Maison des solidarités, 12 rue de l'Exemple"
 
 
@@ -131,7 +131,7 @@ def _donnees(s: ParcoursState, **autres: object) -> dict[str, object]:
     return {
         "prenom": s.usager.prenom,
         "professionnel": "Léa Exemple",
-        "quand": etape._quand(DEBUT),
+        "quand": etape._le(DEBUT),
         "ou": LIEU,
         "motif": "Signature du CER",
         **autres,
@@ -172,7 +172,7 @@ def test_l_invitation_du_gabarit_est_celle_du_workflow(envoi: str) -> None:
         _donnees(
             ctx.s,
             relance=envoi == "relance",
-            date_limite=jour_fr(JOUR + timedelta(days=9)),
+            date_limite=etape._jour(JOUR + timedelta(days=9)),
             lien=MARQUE_LIEN,
         ),
     )
@@ -263,7 +263,7 @@ async def test_le_changement_du_gabarit_est_celui_du_workflow() -> None:
     ctx = Envois(_avec_rdv(_etat(), avant))
     ordre = _personne(_reservation(DEBUT))
     await etape.deplacer_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
-    attendu = _donnees(ctx.s, ancien_quand=etape._quand(avant))
+    attendu = _donnees(ctx.s, ancien_quand=etape._le(avant))
     assert ctx.sms == [rendre("changement", attendu)]
 
 
@@ -272,5 +272,5 @@ async def test_l_annulation_du_gabarit_est_celle_du_workflow() -> None:
     donnees = AnnulationParLaPersonne(invitation_id="p-gabari-inv-1")
     ordre = _personne(donnees)
     await etape.annuler_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
-    attendu = _donnees(ctx.s, date_limite=jour_fr(JOUR + timedelta(days=9)))
+    attendu = _donnees(ctx.s, date_limite=etape._jour(JOUR + timedelta(days=9)))
     assert ctx.sms == [rendre("annulation", attendu)]

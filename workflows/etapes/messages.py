@@ -24,7 +24,7 @@ from schemas.rdv import StatutRdv
 from workflows import conditions
 from workflows.declaration import OUVERTES, REFERENT, CommandeRefusee, Transition
 from workflows.etapes.base import Commande, Contexte
-from workflows.etapes.rdv import _quand
+from workflows.etapes.rdv import _le
 
 SMS_MAX = 640  # what the SMS gateway's call accepts (schemas.appels.Sms)
 
@@ -39,7 +39,7 @@ def valeurs(s: ParcoursState, now: datetime) -> dict[str, str | None]:
         "prenom": s.usager.prenom,
         "nom": s.usager.nom,
         "referent": s.referent.referent.nom if s.referent else None,
-        "prochain_rdv": _quand(a_venir[0].date_heure) if a_venir else None,
+        "prochain_rdv": _le(a_venir[0].date_heure) if a_venir else None,
     }
 
 

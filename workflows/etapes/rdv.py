@@ -50,6 +50,23 @@ def _quand(d: datetime) -> str:
     return f"{jour_fr(local.date())} à {local.hour} h {local.minute:02d}"
 
 
+# The texts sent to the person stay in the GSM 03.38 alphabet, or each SMS costs two to three
+# times as much (core/sms.py): « août » is written « aout », as the 1990 spelling reform allows,
+# because « û » is not in that alphabet (tests/agendas/test_gabarits_gsm.py).
+def _message(texte: str) -> str:
+    return texte.replace("août", "aout")
+
+
+def _le(d: datetime) -> str:
+    """When, in a message to the person."""
+    return _message(_quand(d))
+
+
+def _jour(d: date) -> str:
+    """A day, in a message to the person."""
+    return _message(jour_fr(d))
+
+
 SAISIE_TARDIVE_MAX_JOURS = 90
 
 
@@ -199,8 +216,8 @@ def envoyer_rappel(ctx: Contexte, rdv: Rdv, rappel: Rappel) -> None:
         else f" ({rdv.mode.label.lower()})"
     )
     texte = (
-        f"Bonjour {s.usager.prenom}, rappel : rendez-vous le {_quand(rdv.date_heure)}{ou} "
-        f"avec {rdv.professionnel}. En cas d'empêchement, prévenez votre référent."
+        f"Bonjour {s.usager.prenom}, rappel : rendez-vous le {_le(rdv.date_heure)}{ou} "
+        f"avec {rdv.professionnel}. En cas d'imprévu, prévenez votre référent."
     )
     canaux = []
     if Canal.SMS in rappel.canaux and s.usager.telephone:
@@ -280,7 +297,7 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
 def _envoyer_liens(ctx: Contexte, invitation: InvitationRdv, envoi: str) -> list[str]:
     """One message per channel, each with its own link (lien_id names the sending)."""
     s = ctx.s
-    veille = jour_fr(invitation.expire_le - timedelta(days=1))
+    veille = _jour(invitation.expire_le - timedelta(days=1))
     debut = (
         "votre référent vous invite"
         if envoi == "invitation"
@@ -415,7 +432,7 @@ async def reserver_par_la_personne(ctx: Contexte, ordre: Ordre[ReservationParLaP
     )
     ou = f" ({r.lieu})" if r.lieu else f" ({r.modalite.label.lower()})"
     texte = (
-        f"Bonjour {s.usager.prenom}, votre rendez-vous est confirmé le {_quand(r.debut)}{ou} "
+        f"Bonjour {s.usager.prenom}, votre rendez-vous est confirmé le {_le(r.debut)}{ou} "
         f"avec {nom}."
     )
     calendrier = _evenement(s, rdv) if workflow.patched(ICS_JOINT) else None
@@ -468,8 +485,8 @@ async def deplacer_par_la_personne(ctx: Contexte, ordre: Ordre[ReservationParLaP
     s.rdvs[j] = rdv
     ou = f" ({r.lieu})" if r.lieu else f" ({r.modalite.label.lower()})"
     texte = (
-        f"Bonjour {s.usager.prenom}, votre rendez-vous du {_quand(avant.date_heure)} est "
-        f"déplacé au {_quand(r.debut)}{ou} avec {rdv.professionnel}."
+        f"Bonjour {s.usager.prenom}, votre rendez-vous du {_le(avant.date_heure)} est "
+        f"déplacé au {_le(r.debut)}{ou} avec {rdv.professionnel}."
     )
     _prevenir_la_personne(ctx, "Votre rendez-vous est déplacé", texte, _evenement(s, rdv))
     libelle = (
@@ -495,10 +512,10 @@ async def annuler_par_la_personne(ctx: Contexte, ordre: Ordre[AnnulationParLaPer
     s.invitations[i] = inv.model_copy(
         update={"statut": StatutInvitation.ENVOYEE, "rdv_id": None, "reservee_le": None}
     )
-    veille = jour_fr(inv.expire_le - timedelta(days=1))
+    veille = _jour(inv.expire_le - timedelta(days=1))
     texte = (
-        f"Bonjour {s.usager.prenom}, votre rendez-vous du {_quand(rdv.date_heure)} est annulé. "
-        f"Vous pouvez en choisir un autre avec le même lien jusqu'au {veille}."
+        f"Bonjour {s.usager.prenom}, votre rendez-vous du {_le(rdv.date_heure)} est annulé. "
+        f"Vous pouvez en choisir un autre avec le lien de l'invitation jusqu'au {veille}."
     )
     _prevenir_la_personne(
         ctx, "Votre rendez-vous est annulé", texte, _evenement(s, rdv, annule=True)
@@ -539,9 +556,9 @@ async def convoquer(ctx: Contexte, ordre: Ordre[ConvocationRdv]) -> None:
     s.rdvs.append(rdv)
     ou = f" ({c.lieu})" if c.lieu else f" ({c.modalite.label.lower()})"
     texte = (
-        f"Bonjour {s.usager.prenom}, vous êtes convoqué·e le {_quand(c.debut)}{ou} "
-        f"avec {rdv.professionnel} ({c.libelle.lower()}). En cas d'empêchement, prévenez "
-        "votre référent."
+        f"Bonjour {s.usager.prenom}, {rdv.professionnel} vous convoque à un rendez-vous "
+        f"({c.libelle.lower()}) le {_le(c.debut)}{ou}. En cas d'imprévu, prévenez votre "
+        "référent."
     )
     _prevenir_la_personne(ctx, "Convocation à un rendez-vous", texte, _evenement(s, rdv))
     canaux = _canaux(s, CanalLien.LES_DEUX)
