@@ -9,7 +9,14 @@ from temporalio import workflow
 
 from core.clock import PARIS, local_day
 from rules.calendrier import ajouter
-from schemas.appels import MARQUE_LIEN, Courriel, EvenementCalendrier, LienCarnetAEnvoyer, Sms
+from schemas.appels import (
+    MARQUE_LIEN,
+    Courriel,
+    CourrierInvitation,
+    EvenementCalendrier,
+    LienCarnetAEnvoyer,
+    Sms,
+)
 from schemas.carnet import CanalLien
 from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
@@ -283,15 +290,47 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
     )
     s.invitations.append(invitation)
     canaux = _envoyer_liens(ctx, invitation, "invitation")
+    envoi = f"envoyée par {' et '.join(canaux) or 'aucun canal'}"
+    if not canaux and s.usager.adresse and workflow.patched(INVITATION_PAR_COURRIER):
+        _preparer_courrier(ctx, invitation, s.usager.adresse)
+        envoi = "par courrier, à imprimer et poster (la lettre sera jointe aux documents)"
     ctx.noter(
         Categorie.RDV,
         "invitation_rdv",
-        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) envoyée par "
-        f"{' et '.join(canaux) or 'aucun canal'}, valable jusqu'au "
+        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) {envoi}, valable jusqu'au "
         f"{jour_fr(invitation.expire_le - timedelta(days=1))}",
         ordre.auteur,
         details={"invitation_id": invitation.id, "motif": e.motif},
     )
+
+
+# workflow.patched() id: a person with neither phone nor e-mail, but an address, is invited by
+# a letter (PDF with a short booking code) that the référent posts; before, nothing was sent.
+INVITATION_PAR_COURRIER = "invitation-par-courrier-postal"
+
+
+def _preparer_courrier(ctx: Contexte, invitation: InvitationRdv, adresse: str) -> None:
+    """The letter is made by an activity (activities/courrier.py), which draws its code and
+    files the PDF among the documents; only the code's fingerprint comes back (lien_remis)."""
+    u, s = ctx.s.usager, ctx.s
+    courrier = CourrierInvitation(
+        carnet=LienCarnetAEnvoyer(
+            lien_id=f"{invitation.id}:invitation-courrier",
+            adresse_publique=invitation.adresse_publique,
+            expire_le=invitation.expire_le,
+            chemin="rdv",
+        ),
+        prenom=u.prenom,
+        nom=u.nom,
+        adresse=adresse,
+        code_postal=u.code_postal,
+        commune=u.commune,
+        motif=invitation.libelle,
+        referent_id=invitation.referent_id,
+        referent=s.referent.referent.nom if s.referent else "Votre référent",
+        date_limite=invitation.expire_le - timedelta(days=1),
+    )
+    ctx.lancer_operation(TypeOperation.PRODUIRE_COURRIER, courrier)
 
 
 def _envoyer_liens(ctx: Contexte, invitation: InvitationRdv, envoi: str) -> list[str]:
