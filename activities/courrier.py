@@ -1,8 +1,11 @@
 """The postal letter of an invitation (issue 18), for a person with neither phone nor e-mail.
 
-The short code is drawn here with ``secrets`` (agendas/code.py), kept in the outbox only until
-the letter is filed (the same code on every retry), printed in the PDF — the letter is its only
-channel — and only its SHA-256 goes back to the workflow. The PDF is filed, encrypted, among the
+The short code is drawn here with ``secrets`` (agendas/code.py), printed in the PDF — the letter
+is its only channel — and only its SHA-256 is kept (outbox) and goes back to the workflow. Unlike
+a link's secret, it is never written down in clear, not even until the message is sent: an
+attempt that stops after filing the PDF but before the outbox noted it cannot know the code
+again, so the next attempt files the letter anew with a new code (nobody could use the first:
+its fingerprint had reached no one). The PDF is filed, encrypted, among the
 dossier's documents (type « courrier »): the référent downloads it from the parcours page and
 its timeline, prints it and posts it."""
 
@@ -27,7 +30,7 @@ from schemas.carnet import empreinte
 from schemas.common import Acteur
 from schemas.pieces import DemandePiece
 from store.comptes import Compte
-from store.db import SessionFactory
+from store.db import SessionFactory, ecriture
 from store.pieces import PieceRow
 from store.structures import Structure
 
@@ -66,7 +69,7 @@ class Courrier:
             return {"statut": "deja_produit", "document": document} | (
                 {"empreinte": deja.empreinte} if deja.empreinte else {}
             )
-        code = await self.outbox.secret_du_lien(appel.idempotence, tirer=nouveau_code)
+        code = nouveau_code()
         try:
             pdf = lettre_pdf(
                 courrier, code, await self.telephone(courrier.referent_id), _aujourd_hui()
@@ -82,8 +85,12 @@ class Courrier:
 
     async def _classer(self, appel: AppelPartenaire, document: str, pdf: bytes) -> None:
         async with self.sessions() as session:
-            if await session.get(PieceRow, document) is not None:
-                return  # filed by an attempt that stopped before the outbox noted it
+            if (avant := await session.get(PieceRow, document)) is not None:
+                # filed by an attempt that stopped before the outbox noted its code: replaced
+                await self.coffre.stockage.supprimer(avant.cle)
+                await ecriture(session)
+                await session.delete(avant)
+                await session.commit()
             demande = DemandePiece(
                 type=TYPE_DE_DOCUMENT,
                 nom_fichier=NOM_DU_FICHIER,

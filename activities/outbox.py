@@ -5,7 +5,6 @@ recorded by its subject and the fingerprint of its secret only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -23,17 +22,14 @@ class Outbox:
         async with self.sessions() as session:
             return await session.get(Envoi, idempotence)
 
-    async def secret_du_lien(
-        self, idempotence: str, tirer: Callable[[], str] = nouveau_secret
-    ) -> str:
+    async def secret_du_lien(self, idempotence: str) -> str:
         """The carnet link's secret for this message: drawn on the first attempt, the same on
-        every retry until the message is noted as sent. ``tirer``: how it is drawn (a letter's
-        short code, agendas/code.py)."""
+        every retry until the message is noted as sent."""
         async with self.sessions() as session:
             if (attente := await session.get(LienEnAttente, idempotence)) is not None:
                 return attente.secret
             await ecriture(session)
-            secret = tirer()
+            secret = nouveau_secret()
             session.add(
                 LienEnAttente(idempotence=idempotence, secret=secret, cree_le=datetime.now(UTC))
             )
