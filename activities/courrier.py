@@ -21,7 +21,7 @@ from temporalio import activity
 from activities.http import refus
 from activities.outbox import Outbox
 from agendas.code import nouveau_code
-from agendas.courrier import AdresseInutilisable, lettre_pdf
+from agendas.courrier import NOM_DU_FICHIER, TYPE_DE_DOCUMENT, AdresseInutilisable, lettre_pdf
 from core.clock import PARIS
 from pieces.service import Coffre, deposer
 from rules.rendez_vous import regles_rendez_vous
@@ -34,9 +34,7 @@ from store.db import SessionFactory, ecriture
 from store.pieces import PieceRow
 from store.structures import Structure
 
-TYPE_DE_DOCUMENT = "courrier"  # rules/pieces.yaml
 SUJET = "Courrier d'invitation à prendre rendez-vous"  # as the outbox records it
-NOM_DU_FICHIER = "courrier-invitation-rendez-vous.pdf"
 
 
 def document_du_courrier(idempotence: str) -> str:

@@ -32,6 +32,17 @@ _PONCTUATION = re.compile(r"[,.;:!?«»\"()/_]")
 _ABREVIATIONS = ((r"\bSAINTE\b", "STE"), (r"\bSAINT\b", "ST"))
 
 
+# The letter is filed among the dossier's documents (rules/pieces.yaml), by the platform.
+TYPE_DE_DOCUMENT = "courrier"
+NOM_DU_FICHIER = "courrier-invitation-rendez-vous.pdf"
+
+
+def est_une_lettre_d_invitation(type_: str, auteur_id: str) -> bool:
+    """A letter of the platform holds the person's address and booking code: only the référent
+    who accompanies them downloads it (web/api/pieces.py), as only they see the address."""
+    return type_ == TYPE_DE_DOCUMENT and auteur_id == "plateforme"
+
+
 class AdresseInutilisable(ValueError):
     """The address cannot be written in the block La Poste reads: the référent must fix it."""
 

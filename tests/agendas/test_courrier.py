@@ -16,9 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from activities.courrier import TYPE_DE_DOCUMENT
 from agendas.code import normaliser
-from agendas.courrier import bloc_adresse
+from agendas.courrier import TYPE_DE_DOCUMENT, bloc_adresse
 from schemas.carnet import empreinte
 from services.parcours_client import ParcoursClient
 from tests.agendas.lettre import CODE, rendre
@@ -78,6 +77,16 @@ async def test_sans_telephone_ni_courriel_la_personne_recoit_une_lettre_avec_un_
         fiche = await claire.get(f"/parcours/{pid}")
         # the timeline of the parcours page links the letter, to print and post it
         assert f"/api/v1/parcours/{pid}/documents/{document['id']}" in fiche.text
+
+    # the address and the code are the référent's to see: not the coordination's, who reads
+    # the dossier without the person's contacts
+    async with plateforme.client("coord-bassin_annecien") as coordination:
+        liste = await coordination.get(f"/api/v1/parcours/{pid}/documents")
+        assert document["id"] in [d["id"] for d in liste.json()]
+        r = await coordination.get(f"/api/v1/parcours/{pid}/documents/{document['id']}")
+        assert r.status_code == 403
+        assert "Seul le référent qui accompagne la personne" in r.json()["message"]
+        assert b"%PDF" not in r.content
 
     rendu = rendre(pdf.content, tmp_path / "lettre.png")
     assert rendu.fenetre == bloc_adresse("Julie", nom, ADRESSE, "74000", "Annecy")
