@@ -16,6 +16,7 @@ from datetime import date
 from fpdf import FPDF
 
 from agendas.code import afficher
+from agendas.messages import LETTRE, MARQUE_CODE, rendre
 from core.formats import jour
 from schemas.appels import CourrierInvitation
 
@@ -123,23 +124,21 @@ def lettre_pdf(c: CourrierInvitation, code: str, telephone: str, le: date) -> by
     pdf.set_font("Helvetica", "B", 11)
     pdf.multi_cell(170, 6, _t(f"Objet : {c.motif}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    limite = jour(c.date_limite, "long")
-    _paragraphe(pdf, f"Bonjour {c.prenom},")
-    _paragraphe(
-        pdf,
-        f"{c.referent}, votre référent, vous invite à prendre rendez-vous. "
-        f"Choisissez le jour et l'heure qui vous conviennent, au plus tard le {limite}.",
+    texte = rendre(
+        LETTRE.code,
+        {
+            "prenom": c.prenom,
+            "referent": c.referent,
+            "date_limite": jour(c.date_limite, "long"),
+            "telephone": telephone,
+            "adresse_page": f"{c.carnet.adresse_publique.rstrip('/')}/rdv",
+        },
     )
-    _code(pdf, code)
-    _paragraphe(pdf, "Deux façons de prendre rendez-vous avec ce code :")
-    adresse_page = f"{c.carnet.adresse_publique.rstrip('/')}/rdv"
-    _paragraphe(pdf, f"- par téléphone : appelez le {telephone} et donnez ce code ;")
-    _paragraphe(pdf, f"- par internet : allez sur {adresse_page} et saisissez ce code.")
-    _paragraphe(
-        pdf,
-        f"Ce code est personnel : ne le donnez à personne d'autre. Il ne sert plus après le "
-        f"{limite}.",
-    )
+    for paragraphe in texte.split("\n\n"):  # the template's blocks of lines
+        if paragraphe.strip() == MARQUE_CODE:
+            _code(pdf, code)
+        else:
+            _paragraphe(pdf, " ".join(paragraphe.split()))
     return bytes(pdf.output())
 
 

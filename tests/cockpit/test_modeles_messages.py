@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from agendas import messages
-from agendas.messages import MODELES, rendre
+from agendas.messages import LETTRE, MODELES, rendre
 from tests.fixtures.plateforme import Plateforme
 
 # What the person's phone receives, counted by hand on the fictitious data: (encoding, SMS).
@@ -52,6 +52,10 @@ async def test_l_administration_previsualise_chaque_message(plateforme: Platefor
         else:
             assert "avertissement-sms" not in section, section
     assert "hors-alphabet" not in page.text
+    lettre = _section(page.text, LETTRE.code)  # the letter: its text, not an SMS count
+    assert "Dominique Exemple, votre référent, vous invite à prendre rendez-vous" in lettre
+    assert "appelez le 04 50 12 34 56 et donnez ce code" in lettre
+    assert "SMS" not in lettre
 
 
 async def test_l_apercu_montre_les_caracteres_hors_de_l_alphabet(
