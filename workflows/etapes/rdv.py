@@ -292,7 +292,7 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
     canaux = _envoyer_liens(ctx, invitation, "invitation")
     envoi = f"envoyée par {' et '.join(canaux) or 'aucun canal'}"
     if not canaux and s.usager.adresse and workflow.patched(INVITATION_PAR_COURRIER):
-        _preparer_courrier(ctx, invitation, s.usager.adresse)
+        _preparer_courrier(ctx, invitation, s.usager.adresse, s.referent.referent.nom)
         envoi = "par courrier, à imprimer et poster (la lettre sera jointe aux documents)"
     ctx.noter(
         Categorie.RDV,
@@ -309,10 +309,12 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
 INVITATION_PAR_COURRIER = "invitation-par-courrier-postal"
 
 
-def _preparer_courrier(ctx: Contexte, invitation: InvitationRdv, adresse: str) -> None:
+def _preparer_courrier(
+    ctx: Contexte, invitation: InvitationRdv, adresse: str, referent: str
+) -> None:
     """The letter is made by an activity (activities/courrier.py), which draws its code and
     files the PDF among the documents; only the code's fingerprint comes back (lien_remis)."""
-    u, s = ctx.s.usager, ctx.s
+    u = ctx.s.usager
     courrier = CourrierInvitation(
         carnet=LienCarnetAEnvoyer(
             lien_id=f"{invitation.id}:invitation-courrier",
@@ -327,7 +329,7 @@ def _preparer_courrier(ctx: Contexte, invitation: InvitationRdv, adresse: str) -
         commune=u.commune,
         motif=invitation.libelle,
         referent_id=invitation.referent_id,
-        referent=s.referent.referent.nom if s.referent else "Votre référent",
+        referent=referent,
         date_limite=invitation.expire_le - timedelta(days=1),
     )
     ctx.lancer_operation(TypeOperation.PRODUIRE_COURRIER, courrier)
