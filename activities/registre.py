@@ -11,6 +11,7 @@ from temporalio.client import Client
 from activities import regles
 from activities.audit import AuditActivities
 from activities.caf import Caf
+from activities.courrier import Courrier
 from activities.data_inclusion import ClientDataInclusion, DataInclusionActivities
 from activities.france_travail import FranceTravail
 from activities.http import ClientPartenaire
@@ -55,6 +56,7 @@ def activites(
         return ClientPartenaire(partners[partner_id], http)
 
     outbox = Outbox(sessions)
+    coffre = Coffre.depuis(settings)
     projection = ProjectionActivities(
         sessions, sqlite=settings.effective_database_url.startswith("sqlite")
     )
@@ -87,9 +89,7 @@ def activites(
         imports.terminer,
         vigie.reverifier_parcours,
         SurveillanceActivities(sessions, temporal).parcours_bloques,
-        RetentionActivities(
-            sessions, temporal, settings.anonymisation_jours, Coffre.depuis(settings)
-        ).anonymiser,
+        RetentionActivities(sessions, temporal, settings.anonymisation_jours, coffre).anonymiser,
         ObservatoireActivities(sessions).prendre_instantane,
         vigie.envoyer_digests,
         livraison.relivrer,
@@ -105,6 +105,7 @@ def activites(
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
+        Courrier(sessions, outbox, coffre).produire,
         _rdv_solidarites(partners["rdv"], http).inscrire_usager,
         AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
         # --- connecteur fichiers FT/CAF ---

@@ -101,6 +101,25 @@ MODELES: tuple[Modele, ...] = (
 )
 
 
+# The letter (issue 18): not an SMS, so not counted as one; printed in a PDF around its code.
+LETTRE = Modele(
+    "courrier",
+    "Courrier d'invitation",
+    "Quand la personne n'a ni téléphone ni courriel : le référent imprime la lettre (PDF, jointe "
+    "aux documents du dossier) et la poste. Le code de rendez-vous est imprimé à la place de "
+    "« [code] ».",
+    "Invitation à prendre rendez-vous",
+    _exemple(
+        "prenom",
+        "date_limite",
+        referent="Dominique Exemple",
+        telephone="04 50 12 34 56",
+        adresse_page="https://parcours.example.fr/rdv",
+    ),
+)
+MARQUE_CODE = "[code]"
+
+
 def modele(code: str) -> Modele | None:
     return next((m for m in MODELES if m.code == code), None)
 

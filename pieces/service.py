@@ -130,13 +130,15 @@ async def deposer(
     demande: DemandePiece,
     auteur: Acteur,
     contrats: Collection[int] = (),
+    piece_id: str | None = None,
 ) -> PieceRow:
-    """``contrats``: the numbers of the parcours' contracts, to which a CER may be attached."""
+    """``contrats``: the numbers of the parcours' contracts, to which a CER may be attached.
+    ``piece_id``: given by a retried activity (a letter), so that a retry files it once."""
     octets = decoder(demande.contenu)
     _verifier_demande(demande, octets, contrats)
     nom = nom_de_fichier(demande.nom_fichier)
     format_ = format_du_contenu(octets, nom)
-    piece_id = uuid.uuid4().hex
+    piece_id = piece_id or uuid.uuid4().hex
     cle = f"{parcours_id}/{piece_id}"
     await coffre.stockage.ecrire(cle, chiffrer(coffre.cles, piece_id, octets))
     row = PieceRow(

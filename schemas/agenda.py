@@ -35,10 +35,15 @@ class ReglesReservation(Model):
     delai_minimum_heures: int = Field(ge=0, le=72)
 
 
+class ReglesCourrier(Model):
+    telephone: str = Field(min_length=10, max_length=20)
+
+
 class ReglesRendezVous(Model):
     version: str
     motifs: list[MotifRdv] = Field(min_length=1)
     reservation: ReglesReservation
+    courrier: ReglesCourrier
 
     def motif(self, code: str) -> MotifRdv | None:
         return next((m for m in self.motifs if m.code == code), None)

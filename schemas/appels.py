@@ -77,6 +77,24 @@ class Sms(Model):
     carnet: LienCarnetAEnvoyer | None = None
 
 
+class CourrierInvitation(Model):
+    """A letter inviting a person with neither phone nor e-mail to book (issue 18). The
+    activity that makes it draws the short code with ``secrets``, prints it in the PDF, files
+    the PDF among the dossier's documents for the référent to post, and answers only the code's
+    SHA-256 (``empreinte``), which opens the booking page like a link's (``carnet``)."""
+
+    carnet: LienCarnetAEnvoyer
+    prenom: str
+    nom: str
+    adresse: str
+    code_postal: str
+    commune: str
+    motif: str = Field(description="Libellé du motif")
+    referent_id: str = Field(description="Son compte : le téléphone de sa structure")
+    referent: str = Field(description="Son nom")
+    date_limite: date = Field(description="Dernier jour pour choisir")
+
+
 class EvenementCalendrier(Model):
     """The appointment a message joins as an .ics file (issue 18): the same ``uid`` for its
     whole life, so that a calendar moves or removes the event it already holds."""
@@ -112,6 +130,7 @@ MODELES: dict[TypeOperation, type[Model]] = {
     TypeOperation.ENVOYER_SMS: Sms,
     TypeOperation.ENVOYER_COURRIEL: Courriel,
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: InscriptionRdvSolidarites,
+    TypeOperation.PRODUIRE_COURRIER: CourrierInvitation,
 }
 
 # Activity names, so that workflows call them without importing HTTP clients.
@@ -123,4 +142,5 @@ ACTIVITE: dict[TypeOperation, str] = {
     TypeOperation.ENVOYER_SMS: "sms.envoyer",
     TypeOperation.ENVOYER_COURRIEL: "messagerie.envoyer",
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: "rdv_solidarites.inscrire_usager",
+    TypeOperation.PRODUIRE_COURRIER: "courrier.produire",
 }

@@ -19,6 +19,7 @@ class Partenaire(LabelledEnum):
     RDV = "rdv", "Outil de prise de rendez-vous"
     SMS = "sms", "Passerelle SMS"
     MESSAGERIE = "messagerie", "Messagerie électronique"
+    COURRIER = "courrier", "Courrier postal (PDF à poster)"
 
 
 class TypeOperation(LabelledEnum):
@@ -38,6 +39,7 @@ class TypeOperation(LabelledEnum):
         "inscrire_rdv_solidarites",
         "Inscrire la personne dans RDV-Solidarités",
     )
+    PRODUIRE_COURRIER = "produire_courrier", "Préparer un courrier à poster"
 
 
 PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
@@ -48,6 +50,7 @@ PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
     TypeOperation.ENVOYER_SMS: Partenaire.SMS,
     TypeOperation.ENVOYER_COURRIEL: Partenaire.MESSAGERIE,
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: Partenaire.RDV,
+    TypeOperation.PRODUIRE_COURRIER: Partenaire.COURRIER,
 }
 
 

@@ -43,7 +43,7 @@ MODELES: dict[ModeleMessage, tuple[str, str]] = {  # (subject of the e-mail, tex
     ModeleMessage.PROCHAIN_RDV: (
         "Votre prochain rendez-vous",
         "Bonjour {prenom}, je vous rappelle notre rendez-vous le {prochain_rdv}. "
-        "En cas d'empêchement, prévenez-moi. {referent}",
+        "En cas d'imprévu, prévenez-moi. {referent}",
     ),
     ModeleMessage.NOUVELLES: (
         "Des nouvelles ?",

@@ -127,11 +127,19 @@ def inscriptible_rdv_solidarites(s: ParcoursState) -> str | None:
     return None
 
 
-@exige("un référent, et un téléphone ou un courriel connu de la personne")
+@exige("un référent, et un téléphone, un courriel ou une adresse postale de la personne")
 def invitable(s: ParcoursState) -> str | None:
+    """Without phone nor e-mail, the invitation goes by letter (issue 18). Only the update's
+    validator and its lock see this: a refused update leaves no event in the history, so the
+    histories recorded before replay as they are; the letter itself is behind a patch."""
     if s.referent is None:
         return "Aucun référent : l'invitation ouvre l'agenda du référent"
-    return joignable(s)
+    if not (s.usager.telephone or s.usager.email or s.usager.adresse):
+        return (
+            "Ni téléphone, ni courriel, ni adresse postale connus : renseignez-en un par une "
+            "rectification"
+        )
+    return None
 
 
 @exige("un lien de carnet actif")

@@ -97,7 +97,7 @@ async def test_le_referent_convoque_sur_un_creneau_de_son_agenda(
 
     async def sms() -> bool:
         textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
-        return any("vous êtes convoqué·e le" in t for t in textes)
+        return any("vous convoque à un rendez-vous" in t for t in textes)
 
     await _attendre(sms, "le SMS de convocation")
     calendrier = _ics(await _courriel(simulateur, email, "Convocation à un rendez-vous"))

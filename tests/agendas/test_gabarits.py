@@ -14,7 +14,7 @@ from jinja2 import UndefinedError
 from pydantic import BaseModel
 from temporalio import workflow
 
-from agendas.messages import GABARITS, LIMITE_SMS, MODELES, apercus, rendre
+from agendas.messages import GABARITS, LETTRE, LIMITE_SMS, MODELES, apercus, rendre
 from core.clock import PARIS
 from core.sms import compter
 from schemas.appels import MARQUE_LIEN, Sms
@@ -34,20 +34,21 @@ from schemas.referent import ReferentAffecte
 from schemas.regles import Canal, Rappel
 from tests import factories
 from workflows.etapes import invitations, rappels, reservations
-from workflows.etapes.base import jour_fr, quand
+from workflows.etapes.base import jour_message, quand_message
 
-JOUR = date(2031, 1, 6)
-DEBUT = datetime(2031, 1, 14, 9, 30, tzinfo=PARIS)
+# In August: the workflow writes « aout » in what it sends (GSM 03.38 has no « û »).
+JOUR = date(2031, 8, 6)
+DEBUT = datetime(2031, 8, 14, 9, 30, tzinfo=PARIS)
 LIEU = "Maison des solidarités, 12 rue de l'Exemple"
 
 
 def test_un_seul_dossier_et_un_gabarit_par_message() -> None:
     fichiers = {p.stem for p in GABARITS.glob("*.txt")}
-    assert fichiers == {m.code for m in MODELES}
+    assert fichiers == {m.code for m in MODELES} | {LETTRE.code}
     assert {"invitation", "confirmation", "changement", "annulation", "rappel"} <= fichiers
 
 
-@pytest.mark.parametrize("modele", MODELES, ids=lambda m: m.code)
+@pytest.mark.parametrize("modele", [*MODELES, LETTRE], ids=lambda m: m.code)
 def test_chaque_gabarit_se_rend_sans_champ_manquant(modele: Any) -> None:
     texte = rendre(modele.code, modele.exemple)
     assert texte.startswith("Bonjour ")
@@ -75,6 +76,13 @@ def test_chaque_message_est_en_francais_simple(apercu: Any) -> None:
     assert " ," not in apercu.texte
     assert " ." not in apercu.texte
     assert len(re.findall(r"[.!?:]\s", apercu.texte)) <= 3, "des phrases courtes"
+
+
+def test_la_lettre_est_en_francais_simple() -> None:
+    texte = rendre(LETTRE.code, LETTRE.exemple)
+    assert not FAUTES.findall(texte), texte
+    assert "  " not in texte
+    assert " ," not in texte
 
 
 def test_le_rappel_tient_dans_la_limite_affichee() -> None:
@@ -131,7 +139,7 @@ def _donnees(s: ParcoursState, **autres: object) -> dict[str, object]:
     return {
         "prenom": s.usager.prenom,
         "professionnel": "Léa Exemple",
-        "quand": quand(DEBUT),
+        "quand": quand_message(DEBUT),
         "ou": LIEU,
         "motif": "Signature du CER",
         **autres,
@@ -172,7 +180,7 @@ def test_l_invitation_du_gabarit_est_celle_du_workflow(envoi: str) -> None:
         _donnees(
             ctx.s,
             relance=envoi == "relance",
-            date_limite=jour_fr(JOUR + timedelta(days=9)),
+            date_limite=jour_message(JOUR + timedelta(days=9)),
             lien=MARQUE_LIEN,
         ),
     )
@@ -263,7 +271,7 @@ async def test_le_changement_du_gabarit_est_celui_du_workflow() -> None:
     ctx = Envois(_avec_rdv(_etat(), avant))
     ordre = _personne(_reservation(DEBUT))
     await reservations.deplacer_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
-    attendu = _donnees(ctx.s, ancien_quand=quand(avant))
+    attendu = _donnees(ctx.s, ancien_quand=quand_message(avant))
     assert ctx.sms == [rendre("changement", attendu)]
 
 
@@ -272,5 +280,5 @@ async def test_l_annulation_du_gabarit_est_celle_du_workflow() -> None:
     donnees = AnnulationParLaPersonne(invitation_id="p-gabari-inv-1")
     ordre = _personne(donnees)
     await reservations.annuler_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
-    attendu = _donnees(ctx.s, date_limite=jour_fr(JOUR + timedelta(days=9)))
+    attendu = _donnees(ctx.s, date_limite=jour_message(JOUR + timedelta(days=9)))
     assert ctx.sms == [rendre("annulation", attendu)]

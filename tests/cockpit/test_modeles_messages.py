@@ -4,20 +4,25 @@ rendez-vous with fictitious data, and what each costs as an SMS; nobody else ope
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+import pytest
 from markupsafe import escape
 
-from agendas.messages import MODELES, rendre
+from agendas import messages
+from agendas.messages import LETTRE, MODELES, rendre
 from tests.fixtures.plateforme import Plateforme
 
 # What the person's phone receives, counted by hand on the fictitious data: (encoding, SMS).
+# Every text stays in the GSM alphabet (tests/agendas/test_gabarits_gsm.py); before, the
+# cancellation, the convocation and the reminder took 3, 4 and 3 SMS in UCS-2 (« ê », « · »).
 COUTS = {
     "invitation": ("GSM-7", 2),
     "confirmation": ("GSM-7", 1),
     "changement": ("GSM-7", 2),
-    "annulation": ("UCS-2", 3),  # « ê » of « même »
-    "convocation": ("UCS-2", 4),  # « ê » and « · » of « convoqué·e »
-    "rappel": ("UCS-2", 3),  # « ê » of « empêchement »
+    "annulation": ("GSM-7", 2),
+    "convocation": ("GSM-7", 2),
+    "rappel": ("GSM-7", 2),
 }
 
 
@@ -46,9 +51,29 @@ async def test_l_administration_previsualise_chaque_message(plateforme: Platefor
             assert f"Ce message part en {sms} SMS" in section, section
         else:
             assert "avertissement-sms" not in section, section
-    assert "« ê »" in _section(page.text, "rappel")
-    assert "« ê », « · »" in _section(page.text, "convocation")
-    assert "hors de l'alphabet" not in _section(page.text, "invitation")
+    assert "hors-alphabet" not in page.text
+    lettre = _section(page.text, LETTRE.code)  # the letter: its text, not an SMS count
+    assert "Dominique Exemple, votre référent, vous invite à prendre rendez-vous" in lettre
+    assert "appelez le 04 50 12 34 56 et donnez ce code" in lettre
+    assert "SMS" not in lettre
+
+
+async def test_l_apercu_montre_les_caracteres_hors_de_l_alphabet(
+    plateforme: Plateforme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fixed texts stay in the GSM alphabet, but a name may leave it: with « Jérôme », the
+    reminder goes in UCS-2 and the page names the character that did it."""
+    jerome = tuple(
+        replace(m, exemple=m.exemple | {"prenom": "Jérôme"}) if m.code == "rappel" else m
+        for m in MODELES
+    )
+    monkeypatch.setattr(messages, "MODELES", jerome)
+    async with plateforme.client("admin") as admin:
+        page = await admin.get("/administration/messages")
+    rappel = _section(page.text, "rappel")
+    assert "Caractère hors de l'alphabet des SMS : « ô »." in rappel, rappel
+    assert "(UCS-2 : 67 caractères par SMS)" in rappel, rappel
+    assert "hors-alphabet" not in _section(page.text, "convocation")
 
 
 async def test_seule_l_administration_du_spie_ouvre_la_page(plateforme: Plateforme) -> None:

@@ -2442,3 +2442,30 @@ def _orientation_structure() -> dict[tuple[str, str], list[Cas]]:
 
 
 LIGNES.update(_orientation_structure())
+
+# --- messages18c : courrier d'invitation ---
+# The page where a person types the code of their letter (issue 18): public like the login form,
+# and it opens nothing by itself: a code of the right form goes on to /rdv/<code>, whose rows
+# above say whom it opens for (the code's owner only); a wrong form is told, and never echoed.
+LIGNES[("GET", "/rdv")] = [
+    Cas(
+        "saisir le code d'un courrier",
+        PUBLIC,
+        req("GET", "/rdv"),
+        controle=lambda r: "Code de rendez-vous" in r.text,
+    ),
+    Cas(
+        "un code de la bonne forme",
+        PUBLIC,
+        req("GET", "/rdv", params={"code": "k7qm-3xrp-h9td"}),
+        ok=frozenset({303}),
+        controle=lambda r: r.headers["location"] == "/rdv/K7QM3XRPH9TD",
+    ),
+    Cas(
+        "un code mal formé",
+        PUBLIC,
+        req("GET", "/rdv", params={"code": "k7qm-zz"}),
+        ok=frozenset({422}),
+        controle=lambda r: "pas la bonne forme" in r.text and "k7qm-zz" not in r.text,
+    ),
+]

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from agendas.courrier import est_une_lettre_d_invitation
 from pieces import service
 from pieces.regles import types
 from pieces.service import PieceRefusee
@@ -24,6 +25,13 @@ from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adres
 from web.equipe.activite import prevenir_le_referent
 from web.erreurs import Erreur, Refus
 from web.services import Services
+from web.vues import contacts_visibles
+
+# Issue 18: the letter of an invitation carries the address and the booking code of the person.
+LETTRE_REFUSEE = (
+    "Seul le référent qui accompagne la personne télécharge son courrier d'invitation : "
+    "il porte son adresse et son code de rendez-vous"
+)
 
 router = APIRouter(prefix="/api/v1/parcours/{parcours_id}/documents", tags=["Parcours"])
 ERREURS: dict[int | str, dict[str, Any]] = {
@@ -161,5 +169,13 @@ async def telecharger_document(
     parcours: ParcoursDep,
     request: Request,
 ) -> Response:
-    await dossiers.lire(parcours, u, parcours_id)
+    state = await dossiers.lire(parcours, u, parcours_id)
+    try:
+        row = await service.charger(session, parcours_id, piece_id)
+    except PieceRefusee as err:
+        raise refus(err) from None
+    if est_une_lettre_d_invitation(row.type, str(row.auteur.get("id"))) and not contacts_visibles(
+        u, state
+    ):
+        raise Refus(403, LETTRE_REFUSEE, "interdit")
     return await telecharger(session, services, u, parcours_id, piece_id, adresse(request))

@@ -9,10 +9,11 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from agendas import reservations, service
+from agendas.code import normaliser
 from agendas.reservations import CreneauIndisponible
 from core.clock import local_day
 from core.formats import heure
@@ -63,6 +64,9 @@ async def _invitation(
 ) -> InvitationRow:
     # Only the secret's fingerprint is stored: compare that, never the secret.
     invitation = await session.get(InvitationRow, empreinte(jeton))
+    if invitation is None and (code := normaliser(jeton)) not in (None, jeton):
+        # a letter's code typed by hand in the address (« k7qm-3xrp-h9td »)
+        invitation = await session.get(InvitationRow, empreinte(code))
     if invitation is None or invitation.expire_le <= aujourd_hui():
         # Wrong links only are counted, per address and per method: the person coming back
         # to their own page is never slowed down; guessing is.
@@ -140,6 +144,28 @@ async def _page(
         },
         status=status,
     )
+
+
+CODE_INVALIDE = (
+    "Ce code n'a pas la bonne forme : il a 12 lettres et chiffres, comme « K7QM-3XRP-H9TD ». "
+    "Recopiez-le depuis votre courrier."
+)
+
+
+@router.get("/rdv", response_class=HTMLResponse)
+async def saisir_le_code(
+    request: Request, code: Annotated[str | None, Query(max_length=40)] = None
+) -> Response:
+    """The page a letter names (issue 18): its code opens the same page as a link. A code of
+    the right form goes on to /rdv/<code>, which alone says whether it is valid (and counts
+    wrong ones); the code typed is never written back into the page."""
+    if code is None:
+        return pages.rendre(request, "rdv/code.html", {"u": None, "titre": TITRE, "erreur": None})
+    normalise = normaliser(code)
+    if normalise is None:
+        contexte = {"u": None, "titre": TITRE, "erreur": CODE_INVALIDE}
+        return pages.rendre(request, "rdv/code.html", contexte, status=422)
+    return RedirectResponse(f"/rdv/{normalise}", status_code=303)
 
 
 @router.get("/rdv/{jeton}", response_class=HTMLResponse)

@@ -41,6 +41,23 @@ def quand(d: datetime) -> str:
     return f"{jour_fr(local.date())} à {local.hour} h {local.minute:02d}"
 
 
+# The texts sent to the person stay in the GSM 03.38 alphabet, or each SMS costs two to three
+# times as much (core/sms.py): « août » is written « aout », as the 1990 spelling reform allows,
+# because « û » is not in that alphabet (tests/agendas/test_gabarits_gsm.py).
+def pour_la_personne(texte: str) -> str:
+    return texte.replace("août", "aout")
+
+
+def quand_message(d: datetime) -> str:
+    """When, in a message to the person."""
+    return pour_la_personne(quand(d))
+
+
+def jour_message(d: date) -> str:
+    """A day, in a message to the person."""
+    return pour_la_personne(jour_fr(d))
+
+
 class Contexte(Protocol):
     """The parcours workflow, as seen by step handlers: state, clock, journal, side effects."""
 

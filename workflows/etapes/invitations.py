@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from temporalio import workflow
+
 from rules.calendrier import ajouter
-from schemas.appels import MARQUE_LIEN, Courriel, LienCarnetAEnvoyer, Sms
+from schemas.appels import MARQUE_LIEN, Courriel, CourrierInvitation, LienCarnetAEnvoyer, Sms
 from schemas.carnet import CanalLien
 from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
@@ -19,7 +21,7 @@ from schemas.parcours import Categorie, ParcoursState
 from schemas.regles import Delai
 from workflows import conditions
 from workflows.declaration import OUVERTES, REFERENT, Transition
-from workflows.etapes.base import Commande, Contexte, jour_fr
+from workflows.etapes.base import Commande, Contexte, jour_fr, jour_message
 
 EXPIRATION_PAR_DEFAUT = Delai(valeur=10)  # a parcours whose rules snapshot predates the rule
 
@@ -59,21 +61,55 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
     )
     s.invitations.append(invitation)
     canaux = _envoyer_liens(ctx, invitation, "invitation")
+    envoi = f"envoyée par {' et '.join(canaux) or 'aucun canal'}"
+    if not canaux and s.usager.adresse and workflow.patched(INVITATION_PAR_COURRIER):
+        _preparer_courrier(ctx, invitation, s.usager.adresse, s.referent.referent.nom)
+        envoi = "par courrier, à imprimer et poster (la lettre sera jointe aux documents)"
     ctx.noter(
         Categorie.RDV,
         "invitation_rdv",
-        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) envoyée par "
-        f"{' et '.join(canaux) or 'aucun canal'}, valable jusqu'au "
+        f"Invitation à prendre rendez-vous ({e.libelle.lower()}) {envoi}, valable jusqu'au "
         f"{jour_fr(invitation.expire_le - timedelta(days=1))}",
         ordre.auteur,
         details={"invitation_id": invitation.id, "motif": e.motif},
     )
 
 
+# workflow.patched() id: a person with neither phone nor e-mail, but an address, is invited by
+# a letter (PDF with a short booking code) that the référent posts; before, nothing was sent.
+INVITATION_PAR_COURRIER = "invitation-par-courrier-postal"
+
+
+def _preparer_courrier(
+    ctx: Contexte, invitation: InvitationRdv, adresse: str, referent: str
+) -> None:
+    """The letter is made by an activity (activities/courrier.py), which draws its code and
+    files the PDF among the documents; only the code's fingerprint comes back (lien_remis)."""
+    u = ctx.s.usager
+    courrier = CourrierInvitation(
+        carnet=LienCarnetAEnvoyer(
+            lien_id=f"{invitation.id}:invitation-courrier",
+            adresse_publique=invitation.adresse_publique,
+            expire_le=invitation.expire_le,
+            chemin="rdv",
+        ),
+        prenom=u.prenom,
+        nom=u.nom,
+        adresse=adresse,
+        code_postal=u.code_postal,
+        commune=u.commune,
+        motif=invitation.libelle,
+        referent_id=invitation.referent_id,
+        referent=referent,
+        date_limite=invitation.expire_le - timedelta(days=1),
+    )
+    ctx.lancer_operation(TypeOperation.PRODUIRE_COURRIER, courrier)
+
+
 def _envoyer_liens(ctx: Contexte, invitation: InvitationRdv, envoi: str) -> list[str]:
     """One message per channel, each with its own link (lien_id names the sending)."""
     s = ctx.s
-    veille = jour_fr(invitation.expire_le - timedelta(days=1))
+    veille = jour_message(invitation.expire_le - timedelta(days=1))
     debut = (
         "votre référent vous invite"
         if envoi == "invitation"

@@ -23,7 +23,7 @@ from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import StatutRdv
 from workflows import conditions
 from workflows.declaration import OUVERTES, REFERENT, CommandeRefusee, Transition
-from workflows.etapes.base import Commande, Contexte, quand
+from workflows.etapes.base import Commande, Contexte, quand_message
 
 SMS_MAX = 640  # what the SMS gateway's call accepts (schemas.appels.Sms)
 
@@ -38,7 +38,7 @@ def valeurs(s: ParcoursState, now: datetime) -> dict[str, str | None]:
         "prenom": s.usager.prenom,
         "nom": s.usager.nom,
         "referent": s.referent.referent.nom if s.referent else None,
-        "prochain_rdv": quand(a_venir[0].date_heure) if a_venir else None,
+        "prochain_rdv": quand_message(a_venir[0].date_heure) if a_venir else None,
     }
 
 

@@ -14,7 +14,7 @@ from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import ModeRdv, PauseRappels, Rdv, StatutRdv
 from schemas.regles import Canal, Rappel
 from workflows.declaration import OUVERTES, REFERENT, Transition
-from workflows.etapes.base import Commande, Contexte, quand
+from workflows.etapes.base import Commande, Contexte, quand, quand_message
 
 
 async def regler_rappels(ctx: Contexte, ordre: Ordre[PauseRappels]) -> None:
@@ -52,8 +52,8 @@ def envoyer_rappel(ctx: Contexte, rdv: Rdv, rappel: Rappel) -> None:
         else f" ({rdv.mode.label.lower()})"
     )
     texte = (
-        f"Bonjour {s.usager.prenom}, rappel : rendez-vous le {quand(rdv.date_heure)}{ou} "
-        f"avec {rdv.professionnel}. En cas d'empêchement, prévenez votre référent."
+        f"Bonjour {s.usager.prenom}, rappel : rendez-vous le {quand_message(rdv.date_heure)}{ou} "
+        f"avec {rdv.professionnel}. En cas d'imprévu, prévenez votre référent."
     )
     canaux = []
     if Canal.SMS in rappel.canaux and s.usager.telephone:

@@ -22,7 +22,7 @@ from schemas.invitation import (
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import Rdv, StatutRdv
 from workflows.declaration import OUVERTES, PERSONNE, REFERENT, CommandeRefusee, Transition
-from workflows.etapes.base import Commande, Contexte, jour_fr, quand
+from workflows.etapes.base import Commande, Contexte, jour_message, quand, quand_message
 from workflows.etapes.invitations import canaux_de
 
 
@@ -99,7 +99,7 @@ async def reserver_par_la_personne(ctx: Contexte, ordre: Ordre[ReservationParLaP
     )
     ou = f" ({r.lieu})" if r.lieu else f" ({r.modalite.label.lower()})"
     texte = (
-        f"Bonjour {s.usager.prenom}, votre rendez-vous est confirmé le {quand(r.debut)}{ou} "
+        f"Bonjour {s.usager.prenom}, votre rendez-vous est confirmé le {quand_message(r.debut)}{ou} "
         f"avec {nom}."
     )
     calendrier = _evenement(s, rdv) if workflow.patched(ICS_JOINT) else None
@@ -152,8 +152,8 @@ async def deplacer_par_la_personne(ctx: Contexte, ordre: Ordre[ReservationParLaP
     s.rdvs[j] = rdv
     ou = f" ({r.lieu})" if r.lieu else f" ({r.modalite.label.lower()})"
     texte = (
-        f"Bonjour {s.usager.prenom}, votre rendez-vous du {quand(avant.date_heure)} est "
-        f"déplacé au {quand(r.debut)}{ou} avec {rdv.professionnel}."
+        f"Bonjour {s.usager.prenom}, votre rendez-vous du {quand_message(avant.date_heure)} est "
+        f"déplacé au {quand_message(r.debut)}{ou} avec {rdv.professionnel}."
     )
     _prevenir_la_personne(ctx, "Votre rendez-vous est déplacé", texte, _evenement(s, rdv))
     libelle = (
@@ -179,10 +179,10 @@ async def annuler_par_la_personne(ctx: Contexte, ordre: Ordre[AnnulationParLaPer
     s.invitations[i] = inv.model_copy(
         update={"statut": StatutInvitation.ENVOYEE, "rdv_id": None, "reservee_le": None}
     )
-    veille = jour_fr(inv.expire_le - timedelta(days=1))
+    veille = jour_message(inv.expire_le - timedelta(days=1))
     texte = (
-        f"Bonjour {s.usager.prenom}, votre rendez-vous du {quand(rdv.date_heure)} est annulé. "
-        f"Vous pouvez en choisir un autre avec le même lien jusqu'au {veille}."
+        f"Bonjour {s.usager.prenom}, votre rendez-vous du {quand_message(rdv.date_heure)} est "
+        f"annulé. Vous pouvez en choisir un autre avec le lien de l'invitation jusqu'au {veille}."
     )
     _prevenir_la_personne(
         ctx, "Votre rendez-vous est annulé", texte, _evenement(s, rdv, annule=True)
@@ -223,9 +223,9 @@ async def convoquer(ctx: Contexte, ordre: Ordre[ConvocationRdv]) -> None:
     s.rdvs.append(rdv)
     ou = f" ({c.lieu})" if c.lieu else f" ({c.modalite.label.lower()})"
     texte = (
-        f"Bonjour {s.usager.prenom}, vous êtes convoqué·e le {quand(c.debut)}{ou} "
-        f"avec {rdv.professionnel} ({c.libelle.lower()}). En cas d'empêchement, prévenez "
-        "votre référent."
+        f"Bonjour {s.usager.prenom}, {rdv.professionnel} vous convoque à un rendez-vous "
+        f"({c.libelle.lower()}) le {quand_message(c.debut)}{ou}. En cas d'imprévu, prévenez votre "
+        "référent."
     )
     _prevenir_la_personne(ctx, "Convocation à un rendez-vous", texte, _evenement(s, rdv))
     canaux = canaux_de(s, CanalLien.LES_DEUX)
