@@ -16,13 +16,29 @@ from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.imports import LotImport
 from schemas.parcours import Accueil
 from schemas.usager import IdentifiantsPartenaires, RectificationIdentite
+from services.audit import transaction_auditee
 from services.parcours_client import CommandeImpossible, ParcoursClient
+from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.db import SessionFactory, ecriture
 from store.imports import ImportLigneRow, ImportRow
 from store.notifications import notifier
 
 A_TRAITER = ("ouvrir", "mettre_a_jour")
+# The outcomes that wrote to a dossier, as the audit log tells them.
+ECRITURES = {"ouvert": "parcours ouvert", "mis_a_jour": "parcours mis à jour"}
+
+
+def _utilisateur(auteur: Acteur) -> Utilisateur:
+    """The person who confirmed the import, as the audit log records them."""
+    return Utilisateur(
+        id=auteur.id,
+        nom=auteur.nom,
+        email="",
+        role=auteur.role,
+        organisme=auteur.organisme,
+        territoire=auteur.territoire,
+    )
 
 
 class ImportActivities:
@@ -64,17 +80,21 @@ class ImportActivities:
                 resultats[ligne.numero] = await self._traiter(ligne, auteur, referent)
             except CommandeImpossible as err:
                 if err.status >= 500:
-                    await self._ecrire(lot.import_id, resultats)  # keep what is done
+                    await self._ecrire(lot.import_id, resultats, auteur)  # keep what is done
                     raise  # the engine is away: retry the batch later
                 resultats[ligne.numero] = ("echec", err.message)
-        await self._ecrire(lot.import_id, resultats)
+        await self._ecrire(lot.import_id, resultats, auteur)
         return len(resultats)
 
-    async def _ecrire(self, import_id: str, resultats: dict[int, tuple[str, str | None]]) -> None:
+    async def _ecrire(
+        self, import_id: str, resultats: dict[int, tuple[str, str | None]], auteur: Acteur
+    ) -> None:
+        """The outcomes, and one audit entry per dossier opened or updated, in one transaction:
+        every write to a dossier is audited, an import's too (the person who confirmed it)."""
         if not resultats:
             return
-        async with self.sessions() as session:
-            await ecriture(session)
+        qui = _utilisateur(auteur)
+        async with self.sessions() as session, transaction_auditee(session) as maillons:
             q = select(ImportLigneRow).where(
                 ImportLigneRow.import_id == import_id,
                 col(ImportLigneRow.numero).in_(list(resultats)),
@@ -82,6 +102,11 @@ class ImportActivities:
             for ligne in (await session.exec(q)).all():
                 ligne.resultat, ligne.message = resultats[ligne.numero]
                 session.add(ligne)
+                if ligne.resultat in ECRITURES and ligne.parcours_id is not None:
+                    detail = (
+                        f"import {import_id}, ligne {ligne.numero} : {ECRITURES[ligne.resultat]}"
+                    )
+                    await maillons.ajouter(qui, "ecriture", f"parcours:{ligne.parcours_id}", detail)
             await session.commit()
 
     async def _referent(self, compte_id: str | None) -> Acteur | None:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from sqlmodel import col, select
 
+from store.audit import EntreeAudit
 from store.db import make_engine, session_factory
 from store.parcours import ParcoursRow
 from tests.api import donnees
@@ -38,6 +39,18 @@ async def _parcours_de(p: Plateforme, prefixe: str) -> list[ParcoursRow]:
             # Case-blind: the two accueils type the name in capitals, and PostgreSQL's LIKE, unlike
             # SQLite's, tells the cases apart.
             q = select(ParcoursRow).where(col(ParcoursRow.nom).istartswith(prefixe))
+            return list((await session.exec(q)).all())
+    finally:
+        await engine.dispose()
+
+
+async def _audit_de_l_import(p: Plateforme, import_id: str) -> list[EntreeAudit]:
+    engine = make_engine(p.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            q = select(EntreeAudit).where(
+                col(EntreeAudit.detail).startswith(f"import {import_id},")
+            )
             return list((await session.exec(q)).all())
     finally:
         await engine.dispose()
@@ -134,6 +147,15 @@ async def test_import_de_50_personnes_puis_le_meme_fichier(plateforme: Plateform
             )
 
         await attendre(projete, "rectification projetée", delai_s=60)
+
+        # Every dossier the import wrote is in the audit log, under the coordinator who
+        # confirmed it: the 45 opened, the one updated; not the one already known.
+        ecrits = await _audit_de_l_import(plateforme, apercu["id"])
+        assert len(ecrits) == 46
+        assert {e.compte_id for e in ecrits} == {COORD}
+        assert {e.action for e in ecrits} == {"ecriture"}
+        assert f"parcours:{deja_la}" in {e.objet for e in ecrits}
+        assert sum("parcours ouvert" in e.detail for e in ecrits) == 45
 
         rapport = await coord.get(f"/api/v1/imports/{apercu['id']}/rapport.csv")
         assert rapport.status_code == 200
