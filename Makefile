@@ -106,7 +106,7 @@ sbom: $(STAMP)
 ## requirements-image.lock, celui de l'image : les seules dépendances d'exécution, aux mêmes
 ## versions, avec leurs empreintes (le Dockerfile les exige : pip install --require-hashes).
 lock: $(STAMP)
-	$(VENV)/bin/pip-compile -q --extra dev --no-emit-index-url --no-emit-find-links --strip-extras \
+	$(VENV)/bin/pip-compile -q --extra dev --extra devstack --no-emit-index-url --no-emit-find-links --strip-extras \
 		-o requirements.lock pyproject.toml
 	$(VENV)/bin/pip-compile -q --no-emit-index-url --no-emit-find-links --strip-extras \
 		--generate-hashes -c requirements.lock -o requirements-image.lock pyproject.toml
