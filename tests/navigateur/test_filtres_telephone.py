@@ -6,6 +6,7 @@ its chosen label; and choosing a filter gives the filtered result."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date, timedelta
 
 import pytest
 import pytest_asyncio
@@ -77,6 +78,10 @@ async def test_filtres_de_la_coordination_au_telephone(
     async with plateforme.client(CLAIRE) as claire:
         pid = await ouvrir(claire)  # at least one parcours at « Accueil »
         await stable(claire, pid)
+        # and one in rupture: the coordination lists it with its buttons, whose text for screen
+        # readers (absolute) widened the page when no other test had made one (1,077 px)
+        en_rupture = await ouvrir(claire, date.today() - timedelta(days=30))
+        await stable(claire, en_rupture)
     page = telephone
     await se_connecter(page, plateforme, ADMINISTRATION)
     await page.goto(plateforme.base_url + "/coordination")
