@@ -11,4 +11,4 @@ from web.api.parcours import accueil, commandes, consultation, documents
 
 router = APIRouter(tags=["Parcours"])
 for _page in (accueil, consultation, documents, commandes):
-    router.include_router(_page.router, prefix="/api/v1/parcours")
+    router.include_router(_page.router)  # each carries its path (chemin.py)

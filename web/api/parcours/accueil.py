@@ -22,12 +22,13 @@ from web.api.doublons import (
     refuser_identifiant_porte,
     refuser_si_trop_de_signalements,
 )
+from web.api.parcours.chemin import PREFIXE
 from web.api.parcours.reponses import ERREURS, etag
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Refus
 from web.vues import ParcoursVue, vue
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIXE)
 
 
 class DemandeAccueil(Accueil):

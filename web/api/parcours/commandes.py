@@ -17,6 +17,7 @@ from services.commandes import modele_api
 from services.parcours_client import ParcoursClient
 from services.utilisateur import Utilisateur
 from web.api.doublons import refuser_identifiant_porte, refuser_si_trop_de_signalements
+from web.api.parcours.chemin import PREFIXE
 from web.api.parcours.reponses import (
     ERREURS_COMMANDE,
     IF_MATCH,
@@ -28,7 +29,7 @@ from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.vues import ParcoursVue, vue
 from workflows.transitions import PAR_LIEN, TRANSITIONS, Transition, prerequis
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIXE)
 
 
 async def executer(

@@ -11,13 +11,14 @@ from schemas.common import Organisme, Territoire
 from schemas.parcours import Phase, Statut
 from services import parcours as service
 from services.audit import journaliser
+from web.api.parcours.chemin import PREFIXE
 from web.api.parcours.reponses import ERREURS, etag
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.requetes import Filtres, lister
 from web.securite.requete_auditee import requete_auditee
 from web.vues import PageParcours, ParcoursResume, ParcoursVue, vue
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIXE)
 
 
 @router.get(

@@ -14,6 +14,7 @@ from services.audit import journaliser
 from services.utilisateur import est_referent_du_parcours
 from store.audit import EntreeAudit
 from store.evenements_partenaires import EvenementRecu
+from web.api.parcours.chemin import PREFIXE
 from web.api.parcours.reponses import ERREURS
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.documents.contrat_pdf import contrat_pdf
@@ -21,7 +22,7 @@ from web.equipe.notes import toutes as notes_du_parcours
 from web.erreurs import Refus
 from web.securite.sensible import proteger
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIXE)
 
 
 @router.get(
