@@ -4,6 +4,7 @@ reading its daily anchors from Temporal (workflows/ancrage_audit.py)."""
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -20,8 +21,14 @@ from services.utilisateur import Utilisateur
 from store.audit import GENESE, ActionAudit, EntreeAudit
 from store.db import ecriture
 
-# One writer at a time extends the chain: a process lock here, a transaction lock on PostgreSQL.
-_VERROU = asyncio.Lock()
+# One writer at a time extends the chain: the database's write lock (BEGIN IMMEDIATE on SQLite,
+# a transaction lock on PostgreSQL) across processes, and in a process one lock per event loop
+# (an asyncio lock belongs to one loop; the web app and a worker may run in one process, each
+# with its loop, as the tests' platform does, and both write to the log since imports are
+# audited).
+_VERROUS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
 _PG_LOCK_ID = 74_2026
 
 WORKFLOW_ANCRAGE = "AncrageAudit"
@@ -74,7 +81,7 @@ class Maillons:
 async def transaction_auditee(session: AsyncSession) -> AsyncIterator[Maillons]:
     """A write transaction holding the chain's lock: what the caller writes and the entries
     it adds are committed together by the caller (one transaction instead of two)."""
-    async with _VERROU:
+    async with _VERROUS.setdefault(asyncio.get_running_loop(), asyncio.Lock()):
         await ecriture(session)
         if session.bind is not None and session.bind.dialect.name == "postgresql":
             await session.exec(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_ID})"))  # type: ignore[call-overload]
