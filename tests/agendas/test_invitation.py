@@ -107,7 +107,9 @@ async def test_la_personne_prend_rendez_vous_par_son_lien(
         assert "Choisissez votre rendez-vous" in r.text
         assert "avec Claire Martin" in r.text
         champs = CHAMP.findall(r.text)
-        choix = {"plage_id": champs[0][1], "debut": html.unescape(champs[1][1])}
+        # the last slot offered is days away, beyond the delay to move it (24 h): the first
+        # one, tomorrow morning, is within it once the day is past that hour
+        choix = {"plage_id": champs[-2][1], "debut": html.unescape(champs[-1][1])}
 
         inconnu = await personne.get(f"/rdv/{secrets.token_urlsafe(32)}")
         assert inconnu.status_code == 404
