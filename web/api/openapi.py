@@ -31,7 +31,11 @@ SCHEMAS_DE_SECURITE = {
         "description": "Cookie de session du cockpit (avec l'en-tête `X-CSRF-Token` pour écrire)",
     },
 }
-TRADUCTIONS = {"Successful Response": "Réponse réussie", "Validation Error": "Données invalides"}
+TRADUCTIONS = {
+    "Successful Response": "Réponse réussie",
+    "Validation Error": "Données invalides",
+    "Not Found": "Ressource introuvable",
+}
 
 
 def identifiant(route: APIRoute) -> str:
@@ -59,11 +63,21 @@ def _reponses(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             yield from operation.get("responses", {}).items()
 
 
+def _sans_docstrings(noeud: Any, docs: set[str]) -> None:
+    """Wherever a model's schema lands: among the components, or inline in a request body."""
+    if isinstance(noeud, dict):
+        texte = noeud.get("description")
+        if isinstance(texte, str) and texte in docs:
+            del noeud["description"]
+        for valeur in noeud.values():
+            _sans_docstrings(valeur, docs)
+    elif isinstance(noeud, list):
+        for valeur in noeud:
+            _sans_docstrings(valeur, docs)
+
+
 def _en_francais(schema: dict[str, Any]) -> None:
-    docs = _docstrings()
-    for composant in schema.get("components", {}).get("schemas", {}).values():
-        if composant.get("description") in docs:
-            del composant["description"]
+    _sans_docstrings(schema, _docstrings())
     for _, reponse in _reponses(schema):
         reponse["description"] = TRADUCTIONS.get(reponse["description"], reponse["description"])
 
