@@ -94,3 +94,21 @@ async def test_corps_trop_gros_annonce(client: httpx.AsyncClient) -> None:
     assert page.headers["content-type"].startswith("text/html")
     assert "Requête trop volumineuse (1 Mo au plus)" in page.text
     assert "content-security-policy" in page.headers
+
+
+async def test_mauvaise_methode_dit_la_bonne(client: httpx.AsyncClient) -> None:
+    """A wrong method is a problem detail whose « Allow » names the method to use."""
+    r = await client.get("/api/v1/parcours/p1/reprendre-parcours")
+    corps = _probleme(r, 405)
+    assert corps["code"] == "http_405"
+    assert r.headers["allow"] == "POST"
+    r = await client.get("/codec/decode")
+    _probleme(r, 405)
+    assert r.headers["allow"] == "POST"
+
+
+async def test_points_des_machines_en_json(client: httpx.AsyncClient) -> None:
+    """Probes and scrapers send no « Accept »: their refusals are problem details too."""
+    for chemin in ("/metrics", "/livez/x", "/readyz/x"):
+        r = await client.get(chemin)
+        assert r.headers["content-type"] == "application/problem+json", (chemin, r.text[:80])

@@ -680,8 +680,11 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
     ("POST", "/deconnexion"): [
         Cas("déconnexion", PUBLIC, req("POST", "/deconnexion"), ok=frozenset({303}))
     ],
-    ("OPTIONS", "/codec/{operation}"): [
+    ("OPTIONS", "/codec/decode"): [
         Cas("préambule CORS", PUBLIC, req("OPTIONS", "/codec/decode"), ok=frozenset({204}))
+    ],
+    ("OPTIONS", "/codec/encode"): [
+        Cas("préambule CORS", PUBLIC, req("OPTIONS", "/codec/encode"), ok=frozenset({204}))
     ],
     # The parcours API.
     ("POST", "/api/v1/parcours"): [

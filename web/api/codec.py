@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from temporalio.api.common.v1 import Payload
 
 from core.codec import CodecKeyError, EncryptionCodec
+from core.formats import pluriel
 from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
@@ -113,11 +114,6 @@ def _vers_json(p: Payload) -> dict[str, Any]:
     }
 
 
-@router.options("/{operation}", include_in_schema=False)
-async def preflight(operation: str, request: Request) -> Response:
-    return _cors(request, Response(status_code=204))
-
-
 @router.post(
     "/decode",
     summary="Déchiffrer des données de l'historique Temporal (administration)",
@@ -141,7 +137,7 @@ async def decode(
         u,
         "decodage",
         "temporal",
-        f"{len(decoded)} donnée(s) déchiffrée(s)",
+        pluriel(len(decoded), "donnée déchiffrée", "données déchiffrées"),
         adresse(request),
     )
     return _cors(request, JSONResponse({"payloads": [_vers_json(p) for p in decoded]}))
@@ -156,3 +152,13 @@ async def encode(
     codec = EncryptionCodec.from_spec(request.app.state.services.settings.codec_keys)
     encoded = await codec.encode(_vers_protos(body))
     return _cors(request, JSONResponse({"payloads": [_vers_json(p) for p in encoded]}))
+
+
+async def preflight(request: Request) -> Response:
+    return _cors(request, Response(status_code=204))
+
+
+# Declared after the POSTs: the first route of a path names the methods of a 405's « Allow »,
+# and a client that GETs /codec/decode must be told POST, not OPTIONS.
+for _operation in ("decode", "encode"):
+    router.add_api_route(f"/{_operation}", preflight, methods=["OPTIONS"], include_in_schema=False)
