@@ -111,9 +111,14 @@ async def commande_impossible(request: Request, exc: Exception) -> Response:
 
 async def refus(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refus)
+    response: Response
     if _page(request):
-        return _html(request, exc.status, exc.message)
-    return reponse(exc.status, exc.message, exc.code, exc.erreurs, request.url.path)
+        response = _html(request, exc.status, exc.message)
+    else:
+        response = reponse(exc.status, exc.message, exc.code, exc.erreurs, request.url.path)
+    if exc.attente_s is not None:
+        response.headers["Retry-After"] = str(exc.attente_s)
+    return response
 
 
 MESSAGES_HTTP = {

@@ -102,3 +102,4 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
         r = await chloe.post("/api/v1/parcours", json=nouveau)
         assert r.status_code == 429, r.text
         assert "Trop de doublons" in r.json()["message"]
+        assert 0 < int(r.headers["retry-after"]) <= 3600

@@ -135,6 +135,7 @@ def refuser_si_trop_de_signalements(u: Utilisateur, request: Request) -> None:
             "Trop de doublons signalés en une heure pour ce compte : réessayez dans "
             f"{minutes} min, ou adressez-vous à la coordination",
             "trop_de_requetes",
+            attente_s=minutes * 60,
         )
 
 

@@ -41,8 +41,10 @@ def _refus(request: Request, status: int, message: str) -> Response:
 async def carnet_usager(
     jeton: str, request: Request, session: SessionDep, parcours: ParcoursDep
 ) -> Response:
-    if not PAR_ADRESSE.autoriser(adresse(request) or "?"):
-        return _refus(request, 429, "Trop de tentatives : réessayez dans une minute.")
+    if not PAR_ADRESSE.autoriser(cle := adresse(request) or "?"):
+        refus = _refus(request, 429, "Trop de tentatives : réessayez dans une minute.")
+        refus.headers["Retry-After"] = str(PAR_ADRESSE.attente(cle))
+        return refus
     # Only the secret's fingerprint is stored: compare that, never the secret.
     acces = await session.get(AccesUsagerRow, empreinte(jeton))
     if acces is None or acces.revoque or acces.expire_le < aujourd_hui():

@@ -39,18 +39,21 @@ DECISIONS = {"acceptee": "acceptée", "refusee": "refusée"}
 
 
 class LienRefuse(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, attente_s: int | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.attente_s = status, attente_s
 
 
-def _refus(request: Request, status: int, message: str) -> Response:
-    return pages.rendre(
+def _refus(request: Request, status: int, message: str, attente_s: int | None = None) -> Response:
+    response = pages.rendre(
         request,
         "orientation/lien_refuse.html",
         {"u": None, "titre": TITRE, "message": message},
         status=status,
     )
+    if attente_s is not None:
+        response.headers["Retry-After"] = str(attente_s)
+    return response
 
 
 async def _orientation(
@@ -59,8 +62,10 @@ async def _orientation(
     row = await session.get(OrientationStructureRow, empreinte(jeton))  # never the secret
     if row is None or row.expire_le <= aujourd_hui():
         # Only wrong links are counted: guessing is slowed down, the structure is not.
-        if not REFUS_PAR_ADRESSE[request.method].autoriser(adresse(request) or "?"):
-            raise LienRefuse(429, "Trop de tentatives : réessayez dans une minute.")
+        limiteur, cle = REFUS_PAR_ADRESSE[request.method], adresse(request) or "?"
+        if not limiteur.autoriser(cle):
+            message = "Trop de tentatives : réessayez dans une minute."
+            raise LienRefuse(429, message, limiteur.attente(cle))
         raise LienRefuse(404, INVALIDE)
     return row
 
@@ -115,7 +120,7 @@ async def voir(jeton: Jeton, request: Request, session: SessionDep) -> Response:
     try:
         row = await _orientation(request, session, jeton)
     except LienRefuse as refus:
-        return _refus(request, refus.status, str(refus))
+        return _refus(request, refus.status, str(refus), refus.attente_s)
     await journaliser(
         session,
         _structure(row),
@@ -173,7 +178,7 @@ async def repondre(
     try:
         row = await _orientation(request, session, jeton)
     except LienRefuse as refus:
-        return _refus(request, refus.status, str(refus))
+        return _refus(request, refus.status, str(refus), refus.attente_s)
     motifs = [m[:60] for m in motifs_refus or []]
     saisie = {
         "decision": decision,

@@ -44,19 +44,20 @@ INVALIDE = (
 )
 
 
-def _refus(request: Request, status: int, message: str) -> Response:
+def _refus(request: Request, status: int, message: str, attente_s: int | None = None) -> Response:
     return templates.TemplateResponse(
         request,
         "composants/erreur.html",
         {"u": None, "titre": TITRE, "message": message, "status": status},
         status_code=status,
+        headers={"Retry-After": str(attente_s)} if attente_s is not None else None,
     )
 
 
 class LienRefuse(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, attente_s: int | None = None) -> None:
         super().__init__(message)
-        self.status = status
+        self.status, self.attente_s = status, attente_s
 
 
 async def _invitation(
@@ -71,8 +72,10 @@ async def _invitation(
         # Wrong links only are counted, per address and per method: the person coming back
         # to their own page is never slowed down; guessing is.
         limiteur = REFUS_PAR_ADRESSE[formulaire or request.method]
-        if not limiteur.autoriser(adresse(request) or "?"):
-            raise LienRefuse(429, "Trop de tentatives : réessayez dans une minute.")
+        if not limiteur.autoriser(cle := adresse(request) or "?"):
+            raise LienRefuse(
+                429, "Trop de tentatives : réessayez dans une minute.", limiteur.attente(cle)
+            )
         raise LienRefuse(404, INVALIDE)
     return invitation
 
@@ -173,7 +176,7 @@ async def choisir(jeton: Jeton, request: Request, session: SessionDep) -> Respon
     try:
         invitation = await _invitation(request, session, jeton)
     except LienRefuse as refus:
-        return _refus(request, refus.status, str(refus))
+        return _refus(request, refus.status, str(refus), refus.attente_s)
     await journaliser(
         session,
         _personne(invitation),
@@ -198,7 +201,7 @@ async def reserver(
     try:
         invitation = await _invitation(request, session, jeton)
     except LienRefuse as refus:
-        return _refus(request, refus.status, str(refus))
+        return _refus(request, refus.status, str(refus), refus.attente_s)
     offre = await _offre(session, invitation)
     demande = next(
         (c for c in offre if c.plage_id == plage_id and c.debut.isoformat() == debut), None
@@ -325,7 +328,7 @@ async def annuler(
     try:
         invitation = await _invitation(request, session, jeton, "ANNULER")
     except LienRefuse as refus:
-        return _refus(request, refus.status, str(refus))
+        return _refus(request, refus.status, str(refus), refus.attente_s)
     prise = await _reservation_en_cours(session, invitation)
     if prise is None:
         return _refus(request, 404, INVALIDE)

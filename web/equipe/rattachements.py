@@ -121,6 +121,7 @@ def refuser_si_trop(u: Utilisateur, request: Request) -> None:
             429,
             f"Trop de demandes de rattachement en une heure : réessayez dans {minutes} min",
             "trop_de_requetes",
+            attente_s=minutes * 60,
         )
     _signalements(request).noter(u.id)
 
