@@ -71,6 +71,9 @@ async def test_les_pages_gardent_leur_html(client: httpx.AsyncClient) -> None:
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
     assert "Adresse inconnue" in r.text
+    # a person following a wrong link: neither « parcours » nor a list that is not theirs
+    assert "<h1>Page introuvable</h1>" in r.text
+    assert "Retour à la liste des parcours" not in r.text
 
 
 async def test_corps_trop_gros_annonce(client: httpx.AsyncClient) -> None:

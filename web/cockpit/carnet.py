@@ -189,7 +189,7 @@ async def carnet(
     try:
         state = await pages.etat(parcours, u, parcours_id)
     except Refus as err:
-        return pages.page_erreur(request, u, err.status, err.message)
+        return pages.page_erreur(request, u, err.status, err.message, parcours=True)
     await journaliser(session, u, "lecture", f"parcours:{parcours_id}", "carnet", adresse(request))
     v = vue(state, u)
     maintenant = datetime.now(UTC)

@@ -173,7 +173,7 @@ async def page(
     try:
         v, projete_le = await _charger(request, u, session, parcours, parcours_id, "cockpit")
     except Refus as err:
-        return pages.page_erreur(request, u, err.status, err.message)
+        return pages.page_erreur(request, u, err.status, err.message, parcours=True)
     ctx = contexte(v, u, _categorie(categorie), await equipe.contexte(session, u, v.etat))
     ctx = await _avec_documents(session, ctx, v, u) | {"projete_le": projete_le}
     titre = f"{v.etat.usager.prenom} {v.etat.usager.nom.upper()}"

@@ -67,15 +67,17 @@ def alerte(
     )
 
 
-def page_erreur(request: Request, u: Utilisateur | None, status: int, message: str) -> Response:
-    """A refusal met while loading a whole page, or a fragment when htmx asked for one."""
+def page_erreur(
+    request: Request, u: Utilisateur | None, status: int, message: str, parcours: bool = False
+) -> Response:
+    """A refusal met while loading a whole page, or a fragment when htmx asked for one;
+    ``parcours``: the page is a parcours' own, whose 404 says so."""
     if est_htmx(request):
         return alerte(request, message, status=status)
+    intitule = "Parcours introuvable" if parcours and status == 404 else ""
+    contexte = {"titre": "Page indisponible", "message": message, "status": status}
     return rendre(
-        request,
-        "composants/erreur.html",
-        {"u": u, "titre": "Page indisponible", "message": message, "status": status},
-        status=status,
+        request, "composants/erreur.html", {"u": u, "intitule": intitule} | contexte, status=status
     )
 
 
