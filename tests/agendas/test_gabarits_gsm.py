@@ -72,3 +72,11 @@ def test_les_modeles_du_referent_restent_dans_l_alphabet_gsm(modele: object) -> 
     _, texte = MODELES_DU_REFERENT[modele]  # type: ignore[index]
     compte = compter(texte)
     assert compte.encodage == "GSM-7", f"« {compte.hors_alphabet} » dans : {texte}"
+
+
+def test_le_premier_du_mois_dans_les_messages() -> None:
+    """« le 1er aout », as the pages say it; « 11 aout » and « 21 aout » untouched."""
+    assert quand_message(datetime(2031, 8, 1, 9, 5, tzinfo=PARIS)) == "1er aout 2031 à 9 h 05"
+    assert jour_message(date(2031, 12, 1)) == "1er décembre 2031"
+    assert jour_message(date(2031, 8, 11)) == "11 aout 2031"
+    assert jour_message(date(2031, 8, 21)) == "21 aout 2031"

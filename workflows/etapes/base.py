@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -41,11 +42,16 @@ def quand(d: datetime) -> str:
     return f"{jour_fr(local.date())} à {local.hour} h {local.minute:02d}"
 
 
+# « 1 décembre » is « 1er décembre » in French (core/formats.premier_du_mois does it for the
+# pages; the workflows keep their own month table, free of Babel, for determinism).
+_PREMIER = re.compile(rf"(?<![\d\w.,])1 ({'|'.join(MOIS)})\b")
+
+
 # The texts sent to the person stay in the GSM 03.38 alphabet, or each SMS costs two to three
 # times as much (core/sms.py): « août » is written « aout », as the 1990 spelling reform allows,
 # because « û » is not in that alphabet (tests/agendas/test_gabarits_gsm.py).
 def pour_la_personne(texte: str) -> str:
-    return texte.replace("août", "aout")
+    return _PREMIER.sub(r"1er \1", texte).replace("août", "aout")
 
 
 def quand_message(d: datetime) -> str:
