@@ -16,6 +16,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from tests.fixtures.plateforme import Plateforme
+from tests.navigateur.axe_core import contexte_sans_csp
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -95,3 +96,11 @@ async def htmx_au_repos(page: Page, zone: str = "#formulaire") -> None:
     polling elsewhere keeps its classes a while, and is not what the test is waiting for)."""
     selecteur = ", ".join(f"{zone}.{c}, {zone} .{c}" for c in EN_VOL)
     await expect(page.locator(selecteur)).to_have_count(0)
+
+
+@pytest_asyncio.fixture
+async def page_sans_csp(chromium: Browser) -> AsyncIterator[Page]:
+    """A 1280 px page whose CSP is bypassed so that axe-core can be injected (tests only)."""
+    ctx = await contexte_sans_csp(chromium)
+    yield await ctx.new_page()
+    await ctx.close()

@@ -16,11 +16,10 @@ from playwright.async_api import Page, expect
 from store.audit import ACTIONS_AUDIT, LIBELLES_ACTIONS
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
+from tests.navigateur.axe_core import violations_graves
 from tests.navigateur.conftest import se_connecter
-from tests.navigateur.test_ergonomie import _axe, page_sans_csp
 
 pytestmark = pytest.mark.browser
-__all__ = ["page_sans_csp"]  # the fixture, for axe-core
 ADMINISTRATION = "admin@spie74.fr"
 
 
@@ -97,4 +96,4 @@ async def test_le_filtre_action_propose_les_actions_declarees(
     )
     await expect(tableau).to_have_count(1)
     await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
-    assert await _axe(page) == []
+    assert await violations_graves(page) == []

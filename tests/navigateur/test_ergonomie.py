@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -14,6 +13,7 @@ from playwright.async_api import Browser, Page, expect
 
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
+from tests.navigateur.axe_core import violations_graves
 from tests.navigateur.conftest import se_connecter
 
 pytestmark = pytest.mark.browser
@@ -47,38 +47,6 @@ async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
 
 # --- axe-core on every cockpit page (item 11) ----------------------------------------------
 
-AXE = Path(__file__).parent / "axe" / "axe.min.js"  # axe-core from npm (version in axe/README)
-GRAVES = {"critical", "serious"}
-
-
-async def _axe(page: Page) -> list[str]:
-    """The critical and serious WCAG 2.1 A/AA violations axe-core finds on the page as shown."""
-    await page.add_script_tag(path=str(AXE))
-    resultat = await page.evaluate(
-        """async () => {
-            const r = await axe.run(document, {runOnly: {type: "tag",
-                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                cibles: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " — " + n.failureSummary)}));
-        }"""
-    )
-    return [
-        f"{v['id']} ({v['impact']}) : {v['help']} → {v['cibles']}"
-        for v in resultat
-        if v["impact"] in GRAVES
-    ]
-
-
-@pytest_asyncio.fixture
-async def page_sans_csp(chromium: Browser) -> AsyncIterator[Page]:
-    """The page with its CSP bypassed so that axe-core can be injected (tests only)."""
-    ctx = await chromium.new_context(
-        viewport={"width": 1280, "height": 800}, locale="fr-FR", bypass_csp=True
-    )
-    ctx.set_default_timeout(15_000)
-    yield await ctx.new_page()
-    await ctx.close()
-
 
 async def test_axe_sur_chaque_page_du_cockpit(
     page_sans_csp: Page, plateforme: Plateforme, pid: str
@@ -91,9 +59,7 @@ async def test_axe_sur_chaque_page_du_cockpit(
     violations: dict[str, list[str]] = {}
 
     async def verifier(nom: str) -> None:
-        await page.wait_for_load_state("load")  # (the pages poll: never « network idle »)
-        await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
-        if found := await _axe(page):
+        if found := await violations_graves(page):
             violations[nom] = found
 
     await page.goto(f"{base}/connexion")
