@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     operateur_nom: str = Field("Département de la Haute-Savoie", alias="OPERATEUR_NOM")
     operateur_etat: bool = Field(False, alias="OPERATEUR_ETAT")
     operateur_logo: str | None = Field(None, alias="OPERATEUR_LOGO", pattern=r"^/static/[\w./-]+$")
+    # The SPIE's territory with its article, as it follows « SPIE » (« de l'Ain », « du Rhône »).
+    operateur_territoire: str = Field(
+        "de la Haute-Savoie", alias="OPERATEUR_TERRITOIRE", pattern=r"^(de la |de l'|du |des )\S"
+    )
     # The documents of the dossiers (pieces/): encrypted files under DATA_DIR/pieces, or, when
     # PIECES_S3_BUCKET is set, objects of an S3-compatible store (MinIO in docker-compose.yml).
     pieces_s3_bucket: str = Field("", alias="PIECES_S3_BUCKET")

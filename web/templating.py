@@ -74,7 +74,11 @@ templates.env.filters.update(
 )
 templates.env.globals.update(pluriel=pluriel, badge=badge, Phase=Phase, Statut=Statut)
 # create_app() sets the operator of its settings; this default serves templates rendered alone
-templates.env.globals["operateur"] = {"nom": "Département de la Haute-Savoie", "etat": False}
+templates.env.globals["operateur"] = {
+    "nom": "Département de la Haute-Savoie",
+    "etat": False,
+    "territoire": "de la Haute-Savoie",
+}
 
 
 def operateur(settings: Settings) -> None:
@@ -83,6 +87,7 @@ def operateur(settings: Settings) -> None:
         "nom": settings.operateur_nom,
         "etat": settings.operateur_etat,
         "logo": settings.operateur_logo,
+        "territoire": settings.operateur_territoire,
     }
 
 
