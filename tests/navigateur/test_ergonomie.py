@@ -144,6 +144,8 @@ async def test_au_telephone(telephone: Page, plateforme: Plateforme, pid: str) -
     assert haut < 844, f"les actions commencent à {haut} px, sous le premier écran"
     await page.click('#commandes button[data-commande="enregistrer_contact"]')
     await expect(page.locator("#formulaire-enregistrer_contact")).to_be_visible()
+    # the form open, with its fields and buttons, fits the screen too
+    assert await _largeur(page) <= 390, "le formulaire ouvert élargit la page"
 
 
 async def test_page_d_un_parcours_pas_plus_large_que_le_telephone(
