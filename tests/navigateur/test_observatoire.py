@@ -8,10 +8,11 @@ import re
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
+from tests.navigateur.axe_core import TELEPHONE, contexte_sans_csp, violations_graves
 from tests.navigateur.conftest import se_connecter
 
 pytestmark = pytest.mark.browser
@@ -70,3 +71,39 @@ async def test_definitions_en_mots_et_graphiques_sans_donnees_annonces(
     await expect(
         page.get_by_text("Aucune donnée à représenter pour ces filtres.").first
     ).to_be_visible()
+
+
+async def test_au_telephone_les_tableaux_qui_defilent_se_parcourent_au_clavier(
+    chromium: Browser, plateforme: Plateforme
+) -> None:
+    """Item 11: on a 390 px screen a table wider than the page scrolls in its own box; that
+    box is reached with Tab (named after its caption) and scrolls with the arrow keys, and axe
+    finds nothing serious on the page."""
+    ctx = await contexte_sans_csp(chromium, TELEPHONE)
+    try:
+        page = await ctx.new_page()
+        await se_connecter(page, plateforme, COORDINATION)
+        await page.goto(f"{plateforme.base_url}/observatoire")
+        await expect(page.locator("article[id]").first).to_be_visible()
+        boites = page.locator(".fr-table__container[tabindex='0']")
+        await expect(boites.first).to_be_attached()
+        debordent = await page.evaluate(
+            """() => [...document.querySelectorAll('.fr-table__container')]
+                  .filter(b => b.scrollWidth > b.clientWidth + 1)
+                  .map(b => b.getAttribute('tabindex') === '0' && b.getAttribute('role') === 'region')"""
+        )
+        assert debordent, "aucun tableau ne défile à 390 px"
+        assert all(debordent), debordent  # every scrolling box is reachable
+        boite = boites.first
+        await boite.scroll_into_view_if_needed()
+        for _ in range(200):  # Tab from the top of the page until the first scrolling box
+            if await boite.evaluate("b => b === document.activeElement"):
+                break
+            await page.keyboard.press("Tab")
+        await expect(boite).to_be_focused()
+        assert "(défilement horizontal)" in (await boite.get_attribute("aria-label") or "")
+        await page.keyboard.press("ArrowRight")
+        await page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+        assert await violations_graves(page) == []
+    finally:
+        await ctx.close()
