@@ -8,6 +8,7 @@ import ast
 from pathlib import Path
 
 from schemas.erreurs import CodeErreur
+from tests.sources import arbre
 
 RACINE = Path(__file__).resolve().parents[2]
 # The application's code; the simulator is a fake partner, with its own words.
@@ -36,7 +37,7 @@ def _codes_nus() -> list[str]:
         for f in sorted((RACINE / dossier).rglob("*.py")):
             if f == DECLARATION:
                 continue
-            for noeud in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            for noeud in ast.walk(arbre(f)):
                 if isinstance(noeud, ast.Constant) and noeud.value in codes:
                     trouves.append(f"{f.relative_to(RACINE)}:{noeud.lineno} {noeud.value}")
     return trouves

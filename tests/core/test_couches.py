@@ -11,6 +11,8 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.sources import arbre
+
 RACINE = Path(__file__).resolve().parents[2]
 
 # The packages that serve the routes, above the store and the workflows.
@@ -55,7 +57,7 @@ def couche(relatif: Path) -> str:
 
 def importations(chemin: Path) -> Iterator[str]:
     # A relative import stays inside its own top-level package: it can never lean on another.
-    for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"), str(chemin))):
+    for noeud in ast.walk(arbre(chemin)):
         if isinstance(noeud, ast.Import):
             yield from (alias.name for alias in noeud.names)
         elif isinstance(noeud, ast.ImportFrom) and noeud.module and noeud.level == 0:

@@ -14,6 +14,7 @@ from temporalio.workflow import _Definition
 
 from schemas.parcours import Phase
 from tests.securite import test_matrice_droits as matrice
+from tests.sources import arbre
 from workflows.contrat import ContratWorkflow
 from workflows.declaration import GROUPES, PAR_LIEN, Cible
 from workflows.emploi import SuiviEmploiWorkflow
@@ -80,7 +81,7 @@ def test_chaque_commande_a_sa_ligne_dans_la_matrice_des_droits() -> None:
 
 
 def _chaines(chemin: Path) -> Iterator[str]:
-    for noeud in ast.walk(ast.parse(chemin.read_text(encoding="utf-8"))):
+    for noeud in ast.walk(arbre(chemin)):
         if isinstance(noeud, ast.Constant) and isinstance(noeud.value, str):
             yield noeud.value
 
