@@ -45,6 +45,23 @@ async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
     await expect(bouton).to_be_focused()
 
 
+async def test_le_focus_reste_quand_la_partie_se_rafraichit(
+    page: Page, plateforme: Plateforme, pid: str
+) -> None:
+    """A background refresh (the parcours changed: a partner answered) replaces the commands'
+    part: the button a keyboard user is on keeps the focus (this made the test above fail at
+    random when a partner's answer came in meanwhile)."""
+    await se_connecter(page, plateforme, EMAIL)
+    await page.goto(f"{plateforme.base_url}/parcours/{pid}")
+    bouton = page.locator('#commandes button[data-commande="enregistrer_contact"]')
+    await bouton.focus()
+    avant = await page.locator("#commandes").element_handle()
+    await page.evaluate("htmx.trigger(document.body, 'parcours-modifie')")
+    assert avant is not None
+    await page.wait_for_function("e => !e.isConnected", arg=avant)  # the part was replaced
+    await expect(bouton).to_be_focused()
+
+
 # --- axe-core on every cockpit page (item 11) ----------------------------------------------
 
 

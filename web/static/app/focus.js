@@ -42,6 +42,25 @@
     if (ouvreur && lieu && lieu.children.length === 0) rendre();
   });
 
+  // A part refreshed in the background (the parcours changed: a partner answered, a colleague
+  // wrote) replaces the element that has the focus: the same element, found again in the new
+  // part, takes it back, or a keyboard user would be thrown to the top of the page.
+  var garde = null; // CSS selector of the focused element inside the part being swapped
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var actif = document.activeElement;
+    var cible = event.detail.target;
+    if (actif && actif !== document.body && cible && cible.contains(actif)) {
+      garde = selecteur(actif);
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!garde) return;
+    var actif = document.activeElement;
+    var retrouve = document.querySelector(garde);
+    garde = null;
+    if ((!actif || actif === document.body) && retrouve) retrouve.focus();
+  });
+
   // Modal (DSFR): its own focus return aims at the element that opened it, which a refresh
   // may have replaced; the same button, found again, takes the focus.
   document.addEventListener("dsfr.conceal", function (event) {
