@@ -44,15 +44,17 @@ SUITES = {
 
 def fiche_saisie(valeurs: dict[str, Any]) -> dict[str, Any]:
     """The form's fields as FicheVivier reads them (three project fields, boxes « oui »)."""
-    return {
+    fiche = {
         "pret": valeurs.get("pret") == "oui",
         "consentement": valeurs.get("consentement") == "oui",
         "projets": [p for p in valeurs.get("projets", []) if p],
         "permis_b": valeurs.get("permis_b") == "oui",
         "vehicule": valeurs.get("vehicule") == "oui",
-        "distance_max_km": valeurs.get("distance_max_km") or None,
         "creneaux": valeurs.get("creneaux", []),
     }
+    if valeurs.get("distance_max_km"):  # left blank: the fiche's default distance
+        fiche["distance_max_km"] = valeurs["distance_max_km"]
+    return fiche
 
 
 def valeurs_de(row: VivierRow | None) -> dict[str, Any]:
