@@ -16,6 +16,7 @@ from employeurs import propositions, vivier
 from referentiels.rome import libelle_metier
 from schemas.employeur import Creneau, FicheVivier, StatutProposition, SuiteProposition
 from services.audit import journaliser
+from services.parcours_client import CommandeImpossible
 from services.utilisateur import Utilisateur
 from store.employeurs import VivierRow
 from store.parcours import ParcoursRow
@@ -165,11 +166,15 @@ async def noter_la_suite(
     try:
         suite = SuiteProposition.model_validate(saisie)
         row = await api.noter_la_suite(session, parcours, u, row, suite)
-    except (ValidationError, Refus) as err:
-        if isinstance(err, Refus) and err.status not in (409, 422):
+    except (ValidationError, Refus, CommandeImpossible) as err:
+        # refused by the offer's rules or by the parcours (a hiring date to come): shown in
+        # the proposition's row, nothing changed; the engine unreachable is the app's 503
+        if isinstance(err, Refus | CommandeImpossible) and err.status not in (409, 422):
             raise
         status, message, erreurs = (
-            (err.status, err.message, err.erreurs) if isinstance(err, Refus) else erreurs_de(err)
+            erreurs_de(err)
+            if isinstance(err, ValidationError)
+            else (err.status, err.message, err.erreurs)
         )
         detail = "; ".join(f"{e['champ']} : {e['message']}" for e in erreurs) or message
         suivi = await api.parcours_du_referent(session, u, row.parcours_id)
