@@ -153,6 +153,26 @@ async def labelliser(
     return row
 
 
+async def labelliser_du_territoire(
+    session: AsyncSession,
+    siret: str,
+    inclusif: bool,
+    auteur: Acteur,
+    jour: date,
+    territoire: str | None,
+) -> EntrepriseRow:
+    """The label is granted or withdrawn by the chargés de relation entreprise of the
+    company's territory; ``territoire`` None is the administration's, everywhere."""
+    row = await charger(session, siret)
+    if territoire is not None and row.bassin != territoire:
+        raise EmployeurRefuse(
+            403,
+            "Le label est accordé par les chargés de relation entreprise de son territoire",
+            "interdit",
+        )
+    return await labelliser(session, row.siret, inclusif, auteur, jour)
+
+
 async def ajouter_contact(
     session: AsyncSession, siret: str, contact: ContactSaisi
 ) -> ContactEntrepriseRow:

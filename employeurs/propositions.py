@@ -6,6 +6,7 @@ by the route: this package never talks to Temporal)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -61,6 +62,11 @@ async def du_parcours(session: AsyncSession, parcours_id: str) -> list[Propositi
     return list((await session.exec(requete.order_by(col(PropositionRow.cree_le)))).all())
 
 
+async def de_l_offre(session: AsyncSession, offre_id: str) -> list[PropositionRow]:
+    requete = select(PropositionRow).where(PropositionRow.offre_id == offre_id)
+    return list((await session.exec(requete.order_by(col(PropositionRow.cree_le)))).all())
+
+
 async def charger(session: AsyncSession, proposition_id: str) -> PropositionRow:
     row = await session.get(PropositionRow, proposition_id)
     if row is None:
@@ -110,3 +116,20 @@ async def suivre(
             session.add(offre)
     await session.commit()
     return row
+
+
+DeclarerEmbauche = Callable[[DeclarationEmbauche], Awaitable[object]]
+
+
+async def noter_la_suite(
+    session: AsyncSession,
+    row: PropositionRow,
+    suite: SuiteProposition,
+    declarer: DeclarerEmbauche,
+) -> PropositionRow:
+    """What the référent records. « Embauchée » first declares the hiring in the parcours
+    through ``declarer`` (the parcours' command, given by the caller): if that is refused,
+    the proposition is left as it was."""
+    if suite.statut == StatutProposition.EMBAUCHEE:
+        await declarer(await embauche(session, row, suite))
+    return await suivre(session, row, suite.statut)

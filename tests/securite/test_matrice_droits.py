@@ -1462,6 +1462,129 @@ async def _charge_entreprise(plateforme: Plateforme, pid: str) -> dict[str, str]
     return {COMPTES["charge_entreprise"]: jeton}
 
 
+# --- pages employeurs ---
+# The cockpit's pages of the directory and the offers (issue 24): as their API, with the login
+# page for whoever has no account; the matching, like its API, for the offer's territory. The
+# référent's page « Vers l'emploi »: as the pool's API (the answer about a parcours that does
+# not exist for everyone else). Writes answer 303 to the page they change.
+#               réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé cre
+EMPLOYEURS_PAGE = ligne(
+    "           403  403   403    403   403     ok    cnx  cnx    cnx  403   403   403  403   403    ok"
+)
+VIVIER_PAGE = ligne(
+    "           ok   404   404    404   404     ok    cnx  cnx    cnx  404   404   404  404   404    404"
+)
+_VU = frozenset({303})
+
+
+def _page_offre(methode: str, suite: str = "", data: Any = None) -> Construire:
+    def construire(_: Contexte, __: str) -> Requete:
+        return Requete(methode, f"/offres/{_OFFRE_MATRICE['id']}{suite}", data=data)
+
+    return construire
+
+
+def _page_proposition(_: Contexte, __: str) -> Requete:
+    url = f"/propositions/{_OFFRE_MATRICE['proposition']}"
+    return Requete("POST", url, data={"statut": "entretien"})
+
+
+_ENTREPRISE_PAGE = f"/entreprises/{SIRET_MATRICE}"
+_FICHE_VIVIER_PAGE = {"pret": "oui", "consentement": "oui", "projets": ["K2204"]}
+LIGNES |= {
+    ("GET", "/entreprises"): [Cas("annuaire", EMPLOYEURS_PAGE, req("GET", "/entreprises"))],
+    ("GET", "/entreprises/nouvelle"): [
+        Cas("formulaire", EMPLOYEURS_PAGE, req("GET", "/entreprises/nouvelle"))
+    ],
+    ("POST", "/entreprises"): [
+        Cas(
+            "ajout",
+            EMPLOYEURS_PAGE,
+            req("POST", "/entreprises", data=lambda _: {"siret": un_siret(), "nom": "Matrice"}),
+            ok=_VU,
+        )
+    ],
+    ("GET", "/entreprises/{siret}"): [
+        Cas(
+            "fiche",
+            EMPLOYEURS_PAGE,
+            req("GET", _ENTREPRISE_PAGE),
+            controle=lambda r: SIRET_MATRICE in r.text,
+        )
+    ],
+    ("POST", "/entreprises/{siret}/label"): [
+        Cas(
+            "label du territoire",
+            EMPLOYEURS_PAGE,
+            req("POST", f"{_ENTREPRISE_PAGE}/label", data={"inclusif": "oui"}),
+            ok=_VU,
+        )
+    ],
+    ("POST", "/entreprises/{siret}/contacts"): [
+        Cas(
+            "contact",
+            EMPLOYEURS_PAGE,
+            req("POST", f"{_ENTREPRISE_PAGE}/contacts", data={"nom": "M. Matrice"}),
+            ok=_VU,
+        )
+    ],
+    ("GET", "/offres"): [Cas("offres", EMPLOYEURS_PAGE, req("GET", "/offres"))],
+    ("GET", "/offres/nouvelle"): [
+        Cas("formulaire", EMPLOYEURS_PAGE, req("GET", "/offres/nouvelle"))
+    ],
+    ("GET", "/offres/metiers"): [
+        Cas(
+            "métiers du ROME",
+            EMPLOYEURS_PAGE,
+            req("GET", "/offres/metiers", params={"metier": "agent entretien"}),
+        )
+    ],
+    ("POST", "/offres"): [
+        Cas("saisie", EMPLOYEURS_PAGE, req("POST", "/offres", data=_saisie_offre), ok=_VU)
+    ],
+    ("GET", "/offres/{offre_id}"): [Cas("une offre", EMPLOYEURS_PAGE, _page_offre("GET"))],
+    ("POST", "/offres/{offre_id}/statut"): [
+        Cas(
+            "suspendue",
+            EMPLOYEURS_PAGE,
+            _page_offre("POST", "/statut", {"statut": "suspendue"}),
+            ok=_VU,
+        )
+    ],
+    ("GET", "/offres/{offre_id}/rapprochement"): [
+        Cas(
+            "personnes proposables",
+            EMPLOYEURS_PAGE,
+            _page_offre("GET", "/rapprochement"),
+            controle=lambda r: "À qui proposer" in r.text,
+        )
+    ],
+    ("POST", "/offres/{offre_id}/propositions"): [
+        Cas(
+            "à une personne hors du vivier de l'offre",
+            EMPLOYEURS_PAGE,
+            _page_offre("POST", "/propositions", {"parcours_id": "hors-vivier"}),
+            ok=frozenset({422}),
+            controle=lambda r: "pas dans le vivier pour cette offre" in r.text,
+        )
+    ],
+    ("GET", "/parcours/{parcours_id}/emploi"): [
+        Cas("vers l'emploi", VIVIER_PAGE, req("GET", "/parcours/{pid}/emploi"))
+    ],
+    ("POST", "/parcours/{parcours_id}/vivier"): [
+        Cas(
+            "fiche du vivier",
+            VIVIER_PAGE,
+            req("POST", "/parcours/{pid}/vivier", data=_FICHE_VIVIER_PAGE),
+            ok=_VU,
+        )
+    ],
+    ("POST", "/propositions/{proposition_id}"): [
+        Cas("entretien", VIVIER_PAGE, _page_proposition, ok=_VU)
+    ],
+}
+
+
 # --- équipe de suivi (issue 17) ---
 # Karim Benali is in the team of the dossier and of its closed twin and wrote a note on the
 # dossier; Isabelle Fournier was in both teams and left; Julien Morel asked to join the

@@ -80,6 +80,14 @@ def autoriser(u: Utilisateur) -> None:
         )
 
 
+def territoire_de(u: Utilisateur) -> str | None:
+    """The territory whose companies and offers this person answers for; None for the
+    administration (every territory)."""
+    if u.role == Role.ADMINISTRATEUR:
+        return None
+    return u.territoire.value if u.territoire else ""
+
+
 def vue(row: EntrepriseRow) -> EntrepriseVue:
     par = row.label_inclusif_par or {}
     return EntrepriseVue(
@@ -203,14 +211,9 @@ async def labelliser_entreprise(
 ) -> EntrepriseVue:
     autoriser(u)
     try:
-        row = await annuaire.charger(session, siret)
-        if u.role != Role.ADMINISTRATEUR and row.bassin != (u.territoire and u.territoire.value):
-            raise Refus(
-                403,
-                "Le label est accordé par les chargés de relation entreprise de son territoire",
-                "interdit",
-            )
-        row = await annuaire.labelliser(session, row.siret, corps.inclusif, u.acteur, aujourd_hui())
+        row = await annuaire.labelliser_du_territoire(
+            session, siret, corps.inclusif, u.acteur, aujourd_hui(), territoire_de(u)
+        )
     except EmployeurRefuse as err:
         raise refus(err) from None
     detail = "label accordé" if corps.inclusif else "label retiré"

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from employeurs import offres, propositions, vivier
 from employeurs.annuaire import EmployeurRefuse
 from schemas.common import Role
+from schemas.emploi import DeclarationEmbauche
 from schemas.employeur import (
     FicheVivier,
     PropositionSaisie,
@@ -19,6 +20,7 @@ from schemas.employeur import (
 )
 from schemas.erreurs import CodeErreur
 from services.audit import journaliser
+from services.parcours_client import ParcoursClient
 from services.utilisateur import Utilisateur
 from store.employeurs import EntrepriseRow, OffreRow, PropositionRow
 from store.parcours import ParcoursRow
@@ -194,6 +196,43 @@ async def propositions_du_parcours(
     ]
 
 
+async def proposition_du_referent(
+    session: AsyncSession, u: Utilisateur, proposition_id: str
+) -> PropositionRow:
+    """The proposition if the person asking is the référent of its parcours; otherwise the
+    same answer as for a proposition that does not exist."""
+    try:
+        row = await propositions.charger(session, proposition_id)
+        await parcours_du_referent(session, u, row.parcours_id)
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+    except Refus as err:
+        if err.status != 404:
+            raise
+        raise refus(
+            EmployeurRefuse(404, "Proposition introuvable", "proposition_inconnue")
+        ) from None
+    return row
+
+
+async def noter_la_suite(
+    session: AsyncSession,
+    parcours: ParcoursClient,
+    u: Utilisateur,
+    row: PropositionRow,
+    suite: SuiteProposition,
+) -> PropositionRow:
+    """The hiring enters the parcours as the référent would declare it (suivi dans l'emploi)."""
+
+    async def declarer(declaration: DeclarationEmbauche) -> object:
+        return await parcours.commander(row.parcours_id, "declarer_embauche", declaration, u.acteur)
+
+    try:
+        return await propositions.noter_la_suite(session, row, suite, declarer)
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+
+
 @router.put(
     "/api/v1/propositions/{proposition_id}",
     response_model=PropositionVue,
@@ -208,25 +247,8 @@ async def suivre_la_proposition(
     parcours: ParcoursDep,
     request: Request,
 ) -> PropositionVue:
-    try:
-        row = await propositions.charger(session, proposition_id)
-        await parcours_du_referent(session, u, row.parcours_id)
-    except EmployeurRefuse as err:
-        raise refus(err) from None
-    except Refus as err:  # not theirs: the same answer as for a proposition that does not exist
-        if err.status != 404:
-            raise
-        raise refus(
-            EmployeurRefuse(404, "Proposition introuvable", "proposition_inconnue")
-        ) from None
-    if suite.statut == StatutProposition.EMBAUCHEE:
-        try:
-            declaration = await propositions.embauche(session, row, suite)
-        except EmployeurRefuse as err:
-            raise refus(err) from None
-        # the hiring enters the parcours as the référent would declare it (suivi dans l'emploi)
-        await parcours.commander(row.parcours_id, "declarer_embauche", declaration, u.acteur)
-    row = await propositions.suivre(session, row, suite.statut)
+    row = await proposition_du_referent(session, u, proposition_id)
+    row = await noter_la_suite(session, parcours, u, row, suite)
     detail = f"proposition {suite.statut.value}"
     await journaliser(
         session, u, "ecriture", f"parcours:{row.parcours_id}", detail, adresse(request)
