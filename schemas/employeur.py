@@ -30,6 +30,7 @@ class OrigineEntreprise(LabelledEnum):
     PMSMP = "pmsmp", "Accueil d'une immersion (PMSMP)"
     EMBAUCHE = "embauche", "Embauche d'une personne accompagnée"
     IMPORT = "import", "Import"
+    FRANCE_TRAVAIL = "france_travail", "Offre de France Travail"
 
 
 class EntrepriseSaisie(Model):
