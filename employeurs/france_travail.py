@@ -26,6 +26,7 @@ from pydantic import SecretStr
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.settings import Settings
 from employeurs.annuaire import bassin_de, commune_de, maintenant
 from referentiels.rome import METIERS
 from referentiels.territoires import simplifier
@@ -65,6 +66,21 @@ class ConfigOffresFT:
     def configuree(self) -> bool:
         secret = self.client_secret.get_secret_value()
         return bool(self.url_api and self.url_jeton and self.client_id and secret)
+
+
+def config_depuis(settings: Settings) -> ConfigOffresFT:
+    return ConfigOffresFT(
+        url_api=settings.france_travail_offres_url,
+        url_jeton=settings.france_travail_jeton_url,
+        client_id=settings.france_travail_client_id,
+        client_secret=settings.france_travail_client_secret,
+    )
+
+
+NON_CONFIGURE = (
+    "Import des offres de France Travail non configuré : réglez FRANCE_TRAVAIL_OFFRES_URL, "
+    "FRANCE_TRAVAIL_JETON_URL, FRANCE_TRAVAIL_CLIENT_ID et FRANCE_TRAVAIL_CLIENT_SECRET"
+)
 
 
 @dataclass(frozen=True)
