@@ -80,7 +80,7 @@ async def test_identifiants_refuses_echec_clair_sans_reessai(
         await lancer(temporal_env, file_du_test)
     activite = echec.value.cause  # ActivityError, whose cause is the activity's own error
     assert activite is not None
-    cause = str(activite.cause)
+    cause = str(activite.__cause__)
     assert "FRANCE_TRAVAIL_CLIENT_SECRET" in cause
     assert CLIENT_SECRET not in cause
     assert len([a for a in ft.appels if a.url.path.endswith("/access_token")]) == 1
