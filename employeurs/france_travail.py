@@ -211,9 +211,11 @@ async def lire_le_departement(client: ClientOffresFT, taille: int = TAILLE_PAGE)
     return Lecture(offres, total, complete)
 
 
-# France Travail's contract codes (referentiel « typesContrats ») → the platform's.
+# France Travail's contract codes (referentiel « typesContrats », as les-emplois maps them in
+# sync_ft_offers.py) → the platform's; franchise, liberal, commission, takeover: not a job.
 CONTRATS = {
     "CDI": TypeContratTravail.CDI,
+    "DIN": TypeContratTravail.CDI,  # CDI intérimaire
     "CDD": TypeContratTravail.CDD,
     "SAI": TypeContratTravail.CDD,  # saisonnier: a fixed-term contract
     "MIS": TypeContratTravail.INTERIM,
