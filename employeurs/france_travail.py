@@ -349,10 +349,12 @@ async def enregistrer(session: AsyncSession, lecture: Lecture) -> BilanOffresFT:
     duplicate); after a whole listing only, the open ones it did not list are closed. What
     the SPIE set (label « offre inclusive », « pourvue ») is kept."""
     bilan = BilanOffresFT(lues=len(lecture.offres), total=lecture.total, complete=lecture.complete)
+    # the known offers read in the transaction that writes: a run and the command at once
+    # cannot both add the same offer
+    await ecriture(session)
     requete = select(OffreRow).where(OffreRow.source == SourceOffre.FRANCE_TRAVAIL.value)
     connues = {r.reference_externe: r for r in (await session.exec(requete)).all()}
     instant = maintenant()
-    await ecriture(session)
     for brute in lecture.offres:
         lue = lire_offre(brute)
         if isinstance(lue, str):
