@@ -21,6 +21,7 @@ from activities.imports import ImportActivities
 from activities.lots import LotsActivities
 from activities.messagerie import Messagerie
 from activities.observatoire import ObservatoireActivities
+from activities.offres_france_travail import OffresFranceTravailActivities
 from activities.outbox import Outbox
 from activities.partenaires import LivraisonActivities
 from activities.projection import ProjectionActivities
@@ -37,6 +38,7 @@ from activities.vigie import VigieActivities
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from core.smtp import ServeurSmtp
+from employeurs.france_travail import config_depuis
 from pieces.service import Coffre
 from services.audit import cles_audit
 from services.parcours_client import ParcoursClient
@@ -81,7 +83,10 @@ def activites(
         settings.effective_public_url,
         sessions,
     )
+    # --- offres FT et import d'entreprises ---
+    offres_ft = OffresFranceTravailActivities(sessions, config_depuis(settings), http)
     return [
+        offres_ft.importer,
         data_inclusion.synchroniser_page,
         data_inclusion.archiver_absents,
         imports.a_traiter,

@@ -112,6 +112,15 @@ async def planifier_tout(client: Client, task_queue: str) -> None:
         "Services et structures de la Haute-Savoie depuis data·inclusion dans le catalogue "
         "(disparus archivés)",
     )
+    # --- offres FT et import d'entreprises ---
+    await planifier(
+        client,
+        "import-offres-france-travail",
+        "ImportOffresFranceTravail",
+        "40 5 * * *",
+        task_queue,
+        "Offres d'emploi de la Haute-Savoie depuis l'API de France Travail (disparues fermées)",
+    )
 
 
 ANCRAGE_AUDIT = "ancrage-audit"

@@ -96,6 +96,7 @@ def refus_production(settings: Settings, environ: Mapping[str, str] | None = Non
         *_cookies_et_demo(settings),
         *_oidc(settings),
         *_partenaires(settings, env),
+        *_offres_france_travail(settings),
     ]
 
 
@@ -247,3 +248,42 @@ def _url_partenaire(variable: str, url: str) -> list[Reglage]:
     if adresse.scheme != "https" or not adresse.hostname or _exemple(adresse.hostname):
         return [Reglage(variable, f"« {url} » : l'adresse https du partenaire est attendue")]
     return []
+
+
+# --- offres FT et import d'entreprises ---
+VARIABLES_OFFRES_FT = (
+    "FRANCE_TRAVAIL_OFFRES_URL",
+    "FRANCE_TRAVAIL_JETON_URL",
+    "FRANCE_TRAVAIL_CLIENT_ID",
+    "FRANCE_TRAVAIL_CLIENT_SECRET",
+)
+
+
+def _offres_france_travail(settings: Settings) -> list[Reglage]:
+    """Off (all four empty) is allowed; half set is a mistake, and when on, France Travail is
+    called over https at a real address with a secret that is not a placeholder."""
+    valeurs = dict(
+        zip(
+            VARIABLES_OFFRES_FT,
+            (
+                settings.france_travail_offres_url,
+                settings.france_travail_jeton_url,
+                settings.france_travail_client_id,
+                settings.france_travail_client_secret.get_secret_value(),
+            ),
+            strict=True,
+        )
+    )
+    if not any(valeurs.values()):
+        return []
+    refus = [Reglage(v, "absent alors que l'import des offres de France Travail est réglé")
+             for v, valeur in valeurs.items() if not valeur]  # fmt: skip
+    for variable in VARIABLES_OFFRES_FT[:2]:
+        if valeurs[variable]:
+            refus += _url_partenaire(variable, valeurs[variable])
+    secret = valeurs["FRANCE_TRAVAIL_CLIENT_SECRET"]
+    if secret and len(secret) < JETON_MIN:
+        refus.append(
+            Reglage("FRANCE_TRAVAIL_CLIENT_SECRET", f"trop court (au moins {JETON_MIN} caractères)")
+        )
+    return refus

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from core.fichiers_secrets import SecretsEnFichiers
@@ -92,6 +92,15 @@ class Settings(BaseSettings):
     # The national company directory (recherche-entreprises, open API without key): it fills a
     # company's name, NAF and address from its SIRET. Empty: companies are typed by hand.
     recherche_entreprises_url: str = Field("", alias="RECHERCHE_ENTREPRISES_URL")
+    # --- offres FT et import d'entreprises --- France Travail's « API Offres d'emploi v2 »
+    # (employeurs/france_travail.py): its offers of the département imported nightly. Off
+    # while one of the four is empty; no value is committed (production checks them).
+    france_travail_offres_url: str = Field("", alias="FRANCE_TRAVAIL_OFFRES_URL")
+    france_travail_jeton_url: str = Field("", alias="FRANCE_TRAVAIL_JETON_URL")
+    france_travail_client_id: str = Field("", alias="FRANCE_TRAVAIL_CLIENT_ID")
+    france_travail_client_secret: SecretStr = Field(
+        SecretStr(""), alias="FRANCE_TRAVAIL_CLIENT_SECRET"
+    )
     # « aucune » (the local relay, the simulator), « starttls » (587) or « tls » (SMTPS, 465);
     # an account authenticates only over one of the last two (core/smtp.py).
     smtp_securite: Literal["aucune", "starttls", "tls"] = Field("aucune", alias="SMTP_SECURITE")

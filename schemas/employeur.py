@@ -30,6 +30,7 @@ class OrigineEntreprise(LabelledEnum):
     PMSMP = "pmsmp", "Accueil d'une immersion (PMSMP)"
     EMBAUCHE = "embauche", "Embauche d'une personne accompagnée"
     IMPORT = "import", "Import"
+    FRANCE_TRAVAIL = "france_travail", "Offre de France Travail"
 
 
 class EntrepriseSaisie(Model):
@@ -153,3 +154,22 @@ class SuiteProposition(Model):
     statut: StatutProposition
     date_debut: date | None = Field(default=None, description="Pour « embauchée »")
     date_fin: date | None = Field(default=None, description="Pour un contrat à durée")
+
+
+class ImportEntreprises(Model):
+    """A spreadsheet of companies for the directory (CSV or XLSX, as the lists of people)."""
+
+    nom_fichier: str = Field(
+        min_length=1, max_length=200, description="Nom du fichier, .xlsx ou .csv"
+    )
+    contenu: str = Field(min_length=1, description="Le fichier, encodé en base64")
+    correspondance: dict[str, str] | None = Field(
+        default=None,
+        description="Champ (siret, nom, naf, adresse, code_postal, commune) → en-tête de "
+        "colonne ; par défaut, proposée d'après les en-têtes",
+    )
+    confirmer: bool = Field(
+        default=False,
+        description="Faux : aperçu, rien n'est écrit ; vrai : enregistré si aucune ligne n'est "
+        "en erreur (sinon 422 qui nomme chaque ligne et sa colonne)",
+    )

@@ -10,6 +10,7 @@ from workflows.immersion_facilitee import SuiviImmersionFacilitee
 from workflows.import_personnes import ImportPersonnesWorkflow
 from workflows.lots import ImportFichiersPartenairesWorkflow
 from workflows.observatoire import ObservatoireQuotidienWorkflow
+from workflows.offres_france_travail import ImportOffresFranceTravailWorkflow
 from workflows.parcours import ParcoursWorkflow
 from workflows.pmsmp import PmsmpWorkflow
 from workflows.relivraison import RelivraisonWorkflow
@@ -34,4 +35,5 @@ WORKFLOWS: list[type] = [
     ImportFichiersPartenairesWorkflow,
     SynchronisationDataInclusionWorkflow,
     SuiviImmersionFacilitee,  # --- connecteur Immersion Facilitée ---
+    ImportOffresFranceTravailWorkflow,  # --- offres FT et import d'entreprises ---
 ]

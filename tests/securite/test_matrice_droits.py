@@ -2595,3 +2595,26 @@ LIGNES[("GET", "/rdv")] = [
         controle=lambda r: "pas la bonne forme" in r.text and "k7qm-zz" not in r.text,
     ),
 ]
+
+
+# --- offres FT et import d'entreprises ---
+# Importing companies from a file is the directory's: chargés de relation entreprise and the
+# administration. A preview (nothing written), whose body lists the file's new company.
+_SIRET_IMPORT = un_siret()
+
+
+def _fichier_d_entreprises(_: Contexte) -> dict[str, Any]:
+    texte = (
+        f"SIRET;Raison sociale;Code postal;Commune\n{_SIRET_IMPORT};Matrice Import;74000;Annecy\n"
+    )
+    return {"nom_fichier": "entreprises.csv", "contenu": base64.b64encode(texte.encode()).decode()}
+
+
+LIGNES[("POST", f"{_ENTREPRISES}/import")] = [
+    Cas(
+        "aperçu d'un fichier d'entreprises",
+        EMPLOYEURS_API,
+        req("POST", f"{_ENTREPRISES}/import", json=_fichier_d_entreprises),
+        controle=lambda r: r.json()["ajoutees"] == [_SIRET_IMPORT] and not r.json()["enregistre"],
+    )
+]

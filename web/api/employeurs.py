@@ -13,14 +13,16 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from employeurs import annuaire
+from employeurs import annuaire, import_entreprises
 from employeurs.annuaire import EmployeurRefuse, Recherche
 from employeurs.recherche_entreprises import Etablissement, chercher
 from schemas.common import Role, Territoire
-from schemas.employeur import ContactSaisi, EntrepriseSaisie, LabelSaisi
+from schemas.employeur import ContactSaisi, EntrepriseSaisie, ImportEntreprises, LabelSaisi
+from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from store.employeurs import ContactEntrepriseRow, EntrepriseRow
+from web.api.imports import contenu_du_fichier
 from web.deps import ServicesDep, SessionDep, UtilisateurApi, adresse, aujourd_hui
 from web.erreurs import Erreur, Refus
 
@@ -240,3 +242,63 @@ async def ajouter_contact_entreprise(
         session, u, "ecriture", f"entreprise:{row.siret}", "contact", adresse(request)
     )
     return vue_contact(row)
+
+
+# --- offres FT et import d'entreprises ---
+class ErreurLigneVue(BaseModel):
+    ligne: int
+    colonne: str
+    message: str
+
+
+class ImportEntreprisesVue(BaseModel):
+    entetes: list[str]
+    correspondance: dict[str, str]
+    lignes: int
+    ajoutees: list[str]
+    mises_a_jour: list[str]
+    erreurs: list[ErreurLigneVue]
+    enregistre: bool
+
+
+@router.post(
+    "/import",
+    response_model=ImportEntreprisesVue,
+    responses=ERREURS,
+    summary="Importer des entreprises d'un fichier CSV ou XLSX (aperçu, puis confirmation)",
+)
+async def importer_entreprises(
+    demande: ImportEntreprises, u: UtilisateurApi, session: SessionDep, request: Request
+) -> ImportEntreprisesVue:
+    autoriser(u)
+    try:
+        bilan = await import_entreprises.importer(
+            session,
+            demande.nom_fichier,
+            contenu_du_fichier(demande.contenu),
+            demande.correspondance,
+            confirmer=demande.confirmer,
+        )
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+    erreurs = [ErreurLigneVue(ligne=e.ligne, colonne=e.colonne, message=e.message)
+               for e in bilan.erreurs]  # fmt: skip
+    if demande.confirmer and erreurs:
+        raise Refus(
+            422,
+            f"{len(erreurs)} erreur(s) dans le fichier : rien n'est enregistré",
+            CodeErreur.DONNEES_INVALIDES,
+            [e.en_dict() for e in bilan.erreurs],
+        )
+    for siret in bilan.ajoutees + bilan.mises_a_jour if bilan.enregistre else []:
+        detail = f"import « {demande.nom_fichier} »"
+        await journaliser(session, u, "ecriture", f"entreprise:{siret}", detail, adresse(request))
+    return ImportEntreprisesVue(
+        entetes=bilan.entetes,
+        correspondance=bilan.correspondance,
+        lignes=bilan.lignes,
+        ajoutees=bilan.ajoutees,
+        mises_a_jour=bilan.mises_a_jour,
+        erreurs=erreurs,
+        enregistre=bilan.enregistre,
+    )
