@@ -157,6 +157,11 @@ async def test_clause_sociale_placements_et_bilan(plateforme: Plateforme) -> Non
 
         r = await cre.post(f"{url}/placements", json={"parcours_id": vivier} | debut)
         assert r.json()["erreurs"][0]["champ"] == "parcours_id"  # not in the pool yet
+        sans = FICHE | {"consentement": False}
+        r = await claire.put(f"/api/v1/parcours/{vivier}/vivier", json=sans)
+        assert r.status_code == 200, r.text
+        r = await cre.post(f"{url}/placements", json={"parcours_id": vivier} | debut)
+        assert r.status_code == 422  # in the pool, without her consent
         r = await claire.put(f"/api/v1/parcours/{vivier}/vivier", json=FICHE)
         assert r.status_code == 200, r.text
         r = await cre.post(f"{url}/placements", json={"parcours_id": vivier} | debut)
