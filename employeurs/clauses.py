@@ -16,6 +16,7 @@ from employeurs.annuaire import EmployeurRefuse, maintenant
 from employeurs.lieux import lieu, refus_champ
 from schemas.clause_sociale import ClauseSaisie
 from schemas.common import Territoire
+from schemas.erreurs import CodeErreur
 from store.clauses import ClauseSocialeRow, PlacementClauseRow
 from store.db import ecriture
 from store.employeurs import EntrepriseRow
@@ -106,7 +107,9 @@ async def placer(
     if not clause.debut <= debut <= clause.fin:
         raise refus_champ("debut", "Le placement commence pendant le marché")
     if parcours.clos_le is not None:
-        raise EmployeurRefuse(409, "Le parcours de cette personne est clos", "parcours_clos")
+        raise EmployeurRefuse(
+            409, "Le parcours de cette personne est clos", CodeErreur.PARCOURS_CLOS
+        )
     deja = select(PlacementClauseRow).where(
         PlacementClauseRow.clause_id == clause.id,
         PlacementClauseRow.parcours_id == parcours.id,

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from employeurs.annuaire import EmployeurRefuse, maintenant
 from employeurs.lieux import lieu, refus_champ
 from schemas.common import Territoire
+from schemas.erreurs import CodeErreur
 from schemas.evenement_employeur import EvenementSaisi, SuiteInvitation
 from store.db import ecriture
 from store.employeurs import EntrepriseRow, OffreRow
@@ -101,7 +102,9 @@ async def inviter(
 ) -> InvitationEvenementRow:
     """Once per person and event; not a closed parcours (its person is no longer accompanied)."""
     if parcours.clos_le is not None:
-        raise EmployeurRefuse(409, "Le parcours de cette personne est clos", "parcours_clos")
+        raise EmployeurRefuse(
+            409, "Le parcours de cette personne est clos", CodeErreur.PARCOURS_CLOS
+        )
     deja = select(InvitationEvenementRow).where(
         InvitationEvenementRow.evenement_id == evenement.id,
         InvitationEvenementRow.parcours_id == parcours.id,
