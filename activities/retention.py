@@ -29,10 +29,12 @@ from store.anonymisation import (
     ligne_d_import_effacee,
     naissance_anonyme,
 )
+from store.clauses import PlacementClauseRow
 from store.comptes import SessionRow
 from store.db import SessionFactory, ecriture
 from store.employeurs import ContactEntrepriseRow, EntrepriseRow, PropositionRow, VivierRow
 from store.equipe import DemandeRattachementRow, NoteRow
+from store.evenements_employeurs import InvitationEvenementRow
 from store.evenements_partenaires import EvenementRecu
 from store.imports import ImportLigneRow, ImportRow
 from store.notifications import Envoi, LienEnAttente, Notification
@@ -50,6 +52,16 @@ from store.parcours import (
 
 LOT = 50
 EFFACEE = "Détail de la ligne effacé à la fin de sa durée de conservation"
+
+
+async def _detacher_des_employeurs(session: AsyncSession, parcours_id: str) -> None:
+    """An invitation to an employers' event and a placement on a social clause say who the
+    person is only by their parcours: it goes, the presence, outcome and hours stay (the event's
+    and the contract's figures stay right, and name nobody)."""
+    for table in (InvitationEvenementRow, PlacementClauseRow):
+        await session.exec(
+            update(table).where(col(table.parcours_id) == parcours_id).values(parcours_id=None)
+        )
 
 
 class RetentionActivities:
@@ -144,6 +156,7 @@ class RetentionActivities:
             ):
                 await session.exec(delete(table).where(col(table.parcours_id) == parcours_id))
             await _rendez_vous(session, parcours_id)
+            await _detacher_des_employeurs(session, parcours_id)
             await session.commit()
 
     async def _oublier_adresses(self, limite: date) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 # Importing the theme modules registers their indicators.
-from observatoire import delais, flux, freins, pmsmp, ruptures, sorties  # noqa: F401
+from observatoire import delais, employeurs, flux, freins, pmsmp, ruptures, sorties  # noqa: F401
 from observatoire.calcul import Calcul
 from observatoire.modele import REGISTRE, Filtres, Indicateur, Resultat, Theme
 

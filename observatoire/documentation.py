@@ -21,6 +21,7 @@ NATURES = {
     Nature.EFFECTIF: "effectif",
     Nature.PART: "part (%)",
     Nature.JOURS: "durée (jours)",
+    Nature.HEURES: "durée (heures)",
 }
 
 INTRODUCTION = f"""# Indicateurs de l'observatoire

@@ -25,6 +25,7 @@ class Theme(LabelledEnum):
     PMSMP = "pmsmp", "Immersions (PMSMP)"
     SORTIES = "sorties", "Sorties et emploi"
     FREINS = "freins", "Freins périphériques"
+    EMPLOYEURS = "employeurs", "Relation entreprise"
 
 
 class Nature(StrEnum):
@@ -33,9 +34,10 @@ class Nature(StrEnum):
     EFFECTIF = "effectif"  # a count of people or events: masked under the threshold
     PART = "part"  # a percentage (0–100): hidden when a count it derives from is masked
     JOURS = "jours"  # a duration in days: hidden when the count of observations is masked
+    HEURES = "heures"  # hours worked: hidden when the count of people is masked
 
 
-UNITES = {Nature.EFFECTIF: "", Nature.PART: "%", Nature.JOURS: "jours"}
+UNITES = {Nature.EFFECTIF: "", Nature.PART: "%", Nature.JOURS: "jours", Nature.HEURES: "h"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,10 @@ def part(code: str, libelle: str, *base: str) -> Colonne:
 
 def jours(code: str, libelle: str, *base: str) -> Colonne:
     return Colonne(code, libelle, Nature.JOURS, base)
+
+
+def heures(code: str, libelle: str, *base: str) -> Colonne:
+    return Colonne(code, libelle, Nature.HEURES, base)
 
 
 @dataclass(frozen=True)

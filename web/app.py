@@ -25,10 +25,12 @@ from web import documentation, erreurs, journaux, templating
 from web.api import agenda as api_agenda
 from web.api import audit as api_audit
 from web.api import catalogue as api_catalogue
+from web.api import clauses_sociales as api_clauses_sociales
 from web.api import codec as api_codec
 from web.api import comptes as api_comptes
 from web.api import employeurs as api_employeurs
 from web.api import equipe as api_equipe
+from web.api import evenements_employeurs as api_evenements_employeurs
 from web.api import immersion_facilitee as api_immersion_facilitee
 from web.api import imports as api_imports
 from web.api import incidents as api_incidents
@@ -162,6 +164,8 @@ def create_app(
     app.include_router(api_employeurs.router)
     app.include_router(api_offres.router)
     app.include_router(api_vivier.router)
+    app.include_router(api_evenements_employeurs.router)
+    app.include_router(api_clauses_sociales.router)
     app.include_router(api_moi.router)
     app.include_router(api_agenda.router)
     app.include_router(connexion.router)

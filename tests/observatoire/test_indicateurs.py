@@ -28,8 +28,8 @@ def colonne(t: dict[str, dict[str, Any]], code: str) -> dict[str, Any]:
 
 
 async def test_chaque_indicateur_a_une_definition_et_ses_colonnes() -> None:
-    assert len(INDICATEURS) == 16
-    assert len({i.code for i in INDICATEURS}) == 16
+    assert len(INDICATEURS) == 19
+    assert len({i.code for i in INDICATEURS}) == 19
     for i in INDICATEURS:
         assert len(i.definition) > 80, i.code
         for c in i.colonnes:

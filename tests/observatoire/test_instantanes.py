@@ -34,7 +34,7 @@ from tests.observatoire.jeu import DOSSIERS, REFERENCE
 from worker import SANDBOX
 from workflows.observatoire import ObservatoireQuotidienWorkflow
 
-LIGNES_PAR_JOUR = 16 * (1 + len(Territoire))  # every indicator, per territory and département
+LIGNES_PAR_JOUR = 19 * (1 + len(Territoire))  # every indicator, per territory and département
 
 
 async def instantane(sessions: SessionFactory, jour: date = REFERENCE) -> InstantanePris:

@@ -1451,6 +1451,7 @@ async def _charge_entreprise(plateforme: Plateforme, pid: str) -> dict[str, str]
         )
         assert r.status_code == 201, r.text
         _OFFRE_MATRICE["proposition"] = r.json()["id"]
+        await _evenement_et_clause(admin, pid)  # --- événements et clauses ---
     engine = make_engine(plateforme.settings.effective_database_url)
     try:
         async with session_factory(engine)() as session:
@@ -1480,6 +1481,79 @@ _VU = frozenset({303})
 def _page_offre(methode: str, suite: str = "", data: Any = None) -> Construire:
     def construire(_: Contexte, __: str) -> Requete:
         return Requete(methode, f"/offres/{_OFFRE_MATRICE['id']}{suite}", data=data)
+
+    return construire
+
+
+# --- événements et clauses ---
+# Job datings and social clauses (issue 24, items 5 and 6): read by the professionals who
+# accompany and the chargés de relation entreprise; created by the chargé of the territory (and
+# the administration); a référent invites or places the people they accompany and notes
+# presence or hours; the chargé of the territory sees the people invited or placed, the
+# référent only their own. The event and the contract are the Bassin annécien's; the dossier
+# is invited to the one and placed on the other.
+_EVENEMENTS, _CLAUSES = "/api/v1/evenements-employeurs", "/api/v1/clauses-sociales"
+_EV_MATRICE: dict[str, str] = {}  # ids of the event, the invitation, the contract, the placement
+#                réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé cre
+EMPLOYEURS_LIRE = ligne(
+    "            ok   ok    ok     ok    ok      ok    403  401    401  403   403   ok   ok    ok     ok"
+)
+EMPLOYEURS_PERSONNES = ligne(
+    "            ok   vide  vide   vide  vide    ok    403  401    401  403   403   vide vide  vide   ok"
+)
+EMPLOYEURS_POUR_LES_SIENS = ligne(
+    "            ok   404   404    404   404     ok    403  401    401  403   403   404  404   404    404"
+)
+EMPLOYEURS_HEURES = ligne(
+    "            ok   404   404    404   404     ok    403  401    401  403   403   404  404   404    ok"
+)
+
+
+def _saisie_evenement(_: Contexte) -> dict[str, Any]:
+    return {
+        "nature": "job_dating",
+        "titre": "Job dating Matrice",
+        "le": date.today().isoformat(),
+        "code_postal": "74000",
+        "commune": "Annecy",
+        "entreprises": [SIRET_MATRICE],
+    }
+
+
+def _saisie_clause(_: Contexte) -> dict[str, Any]:
+    return {
+        "intitule": "Marché Matrice",
+        "acheteur": "Commune d'Annecy",
+        "siret": SIRET_MATRICE,
+        "code_postal": "74000",
+        "commune": "Annecy",
+        "heures_exigees": 100,
+        "debut": (date.today() - timedelta(days=10)).isoformat(),
+        "fin": (date.today() + timedelta(days=100)).isoformat(),
+    }
+
+
+async def _evenement_et_clause(admin: httpx.AsyncClient, pid: str) -> None:
+    r = await admin.post(_EVENEMENTS, json=_saisie_evenement(cast(Contexte, None)))
+    assert r.status_code == 201, r.text
+    _EV_MATRICE["evenement"] = r.json()["id"]
+    r = await admin.post(_CLAUSES, json=_saisie_clause(cast(Contexte, None)))
+    assert r.status_code == 201, r.text
+    _EV_MATRICE["clause"] = r.json()["id"]
+    corps = {"parcours_id": pid}
+    r = await admin.post(f"{_EVENEMENTS}/{_EV_MATRICE['evenement']}/invitations", json=corps)
+    assert r.status_code == 201, r.text
+    _EV_MATRICE["invitation"] = r.json()["id"]
+    corps |= {"debut": date.today().isoformat()}
+    r = await admin.post(f"{_CLAUSES}/{_EV_MATRICE['clause']}/placements", json=corps)
+    assert r.status_code == 201, r.text
+    _EV_MATRICE["placement"] = r.json()["id"]
+
+
+def _chez(base: str, cle: str, methode: str, suite: str = "", json: Valeur = None) -> Construire:
+    def construire(ctx: Contexte, __: str) -> Requete:
+        url = f"{base}/{_EV_MATRICE[cle]}{suite.format(**_EV_MATRICE)}"
+        return Requete(methode, url, json=_v(json, ctx))
 
     return construire
 
@@ -1584,6 +1658,111 @@ LIGNES |= {
     ],
 }
 
+
+def _invitee_vue(r: httpx.Response, ctx: Contexte) -> bool:
+    return ctx.pid in [i["parcours_id"] for i in r.json()["invites"]]
+
+
+def _placee_vue(r: httpx.Response, ctx: Contexte) -> bool:
+    return ctx.pid in [p["parcours_id"] for p in r.json()["placements"]]
+
+
+def _jumeau_clos(r: httpx.Response) -> bool:
+    """Allowed, then refused because the closed twin's person is no longer accompanied (or,
+    for the chargé, because they are not in the pool)."""
+    corps = r.json()
+    return bool(corps["code"] == "parcours_clos" or corps["erreurs"][0]["champ"] == "parcours_id")
+
+
+LIGNES |= {
+    ("GET", _EVENEMENTS): [Cas("événements", EMPLOYEURS_LIRE, req("GET", _EVENEMENTS))],
+    ("POST", _EVENEMENTS): [
+        Cas(
+            "création",
+            EMPLOYEURS_API,
+            req("POST", _EVENEMENTS, json=_saisie_evenement),
+            ok=frozenset({201}),
+        )
+    ],
+    ("GET", f"{_EVENEMENTS}/{{evenement_id}}"): [
+        Cas(
+            "un événement et ses invités",
+            EMPLOYEURS_PERSONNES,
+            _chez(_EVENEMENTS, "evenement", "GET"),
+            voit=_invitee_vue,
+        )
+    ],
+    ("PUT", f"{_EVENEMENTS}/{{evenement_id}}"): [
+        Cas(
+            "modification",
+            EMPLOYEURS_API,
+            _chez(_EVENEMENTS, "evenement", "PUT", json=_saisie_evenement),
+        )
+    ],
+    ("POST", f"{_EVENEMENTS}/{{evenement_id}}/invitations"): [
+        Cas(
+            "inviter le jumeau clos",
+            EMPLOYEURS_POUR_LES_SIENS,
+            _chez(
+                _EVENEMENTS, "evenement", "POST", "/invitations", lambda c: {"parcours_id": c.clos}
+            ),
+            ok=frozenset({409}),
+            controle=_jumeau_clos,
+        )
+    ],
+    ("PUT", f"{_EVENEMENTS}/{{evenement_id}}/invitations/{{invitation_id}}"): [
+        Cas(
+            "présence",
+            EMPLOYEURS_POUR_LES_SIENS,
+            _chez(
+                _EVENEMENTS,
+                "evenement",
+                "PUT",
+                "/invitations/{invitation}",
+                {"presence": "presente", "suite": "entretien"},
+            ),
+        )
+    ],
+    ("GET", _CLAUSES): [Cas("marchés", EMPLOYEURS_LIRE, req("GET", _CLAUSES))],
+    ("POST", _CLAUSES): [
+        Cas(
+            "création",
+            EMPLOYEURS_API,
+            req("POST", _CLAUSES, json=_saisie_clause),
+            ok=frozenset({201}),
+        )
+    ],
+    ("GET", f"{_CLAUSES}/{{clause_id}}"): [
+        Cas(
+            "un marché, son bilan et ses placements",
+            EMPLOYEURS_PERSONNES,
+            _chez(_CLAUSES, "clause", "GET"),
+            voit=_placee_vue,
+        )
+    ],
+    ("POST", f"{_CLAUSES}/{{clause_id}}/placements"): [
+        Cas(
+            "placer le jumeau clos",
+            EMPLOYEURS_POUR_LES_SIENS | {"charge_entreprise": "ok"},
+            _chez(
+                _CLAUSES,
+                "clause",
+                "POST",
+                "/placements",
+                lambda c: {"parcours_id": c.clos, "debut": date.today().isoformat()},
+            ),
+            ok=frozenset({409, 422}),
+            controle=_jumeau_clos,
+        )
+    ],
+    ("PUT", f"{_CLAUSES}/{{clause_id}}/placements/{{placement_id}}"): [
+        Cas(
+            "heures réalisées",
+            EMPLOYEURS_HEURES,
+            _chez(_CLAUSES, "clause", "PUT", "/placements/{placement}", {"heures_realisees": 12}),
+        )
+    ],
+}
 
 # --- équipe de suivi (issue 17) ---
 # Karim Benali is in the team of the dossier and of its closed twin and wrote a note on the
