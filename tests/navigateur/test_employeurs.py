@@ -26,13 +26,12 @@ from tests.api import donnees
 from tests.cockpit.conftest import stable
 from tests.employeurs.reponses import DOSSIER
 from tests.fixtures.plateforme import Plateforme
+from tests.navigateur.axe_core import violations_graves
 from tests.navigateur.conftest import MOT_DE_PASSE, htmx_au_repos, se_connecter
-from tests.navigateur.test_ergonomie import _axe, page_sans_csp
 from web.api import employeurs as api_employeurs
 from web.securite.mots_de_passe import hacher
 
 pytestmark = pytest.mark.browser
-__all__ = ["page_sans_csp"]  # the fixture, for axe-core
 EMILIE = "ref-emilie-faure"  # référente of the Chablais (demo accounts)
 EMILIE_EMAIL = "emilie.faure@hautesavoie.fr"
 ENREGISTREE = "41852963200022"  # the recorded answer: a nursing home of Thonon-les-Bains
@@ -113,7 +112,7 @@ async def test_de_l_entreprise_a_l_embauche(
     async def verifier(nom: str) -> None:
         await page.wait_for_load_state("load")
         await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
-        if found := await _axe(page):
+        if found := await violations_graves(page):
             violations[nom] = found
 
     pid, nom = await _personne_de_thonon(plateforme)
