@@ -17,6 +17,7 @@ from store import (
     parcours,
     pieces,
     planifications,
+    sessions_collectives,
     structures,
 )
 
@@ -37,5 +38,6 @@ __all__ = [
     "parcours",
     "pieces",
     "planifications",
+    "sessions_collectives",
     "structures",
 ]

@@ -42,6 +42,7 @@ from web.api import partenaires as api_partenaires
 from web.api import pieces as api_pieces
 from web.api import rdv_solidarites as api_rdv_solidarites
 from web.api import sante
+from web.api import sessions_collectives as api_sessions_collectives  # --- sessions collectives ---
 from web.api import vivier as api_vivier
 from web.cockpit import (
     activation,
@@ -161,6 +162,7 @@ def create_app(
     app.include_router(api_vivier.router)
     app.include_router(api_moi.router)
     app.include_router(api_agenda.router)
+    app.include_router(api_sessions_collectives.router)  # --- sessions collectives ---
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)
