@@ -42,6 +42,10 @@ from store.parcours import ParcoursRow
 from store.sessions_collectives import InscriptionSessionRow, SessionCollectiveRow
 
 INCONNUE = "Session inconnue"
+A_SON_REFERENT = (
+    "Seul le référent de la personne peut renseigner ce rendez-vous dans son parcours : "
+    "la présence est gardée avec la session"
+)
 
 
 @dataclass(frozen=True)
@@ -278,7 +282,9 @@ async def _transmettre(a: Appel, i: InscriptionSessionRow, statut: StatutRdv) ->
             ip=a.ip,
         )
     except Refus as e:
-        return e.message
+        # Not a parcours the organiser follows: the workflow leaves its outcome to the
+        # person's référent (renseigner_rdv is theirs); the attendance stays with the session.
+        return A_SON_REFERENT if e.status in (403, 404) else e.message
     except CommandeImpossible as e:
         return str(e)
     return None
