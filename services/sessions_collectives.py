@@ -67,7 +67,7 @@ def _refus_saisie(e: SaisieRefusee) -> Refus:
     return Refus(422, str(e), CodeErreur.DONNEES_INVALIDES, [{"champ": e.champ, "message": str(e)}])
 
 
-def _referent(u: Utilisateur) -> Proprietaire:
+def referent(u: Utilisateur) -> Proprietaire:
     if not u.est_referent:
         raise Refus(403, "Les sessions collectives sont celles des référents", "interdit")
     return Proprietaire(
@@ -89,7 +89,7 @@ async def _session_visible(
     db: AsyncSession, u: Utilisateur, session_id: str
 ) -> SessionCollectiveRow:
     """A session of the asker's territory (or theirs); otherwise as if it did not exist."""
-    _referent(u)
+    referent(u)
     try:
         row = await sessions.lire(db, session_id)
     except Introuvable:
@@ -112,7 +112,7 @@ async def _session_organisee(
 async def creer(a: Appel, saisie: SessionSaisie) -> SessionCollective:
     try:
         row = await sessions.creer(
-            a.session, _referent(a.u), a.u.nom, saisie, dossiers.aujourd_hui()
+            a.session, referent(a.u), a.u.nom, saisie, dossiers.aujourd_hui()
         )
     except SaisieRefusee as e:
         raise _refus_saisie(e) from None
@@ -122,7 +122,7 @@ async def creer(a: Appel, saisie: SessionSaisie) -> SessionCollective:
 
 async def ouvertes(a: Appel) -> list[SessionCollective]:
     """The sessions a référent may register people to: their territory's, to come."""
-    moi = _referent(a.u)
+    moi = referent(a.u)
     if moi.territoire is None:
         return []
     rows = await sessions.ouvertes(a.session, moi.territoire, datetime.now(UTC))
@@ -131,7 +131,7 @@ async def ouvertes(a: Appel) -> list[SessionCollective]:
 
 async def mes_sessions(a: Appel) -> list[SessionCollective]:
     """The sessions the asker organises (or their structure does), past ones included."""
-    moi = _referent(a.u)
+    moi = referent(a.u)
     requete = select(SessionCollectiveRow).where(SessionCollectiveRow.compte_id == moi.compte_id)
     if moi.structure is not None:
         requete = select(SessionCollectiveRow).where(
@@ -140,6 +140,11 @@ async def mes_sessions(a: Appel) -> list[SessionCollective]:
         )
     rows = await a.session.exec(requete.order_by(col(SessionCollectiveRow.debut).desc()))
     return [await sessions.vue(a.session, r) for r in rows.all()]
+
+
+async def organisee(a: Appel, session_id: str) -> bool:
+    """Whether the asker organises this session (sees its list, records its attendance)."""
+    return organise(a.u, await _session_visible(a.session, a.u, session_id))
 
 
 async def vue(a: Appel, session_id: str) -> SessionCollective:

@@ -65,6 +65,7 @@ from web.cockpit import agenda as page_agenda  # --- agenda18 ---
 from web.cockpit import audit as page_audit
 from web.cockpit import jetons as page_jetons
 from web.cockpit import notifications as page_notifications
+from web.cockpit import sessions_collectives as page_sessions  # --- sessions collectives ---
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -172,6 +173,7 @@ def create_app(
     app.include_router(carnet_usager.router)
     app.include_router(rendez_vous.router)
     app.include_router(page_agenda.router)  # --- agenda18 ---
+    app.include_router(page_sessions.router)  # --- sessions collectives ---
     app.include_router(orientation_structure.router)  # a structure's answer link (ticket 20)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
     app.include_router(modeles_messages.router)  # --- messages18 ---

@@ -1951,6 +1951,94 @@ LIGNES[("POST", "/api/v1/agenda/convocations")] = [
     )
 ]
 
+# --- sessions collectives ---
+# Collective sessions (issue 18, item 3): the référents' own, like the agenda. A session that
+# does not exist is the same 404 for every référent (who organises which session, and who
+# registers whom, is tested in tests/agendas/test_sessions_collectives.py); the others never
+# reach it. Creating one at a place that is not the asker's is refused on that field.
+_SESSIONS = "/api/v1/sessions-collectives"
+
+
+def _session_inconnue(r: httpx.Response) -> bool:
+    return r.json()["message"] == "Session inconnue"
+
+
+def _saisie_session(_: Contexte) -> dict[str, Any]:
+    debut = datetime(2031, 1, 6, 9, tzinfo=UTC) + timedelta(weeks=secrets.randbelow(500))
+    return {
+        "motif": "information_collective",
+        "titre": "Information collective",
+        "debut": debut.isoformat(),
+        "fin": (debut + timedelta(hours=2)).isoformat(),
+        "lieu_id": "lieu-inconnu",
+        "capacite": 12,
+    }
+
+
+LIGNES |= {
+    ("GET", _SESSIONS): [
+        Cas(
+            "sessions ouvertes du territoire",
+            AGENDA_API,
+            req("GET", _SESSIONS),
+            controle=lambda r: isinstance(r.json(), list),
+        )
+    ],
+    ("POST", _SESSIONS): [
+        Cas(
+            "organiser à un lieu qui n'est pas le sien",
+            AGENDA_API,
+            req("POST", _SESSIONS, json=_saisie_session),
+            ok=frozenset({422}),
+            controle=lambda r: r.json()["erreurs"][0]["champ"] == "lieu_id",
+        )
+    ],
+    ("GET", f"{_SESSIONS}/{{session_id}}/inscrits"): [
+        Cas(
+            "liste des inscrits",
+            AGENDA_API,
+            req("GET", f"{_SESSIONS}/sess-inconnue/inscrits"),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+    ("POST", f"{_SESSIONS}/{{session_id}}/inscriptions"): [
+        Cas(
+            "inscrire la personne du dossier",
+            AGENDA_API,
+            req(
+                "POST",
+                f"{_SESSIONS}/sess-inconnue/inscriptions",
+                json=lambda c: {"parcours_id": c.pid},
+            ),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+    ("DELETE", f"{_SESSIONS}/{{session_id}}/inscriptions/{{inscription_id}}"): [
+        Cas(
+            "désinscrire",
+            AGENDA_API,
+            req("DELETE", f"{_SESSIONS}/sess-inconnue/inscriptions/insc-inconnue"),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+    ("POST", f"{_SESSIONS}/{{session_id}}/presences"): [
+        Cas(
+            "présence pour tous",
+            AGENDA_API,
+            req(
+                "POST",
+                f"{_SESSIONS}/sess-inconnue/presences",
+                json={"presences": [{"inscription_id": "insc-inconnue", "statut": "honore"}]},
+            ),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+}
+
 # --- pilote16b : une structure modifiée au cockpit (issue 16) ---
 # The administration of the SPIE only, as the API's PUT: the form shows the structure, and
 # sending it back unchanged is accepted (303), audited with no difference.
