@@ -2039,6 +2039,71 @@ LIGNES |= {
     ],
 }
 
+# The cockpit's pages of the same: a référent's, like « Mon agenda ».
+SESSIONS_PAGE = ligne("ok ok ok 403 403 403 cnx cnx cnx 403 403") | {"charge_entreprise": "403"}
+_PAGE_SESSIONS = "/agenda/sessions"
+LIGNES |= {
+    ("GET", _PAGE_SESSIONS): [
+        Cas(
+            "sessions collectives",
+            SESSIONS_PAGE,
+            req("GET", _PAGE_SESSIONS),
+            controle=lambda r: "Organiser une session" in r.text,
+        )
+    ],
+    ("POST", _PAGE_SESSIONS): [
+        Cas(
+            "organiser à un lieu qui n'est pas le sien",
+            SESSIONS_PAGE,
+            req(
+                "POST",
+                _PAGE_SESSIONS,
+                data=lambda c: (
+                    _saisie_session(c)
+                    | {"jour": "2031-01-06", "debut": "09:00", "fin": "11:00", "capacite": "12"}
+                ),
+            ),
+            ok=frozenset({422}),
+            controle=lambda r: "Ce lieu n'est pas un lieu de votre structure" in r.text,
+        )
+    ],
+    ("GET", f"{_PAGE_SESSIONS}/{{session_id}}"): [
+        Cas(
+            "une session",
+            SESSIONS_PAGE,
+            req("GET", f"{_PAGE_SESSIONS}/sess-inconnue"),
+            ok=frozenset({404}),
+            controle=lambda r: "Session inconnue" in r.text,
+        )
+    ],
+    ("POST", f"{_PAGE_SESSIONS}/{{session_id}}/inscriptions"): [
+        Cas(
+            "inscrire depuis la page",
+            SESSIONS_PAGE,
+            req(
+                "POST",
+                f"{_PAGE_SESSIONS}/sess-inconnue/inscriptions",
+                data=lambda c: {"parcours_id": c.pid},
+            ),
+            ok=frozenset({404}),
+            controle=lambda r: "Session inconnue" in r.text,
+        )
+    ],
+    ("POST", f"{_PAGE_SESSIONS}/{{session_id}}/presences"): [
+        Cas(
+            "présence pour tous depuis la page",
+            SESSIONS_PAGE,
+            req(
+                "POST",
+                f"{_PAGE_SESSIONS}/sess-inconnue/presences",
+                data={"presence-insc-inconnue": "honore"},
+            ),
+            ok=frozenset({404}),
+            controle=lambda r: "Session inconnue" in r.text,
+        )
+    ],
+}
+
 # --- pilote16b : une structure modifiée au cockpit (issue 16) ---
 # The administration of the SPIE only, as the API's PUT: the form shows the structure, and
 # sending it back unchanged is accepted (303), audited with no difference.
