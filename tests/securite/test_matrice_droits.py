@@ -1960,7 +1960,7 @@ _SESSIONS = "/api/v1/sessions-collectives"
 
 
 def _session_inconnue(r: httpx.Response) -> bool:
-    return r.json()["message"] == "Session inconnue"
+    return bool(r.json()["message"] == "Session inconnue")
 
 
 def _saisie_session(_: Contexte) -> dict[str, Any]:
