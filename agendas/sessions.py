@@ -33,6 +33,7 @@ from store.sessions_collectives import (
 )
 
 COMPLETE = "La dernière place de cette session vient d'être prise par quelqu'un d'autre."
+PLEINE = "Cette session est complète."
 DEJA_INSCRITE = "Cette personne est déjà inscrite à cette session."
 FERMEE = "Cette session est annulée ou a déjà commencé : plus d'inscription possible."
 SUIVANTES_PROPOSEES = 5
@@ -197,7 +198,7 @@ async def inscrire(
     if await _deja_inscrite(session, row.id, parcours_id):
         raise InscriptionImpossible(DEJA_INSCRITE)
     if not await _place_libre(session, row):
-        raise SessionComplete(COMPLETE, await suivantes(session, row))
+        raise SessionComplete(PLEINE, await suivantes(session, row))
     # Another référent may take a seat from here on: the seat's key decides. A lost race on a
     # seat while another one is still free tries that one (at most once per seat).
     for _ in range(row.capacite):

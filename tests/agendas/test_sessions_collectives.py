@@ -131,9 +131,7 @@ async def test_inscriptions_liste_et_presence_pour_tous(
         # the last seat is gone: refused in French, nothing written in the parcours
         r = await thomas.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": c})
         assert r.status_code == 409, r.text
-        assert r.json()["message"].startswith(
-            "La dernière place de cette session vient d'être prise par quelqu'un d'autre."
-        )
+        assert r.json()["message"].startswith("Cette session est complète. ")
         assert (await clients.etat(c)).rdvs == []
 
         # the organiser's list: names, no contact, no dossier; nobody else's
@@ -197,6 +195,24 @@ async def test_desinscription_rend_la_place_et_annule_le_rendez_vous(
     debut = datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)
     async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
         sid = (await _session(thomas, debut, capacite=1))["id"]
+        # a collective motif is never received one by one in a plage
+        plage = {
+            "jour": "0",
+            "debut": "08:00",
+            "fin": "10:00",
+            "modalite": "telephone",
+            "motifs": ["information_collective"],
+            "du": date(2031, 1, 6).isoformat(),
+            "au": date(2031, 1, 6).isoformat(),
+        }
+        r = await thomas.post("/api/v1/agenda/plages", json=plage)
+        assert r.status_code == 422, r.text
+        assert r.json()["erreurs"] == [
+            {
+                "champ": "motifs",
+                "message": "Ce motif se tient en session collective, pas dans une plage",
+            }
+        ]
         a, _, _ = await _personne(thomas)
         b, _, _ = await _personne(amelie)
         r = await thomas.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": a})

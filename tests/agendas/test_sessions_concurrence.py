@@ -129,7 +129,7 @@ async def test_le_refuse_recoit_les_sessions_suivantes(base: SessionFactory) -> 
     async with base() as db:
         with pytest.raises(sessions.SessionComplete) as refus:
             await sessions.inscrire(db, pleine.id, "parcours-b", CLAIRE.compte_id)
-    assert str(refus.value) == sessions.COMPLETE
+    assert str(refus.value) == sessions.PLEINE
     proposees = [s.id for s in refus.value.suivantes]
     assert suivante.id in proposees
     assert pleine.id not in proposees
