@@ -2064,7 +2064,7 @@ LIGNES |= {
                 ),
             ),
             ok=frozenset({422}),
-            controle=lambda r: "Ce lieu n'est pas un lieu de votre structure" in r.text,
+            controle=lambda r: "Ce lieu n&#39;est pas un lieu de votre structure" in r.text,
         )
     ],
     ("GET", f"{_PAGE_SESSIONS}/{{session_id}}"): [
