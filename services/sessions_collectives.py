@@ -300,7 +300,9 @@ async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> Bilan
     typed is lost), then given to each parcours; one refusal does not stop the others and is
     told in the answer."""
     row = await _session_organisee(a.session, a.u, session_id)
-    if local_day(sessions.utc(row.debut)) > dossiers.aujourd_hui() or row.annulee_le:
+    if row.annulee_le is not None:
+        raise Refus(409, "La session est annulée", CodeErreur.COMMANDE_REFUSEE)
+    if local_day(sessions.utc(row.debut)) > dossiers.aujourd_hui():
         raise Refus(409, "La session n'a pas encore eu lieu", CodeErreur.COMMANDE_REFUSEE)
     en_cours = {i.id: i for i in await sessions.inscriptions(a.session, row.id)}
     for n, p in enumerate(saisie.presences):

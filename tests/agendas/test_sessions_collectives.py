@@ -224,6 +224,7 @@ async def test_desinscription_rend_la_place_et_annule_le_rendez_vous(
             json={"presences": [{"inscription_id": inscription["id"], "statut": "honore"}]},
         )
         assert r.status_code == 409, r.text
+        assert r.json()["message"] == "La session n'a pas encore eu lieu"
         r = await amelie.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": b})
         assert r.status_code == 409, r.text
         # only the person's référent withdraws them
