@@ -49,6 +49,7 @@ from store.parcours import (
     ParcoursRow,
     PhaseRow,
 )
+from store.sessions_collectives import InscriptionSessionRow, PlaceSessionRow
 
 LOT = 50
 EFFACEE = "Détail de la ligne effacé à la fin de sa durée de conservation"
@@ -314,10 +315,18 @@ async def _messages(session: AsyncSession, parcours_id: str, operations: list[st
 
 
 async def _rendez_vous(session: AsyncSession, parcours_id: str) -> None:
-    """Bookings in the agendas: who is received when. A future one frees its slot."""
+    """Bookings in the agendas and registrations to collective sessions: who is received
+    when. A future one frees its slot or seat."""
     await session.exec(delete(InvitationRow).where(col(InvitationRow.parcours_id) == parcours_id))
     reservations = select(ReservationRow.id).where(ReservationRow.parcours_id == parcours_id)
     await session.exec(
         delete(CreneauPrisRow).where(col(CreneauPrisRow.reservation_id).in_(reservations))
     )
     await session.exec(delete(ReservationRow).where(col(ReservationRow.parcours_id) == parcours_id))
+    # Who was registered to which collective session, and came or not: their seat is freed.
+    await session.exec(
+        delete(PlaceSessionRow).where(col(PlaceSessionRow.parcours_id) == parcours_id)
+    )
+    await session.exec(
+        delete(InscriptionSessionRow).where(col(InscriptionSessionRow.parcours_id) == parcours_id)
+    )

@@ -142,6 +142,9 @@ async def _verifier_plage(session: AsyncSession, p: Proprietaire, saisie: PlageS
     inconnus = [m for m in saisie.motifs if regles.motif(m) is None]
     if inconnus:
         raise SaisieRefusee("motifs", f"Motif inconnu : {', '.join(inconnus)}")
+    # A collective motif is received in a session (agendas/sessions.py), never one by one.
+    if any(m.collectif for c in saisie.motifs if (m := regles.motif(c)) is not None):
+        raise SaisieRefusee("motifs", "Ce motif se tient en session collective, pas dans une plage")
     if saisie.lieu_id is not None:
         row = await session.get(LieuRow, saisie.lieu_id)
         if row is None or row.proprietaire != p.cle_des_lieux:

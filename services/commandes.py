@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from agendas import reservations
+from agendas import sessions as sessions_collectives
 from rules.rendez_vous import regles_rendez_vous
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
@@ -182,7 +183,15 @@ async def _convocation(
     session: AsyncSession, d: ConvocationSurReservation, __: date, ___: str
 ) -> BaseModel:
     """A convocation names a slot booked in the agenda (POST /api/v1/agenda/convocations
-    books it, then gives this command): its day, place and motif come from the booking."""
+    books it, then gives this command): its day, place and motif come from the booking. A
+    registration to a collective session (agendas/sessions.py) is such a booking too."""
+    inscription = (
+        await sessions_collectives.convocation(session, d.reservation_id)
+        if d.reservation_id.startswith(sessions_collectives.PREFIXE)
+        else None
+    )
+    if inscription is not None:
+        return inscription
     prise = await session.get(ReservationRow, d.reservation_id)
     motif = regles_rendez_vous().motif(prise.motif) if prise is not None else None
     if prise is None or prise.annulee_le is not None or motif is None:

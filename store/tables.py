@@ -19,6 +19,7 @@ from store import (
     parcours,
     pieces,
     planifications,
+    sessions_collectives,
     structures,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "parcours",
     "pieces",
     "planifications",
+    "sessions_collectives",
     "structures",
 ]

@@ -44,6 +44,7 @@ from web.api import partenaires as api_partenaires
 from web.api import pieces as api_pieces
 from web.api import rdv_solidarites as api_rdv_solidarites
 from web.api import sante
+from web.api import sessions_collectives as api_sessions_collectives  # --- sessions collectives ---
 from web.api import vivier as api_vivier
 from web.cockpit import (
     activation,
@@ -69,6 +70,7 @@ from web.cockpit import entreprises as page_entreprises
 from web.cockpit import jetons as page_jetons
 from web.cockpit import notifications as page_notifications
 from web.cockpit import offres as page_offres
+from web.cockpit import sessions_collectives as page_sessions  # --- sessions collectives ---
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
 from web.securite.saisies import SaisiesControlees
@@ -168,6 +170,7 @@ def create_app(
     app.include_router(api_clauses_sociales.router)
     app.include_router(api_moi.router)
     app.include_router(api_agenda.router)
+    app.include_router(api_sessions_collectives.router)  # --- sessions collectives ---
     app.include_router(connexion.router)
     app.include_router(liste.router)
     app.include_router(fiche.router)
@@ -177,6 +180,7 @@ def create_app(
     app.include_router(carnet_usager.router)
     app.include_router(rendez_vous.router)
     app.include_router(page_agenda.router)  # --- agenda18 ---
+    app.include_router(page_sessions.router)  # --- sessions collectives ---
     app.include_router(orientation_structure.router)  # a structure's answer link (ticket 20)
     app.include_router(page_audit.router)  # before /administration/{…} of the accounts
     app.include_router(modeles_messages.router)  # --- messages18 ---

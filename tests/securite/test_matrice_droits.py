@@ -2256,6 +2256,159 @@ LIGNES[("POST", "/api/v1/agenda/convocations")] = [
     )
 ]
 
+# --- sessions collectives ---
+# Collective sessions (issue 18, item 3): the référents' own, like the agenda. A session that
+# does not exist is the same 404 for every référent (who organises which session, and who
+# registers whom, is tested in tests/agendas/test_sessions_collectives.py); the others never
+# reach it. Creating one at a place that is not the asker's is refused on that field.
+_SESSIONS = "/api/v1/sessions-collectives"
+
+
+def _session_inconnue(r: httpx.Response) -> bool:
+    return bool(r.json()["message"] == "Session inconnue")
+
+
+def _saisie_session(_: Contexte) -> dict[str, Any]:
+    debut = datetime(2031, 1, 6, 9, tzinfo=UTC) + timedelta(weeks=secrets.randbelow(500))
+    return {
+        "motif": "information_collective",
+        "titre": "Information collective",
+        "debut": debut.isoformat(),
+        "fin": (debut + timedelta(hours=2)).isoformat(),
+        "lieu_id": "lieu-inconnu",
+        "capacite": 12,
+    }
+
+
+LIGNES |= {
+    ("GET", _SESSIONS): [
+        Cas(
+            "sessions ouvertes du territoire",
+            AGENDA_API,
+            req("GET", _SESSIONS),
+            controle=lambda r: isinstance(r.json(), list),
+        )
+    ],
+    ("POST", _SESSIONS): [
+        Cas(
+            "organiser à un lieu qui n'est pas le sien",
+            AGENDA_API,
+            req("POST", _SESSIONS, json=_saisie_session),
+            ok=frozenset({422}),
+            controle=lambda r: r.json()["erreurs"][0]["champ"] == "lieu_id",
+        )
+    ],
+    ("GET", f"{_SESSIONS}/{{session_id}}/inscrits"): [
+        Cas(
+            "liste des inscrits",
+            AGENDA_API,
+            req("GET", f"{_SESSIONS}/sess-inconnue/inscrits"),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+    ("POST", f"{_SESSIONS}/{{session_id}}/inscriptions"): [
+        Cas(
+            "inscrire la personne du dossier",
+            AGENDA_API,
+            req(
+                "POST",
+                f"{_SESSIONS}/sess-inconnue/inscriptions",
+                json=lambda c: {"parcours_id": c.pid},
+            ),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+    ("DELETE", f"{_SESSIONS}/{{session_id}}/inscriptions/{{inscription_id}}"): [
+        Cas(
+            "désinscrire",
+            AGENDA_API,
+            req("DELETE", f"{_SESSIONS}/sess-inconnue/inscriptions/insc-inconnue"),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+    ("POST", f"{_SESSIONS}/{{session_id}}/presences"): [
+        Cas(
+            "présence pour tous",
+            AGENDA_API,
+            req(
+                "POST",
+                f"{_SESSIONS}/sess-inconnue/presences",
+                json={"presences": [{"inscription_id": "insc-inconnue", "statut": "honore"}]},
+            ),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+}
+
+# The cockpit's pages of the same: a référent's, like « Mon agenda ».
+SESSIONS_PAGE = ligne("ok ok ok 403 403 403 cnx cnx cnx 403 403") | {"charge_entreprise": "403"}
+_PAGE_SESSIONS = "/agenda/sessions"
+LIGNES |= {
+    ("GET", _PAGE_SESSIONS): [
+        Cas(
+            "sessions collectives",
+            SESSIONS_PAGE,
+            req("GET", _PAGE_SESSIONS),
+            controle=lambda r: "Organiser une session" in r.text,
+        )
+    ],
+    ("POST", _PAGE_SESSIONS): [
+        Cas(
+            "organiser à un lieu qui n'est pas le sien",
+            SESSIONS_PAGE,
+            req(
+                "POST",
+                _PAGE_SESSIONS,
+                data=lambda c: (
+                    _saisie_session(c)
+                    | {"jour": "2031-01-06", "debut": "09:00", "fin": "11:00", "capacite": "12"}
+                ),
+            ),
+            ok=frozenset({422}),
+            controle=lambda r: "Ce lieu n&#39;est pas un lieu de votre structure" in r.text,
+        )
+    ],
+    ("GET", f"{_PAGE_SESSIONS}/{{session_id}}"): [
+        Cas(
+            "une session",
+            SESSIONS_PAGE,
+            req("GET", f"{_PAGE_SESSIONS}/sess-inconnue"),
+            ok=frozenset({404}),
+            controle=lambda r: "Session inconnue" in r.text,
+        )
+    ],
+    ("POST", f"{_PAGE_SESSIONS}/{{session_id}}/inscriptions"): [
+        Cas(
+            "inscrire depuis la page",
+            SESSIONS_PAGE,
+            req(
+                "POST",
+                f"{_PAGE_SESSIONS}/sess-inconnue/inscriptions",
+                data=lambda c: {"parcours_id": c.pid},
+            ),
+            ok=frozenset({404}),
+            controle=lambda r: "Session inconnue" in r.text,
+        )
+    ],
+    ("POST", f"{_PAGE_SESSIONS}/{{session_id}}/presences"): [
+        Cas(
+            "présence pour tous depuis la page",
+            SESSIONS_PAGE,
+            req(
+                "POST",
+                f"{_PAGE_SESSIONS}/sess-inconnue/presences",
+                data={"presence-insc-inconnue": "honore"},
+            ),
+            ok=frozenset({404}),
+            controle=lambda r: "Session inconnue" in r.text,
+        )
+    ],
+}
+
 # --- pilote16b : une structure modifiée au cockpit (issue 16) ---
 # The administration of the SPIE only, as the API's PUT: the form shows the structure, and
 # sending it back unchanged is accepted (303), audited with no difference.

@@ -1,0 +1,101 @@
+"""Collective sessions (information collective): what the organiser types, what a référent
+sees, and the attendance recorded for all the registered people at once (issue 18, item 3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field, model_validator
+
+from schemas.agenda import Lieu
+from schemas.champ import ChampInvalide
+from schemas.common import Model, Text
+from schemas.rdv import StatutRdv
+
+CAPACITE_MAX = 200
+
+
+class SessionSaisie(Model):
+    motif: str = Field(max_length=40, description="Code d'un motif de rules/rendez_vous.yaml")
+    titre: Text
+    debut: datetime = Field(description="Avec fuseau (ex. 2026-12-10T09:00:00+01:00)")
+    fin: datetime
+    lieu_id: str = Field(max_length=80, description="Un lieu de la structure (agenda)")
+    capacite: int = Field(ge=1, le=CAPACITE_MAX, description="Nombre de places")
+    animateur: Text | None = Field(default=None, description="Défaut : l'organisateur")
+
+    @model_validator(mode="after")
+    def _coherente(self) -> SessionSaisie:
+        if self.debut.tzinfo is None:
+            raise ChampInvalide("debut", "Le début de la session doit préciser le fuseau horaire")
+        if self.fin.tzinfo is None or self.fin <= self.debut:
+            raise ChampInvalide("fin", "La fin de la session doit suivre son début")
+        return self
+
+
+class SessionCollective(Model):
+    id: str
+    motif: str
+    libelle_motif: str
+    titre: str
+    debut: datetime
+    fin: datetime
+    lieu: Lieu
+    capacite: int
+    places_libres: int
+    animateur: str
+    organisateur_id: str
+    annulee: bool
+
+
+class DemandeInscription(Model):
+    parcours_id: str = Field(min_length=1, max_length=80)
+
+
+class Inscription(Model):
+    id: str
+    session_id: str
+    parcours_id: str
+    rdv_id: str | None
+
+
+class Inscrit(Model):
+    """What the organiser sees of a registered person: a name, not the dossier."""
+
+    inscription_id: str
+    prenom: str
+    nom: str
+    presence: StatutRdv | None
+
+
+PRESENCES = (StatutRdv.HONORE, StatutRdv.EXCUSE, StatutRdv.NON_HONORE)
+
+
+class Presence(Model):
+    inscription_id: str = Field(max_length=80)
+    statut: StatutRdv = Field(description="honore, excuse ou non_honore")
+
+    @model_validator(mode="after")
+    def _presence(self) -> Presence:
+        if self.statut not in PRESENCES:
+            raise ChampInvalide("statut", "Indiquez honoré, excusé ou non honoré")
+        return self
+
+
+class SaisiePresences(Model):
+    presences: list[Presence] = Field(min_length=1, max_length=CAPACITE_MAX)
+
+
+class PresenceTransmise(Model):
+    inscription_id: str
+    prenom: str
+    nom: str
+    statut: StatutRdv
+    transmise: bool = Field(description="Renseignée dans le parcours")
+    erreur: str | None = Field(default=None, description="Pourquoi le parcours l'a refusée")
+
+
+class BilanPresences(Model):
+    transmises: int
+    echecs: int
+    presences: list[PresenceTransmise]

@@ -1,0 +1,341 @@
+"""Collective sessions and the parcours (issue 18, item 3): a registration becomes an
+appointment of the parcours by its existing command ``convoquer_rdv`` (same SMS and e-mail,
+.ics, reminders, outcome, vigie); a withdrawal marks it « annulé »; the attendance typed for
+all at once is given to each parcours by ``renseigner_rdv``. Used by the API and the cockpit.
+
+Who may do what: a référent sees the open sessions of their territory and registers only the
+people they follow (the workflow reserves ``convoquer_rdv`` to the parcours' référent); the
+organiser of a session (and the référents of its structure) see its list of registered
+people — first and last names, never their dossiers — and record its attendance. Every list
+read and every write is audit-logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from agendas import sessions
+from agendas.service import Introuvable, Proprietaire, SaisieRefusee
+from core.clock import local_day
+from core.formats import heure, jour_semaine
+from schemas.erreurs import CodeErreur
+from schemas.invitation import ConvocationSurReservation
+from schemas.rdv import ResultatRdv, StatutRdv
+from schemas.session_collective import (
+    BilanPresences,
+    Inscription,
+    Inscrit,
+    PresenceTransmise,
+    SaisiePresences,
+    SessionCollective,
+    SessionSaisie,
+)
+from services import parcours as dossiers
+from services.audit import journaliser
+from services.erreurs import Refus
+from services.parcours_client import CommandeImpossible, ParcoursClient
+from services.utilisateur import Utilisateur
+from store.parcours import ParcoursRow
+from store.sessions_collectives import InscriptionSessionRow, SessionCollectiveRow
+
+INCONNUE = "Session inconnue"
+A_SON_REFERENT = (
+    "Seul le référent de la personne peut renseigner ce rendez-vous dans son parcours : "
+    "la présence est gardée avec la session"
+)
+
+
+@dataclass(frozen=True)
+class Appel:
+    """What only the request knows, for the parcours' commands and the audit log."""
+
+    session: AsyncSession
+    parcours: ParcoursClient
+    u: Utilisateur
+    adresse_publique: str
+    ip: str | None
+
+
+def objet(session_id: str) -> str:
+    return f"session_collective:{session_id}"
+
+
+def _refus_saisie(e: SaisieRefusee) -> Refus:
+    return Refus(422, str(e), CodeErreur.DONNEES_INVALIDES, [{"champ": e.champ, "message": str(e)}])
+
+
+def referent(u: Utilisateur) -> Proprietaire:
+    if not u.est_referent:
+        raise Refus(403, "Les sessions collectives sont celles des référents", "interdit")
+    return Proprietaire(
+        compte_id=u.id,
+        structure=u.structure,
+        organisme=u.organisme.value if u.organisme else None,
+        territoire=u.territoire.value if u.territoire else None,
+    )
+
+
+def organise(u: Utilisateur, row: SessionCollectiveRow) -> bool:
+    """The organiser, or a référent of the same structure (its animators)."""
+    if not u.est_referent:
+        return False
+    return row.compte_id == u.id or (row.structure is not None and row.structure == u.structure)
+
+
+async def _session_visible(
+    db: AsyncSession, u: Utilisateur, session_id: str
+) -> SessionCollectiveRow:
+    """A session of the asker's territory (or theirs); otherwise as if it did not exist."""
+    referent(u)
+    try:
+        row = await sessions.lire(db, session_id)
+    except Introuvable:
+        raise Refus(404, INCONNUE, "introuvable") from None
+    territoire = u.territoire.value if u.territoire else None
+    if row.territoire != territoire and not organise(u, row):
+        raise Refus(404, INCONNUE, "introuvable")
+    return row
+
+
+async def _session_organisee(
+    db: AsyncSession, u: Utilisateur, session_id: str
+) -> SessionCollectiveRow:
+    row = await _session_visible(db, u, session_id)
+    if not organise(u, row):
+        raise Refus(403, "Réservé à l'organisateur de la session et à sa structure", "interdit")
+    return row
+
+
+async def creer(a: Appel, saisie: SessionSaisie) -> SessionCollective:
+    try:
+        row = await sessions.creer(
+            a.session, referent(a.u), a.u.nom, saisie, dossiers.aujourd_hui()
+        )
+    except SaisieRefusee as e:
+        raise _refus_saisie(e) from None
+    await journaliser(a.session, a.u, "ecriture", objet(row.id), "session créée", a.ip)
+    return await sessions.vue(a.session, row)
+
+
+async def ouvertes(a: Appel) -> list[SessionCollective]:
+    """The sessions a référent may register people to: their territory's, to come."""
+    moi = referent(a.u)
+    if moi.territoire is None:
+        return []
+    rows = await sessions.ouvertes(a.session, moi.territoire, datetime.now(UTC))
+    return [await sessions.vue(a.session, r) for r in rows]
+
+
+async def mes_sessions(a: Appel) -> list[SessionCollective]:
+    """The sessions the asker organises (or their structure does), past ones included."""
+    moi = referent(a.u)
+    requete = select(SessionCollectiveRow).where(SessionCollectiveRow.compte_id == moi.compte_id)
+    if moi.structure is not None:
+        requete = select(SessionCollectiveRow).where(
+            (col(SessionCollectiveRow.compte_id) == moi.compte_id)
+            | (col(SessionCollectiveRow.structure) == moi.structure)
+        )
+    rows = await a.session.exec(requete.order_by(col(SessionCollectiveRow.debut).desc()))
+    return [await sessions.vue(a.session, r) for r in rows.all()]
+
+
+async def organisee(a: Appel, session_id: str) -> bool:
+    """Whether the asker organises this session (sees its list, records its attendance)."""
+    return organise(a.u, await _session_visible(a.session, a.u, session_id))
+
+
+async def vue(a: Appel, session_id: str) -> SessionCollective:
+    return await sessions.vue(a.session, await _session_visible(a.session, a.u, session_id))
+
+
+def _message_complete(refus: sessions.SessionComplete) -> str:
+    proposees = "; ".join(
+        f"{jour_semaine(local_day(s.debut))} à {heure(sessions.utc(s.debut))} ({s.titre})"
+        for s in refus.suivantes
+    )
+    if not proposees:
+        return f"{refus} Aucune autre session de ce motif n'a de place pour l'instant."
+    return f"{refus} Prochaines sessions : {proposees}."
+
+
+async def inscrire(a: Appel, session_id: str, parcours_id: str) -> Inscription:
+    """A seat first (its key decides a race), then the parcours' appointment; the seat is
+    freed if the parcours refuses it."""
+    row = await _session_visible(a.session, a.u, session_id)
+    state = await dossiers.lire(a.parcours, a.u, parcours_id)
+    dossiers.juger("convoquer_rdv", state, a.u, None)  # only the person's référent
+    try:
+        inscription = await sessions.inscrire(a.session, row.id, parcours_id, a.u.id)
+    except sessions.SessionComplete as refus:
+        message = _message_complete(refus)
+        champ = [{"champ": "session_id", "message": message}]
+        raise Refus(409, message, "session_complete", champ) from None
+    except sessions.InscriptionImpossible as refus:
+        raise Refus(409, str(refus), CodeErreur.COMMANDE_REFUSEE) from None
+    await journaliser(
+        a.session, a.u, "ecriture", objet(row.id), f"inscription {inscription.id}", a.ip
+    )
+    try:
+        state = await dossiers.executer(
+            a.parcours,
+            a.session,
+            a.u,
+            "convoquer_rdv",
+            parcours_id,
+            ConvocationSurReservation(reservation_id=inscription.id),
+            adresse_publique=a.adresse_publique,
+            ip=a.ip,
+        )
+    except (Refus, CommandeImpossible):
+        await sessions.liberer(a.session, inscription.id)  # nothing half-done
+        await journaliser(
+            a.session, a.u, "ecriture", objet(row.id), f"inscription {inscription.id} rendue", a.ip
+        )
+        raise
+    rdv = next((r for r in state.rdvs if r.reservation_id == inscription.id), None)
+    if rdv is not None:
+        await sessions.noter_rdv(a.session, inscription.id, rdv.id)
+    return Inscription(
+        id=inscription.id,
+        session_id=row.id,
+        parcours_id=parcours_id,
+        rdv_id=rdv.id if rdv else None,
+    )
+
+
+async def _inscription(
+    db: AsyncSession, row: SessionCollectiveRow, inscription_id: str
+) -> InscriptionSessionRow:
+    inscription = await db.get(InscriptionSessionRow, inscription_id)
+    if inscription is None or inscription.session_id != row.id or inscription.desinscrite_le:
+        raise Refus(404, "Inscription inconnue", "introuvable")
+    return inscription
+
+
+async def desinscrire(a: Appel, session_id: str, inscription_id: str) -> None:
+    """The person's référent withdraws them: the appointment is « annulé » in the parcours,
+    then the seat is freed."""
+    row = await _session_visible(a.session, a.u, session_id)
+    inscription = await _inscription(a.session, row, inscription_id)
+    state = await dossiers.lire(a.parcours, a.u, inscription.parcours_id)
+    dossiers.juger("renseigner_rdv", state, a.u, None)  # only the person's référent
+    if not sessions.ouverte(row, datetime.now(UTC)):
+        raise Refus(409, "La session a commencé ou est annulée", CodeErreur.COMMANDE_REFUSEE)
+    rdv = next((r for r in state.rdvs if r.id == inscription.rdv_id), None)
+    if rdv is not None and rdv.statut == StatutRdv.PREVU:
+        await dossiers.executer(
+            a.parcours,
+            a.session,
+            a.u,
+            "renseigner_rdv",
+            inscription.parcours_id,
+            ResultatRdv(
+                rdv_id=rdv.id,
+                statut=StatutRdv.ANNULE,
+                commentaire=f"Désinscription de la session « {row.titre} »",
+            ),
+            adresse_publique=a.adresse_publique,
+            ip=a.ip,
+        )
+    await sessions.liberer(a.session, inscription.id)
+    await journaliser(
+        a.session, a.u, "ecriture", objet(row.id), f"désinscription {inscription.id}", a.ip
+    )
+
+
+async def _noms(db: AsyncSession, ids: set[str]) -> dict[str, ParcoursRow]:
+    rows = await db.exec(select(ParcoursRow).where(col(ParcoursRow.id).in_(ids)))
+    return {p.id: p for p in rows.all()}
+
+
+async def inscrits(a: Appel, session_id: str) -> list[Inscrit]:
+    """The organiser's list: a first and last name per seat, nothing of the dossier."""
+    row = await _session_organisee(a.session, a.u, session_id)
+    en_cours = await sessions.inscriptions(a.session, row.id)
+    noms = await _noms(a.session, {i.parcours_id for i in en_cours})
+    liste = [
+        Inscrit(
+            inscription_id=i.id,
+            prenom=noms[i.parcours_id].prenom if i.parcours_id in noms else "",
+            nom=noms[i.parcours_id].nom if i.parcours_id in noms else "(dossier effacé)",
+            presence=StatutRdv(i.presence) if i.presence else None,
+        )
+        for i in en_cours
+    ]
+    await journaliser(
+        a.session, a.u, "liste", objet(row.id), f"liste des inscrits ({len(liste)})", a.ip
+    )
+    return liste
+
+
+async def _transmettre(a: Appel, i: InscriptionSessionRow, statut: StatutRdv) -> str | None:
+    """Give the outcome to the parcours; why not, in French, if it was refused."""
+    if i.rdv_id is None:
+        return "Le rendez-vous n'avait pas été inscrit au parcours"
+    try:
+        await dossiers.executer(
+            a.parcours,
+            a.session,
+            a.u,
+            "renseigner_rdv",
+            i.parcours_id,
+            ResultatRdv(rdv_id=i.rdv_id, statut=statut),
+            adresse_publique=a.adresse_publique,
+            ip=a.ip,
+        )
+    except Refus as e:
+        # Not a parcours the organiser follows: the workflow leaves its outcome to the
+        # person's référent (renseigner_rdv is theirs); the attendance stays with the session.
+        return A_SON_REFERENT if e.status in (403, 404) else e.message
+    except CommandeImpossible as e:
+        return str(e)
+    return None
+
+
+async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> BilanPresences:
+    """Every registered person's attendance at once: kept with the session first (nothing
+    typed is lost), then given to each parcours; one refusal does not stop the others and is
+    told in the answer."""
+    row = await _session_organisee(a.session, a.u, session_id)
+    if row.annulee_le is not None:
+        raise Refus(409, "La session est annulée", CodeErreur.COMMANDE_REFUSEE)
+    if local_day(sessions.utc(row.debut)) > dossiers.aujourd_hui():
+        raise Refus(409, "La session n'a pas encore eu lieu", CodeErreur.COMMANDE_REFUSEE)
+    en_cours = {i.id: i for i in await sessions.inscriptions(a.session, row.id)}
+    for n, p in enumerate(saisie.presences):
+        if p.inscription_id not in en_cours:
+            message = f"Inscription inconnue dans cette session : {p.inscription_id}"
+            champ = f"presences.{n}.inscription_id"
+            raise Refus(
+                422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": champ, "message": message}]
+            )
+    noms = await _noms(a.session, {i.parcours_id for i in en_cours.values()})
+    lignes = []
+    for p in saisie.presences:
+        i = en_cours[p.inscription_id]
+        await sessions.noter_presence(a.session, i.id, p.statut)
+        erreur = await _transmettre(a, i, p.statut)
+        personne = noms.get(i.parcours_id)
+        lignes.append(
+            PresenceTransmise(
+                inscription_id=i.id,
+                prenom=personne.prenom if personne else "",
+                nom=personne.nom if personne else "",
+                statut=p.statut,
+                transmise=erreur is None,
+                erreur=erreur,
+            )
+        )
+    echecs = sum(1 for ligne in lignes if not ligne.transmise)
+    await journaliser(
+        a.session,
+        a.u,
+        "ecriture",
+        objet(row.id),
+        f"présence notée ({len(lignes)}, {echecs} non transmises)",
+        a.ip,
+    )
+    return BilanPresences(transmises=len(lignes) - echecs, echecs=echecs, presences=lignes)

@@ -1,0 +1,78 @@
+"""« Sessions collectives » in the cockpit (issue 18, item 3): Thomas organises a session from
+the form (a mistyped one is shown again with its error), registers a person he follows from
+the session's page, sees the table of registered people and records their attendance, which
+reaches the parcours; another référent of the territory sees the session, not its list."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from core.clock import PARIS
+from services.parcours_client import ParcoursClient
+from tests.agendas.test_sessions_collectives import AMELIE, THOMAS, _personne
+from tests.fixtures.plateforme import Plateforme
+
+
+async def test_organiser_inscrire_et_noter_la_presence(plateforme: Plateforme) -> None:
+    clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    # Today, in a few minutes: open to registration, and its attendance may be recorded today.
+    debut = (datetime.now(UTC) + timedelta(minutes=3)).astimezone(PARIS)
+    async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
+        nom_lieu = f"Salle {secrets.token_hex(4)}"
+        r = await thomas.post(
+            "/api/v1/agenda/lieux",
+            json={
+                "nom": nom_lieu,
+                "adresse": "3 rue du Salève",
+                "code_postal": "74100",
+                "commune": "Annemasse",
+            },
+        )
+        lieu_id = r.json()["id"]
+        pid, _, nom = await _personne(thomas)
+        formulaire = {
+            "motif": "information_collective",
+            "titre": f"Réunion d'information {secrets.token_hex(3)}",
+            "jour": debut.date().isoformat(),
+            "debut": f"{debut:%H:%M}",
+            "fin": "23:59",
+            "lieu_id": lieu_id,
+            "capacite": "0",
+        }
+        page = await thomas.post("/agenda/sessions", data=formulaire)
+        assert page.status_code == 422, page.text
+        assert 'id="champ-capacite-erreur"' in page.text
+        page = await thomas.post("/agenda/sessions", data=formulaire | {"capacite": "8"})
+        assert page.status_code == 303, page.text
+        adresse = page.headers["location"]
+        sid = adresse.rsplit("/", 1)[1]
+
+        page = await thomas.get("/agenda/sessions")
+        assert f'href="/agenda/sessions/{sid}"' in page.text
+        page = await thomas.get(adresse)
+        assert "Inscrire une personne que je suis" in page.text
+        assert "Personne n'est encore inscrit." in page.text
+        page = await thomas.post(f"{adresse}/inscriptions", data={"parcours_id": pid})
+        assert page.status_code == 200, page.text
+        assert "Inscription faite : la personne est prévenue." in page.text
+        (inscription,) = re.findall(r'name="presence-(insc-[0-9a-f]+)" value="honore"', page.text)
+        assert nom in page.text
+        assert "places libres : 7 sur 8" in page.text
+
+        page = await amelie.get(adresse)
+        assert page.status_code == 200, page.text
+        assert 'id="inscrits"' not in page.text
+        assert nom not in page.text
+
+        page = await thomas.post(f"{adresse}/presences", data={f"presence-{inscription}": "honore"})
+        assert page.status_code == 200, page.text
+        assert "Présence notée : 1 renseignée dans le parcours" in page.text
+        assert (
+            f'id="presence-{inscription}-honore" name="presence-{inscription}" value="honore" checked'
+            in page.text
+        )
+
+    (rdv,) = (await clients.etat(pid)).rdvs
+    assert rdv.statut.value == "honore"

@@ -1,0 +1,241 @@
+"""Collective sessions through the API (issue 18, item 3): Thomas organises an information
+session at one of his places; the référents of the Genevois français register the people they
+follow, each registration an appointment of the parcours told by SMS; the last seat taken,
+the next one is refused in French; the organiser reads the list of names (not the dossiers)
+and records everyone's attendance at once — a no-show raises the vigie's rupture as today,
+and the one parcours that refuses the outcome does not stop the others and is named."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from core.clock import local_day
+from services.parcours_client import ParcoursClient
+from tests.agendas.test_invitation import _attendre
+from tests.api import donnees
+from tests.fixtures.plateforme import Plateforme
+from tests.fixtures.simulateur import Simulateur
+
+THOMAS = "ref-thomas-bernard"  # Conseil départemental, Genevois français: the organiser
+AMELIE = "ref-amelie-rousseau"  # France Travail, Genevois français
+CLAIRE = "ref-claire-martin"  # Bassin annécien: another territory
+RACINE = "/api/v1/sessions-collectives"
+
+
+async def _personne(referent: httpx.AsyncClient) -> tuple[str, str, str]:
+    """(parcours, phone, name) of a new person of the Genevois français, followed by whoever
+    opens it."""
+    n = secrets.randbelow(10**6)
+    telephone = f"07 {n // 10**4:02d} {n // 100 % 100:02d} {n % 100:02d} 53"
+    nom = f"Collectif{n}"
+    corps = donnees.accueil(
+        date.today() - timedelta(days=10),  # room for an appointment missed last week
+        nom=nom,
+        telephone=telephone,
+        email=f"collectif.{n}@example.org",
+        code_postal="74100",
+        commune="Annemasse",
+    )
+    corps["territoire"] = "genevois_francais"
+    r = await referent.post("/api/v1/parcours", json=corps)
+    assert r.status_code == 201, r.text
+    return r.json()["id"], telephone, nom
+
+
+async def _session(thomas: httpx.AsyncClient, debut: datetime, capacite: int) -> dict[str, Any]:
+    lieu = {
+        "nom": f"Salle {secrets.token_hex(4)}",
+        "adresse": "3 rue du Salève",
+        "code_postal": "74100",
+        "commune": "Annemasse",
+    }
+    r = await thomas.post("/api/v1/agenda/lieux", json=lieu)
+    assert r.status_code == 201, r.text
+    saisie = {
+        "motif": "information_collective",
+        "titre": "Information collective RSA",
+        "debut": debut.isoformat(),
+        "fin": (debut + timedelta(hours=2)).isoformat(),
+        "lieu_id": r.json()["id"],
+        "capacite": capacite,
+    }
+    r = await thomas.post(RACINE, json=saisie | {"lieu_id": "lieu-inconnu"})
+    assert r.status_code == 422, r.text
+    assert r.json()["erreurs"][0]["champ"] == "lieu_id"
+    r = await thomas.post(RACINE, json=saisie)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+async def _non_honore_deja(thomas: httpx.AsyncClient, pid: str) -> None:
+    """A first appointment missed last week: one more and the vigie sees a rupture."""
+    passe = datetime.now(UTC) - timedelta(days=7)
+    r = await thomas.post(
+        f"/api/v1/parcours/{pid}/planifier-rdv",
+        json={
+            "date_heure": passe.isoformat(),
+            "mode": "telephone",
+            "professionnel": "Thomas Bernard",
+            "objet": "Point",
+        },
+    )
+    assert r.status_code == 200, r.text
+    rdv_id = r.json()["etat"]["rdvs"][-1]["id"]
+    r = await thomas.post(
+        f"/api/v1/parcours/{pid}/renseigner-rdv", json={"rdv_id": rdv_id, "statut": "non_honore"}
+    )
+    assert r.status_code == 200, r.text
+
+
+async def test_inscriptions_liste_et_presence_pour_tous(
+    plateforme: Plateforme, simulateur: Simulateur
+) -> None:
+    clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    # Today, in a few minutes: open to registration, and its attendance may be recorded today.
+    debut = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=3)
+    async with (
+        plateforme.client(THOMAS) as thomas,
+        plateforme.client(AMELIE) as amelie,
+        plateforme.client(CLAIRE) as claire,
+    ):
+        session = await _session(thomas, debut, capacite=2)
+        sid = session["id"]
+        a, telephone_a, nom_a = await _personne(thomas)
+        c, _, _ = await _personne(thomas)
+        b, telephone_b, nom_b = await _personne(amelie)
+        await _non_honore_deja(thomas, a)
+
+        # the référents of the territory see it; another territory does not
+        assert sid in [s["id"] for s in (await amelie.get(RACINE)).json()]
+        assert sid not in [s["id"] for s in (await claire.get(RACINE)).json()]
+        r = await claire.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": a})
+        assert r.status_code == 404, r.text
+        # a référent registers only the people they follow
+        r = await amelie.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": a})
+        assert r.status_code == 404, r.text  # not hers: as if it did not exist
+
+        r = await thomas.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": a})
+        assert r.status_code == 201, r.text
+        inscription_a = r.json()
+        assert inscription_a["rdv_id"]
+        r = await thomas.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": a})
+        assert r.status_code == 409, r.text
+        assert r.json()["message"] == "Cette personne est déjà inscrite à cette session."
+        r = await amelie.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": b})
+        assert r.status_code == 201, r.text
+
+        # the last seat is gone: refused in French, nothing written in the parcours
+        r = await thomas.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": c})
+        assert r.status_code == 409, r.text
+        assert r.json()["message"].startswith("Cette session est complète. ")
+        assert (await clients.etat(c)).rdvs == []
+
+        # the organiser's list: names, no contact, no dossier; nobody else's
+        r = await thomas.get(f"{RACINE}/{sid}/inscrits")
+        assert r.status_code == 200, r.text
+        assert sorted(i["nom"] for i in r.json()) == sorted([nom_a, nom_b])
+        assert telephone_b not in r.text
+        assert b not in r.text
+        r = await amelie.get(f"{RACINE}/{sid}/inscrits")
+        assert r.status_code == 403, r.text
+        ids = {
+            i["nom"]: i["inscription_id"]
+            for i in (await thomas.get(f"{RACINE}/{sid}/inscrits")).json()
+        }
+
+        # everyone's attendance at once: Amélie's person is not Thomas's to record
+        r = await thomas.post(
+            f"{RACINE}/{sid}/presences",
+            json={
+                "presences": [
+                    {"inscription_id": ids[nom_b], "statut": "honore"},
+                    {"inscription_id": ids[nom_a], "statut": "non_honore"},
+                ]
+            },
+        )
+        assert r.status_code == 200, r.text
+        bilan = r.json()
+        assert (bilan["transmises"], bilan["echecs"]) == (1, 1)
+        refusee = next(p for p in bilan["presences"] if not p["transmise"])
+        assert refusee["nom"] == nom_b
+        assert refusee["erreur"].startswith("Seul le référent de la personne peut renseigner")
+        presences = {
+            i["nom"]: i["presence"] for i in (await thomas.get(f"{RACINE}/{sid}/inscrits")).json()
+        }
+        assert presences == {nom_a: "non_honore", nom_b: "honore"}  # kept with the session
+
+    etat_a = await clients.etat(a)
+    rdv = next(x for x in etat_a.rdvs if x.reservation_id == inscription_a["id"])
+    assert (rdv.source, rdv.statut.value, rdv.objet) == (
+        "convocation",
+        "non_honore",
+        "Information collective",
+    )
+    assert "rdv_non_honores" in {x.code for x in etat_a.alertes}
+    (rdv_b,) = (await clients.etat(b)).rdvs
+    assert rdv_b.statut.value == "prevu"  # Amélie records it from the parcours
+
+    for telephone in (telephone_a, telephone_b):
+
+        async def sms(telephone: str = telephone) -> bool:
+            textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
+            return any("(information collective)" in t for t in textes)
+
+        await _attendre(sms, f"le SMS de la session à {telephone}")
+
+
+async def test_desinscription_rend_la_place_et_annule_le_rendez_vous(
+    plateforme: Plateforme,
+) -> None:
+    clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    debut = datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)
+    async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
+        sid = (await _session(thomas, debut, capacite=1))["id"]
+        # a collective motif is never received one by one in a plage
+        plage = {
+            "jour": "0",
+            "debut": "08:00",
+            "fin": "10:00",
+            "modalite": "telephone",
+            "motifs": ["information_collective"],
+            "du": date(2031, 1, 6).isoformat(),
+            "au": date(2031, 1, 6).isoformat(),
+        }
+        r = await thomas.post("/api/v1/agenda/plages", json=plage)
+        assert r.status_code == 422, r.text
+        assert r.json()["erreurs"] == [
+            {
+                "champ": "motifs",
+                "message": "Ce motif se tient en session collective, pas dans une plage",
+            }
+        ]
+        a, _, _ = await _personne(thomas)
+        b, _, _ = await _personne(amelie)
+        r = await thomas.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": a})
+        assert r.status_code == 201, r.text
+        inscription = r.json()
+        # attendance is for a session that took place
+        r = await thomas.post(
+            f"{RACINE}/{sid}/presences",
+            json={"presences": [{"inscription_id": inscription["id"], "statut": "honore"}]},
+        )
+        assert r.status_code == 409, r.text
+        assert r.json()["message"] == "La session n'a pas encore eu lieu"
+        r = await amelie.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": b})
+        assert r.status_code == 409, r.text
+        # only the person's référent withdraws them
+        r = await amelie.delete(f"{RACINE}/{sid}/inscriptions/{inscription['id']}")
+        assert r.status_code == 404, r.text
+        r = await thomas.delete(f"{RACINE}/{sid}/inscriptions/{inscription['id']}")
+        assert r.status_code == 204, r.text
+        r = await thomas.delete(f"{RACINE}/{sid}/inscriptions/{inscription['id']}")
+        assert r.status_code == 404, r.text
+        r = await amelie.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": b})
+        assert r.status_code == 201, r.text  # the seat was freed
+    (rdv,) = (await clients.etat(a)).rdvs
+    assert rdv.statut.value == "annule"
+    assert local_day(rdv.date_heure) == local_day(debut)
