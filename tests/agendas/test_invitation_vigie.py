@@ -75,7 +75,6 @@ async def test_relance_puis_expiration_puis_reservation(
         modalite=ModeRdv.TELEPHONE,
     )
     s = await parcours.commander(pid, "reserver_rdv", reservation, personne)
-    print("DEBUG", s.alertes, [(i.id, i.statut, i.expire_le, i.reservee_le) for i in s.invitations])
     s = await attendre(parcours, pid, lambda st: "invitation_expiree" not in codes(st))
     assert "invitation_expiree" not in codes(s)
     fins = [e.details.get("regle") for e in s.timeline if e.code == "alerte_close"]
