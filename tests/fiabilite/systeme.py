@@ -263,7 +263,9 @@ class Systeme:
                 return False
             return True
 
-        await attendre(repond, f"application web prête (voir {self.web.journal})", 60, 0.2)
+        # a bound against a hung start, not a speed goal: under two busy loops on top of a
+        # loaded 2-core machine the web app took more than 60 s to import and start
+        await attendre(repond, f"application web prête (voir {self.web.journal})", 180, 0.2)
 
     async def sain(self) -> None:
         """Every process running (a test that failed midway may have left one down)."""
