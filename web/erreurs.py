@@ -192,7 +192,7 @@ def _page(request: Request) -> bool:
     """Cockpit pages and their htmx fragments get HTML; the API and machines get JSON."""
     path = request.url.path
     return not path.startswith(
-        ("/api/", "/healthz", "/livez", "/readyz", "/metrics", "/codec")
+        ("/api/", "/healthz", "/livez", "/readyz", "/codec")
     ) and "application/json" not in request.headers.get("accept", "")
 
 

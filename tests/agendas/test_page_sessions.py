@@ -68,7 +68,7 @@ async def test_organiser_inscrire_et_noter_la_presence(plateforme: Plateforme) -
 
         page = await thomas.post(f"{adresse}/presences", data={f"presence-{inscription}": "honore"})
         assert page.status_code == 200, page.text
-        assert "Présence notée : 1 renseignée dans le parcours" in page.text
+        assert "Présence notée : renseignée dans le parcours de 1 personne" in page.text
         assert (
             f'id="presence-{inscription}-honore" name="presence-{inscription}" value="honore" checked'
             in page.text

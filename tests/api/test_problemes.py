@@ -111,7 +111,8 @@ async def test_mauvaise_methode_dit_la_bonne(client: httpx.AsyncClient) -> None:
 
 
 async def test_points_des_machines_en_json(client: httpx.AsyncClient) -> None:
-    """Probes and scrapers send no « Accept »: their refusals are problem details too."""
-    for chemin in ("/metrics", "/livez/x", "/readyz/x"):
+    """Probes send no « Accept »: their refusals are problem details too. (/metrics without
+    its token answers exactly like an unknown page: tests/supervision/test_metriques.py.)"""
+    for chemin in ("/livez/x", "/readyz/x"):
         r = await client.get(chemin)
         assert r.headers["content-type"] == "application/problem+json", (chemin, r.text[:80])
