@@ -45,6 +45,7 @@ ECRAN = ViewportSize(width=1280, height=800)
 TELEPHONE = ViewportSize(width=390, height=844)
 LIEN_RDV = re.compile(r"/rdv/([A-Za-z0-9_-]{40,})")
 MOTIF = "accompagnement"
+CHARGEMENT_MS = 120_000
 NOTE = (
     "Appel de la personne : elle a trouvé une solution de garde pour les matins, "
     "on peut viser une immersion en boulangerie."
@@ -73,6 +74,9 @@ async def nouvelle_page(browser: Browser, telephone: bool = False) -> Page:
         )
     else:
         ctx = await browser.new_context(viewport=ECRAN, locale="fr-FR")
+    # Playwright's 30 s are short for a platform that is still digesting its demo data on a
+    # busy machine (a first page then took longer); a screenshot run has no hurry.
+    ctx.set_default_timeout(CHARGEMENT_MS)
     return await ctx.new_page()
 
 
