@@ -11,9 +11,9 @@ offer needs that they cannot do.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
+from referentiels import territoires
 from referentiels.rome import REFERENTIEL
 from schemas.employeur import Creneau
 
@@ -62,13 +62,11 @@ class Rapprochement:
 
 
 def distance_km(a: Lieu, b: Lieu) -> float | None:
-    """As the crow flies between two places (haversine); None when a place has no position."""
+    """As the crow flies between two places (referentiels.territoires); None when a place has
+    no position, unless both are in the same commune."""
     if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
         return 0.0 if a.commune == b.commune else None
-    p1, p2 = math.radians(a.latitude), math.radians(b.latitude)
-    dp, dl = p2 - p1, math.radians(b.longitude - a.longitude)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return territoires.distance_km((a.latitude, a.longitude), (b.latitude, b.longitude))
 
 
 def _meme_famille(a: str, b: str) -> bool:

@@ -9,6 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from employeurs.annuaire import maintenant
 from employeurs.rapprochement import Candidat, Lieu, OffreCible, Rapprochement, classer
+from referentiels import territoires
+from referentiels.territoires import Point
 from schemas.employeur import Creneau, FicheVivier
 from store.db import ecriture
 from store.employeurs import EntrepriseRow, OffreRow, VivierRow
@@ -37,11 +39,20 @@ async def inscrire(session: AsyncSession, parcours: ParcoursRow, fiche: FicheViv
     return row
 
 
+def _lieu(nom: str, insee: str | None = None, point: Point | None = None) -> Lieu:
+    """A place with its position: the one given, else its commune's town hall (the pool keeps
+    the commune's name only, so it is found by name)."""
+    if point is None:
+        commune = territoires.communes().get(insee or "") or territoires.par_nom(nom)
+        point = commune.centre if commune else None
+    return Lieu(nom, *point) if point else Lieu(nom)
+
+
 def candidat(row: VivierRow) -> Candidat:
     return Candidat(
         parcours_id=row.parcours_id,
         projets=tuple(row.projets),
-        lieu=Lieu(row.commune),  # communes have no position yet: distance only within one
+        lieu=_lieu(row.commune),
         permis_b=row.permis_b,
         vehicule=row.vehicule,
         distance_max_km=float(row.distance_max_km),
@@ -53,13 +64,14 @@ def candidat(row: VivierRow) -> Candidat:
 
 def cible(offre: OffreRow, entreprise: EntrepriseRow | None) -> OffreCible:
     sur_place = entreprise is not None and entreprise.commune_insee == offre.commune_insee
+    point: Point | None = None
+    if sur_place and entreprise:
+        latitude, longitude = entreprise.latitude, entreprise.longitude
+        if latitude is not None and longitude is not None:
+            point = (latitude, longitude)  # the national directory's, more precise
     return OffreCible(
         code_rome=offre.code_rome,
-        lieu=Lieu(
-            offre.commune,
-            entreprise.latitude if sur_place and entreprise else None,
-            entreprise.longitude if sur_place and entreprise else None,
-        ),
+        lieu=_lieu(offre.commune, offre.commune_insee, point),
         permis_requis=offre.permis_requis,
         creneaux=CRENEAUX_DECALES if offre.horaires_decales else frozenset(),
     )

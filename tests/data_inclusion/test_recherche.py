@@ -13,7 +13,9 @@ import pytest_asyncio
 from sqlmodel import delete
 
 from referentiels import territoires
-from referentiels.catalogue import Offre, distance_km, rechercher_autour
+from referentiels.catalogue import Offre, rechercher_autour
+from referentiels.catalogue import offres as catalogue_local
+from referentiels.territoires import distance_km
 from store import catalogue
 from store.catalogue import ServiceCatalogueRow, StructureCatalogueRow
 from store.db import ecriture, make_engine, session_factory
@@ -22,7 +24,7 @@ from tests.cockpit.html import element, textes
 from tests.data_inclusion.conftest import services_enregistres, structures_enregistrees
 from tests.fixtures.plateforme import Plateforme
 
-ANNECY = (45.8992, 6.1294)  # a point given by the test: the communes' dataset has none
+ANNECY = (45.8992, 6.1294)  # a point given by the test, near the town hall
 CV, PERMIS, GLOBAL = (
     "dora--0b9a-atelier-cv",
     "dora--5d21-aide-mobilite",
@@ -91,7 +93,25 @@ async def test_par_thematique_commune_et_distance(lecture_du_test: str) -> None:
 def test_distance_a_vol_d_oiseau() -> None:
     # Annecy → Thonon-les-Bains, about 58 km as the crow flies
     assert distance_km(ANNECY, (46.3705, 6.4793)) == pytest.approx(58.5, abs=1.5)
-    assert territoires.centre("74010") is None  # @etalab/decoupage-administratif: no point
+    annecy, thonon = territoires.centre("74010"), territoires.centre("74281")
+    assert annecy is not None
+    assert thonon is not None
+    assert distance_km(annecy, thonon) == pytest.approx(58.5, abs=1.5)
+
+
+def test_services_sans_coordonnees_places_a_la_mairie_de_leur_commune() -> None:
+    """The local catalogue's services are not geocoded: their commune's town hall stands for
+    them, so a radius around Thonon keeps the Chablais and leaves Annecy out."""
+    thonon = territoires.centre("74281")
+    proches = rechercher_autour(catalogue_local(), depuis=thonon, rayon_km=10)
+    ids = {t.offre.service.id for t in proches}
+    assert {"numerique-thonon", "cv-chablais", "aci-jardins"} <= ids
+    assert "fle-annecy" not in ids  # open to the whole département, but 58 km away
+    assert all(t.distance_km is not None and t.distance_km <= 10 for t in proches)
+    loin = rechercher_autour(catalogue_local(), depuis=thonon)
+    fle = next(t for t in loin if t.offre.service.id == "fle-annecy")
+    assert fle.distance_km == pytest.approx(58.5, abs=1.5)
+    assert [t.distance_km for t in loin] == sorted(t.distance_km or 0.0 for t in loin)
 
 
 @pytest_asyncio.fixture
@@ -161,7 +181,6 @@ async def test_offre_data_inclusion_dans_la_fiche_et_service_archive_refuse(
     texte = textes(r.text)
     assert "Atelier CV et lettre de motivation" in texte  # Annecy, the person's commune
     assert "Aide au financement du permis" not in texte  # archived
-    assert "Distance non calculée" in texte  # the communes' dataset gives no coordinates
     assert "synchronisée chaque nuit" in texte
     refus = await claire.post(
         f"/api/v1/parcours/{en_contrat}/prescrire-action",
@@ -169,3 +188,26 @@ async def test_offre_data_inclusion_dans_la_fiche_et_service_archive_refuse(
     )
     assert refus.status_code == 422
     assert "Service archivé" in refus.json()["detail"]
+
+
+async def test_recherche_dans_un_rayon_autour_d_une_commune(
+    claire: httpx.AsyncClient,  # noqa: F811
+    en_contrat: str,  # noqa: F811
+) -> None:
+    """From Thonon within 10 km: the Chablais' services, each with its distance; Annecy's
+    (58 km) are left out. Without a commune, the page says the radius was not applied."""
+    r = await claire.get(
+        f"/parcours/{en_contrat}/services",
+        params={"commune": "74281", "rayon_km": "10"},
+        headers=HTMX,
+    )
+    assert r.status_code == 200, r.text
+    lignes = [textes(li) for li in re.findall(r"<li class=\"fr-mb-1w\">.*?</li>", r.text, re.S)]
+    assert lignes, r.text
+    assert any("Thonon" in ligne for ligne in lignes)
+    assert all(re.search(r"à (moins d'un|\d+) km", ligne) for ligne in lignes), lignes
+    assert not any("Annecy" in ligne for ligne in lignes), lignes
+    partout = await claire.get(
+        f"/parcours/{en_contrat}/services", params={"commune": "", "rayon_km": "10"}, headers=HTMX
+    )
+    assert "Distance non appliquée : choisissez la commune d'où la mesurer." in textes(partout.text)

@@ -2,10 +2,10 @@
 and distance, over the data·inclusion catalogue (store/catalogue.py). A fragment shown above
 the form « Prescrire une action »; each result opens that form with the service chosen.
 
-Distances are computed only when both points are known: the services' come from
-data·inclusion (latitude, longitude); the communes' would come from the official dataset, but
-@etalab/decoupage-administratif 6.0.0 has none, so the commune filter works by commune and
-bassin, and the page says why no distance is shown."""
+Distances are measured from the chosen commune's town hall (referentiels/territoires) to the
+service's point (data·inclusion's latitude and longitude, else its commune's town hall): within
+the radius chosen, the nearest first, each with its distance. Without a commune to measure
+from, the page says that the radius was not applied."""
 
 from __future__ import annotations
 
