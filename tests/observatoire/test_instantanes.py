@@ -45,17 +45,22 @@ async def instantane(sessions: SessionFactory, jour: date = REFERENCE) -> Instan
     return pris
 
 
-async def contenu(sessions: SessionFactory) -> dict[tuple[date, str, str], dict[str, Any]]:
+async def contenu(
+    sessions: SessionFactory, jour: date
+) -> dict[tuple[date, str, str], dict[str, Any]]:
+    """The rows of that day: the module's read model is shared, and another of its tests may
+    have taken another day's snapshot before this one runs (pytest -p randomly)."""
     async with sessions() as session:
-        rows = (await session.exec(select(InstantaneIndicateur))).all()
+        requete = select(InstantaneIndicateur).where(InstantaneIndicateur.jour == jour)
+        rows = (await session.exec(requete)).all()
     return {(r.jour, r.territoire, r.code): r.valeur for r in rows}
 
 
 async def test_l_instantane_du_jour_est_idempotent(lecture: SessionFactory) -> None:
     assert await instantane(lecture) == InstantanePris(jour=REFERENCE, lignes=LIGNES_PAR_JOUR)
-    avant = await contenu(lecture)
+    avant = await contenu(lecture, REFERENCE)
     assert await instantane(lecture) == InstantanePris(jour=REFERENCE, lignes=LIGNES_PAR_JOUR)
-    assert await contenu(lecture) == avant
+    assert await contenu(lecture, REFERENCE) == avant
     assert len(avant) == LIGNES_PAR_JOUR
     chablais = avant[(REFERENCE, "chablais", "ruptures_part")]
     assert chablais["du"] == "2025-07-01"  # twelve sliding months
