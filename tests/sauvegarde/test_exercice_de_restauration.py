@@ -122,10 +122,10 @@ async def casser(settings: Settings) -> None:
 
 def stockage_s3(serveur_s3: str) -> dict[str, str]:
     return {
-        "PIECES_S3_BUCKET": f"pieces-{uuid.uuid4().hex[:12]}",  # this test's own
-        "PIECES_S3_ENDPOINT": serveur_s3,
-        "PIECES_S3_ACCESS_KEY": "cle",
-        "PIECES_S3_SECRET_KEY": "secret",
+        "pieces_s3_bucket": f"pieces-{uuid.uuid4().hex[:12]}",  # this test's own
+        "pieces_s3_endpoint": serveur_s3,
+        "pieces_s3_access_key": "cle",
+        "pieces_s3_secret_key": "secret",
     }
 
 
@@ -140,8 +140,7 @@ async def test_sauvegarder_casser_restaurer_le_parcours_revient_et_continue(
         SAUVEGARDE_DIR=tmp_path / "sauvegardes",
         CODEC_KEYS=DEV_CODEC_KEY,
         TEMPORAL_PORT=port_libre(),  # the restore's « still running? » looks at this port
-        **(stockage_s3(serveur_s3) if stockage == "s3" else {}),
-    )
+    ).model_copy(update=stockage_s3(serveur_s3) if stockage == "s3" else {})
     settings.data_dir.mkdir()
     jetons = await base_avec_comptes(settings.effective_database_url, "restauration")
     entetes = {"Authorization": f"Bearer {jetons[CLAIRE]}"}
