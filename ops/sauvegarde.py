@@ -10,7 +10,9 @@ One archive holds everything that cannot be rebuilt:
 * Temporal's database, the source of truth of every parcours: the embedded server's SQLite
   file (``DATA_DIR/temporal.db``, online backup too), or with ``TEMPORAL_DATABASE_URL`` the
   cluster's PostgreSQL databases ``temporal`` and ``temporal_visibility``;
-* the other files of ``DATA_DIR``.
+* the other files of ``DATA_DIR`` (the documents' encrypted bytes among them, by default);
+* with ``PIECES_S3_BUCKET``, the documents' objects in their S3-compatible store, streamed in
+  and out, counted and fingerprinted in the manifest (ops/sauvegarde_pieces.py).
 
 It is encrypted with ``SAUVEGARDE_CLE`` (AES-256-GCM by blocks, each block bound to its rank
 and the last one marked, so that a truncated or reordered archive is refused). The keys
@@ -343,11 +345,7 @@ def sauvegarder(settings: Settings, *, maintenant: datetime | None = None) -> Pa
                     for autre in _autres_fichiers(settings, a_sauver):
                         tar.add(autre, f"{FICHIERS}/{autre.relative_to(settings.data_dir)}")
                     # after the read model: every document row saved has its object here
-                    pieces = (
-                        sauvegarde_pieces.sauver(settings, tar, dossier / "index.jsonl")
-                        if settings.pieces_s3_bucket
-                        else None
-                    )
+                    pieces = _sauver_pieces(settings, tar, dossier / "index.jsonl")
                     manifeste = {
                         "version": 2,
                         "le": moment.isoformat(),
@@ -368,6 +366,17 @@ def sauvegarder(settings: Settings, *, maintenant: datetime | None = None) -> Pa
             partiel.unlink(missing_ok=True)
     elaguer(settings)
     return cible
+
+
+def _sauver_pieces(
+    settings: Settings, tar: tarfile.TarFile, index: Path
+) -> dict[str, object] | None:
+    if not settings.pieces_s3_bucket:
+        return None  # the documents are files of DATA_DIR, already in the archive
+    try:
+        return sauvegarde_pieces.sauver(settings, tar, index)
+    except sauvegarde_pieces.PiecesRefusees as err:
+        raise SauvegardeImpossible(str(err)) from None
 
 
 def elaguer(settings: Settings) -> list[Path]:
@@ -443,7 +452,12 @@ def restaurer(settings: Settings, archive: Path) -> dict[str, object]:
         if (autres := contenu / FICHIERS).is_dir():
             shutil.copytree(autres, settings.data_dir, dirs_exist_ok=True)
         if isinstance(pieces, dict):
-            _, pieces["supprimees"] = sauvegarde_pieces.remettre(client, settings, contenu, objets)
+            try:
+                _, pieces["supprimees"] = sauvegarde_pieces.remettre(
+                    client, settings, contenu, objets
+                )
+            except sauvegarde_pieces.PiecesRefusees as err:
+                raise SauvegardeImpossible(str(err)) from None
     return manifeste
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from core.formats import pluriel
 from pieces.stockage import client_s3
@@ -38,7 +38,12 @@ CITES = 5  # keys named in a refusal; the count says the rest
 
 
 class PiecesRefusees(Exception):
-    """The archive's objects do not match its manifest: said in French, nothing touched."""
+    """The archive's objects do not match its manifest, or the store does not answer: said in
+    French."""
+
+
+def _injoignable(err: Exception, quand: str) -> PiecesRefusees:
+    return PiecesRefusees(f"Le stockage des pièces (S3) ne répond pas {quand} : {err}")
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,13 @@ def _cles(client: S3Client, bucket: str) -> list[str]:
 
 def sauver(settings: Settings, tar: tarfile.TarFile, index: Path) -> dict[str, object]:
     """Stream every object of the bucket into the tar; what the manifest says of them."""
+    try:
+        return _sauver(settings, tar, index)
+    except (BotoCoreError, ClientError) as err:
+        raise _injoignable(err, "pendant la sauvegarde, qui n'a pas été écrite") from None
+
+
+def _sauver(settings: Settings, tar: tarfile.TarFile, index: Path) -> dict[str, object]:
     client, bucket = client_s3(settings), settings.pieces_s3_bucket
     total, rang = 0, 0
     with index.open("w", encoding="utf-8") as lignes:
@@ -186,11 +198,14 @@ def preparer(settings: Settings, attendu: dict[str, Any]) -> S3Client:
         )
     client, bucket = client_s3(settings), settings.pieces_s3_bucket
     try:
-        client.head_bucket(Bucket=bucket)
-    except ClientError as err:
-        if not _absent(err):
-            raise
-        client.create_bucket(Bucket=bucket)
+        try:
+            client.head_bucket(Bucket=bucket)
+        except ClientError as err:
+            if not _absent(err):
+                raise
+            client.create_bucket(Bucket=bucket)
+    except (BotoCoreError, ClientError) as err:
+        raise _injoignable(err, "; rien n'a été restauré") from None
     return client
 
 
@@ -201,7 +216,17 @@ def remettre(
     those it does not hold deleted — documents deposited after the backup, whose rows the
     restore has just removed: left, they would be personal data no anonymisation reaches.
     (put back, deleted)."""
-    bucket = settings.pieces_s3_bucket
+    try:
+        return _remettre(client, settings.pieces_s3_bucket, contenu, objets)
+    except (BotoCoreError, ClientError) as err:
+        raise _injoignable(
+            err,
+            "pendant la remise des pièces, après celle des bases et des fichiers : relancez la "
+            "même restauration, elle remet tout de nouveau",
+        ) from None
+
+
+def _remettre(client: S3Client, bucket: str, contenu: Path, objets: list[Objet]) -> tuple[int, int]:
     for objet in objets:
         with (contenu / objet.membre).open("rb") as corps:
             _deposer(client, bucket, objet.cle, corps)

@@ -182,3 +182,21 @@ def test_un_bucket_jamais_ecrit_se_sauvegarde_vide(tmp_path: Path, serveur_s3: s
     manifeste = sauvegarde.restaurer(settings, archive)
     assert manifeste["pieces_s3"]["objets"] == 0  # type: ignore[index]
     assert contenu_du_bucket(settings) == {}
+
+
+def test_un_stockage_qui_ne_repond_pas_est_dit_sans_archive_ni_restauration(
+    sauvegardee: tuple[Settings, Path, dict[str, bytes]],
+) -> None:
+    settings, archive, _ = sauvegardee
+    ferme = settings.model_copy(update={"pieces_s3_endpoint": f"http://127.0.0.1:{port_libre()}"})
+    with pytest.raises(
+        sauvegarde.SauvegardeImpossible, match="ne répond pas pendant la sauvegarde"
+    ):
+        sauvegarde.sauvegarder(ferme)
+    assert sorted(settings.sauvegarde_dir.iterdir()) == [archive]  # nothing half-written left
+
+    lecture = settings.data_dir / "parcours.db"
+    lecture.unlink(missing_ok=True)
+    with pytest.raises(sauvegarde.SauvegardeImpossible, match="ne répond pas ; rien n'a été"):
+        sauvegarde.restaurer(ferme, archive)
+    assert not lecture.exists()
