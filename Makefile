@@ -76,8 +76,9 @@ migrer: $(STAMP)
 audit: $(STAMP)
 	$(PY) -m web.securite.verifier_audit
 
-## Sauvegarde chiffrée (SAUVEGARDE_CLE) du modèle de lecture, de la base de Temporal et des
-## fichiers de var/, plateforme en marche, dans SAUVEGARDE_DIR (docs/sauvegardes.md).
+## Sauvegarde chiffrée (SAUVEGARDE_CLE) du modèle de lecture, de la base de Temporal, des
+## fichiers de var/ et, avec PIECES_S3_BUCKET, des pièces du stockage S3, plateforme en marche,
+## dans SAUVEGARDE_DIR (docs/sauvegardes.md).
 sauvegarder: $(STAMP)
 	$(PY) -m ops.sauvegarde sauvegarder
 

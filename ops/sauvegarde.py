@@ -10,7 +10,9 @@ One archive holds everything that cannot be rebuilt:
 * Temporal's database, the source of truth of every parcours: the embedded server's SQLite
   file (``DATA_DIR/temporal.db``, online backup too), or with ``TEMPORAL_DATABASE_URL`` the
   cluster's PostgreSQL databases ``temporal`` and ``temporal_visibility``;
-* the other files of ``DATA_DIR``.
+* the other files of ``DATA_DIR`` (the documents' encrypted bytes among them, by default);
+* with ``PIECES_S3_BUCKET``, the documents' objects in their S3-compatible store, streamed in
+  and out, counted and fingerprinted in the manifest (ops/sauvegarde_pieces.py).
 
 It is encrypted with ``SAUVEGARDE_CLE`` (AES-256-GCM by blocks, each block bound to its rank
 and the last one marked, so that a truncated or reordered archive is refused). The keys
@@ -27,6 +29,7 @@ import argparse
 import base64
 import binascii
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -40,14 +43,20 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from core import journaux
 from core.codec import parse_keys
+from core.formats import pluriel
 from core.settings import Settings, get_settings
+from ops import sauvegarde_pieces
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer, WriteableBuffer
 
 ENTETE = b"PARCOURS-SAUVEGARDE-1\n"
 BLOC = 1 << 20
@@ -84,47 +93,98 @@ def _donnees_associees(rang: int, dernier: bool) -> bytes:
     return ENTETE + struct.pack(">Q?", rang, dernier)
 
 
-def chiffrer(source: BinaryIO, destination: BinaryIO, cle_aes: bytes) -> None:
-    aes = AESGCM(cle_aes)
-    destination.write(ENTETE)
-    rang, bloc = 0, source.read(BLOC)
-    while True:
-        suivant = source.read(BLOC)
-        dernier = not suivant
+class Chiffreur(io.RawIOBase):
+    """A file to write the archive into: each block is encrypted as soon as it is full, so that
+    nothing in clear — and nothing whole — is kept, in memory or on disk. ``terminer`` writes the
+    last block, marked; an archive left unfinished has no last block and is refused."""
+
+    def __init__(self, destination: BinaryIO, cle_aes: bytes) -> None:
+        super().__init__()
+        self._aes, self._destination = AESGCM(cle_aes), destination
+        self._rang, self._tampon = 0, bytearray()
+        destination.write(ENTETE)
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, donnees: ReadableBuffer) -> int:
+        self._tampon += donnees
+        # a full block goes out only when more follows: the last one must carry its mark
+        while len(self._tampon) > BLOC:
+            self._bloc(bytes(self._tampon[:BLOC]), dernier=False)
+            del self._tampon[:BLOC]
+        return memoryview(donnees).nbytes
+
+    def terminer(self) -> None:
+        self._bloc(bytes(self._tampon), dernier=True)
+        self._tampon.clear()
+
+    def _bloc(self, clair: bytes, *, dernier: bool) -> None:
         nonce = os.urandom(12)
-        chiffre = aes.encrypt(nonce, bloc, _donnees_associees(rang, dernier))
-        destination.write(nonce + struct.pack(">I", len(chiffre)) + chiffre)
-        if dernier:
-            return
-        rang, bloc = rang + 1, suivant
+        chiffre = self._aes.encrypt(nonce, clair, _donnees_associees(self._rang, dernier))
+        self._destination.write(nonce + struct.pack(">I", len(chiffre)) + chiffre)
+        self._rang += 1
+
+
+class Dechiffreur(io.RawIOBase):
+    """The archive read back in clear, a block at a time; a wrong key, an altered, reordered or
+    truncated block, or data after the last one, stop the reading with the reason."""
+
+    def __init__(self, source: BinaryIO, cle_aes: bytes) -> None:
+        super().__init__()
+        if source.read(len(ENTETE)) != ENTETE:
+            raise SauvegardeImpossible("Ce fichier n'est pas une sauvegarde de Parcours")
+        self._aes, self._source = AESGCM(cle_aes), source
+        self._rang, self._fin = 0, False
+        self._clair, self._position = memoryview(b""), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, tampon: WriteableBuffer) -> int:
+        while self._position == len(self._clair) and not self._fin:
+            self._clair, self._position = memoryview(self._bloc_suivant()), 0
+        vers = memoryview(tampon).cast("B")
+        n = min(len(vers), len(self._clair) - self._position)
+        vers[:n] = self._clair[self._position : self._position + n]
+        self._position += n
+        return n
+
+    def lire_jusqu_au_bout(self) -> None:
+        """A tar reader stops at its end marker: the rest must still be there, intact."""
+        while self.read(BLOC):
+            pass
+
+    def _bloc_suivant(self) -> bytes:
+        tete = self._source.read(16)
+        if len(tete) < 16:
+            raise SauvegardeImpossible("Sauvegarde tronquée : sa fin manque")
+        nonce, (taille,) = tete[:12], struct.unpack(">I", tete[12:])
+        chiffre = self._source.read(taille)
+        for dernier in (False, True):
+            try:
+                clair = self._aes.decrypt(nonce, chiffre, _donnees_associees(self._rang, dernier))
+            except InvalidTag:  # wrong key, altered block, or the other mark
+                continue
+            self._rang += 1
+            if dernier:
+                if self._source.read(1):
+                    raise SauvegardeImpossible("Sauvegarde altérée : des données suivent la fin")
+                self._fin = True
+            return clair
+        raise SauvegardeImpossible(
+            "Sauvegarde illisible : mauvaise SAUVEGARDE_CLE, ou archive altérée"
+        )
+
+
+def chiffrer(source: BinaryIO, destination: BinaryIO, cle_aes: bytes) -> None:
+    chiffreur = Chiffreur(destination, cle_aes)
+    shutil.copyfileobj(source, chiffreur, BLOC)
+    chiffreur.terminer()
 
 
 def dechiffrer(source: BinaryIO, destination: BinaryIO, cle_aes: bytes) -> None:
-    if source.read(len(ENTETE)) != ENTETE:
-        raise SauvegardeImpossible("Ce fichier n'est pas une sauvegarde de Parcours")
-    aes = AESGCM(cle_aes)
-    rang = 0
-    while len(tete := source.read(16)) == 16:
-        nonce, (taille,) = tete[:12], struct.unpack(">I", tete[12:])
-        chiffre = source.read(taille)
-        clair = None
-        for dernier in (False, True):
-            try:
-                clair = aes.decrypt(nonce, chiffre, _donnees_associees(rang, dernier))
-            except Exception:  # InvalidTag: wrong key, altered block, or the other flag
-                continue
-            break
-        if clair is None:
-            raise SauvegardeImpossible(
-                "Sauvegarde illisible : mauvaise SAUVEGARDE_CLE, ou archive altérée"
-            )
-        destination.write(clair)
-        if dernier:
-            if source.read(1):
-                raise SauvegardeImpossible("Sauvegarde altérée : des données suivent la fin")
-            return
-        rang += 1
-    raise SauvegardeImpossible("Sauvegarde tronquée : sa fin manque")
+    shutil.copyfileobj(Dechiffreur(source, cle_aes), destination, BLOC)
 
 
 # --- Fingerprints of the keys -------------------------------------------------------------
@@ -270,31 +330,53 @@ def sauvegarder(settings: Settings, *, maintenant: datetime | None = None) -> Pa
     moment = maintenant or datetime.now(UTC)
     settings.sauvegarde_dir.mkdir(parents=True, exist_ok=True)
     cible = settings.sauvegarde_dir / f"parcours-{moment:%Y%m%dT%H%M%S%fZ}{SUFFIXE}"
+    partiel = cible.with_suffix(".partiel")
     with tempfile.TemporaryDirectory(prefix="sauvegarde-") as tmp:
         dossier = Path(tmp)
         a_sauver = bases(settings)
         contenu = {b.nom: _sauver_base(b, dossier) for b in a_sauver}
-        manifeste = {
-            "version": 1,
-            "le": moment.isoformat(),
-            "bases": contenu,
-            "temporal": "sauvegardée" if any(n.startswith(TEMPORAL) for n in contenu) else None,
-            "cles": empreintes_des_cles(settings),
-        }
-        (dossier / MANIFESTE).write_text(json.dumps(manifeste, indent=2, ensure_ascii=False))
-        archive = dossier / "archive.tar"
-        with tarfile.open(archive, "w") as tar:
-            tar.add(dossier / MANIFESTE, MANIFESTE)
-            for fichier in contenu.values():
-                tar.add(dossier / fichier, fichier)
-            for autre in _autres_fichiers(settings, a_sauver):
-                tar.add(autre, f"{FICHIERS}/{autre.relative_to(settings.data_dir)}")
-        partiel = cible.with_suffix(".partiel")
-        with archive.open("rb") as clair, partiel.open("wb") as chiffre:
-            chiffrer(clair, chiffre, cle_aes)
-        partiel.replace(cible)  # never a half-written archive under the final name
+        try:
+            with partiel.open("wb") as sortie:
+                chiffreur = Chiffreur(sortie, cle_aes)
+                # the tar is streamed into the encryption: no clear copy of it anywhere
+                with tarfile.open(fileobj=chiffreur, mode="w|") as tar:
+                    for fichier in contenu.values():
+                        tar.add(dossier / fichier, fichier)
+                    for autre in _autres_fichiers(settings, a_sauver):
+                        tar.add(autre, f"{FICHIERS}/{autre.relative_to(settings.data_dir)}")
+                    # after the read model: every document row saved has its object here
+                    pieces = _sauver_pieces(settings, tar, dossier / "index.jsonl")
+                    manifeste = {
+                        "version": 2,
+                        "le": moment.isoformat(),
+                        "bases": contenu,
+                        "temporal": "sauvegardée"
+                        if any(n.startswith(TEMPORAL) for n in contenu)
+                        else None,
+                        "pieces_s3": pieces,
+                        "cles": empreintes_des_cles(settings),
+                    }
+                    (dossier / MANIFESTE).write_text(
+                        json.dumps(manifeste, indent=2, ensure_ascii=False)
+                    )
+                    tar.add(dossier / MANIFESTE, MANIFESTE)
+                chiffreur.terminer()
+            partiel.replace(cible)  # never a half-written archive under the final name
+        finally:
+            partiel.unlink(missing_ok=True)
     elaguer(settings)
     return cible
+
+
+def _sauver_pieces(
+    settings: Settings, tar: tarfile.TarFile, index: Path
+) -> dict[str, object] | None:
+    if not settings.pieces_s3_bucket:
+        return None  # the documents are files of DATA_DIR, already in the archive
+    try:
+        return sauvegarde_pieces.sauver(settings, tar, index)
+    except sauvegarde_pieces.PiecesRefusees as err:
+        raise SauvegardeImpossible(str(err)) from None
 
 
 def elaguer(settings: Settings) -> list[Path]:
@@ -322,18 +404,26 @@ def _extraire(tar: tarfile.TarFile, dossier: Path) -> None:
     tar.extractall(dossier, filter="data")  # no absolute path, no « .. », no device
 
 
+def _dechiffrer_et_extraire(archive: Path, cle_aes: bytes, dossier: Path) -> None:
+    with archive.open("rb") as chiffre:
+        lecteur = Dechiffreur(chiffre, cle_aes)
+        try:
+            with tarfile.open(fileobj=lecteur, mode="r|") as tar:
+                _extraire(tar, dossier)
+        except tarfile.TarError as err:
+            raise SauvegardeImpossible(f"Sauvegarde altérée : archive illisible ({err})") from None
+        lecteur.lire_jusqu_au_bout()
+
+
 def restaurer(settings: Settings, archive: Path) -> dict[str, object]:
     """Put back what the archive holds; the platform must be stopped. Its manifest."""
     cle_aes = cle(settings)
     _temporal_embarque_arrete(settings)
     with tempfile.TemporaryDirectory(prefix="restauration-") as tmp:
-        dossier = Path(tmp)
-        clair = dossier / "archive.tar"
-        with archive.open("rb") as chiffre, clair.open("wb") as sortie:
-            dechiffrer(chiffre, sortie, cle_aes)
-        with tarfile.open(clair) as tar:
-            _extraire(tar, dossier / "contenu")
-        contenu = dossier / "contenu"
+        contenu = Path(tmp) / "contenu"
+        _dechiffrer_et_extraire(archive, cle_aes, contenu)
+        if not (contenu / MANIFESTE).is_file():
+            raise SauvegardeImpossible("Sauvegarde altérée : son manifeste manque")
         manifeste: dict[str, object] = json.loads((contenu / MANIFESTE).read_text())
         if manquantes := _cles_manquantes(manifeste, settings):
             raise SauvegardeImpossible(
@@ -342,18 +432,47 @@ def restaurer(settings: Settings, archive: Path) -> dict[str, object]:
                 + ") : sans elles, les historiques et le journal d'audit restaurés seraient "
                 "illisibles. Reprenez-les du coffre des secrets."
             )
+        # everything checked, and the documents' store reached, before anything is replaced
+        pieces = manifeste.get("pieces_s3")
+        try:
+            if isinstance(pieces, dict):
+                objets = sauvegarde_pieces.verifier(contenu, pieces)
+                client = sauvegarde_pieces.preparer(settings, pieces)
+        except sauvegarde_pieces.PiecesRefusees as err:
+            raise SauvegardeImpossible(str(err)) from None
         fichiers = manifeste["bases"]
         assert isinstance(fichiers, dict)
         destinations = {b.nom: b for b in bases(settings)}
         if TEMPORAL in fichiers and TEMPORAL not in destinations:
             destinations[TEMPORAL] = Base(TEMPORAL, sqlite=settings.data_dir / "temporal.db")
+        if inconnues := [nom for nom in fichiers if nom not in destinations]:
+            raise SauvegardeImpossible(f"Aucune destination configurée pour « {inconnues[0]} »")
         for nom, fichier in fichiers.items():
-            if nom not in destinations:
-                raise SauvegardeImpossible(f"Aucune destination configurée pour « {nom} »")
             _restaurer_base(destinations[nom], contenu, fichier)
         if (autres := contenu / FICHIERS).is_dir():
             shutil.copytree(autres, settings.data_dir, dirs_exist_ok=True)
+        if isinstance(pieces, dict):
+            try:
+                _, pieces["supprimees"] = sauvegarde_pieces.remettre(
+                    client, settings, contenu, objets
+                )
+            except sauvegarde_pieces.PiecesRefusees as err:
+                raise SauvegardeImpossible(str(err)) from None
     return manifeste
+
+
+def _ce_qui(manifeste: dict[str, object]) -> str:
+    restaure = ", ".join(manifeste["bases"])  # type: ignore[arg-type]
+    if isinstance(pieces := manifeste.get("pieces_s3"), dict):
+        restaure += f", {pluriel(pieces['objets'], 'pièce')} dans « {pieces['bucket']} »"
+        if supprimees := pieces.get("supprimees"):
+            apres = pluriel(
+                supprimees,
+                "pièce déposée après la sauvegarde, supprimée",
+                "pièces déposées après la sauvegarde, supprimées",
+            )
+            restaure += f", {apres}"
+    return restaure
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -369,8 +488,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Sauvegarde écrite : {sauvegarder(settings)}")  # noqa: T201
         else:
             manifeste = restaurer(settings, arguments.archive)
-            bases_restaurees = ", ".join(manifeste["bases"])  # type: ignore[arg-type]
-            print(f"Restauré : la sauvegarde du {manifeste['le']} ({bases_restaurees})")  # noqa: T201
+            print(f"Restauré : la sauvegarde du {manifeste['le']} ({_ce_qui(manifeste)})")  # noqa: T201
     except SauvegardeImpossible as err:
         journaux.erreur(f"Erreur : {err}")
         return 1

@@ -1,6 +1,7 @@
 """The restore drill: a running platform (embedded Temporal on its SQLite file, the read model
-on SQLite or, with PARCOURS_TEST_DB=postgresql, PostgreSQL) is backed up while it runs, then
-destroyed, then restored from the encrypted archive alone; the parcours comes back, takes
+on SQLite or, with PARCOURS_TEST_DB=postgresql, PostgreSQL; its documents as files of DATA_DIR
+or objects of a real S3-compatible server) is backed up while it runs, then destroyed, then
+restored from the encrypted archive alone; the parcours comes back with its document, takes
 its next command, and the audit chain holds."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -27,16 +29,25 @@ from core.settings import DEV_CODEC_KEY, Settings
 from core.temporal import data_converter
 from devstack.demo.comptes import base_avec_comptes
 from ops import sauvegarde
+from pieces.stockage import client_s3
 from services.audit import verifier_chaine
 from store.db import make_engine, session_factory
 from tests.api import donnees
 from tests.fixtures.outils import binary
 from tests.fixtures.plateforme import _free_socket, serve_in_thread
 from tests.fixtures.postgres import BasesDeTest
+from tests.pieces.test_pieces import un_pdf
+from tests.sauvegarde.conftest import port_libre
 from web.app import create_app
 from worker import running_worker
 
 CLAIRE = "ref-claire-martin"
+PDF = un_pdf("Attestation à restaurer")
+PIECE = {
+    "type": "attestation",
+    "nom_fichier": "attestation.pdf",
+    "contenu": base64.b64encode(PDF).decode(),
+}
 
 
 @dataclass
@@ -85,8 +96,18 @@ def _effacer(dossier: Path, base: Path | None = None) -> None:
         assert not base.exists()
 
 
+def vider_le_bucket(settings: Settings) -> None:
+    client = client_s3(settings)
+    bucket = settings.pieces_s3_bucket
+    for objet in client.list_objects_v2(Bucket=bucket).get("Contents", []):
+        client.delete_object(Bucket=bucket, Key=objet["Key"])
+    client.delete_bucket(Bucket=bucket)
+
+
 async def casser(settings: Settings) -> None:
-    """The disk is lost: DATA_DIR gone, the read model emptied."""
+    """The disk is lost: DATA_DIR gone, the read model emptied, the documents' bucket gone."""
+    if settings.pieces_s3_bucket:
+        vider_le_bucket(settings)
     url = settings.effective_database_url
     if url.startswith("sqlite"):
         _effacer(settings.data_dir, Path(url.split(":///", 1)[1]))
@@ -99,8 +120,18 @@ async def casser(settings: Settings) -> None:
         await engine.dispose()
 
 
+def stockage_s3(serveur_s3: str) -> dict[str, str]:
+    return {
+        "pieces_s3_bucket": f"pieces-{uuid.uuid4().hex[:12]}",  # this test's own
+        "pieces_s3_endpoint": serveur_s3,
+        "pieces_s3_access_key": "cle",
+        "pieces_s3_secret_key": "secret",
+    }
+
+
+@pytest.mark.parametrize("stockage", ["fichiers", "s3"])
 async def test_sauvegarder_casser_restaurer_le_parcours_revient_et_continue(
-    tmp_path: Path, bases_de_test: BasesDeTest
+    tmp_path: Path, bases_de_test: BasesDeTest, serveur_s3: str, stockage: str
 ) -> None:
     settings = Settings(
         DATA_DIR=tmp_path / "var",
@@ -108,7 +139,8 @@ async def test_sauvegarder_casser_restaurer_le_parcours_revient_et_continue(
         SAUVEGARDE_CLE=base64.b64encode(os.urandom(32)).decode(),
         SAUVEGARDE_DIR=tmp_path / "sauvegardes",
         CODEC_KEYS=DEV_CODEC_KEY,
-    )
+        TEMPORAL_PORT=port_libre(),  # the restore's « still running? » looks at this port
+    ).model_copy(update=stockage_s3(serveur_s3) if stockage == "s3" else {})
     settings.data_dir.mkdir()
     jetons = await base_avec_comptes(settings.effective_database_url, "restauration")
     entetes = {"Authorization": f"Bearer {jetons[CLAIRE]}"}
@@ -125,6 +157,9 @@ async def test_sauvegarder_casser_restaurer_le_parcours_revient_et_continue(
                 f"/api/v1/parcours/{pid}/enregistrer-diagnostic", json=donnees.diagnostic(jour)
             )
             assert diag.status_code == 200, diag.text
+            depot = await c.post(f"/api/v1/parcours/{pid}/documents", json=PIECE)
+            assert depot.status_code == 201, depot.text
+            piece = depot.json()["id"]
             avant = (await c.get(f"/api/v1/parcours/{pid}")).json()
         archive = sauvegarde.sauvegarder(settings)  # while everything runs
 
@@ -134,6 +169,14 @@ async def test_sauvegarder_casser_restaurer_le_parcours_revient_et_continue(
 
     manifeste = sauvegarde.restaurer(settings, archive)
     assert manifeste["temporal"] == "sauvegardée"
+    if stockage == "s3":
+        assert manifeste["pieces_s3"] == {
+            "bucket": settings.pieces_s3_bucket,
+            "objets": 1,
+            "octets": ANY,
+            "empreinte": ANY,
+            "supprimees": 0,
+        }
 
     async with demarrer(settings, queue) as pile:
         async with httpx.AsyncClient(base_url=pile.base_url, headers=entetes, timeout=30) as c:
@@ -142,6 +185,9 @@ async def test_sauvegarder_casser_restaurer_le_parcours_revient_et_continue(
             assert fiche.json()["etat"]["usager"]["nom"] == nom
             assert fiche.json()["etat"]["version"] == avant["etat"]["version"]
             assert fiche.json()["phase"] == "diagnostic"
+            copie = await c.get(f"/api/v1/parcours/{pid}/documents/{piece}")
+            assert copie.status_code == 200, copie.text
+            assert copie.content == PDF
             decision = {
                 "decidee_le": jour.isoformat(),
                 "type": "professionnelle",
@@ -164,6 +210,7 @@ def _settings(tmp_path: Path, cle: bytes) -> Settings:
         DATA_DIR=tmp_path / "var",
         SAUVEGARDE_CLE=base64.b64encode(cle).decode(),
         SAUVEGARDE_DIR=tmp_path / "sauvegardes",
+        TEMPORAL_PORT=port_libre(),
     )
 
 
