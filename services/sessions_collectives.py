@@ -12,7 +12,6 @@ read and every write is audit-logged."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -125,7 +124,7 @@ async def ouvertes(a: Appel) -> list[SessionCollective]:
     moi = referent(a.u)
     if moi.territoire is None:
         return []
-    rows = await sessions.ouvertes(a.session, moi.territoire, datetime.now(UTC))
+    rows = await sessions.ouvertes(a.session, moi.territoire, sessions.maintenant())
     return [await sessions.vue(a.session, r) for r in rows]
 
 
@@ -222,7 +221,7 @@ async def desinscrire(a: Appel, session_id: str, inscription_id: str) -> None:
     inscription = await _inscription(a.session, row, inscription_id)
     state = await dossiers.lire(a.parcours, a.u, inscription.parcours_id)
     dossiers.juger("renseigner_rdv", state, a.u, None)  # only the person's référent
-    if not sessions.ouverte(row, datetime.now(UTC)):
+    if not sessions.ouverte(row, sessions.maintenant()):
         raise Refus(409, "La session a commencé ou est annulée", CodeErreur.COMMANDE_REFUSEE)
     rdv = next((r for r in state.rdvs if r.id == inscription.rdv_id), None)
     if rdv is not None and rdv.statut == StatutRdv.PREVU:

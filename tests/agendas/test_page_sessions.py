@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from core.clock import PARIS
 from services.parcours_client import ParcoursClient
-from tests.agendas.test_sessions_collectives import AMELIE, THOMAS, _personne
+from tests.agendas.test_sessions_collectives import (
+    AMELIE,
+    THOMAS,
+    _personne,
+    deja_commencee_aujourd_hui,
+)
 from tests.fixtures.plateforme import Plateforme
 
 
-async def test_organiser_inscrire_et_noter_la_presence(plateforme: Plateforme) -> None:
+async def test_organiser_inscrire_et_noter_la_presence(
+    plateforme: Plateforme, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    # Today, in a few minutes: open to registration, and its attendance may be recorded today.
-    debut = (datetime.now(UTC) + timedelta(minutes=3)).astimezone(PARIS)
+    debut = deja_commencee_aujourd_hui(monkeypatch).astimezone(PARIS)
     async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
         nom_lieu = f"Salle {secrets.token_hex(4)}"
         r = await thomas.post(

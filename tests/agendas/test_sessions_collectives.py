@@ -12,8 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
-from core.clock import local_day
+from agendas import sessions
+from core.clock import local_day, start_of_day
 from services.parcours_client import ParcoursClient
 from tests.agendas.test_invitation import _attendre
 from tests.api import donnees
@@ -24,6 +26,17 @@ THOMAS = "ref-thomas-bernard"  # Conseil départemental, Genevois français: the
 AMELIE = "ref-amelie-rousseau"  # France Travail, Genevois français
 CLAIRE = "ref-claire-martin"  # Bassin annécien: another territory
 RACINE = "/api/v1/sessions-collectives"
+
+
+def deja_commencee_aujourd_hui(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The start of a session of today that has already begun, whatever the hour the test runs
+    at: midnight in France. Its attendance may be recorded (it took place today, for the
+    service and for the workflow), and people are registered to it as if an hour before its
+    start (the registrations' clock, patched): a start « in a few minutes » fell on the next
+    day from 23:57 on."""
+    debut = start_of_day(local_day(datetime.now(UTC)))
+    monkeypatch.setattr(sessions, "maintenant", lambda: debut - timedelta(hours=1))
+    return debut
 
 
 async def _personne(referent: httpx.AsyncClient) -> tuple[str, str, str]:
@@ -92,11 +105,10 @@ async def _non_honore_deja(thomas: httpx.AsyncClient, pid: str) -> None:
 
 
 async def test_inscriptions_liste_et_presence_pour_tous(
-    plateforme: Plateforme, simulateur: Simulateur
+    plateforme: Plateforme, simulateur: Simulateur, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    # Today, in a few minutes: open to registration, and its attendance may be recorded today.
-    debut = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=3)
+    debut = deja_commencee_aujourd_hui(monkeypatch)
     async with (
         plateforme.client(THOMAS) as thomas,
         plateforme.client(AMELIE) as amelie,
