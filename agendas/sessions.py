@@ -290,13 +290,14 @@ async def noter_presence(session: AsyncSession, inscription_id: str, statut: Sta
     await session.commit()
 
 
-async def annuler(session: AsyncSession, session_id: str) -> list[InscriptionSessionRow]:
-    """Cancel a session: every seat is freed; returns the registrations it had."""
+async def annuler(session: AsyncSession, session_id: str) -> list[InscriptionSessionRow] | None:
+    """Cancel a session: every seat is freed; returns the registrations it had, or None if it
+    was cancelled already (two clicks at once: the second one cancels nothing)."""
     await ecriture(session)
-    row = await session.get(SessionCollectiveRow, session_id)
+    row = await session.get(SessionCollectiveRow, session_id, with_for_update=True)
     if row is None or row.annulee_le is not None:
         await session.rollback()
-        return []
+        return None
     row.annulee_le = datetime.now(UTC)
     session.add(row)
     inscrites = list(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import BaseModel
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,13 +21,19 @@ from agendas import sessions
 from agendas.service import Introuvable, Proprietaire, SaisieRefusee
 from core.clock import local_day
 from core.formats import heure, jour_semaine
+from schemas.common import Acteur
 from schemas.erreurs import CodeErreur
 from schemas.invitation import ConvocationSurReservation
 from schemas.rdv import ResultatRdv, StatutRdv
 from schemas.session_collective import (
+    AnnulationSession,
+    AnnulationTransmise,
+    BilanAnnulation,
     BilanPresences,
+    DemandeAnnulation,
     Inscription,
     Inscrit,
+    PresenceSession,
     PresenceTransmise,
     SaisiePresences,
     SessionCollective,
@@ -39,12 +46,9 @@ from services.parcours_client import CommandeImpossible, ParcoursClient
 from services.utilisateur import Utilisateur
 from store.parcours import ParcoursRow
 from store.sessions_collectives import InscriptionSessionRow, SessionCollectiveRow
+from workflows.declaration import animateur
 
 INCONNUE = "Session inconnue"
-A_SON_REFERENT = (
-    "Seul le référent de la personne peut renseigner ce rendez-vous dans son parcours : "
-    "la présence est gardée avec la session"
-)
 
 
 @dataclass(frozen=True)
@@ -270,28 +274,33 @@ async def inscrits(a: Appel, session_id: str) -> list[Inscrit]:
     return liste
 
 
-async def _transmettre(a: Appel, i: InscriptionSessionRow, statut: StatutRdv) -> str | None:
-    """Give the outcome to the parcours; why not, in French, if it was refused."""
-    if i.rdv_id is None:
-        return "Le rendez-vous n'avait pas été inscrit au parcours"
+def _animateur(a: Appel, i: InscriptionSessionRow) -> Acteur:
+    return animateur(i.id, a.u.nom)
+
+
+async def _commander(
+    a: Appel, row: SessionCollectiveRow, i: InscriptionSessionRow, nom: str, donnees: BaseModel
+) -> str | None:
+    """Give one registered person's parcours the organiser's command (the workflow lets the
+    organiser touch only the appointment this registration became); why not, in French."""
     try:
-        await dossiers.executer(
-            a.parcours,
-            a.session,
-            a.u,
-            "renseigner_rdv",
-            i.parcours_id,
-            ResultatRdv(rdv_id=i.rdv_id, statut=statut),
-            adresse_publique=a.adresse_publique,
-            ip=a.ip,
-        )
-    except Refus as e:
-        # Not a parcours the organiser follows: the workflow leaves its outcome to the
-        # person's référent (renseigner_rdv is theirs); the attendance stays with the session.
-        return A_SON_REFERENT if e.status in (403, 404) else e.message
+        await a.parcours.commander(i.parcours_id, nom, donnees, _animateur(a, i))
     except CommandeImpossible as e:
         return str(e)
+    await journaliser(
+        a.session, a.u, "ecriture", f"parcours:{i.parcours_id}", f"{nom} ({objet(row.id)})", a.ip
+    )
     return None
+
+
+async def _transmettre(
+    a: Appel, row: SessionCollectiveRow, i: InscriptionSessionRow, statut: StatutRdv
+) -> str | None:
+    """Give the outcome to the parcours, whoever its référent is; why not, in French."""
+    if i.rdv_id is None:
+        return "Le rendez-vous n'avait pas été inscrit au parcours"
+    presence = PresenceSession(inscription_id=i.id, statut=statut, session=row.titre)
+    return await _commander(a, row, i, "noter_presence_session", presence)
 
 
 async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> BilanPresences:
@@ -316,7 +325,7 @@ async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> Bilan
     for p in saisie.presences:
         i = en_cours[p.inscription_id]
         await sessions.noter_presence(a.session, i.id, p.statut)
-        erreur = await _transmettre(a, i, p.statut)
+        erreur = await _transmettre(a, row, i, p.statut)
         personne = noms.get(i.parcours_id)
         lignes.append(
             PresenceTransmise(
@@ -338,3 +347,53 @@ async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> Bilan
         a.ip,
     )
     return BilanPresences(transmises=len(lignes) - echecs, echecs=echecs, presences=lignes)
+
+
+async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> BilanAnnulation:
+    """The organiser cancels a session to come: closed first (no more registrations, every
+    seat freed), then each registered person's appointment cancelled in their parcours, the
+    person told by their channels; one refusal does not stop the others and is told."""
+    row = await _session_organisee(a.session, a.u, session_id)
+    if row.annulee_le is not None:
+        raise Refus(409, "La session est déjà annulée", CodeErreur.COMMANDE_REFUSEE)
+    if not sessions.ouverte(row, sessions.maintenant()):
+        raise Refus(
+            409,
+            "La session a déjà commencé : elle ne peut plus être annulée",
+            CodeErreur.COMMANDE_REFUSEE,
+        )
+    inscrites = await sessions.annuler(a.session, row.id)
+    if inscrites is None:  # another click cancelled it meanwhile
+        raise Refus(409, "La session est déjà annulée", CodeErreur.COMMANDE_REFUSEE)
+    await journaliser(
+        a.session, a.u, "ecriture", objet(row.id), f"session annulée : {demande.motif}", a.ip
+    )
+    noms = await _noms(a.session, {i.parcours_id for i in inscrites})
+    lignes = []
+    for i in inscrites:
+        annulation = AnnulationSession(inscription_id=i.id, session=row.titre, motif=demande.motif)
+        erreur = (
+            "Le rendez-vous n'avait pas été inscrit au parcours"
+            if i.rdv_id is None
+            else await _commander(a, row, i, "annuler_rdv_session", annulation)
+        )
+        personne = noms.get(i.parcours_id)
+        lignes.append(
+            AnnulationTransmise(
+                inscription_id=i.id,
+                prenom=personne.prenom if personne else "",
+                nom=personne.nom if personne else "",
+                transmise=erreur is None,
+                erreur=erreur,
+            )
+        )
+    echecs = sum(1 for ligne in lignes if not ligne.transmise)
+    await journaliser(
+        a.session,
+        a.u,
+        "ecriture",
+        objet(row.id),
+        f"annulation transmise ({len(lignes)}, {echecs} non transmises)",
+        a.ip,
+    )
+    return BilanAnnulation(transmises=len(lignes) - echecs, echecs=echecs, annulations=lignes)
