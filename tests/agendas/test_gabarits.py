@@ -306,7 +306,9 @@ async def test_l_annulation_d_une_session_du_gabarit_est_celle_du_workflow(
     annulation = AnnulationSession(
         inscription_id="insc-1", session="Information RSA", motif="l'intervenante est malade"
     )
-    ordre = Ordre(donnees=annulation, auteur=animateur("insc-1", "Léa Exemple"))
+    ordre: Ordre[AnnulationSession] = Ordre(
+        donnees=annulation, auteur=animateur("insc-1", "Léa Exemple")
+    )
     await sessions.annuler(ctx, ordre)  # type: ignore[arg-type]
-    attendu = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
+    attendu: dict[str, object] = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
     assert ctx.sms == [rendre("annulation_session", attendu | {"raison": annulation.motif})]
