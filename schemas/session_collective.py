@@ -123,7 +123,9 @@ class AnnulationSession(Model):
 
 
 class DemandeAnnulation(Model):
-    motif: Text = Field(description="Pourquoi la session est annulée : dit à chaque inscrit")
+    motif: str = Field(
+        max_length=200, description="Pourquoi la session est annulée : dit à chaque inscrit"
+    )
 
     @model_validator(mode="after")
     def _motif(self) -> DemandeAnnulation:

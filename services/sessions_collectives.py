@@ -366,12 +366,19 @@ async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> Bila
     if inscrites is None:  # another click cancelled it meanwhile
         raise Refus(409, "La session est déjà annulée", CodeErreur.COMMANDE_REFUSEE)
     await journaliser(
-        a.session, a.u, "ecriture", objet(row.id), f"session annulée : {demande.motif}", a.ip
+        a.session,
+        a.u,
+        "ecriture",
+        objet(row.id),
+        f"session annulée : {demande.motif.strip()}",
+        a.ip,
     )
     noms = await _noms(a.session, {i.parcours_id for i in inscrites})
     lignes = []
     for i in inscrites:
-        annulation = AnnulationSession(inscription_id=i.id, session=row.titre, motif=demande.motif)
+        annulation = AnnulationSession(
+            inscription_id=i.id, session=row.titre, motif=demande.motif.strip()
+        )
         erreur = (
             "Le rendez-vous n'avait pas été inscrit au parcours"
             if i.rdv_id is None

@@ -284,7 +284,9 @@ async def test_annuler_la_session_previent_chaque_inscrit(
         assert r.status_code == 403, r.text  # not her structure's session
         r = await thomas.post(f"{RACINE}/{sid}/annulation", json={"motif": " "})
         assert r.status_code == 422, r.text
-        assert [e["champ"] for e in r.json()["erreurs"]] == ["motif"]
+        assert r.json()["erreurs"] == [
+            {"champ": "motif", "message": "Indiquez pourquoi la session est annulée"}
+        ]
         assert sid in [s["id"] for s in (await thomas.get(RACINE)).json()]  # nothing changed
 
         r = await thomas.post(
