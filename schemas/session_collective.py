@@ -138,8 +138,12 @@ class AnnulationTransmise(Model):
     inscription_id: str
     prenom: str
     nom: str
-    transmise: bool = Field(description="Rendez-vous annulé dans le parcours, personne prévenue")
+    transmise: bool = Field(description="Rendez-vous annulé dans le parcours")
     erreur: str | None = None
+    injoignable: bool = Field(
+        default=False,
+        description="Ni téléphone ni courriel connus : son référent est prévenu pour l'en informer",
+    )
 
 
 class BilanAnnulation(Model):

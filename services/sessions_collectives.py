@@ -24,6 +24,7 @@ from core.formats import heure, jour_semaine
 from schemas.common import Acteur
 from schemas.erreurs import CodeErreur
 from schemas.invitation import ConvocationSurReservation
+from schemas.parcours import ParcoursState
 from schemas.rdv import ResultatRdv, StatutRdv
 from schemas.session_collective import (
     AnnulationSession,
@@ -280,17 +281,18 @@ def _animateur(a: Appel, i: InscriptionSessionRow) -> Acteur:
 
 async def _commander(
     a: Appel, row: SessionCollectiveRow, i: InscriptionSessionRow, nom: str, donnees: BaseModel
-) -> str | None:
+) -> ParcoursState | str:
     """Give one registered person's parcours the organiser's command (the workflow lets the
-    organiser touch only the appointment this registration became); why not, in French."""
+    organiser touch only the appointment this registration became): its new state, or why
+    not, in French."""
     try:
-        await a.parcours.commander(i.parcours_id, nom, donnees, _animateur(a, i))
+        state = await a.parcours.commander(i.parcours_id, nom, donnees, _animateur(a, i))
     except CommandeImpossible as e:
         return str(e)
     await journaliser(
         a.session, a.u, "ecriture", f"parcours:{i.parcours_id}", f"{nom} ({objet(row.id)})", a.ip
     )
-    return None
+    return state
 
 
 async def _transmettre(
@@ -300,7 +302,8 @@ async def _transmettre(
     if i.rdv_id is None:
         return "Le rendez-vous n'avait pas été inscrit au parcours"
     presence = PresenceSession(inscription_id=i.id, statut=statut, session=row.titre)
-    return await _commander(a, row, i, "noter_presence_session", presence)
+    resultat = await _commander(a, row, i, "noter_presence_session", presence)
+    return resultat if isinstance(resultat, str) else None
 
 
 async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> BilanPresences:
@@ -379,7 +382,7 @@ async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> Bila
         annulation = AnnulationSession(
             inscription_id=i.id, session=row.titre, motif=demande.motif.strip()
         )
-        erreur = (
+        resultat = (
             "Le rendez-vous n'avait pas été inscrit au parcours"
             if i.rdv_id is None
             else await _commander(a, row, i, "annuler_rdv_session", annulation)
@@ -390,8 +393,11 @@ async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> Bila
                 inscription_id=i.id,
                 prenom=personne.prenom if personne else "",
                 nom=personne.nom if personne else "",
-                transmise=erreur is None,
-                erreur=erreur,
+                transmise=not isinstance(resultat, str),
+                erreur=resultat if isinstance(resultat, str) else None,
+                # said without the contact itself, which the organiser does not see
+                injoignable=not isinstance(resultat, str)
+                and not (resultat.usager.telephone or resultat.usager.email),
             )
         )
     echecs = sum(1 for ligne in lignes if not ligne.transmise)

@@ -39,17 +39,17 @@ def deja_commencee_aujourd_hui(monkeypatch: pytest.MonkeyPatch) -> datetime:
     return debut
 
 
-async def _personne(referent: httpx.AsyncClient) -> tuple[str, str, str]:
+async def _personne(referent: httpx.AsyncClient, *, joignable: bool = True) -> tuple[str, str, str]:
     """(parcours, phone, name) of a new person of the Genevois français, followed by whoever
-    opens it."""
+    opens it; without phone nor e-mail if not ``joignable``."""
     n = secrets.randbelow(10**6)
     telephone = f"07 {n // 10**4:02d} {n // 100 % 100:02d} {n % 100:02d} 53"
     nom = f"Collectif{n}"
     corps = donnees.accueil(
         date.today() - timedelta(days=10),  # room for an appointment missed last week
         nom=nom,
-        telephone=telephone,
-        email=f"collectif.{n}@example.org",
+        telephone=telephone if joignable else None,
+        email=f"collectif.{n}@example.org" if joignable else None,
         code_postal="74100",
         commune="Annemasse",
     )
@@ -276,7 +276,8 @@ async def test_annuler_la_session_previent_chaque_inscrit(
         sid = (await _session(thomas, debut, capacite=3))["id"]
         a, telephone_a, _ = await _personne(thomas)
         b, telephone_b, _ = await _personne(amelie)
-        for referent, pid in ((thomas, a), (amelie, b)):
+        c, _, nom_c = await _personne(thomas, joignable=False)
+        for referent, pid in ((thomas, a), (amelie, b), (thomas, c)):
             r = await referent.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": pid})
             assert r.status_code == 201, r.text
 
@@ -294,7 +295,9 @@ async def test_annuler_la_session_previent_chaque_inscrit(
         )
         assert r.status_code == 200, r.text
         bilan = r.json()
-        assert (bilan["transmises"], bilan["echecs"]) == (2, 0), bilan
+        assert (bilan["transmises"], bilan["echecs"]) == (3, 0), bilan
+        # the one without phone nor e-mail is named, so that nobody believes her told
+        assert [p["nom"] for p in bilan["annulations"] if p["injoignable"]] == [nom_c]
         r = await thomas.post(f"{RACINE}/{sid}/annulation", json={"motif": "Encore"})
         assert r.status_code == 409, r.text
         assert r.json()["message"] == "La session est déjà annulée"
@@ -309,13 +312,16 @@ async def test_annuler_la_session_previent_chaque_inscrit(
         assert r.status_code == 409, r.text
         assert r.json()["message"] == "La session a déjà commencé : elle ne peut plus être annulée"
 
-    for pid in (a, b):
+    for pid, envoi in (
+        (a, "personne prévenue par SMS et courriel"),
+        (b, "personne prévenue par SMS et courriel"),
+        (c, "aucun canal : ni téléphone ni courriel connus, prévenez la personne"),
+    ):
         etat = await clients.etat(pid)
         (rdv,) = etat.rdvs
         assert rdv.statut.value == "annule"
         (fil,) = [e for e in etat.timeline if e.code == "rdv_annule_session"]
-        assert "annulée par son animateur : l'intervenante est malade" in fil.libelle
-        assert "personne prévenue par SMS et courriel" in fil.libelle
+        assert f"annulée par son animateur : l'intervenante est malade ({envoi})" in fil.libelle
         assert "rdv_non_honores" not in {x.code for x in etat.alertes}
 
     for telephone in (telephone_a, telephone_b):
