@@ -82,9 +82,8 @@ def texte_d_annulation(prenom: str, rdv: Rdv, motif: str) -> str:
     """What the person receives: agendas/gabarits/annulation_session.txt, word for word
     (tests/agendas/test_gabarits.py)."""
     return (
-        f"Bonjour {prenom}, la réunion d'information collective du "
-        f"{quand_message(rdv.date_heure)} est annulée : {motif}. Votre référent vous proposera "
-        "une autre date."
+        f"Bonjour {prenom}, l'information collective du {quand_message(rdv.date_heure)} est "
+        f"annulée : {motif}. Votre référent vous proposera une autre date."
     )
 
 
