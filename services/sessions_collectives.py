@@ -1,13 +1,18 @@
 """Collective sessions and the parcours (issue 18, item 3): a registration becomes an
 appointment of the parcours by its existing command ``convoquer_rdv`` (same SMS and e-mail,
 .ics, reminders, outcome, vigie); a withdrawal marks it « annulé »; the attendance typed for
-all at once is given to each parcours by ``renseigner_rdv``. Used by the API and the cockpit.
+all at once, and the session's cancellation, are given to each parcours by the organiser's own
+commands (``noter_presence_session``, ``annuler_rdv_session``), whoever the person's référent
+is. Used by the API and the cockpit.
 
 Who may do what: a référent sees the open sessions of their territory and registers only the
 people they follow (the workflow reserves ``convoquer_rdv`` to the parcours' référent); the
 organiser of a session (and the référents of its structure) see its list of registered
-people — first and last names, never their dossiers — and record its attendance. Every list
-read and every write is audit-logged."""
+people — first and last names, never their dossiers — record its attendance and cancel it.
+They act in each parcours as ``animateur:<registration>`` (workflows/declaration.py), whom the
+workflow lets touch that registration's appointment only, once this service has checked that
+they organise the session and that the registration is one of it. Every list read and every
+write (the session's, and each parcours') is audit-logged under the real account."""
 
 from __future__ import annotations
 
