@@ -92,6 +92,13 @@ MODELES: tuple[Modele, ...] = (
         _exemple(*_RDV, "motif"),
     ),
     Modele(
+        "annulation_session",
+        "Session collective annulée",
+        "Quand l'organisateur annule une session collective : à chaque personne inscrite.",
+        "Votre réunion d'information collective est annulée",
+        _exemple("prenom", "quand", raison="l'intervenante est malade"),
+    ),
+    Modele(
         "rappel",
         "Rappel du rendez-vous",
         "Avant le rendez-vous, aux jours fixés par les règles (J-2 et J-1).",

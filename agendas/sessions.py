@@ -52,6 +52,12 @@ class InscriptionImpossible(Exception):
     """A registration the session's state refuses (already there, session closed): 409."""
 
 
+def maintenant() -> datetime:
+    """The instant registrations are judged by (open until the session starts). One function,
+    so that a test registers people to a session of today whatever the hour it runs at."""
+    return datetime.now(UTC)
+
+
 def utc(instant: datetime) -> datetime:
     return instant.replace(tzinfo=instant.tzinfo or UTC)  # SQLite gives naive UTC back
 
@@ -143,7 +149,7 @@ async def ouvertes(
 async def suivantes(session: AsyncSession, row: SessionCollectiveRow) -> list[SessionCollectiveRow]:
     """The next sessions of the same motif on the territory that still have a seat."""
     proposees = []
-    for autre in await ouvertes(session, row.territoire, datetime.now(UTC), row.motif):
+    for autre in await ouvertes(session, row.territoire, maintenant(), row.motif):
         if autre.id != row.id and await places_prises(session, autre.id) < autre.capacite:
             proposees.append(autre)
         if len(proposees) == SUIVANTES_PROPOSEES:
@@ -193,7 +199,7 @@ async def inscrire(
     the next sessions) or InscriptionImpossible."""
     row = await lire(session, session_id)
     session.expunge(row)  # read once: a rollback below must not expire it
-    if not ouverte(row, datetime.now(UTC)):
+    if not ouverte(row, maintenant()):
         raise InscriptionImpossible(FERMEE)
     if await _deja_inscrite(session, row.id, parcours_id):
         raise InscriptionImpossible(DEJA_INSCRITE)
@@ -284,13 +290,14 @@ async def noter_presence(session: AsyncSession, inscription_id: str, statut: Sta
     await session.commit()
 
 
-async def annuler(session: AsyncSession, session_id: str) -> list[InscriptionSessionRow]:
-    """Cancel a session: every seat is freed; returns the registrations it had."""
+async def annuler(session: AsyncSession, session_id: str) -> list[InscriptionSessionRow] | None:
+    """Cancel a session: every seat is freed; returns the registrations it had, or None if it
+    was cancelled already (two clicks at once: the second one cancels nothing)."""
     await ecriture(session)
-    row = await session.get(SessionCollectiveRow, session_id)
+    row = await session.get(SessionCollectiveRow, session_id, with_for_update=True)
     if row is None or row.annulee_le is not None:
         await session.rollback()
-        return []
+        return None
     row.annulee_le = datetime.now(UTC)
     session.add(row)
     inscrites = list(

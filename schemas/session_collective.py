@@ -99,3 +99,54 @@ class BilanPresences(Model):
     transmises: int
     echecs: int
     presences: list[PresenceTransmise]
+
+
+# --- what the organiser's commands give each registered person's parcours -----------------
+
+
+class PresenceSession(Model):
+    """The attendance the animator typed for one registration (``noter_presence_session``):
+    the outcome of the appointment that registration became (``reservation_id``)."""
+
+    inscription_id: str = Field(max_length=80)
+    statut: StatutRdv
+    session: Text = Field(description="Le titre de la session, pour le fil du parcours")
+
+
+class AnnulationSession(Model):
+    """A session cancelled by its organiser (``annuler_rdv_session``): each registration's
+    appointment is cancelled and the person told why."""
+
+    inscription_id: str = Field(max_length=80)
+    session: Text = Field(description="Le titre de la session")
+    motif: Text = Field(description="Dit à la personne")
+
+
+class DemandeAnnulation(Model):
+    motif: str = Field(
+        max_length=200, description="Pourquoi la session est annulée : dit à chaque inscrit"
+    )
+
+    @model_validator(mode="after")
+    def _motif(self) -> DemandeAnnulation:
+        if len(self.motif.strip()) < 3:
+            raise ChampInvalide("motif", "Indiquez pourquoi la session est annulée")
+        return self
+
+
+class AnnulationTransmise(Model):
+    inscription_id: str
+    prenom: str
+    nom: str
+    transmise: bool = Field(description="Rendez-vous annulé dans le parcours")
+    erreur: str | None = None
+    injoignable: bool = Field(
+        default=False,
+        description="Ni téléphone ni courriel connus : son référent est prévenu pour l'en informer",
+    )
+
+
+class BilanAnnulation(Model):
+    transmises: int
+    echecs: int
+    annulations: list[AnnulationTransmise]

@@ -1,19 +1,24 @@
 """Collective sessions and the parcours (issue 18, item 3): a registration becomes an
 appointment of the parcours by its existing command ``convoquer_rdv`` (same SMS and e-mail,
 .ics, reminders, outcome, vigie); a withdrawal marks it « annulé »; the attendance typed for
-all at once is given to each parcours by ``renseigner_rdv``. Used by the API and the cockpit.
+all at once, and the session's cancellation, are given to each parcours by the organiser's own
+commands (``noter_presence_session``, ``annuler_rdv_session``), whoever the person's référent
+is. Used by the API and the cockpit.
 
 Who may do what: a référent sees the open sessions of their territory and registers only the
 people they follow (the workflow reserves ``convoquer_rdv`` to the parcours' référent); the
 organiser of a session (and the référents of its structure) see its list of registered
-people — first and last names, never their dossiers — and record its attendance. Every list
-read and every write is audit-logged."""
+people — first and last names, never their dossiers — record its attendance and cancel it.
+They act in each parcours as ``animateur:<registration>`` (workflows/declaration.py), whom the
+workflow lets touch that registration's appointment only, once this service has checked that
+they organise the session and that the registration is one of it. Every list read and every
+write (the session's, and each parcours') is audit-logged under the real account."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from pydantic import BaseModel
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,13 +26,20 @@ from agendas import sessions
 from agendas.service import Introuvable, Proprietaire, SaisieRefusee
 from core.clock import local_day
 from core.formats import heure, jour_semaine
+from schemas.common import Acteur
 from schemas.erreurs import CodeErreur
 from schemas.invitation import ConvocationSurReservation
+from schemas.parcours import ParcoursState
 from schemas.rdv import ResultatRdv, StatutRdv
 from schemas.session_collective import (
+    AnnulationSession,
+    AnnulationTransmise,
+    BilanAnnulation,
     BilanPresences,
+    DemandeAnnulation,
     Inscription,
     Inscrit,
+    PresenceSession,
     PresenceTransmise,
     SaisiePresences,
     SessionCollective,
@@ -40,12 +52,9 @@ from services.parcours_client import CommandeImpossible, ParcoursClient
 from services.utilisateur import Utilisateur
 from store.parcours import ParcoursRow
 from store.sessions_collectives import InscriptionSessionRow, SessionCollectiveRow
+from workflows.declaration import animateur
 
 INCONNUE = "Session inconnue"
-A_SON_REFERENT = (
-    "Seul le référent de la personne peut renseigner ce rendez-vous dans son parcours : "
-    "la présence est gardée avec la session"
-)
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ async def ouvertes(a: Appel) -> list[SessionCollective]:
     moi = referent(a.u)
     if moi.territoire is None:
         return []
-    rows = await sessions.ouvertes(a.session, moi.territoire, datetime.now(UTC))
+    rows = await sessions.ouvertes(a.session, moi.territoire, sessions.maintenant())
     return [await sessions.vue(a.session, r) for r in rows]
 
 
@@ -222,7 +231,7 @@ async def desinscrire(a: Appel, session_id: str, inscription_id: str) -> None:
     inscription = await _inscription(a.session, row, inscription_id)
     state = await dossiers.lire(a.parcours, a.u, inscription.parcours_id)
     dossiers.juger("renseigner_rdv", state, a.u, None)  # only the person's référent
-    if not sessions.ouverte(row, datetime.now(UTC)):
+    if not sessions.ouverte(row, sessions.maintenant()):
         raise Refus(409, "La session a commencé ou est annulée", CodeErreur.COMMANDE_REFUSEE)
     rdv = next((r for r in state.rdvs if r.id == inscription.rdv_id), None)
     if rdv is not None and rdv.statut == StatutRdv.PREVU:
@@ -271,28 +280,35 @@ async def inscrits(a: Appel, session_id: str) -> list[Inscrit]:
     return liste
 
 
-async def _transmettre(a: Appel, i: InscriptionSessionRow, statut: StatutRdv) -> str | None:
-    """Give the outcome to the parcours; why not, in French, if it was refused."""
-    if i.rdv_id is None:
-        return "Le rendez-vous n'avait pas été inscrit au parcours"
+def _animateur(a: Appel, i: InscriptionSessionRow) -> Acteur:
+    return animateur(i.id, a.u.nom)
+
+
+async def _commander(
+    a: Appel, row: SessionCollectiveRow, i: InscriptionSessionRow, nom: str, donnees: BaseModel
+) -> ParcoursState | str:
+    """Give one registered person's parcours the organiser's command (the workflow lets the
+    organiser touch only the appointment this registration became): its new state, or why
+    not, in French."""
     try:
-        await dossiers.executer(
-            a.parcours,
-            a.session,
-            a.u,
-            "renseigner_rdv",
-            i.parcours_id,
-            ResultatRdv(rdv_id=i.rdv_id, statut=statut),
-            adresse_publique=a.adresse_publique,
-            ip=a.ip,
-        )
-    except Refus as e:
-        # Not a parcours the organiser follows: the workflow leaves its outcome to the
-        # person's référent (renseigner_rdv is theirs); the attendance stays with the session.
-        return A_SON_REFERENT if e.status in (403, 404) else e.message
+        state = await a.parcours.commander(i.parcours_id, nom, donnees, _animateur(a, i))
     except CommandeImpossible as e:
         return str(e)
-    return None
+    await journaliser(
+        a.session, a.u, "ecriture", f"parcours:{i.parcours_id}", f"{nom} ({objet(row.id)})", a.ip
+    )
+    return state
+
+
+async def _transmettre(
+    a: Appel, row: SessionCollectiveRow, i: InscriptionSessionRow, statut: StatutRdv
+) -> str | None:
+    """Give the outcome to the parcours, whoever its référent is; why not, in French."""
+    if i.rdv_id is None:
+        return "Le rendez-vous n'avait pas été inscrit au parcours"
+    presence = PresenceSession(inscription_id=i.id, statut=statut, session=row.titre)
+    resultat = await _commander(a, row, i, "noter_presence_session", presence)
+    return resultat if isinstance(resultat, str) else None
 
 
 async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> BilanPresences:
@@ -317,7 +333,7 @@ async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> Bilan
     for p in saisie.presences:
         i = en_cours[p.inscription_id]
         await sessions.noter_presence(a.session, i.id, p.statut)
-        erreur = await _transmettre(a, i, p.statut)
+        erreur = await _transmettre(a, row, i, p.statut)
         personne = noms.get(i.parcours_id)
         lignes.append(
             PresenceTransmise(
@@ -339,3 +355,63 @@ async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> Bilan
         a.ip,
     )
     return BilanPresences(transmises=len(lignes) - echecs, echecs=echecs, presences=lignes)
+
+
+async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> BilanAnnulation:
+    """The organiser cancels a session to come: closed first (no more registrations, every
+    seat freed), then each registered person's appointment cancelled in their parcours, the
+    person told by their channels; one refusal does not stop the others and is told."""
+    row = await _session_organisee(a.session, a.u, session_id)
+    if row.annulee_le is not None:
+        raise Refus(409, "La session est déjà annulée", CodeErreur.COMMANDE_REFUSEE)
+    if not sessions.ouverte(row, sessions.maintenant()):
+        raise Refus(
+            409,
+            "La session a déjà commencé : elle ne peut plus être annulée",
+            CodeErreur.COMMANDE_REFUSEE,
+        )
+    inscrites = await sessions.annuler(a.session, row.id)
+    if inscrites is None:  # another click cancelled it meanwhile
+        raise Refus(409, "La session est déjà annulée", CodeErreur.COMMANDE_REFUSEE)
+    await journaliser(
+        a.session,
+        a.u,
+        "ecriture",
+        objet(row.id),
+        f"session annulée : {demande.motif.strip()}",
+        a.ip,
+    )
+    noms = await _noms(a.session, {i.parcours_id for i in inscrites})
+    lignes = []
+    for i in inscrites:
+        annulation = AnnulationSession(
+            inscription_id=i.id, session=row.titre, motif=demande.motif.strip()
+        )
+        resultat = (
+            "Le rendez-vous n'avait pas été inscrit au parcours"
+            if i.rdv_id is None
+            else await _commander(a, row, i, "annuler_rdv_session", annulation)
+        )
+        personne = noms.get(i.parcours_id)
+        lignes.append(
+            AnnulationTransmise(
+                inscription_id=i.id,
+                prenom=personne.prenom if personne else "",
+                nom=personne.nom if personne else "",
+                transmise=not isinstance(resultat, str),
+                erreur=resultat if isinstance(resultat, str) else None,
+                # said without the contact itself, which the organiser does not see
+                injoignable=not isinstance(resultat, str)
+                and not (resultat.usager.telephone or resultat.usager.email),
+            )
+        )
+    echecs = sum(1 for ligne in lignes if not ligne.transmise)
+    await journaliser(
+        a.session,
+        a.u,
+        "ecriture",
+        objet(row.id),
+        f"annulation transmise ({len(lignes)}, {echecs} non transmises)",
+        a.ip,
+    )
+    return BilanAnnulation(transmises=len(lignes) - echecs, echecs=echecs, annulations=lignes)

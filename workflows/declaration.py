@@ -13,6 +13,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from core.francais import a_groupe
+from schemas.common import Acteur, Role
 from schemas.contrat import EtatContrat
 from schemas.erreurs import CodeErreur
 from schemas.parcours import ParcoursState, Phase
@@ -36,6 +37,9 @@ class Qui(Enum):
     PERSONNE = "la personne elle-même"
     # The structure of a prescribed service, by the link of its orientation (ticket 20).
     STRUCTURE = "la structure sollicitée"
+    # The organiser of a collective session the person is registered to (issue 18, item 3),
+    # for that registration's appointment only: from the session's own routes.
+    ANIMATEUR = "l'animateur de la session collective"
 
 
 def reserve_a(qui: frozenset[Qui] | set[Qui]) -> str:
@@ -71,10 +75,29 @@ APRES_ORIENTATION = frozenset({Phase.ORIENTATION, Phase.CONTRAT, Phase.PMSMP, Ph
 REFERENT = frozenset({Qui.REFERENT})
 PERSONNE = frozenset({Qui.PERSONNE})
 STRUCTURE = frozenset({Qui.STRUCTURE})
-# Commands given from a link's page only (no account): no API route.
-PAR_LIEN = frozenset({Qui.PERSONNE, Qui.STRUCTURE})
+ANIMATEUR = frozenset({Qui.ANIMATEUR})
+# Commands given from a page or route of their own (a link's page, with no account; a collective
+# session's routes), never by the parcours' API.
+PAR_LIEN = frozenset({Qui.PERSONNE, Qui.STRUCTURE, Qui.ANIMATEUR})
 REFERENT_OU_COORDINATION = frozenset({Qui.REFERENT, Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
 COORDINATION = frozenset({Qui.COORDINATEUR, Qui.ADMINISTRATEUR})
+
+
+ANIMATEUR_DE = "animateur:"
+
+
+def animateur(inscription_id: str, nom: str) -> Acteur:
+    """The organiser of a collective session, acting on one registration's appointment: the
+    session's service (services/sessions_collectives.py) checked who they are; the workflow
+    lets this actor touch only the appointment that registration became."""
+    return Acteur(id=f"{ANIMATEUR_DE}{inscription_id}", nom=nom, role=Role.REFERENT)
+
+
+def inscription_animee(acteur: Acteur) -> str | None:
+    """The registration an animator acts on, or None for any other actor."""
+    if not acteur.id.startswith(ANIMATEUR_DE):
+        return None
+    return acteur.id.removeprefix(ANIMATEUR_DE)
 
 
 @dataclass(frozen=True)

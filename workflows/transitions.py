@@ -19,6 +19,7 @@ from workflows.declaration import (
     Qui,
     Transition,
     erreurs_du_champ,
+    inscription_animee,
     prerequis,
     reserve_a,
 )
@@ -80,6 +81,10 @@ def qualites(acteur: Acteur, state: ParcoursState) -> set[Qui]:
         found.add(Qui.PERSONNE)
     if acteur.role == Role.PARTENAIRE and acteur.id == f"structure:{state.parcours_id}":
         found.add(Qui.STRUCTURE)
+    if acteur.role == Role.REFERENT and inscription_animee(acteur) in {
+        r.reservation_id for r in state.rdvs if r.reservation_id
+    }:
+        found.add(Qui.ANIMATEUR)
     return found
 
 

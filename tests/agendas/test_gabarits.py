@@ -32,8 +32,10 @@ from schemas.parcours import ParcoursState, PassagePhase, Phase
 from schemas.rdv import ModeRdv, Rdv
 from schemas.referent import ReferentAffecte
 from schemas.regles import Canal, Rappel
+from schemas.session_collective import AnnulationSession
 from tests import factories
-from workflows.etapes import invitations, rappels, reservations
+from workflows.declaration import animateur
+from workflows.etapes import invitations, rappels, reservations, sessions
 from workflows.etapes.base import jour_message, quand_message
 
 # In August: the workflow writes « aout » in what it sends (GSM 03.38 has no « û »).
@@ -282,3 +284,31 @@ async def test_l_annulation_du_gabarit_est_celle_du_workflow() -> None:
     await reservations.annuler_par_la_personne(ctx, ordre)  # type: ignore[arg-type]
     attendu = _donnees(ctx.s, date_limite=jour_message(JOUR + timedelta(days=9)))
     assert ctx.sms == [rendre("annulation", attendu)]
+
+
+async def test_l_annulation_d_une_session_du_gabarit_est_celle_du_workflow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workflow, "patched", lambda _: True)  # outside a workflow
+    s = _etat()
+    s.rdvs.append(
+        Rdv(
+            id="r-1",
+            date_heure=DEBUT,
+            mode=ModeRdv.SUR_PLACE,
+            lieu=LIEU,
+            professionnel="Léa Exemple",
+            objet="Information collective",
+            reservation_id="insc-1",
+        )
+    )
+    ctx = Envois(s)
+    annulation = AnnulationSession(
+        inscription_id="insc-1", session="Information RSA", motif="l'intervenante est malade"
+    )
+    ordre: Ordre[AnnulationSession] = Ordre(
+        donnees=annulation, auteur=animateur("insc-1", "Léa Exemple")
+    )
+    await sessions.annuler(ctx, ordre)  # type: ignore[arg-type]
+    attendu: dict[str, object] = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
+    assert ctx.sms == [rendre("annulation_session", attendu | {"raison": annulation.motif})]

@@ -9,16 +9,24 @@ import re
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from core.clock import PARIS
 from services.parcours_client import ParcoursClient
-from tests.agendas.test_sessions_collectives import AMELIE, THOMAS, _personne
+from tests.agendas.test_sessions_collectives import (
+    AMELIE,
+    THOMAS,
+    _personne,
+    deja_commencee_aujourd_hui,
+)
 from tests.fixtures.plateforme import Plateforme
 
 
-async def test_organiser_inscrire_et_noter_la_presence(plateforme: Plateforme) -> None:
+async def test_organiser_inscrire_et_noter_la_presence(
+    plateforme: Plateforme, monkeypatch: pytest.MonkeyPatch
+) -> None:
     clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    # Today, in a few minutes: open to registration, and its attendance may be recorded today.
-    debut = (datetime.now(UTC) + timedelta(minutes=3)).astimezone(PARIS)
+    debut = deja_commencee_aujourd_hui(monkeypatch).astimezone(PARIS)
     async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
         nom_lieu = f"Salle {secrets.token_hex(4)}"
         r = await thomas.post(
@@ -76,3 +84,69 @@ async def test_organiser_inscrire_et_noter_la_presence(plateforme: Plateforme) -
 
     (rdv,) = (await clients.etat(pid)).rdvs
     assert rdv.statut.value == "honore"
+
+
+async def test_annuler_la_session_depuis_sa_page(plateforme: Plateforme) -> None:
+    """The organiser's button: a motif is asked for (422 beside its field, nothing changed);
+    then the session is cancelled, each registered person's appointment too, and the page says
+    so; the button is gone."""
+    clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    debut = (datetime.now(UTC) + timedelta(days=9)).astimezone(PARIS)
+    async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
+        r = await thomas.post(
+            "/api/v1/agenda/lieux",
+            json={
+                "nom": f"Salle {secrets.token_hex(4)}",
+                "adresse": "3 rue du Salève",
+                "code_postal": "74100",
+                "commune": "Annemasse",
+            },
+        )
+        formulaire = {
+            "motif": "information_collective",
+            "titre": f"Réunion d'information {secrets.token_hex(3)}",
+            "jour": debut.date().isoformat(),
+            "debut": "09:00",
+            "fin": "11:00",
+            "lieu_id": r.json()["id"],
+            "capacite": "4",
+        }
+        page = await thomas.post("/agenda/sessions", data=formulaire)
+        assert page.status_code == 303, page.text
+        adresse = page.headers["location"]
+        pid, _, _ = await _personne(amelie)
+        r = await amelie.post(
+            f"/api/v1/sessions-collectives/{adresse.rsplit('/', 1)[1]}/inscriptions",
+            json={"parcours_id": pid},
+        )
+        assert r.status_code == 201, r.text
+
+        page = await amelie.get(adresse)
+        assert "Annuler la session" not in page.text  # not her structure's
+        page = await thomas.get(adresse)
+        assert 'action="/agenda/sessions/' in page.text
+        assert "Annuler la session et prévenir les inscrits" in page.text
+
+        page = await thomas.post(f"{adresse}/annulation", data={"motif": ""})
+        assert page.status_code == 422, page.text
+        assert (
+            '<p class="fr-error-text" id="champ-motif-erreur">Indiquez pourquoi la session est '
+            "annulée</p>" in page.text
+        )
+        assert "Annuler la session et prévenir les inscrits" in page.text  # still to come
+        assert (await clients.etat(pid)).rdvs[0].statut.value == "prevu"
+
+        page = await thomas.post(f"{adresse}/annulation", data={"motif": "la salle est fermée"})
+        assert page.status_code == 200, page.text
+        assert (
+            "Session annulée : rendez-vous annulé et personne prévenue dans le parcours de "
+            "1 personne" in page.text
+        )
+        assert "<strong>annulée</strong>" in page.text
+        assert "Annuler la session et prévenir les inscrits" not in page.text
+        page = await thomas.post(f"{adresse}/annulation", data={"motif": "la salle est fermée"})
+        assert page.status_code == 409, page.text
+        assert "La session est déjà annulée" in page.text
+
+    (rdv,) = (await clients.etat(pid)).rdvs
+    assert rdv.statut.value == "annule"

@@ -12,8 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
-from core.clock import local_day
+from agendas import sessions
+from core.clock import local_day, start_of_day
 from services.parcours_client import ParcoursClient
 from tests.agendas.test_invitation import _attendre
 from tests.api import donnees
@@ -26,17 +28,28 @@ CLAIRE = "ref-claire-martin"  # Bassin annécien: another territory
 RACINE = "/api/v1/sessions-collectives"
 
 
-async def _personne(referent: httpx.AsyncClient) -> tuple[str, str, str]:
+def deja_commencee_aujourd_hui(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """The start of a session of today that has already begun, whatever the hour the test runs
+    at: midnight in France. Its attendance may be recorded (it took place today, for the
+    service and for the workflow), and people are registered to it as if an hour before its
+    start (the registrations' clock, patched): a start « in a few minutes » fell on the next
+    day from 23:57 on."""
+    debut = start_of_day(local_day(datetime.now(UTC)))
+    monkeypatch.setattr(sessions, "maintenant", lambda: debut - timedelta(hours=1))
+    return debut
+
+
+async def _personne(referent: httpx.AsyncClient, *, joignable: bool = True) -> tuple[str, str, str]:
     """(parcours, phone, name) of a new person of the Genevois français, followed by whoever
-    opens it."""
+    opens it; without phone nor e-mail if not ``joignable``."""
     n = secrets.randbelow(10**6)
     telephone = f"07 {n // 10**4:02d} {n // 100 % 100:02d} {n % 100:02d} 53"
     nom = f"Collectif{n}"
     corps = donnees.accueil(
         date.today() - timedelta(days=10),  # room for an appointment missed last week
         nom=nom,
-        telephone=telephone,
-        email=f"collectif.{n}@example.org",
+        telephone=telephone if joignable else None,
+        email=f"collectif.{n}@example.org" if joignable else None,
         code_postal="74100",
         commune="Annemasse",
     )
@@ -92,11 +105,10 @@ async def _non_honore_deja(thomas: httpx.AsyncClient, pid: str) -> None:
 
 
 async def test_inscriptions_liste_et_presence_pour_tous(
-    plateforme: Plateforme, simulateur: Simulateur
+    plateforme: Plateforme, simulateur: Simulateur, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    # Today, in a few minutes: open to registration, and its attendance may be recorded today.
-    debut = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=3)
+    debut = deja_commencee_aujourd_hui(monkeypatch)
     async with (
         plateforme.client(THOMAS) as thomas,
         plateforme.client(AMELIE) as amelie,
@@ -147,7 +159,8 @@ async def test_inscriptions_liste_et_presence_pour_tous(
             for i in (await thomas.get(f"{RACINE}/{sid}/inscrits")).json()
         }
 
-        # everyone's attendance at once: Amélie's person is not Thomas's to record
+        # everyone's attendance at once, by the organiser: Amélie's person too, whom Thomas
+        # does not follow (the workflow lets him touch that registration's appointment only)
         r = await thomas.post(
             f"{RACINE}/{sid}/presences",
             json={
@@ -159,14 +172,20 @@ async def test_inscriptions_liste_et_presence_pour_tous(
         )
         assert r.status_code == 200, r.text
         bilan = r.json()
-        assert (bilan["transmises"], bilan["echecs"]) == (1, 1)
-        refusee = next(p for p in bilan["presences"] if not p["transmise"])
-        assert refusee["nom"] == nom_b
-        assert refusee["erreur"].startswith("Seul le référent de la personne peut renseigner")
+        assert (bilan["transmises"], bilan["echecs"]) == (2, 0), bilan
+        # once recorded, it is recorded: typed again, the parcours refuses it and says why
+        r = await thomas.post(
+            f"{RACINE}/{sid}/presences",
+            json={"presences": [{"inscription_id": ids[nom_b], "statut": "excuse"}]},
+        )
+        assert r.status_code == 200, r.text
+        (refusee,) = r.json()["presences"]
+        assert not refusee["transmise"]
+        assert "déjà renseignée (honoré)" in refusee["erreur"], refusee
         presences = {
             i["nom"]: i["presence"] for i in (await thomas.get(f"{RACINE}/{sid}/inscrits")).json()
         }
-        assert presences == {nom_a: "non_honore", nom_b: "honore"}  # kept with the session
+        assert presences == {nom_a: "non_honore", nom_b: "excuse"}  # what was typed, kept
 
     etat_a = await clients.etat(a)
     rdv = next(x for x in etat_a.rdvs if x.reservation_id == inscription_a["id"])
@@ -176,8 +195,13 @@ async def test_inscriptions_liste_et_presence_pour_tous(
         "Information collective",
     )
     assert "rdv_non_honores" in {x.code for x in etat_a.alertes}
-    (rdv_b,) = (await clients.etat(b)).rdvs
-    assert rdv_b.statut.value == "prevu"  # Amélie records it from the parcours
+    etat_b = await clients.etat(b)
+    (rdv_b,) = etat_b.rdvs
+    assert rdv_b.statut.value == "honore"  # reached the parcours Amélie follows
+    (fil,) = [e for e in etat_b.timeline if e.code == "rdv_honore"]
+    assert fil.libelle.endswith(
+        "honoré — présence notée par l'animateur de la session « Information collective RSA »"
+    )
 
     for telephone in (telephone_a, telephone_b):
 
@@ -239,3 +263,71 @@ async def test_desinscription_rend_la_place_et_annule_le_rendez_vous(
     (rdv,) = (await clients.etat(a)).rdvs
     assert rdv.statut.value == "annule"
     assert local_day(rdv.date_heure) == local_day(debut)
+
+
+async def test_annuler_la_session_previent_chaque_inscrit(
+    plateforme: Plateforme, simulateur: Simulateur, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Thomas cancels his session: every registered person's appointment is cancelled in their
+    parcours — Amélie's person too — and each is told why by SMS; their référent is told."""
+    clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    debut = datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)
+    async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
+        sid = (await _session(thomas, debut, capacite=3))["id"]
+        a, telephone_a, _ = await _personne(thomas)
+        b, telephone_b, _ = await _personne(amelie)
+        c, _, nom_c = await _personne(thomas, joignable=False)
+        for referent, pid in ((thomas, a), (amelie, b), (thomas, c)):
+            r = await referent.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": pid})
+            assert r.status_code == 201, r.text
+
+        r = await amelie.post(f"{RACINE}/{sid}/annulation", json={"motif": "Par erreur"})
+        assert r.status_code == 403, r.text  # not her structure's session
+        r = await thomas.post(f"{RACINE}/{sid}/annulation", json={"motif": " "})
+        assert r.status_code == 422, r.text
+        assert r.json()["erreurs"] == [
+            {"champ": "motif", "message": "Indiquez pourquoi la session est annulée"}
+        ]
+        assert sid in [s["id"] for s in (await thomas.get(RACINE)).json()]  # nothing changed
+
+        r = await thomas.post(
+            f"{RACINE}/{sid}/annulation", json={"motif": "l'intervenante est malade"}
+        )
+        assert r.status_code == 200, r.text
+        bilan = r.json()
+        assert (bilan["transmises"], bilan["echecs"]) == (3, 0), bilan
+        # the one without phone nor e-mail is named, so that nobody believes her told
+        assert [p["nom"] for p in bilan["annulations"] if p["injoignable"]] == [nom_c]
+        r = await thomas.post(f"{RACINE}/{sid}/annulation", json={"motif": "Encore"})
+        assert r.status_code == 409, r.text
+        assert r.json()["message"] == "La session est déjà annulée"
+        assert sid not in [s["id"] for s in (await thomas.get(RACINE)).json()]
+        r = await amelie.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": b})
+        assert r.status_code == 409, r.text
+
+        # a session that has begun is not cancelled any more
+        autre = (await _session(thomas, debut, capacite=1))["id"]
+        monkeypatch.setattr(sessions, "maintenant", lambda: debut + timedelta(minutes=1))
+        r = await thomas.post(f"{RACINE}/{autre}/annulation", json={"motif": "Trop tard"})
+        assert r.status_code == 409, r.text
+        assert r.json()["message"] == "La session a déjà commencé : elle ne peut plus être annulée"
+
+    for pid, envoi in (
+        (a, "personne prévenue par SMS et courriel"),
+        (b, "personne prévenue par SMS et courriel"),
+        (c, "aucun canal : ni téléphone ni courriel connus, prévenez la personne"),
+    ):
+        etat = await clients.etat(pid)
+        (rdv,) = etat.rdvs
+        assert rdv.statut.value == "annule"
+        (fil,) = [e for e in etat.timeline if e.code == "rdv_annule_session"]
+        assert f"annulée par son animateur : l'intervenante est malade ({envoi})" in fil.libelle
+        assert "rdv_non_honores" not in {x.code for x in etat.alertes}
+
+    for telephone in (telephone_a, telephone_b):
+
+        async def sms(telephone: str = telephone) -> bool:
+            textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
+            return any("est annulée : l'intervenante est malade." in t for t in textes)
+
+        await _attendre(sms, f"le SMS d'annulation à {telephone}")

@@ -23,6 +23,7 @@ COUTS = {
     "annulation": ("GSM-7", 2),
     "convocation": ("GSM-7", 2),
     "rappel": ("GSM-7", 2),
+    "annulation_session": ("GSM-7", 1),
 }
 
 

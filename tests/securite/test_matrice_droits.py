@@ -2409,6 +2409,38 @@ LIGNES |= {
     ],
 }
 
+# --- sessions18 : annuler une session collective ---
+# Its organiser (and the référents of their structure) only, like its list of registered people:
+# a session that does not exist is the same 404 for every référent.
+LIGNES |= {
+    ("POST", f"{_SESSIONS}/{{session_id}}/annulation"): [
+        Cas(
+            "annuler une session",
+            AGENDA_API,
+            req(
+                "POST",
+                f"{_SESSIONS}/sess-inconnue/annulation",
+                json={"motif": "L'intervenante est malade"},
+            ),
+            ok=frozenset({404}),
+            controle=_session_inconnue,
+        )
+    ],
+    ("POST", f"{_PAGE_SESSIONS}/{{session_id}}/annulation"): [
+        Cas(
+            "annuler une session depuis sa page",
+            SESSIONS_PAGE,
+            req(
+                "POST",
+                f"{_PAGE_SESSIONS}/sess-inconnue/annulation",
+                data={"motif": "L'intervenante est malade"},
+            ),
+            ok=frozenset({404}),
+            controle=lambda r: "Session inconnue" in r.text,
+        )
+    ],
+}
+
 # --- pilote16b : une structure modifiée au cockpit (issue 16) ---
 # The administration of the SPIE only, as the API's PUT: the form shows the structure, and
 # sending it back unchanged is accepted (303), audited with no difference.

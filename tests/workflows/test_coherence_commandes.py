@@ -36,6 +36,9 @@ PAR_LEUR_PAGE = {
     "reserver_rdv": "agendas/test_rdv_modifie.py",
     "deplacer_rdv": "agendas/test_rdv_modifie.py",
     "annuler_rdv": "agendas/test_rdv_modifie.py",
+    # the organiser's, from the routes of a collective session
+    "noter_presence_session": "agendas/test_sessions_collectives.py",
+    "annuler_rdv_session": "agendas/test_sessions_collectives.py",
 }
 # The page of the link that gives each command no account gives (its row of the matrix).
 ROUTES_PAR_LIEN = {
@@ -43,6 +46,8 @@ ROUTES_PAR_LIEN = {
     "deplacer_rdv": "/rdv/{jeton}",
     "annuler_rdv": "/rdv/{jeton}/annuler",
     "repondre_orientation": "/orientation/{jeton}",
+    "noter_presence_session": "/api/v1/sessions-collectives/{session_id}/presences",
+    "annuler_rdv_session": "/api/v1/sessions-collectives/{session_id}/annulation",
 }
 
 

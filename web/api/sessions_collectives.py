@@ -9,7 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from schemas.session_collective import (
+    BilanAnnulation,
     BilanPresences,
+    DemandeAnnulation,
     DemandeInscription,
     Inscription,
     Inscrit,
@@ -155,3 +157,27 @@ async def presences(
     parcours: ParcoursDep,
 ) -> BilanPresences:
     return await service.presences(appel(request, u, session, parcours), session_id, saisie)
+
+
+@router.post(
+    "/{session_id}/annulation",
+    response_model=BilanAnnulation,
+    responses=ERREURS
+    | {409: {"model": Erreur, "description": "Session déjà annulée ou déjà commencée"}},
+    summary="Annuler une session (l'organisateur et sa structure)",
+    description=(
+        "Ferme la session (ses places sont rendues), puis annule le rendez-vous de chaque "
+        "inscrit dans son parcours : la personne est prévenue par SMS et courriel avec le "
+        "motif, son référent aussi. Un parcours qui refuse n'arrête pas les autres ; la "
+        "réponse dit lesquels et pourquoi."
+    ),
+)
+async def annuler(
+    session_id: str,
+    demande: DemandeAnnulation,
+    request: Request,
+    u: UtilisateurApi,
+    session: SessionDep,
+    parcours: ParcoursDep,
+) -> BilanAnnulation:
+    return await service.annuler(appel(request, u, session, parcours), session_id, demande)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from agendas import service as agendas
+from agendas.sessions import maintenant
 from core.clock import PARIS, local_day
 from core.formats import heure, jour_semaine
 from rules.rendez_vous import regles_rendez_vous
@@ -22,7 +23,9 @@ from schemas.champ import champs
 from schemas.rdv import StatutRdv
 from schemas.session_collective import (
     PRESENCES,
+    BilanAnnulation,
     BilanPresences,
+    DemandeAnnulation,
     Presence,
     SaisiePresences,
     SessionCollective,
@@ -169,9 +172,12 @@ async def _page_session(
     status: int = 200,
     message: str | None = None,
     bilan: BilanPresences | None = None,
+    annulation: BilanAnnulation | None = None,
+    erreurs: dict[str, str] | None = None,
 ) -> Response:
     s = await sessions.vue(a, session_id)
     organisee = await sessions.organisee(a, session_id)
+    a_venir = not s.annulee and s.debut > maintenant()
     return pages.rendre(
         request,
         "rdv/session.html",
@@ -186,6 +192,9 @@ async def _page_session(
             "suivis": await _suivis(a) if not s.annulee else [],
             "message": message,
             "bilan": bilan,
+            "annulable": organisee and a_venir,
+            "annulation": annulation,
+            "erreurs": erreurs or {},
         },
         status=status,
     )
@@ -249,3 +258,26 @@ async def presences(
             raise
         return await _page_session(a, request, session_id, e.status, message=e.message)
     return await _page_session(a, request, session_id, bilan=bilan)
+
+
+@router.post(RACINE + "/{session_id}/annulation")
+async def annuler(
+    session_id: str,
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    motif: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Every registered person's appointment cancelled and the person told, with the motif."""
+    a = _appel(request, u, session, parcours)
+    try:
+        bilan = await sessions.annuler(a, session_id, DemandeAnnulation(motif=motif))
+    except ValidationError as e:
+        erreurs = {c["champ"]: c["message"] for c in champs(e.errors(), skip_body=False)}
+        return await _page_session(a, request, session_id, 422, erreurs=erreurs)
+    except Refus as e:
+        if e.status != 409:
+            raise
+        return await _page_session(a, request, session_id, 409, message=e.message)
+    return await _page_session(a, request, session_id, annulation=bilan)

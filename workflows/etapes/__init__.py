@@ -21,6 +21,7 @@ from workflows.etapes import (
     rdv_solidarites,
     referent,
     reservations,
+    sessions,
     sortie,
 )
 from workflows.etapes.base import Commande
@@ -38,6 +39,7 @@ MODULES = [
     rdv,
     invitations,
     reservations,
+    sessions,
     rappels,
     rdv_solidarites,
     messages,
