@@ -15,9 +15,16 @@ Contract taken from the public source code (facts restated, no code copied):
   error_messages}``, 404 empty, 422 ``{success: false, errors, error_messages}``; authentication
   by devise_token_auth (401 when the headers are missing or stale).
 
-Neither repository shows an API that creates the rdv itself: in RDV-Insertion the person books
-through the invitation token (or an agent books in the tool), and the outcome comes back by
-webhook (``partenaires.rdv_solidarites``). Nothing here was tried against the live service.
+Neither repository shows an API that creates the rdv itself, nor does the tool's newest source
+read here (betagouv/rdv-service-public @ 2693798dd8cb52d5c526e67c8d62a2474b4d370c, 2024-10-24,
+``config/routes/api.rb``: under ``api/v1`` rdvs are only listed, ``GET
+/api/v1/organisations/{id}/rdvs``; the one ``POST …/rdvs`` is Visioplainte's own API, behind its
+own key and territory). In RDV-Insertion the person books through the invitation token (or an
+agent books in the tool), and the outcome comes back by webhook (``partenaires.rdv_solidarites``).
+So does the platform: ``envoyer_invitation`` sends the tool's booking link
+(``{url}/prendre_rdv?…&invitation_token=…``, RDV-Insertion's
+``app/services/invitations/compute_link.rb``; the token is stable per user, the tool's
+``User#set_rdv_invitation_token!``). Nothing here was tried against the live service.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 from pydantic import BaseModel
@@ -34,11 +42,14 @@ from temporalio import activity
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
-from activities.http import TIMEOUT, indisponible, refus
+from activities.http import TIMEOUT, ClientPartenaire, indisponible, refus
+from activities.messagerie import Messagerie
+from activities.outbox import Outbox
 from core import traces
 from core.fichiers_secrets import avec_fichiers
 from core.partners import PartnerConfig, env_name
-from schemas.appels import AppelPartenaire
+from schemas.appels import MARQUE_LIEN, AppelPartenaire, InvitationRdvSolidarites
+from schemas.invitation import OutilDeReservation
 from schemas.rdv_solidarites import InscriptionRdvSolidarites, UsagerRdvSolidarites
 
 # The workflow side: a few quick retries, then the call waits for the tool (429, outage).
@@ -204,9 +215,64 @@ class ClientRdvSolidarites:
             page = suivante if isinstance(suivante, int) and suivante > (page or 0) else None
 
 
+def lien_de_reservation(url: str, outil: OutilDeReservation, jeton: str) -> str:
+    """The tool's booking page for the invited person, with the parameters RDV-Insertion puts
+    in its link (the person's address, which the tool uses to look for places nearby, stays
+    out: the organisations' motifs are offered instead, the tool's own fallback)."""
+    params = [("departement", outil.departement), ("invitation_token", jeton)]
+    params += [("organisation_ids[]", str(i)) for i in outil.organisation_ids]
+    if outil.categorie:
+        params.append(("motif_category_short_name", outil.categorie))
+    return f"{url.rstrip('/')}/prendre_rdv?{urlencode(params)}"
+
+
+SUJET_LIEN = "Lien de prise de rendez-vous (RDV-Solidarités)"  # as the outbox records it
+
+
+@dataclass(frozen=True)
+class Envois:
+    """How an invitation's message leaves: the SMS gateway, the mail, and their outbox."""
+
+    sms: ClientPartenaire
+    messagerie: Messagerie
+    outbox: Outbox
+
+
 class RdvSolidaritesActivities:
-    def __init__(self, client: ClientRdvSolidarites) -> None:
+    def __init__(self, client: ClientRdvSolidarites, envois: Envois | None = None) -> None:
         self.client = client
+        self.envois = envois
+
+    @activity.defn(name="rdv_solidarites.envoyer_invitation")
+    async def envoyer_invitation(self, appel: AppelPartenaire) -> dict[str, Any]:
+        """The person's invitation token is asked here, put in the tool's booking link and sent:
+        it never reaches the workflow, and the outbox records the subject only. Nothing comes
+        back to open the platform's own booking page: the person books in the tool."""
+        assert self.envois is not None, "le worker branche la passerelle SMS et la messagerie"
+        demande = InvitationRdvSolidarites.model_validate(appel.donnees)
+        if await self.envois.outbox.deja_envoye(appel.idempotence):
+            return {"statut": "deja_envoye"}
+        jeton = await self.client.jeton_invitation(demande.rdv_solidarites_id)
+        lien = lien_de_reservation(self.client.url, demande.outil, jeton)
+        if demande.courriel is not None:
+            texte = demande.courriel.texte.replace(MARQUE_LIEN, lien)
+            courriel = demande.courriel.model_copy(update={"texte": texte, "carnet": None})
+            envoi = appel.model_copy(update={"donnees": courriel.model_dump(mode="json")})
+            resultat = await self.envois.messagerie.envoyer(envoi)
+            return {k: v for k, v in resultat.items() if k != "empreinte"}
+        if demande.sms is None:
+            raise refus("Invitation sans SMS ni courriel à envoyer")
+        telephone = demande.sms.telephone
+        await self.envois.sms.appeler(
+            "POST",
+            "/v1/messages",
+            idempotence=appel.idempotence,
+            json={"telephone": telephone, "texte": demande.sms.texte.replace(MARQUE_LIEN, lien)},
+        )
+        await self.envois.outbox.noter(
+            appel.idempotence, "sms", telephone, SUJET_LIEN, parcours=appel.parcours_id
+        )
+        return {"statut": "envoye"}
 
     @activity.defn(name="rdv_solidarites.inscrire_usager")
     async def inscrire_usager(self, appel: AppelPartenaire) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from activities.partenaires import LivraisonActivities
 from activities.projection import ProjectionActivities
 from activities.rdv_solidarites import (
     ClientRdvSolidarites,
+    Envois,
     IdentifiantsAgent,
     RdvSolidaritesActivities,
 )
@@ -83,6 +84,10 @@ def activites(
         settings.effective_public_url,
         sessions,
     )
+    # --- rdv dans l'outil externe --- its invitations leave by the same SMS gateway and mail
+    rdv_solidarites = _rdv_solidarites(
+        partners["rdv"], http, Envois(client("sms"), messagerie, outbox)
+    )
     # --- offres FT et import d'entreprises ---
     offres_ft = OffresFranceTravailActivities(sessions, config_depuis(settings), http)
     return [
@@ -111,7 +116,8 @@ def activites(
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
         Courrier(sessions, outbox, coffre).produire,
-        _rdv_solidarites(partners["rdv"], http).inscrire_usager,
+        rdv_solidarites.inscrire_usager,
+        rdv_solidarites.envoyer_invitation,
         AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
         # --- connecteur fichiers FT/CAF ---
         lots.lister,
@@ -119,6 +125,8 @@ def activites(
     ]
 
 
-def _rdv_solidarites(config: PartnerConfig, http: httpx.AsyncClient) -> RdvSolidaritesActivities:
+def _rdv_solidarites(
+    config: PartnerConfig, http: httpx.AsyncClient, envois: Envois
+) -> RdvSolidaritesActivities:
     client = ClientRdvSolidarites(config, IdentifiantsAgent.depuis(config), http)
-    return RdvSolidaritesActivities(client)
+    return RdvSolidaritesActivities(client, envois)

@@ -89,6 +89,21 @@ class Settings(BaseSettings):
     smtp_host: str = Field("127.0.0.1", alias="SMTP_HOST")
     smtp_port: int = Field(8025, alias="SMTP_PORT")
     mail_from: str = Field("parcours@spie74.local", alias="MAIL_FROM")
+    # --- rdv dans l'outil externe --- The appointment tool of the département (issue 18,
+    # item 5). Empty: the platform's own agenda (invitations open its booking page).
+    # « rdv-solidarites »: an invitation sent to a person registered in RDV-Solidarités carries
+    # the tool's booking link (its /prendre_rdv with their invitation token, as RDV-Insertion
+    # sends it), the appointment is taken there and comes back by webhook. The tool has no
+    # public API that creates an appointment (docs/connecteurs/rdv-solidarites.md).
+    rdv_outil_externe: Literal["", "rdv-solidarites"] = Field("", alias="RDV_OUTIL_EXTERNE")
+    # The département's organisations in the tool (comma-separated ids) whose motifs the link
+    # offers, and the département's number the tool's search starts from.
+    rdv_solidarites_organisation_ids: str = Field(
+        "", alias="RDV_SOLIDARITES_ORGANISATION_IDS", pattern=r"^(\d+(,\d+)*)?$"
+    )
+    rdv_solidarites_departement: str = Field(
+        "74", alias="RDV_SOLIDARITES_DEPARTEMENT", pattern=r"^(\d{2,3}|2[AB])$"
+    )
     # The national company directory (recherche-entreprises, open API without key): it fills a
     # company's name, NAF and address from its SIRET. Empty: companies are typed by hand.
     recherche_entreprises_url: str = Field("", alias="RECHERCHE_ENTREPRISES_URL")

@@ -28,6 +28,9 @@ class MotifRdv(Model):
     libelle: str
     duree_minutes: int = Field(ge=QUART_D_HEURE, le=240, multiple_of=QUART_D_HEURE)
     collectif: bool = False
+    # The motif's category in RDV-Solidarités (its motif_category_short_name, as RDV-Insertion
+    # names them): an invitation's link to the tool offers that category's motifs only.
+    categorie_rdv_solidarites: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
 
 
 class ReglesReservation(Model):

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from schemas.common import Model
 from schemas.incident import TypeOperation
+from schemas.invitation import OutilDeReservation
 from schemas.rdv_solidarites import InscriptionRdvSolidarites
 
 
@@ -122,6 +123,19 @@ class Courriel(Model):
     calendrier: EvenementCalendrier | None = None
 
 
+class InvitationRdvSolidarites(Model):
+    """An invitation's message whose link is the tool's booking page (issue 18, item 5): the
+    sending activity asks the tool for the person's invitation token, puts the link where the
+    text says ``{lien}`` and sends it by ``sms`` or ``courriel`` (one of them). The token
+    never comes back to the workflow."""
+
+    invitation_id: str
+    rdv_solidarites_id: str = Field(pattern=r"^\d+$")
+    outil: OutilDeReservation
+    sms: Sms | None = None
+    courriel: Courriel | None = None
+
+
 MODELES: dict[TypeOperation, type[Model]] = {
     TypeOperation.NOTIFIER_ORIENTATION: NotificationOrientation,
     TypeOperation.LIRE_DROITS_RSA: LectureDroitsRsa,
@@ -131,6 +145,7 @@ MODELES: dict[TypeOperation, type[Model]] = {
     TypeOperation.ENVOYER_COURRIEL: Courriel,
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: InscriptionRdvSolidarites,
     TypeOperation.PRODUIRE_COURRIER: CourrierInvitation,
+    TypeOperation.INVITER_DANS_RDV_SOLIDARITES: InvitationRdvSolidarites,
 }
 
 # Activity names, so that workflows call them without importing HTTP clients.
@@ -143,4 +158,5 @@ ACTIVITE: dict[TypeOperation, str] = {
     TypeOperation.ENVOYER_COURRIEL: "messagerie.envoyer",
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: "rdv_solidarites.inscrire_usager",
     TypeOperation.PRODUIRE_COURRIER: "courrier.produire",
+    TypeOperation.INVITER_DANS_RDV_SOLIDARITES: "rdv_solidarites.envoyer_invitation",
 }

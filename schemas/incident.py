@@ -40,6 +40,10 @@ class TypeOperation(LabelledEnum):
         "Inscrire la personne dans RDV-Solidarités",
     )
     PRODUIRE_COURRIER = "produire_courrier", "Préparer un courrier à poster"
+    INVITER_DANS_RDV_SOLIDARITES = (
+        "inviter_dans_rdv_solidarites",
+        "Envoyer le lien de réservation de RDV-Solidarités",
+    )
 
 
 PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
@@ -51,6 +55,7 @@ PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
     TypeOperation.ENVOYER_COURRIEL: Partenaire.MESSAGERIE,
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: Partenaire.RDV,
     TypeOperation.PRODUIRE_COURRIER: Partenaire.COURRIER,
+    TypeOperation.INVITER_DANS_RDV_SOLIDARITES: Partenaire.RDV,
 }
 
 

@@ -4,6 +4,7 @@ free slots of the référent's agenda for one motif, until the invitation expire
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -19,6 +20,18 @@ class DemandeInvitation(Model):
     canal: CanalLien = CanalLien.LES_DEUX
 
 
+class OutilDeReservation(Model):
+    """The external appointment tool where the person books (RDV_OUTIL_EXTERNE), and what its
+    booking link needs (gip-inclusion/rdv-insertion, app/services/invitations/compute_link.rb):
+    the département, the organisations, the motif's category. The person's invitation token is
+    asked by the sending activity, never held here."""
+
+    outil: Literal["rdv-solidarites"] = "rdv-solidarites"
+    departement: str = Field(pattern=r"^(\d{2,3}|2[AB])$")
+    organisation_ids: list[int] = Field(default_factory=list)
+    categorie: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
+
+
 class EnvoiInvitation(Model):
     """The same, completed by the web app with the motif's label and its public address: the
     workflow reads no file and draws no secret. The expiry comes from the vigie's rules."""
@@ -27,6 +40,8 @@ class EnvoiInvitation(Model):
     libelle: str
     canal: CanalLien
     adresse_publique: str = Field(pattern=r"^https?://")
+    # --- rdv dans l'outil externe --- set when the département books in its own tool
+    outil: OutilDeReservation | None = None
 
 
 class StatutInvitation(LabelledEnum):
@@ -50,6 +65,9 @@ class InvitationRdv(Model):
     relancee: bool = False
     rdv_id: str | None = None
     reservee_le: date | None = None
+    # The link sent opens the tool's booking (the person was registered in it), not the page
+    # of the platform; the appointment taken there comes back by the tool's webhook.
+    outil: OutilDeReservation | None = None
 
 
 class ReservationParLaPersonne(Model):

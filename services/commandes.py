@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from agendas import reservations
 from agendas import sessions as sessions_collectives
+from agendas.outil_externe import outil_de_reservation
 from rules.rendez_vous import regles_rendez_vous
 from schemas.action import DemandeAction, PrescriptionAction
 from schemas.carnet import DemandeLienCarnet, EnvoiLienCarnet
@@ -176,6 +177,7 @@ async def _invitation_rdv(
         libelle=motif.libelle,
         canal=d.canal,
         adresse_publique=adresse_publique,
+        outil=outil_de_reservation(motif),  # --- rdv dans l'outil externe ---
     )
 
 

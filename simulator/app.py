@@ -44,6 +44,7 @@ def create_app(
         platform_url=platform_url,
     )
     app.include_router(rdv_solidarites.router)  # before the generic /{partner}/… routes
+    app.include_router(rdv_solidarites.pages)
     app.include_router(partenaires.router)
     # --- connecteur Immersion Facilitée --- (its real API v2, state in memory)
     app.state.immersion_facilitee = immersion_facilitee.EtatImmersionFacilitee()

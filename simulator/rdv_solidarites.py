@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from core.partners import PartnerConfig
@@ -45,6 +45,10 @@ NON_CONNECTE = {"errors": ["Vous devez vous connecter ou vous inscrire pour cont
 class EtatRdvSolidarites:
     usagers: dict[int, dict[str, Any]] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(731_000))
+    # A user's invitation token, made once and given again (the tool's
+    # User#set_rdv_invitation_token!), and the rdvs booked with one.
+    jetons: dict[int, str] = field(default_factory=dict)
+    rdvs: itertools.count[int] = field(default_factory=lambda: itertools.count(88_000))
 
 
 def _etat(request: Request) -> EtatRdvSolidarites:
@@ -131,9 +135,11 @@ async def creer_usager(request: Request) -> Response:
 async def jeton_invitation(user_id: int, request: Request) -> Response:
     if not _authentifie(request):
         return _non_connecte()
-    if user_id not in _etat(request).usagers:
+    etat = _etat(request)
+    if user_id not in etat.usagers:
         return Response(status_code=404)  # the tool's « head :not_found »
-    return JSONResponse({"invitation_token": secrets.token_urlsafe(15)})
+    jeton = etat.jetons.setdefault(user_id, secrets.token_urlsafe(15))
+    return JSONResponse({"invitation_token": jeton})
 
 
 @router.get("/organisations")
@@ -228,7 +234,11 @@ def rdv_natif(r: RdvSimule) -> dict[str, Any]:
 @controle.post("/rdvs")
 async def envoyer_rdv(r: RdvSimule, ctx: Contexte = Depends(contexte)) -> dict[str, Any]:
     """Send the platform the webhook RDV-Solidarités would send for this rdv."""
-    corps, headers = webhook(ctx.partners[PARTENAIRE], rdv_natif(r), r.event)
+    return await _poster(ctx, rdv_natif(r), r.event)
+
+
+async def _poster(ctx: Contexte, rdv: dict[str, Any], event: str) -> dict[str, Any]:
+    corps, headers = webhook(ctx.partners[PARTENAIRE], rdv, event)
     url = ctx.plateforme().rstrip("/") + CHEMIN_WEBHOOK
     try:
         async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0)) as client:
@@ -242,3 +252,48 @@ async def envoyer_rdv(r: RdvSimule, ctx: Contexte = Depends(contexte)) -> dict[s
     except ValueError:
         reponse = response.text
     return {"statut_http": response.status_code, "reponse": reponse}
+
+
+# --- rdv dans l'outil externe --- the booking page an invitation's link opens (the tool's
+# /prendre_rdv, a web wizard, not an API: https://…/prendre_rdv?departement&invitation_token
+# &organisation_ids[]&motif_category_short_name), and the booking a person makes there.
+pages = APIRouter(prefix=f"/{PARTENAIRE}", tags=["RDV-Solidarités"])
+
+
+def _usager_du_jeton(etat: EtatRdvSolidarites, jeton: str) -> int | None:
+    return next(
+        (u for u, j in etat.jetons.items() if secrets.compare_digest(j, jeton)),
+        None,
+    )
+
+
+@pages.get("/prendre_rdv")
+async def prendre_rdv(request: Request, invitation_token: str = "") -> Response:
+    """The tool's booking page: a valid token signs the person in (TokenInvitable); an unknown
+    one sends back to the home page with the tool's message."""
+    if _usager_du_jeton(_etat(request), invitation_token) is None:
+        return HTMLResponse("<p>Votre lien d'invitation n'est pas valide.</p>", status_code=200)
+    return HTMLResponse("<h1>Prendre rendez-vous</h1><p>Choisissez votre créneau.</p>")
+
+
+class ReservationSimulee(BaseModel):
+    invitation_token: str = Field(min_length=1, max_length=100)
+    starts_at: datetime = Field(description="Début du créneau choisi, avec fuseau")
+    motif: str = "RSA - Orientation : rdv sur site"
+
+
+@controle.post("/reservations")
+async def reserver(
+    r: ReservationSimulee, request: Request, ctx: Contexte = Depends(contexte)
+) -> dict[str, Any]:
+    """The person books a slot through their invitation's link: the tool makes the rdv
+    (created by the user) and sends the platform its webhook, signed."""
+    etat = _etat(request)
+    usager = _usager_du_jeton(etat, r.invitation_token)
+    if usager is None:
+        raise HTTPException(404, "Jeton d'invitation inconnu")
+    rdv = RdvSimule(usager_id=usager, rdv_id=next(etat.rdvs), starts_at=r.starts_at, motif=r.motif)
+    natif = rdv_natif(rdv)
+    natif["created_by"] = natif["participations"][0]["created_by"] = "user"
+    natif["participations"][0]["created_by_type"] = "User"
+    return {"rdv_id": rdv.rdv_id} | await _poster(ctx, natif, "created")

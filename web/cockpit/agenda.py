@@ -16,6 +16,8 @@ from core.clock import local_day
 from core.formats import heure
 from core.formats import jour_semaine as jour_long_fr
 from rules.rendez_vous import regles_rendez_vous
+from schemas.incident import Partenaire
+from schemas.rdv import Rdv, StatutRdv
 from services.audit import journaliser
 from store.parcours import ParcoursRow
 from web.cockpit import pages
@@ -52,20 +54,27 @@ async def mon_agenda(request: Request, u: UtilisateurPage, session: SessionDep) 
     creneaux = [reservations.creneau(r) for r in prises]
     lieux = {x.id: x for x in await service.lieux_par_id(session, creneaux)}
     regles = regles_rendez_vous()
-    par_jour: dict[str, list[dict[str, str | None]]] = defaultdict(list)
+    entrees: list[tuple[datetime, dict[str, str | None]]] = []
     for r, c in zip(prises, creneaux, strict=True):
         motif = regles.motif(r.motif)
         personne = suivis.get(r.parcours_id)
-        par_jour[jour_long_fr(local_day(c.debut))].append(
-            {
-                "heure": heure(c.debut),
-                "fin": heure(c.fin),
-                "motif": motif.libelle if motif else r.motif,
-                "ou": ou(c, lieux),
-                "personne": f"{personne.prenom} {personne.nom}" if personne else None,
-                "lien": f"/parcours/{r.parcours_id}" if personne else None,
-            }
+        entrees.append(
+            (
+                c.debut,
+                {
+                    "heure": heure(c.debut),
+                    "fin": heure(c.fin),
+                    "motif": motif.libelle if motif else r.motif,
+                    "ou": ou(c, lieux),
+                    "personne": f"{personne.prenom} {personne.nom}" if personne else None,
+                    "lien": f"/parcours/{r.parcours_id}" if personne else None,
+                },
+            )
         )
+    entrees += await rdvs_de_l_outil(session, u.id, maintenant)
+    par_jour: dict[str, list[dict[str, str | None]]] = defaultdict(list)
+    for debut, entree in sorted(entrees, key=lambda x: x[0]):
+        par_jour[jour_long_fr(local_day(debut))].append(entree)
     await journaliser(session, u, "lecture", f"agenda:{u.id}", "mon agenda (rendez-vous à venir)")
     return pages.rendre(
         request,
@@ -80,3 +89,41 @@ async def mon_agenda(request: Request, u: UtilisateurPage, session: SessionDep) 
             "motifs": {m.code: m.libelle for m in regles.motifs},
         },
     )
+
+
+# --- rdv dans l'outil externe ---
+async def rdvs_de_l_outil(
+    session: SessionDep, referent_id: str, maintenant: datetime
+) -> list[tuple[datetime, dict[str, str | None]]]:
+    """The appointments the people this référent follows took in the external tool
+    (RDV_OUTIL_EXTERNE): they live in the parcours, not in the platform's bookings."""
+    lignes = (
+        await session.exec(
+            select(ParcoursRow).where(
+                ParcoursRow.referent_id == referent_id,
+                col(ParcoursRow.prochain_rdv).is_not(None),
+            )
+        )
+    ).all()
+    entrees = []
+    for p in lignes:
+        for brut in p.etat.get("rdvs") or []:
+            rdv = Rdv.model_validate(brut)
+            if (
+                rdv.source != Partenaire.RDV.value
+                or rdv.statut != StatutRdv.PREVU
+                or not maintenant - timedelta(hours=1)
+                <= rdv.date_heure
+                < maintenant + timedelta(days=SUR_JOURS)
+            ):
+                continue
+            entree: dict[str, str | None] = {
+                "heure": heure(rdv.date_heure),
+                "fin": heure(rdv.fin) if rdv.fin else None,
+                "motif": rdv.objet,
+                "ou": f"{rdv.lieu or rdv.mode.label}, avec {rdv.professionnel} (RDV-Solidarités)",
+                "personne": f"{p.prenom} {p.nom}",
+                "lien": f"/parcours/{p.id}",
+            }
+            entrees.append((rdv.date_heure, entree))
+    return entrees

@@ -8,7 +8,14 @@ from datetime import date, timedelta
 from temporalio import workflow
 
 from rules.calendrier import ajouter
-from schemas.appels import MARQUE_LIEN, Courriel, CourrierInvitation, LienCarnetAEnvoyer, Sms
+from schemas.appels import (
+    MARQUE_LIEN,
+    Courriel,
+    CourrierInvitation,
+    InvitationRdvSolidarites,
+    LienCarnetAEnvoyer,
+    Sms,
+)
 from schemas.carnet import CanalLien
 from schemas.common import Acteur, Ordre
 from schemas.incident import TypeOperation
@@ -59,9 +66,12 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
         envoyee_le=ctx.today(),
         expire_le=expiration(s, ctx.today()),
     )
+    outil = _outil(ctx, e)
+    if outil and s.identifiants.rdv_solidarites is not None:
+        invitation = invitation.model_copy(update={"outil": e.outil})
     s.invitations.append(invitation)
     canaux = _envoyer_liens(ctx, invitation, "invitation")
-    envoi = f"envoyée par {' et '.join(canaux) or 'aucun canal'}"
+    envoi = f"envoyée par {' et '.join(canaux) or 'aucun canal'}" + outil
     if not canaux and s.usager.adresse and workflow.patched(INVITATION_PAR_COURRIER):
         _preparer_courrier(ctx, invitation, s.usager.adresse, s.referent.referent.nom)
         envoi = "par courrier, à imprimer et poster (la lettre sera jointe aux documents)"
@@ -73,6 +83,24 @@ async def inviter(ctx: Contexte, ordre: Ordre[EnvoiInvitation]) -> None:
         ordre.auteur,
         details={"invitation_id": invitation.id, "motif": e.motif},
     )
+
+
+# --- rdv dans l'outil externe --- workflow.patched() id: when the département books in its own
+# tool (RDV_OUTIL_EXTERNE), a person registered in it gets the tool's booking link instead of
+# the platform's; before, the platform's link was sent whatever the setting.
+INVITATION_DANS_L_OUTIL = "invitation-dans-l-outil-de-rendez-vous"
+
+
+def _outil(ctx: Contexte, e: EnvoiInvitation) -> str:
+    """What the timeline adds about the tool: its link, or why the platform's is sent."""
+    if e.outil is None or not workflow.patched(INVITATION_DANS_L_OUTIL):
+        return ""
+    if ctx.s.identifiants.rdv_solidarites is None:
+        return (
+            " avec le lien de l'agenda de la plateforme : la personne n'est pas inscrite dans "
+            "RDV-Solidarités"
+        )
+    return " avec le lien de réservation de RDV-Solidarités"
 
 
 # workflow.patched() id: a person with neither phone nor e-mail, but an address, is invited by
@@ -120,6 +148,10 @@ def _envoyer_liens(ctx: Contexte, invitation: InvitationRdv, envoi: str) -> list
         f"({invitation.libelle.lower()}). Choisissez votre date d'ici le {veille} : {MARQUE_LIEN}"
     )
     canaux = canaux_de(s, invitation.canal)
+    if invitation.outil is not None and s.identifiants.rdv_solidarites is not None:
+        for canal in canaux:
+            _envoyer_dans_l_outil(ctx, invitation, canal, texte, s.identifiants.rdv_solidarites)
+        return canaux
     for canal in canaux:
         lien = LienCarnetAEnvoyer(
             lien_id=f"{invitation.id}:{envoi}-{canal}",
@@ -141,6 +173,24 @@ def _envoyer_liens(ctx: Contexte, invitation: InvitationRdv, envoi: str) -> list
     return canaux
 
 
+def _envoyer_dans_l_outil(
+    ctx: Contexte, invitation: InvitationRdv, canal: str, texte: str, usager: str
+) -> None:
+    """The activity asks the tool for the person's invitation token and sends its link."""
+    assert invitation.outil is not None
+    u = ctx.s.usager
+    message = InvitationRdvSolidarites(
+        invitation_id=invitation.id,
+        rdv_solidarites_id=usager,
+        outil=invitation.outil,
+        sms=Sms(telephone=u.telephone or "", texte=texte) if canal == "SMS" else None,
+        courriel=None
+        if canal == "SMS"
+        else Courriel(destinataire=u.email or "", sujet="Prenez votre rendez-vous", texte=texte),
+    )
+    ctx.lancer_operation(TypeOperation.INVITER_DANS_RDV_SOLIDARITES, message)
+
+
 def relancer_invitation(ctx: Contexte, invitation_id: str) -> None:
     """The vigie's « invitation_sans_reponse » was raised: send new links, once."""
     index = next((i for i, x in enumerate(ctx.s.invitations) if x.id == invitation_id), None)
@@ -158,6 +208,51 @@ def relancer_invitation(ctx: Contexte, invitation_id: str) -> None:
         f"par {' et '.join(canaux) or 'aucun canal'}",
         Acteur.plateforme(),
         details={"invitation_id": invitation.id, "motif": invitation.motif},
+    )
+
+
+# --- rdv dans l'outil externe --- workflow.patched() id: a rdv taken in the tool with the link
+# of an invitation answers that invitation (the vigie's « invitation_expiree » clears).
+RDV_DE_L_OUTIL = "rdv-de-l-outil-repond-a-l-invitation"
+
+
+def rdv_de_l_outil(ctx: Contexte, rdv_id: str, annule: bool, le: date) -> None:
+    """The tool's webhook says which rdv, not which invitation: a new rdv answers the oldest
+    invitation still waiting whose link was the tool's; a cancelled one opens it again, so that
+    the same link lets the person take another slot until it expires (as on the platform)."""
+    s = ctx.s
+    if any(i.rdv_id == rdv_id for i in s.invitations) != annule:
+        return  # already answered (a moved rdv), or a cancelled rdv no invitation was waiting for
+    index = next(
+        (
+            i
+            for i, x in enumerate(s.invitations)
+            if x.outil is not None
+            and (x.rdv_id == rdv_id if annule else x.statut == StatutInvitation.ENVOYEE)
+        ),
+        None,
+    )
+    if index is None or not workflow.patched(RDV_DE_L_OUTIL):
+        return
+    inv = s.invitations[index]
+    maj: dict[str, object] = (
+        {"statut": StatutInvitation.ENVOYEE, "rdv_id": None, "reservee_le": None}
+        if annule
+        else {"statut": StatutInvitation.RESERVEE, "rdv_id": rdv_id, "reservee_le": le}
+    )
+    s.invitations[index] = inv.model_copy(update=maj)
+    ctx.noter(
+        Categorie.RDV,
+        "invitation_rouverte" if annule else "invitation_reservee_dans_l_outil",
+        (
+            f"Invitation à prendre rendez-vous ({inv.libelle.lower()}) de nouveau en attente : "
+            "le rendez-vous pris dans RDV-Solidarités est annulé"
+            if annule
+            else f"Invitation à prendre rendez-vous ({inv.libelle.lower()}) : rendez-vous pris "
+            "dans RDV-Solidarités"
+        ),
+        Acteur.partenaire("rdv", "RDV-Solidarités"),
+        details={"invitation_id": inv.id, "rdv_id": rdv_id},
     )
 
 

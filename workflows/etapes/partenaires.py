@@ -17,6 +17,7 @@ from schemas.evenements import (
 from schemas.parcours import Categorie
 from schemas.rdv import Contact, ModeContact, ModeRdv, Rdv, StatutRdv
 from schemas.vigie import SignalementPartenaire
+from workflows.etapes import invitations
 from workflows.etapes.base import Contexte
 from workflows.etapes.rdv import appliquer_resultat
 
@@ -128,6 +129,10 @@ def _resultat_rdv(ctx: Contexte, ev: EvenementPartenaire) -> None:
         if not workflow.patched(RDV_SOLIDARITES):
             return
         rdv_id = _rdv_solidarites(ctx, ev)
+        # --- rdv dans l'outil externe --- the invitation whose link took it is answered
+        annule = STATUT_RDV.get(ev.type) == StatutRdv.ANNULE
+        if ev.type not in STATUT_RDV or annule:
+            invitations.rdv_de_l_outil(ctx, rdv_id, annule, local_day(ev.survenu_le))
         if ev.type not in STATUT_RDV:  # planned or moved: no outcome yet
             return
     rdv = next((r for r in ctx.s.rdvs if r.id == rdv_id), None)
