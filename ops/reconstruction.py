@@ -4,9 +4,10 @@
     python -m ops.reconstruction --vider  (empty the projection tables first)
 
 Every parcours workflow is listed through Temporal's visibility, asked for its state (query
-« etat », answered by a worker: one must be running) and its rows are written again by the
-worker's own projection code (``store.projection.ecrire``), from the same snapshot the
-workflow publishes (``workflows.publication``): the rows are those the workflows wrote.
+« etat_complet », rules of the vigie included; answered by a worker: one must be running) and
+its rows are written again by the worker's own projection code (``store.projection.ecrire``),
+from the same snapshot the workflow publishes (``workflows.publication``): the rows are
+those the workflows wrote.
 
 Only the projection is rebuilt (tables ``parcours``, ``parcours_alerte``, ``incident``,
 ``identifiant_partenaire``, ``parcours_evenement``, ``parcours_phase``, ``parcours_acces``,
@@ -123,7 +124,7 @@ async def reconstruire(client: Client, sessions: SessionFactory, *, en_parallele
             async with limite:
                 state: ParcoursState = await client.get_workflow_handle(
                     parcours_workflow_id(parcours_id)
-                ).query("etat", result_type=ParcoursState)
+                ).query("etat_complet", result_type=ParcoursState)
         except (WorkflowQueryFailedError, RPCError) as err:
             bilan.echecs[parcours_id] = str(err) or type(err).__name__
             return

@@ -344,7 +344,7 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
                 raise _refus(err.message, "phase_interdite") from None
             self.s.version_metier += 1
             self._apres_changement(ordre.auteur)
-        return self.s
+        return self._etat_renvoye()
 
     @commande.validator
     def _valider(self, nom: str, args: Sequence[RawValue]) -> None:
@@ -474,11 +474,26 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
     async def etat_initialise(self) -> ParcoursState:
         """The state once the rules are loaded and first evaluated (answers the accueil)."""
         await workflow.wait_condition(lambda: self._pret)
-        return self.s
+        return self._etat_renvoye()
 
     @workflow.query(name="etat")
     def etat(self) -> ParcoursState:
+        return self._etat_renvoye()
+
+    @workflow.query(name="etat_complet")
+    def etat_complet(self) -> ParcoursState:
+        """The state with the vigie's rules: for the rebuild of the read model, which needs
+        them to compute the next deadline exactly as the workflow's own projection does."""
         return self.s
+
+    def _etat_renvoye(self) -> ParcoursState:
+        """The state as commands and reads answer it: without the vigie's rules (≈ 4 KiB of
+        deadlines, breaks and holidays nobody outside the workflow reads: the web drops them
+        before showing a state), which every answer serialised, encrypted and, for commands,
+        stored in the history (issue 19). An answer is not a command: replay does not compare
+        it, so running histories replay unchanged, and no ``workflow.patched`` is needed (nor
+        allowed, in a query)."""
+        return self.s.model_copy(update={"regles": None})
 
     # --- closing ------------------------------------------------------------------------
 

@@ -140,7 +140,7 @@ async def test_dans_l_historique_chaque_donnee_nomme_son_workflow(plateforme: Pl
     payloads = [p async for e in handle.fetch_history_events() for p in _payloads(e)]
 
     assert payloads
-    assert {p.metadata[FORMAT] for p in payloads} == {b"2"}
+    assert {p.metadata[FORMAT] for p in payloads} == {b"2", b"3"}  # 3: compressed (> 1 KiB)
     assert {p.metadata.get(WORKFLOW_ID) for p in payloads} == {workflow_id.encode()}
 
 
