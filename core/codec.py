@@ -15,6 +15,12 @@ and projections a parcours sends are JSON of several KiB that shrink four to six
 every byte of them is carried, stored and cached by Temporal (issue 19). Only payloads above
 ``COMPRESSER_DES`` bytes are compressed (the rest stay format 2); the format is part of the
 associated data, so a format 3 payload relabelled 2 (or the reverse) does not decrypt.
+What compression gives away: a sealed size now follows how repetitive the content is, not only
+its length. Whoever reads the histories (Temporal's operator) and can also make the platform
+write chosen text next to a person's data could in principle learn from sizes (CRIME-like).
+Accepted: no secret ever enters a workflow (tokens and keys stay outside, hashed), and such an
+attack needs many adaptive writes into the same parcours, each one audited under an account.
+Only authenticated plaintext is decompressed: nobody without the key can feed zlib a bomb.
 """
 
 from __future__ import annotations
