@@ -82,9 +82,16 @@ async def embauche(
 ) -> DeclarationEmbauche:
     """The hiring to declare for « embauchée », from the offer and its company."""
     offre = await session.get(OffreRow, row.offre_id)
-    entreprise = await session.get(EntrepriseRow, offre.siret) if offre else None
-    if offre is None or entreprise is None:
+    if offre is None:
         raise EmployeurRefuse(409, "L'offre n'existe plus", "offre_inconnue")
+    entreprise = await session.get(EntrepriseRow, offre.siret) if offre.siret else None
+    if entreprise is None:  # a hiring declares its employer's SIRET
+        raise EmployeurRefuse(
+            409,
+            "Entreprise de l'offre non identifiée : le chargé de relation entreprise doit "
+            "d'abord la rattacher à une entreprise de l'annuaire",
+            "entreprise_non_identifiee",
+        )
     if suite.date_debut is None:
         raise _champ("date_debut", "La date de début de l'emploi est requise")
     contrat = TypeContratTravail(offre.type_contrat)

@@ -82,6 +82,6 @@ async def pour_une_offre(
     )
     lignes = (await session.exec(requete)).all()
     parcours = {v.parcours_id: p for v, p in lignes}
-    entreprise = await session.get(EntrepriseRow, offre.siret)
+    entreprise = await session.get(EntrepriseRow, offre.siret) if offre.siret else None
     classes = classer(cible(offre, entreprise), [candidat(v) for v, _ in lignes])
     return [(r, parcours[r.parcours_id]) for r in classes]

@@ -2950,3 +2950,27 @@ LIGNES[("POST", f"{_ENTREPRISES}/import")] = [
         controle=lambda r: r.json()["ajoutees"] == [_SIRET_IMPORT] and not r.json()["enregistre"],
     )
 ]
+
+
+# --- employeurs : offres sans SIRET ---
+# An offer of France Travail without SIRET is attached to a company of the directory by a
+# chargé de relation entreprise (or the administration), as the offer's other writes. The
+# matrix's offer is attached to its own company again: the answer names it.
+LIGNES |= {
+    ("PUT", f"{_OFFRES}/{{offre_id}}/entreprise"): [
+        Cas(
+            "rattachée à une entreprise de l'annuaire",
+            EMPLOYEURS_API,
+            _offre("PUT", "/entreprise", {"siret": SIRET_MATRICE}),
+            controle=lambda r: r.json()["siret"] == SIRET_MATRICE,
+        )
+    ],
+    ("POST", "/offres/{offre_id}/entreprise"): [
+        Cas(
+            "rattachée à une entreprise de l'annuaire",
+            EMPLOYEURS_PAGE,
+            _page_offre("POST", "/entreprise", {"siret": SIRET_MATRICE}),
+            ok=_VU,
+        )
+    ],
+}
