@@ -29,7 +29,6 @@ from employeurs.france_travail import (
 from store.db import create_schema, make_engine, session_factory
 
 MOTIFS = {
-    "sans_siret": "sans SIRET de l'employeur",
     "rome_inconnu": "code ROME absent du référentiel",
     "contrat_hors_champ": "contrat non salarié ou inconnu",
     "sans_identifiant": "sans identifiant",
@@ -48,6 +47,7 @@ def rapport(bilan: BilanOffresFT) -> list[str]:
         f"Ajoutées : {bilan.ajoutees} ; mises à jour : {bilan.mises_a_jour} ; "
         f"rouvertes : {bilan.reouvertes} ; fermées : {bilan.fermees}",
         f"Entreprises ajoutées à l'annuaire : {bilan.entreprises_ajoutees}",
+        f"Gardées sans SIRET (entreprise non identifiée, à rattacher) : {bilan.sans_siret}",
     ]
     lignes += [f"Écartées ({MOTIFS.get(m, m)}) : {n}" for m, n in sorted(bilan.ecartees.items())]
     if not bilan.complete:

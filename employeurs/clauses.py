@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from employeurs.annuaire import EmployeurRefuse, maintenant
 from employeurs.lieux import lieu, refus_champ
+from employeurs.une_fois import ajouter_une_fois
 from schemas.clause_sociale import ClauseSaisie
 from schemas.common import Territoire
 from schemas.erreurs import CodeErreur
@@ -21,6 +22,8 @@ from store.clauses import ClauseSocialeRow, PlacementClauseRow
 from store.db import ecriture
 from store.employeurs import EntrepriseRow
 from store.parcours import ParcoursRow
+
+DEJA_PLACEE = "Personne déjà placée sur ce marché"
 
 
 @dataclass(frozen=True)
@@ -110,12 +113,14 @@ async def placer(
         raise EmployeurRefuse(
             409, "Le parcours de cette personne est clos", CodeErreur.PARCOURS_CLOS
         )
+    # checked in the write transaction; two requests at once: the unique constraint
+    await ecriture(session)
     deja = select(PlacementClauseRow).where(
         PlacementClauseRow.clause_id == clause.id,
         PlacementClauseRow.parcours_id == parcours.id,
     )
     if (await session.exec(deja)).first() is not None:
-        raise EmployeurRefuse(409, "Personne déjà placée sur ce marché", "deja_placee")
+        raise EmployeurRefuse(409, DEJA_PLACEE, "deja_placee")
     instant = maintenant()
     row = PlacementClauseRow(
         id=str(uuid.uuid4()),
@@ -126,9 +131,7 @@ async def placer(
         cree_le=instant,
         mis_a_jour=instant,
     )
-    await ecriture(session)
-    session.add(row)
-    await session.commit()
+    await ajouter_une_fois(session, row, DEJA_PLACEE, "deja_placee")
     return row
 
 

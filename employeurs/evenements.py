@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from employeurs.annuaire import EmployeurRefuse, maintenant
 from employeurs.lieux import lieu, refus_champ
+from employeurs.une_fois import ajouter_une_fois
 from schemas.common import Territoire
 from schemas.erreurs import CodeErreur
 from schemas.evenement_employeur import EvenementSaisi, SuiteInvitation
@@ -20,6 +21,8 @@ from store.db import ecriture
 from store.employeurs import EntrepriseRow, OffreRow
 from store.evenements_employeurs import EvenementEmployeurRow, InvitationEvenementRow
 from store.parcours import ParcoursRow
+
+DEJA_INVITEE = "Personne déjà invitée à cet événement"
 
 
 async def _verifier(session: AsyncSession, saisie: EvenementSaisi) -> None:
@@ -105,12 +108,14 @@ async def inviter(
         raise EmployeurRefuse(
             409, "Le parcours de cette personne est clos", CodeErreur.PARCOURS_CLOS
         )
+    # checked in the write transaction; two requests at once: the unique constraint
+    await ecriture(session)
     deja = select(InvitationEvenementRow).where(
         InvitationEvenementRow.evenement_id == evenement.id,
         InvitationEvenementRow.parcours_id == parcours.id,
     )
     if (await session.exec(deja)).first() is not None:
-        raise EmployeurRefuse(409, "Personne déjà invitée à cet événement", "deja_invitee")
+        raise EmployeurRefuse(409, DEJA_INVITEE, "deja_invitee")
     instant = maintenant()
     row = InvitationEvenementRow(
         id=str(uuid.uuid4()),
@@ -120,9 +125,7 @@ async def inviter(
         cree_le=instant,
         mis_a_jour=instant,
     )
-    await ecriture(session)
-    session.add(row)
-    await session.commit()
+    await ajouter_une_fois(session, row, DEJA_INVITEE, "deja_invitee")
     return row
 
 

@@ -11,7 +11,11 @@ names each file):
   ``Authorization: Bearer …``; 206 with ``Content-Range: offres <début>-<fin>/<total>`` while
   more follow, 200 for the last (or only) page, 204 when nothing matches; the body is
   ``{"resultats": [...], "filtresPossibles": [...]}``; at most 150 per page, the start at most
-  1000 and the end at most 1149: one search reaches 1 150 offers, no more.
+  1000 and the end at most 1149: one search reaches 1 150 offers, no more;
+- ``minCreationDate`` and ``maxCreationDate`` (``2026-11-24T09:12:41Z``) narrow a search to the
+  offers created in that window: past 1 150 offers, the département is read window by window,
+  each halved until it holds 1 150 at most (the window from 2000 to now plus a day, the end's
+  margin because the API seems to read these dates in Paris time; an hour at least).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -41,6 +46,10 @@ DEPARTEMENT = "74"
 SCOPE = "api_offresdemploiv2 o2dsoffre"
 TAILLE_PAGE = 150  # the API's maximum per call
 DEBUT_MAX, FIN_MAX = 1000, 1149  # the API refuses a range past these (400)
+PLAFOND = FIN_MAX + 1  # offers one search can give
+FENETRE_DEPUIS = datetime(2000, 1, 1, tzinfo=UTC)  # before any offer still online
+MARGE_FIN = timedelta(hours=24)  # past « now » in any time zone the API reads dates in
+FENETRE_MIN = timedelta(hours=1)  # not halved further: read up to 1 150, the rest is said
 DELAI = httpx.Timeout(30.0, connect=5.0)
 AUTEUR = "france_travail"  # cree_par of an imported offer: no person typed it
 
@@ -81,6 +90,30 @@ NON_CONFIGURE = (
     "Import des offres de France Travail non configuré : réglez FRANCE_TRAVAIL_OFFRES_URL, "
     "FRANCE_TRAVAIL_JETON_URL, FRANCE_TRAVAIL_CLIENT_ID et FRANCE_TRAVAIL_CLIENT_SECRET"
 )
+
+
+@dataclass(frozen=True)
+class Fenetre:
+    """Offers created from ``debut`` to ``fin``, both included, to the second."""
+
+    debut: datetime
+    fin: datetime
+
+    @staticmethod
+    def _iso(instant: datetime) -> str:
+        return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def parametres(self) -> dict[str, str]:
+        return {"minCreationDate": self._iso(self.debut), "maxCreationDate": self._iso(self.fin)}
+
+    @property
+    def divisible(self) -> bool:
+        return self.fin - self.debut > FENETRE_MIN
+
+    def moities(self) -> tuple[Fenetre, Fenetre]:
+        """Two windows that do not overlap (the second starts one second later)."""
+        milieu = (self.debut + (self.fin - self.debut) / 2).replace(microsecond=0)
+        return Fenetre(self.debut, milieu), Fenetre(milieu + timedelta(seconds=1), self.fin)
 
 
 @dataclass(frozen=True)
@@ -145,15 +178,19 @@ class ClientOffresFT:
                 f"France Travail refuse {quoi} ({reponse.status_code}) : {reponse.text[:200]}"
             )
 
-    async def page(self, debut: int, fin: int) -> Page:
-        """One range of the département's offers. A token refused (expired) is asked again once."""
+    async def page(self, debut: int, fin: int, fenetre: Fenetre | None = None) -> Page:
+        """One range of the département's offers (created in ``fenetre`` when given). A token
+        refused (expired) is asked again once."""
+        parametres = {"departement": DEPARTEMENT, "range": f"{debut}-{fin}"}
+        if fenetre is not None:
+            parametres |= fenetre.parametres()
         for essai in (1, 2):
             if self._jeton is None:
                 self._jeton = await self._obtenir_jeton()
             reponse = await self._appel(
                 "GET",
                 f"{self.config.url_api.rstrip('/')}/v2/offres/search",
-                params={"departement": DEPARTEMENT, "range": f"{debut}-{fin}"},
+                params=parametres,
                 headers={"Authorization": f"Bearer {self._jeton}", "Accept": "application/json"},
             )
             if reponse.status_code == 401 and essai == 1:
@@ -193,20 +230,38 @@ class Lecture:
     complete: bool
 
 
-async def lire_le_departement(client: ClientOffresFT, taille: int = TAILLE_PAGE) -> Lecture:
-    offres: list[dict[str, Any]] = []
-    debut, total = 0, None
-    while debut <= DEBUT_MAX:
-        page = await client.page(debut, min(debut + taille - 1, FIN_MAX))
-        total = page.total if total is None else total
-        offres += page.offres
-        debut += taille
-        if not page.offres or debut >= page.total:
+async def _recherche(
+    client: ClientOffresFT, taille: int, fenetre: Fenetre | None, instant: datetime
+) -> tuple[list[dict[str, Any]], int]:
+    """The offers of one search and the total it announces; a search past 1 150 offers is
+    read as the two halves of its creation window, each the same way."""
+    premiere = await client.page(0, min(taille, PLAFOND) - 1, fenetre)
+    if premiere.total > PLAFOND and (fenetre is None or fenetre.divisible):
+        entiere = fenetre or Fenetre(FENETRE_DEPUIS, instant + MARGE_FIN)
+        offres: list[dict[str, Any]] = []
+        for moitie in entiere.moities():
+            offres += (await _recherche(client, taille, moitie, instant))[0]
+        return offres, premiere.total
+    offres = list(premiere.offres)
+    while offres and len(offres) < min(premiere.total, PLAFOND):
+        # past 1000 the API takes no start: the last range is 1000-1149, its first offers
+        # already read (pages of 150 end at 1049)
+        depart = min(len(offres), DEBUT_MAX)
+        page = await client.page(depart, min(depart + taille - 1, FIN_MAX), fenetre)
+        nouvelles = page.offres[len(offres) - depart :]
+        if not nouvelles:
             break
-    total = total or 0
+        offres += nouvelles
+    return offres, premiere.total
+
+
+async def lire_le_departement(
+    client: ClientOffresFT, taille: int = TAILLE_PAGE, instant: datetime | None = None
+) -> Lecture:
+    offres, total = await _recherche(client, taille, None, instant or datetime.now(UTC))
     identifiants = {o.get("id") for o in offres}
-    # The API reaches 1 150 offers per search, and offset pages shift when offers come and go
-    # while we read: closing an offer we merely did not see would be wrong.
+    # Offset pages shift when offers come and go while we read, and a window of an hour may
+    # still hold more than 1 150: closing an offer we merely did not see would be wrong.
     complete = len(identifiants) == len(offres) == total
     return Lecture(offres, total, complete)
 
@@ -230,7 +285,7 @@ HEURES = re.compile(r"(\d{1,2})\s*H\s*(\d{2})?", re.IGNORECASE)
 @dataclass
 class OffreLue:
     reference: str
-    siret: str
+    siret: str | None  # the public search seldom gives it: the offer is kept without
     nom_entreprise: str
     intitule: str
     code_rome: str
@@ -270,9 +325,9 @@ def lire_offre(offre: dict[str, Any]) -> OffreLue | str:
         return "sans_identifiant"
     entreprise = offre.get("entreprise") or {}
     try:
-        siret = siret_normalise(str(entreprise.get("siret") or ""))
+        siret: str | None = siret_normalise(str(entreprise.get("siret") or ""))
     except ValueError:
-        return "sans_siret"
+        siret = None  # kept, under the name France Travail gives: « entreprise non identifiée »
     code_rome = str(offre.get("romeCode") or "")
     if code_rome not in METIERS:
         return "rome_inconnu"
@@ -311,6 +366,7 @@ class BilanOffresFT:
     reouvertes: int = 0
     fermees: int = 0
     entreprises_ajoutees: int = 0
+    sans_siret: int = 0  # kept (added or updated) without their employer's SIRET
     ecartees: dict[str, int] = field(default_factory=dict)
 
 
@@ -318,7 +374,7 @@ async def _entreprise(
     session: AsyncSession, lue: OffreLue, commune: Any, instant: Any
 ) -> EntrepriseRow | None:
     """The directory's company of this SIRET; created (no duplicate) when unknown."""
-    if await session.get(EntrepriseRow, lue.siret) is not None:
+    if lue.siret is None or await session.get(EntrepriseRow, lue.siret) is not None:
         return None
     return EntrepriseRow(
         siret=lue.siret,
@@ -334,7 +390,10 @@ async def _entreprise(
 
 
 def _appliquer(row: OffreRow, lue: OffreLue, commune: Any) -> None:
-    row.siret, row.intitule, row.code_rome = lue.siret, lue.intitule, lue.code_rome
+    if lue.siret is not None:  # else the company a chargé attached it to stays
+        row.siret = lue.siret
+    row.entreprise_nom = lue.nom_entreprise or None
+    row.intitule, row.code_rome = lue.intitule, lue.code_rome
     row.code_postal = lue.code_postal
     row.commune = commune.nom if commune else lue.commune
     row.commune_insee = commune.insee if commune else None
@@ -365,6 +424,8 @@ async def enregistrer(session: AsyncSession, lecture: Lecture) -> BilanOffresFT:
             session.add(nouvelle)
             await session.flush()
             bilan.entreprises_ajoutees += 1
+        if lue.siret is None:
+            bilan.sans_siret += 1
         row = connues.get(lue.reference)
         if row is None:
             row = OffreRow(

@@ -60,6 +60,36 @@ async def changer_statut(session: AsyncSession, offre_id: str, statut: StatutOff
     return row
 
 
+async def entreprise_de(session: AsyncSession, row: OffreRow) -> EntrepriseRow | None:
+    """The offer's company of the directory; None while it is not identified (an offer of
+    France Travail without SIRET)."""
+    return await session.get(EntrepriseRow, row.siret) if row.siret else None
+
+
+def nom_entreprise(row: OffreRow, entreprise: EntrepriseRow | None) -> str:
+    """The directory's name; else the one France Travail gave (or the SIRET)."""
+    if entreprise is not None:
+        return entreprise.nom
+    return row.entreprise_nom or row.siret or "Entreprise non identifiée"
+
+
+async def rattacher(session: AsyncSession, offre_id: str, siret: str) -> OffreRow:
+    """The company of the directory an offer is from, chosen by a chargé de relation
+    entreprise for an offer France Travail gave without SIRET (or to correct it). A later
+    import keeps it while France Travail still gives none."""
+    row = await charger(session, offre_id)
+    if await session.get(EntrepriseRow, siret) is None:
+        message = "Entreprise absente de l'annuaire : ajoutez-la d'abord"
+        raise EmployeurRefuse(
+            422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": "siret", "message": message}]
+        )
+    await ecriture(session)
+    row.siret, row.mis_a_jour = siret, maintenant()
+    session.add(row)
+    await session.commit()
+    return row
+
+
 async def lister(
     session: AsyncSession,
     bassin: Territoire | None = None,

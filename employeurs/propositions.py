@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from employeurs import vivier
 from employeurs.annuaire import EmployeurRefuse, maintenant
+from employeurs.une_fois import ajouter_une_fois
 from referentiels.rome import libelle_metier
 from schemas.emploi import CONTRATS_A_DUREE, DeclarationEmbauche, TypeContratTravail
 from schemas.employeur import StatutProposition, SuiteProposition
@@ -20,6 +21,8 @@ from schemas.entreprise import Entreprise
 from schemas.erreurs import CodeErreur
 from store.db import ecriture
 from store.employeurs import EntrepriseRow, OffreRow, PropositionRow
+
+DEJA_PROPOSEE = "Offre déjà proposée à cette personne"
 
 
 def _champ(champ: str, message: str) -> EmployeurRefuse:
@@ -35,11 +38,13 @@ async def proposer(
     trouves = {p.id: r for r, p in await vivier.pour_une_offre(session, offre, territoire)}
     if parcours_id not in trouves:
         raise _champ("parcours_id", "Cette personne n'est pas dans le vivier pour cette offre")
+    # checked in the write transaction; two requests at once: the unique constraint
+    await ecriture(session)
     deja = select(PropositionRow).where(
         PropositionRow.offre_id == offre.id, PropositionRow.parcours_id == parcours_id
     )
     if (await session.exec(deja)).first() is not None:
-        raise EmployeurRefuse(409, "Offre déjà proposée à cette personne", "deja_proposee")
+        raise EmployeurRefuse(409, DEJA_PROPOSEE, "deja_proposee")
     instant = maintenant()
     row = PropositionRow(
         id=str(uuid.uuid4()),
@@ -51,9 +56,7 @@ async def proposer(
         cree_le=instant,
         mis_a_jour=instant,
     )
-    await ecriture(session)
-    session.add(row)
-    await session.commit()
+    await ajouter_une_fois(session, row, DEJA_PROPOSEE, "deja_proposee")
     return row
 
 
@@ -79,9 +82,16 @@ async def embauche(
 ) -> DeclarationEmbauche:
     """The hiring to declare for « embauchée », from the offer and its company."""
     offre = await session.get(OffreRow, row.offre_id)
-    entreprise = await session.get(EntrepriseRow, offre.siret) if offre else None
-    if offre is None or entreprise is None:
+    if offre is None:
         raise EmployeurRefuse(409, "L'offre n'existe plus", "offre_inconnue")
+    entreprise = await session.get(EntrepriseRow, offre.siret) if offre.siret else None
+    if entreprise is None:  # a hiring declares its employer's SIRET
+        raise EmployeurRefuse(
+            409,
+            "Entreprise de l'offre non identifiée : le chargé de relation entreprise doit "
+            "d'abord la rattacher à une entreprise de l'annuaire",
+            "entreprise_non_identifiee",
+        )
     if suite.date_debut is None:
         raise _champ("date_debut", "La date de début de l'emploi est requise")
     contrat = TypeContratTravail(offre.type_contrat)

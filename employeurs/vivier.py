@@ -94,6 +94,22 @@ async def pour_une_offre(
     )
     lignes = (await session.exec(requete)).all()
     parcours = {v.parcours_id: p for v, p in lignes}
-    entreprise = await session.get(EntrepriseRow, offre.siret)
+    entreprise = await session.get(EntrepriseRow, offre.siret) if offre.siret else None
     classes = classer(cible(offre, entreprise), [candidat(v) for v, _ in lignes])
     return [(r, parcours[r.parcours_id]) for r in classes]
+
+
+async def du_referent(session: AsyncSession, referent_id: str) -> list[ParcoursRow]:
+    """The parcours a référent accompanies whose person is in the pool (ready, open parcours):
+    those they may invite to an event with employers."""
+    requete = (
+        select(ParcoursRow)
+        .join(VivierRow, col(VivierRow.parcours_id) == col(ParcoursRow.id))
+        .where(
+            ParcoursRow.referent_id == referent_id,
+            col(VivierRow.pret).is_(True),
+            col(ParcoursRow.clos_le).is_(None),
+            col(ParcoursRow.anonymise).is_(False),
+        )
+    )
+    return list((await session.exec(requete.order_by(col(ParcoursRow.nom)))).all())

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -48,7 +48,10 @@ class OffreRow(SQLModel, table=True):
     __tablename__ = "offre"
 
     id: str = Field(primary_key=True)
-    siret: str = Field(index=True, foreign_key="entreprise.siret")
+    # None for an offer of France Travail that did not give its employer's SIRET, until a
+    # chargé de relation entreprise attaches it to a company of the directory
+    siret: str | None = Field(default=None, index=True, foreign_key="entreprise.siret")
+    entreprise_nom: str | None = None  # the company's name as France Travail gives it
     intitule: str
     code_rome: str = Field(index=True)
     code_postal: str
@@ -95,6 +98,11 @@ class PropositionRow(SQLModel, table=True):
     anonymisation."""
 
     __tablename__ = "proposition"
+    # once per offer and person, said by the database too: two requests at once cannot both
+    # write it (employeurs/propositions.py turns the refusal into a 409)
+    __table_args__ = (
+        UniqueConstraint("offre_id", "parcours_id", name="uq_proposition_offre_parcours"),
+    )
 
     id: str = Field(primary_key=True)
     offre_id: str = Field(index=True, foreign_key="offre.id")

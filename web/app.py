@@ -67,6 +67,7 @@ from web.cockpit import agenda as page_agenda  # --- agenda18 ---
 from web.cockpit import audit as page_audit
 from web.cockpit import emploi as page_emploi  # --- pages employeurs ---
 from web.cockpit import entreprises as page_entreprises
+from web.cockpit import evenements_employeurs as page_evenements_employeurs
 from web.cockpit import jetons as page_jetons
 from web.cockpit import notifications as page_notifications
 from web.cockpit import offres as page_offres
@@ -193,6 +194,7 @@ def create_app(
     app.include_router(recherche_services.router)  # --- connecteur data·inclusion ---
     app.include_router(page_entreprises.router)  # --- pages employeurs ---
     app.include_router(page_offres.router)
+    app.include_router(page_evenements_employeurs.router)  # --- employeurs : événements ---
     app.include_router(page_emploi.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -40,8 +40,8 @@ async def test_la_commande_importe_et_dit_le_bilan(
     assert await offres_france_travail(_settings(url), ft.transport()) == 0
     sortie = capsys.readouterr().out
     assert "Offres lues : 3 sur 3 annoncées par France Travail" in sortie
-    assert "Ajoutées : 2 ; mises à jour : 0 ; rouvertes : 0 ; fermées : 0" in sortie
-    assert "Écartées (sans SIRET de l'employeur) : 1" in sortie
+    assert "Ajoutées : 3 ; mises à jour : 0 ; rouvertes : 0 ; fermées : 0" in sortie
+    assert "Gardées sans SIRET (entreprise non identifiée, à rattacher) : 1" in sortie
 
     ft.jetons_refuses = True
     assert await offres_france_travail(_settings(url), ft.transport()) == 1

@@ -69,7 +69,7 @@ async def test_le_bilan_de_l_import_et_une_panne_reessayee(
     ft.pannes.append(httpx.Response(503, text="Service Unavailable"))
     bilan = await lancer(temporal_env, file_du_test)
     assert bilan["configure"] is True
-    assert (bilan["ajoutees"], bilan["ecartees"], bilan["complete"]) == (2, {"sans_siret": 1}, True)
+    assert (bilan["ajoutees"], bilan["sans_siret"], bilan["complete"]) == (3, 1, True)
 
 
 async def test_identifiants_refuses_echec_clair_sans_reessai(

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import date
 
 import httpx
 import pytest
 from pydantic import SecretStr
 from sqlmodel import select
 
-from employeurs.annuaire import maintenant
+from employeurs import offres, propositions
+from employeurs.annuaire import EmployeurRefuse, maintenant
 from employeurs.france_travail import (
     ClientOffresFT,
     ConfigOffresFT,
@@ -21,8 +23,10 @@ from employeurs.france_travail import (
     importer,
     offres_importees,
 )
+from schemas.employeur import SuiteProposition
 from store.db import SessionFactory
-from store.employeurs import EntrepriseRow, OffreRow
+from store.employeurs import EntrepriseRow, OffreRow, PropositionRow
+from tests.administration.outils import un_siret
 from tests.employeurs.reponses import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -64,9 +68,17 @@ async def test_toutes_les_pages_deviennent_des_offres(
         ("74", "2-3"),
     ]
     assert (bilan.lues, bilan.total, bilan.complete) == (3, 3, True)
-    assert (bilan.ajoutees, bilan.entreprises_ajoutees, bilan.ecartees) == (2, 2, {"sans_siret": 1})
+    # the offer without SIRET is kept too, under the name France Travail gives
+    assert (bilan.ajoutees, bilan.sans_siret, bilan.ecartees) == (3, 1, {})
+    assert bilan.entreprises_ajoutees == 2
     offres = await _offres(sessions)
-    assert set(offres) == {THONON, CHAMONIX}
+    assert set(offres) == {THONON, CHAMONIX, SANS_SIRET}
+    sans = offres[SANS_SIRET]
+    assert (sans.siret, sans.entreprise_nom, sans.bassin) == (
+        None,
+        "AIDE ET DOMICILE ANNECY",
+        "bassin_annecien",
+    )
     thonon, chamonix = offres[THONON], offres[CHAMONIX]
     assert (thonon.source, thonon.siret, thonon.code_rome) == ("france_travail", EHPAD, "J1501")
     assert (thonon.commune, thonon.bassin, thonon.type_contrat) == (
@@ -99,11 +111,11 @@ async def test_une_seule_page_200_et_aucune_offre_204(
 ) -> None:
     async with sessions() as session:
         bilan = await importer(session, client)  # pages of 150: all three in one 200
-    assert (bilan.lues, bilan.ajoutees, bilan.complete) == (3, 2, True)
+    assert (bilan.lues, bilan.ajoutees, bilan.complete) == (3, 3, True)
     ft.offres = []
     async with sessions() as session:
         bilan = await importer(session, client)
-    assert (bilan.lues, bilan.total, bilan.fermees) == (0, 0, 2)
+    assert (bilan.lues, bilan.total, bilan.fermees) == (0, 0, 3)
 
 
 async def test_reimporter_met_a_jour_sans_doublon_et_garde_ce_que_le_spie_a_decide(
@@ -133,8 +145,8 @@ async def test_reimporter_met_a_jour_sans_doublon_et_garde_ce_que_le_spie_a_deci
         second = await importer(session, client, taille=2)
         nombre = len((await session.exec(select(OffreRow))).all())
         ehpad = await session.get(EntrepriseRow, EHPAD)
-    assert (second.ajoutees, second.mises_a_jour, second.entreprises_ajoutees) == (0, 2, 0)
-    assert nombre == 2
+    assert (second.ajoutees, second.mises_a_jour, second.entreprises_ajoutees) == (0, 3, 0)
+    assert nombre == 3
     apres = (await _offres(sessions))[THONON]
     assert (apres.intitule, apres.inclusive) == ("Aide-soignant de nuit (H/F)", True)
     assert ehpad is not None
@@ -182,7 +194,7 @@ async def test_un_jeton_expire_est_redemande(
     ft.pannes.append(httpx.Response(401, json={"message": "Invalid access token"}))
     async with sessions() as session:
         bilan = await importer(session, client, taille=2)
-    assert bilan.ajoutees == 2
+    assert bilan.ajoutees == 3
     assert len([a for a in ft.appels if a.url.path.endswith("/access_token")]) == 2
 
 
@@ -219,7 +231,8 @@ async def test_panne_du_partenaire_rien_d_ecrit(
     ft.offres[0] = {**ft.offres[0], "intitule": "Changé"}
     page_1 = lue("france_travail_offres_74_0-1.json")
     ft.pannes += [
-        httpx.Response(206, json=page_1["corps"], headers={"Content-Range": "offres 0-1/2"}),
+        # the first two of three, then the outage on the next range
+        httpx.Response(206, json=page_1["corps"], headers={"Content-Range": "offres 0-1/3"}),
         httpx.Response(statut, text="<html>Service Unavailable</html>"),
     ]
     with pytest.raises(FranceTravailIndisponible, match=f"indisponible.*{statut}"):
@@ -238,3 +251,41 @@ async def test_reponse_sans_la_forme_d_une_recherche(
         async with sessions() as session:
             await importer(session, client, taille=2)
     assert await _offres(sessions) == {}
+
+
+async def test_une_offre_sans_siret_se_rattache_et_le_reste_apres_reimport(
+    sessions: SessionFactory, client: ClientOffresFT
+) -> None:
+    """Kept without SIRET: no hiring can be declared from it until a chargé attaches it to a
+    company of the directory; a later import (still without SIRET) keeps that company."""
+    async with sessions() as session:
+        await importer(session, client, taille=2)
+    aide = un_siret()
+    offre_id = (await _offres(sessions))[SANS_SIRET].id
+    proposition = PropositionRow(
+        id="p", offre_id=offre_id, parcours_id="x", statut="entretien", propose_par="cre",
+        cree_le=maintenant(), mis_a_jour=maintenant(),
+    )  # fmt: skip
+    suite = SuiteProposition(
+        statut="embauchee", date_debut=date(2026, 12, 1), date_fin=date(2027, 5, 31)
+    )
+    async with sessions() as session:
+        with pytest.raises(EmployeurRefuse) as refus:
+            await propositions.embauche(session, proposition, suite)
+        assert (refus.value.status, refus.value.code) == (409, "entreprise_non_identifiee")
+        with pytest.raises(EmployeurRefuse) as inconnue:
+            await offres.rattacher(session, offre_id, aide)  # not in the directory
+        assert inconnue.value.erreurs[0]["champ"] == "siret"
+        session.add(
+            EntrepriseRow(siret=aide, nom="Aide et Domicile", origine="saisie",
+                          cree_le=maintenant(), mis_a_jour=maintenant())
+        )  # fmt: skip
+        await session.commit()
+        await offres.rattacher(session, offre_id, aide)
+        declaration = await propositions.embauche(session, proposition, suite)
+    assert declaration.employeur.siret == aide
+    async with sessions() as session:
+        bilan = await importer(session, client, taille=2)
+    assert bilan.sans_siret == 1
+    apres = (await _offres(sessions))[SANS_SIRET]
+    assert (apres.siret, apres.entreprise_nom) == (aide, "AIDE ET DOMICILE ANNECY")

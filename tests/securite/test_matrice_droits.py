@@ -2982,3 +2982,90 @@ LIGNES[("POST", f"{_ENTREPRISES}/import")] = [
         controle=lambda r: r.json()["ajoutees"] == [_SIRET_IMPORT] and not r.json()["enregistre"],
     )
 ]
+
+
+# --- employeurs : offres sans SIRET ---
+# An offer of France Travail without SIRET is attached to a company of the directory by a
+# chargé de relation entreprise (or the administration), as the offer's other writes. The
+# matrix's offer is attached to its own company again: the answer names it.
+LIGNES |= {
+    ("PUT", f"{_OFFRES}/{{offre_id}}/entreprise"): [
+        Cas(
+            "rattachée à une entreprise de l'annuaire",
+            EMPLOYEURS_API,
+            _offre("PUT", "/entreprise", {"siret": SIRET_MATRICE}),
+            controle=lambda r: r.json()["siret"] == SIRET_MATRICE,
+        )
+    ],
+    ("POST", "/offres/{offre_id}/entreprise"): [
+        Cas(
+            "rattachée à une entreprise de l'annuaire",
+            EMPLOYEURS_PAGE,
+            _page_offre("POST", "/entreprise", {"siret": SIRET_MATRICE}),
+            ok=_VU,
+        )
+    ],
+}
+
+
+# --- employeurs : pages des événements ---
+# The cockpit's pages of the job datings, as their API: read by the professionals who accompany
+# and the chargés de relation entreprise, created by the chargé of the territory (and the
+# administration); a référent inscribes the people they accompany (the matrix's dossier is
+# already invited: allowed, then refused as a conflict), everyone else gets the answer about a
+# parcours that does not exist. The login page for whoever has no account.
+#                   réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé cre
+EVENEMENTS_PAGE_LIRE = ligne(
+    "               ok   ok    ok     ok    ok      ok    cnx  cnx    cnx  403   403   ok   ok    ok     ok"
+)
+EVENEMENTS_PAGE_SIENS = ligne(
+    "               ok   404   404    404   404     ok    cnx  cnx    cnx  403   403   404  404   404    404"
+)
+
+
+def _page_evenement(methode: str, suite: str = "", data: Any = None) -> Construire:
+    def construire(ctx: Contexte, __: str) -> Requete:
+        url = f"/evenements-employeurs/{_EV_MATRICE['evenement']}{suite}"
+        return Requete(methode, url, data=_v(data, ctx))
+
+    return construire
+
+
+LIGNES |= {
+    ("GET", "/evenements-employeurs"): [
+        Cas(
+            "événements",
+            EVENEMENTS_PAGE_LIRE,
+            req("GET", "/evenements-employeurs"),
+            controle=lambda r: "Job dating Matrice" in r.text,
+        )
+    ],
+    ("GET", "/evenements-employeurs/nouveau"): [
+        Cas("formulaire", EMPLOYEURS_PAGE, req("GET", "/evenements-employeurs/nouveau"))
+    ],
+    ("POST", "/evenements-employeurs"): [
+        Cas(
+            "création",
+            EMPLOYEURS_PAGE,
+            req("POST", "/evenements-employeurs", data=_saisie_evenement),
+            ok=_VU,
+        )
+    ],
+    ("GET", "/evenements-employeurs/{evenement_id}"): [
+        Cas(
+            "un événement",
+            EVENEMENTS_PAGE_LIRE,
+            _page_evenement("GET"),
+            controle=lambda r: "Job dating Matrice" in r.text,
+        )
+    ],
+    ("POST", "/evenements-employeurs/{evenement_id}/invitations"): [
+        Cas(
+            "inscrire le dossier, déjà invité",
+            EVENEMENTS_PAGE_SIENS,
+            _page_evenement("POST", "/invitations", lambda ctx: {"parcours_id": ctx.pid}),
+            ok=frozenset({409}),
+            controle=lambda r: "déjà invitée" in r.text,
+        )
+    ],
+}

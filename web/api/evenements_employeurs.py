@@ -44,7 +44,7 @@ class EntrepriseCitee(BaseModel):
 class OffreCitee(BaseModel):
     id: str
     intitule: str
-    siret: str
+    siret: str | None  # None: an offer of France Travail whose company is not identified
 
 
 class InviteVue(BaseModel):

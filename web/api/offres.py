@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
 from employeurs import offres
 from employeurs.annuaire import EmployeurRefuse
 from referentiels.rome import libelle_metier
 from schemas.common import Territoire
 from schemas.emploi import TypeContratTravail
-from schemas.employeur import OffreSaisie, StatutOffre, StatutSaisi
+from schemas.employeur import OffreSaisie, StatutOffre, StatutSaisi, siret_normalise
 from services.audit import journaliser
 from store.employeurs import EntrepriseRow, OffreRow
 from web.api.employeurs import ERREURS, autoriser, refus
@@ -24,8 +24,9 @@ router = APIRouter(prefix="/api/v1/offres", tags=["Employeurs"])
 
 class OffreVue(BaseModel):
     id: str
-    siret: str
+    siret: str | None  # None: an offer of France Travail without SIRET, to attach
     entreprise: str
+    entreprise_identifiee: bool
     intitule: str
     code_rome: str
     metier: str
@@ -65,7 +66,8 @@ def vue(row: OffreRow, entreprise: EntrepriseRow | None) -> OffreVue:
                 "cree_le",
             }
         ),
-        entreprise=entreprise.nom if entreprise else row.siret,
+        entreprise=offres.nom_entreprise(row, entreprise),
+        entreprise_identifiee=entreprise is not None,
         metier=libelle_metier(row.code_rome),
         type_contrat_libelle=TypeContratTravail(row.type_contrat).label,
         statut_libelle=StatutOffre(row.statut).label,
@@ -82,7 +84,7 @@ async def lister_offres(
 ) -> list[OffreVue]:
     autoriser(u)
     rows = await offres.lister(session, bassin, statut, inclusives)
-    return [vue(r, await session.get(EntrepriseRow, r.siret)) for r in rows]
+    return [vue(r, await offres.entreprise_de(session, r)) for r in rows]
 
 
 @router.post(
@@ -96,7 +98,7 @@ async def publier_offre(
         row = await offres.publier(session, saisie, u.acteur)
     except EmployeurRefuse as err:
         raise refus(err) from None
-    entreprise = await session.get(EntrepriseRow, row.siret)
+    entreprise = await offres.entreprise_de(session, row)
     await journaliser(session, u, "ecriture", f"offre:{row.id}", "saisie", adresse(request))
     return vue(row, entreprise)
 
@@ -108,7 +110,39 @@ async def consulter_offre(offre_id: str, u: UtilisateurApi, session: SessionDep)
         row = await offres.charger(session, offre_id)
     except EmployeurRefuse as err:
         raise refus(err) from None
-    return vue(row, await session.get(EntrepriseRow, row.siret))
+    return vue(row, await offres.entreprise_de(session, row))
+
+
+class RattachementSaisi(BaseModel):
+    siret: str
+
+    @field_validator("siret")
+    @classmethod
+    def _siret(cls, valeur: str) -> str:
+        return siret_normalise(valeur)
+
+
+@router.put(
+    "/{offre_id}/entreprise",
+    response_model=OffreVue,
+    responses=ERREURS,
+    summary="Rattacher l'offre à une entreprise de l'annuaire (offre sans SIRET)",
+)
+async def rattacher_offre(
+    offre_id: str,
+    corps: RattachementSaisi,
+    u: UtilisateurApi,
+    session: SessionDep,
+    request: Request,
+) -> OffreVue:
+    autoriser(u)
+    try:
+        row = await offres.rattacher(session, offre_id, corps.siret)
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+    detail = f"rattachée à entreprise:{corps.siret}"
+    await journaliser(session, u, "ecriture", f"offre:{row.id}", detail, adresse(request))
+    return vue(row, await offres.entreprise_de(session, row))
 
 
 @router.put(
@@ -122,7 +156,7 @@ async def changer_statut_offre(
         row = await offres.changer_statut(session, offre_id, corps.statut)
     except EmployeurRefuse as err:
         raise refus(err) from None
-    entreprise = await session.get(EntrepriseRow, row.siret)
+    entreprise = await offres.entreprise_de(session, row)
     await journaliser(
         session, u, "ecriture", f"offre:{row.id}", corps.statut.value, adresse(request)
     )

@@ -22,7 +22,7 @@ from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.parcours_client import ParcoursClient
 from services.utilisateur import Utilisateur
-from store.employeurs import EntrepriseRow, OffreRow, PropositionRow
+from store.employeurs import OffreRow, PropositionRow
 from store.parcours import ParcoursRow
 from web.api.employeurs import ERREURS, autoriser, refus
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
@@ -149,8 +149,9 @@ async def vue_proposition(session: AsyncSession, row: PropositionRow) -> Proposi
 
 
 async def offres_entreprise(session: AsyncSession, offre: OffreRow | None) -> str:
-    entreprise = await session.get(EntrepriseRow, offre.siret) if offre else None
-    return entreprise.nom if entreprise else ""
+    if offre is None:
+        return ""
+    return offres.nom_entreprise(offre, await offres.entreprise_de(session, offre))
 
 
 @router.post(

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from employeurs import propositions, vivier
+from employeurs.depuis_le_parcours import suggestions
 from referentiels.rome import libelle_metier
 from schemas.employeur import Creneau, FicheVivier, StatutProposition, SuiteProposition
 from services.audit import journaliser
@@ -93,6 +94,12 @@ async def page(
         session, u, "lecture", f"parcours:{parcours.id}", "propositions et vivier", adresse(request)
     )
     valeurs = valeurs or valeurs_de(inscrite)
+    # what the parcours already says (an immersion's métier, the diagnostic's project) fills
+    # the empty project fields; the référent checks and saves
+    suggerees = suggestions(parcours.etat, list(inscrite.projets) if inscrite else [])
+    if suggerees and not message:
+        saisis = [c for c in valeurs.get("projets", []) if c]
+        valeurs = valeurs | {"projets": (saisis + [s.code_rome for s in suggerees])[:3]}
     ctx = {
         "u": u,
         "titre": f"Vers l'emploi : {parcours.prenom} {parcours.nom}",
@@ -108,6 +115,7 @@ async def page(
         "message": message,
         "erreurs": erreurs or [],
         "erreur_proposition": erreur_proposition,
+        "suggerees": suggerees,
     }
     return pages.rendre(request, "employeurs/parcours_emploi.html", ctx, status=status)
 

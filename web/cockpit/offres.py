@@ -20,7 +20,7 @@ from schemas.emploi import TypeContratTravail
 from schemas.employeur import OffreSaisie, StatutOffre, StatutProposition
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
-from store.employeurs import EntrepriseRow, OffreRow
+from store.employeurs import OffreRow
 from web.api import employeurs as api
 from web.api import offres as api_offres
 from web.api.vivier import territoire_de_l_offre
@@ -64,7 +64,7 @@ async def liste_des_offres(
     ctx = contexte(
         u,
         "Offres d'emploi",
-        offres=[api_offres.vue(r, await session.get(EntrepriseRow, r.siret)) for r in rows],
+        offres=[api_offres.vue(r, await offres.entreprise_de(session, r)) for r in rows],
         statut=choisi.value if choisi else "",
         bassin=territoire.value if territoire else "",
         inclusives=inclusives,
@@ -142,8 +142,21 @@ async def fiche_offre(
     offre_id: str, request: Request, u: UtilisateurPage, session: SessionDep
 ) -> Response:
     api.autoriser(u)
-    row = await offre_ou_refus(session, offre_id)
-    entreprise = await session.get(EntrepriseRow, row.siret)
+    return await fiche(request, u, session, await offre_ou_refus(session, offre_id))
+
+
+async def fiche(
+    request: Request,
+    u: Utilisateur,
+    session: SessionDep,
+    row: OffreRow,
+    status: int = 200,
+    valeurs: dict[str, str] | None = None,
+    message: str | None = None,
+    erreurs: list[dict[str, str]] | None = None,
+) -> Response:
+    """The offer; for one whose company is not identified, the form that attaches it."""
+    entreprise = await offres.entreprise_de(session, row)
     territoire = api.territoire_de(u)
     ctx = contexte(
         u,
@@ -151,8 +164,32 @@ async def fiche_offre(
         o=api_offres.vue(row, entreprise),
         statuts=StatutOffre.choices(),
         du_territoire=territoire is None or territoire == row.bassin,
+        entreprises=await annuaire.lister(session) if entreprise is None else [],
+        valeurs=valeurs or {},
+        message=message,
+        erreurs=erreurs or [],
     )
-    return pages.rendre(request, "employeurs/offre.html", ctx)
+    return pages.rendre(request, "employeurs/offre.html", ctx, status=status)
+
+
+@router.post("/offres/{offre_id}/entreprise")
+async def rattacher(
+    offre_id: str, request: Request, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    """An offer of France Travail without SIRET attached to a company of the directory; a
+    refusal shows the offer again, the message under the field, nothing changed."""
+    api.autoriser(u)
+    row = await offre_ou_refus(session, offre_id)
+    valeurs = await saisies(request, ("siret",))
+    try:
+        saisie = api_offres.RattachementSaisi.model_validate(valeurs)
+        row = await offres.rattacher(session, offre_id, saisie.siret)
+    except (ValidationError, EmployeurRefuse) as err:
+        status, message, erreurs = erreurs_de(err)
+        return await fiche(request, u, session, row, status, valeurs, message, erreurs)
+    detail = f"rattachée à entreprise:{saisie.siret}"
+    await journaliser(session, u, "ecriture", f"offre:{row.id}", detail, adresse(request))
+    return RedirectResponse(f"/offres/{row.id}", status_code=303)
 
 
 @router.post("/offres/{offre_id}/statut")
@@ -200,7 +237,7 @@ async def rapprochement(
     ctx = contexte(
         u,
         f"Rapprochement : {offre.intitule}",
-        o=api_offres.vue(offre, await session.get(EntrepriseRow, offre.siret)),
+        o=api_offres.vue(offre, await offres.entreprise_de(session, offre)),
         personnes=trouves,
         deja=deja,
         message=message,

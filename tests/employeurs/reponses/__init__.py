@@ -67,14 +67,28 @@ class FranceTravailEnregistre:
         ):
             return httpx.Response(401, json={"message": "Invalid access token"})
         debut, fin = (int(n) for n in requete.url.params["range"].split("-"))
-        tranche = self.offres[debut : fin + 1]
+        if debut > 1000 or fin > 1149 or not 0 <= fin - debut < 150:
+            # the API's bounds on ``range``: 1 150 offers per search at most
+            return httpx.Response(
+                400, json={"codeHttp": 400, "message": "Valeur du paramètre « range » incorrecte."}
+            )
+        offres = self._de_la_fenetre(requete.url.params)
+        tranche = offres[debut : fin + 1]
         if not tranche:
             return httpx.Response(204)
-        plage = f"offres {debut}-{debut + len(tranche) - 1}/{len(self.offres)}"
-        statut = 200 if len(tranche) == len(self.offres) else 206
+        plage = f"offres {debut}-{debut + len(tranche) - 1}/{len(offres)}"
+        statut = 200 if len(tranche) == len(offres) else 206
         enregistree = lue("france_travail_offres_74_0-1.json")
         corps = {**enregistree["corps"], "resultats": tranche}
         return httpx.Response(statut, json=corps, headers={"Content-Range": plage})
+
+    def _de_la_fenetre(self, parametres: httpx.QueryParams) -> list[dict[str, Any]]:
+        """The offers created between ``minCreationDate`` and ``maxCreationDate`` (both
+        included, to the second) when they are given."""
+        if "minCreationDate" not in parametres:
+            return self.offres
+        depuis, jusqu_a = parametres["minCreationDate"], parametres["maxCreationDate"]
+        return [o for o in self.offres if depuis <= o["dateCreation"][:19] + "Z" <= jusqu_a]
 
     def _jeton(self, requete: httpx.Request) -> httpx.Response:
         from urllib.parse import parse_qs

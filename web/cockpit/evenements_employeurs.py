@@ -1,0 +1,148 @@
+"""Job datings and information sessions in the cockpit (issue 24, item 5): the list, the
+creation by a chargé de relation entreprise of the territory (a refusal names the field under
+it), the event's page with the people invited that the reader may see, and, for a référent,
+« Inscrire » a person of the pool they accompany. Every step calls employeurs/evenements.py
+and the API's own checks (web/api/evenements_employeurs.py, relation_entreprise.py): the same
+rights, the same audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from employeurs import annuaire, evenements, vivier
+from employeurs.annuaire import EmployeurRefuse
+from schemas.evenement_employeur import EvenementSaisi, NatureEvenement
+from services.audit import journaliser
+from services.utilisateur import Utilisateur
+from store.evenements_employeurs import EvenementEmployeurRow
+from web.api import evenements_employeurs as api
+from web.api.employeurs import refus
+from web.api.relation_entreprise import gerer, gestionnaire, lire
+from web.api.vivier import parcours_du_referent
+from web.cockpit import pages
+from web.cockpit.entreprises import erreurs_de
+from web.deps import SessionDep, UtilisateurPage, adresse
+
+router = APIRouter(include_in_schema=False)
+CHAMPS = ("nature", "titre", "le", "horaire", "adresse", "code_postal", "commune", "description")
+BASE = "/evenements-employeurs"
+
+
+def contexte(u: Utilisateur, titre: str, **extra: Any) -> dict[str, Any]:
+    return {"u": u, "titre": titre, "actif": "evenements", **extra}
+
+
+@router.get(BASE)
+async def liste(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
+    lire(u)
+    vues = [await api.vue(session, r) for r in await evenements.lister(session)]
+    return pages.rendre(
+        request,
+        "employeurs/evenements.html",
+        contexte(u, "Job datings et réunions", evenements=vues),
+    )
+
+
+async def formulaire(
+    request: Request,
+    u: Utilisateur,
+    session: SessionDep,
+    valeurs: dict[str, Any],
+    status: int = 200,
+    message: str | None = None,
+    erreurs: list[dict[str, str]] | None = None,
+) -> Response:
+    ctx = contexte(
+        u,
+        "Nouvel événement",
+        valeurs=valeurs,
+        natures=NatureEvenement.choices(),
+        entreprises=await annuaire.lister(session),
+        message=message,
+        erreurs=erreurs or [],
+    )
+    return pages.rendre(request, "employeurs/evenement_nouveau.html", ctx, status=status)
+
+
+@router.get(f"{BASE}/nouveau")
+async def nouveau(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
+    gestionnaire(u)
+    return await formulaire(request, u, session, {"nature": "job_dating", "entreprises": []})
+
+
+@router.post(BASE)
+async def creer(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
+    """A refusal shows the form again as typed, the message under the field, nothing added."""
+    gestionnaire(u)
+    form = await request.form()
+    valeurs: dict[str, Any] = {k: str(form.get(k, "")).strip() for k in CHAMPS}
+    valeurs["entreprises"] = [str(s) for s in form.getlist("entreprises") if s]
+    saisie = {k: v or None for k, v in valeurs.items() if k != "entreprises"}
+    try:
+        evenement = EvenementSaisi.model_validate(saisie | {"entreprises": valeurs["entreprises"]})
+        gerer(u, evenements.bassin_saisi(evenement))
+        row = await evenements.creer(session, evenement, u.id)
+    except (ValidationError, EmployeurRefuse) as err:
+        status, message, erreurs = erreurs_de(err)
+        return await formulaire(request, u, session, valeurs, status, message, erreurs)
+    objet = f"evenement_employeur:{row.id}"
+    await journaliser(session, u, "ecriture", objet, "création", adresse(request))
+    return RedirectResponse(f"{BASE}/{row.id}", status_code=303)
+
+
+async def _charger(session: SessionDep, evenement_id: str) -> EvenementEmployeurRow:
+    try:
+        return await evenements.charger(session, evenement_id)
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+
+
+async def fiche(
+    request: Request,
+    u: Utilisateur,
+    session: SessionDep,
+    row: EvenementEmployeurRow,
+    status: int = 200,
+    message: str | None = None,
+) -> Response:
+    v = await api.vue(session, row)
+    v.invites = await api.invites(session, u, row, adresse(request))
+    invites = {i.parcours_id for i in v.invites}
+    a_inscrire = [
+        p for p in await vivier.du_referent(session, u.id) if p.id not in invites
+    ] if u.est_referent else []  # fmt: skip
+    objet = f"evenement_employeur:{row.id}"
+    await journaliser(session, u, "lecture", objet, "fiche", adresse(request))
+    ctx = contexte(u, v.titre, e=v, a_inscrire=a_inscrire, message=message)
+    return pages.rendre(request, "employeurs/evenement.html", ctx, status=status)
+
+
+@router.get(f"{BASE}/{{evenement_id}}")
+async def page_evenement(
+    evenement_id: str, request: Request, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    lire(u)
+    return await fiche(request, u, session, await _charger(session, evenement_id))
+
+
+@router.post(f"{BASE}/{{evenement_id}}/invitations")
+async def inscrire(
+    evenement_id: str, request: Request, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    """A person the référent accompanies; a refusal (already invited, parcours closed) is
+    said on the event's page, nothing added."""
+    lire(u)
+    row = await _charger(session, evenement_id)
+    parcours_id = str((await request.form()).get("parcours_id", "")).strip()
+    parcours = await parcours_du_referent(session, u, parcours_id)
+    try:
+        await evenements.inviter(session, row, parcours, u.id)
+    except EmployeurRefuse as err:
+        return await fiche(request, u, session, row, err.status, err.message)
+    detail = f"invitation evenement_employeur:{row.id}"
+    await journaliser(session, u, "ecriture", f"parcours:{parcours.id}", detail, adresse(request))
+    return RedirectResponse(f"{BASE}/{row.id}#invites", status_code=303)
