@@ -1,11 +1,19 @@
 # Image of the web app, of the worker and of the one-shot jobs of docker-compose.yml (same
 # code, different command).
-FROM python:3.11-slim
+# Debian 12 (bookworm) named, not whatever Debian « slim » follows that day: its PostgreSQL client
+# is version 15, the servers' of docker-compose.yml, which the backup's pg_dump/pg_restore need
+# (a newer pg_dump writes settings a 15 server refuses inside pg_restore --single-transaction).
+FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATA_DIR=/var/lib/parcours \
     PARCOURS_ENV=production
 WORKDIR /app
+
+# pg_dump and pg_restore for `python -m ops.sauvegarde` run in this image (docs/sauvegardes.md).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
 
 # The runtime dependencies of pyproject.toml at the versions of requirements.lock, each with
 # its hashes (requirements-image.lock, `make lock`): pip refuses any file whose hash differs.

@@ -9,6 +9,7 @@ import asyncio
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import tomllib
@@ -332,3 +333,20 @@ def test_le_modele_de_env_nomme_chaque_secret_exige() -> None:
     lignes = (ROOT / ".env.exemple").read_text().splitlines()
     nommes = {ligne.split("=", 1)[0] for ligne in lignes if "=" in ligne and ligne[0] != "#"}
     assert set(REQUIS) - nommes == set()
+
+
+# The PostgreSQL client of each Debian release the image may be built on.
+CLIENT_POSTGRESQL_DE_DEBIAN = {"bookworm": 15}
+
+
+def test_l_image_sait_sauvegarder_les_bases_de_la_pile() -> None:
+    """The backup runs in the image (docs/sauvegardes.md) and needs pg_dump and pg_restore of
+    the servers' major version: the image installs Debian's client, on a Debian release named
+    in the base image, whose client is the version of docker-compose.yml's PostgreSQL."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "postgresql-client" in dockerfile
+    base = re.search(r"^FROM python:3\.11-slim-(\w+)$", dockerfile, re.MULTILINE)
+    assert base is not None, "l'image de base ne nomme pas sa version de Debian"
+    compose = (ROOT / "docker-compose.yml").read_text()
+    serveurs = set(re.findall(r"image: postgres:(\d+)", compose))
+    assert serveurs == {str(CLIENT_POSTGRESQL_DE_DEBIAN[base.group(1)])}
