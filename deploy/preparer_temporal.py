@@ -1,12 +1,13 @@
 """Prepares a Temporal cluster for the platform (docker-compose.yml, service « temporal-setup »):
-the search attributes of ``core/search_attributes.py`` and the namespace's retention
+the namespace (``TEMPORAL_NAMESPACE``, created if missing: the production server image creates
+none), the search attributes of ``core/search_attributes.py`` and the namespace's retention
 (``TEMPORAL_RETENTION_DAYS``). Idempotent: run it again after each upgrade.
 
     python -m deploy.preparer_temporal
 
-Waits for the cluster (up to 5 minutes): on a first start, the server creates its namespace
-only after its database schema is in place. On Temporal Cloud, search attributes and
-retention are set in the Cloud console or with ``tcld`` instead.
+Waits for the cluster (up to 5 minutes): the server starts once its schema job is done, and a
+namespace just created reaches the frontend's cache a few seconds later. On Temporal Cloud,
+namespaces, search attributes and retention are set in the Cloud console or with ``tcld``.
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
-from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest, UpdateNamespaceRequest
+from temporalio.api.workflowservice.v1 import (
+    DescribeNamespaceRequest,
+    RegisterNamespaceRequest,
+    UpdateNamespaceRequest,
+)
 from temporalio.client import Client
+from temporalio.service import RPCError, RPCStatusCode
 
 from core import journaux
 from core import search_attributes as sa
@@ -34,9 +40,37 @@ from core.temporal import connect
 ATTENTE = 300.0
 
 
+async def creer_namespace(client: Client, retention: Duration) -> bool:
+    """Registers the client's namespace if the cluster does not know it; True if it did."""
+    try:
+        await client.workflow_service.describe_namespace(
+            DescribeNamespaceRequest(namespace=client.namespace)
+        )
+        return False
+    except RPCError as err:
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise
+    try:
+        await client.workflow_service.register_namespace(
+            RegisterNamespaceRequest(
+                namespace=client.namespace,
+                description="Parcours d'insertion (plateforme Parcours)",
+                workflow_execution_retention_period=retention,
+            )
+        )
+    except RPCError as deja:  # another run registered it in between
+        if deja.status != RPCStatusCode.ALREADY_EXISTS:
+            raise
+    return True
+
+
 async def preparer(client: Client, retention_jours: int) -> list[str]:
-    """Adds the missing search attributes and sets the retention; returns what was added."""
+    """Creates the namespace if missing, adds the missing search attributes and sets the
+    retention; returns what was added. Right after a creation, the search attributes may be
+    refused until the namespace reaches the frontend's cache: the caller retries."""
     ns = client.namespace
+    retention = Duration(seconds=retention_jours * 86400)
+    await creer_namespace(client, retention)
     existants = await client.operator_service.list_search_attributes(
         ListSearchAttributesRequest(namespace=ns)
     )
@@ -49,7 +83,6 @@ async def preparer(client: Client, retention_jours: int) -> list[str]:
         await client.operator_service.add_search_attributes(
             AddSearchAttributesRequest(namespace=ns, search_attributes=manquants)
         )
-    retention = Duration(seconds=retention_jours * 86400)
     actuelle = await client.workflow_service.describe_namespace(
         DescribeNamespaceRequest(namespace=ns)
     )
