@@ -3071,6 +3071,30 @@ LIGNES |= {
 }
 
 
+# --- employeurs : présence aux événements (page) ---
+# One form for the presence and outcome of everyone a référent invited: as the API's
+# « présence » row (the référent of the person, the administration; the answer about an
+# invitation that does not exist for everyone else, the chargé included). The matrix's event
+# is today's: noting is allowed.
+LIGNES |= {
+    ("POST", "/evenements-employeurs/{evenement_id}/presences"): [
+        Cas(
+            "présence et suite du dossier",
+            EVENEMENTS_PAGE_SIENS,
+            _page_evenement(
+                "POST",
+                "/presences",
+                lambda _: {
+                    f"presence-{_EV_MATRICE['invitation']}": "presente",
+                    f"suite-{_EV_MATRICE['invitation']}": "entretien",
+                },
+            ),
+            ok=_VU,
+        )
+    ],
+}
+
+
 # --- employeurs : pages des clauses sociales ---
 # The cockpit's pages of the social clauses, as their API: read by the professionals who
 # accompany and the chargés de relation entreprise (the page shows the people placed that the
