@@ -2897,7 +2897,15 @@ async def _cellule(client: httpx.AsyncClient, cas: Cas, role: str, ctx: Contexte
     return None
 
 
-@pytest.mark.parametrize("route", list(LIGNES), ids=lambda route: f"{route[0]} {route[1]}")
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per row, read once the whole module is loaded: rows added below this test
+    (most of the later sections) were left out by a ``parametrize`` decorator, which reads
+    ``LIGNES`` where it stands — routes with a row, never asked."""
+    if metafunc.definition.name == "test_matrice":
+        ids = [f"{methode} {chemin}" for methode, chemin in LIGNES]
+        metafunc.parametrize("route", list(LIGNES), ids=ids)
+
+
 async def test_matrice(plateforme: Plateforme, contexte: Contexte, route: tuple[str, str]) -> None:
     erreurs = []
     async with httpx.AsyncClient(base_url=plateforme.base_url, timeout=30) as client:
