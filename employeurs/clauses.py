@@ -46,6 +46,11 @@ def bilan(clause: ClauseSocialeRow, placements: list[PlacementClauseRow]) -> Bil
     )
 
 
+def bassin_saisi(saisie: ClauseSaisie) -> str:
+    """The bassin the contract would be in (checked before any write: whose it is)."""
+    return lieu(saisie.code_postal, saisie.commune).bassin
+
+
 async def creer(session: AsyncSession, saisie: ClauseSaisie, par: str) -> ClauseSocialeRow:
     if await session.get(EntrepriseRow, saisie.siret) is None:
         raise refus_champ("siret", "Entreprise titulaire absente de l'annuaire : ajoutez-la")

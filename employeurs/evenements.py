@@ -6,6 +6,8 @@ The rows are in store/evenements_employeurs.py; who may do what is told by the r
 from __future__ import annotations
 
 import uuid
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import col, select
@@ -16,7 +18,7 @@ from employeurs.lieux import lieu, refus_champ
 from employeurs.une_fois import ajouter_une_fois
 from schemas.common import Territoire
 from schemas.erreurs import CodeErreur
-from schemas.evenement_employeur import EvenementSaisi, SuiteInvitation
+from schemas.evenement_employeur import EvenementSaisi, Presence, SuiteEvenement, SuiteInvitation
 from store.db import ecriture
 from store.employeurs import EntrepriseRow, OffreRow
 from store.evenements_employeurs import EvenementEmployeurRow, InvitationEvenementRow
@@ -164,16 +166,59 @@ async def noter(
     suite: SuiteInvitation,
     jour: date,
 ) -> InvitationEvenementRow:
-    """Presence and outcome, once the event has taken place (before, there is nothing to note:
-    a conflict with the event's state, not a typing error)."""
+    await noter_tous(session, evenement, [(row, suite)], jour)
+    return row
+
+
+async def noter_tous(
+    session: AsyncSession,
+    evenement: EvenementEmployeurRow,
+    notes: list[tuple[InvitationEvenementRow, SuiteInvitation]],
+    jour: date,
+) -> None:
+    """Presence and outcome of each person, all at once (one form, one transaction), once the
+    event has taken place (before, there is nothing to note: a conflict with the event's
+    state, not a typing error)."""
     if evenement.le > jour:
         raise EmployeurRefuse(
             409, "L'événement n'a pas encore eu lieu : la présence se note ensuite", "a_venir"
         )
     await ecriture(session)
-    row.presence = suite.presence.value
-    row.suite = suite.suite.value if suite.suite else None
-    row.mis_a_jour = maintenant()
-    session.add(row)
+    instant = maintenant()
+    for row, suite in notes:
+        row.presence = suite.presence.value
+        row.suite = suite.suite.value if suite.suite else None
+        row.mis_a_jour = instant
+        session.add(row)
     await session.commit()
-    return row
+
+
+async def toutes_les_invitations(
+    session: AsyncSession, evenement_id: str
+) -> list[InvitationEvenementRow]:
+    requete = select(InvitationEvenementRow).where(
+        InvitationEvenementRow.evenement_id == evenement_id
+    )
+    return list((await session.exec(requete)).all())
+
+
+@dataclass(frozen=True)
+class Bilan:
+    """What came of an event, counted over everyone invited (anonymised people included: their
+    presence and outcome stay, nobody is named)."""
+
+    invitees: int
+    presences: dict[str, int]  # by Presence value, each value present (0 included)
+    non_notees: int
+    suites: dict[str, int]  # by SuiteEvenement value, each value present (0 included)
+
+
+def bilan(invitations: list[InvitationEvenementRow]) -> Bilan:
+    presences = Counter(i.presence for i in invitations if i.presence)
+    suites = Counter(i.suite for i in invitations if i.suite)
+    return Bilan(
+        invitees=len(invitations),
+        presences={p.value: presences[p.value] for p in Presence},
+        non_notees=sum(1 for i in invitations if not i.presence),
+        suites={s.value: suites[s.value] for s in SuiteEvenement},
+    )

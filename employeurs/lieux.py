@@ -15,6 +15,12 @@ def refus_champ(champ: str, message: str) -> EmployeurRefuse:
     )
 
 
+def refus_champs(erreurs: list[dict[str, str]]) -> EmployeurRefuse:
+    """A 422 for several fields at once (a form of many rows)."""
+    message = "Données invalides : corrigez les champs indiqués"
+    return EmployeurRefuse(422, message, CodeErreur.DONNEES_INVALIDES, erreurs)
+
+
 @dataclass(frozen=True)
 class Lieu:
     commune: str

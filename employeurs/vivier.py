@@ -4,6 +4,8 @@ offer, the people whose fiche fits — only those who consented and are ready.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -102,14 +104,22 @@ async def pour_une_offre(
 async def du_referent(session: AsyncSession, referent_id: str) -> list[ParcoursRow]:
     """The parcours a référent accompanies whose person is in the pool (ready, open parcours):
     those they may invite to an event with employers."""
+    choix = (ParcoursRow.referent_id == referent_id, col(VivierRow.pret).is_(True))
+    return await _ouverts_du_vivier(session, *choix)
+
+
+async def consentants(session: AsyncSession, territoire: str) -> list[ParcoursRow]:
+    """The people of a territory's pool who consented to be presented to its chargés de
+    relation entreprise (open parcours): those a chargé may place on a contract."""
+    choix = (VivierRow.territoire == territoire, col(VivierRow.consentement).is_(True))
+    return await _ouverts_du_vivier(session, *choix)
+
+
+async def _ouverts_du_vivier(session: AsyncSession, *choix: Any) -> list[ParcoursRow]:
+    """The open parcours (neither closed nor anonymised) of the pool that meet ``choix``."""
     requete = (
         select(ParcoursRow)
         .join(VivierRow, col(VivierRow.parcours_id) == col(ParcoursRow.id))
-        .where(
-            ParcoursRow.referent_id == referent_id,
-            col(VivierRow.pret).is_(True),
-            col(ParcoursRow.clos_le).is_(None),
-            col(ParcoursRow.anonymise).is_(False),
-        )
+        .where(*choix, col(ParcoursRow.clos_le).is_(None), col(ParcoursRow.anonymise).is_(False))
     )
     return list((await session.exec(requete.order_by(col(ParcoursRow.nom)))).all())

@@ -65,6 +65,7 @@ from web.cockpit import (
 )
 from web.cockpit import agenda as page_agenda  # --- agenda18 ---
 from web.cockpit import audit as page_audit
+from web.cockpit import clauses_sociales as page_clauses  # --- employeurs : clauses ---
 from web.cockpit import emploi as page_emploi  # --- pages employeurs ---
 from web.cockpit import entreprises as page_entreprises
 from web.cockpit import evenements_employeurs as page_evenements_employeurs
@@ -195,6 +196,7 @@ def create_app(
     app.include_router(page_entreprises.router)  # --- pages employeurs ---
     app.include_router(page_offres.router)
     app.include_router(page_evenements_employeurs.router)  # --- employeurs : événements ---
+    app.include_router(page_clauses.router)  # --- employeurs : clauses ---
     app.include_router(page_emploi.router)
     api_openapi.personnaliser(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -72,3 +72,28 @@ async def test_rattacher_une_offre_sans_siret(plateforme: Plateforme) -> None:
             "Aide et Domicile",
             True,
         )
+
+
+async def test_entreprises_au_nom_proche_proposees_jamais_rattachees_seules(
+    plateforme: Plateforme,
+) -> None:
+    """The directory's « Boulangerie Martin » is proposed for France Travail's « BOULANGERIE
+    MARTIN SARL », not the other baker; showing the page attaches nothing; one click does."""
+    cre_id = await charge_entreprise(plateforme, "bassin_annecien")
+    marque = secrets.token_hex(3).upper()
+    offre_id = await _offre_sans_siret(plateforme, f"BOULANGERIE MARTIN {marque} SARL")
+    martin, dupont = un_siret(), un_siret()
+    async with plateforme.client(cre_id) as cre:
+        for siret, nom in ((martin, "Boulangérie Martin"), (dupont, "Boulangerie Dupont")):
+            entreprise = {"siret": siret, "nom": f"{nom} {marque}", "code_postal": "74000"}
+            r = await cre.post("/api/v1/entreprises", json=entreprise | {"commune": "Annecy"})
+            assert r.status_code == 201, r.text
+        page = lu(await cre.get(f"/offres/{offre_id}"))
+        assert f'id="proche-{martin}"' in page
+        assert f'id="proche-{dupont}"' not in page
+        assert (await cre.get(f"/api/v1/offres/{offre_id}")).json()["siret"] is None
+
+        r = await cre.post(f"/offres/{offre_id}/entreprise", data={"siret": martin})
+        assert r.status_code == 303
+        assert (await cre.get(f"/api/v1/offres/{offre_id}")).json()["siret"] == martin
+        assert 'id="proches"' not in (await cre.get(f"/offres/{offre_id}")).text

@@ -2897,7 +2897,15 @@ async def _cellule(client: httpx.AsyncClient, cas: Cas, role: str, ctx: Contexte
     return None
 
 
-@pytest.mark.parametrize("route", list(LIGNES), ids=lambda route: f"{route[0]} {route[1]}")
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per row, read once the whole module is loaded: rows added below this test
+    (most of the later sections) were left out by a ``parametrize`` decorator, which reads
+    ``LIGNES`` where it stands — routes with a row, never asked."""
+    if metafunc.definition.name == "test_matrice":
+        ids = [f"{methode} {chemin}" for methode, chemin in LIGNES]
+        metafunc.parametrize("route", list(LIGNES), ids=ids)
+
+
 async def test_matrice(plateforme: Plateforme, contexte: Contexte, route: tuple[str, str]) -> None:
     erreurs = []
     async with httpx.AsyncClient(base_url=plateforme.base_url, timeout=30) as client:
@@ -3066,6 +3074,111 @@ LIGNES |= {
             _page_evenement("POST", "/invitations", lambda ctx: {"parcours_id": ctx.pid}),
             ok=frozenset({409}),
             controle=lambda r: "déjà invitée" in r.text,
+        )
+    ],
+}
+
+
+# --- employeurs : présence aux événements (page) ---
+# One form for the presence and outcome of everyone a référent invited: as the API's
+# « présence » row (the référent of the person, the administration; the answer about an
+# invitation that does not exist for everyone else, the chargé included). The matrix's event
+# is today's: noting is allowed.
+LIGNES |= {
+    ("POST", "/evenements-employeurs/{evenement_id}/presences"): [
+        Cas(
+            "présence et suite du dossier",
+            EVENEMENTS_PAGE_SIENS,
+            _page_evenement(
+                "POST",
+                "/presences",
+                lambda _: {
+                    f"presence-{_EV_MATRICE['invitation']}": "presente",
+                    f"suite-{_EV_MATRICE['invitation']}": "entretien",
+                },
+            ),
+            ok=_VU,
+        )
+    ],
+}
+
+
+# --- employeurs : pages des clauses sociales ---
+# The cockpit's pages of the social clauses, as their API: read by the professionals who
+# accompany and the chargés de relation entreprise (the page shows the people placed that the
+# API shows: the chargé of the territory sees the dossier, a référent only their own); created
+# by the chargé of the territory and the administration; a person placed and hours entered by
+# their référent or the chargé of the territory (the closed twin: allowed, then refused, as
+# closed or as outside the pool). The login page for whoever has no account.
+#                   réf  autre ancien coord c.autre admin part usager anon a.str a.ter memb anc.m refusé cre
+CLAUSES_PAGE_PERSONNES = ligne(
+    "               ok   vide  vide   vide  vide    ok    cnx  cnx    cnx  403   403   vide vide  vide   ok"
+)
+CLAUSES_PAGE_SIENS = ligne(
+    "               ok   404   404    404   404     ok    cnx  cnx    cnx  403   403   404  404   404    ok"
+)
+
+
+def _page_clause(methode: str, suite: str = "", data: Any = None) -> Construire:
+    def construire(ctx: Contexte, __: str) -> Requete:
+        url = f"/clauses-sociales/{_EV_MATRICE['clause']}{suite.format(**_EV_MATRICE)}"
+        return Requete(methode, url, data=_v(data, ctx))
+
+    return construire
+
+
+def _placement_dans_la_page(r: httpx.Response, ctx: Contexte) -> bool:
+    return f'id="placement-{ctx.pid}"' in r.text
+
+
+LIGNES |= {
+    ("GET", "/clauses-sociales"): [
+        Cas(
+            "marchés de tous les bassins",
+            EVENEMENTS_PAGE_LIRE,
+            req("GET", "/clauses-sociales", params={"bassin": ""}),
+            controle=lambda r: "Marché Matrice" in r.text,
+        )
+    ],
+    ("GET", "/clauses-sociales/nouveau"): [
+        Cas("formulaire", EMPLOYEURS_PAGE, req("GET", "/clauses-sociales/nouveau"))
+    ],
+    ("POST", "/clauses-sociales"): [
+        Cas(
+            "création",
+            EMPLOYEURS_PAGE,
+            req("POST", "/clauses-sociales", data=_saisie_clause),
+            ok=_VU,
+        )
+    ],
+    ("GET", "/clauses-sociales/{clause_id}"): [
+        Cas(
+            "un marché, son bilan et ses placements",
+            CLAUSES_PAGE_PERSONNES,
+            _page_clause("GET"),
+            voit=_placement_dans_la_page,
+            controle=lambda r: 'id="bilan-exigees">100 h<' in r.text,
+        )
+    ],
+    ("POST", "/clauses-sociales/{clause_id}/placements"): [
+        Cas(
+            "placer le jumeau clos",
+            CLAUSES_PAGE_SIENS,
+            _page_clause(
+                "POST",
+                "/placements",
+                lambda c: {"parcours_id": c.clos, "debut": date.today().isoformat()},
+            ),
+            ok=frozenset({409, 422}),
+            controle=lambda r: "est clos" in r.text or "pas dans le vivier" in r.text,
+        )
+    ],
+    ("POST", "/clauses-sociales/{clause_id}/placements/{placement_id}"): [
+        Cas(
+            "heures réalisées",
+            CLAUSES_PAGE_SIENS,
+            _page_clause("POST", "/placements/{placement}", {"heures_realisees": "12"}),
+            ok=_VU,
         )
     ],
 }

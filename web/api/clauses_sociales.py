@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from employeurs import clauses
 from employeurs.annuaire import EmployeurRefuse
-from employeurs.lieux import lieu, refus_champ
+from employeurs.lieux import refus_champ
 from schemas.clause_sociale import ClauseSaisie, HeuresSaisies, PlacementSaisi
 from schemas.common import Role, Territoire
 from services.audit import journaliser
@@ -105,14 +105,14 @@ def vue_placement(pl: PlacementClauseRow, p: ParcoursRow) -> PlacementVue:
     )
 
 
-async def _charger(session: AsyncSession, clause_id: str) -> ClauseSocialeRow:
+async def charger(session: AsyncSession, clause_id: str) -> ClauseSocialeRow:
     try:
         return await clauses.charger(session, clause_id)
     except EmployeurRefuse as err:
         raise refus(err) from None
 
 
-async def _personne_a_placer(
+async def personne_a_placer(
     session: AsyncSession, u: Utilisateur, clause: ClauseSocialeRow, pid: str
 ) -> ParcoursRow:
     """Their référent places a person they accompany; a chargé of the contract's territory, a
@@ -131,6 +131,44 @@ async def _personne_a_placer(
     ):
         raise refus(refus_champ("parcours_id", "Cette personne n'est pas dans le vivier"))
     return parcours
+
+
+async def placements_visibles(
+    session: AsyncSession, u: Utilisateur, row: ClauseSocialeRow, ip: str | None
+) -> list[PlacementVue]:
+    """The people placed that the reader may see, each an audited read of their parcours."""
+    qui = personnes_visibles(u, row.bassin)
+    if qui is False:
+        return []
+    lignes = await clauses.placements(session, row.id, None if qui is True else str(qui))
+    for _, p in lignes:
+        detail = f"placement clause:{row.id}"
+        await journaliser(session, u, "lecture", f"parcours:{p.id}", detail, ip)
+    return [vue_placement(pl, p) for pl, p in lignes]
+
+
+async def placement_a_saisir(
+    session: AsyncSession, u: Utilisateur, row: ClauseSocialeRow, placement_id: str
+) -> tuple[PlacementClauseRow, ParcoursRow]:
+    """A placement whose hours this person may enter: any of the contract's for a chargé of
+    its territory (or the administration), else one of a person they accompany; any other is
+    the answer about a placement that does not exist."""
+    inconnu = refus(EmployeurRefuse(404, "Placement introuvable", "placement_inconnu"))
+    try:
+        placement = await clauses.charger_placement(session, row.id, placement_id)
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+    parcours = await session.get(ParcoursRow, str(placement.parcours_id))
+    if parcours is None:
+        raise inconnu
+    if not du_territoire(u, row.bassin):
+        try:  # the référent of the person placed
+            await parcours_du_referent(session, u, parcours.id)
+        except Refus as err:  # not theirs: the same answer as for a placement that does not exist
+            if err.status != 404:
+                raise
+            raise inconnu from None
+    return placement, parcours
 
 
 @router.get("", response_model=list[ClauseVue], responses=ERREURS, summary="Marchés à clause")
@@ -153,7 +191,7 @@ async def creer_clause(
 ) -> ClauseVue:
     gestionnaire(u)
     try:
-        gerer(u, lieu(saisie.code_postal, saisie.commune).bassin)
+        gerer(u, clauses.bassin_saisi(saisie))
         row = await clauses.creer(session, saisie, u.id)
     except EmployeurRefuse as err:
         raise refus(err) from None
@@ -168,16 +206,9 @@ async def consulter_clause(
     clause_id: str, u: UtilisateurApi, session: SessionDep, request: Request
 ) -> ClauseVue:
     lire(u)
-    row = await _charger(session, clause_id)
+    row = await charger(session, clause_id)
     v = await vue(session, row)
-    v.placements = []
-    qui = personnes_visibles(u, row.bassin)
-    if qui is not False:
-        lignes = await clauses.placements(session, row.id, None if qui is True else str(qui))
-        for _, p in lignes:
-            detail = f"placement clause:{row.id}"
-            await journaliser(session, u, "lecture", f"parcours:{p.id}", detail, adresse(request))
-        v.placements = [vue_placement(pl, p) for pl, p in lignes]
+    v.placements = await placements_visibles(session, u, row, adresse(request))
     await journaliser(session, u, "lecture", f"clause:{row.id}", "fiche", adresse(request))
     return v
 
@@ -197,8 +228,8 @@ async def placer_sur_la_clause(
     request: Request,
 ) -> PlacementVue:
     lire(u)
-    row = await _charger(session, clause_id)
-    parcours = await _personne_a_placer(session, u, row, corps.parcours_id)
+    row = await charger(session, clause_id)
+    parcours = await personne_a_placer(session, u, row, corps.parcours_id)
     try:
         placement = await clauses.placer(session, row, parcours, corps.debut, u.id)
     except EmployeurRefuse as err:
@@ -223,22 +254,8 @@ async def saisir_les_heures(
     request: Request,
 ) -> PlacementVue:
     lire(u)
-    row = await _charger(session, clause_id)
-    inconnu = refus(EmployeurRefuse(404, "Placement introuvable", "placement_inconnu"))
-    try:
-        placement = await clauses.charger_placement(session, row.id, placement_id)
-    except EmployeurRefuse as err:
-        raise refus(err) from None
-    parcours = await session.get(ParcoursRow, str(placement.parcours_id))
-    if parcours is None:
-        raise inconnu
-    if not du_territoire(u, row.bassin):
-        try:  # the référent of the person placed
-            await parcours_du_referent(session, u, parcours.id)
-        except Refus as err:  # not theirs: the same answer as for a placement that does not exist
-            if err.status != 404:
-                raise
-            raise inconnu from None
+    row = await charger(session, clause_id)
+    placement, parcours = await placement_a_saisir(session, u, row, placement_id)
     placement = await clauses.saisir_heures(session, placement, corps.heures_realisees)
     detail = f"heures clause:{row.id}"
     await journaliser(session, u, "ecriture", f"parcours:{parcours.id}", detail, adresse(request))

@@ -59,6 +59,15 @@ class InviteVue(BaseModel):
     suite_libelle: str | None
 
 
+class BilanVue(BaseModel):
+    """Counted over everyone invited, whoever reads: nobody is named."""
+
+    invitees: int
+    presences: dict[str, int]  # by presence (presente, absente, excusee)
+    non_notees: int
+    suites: dict[str, int]  # by outcome (aucune, entretien, pmsmp, formation, embauche)
+
+
 class EvenementVue(BaseModel):
     id: str
     nature: str
@@ -74,6 +83,7 @@ class EvenementVue(BaseModel):
     description: str | None
     entreprises: list[EntrepriseCitee]
     offres: list[OffreCitee]
+    bilan: BilanVue
     invites: list[InviteVue] | None = None  # on the event's own page, those the reader sees
 
 
@@ -106,6 +116,9 @@ async def vue(session: AsyncSession, row: EvenementEmployeurRow) -> EvenementVue
         bassin_libelle=Territoire(row.bassin).label,
         entreprises=entreprises,
         offres=offres,
+        bilan=BilanVue(
+            **evenements.bilan(await evenements.toutes_les_invitations(session, row.id)).__dict__
+        ),
     )
 
 
@@ -123,9 +136,9 @@ def vue_invite(i: InvitationEvenementRow, p: ParcoursRow) -> InviteVue:
     )
 
 
-async def invites(
+async def invites_et_parcours(
     session: AsyncSession, u: Utilisateur, row: EvenementEmployeurRow, ip: str | None
-) -> list[InviteVue]:
+) -> list[tuple[InviteVue, ParcoursRow]]:
     """The people the reader may see, each an audited read of their parcours."""
     qui = personnes_visibles(u, row.bassin)
     if qui is False:
@@ -134,7 +147,30 @@ async def invites(
     for _, p in lignes:
         detail = f"invitation evenement_employeur:{row.id}"
         await journaliser(session, u, "lecture", f"parcours:{p.id}", detail, ip)
-    return [vue_invite(i, p) for i, p in lignes]
+    return [(vue_invite(i, p), p) for i, p in lignes]
+
+
+async def invites(
+    session: AsyncSession, u: Utilisateur, row: EvenementEmployeurRow, ip: str | None
+) -> list[InviteVue]:
+    return [v for v, _ in await invites_et_parcours(session, u, row, ip)]
+
+
+async def invitation_du_referent(
+    session: AsyncSession, u: Utilisateur, row: EvenementEmployeurRow, invitation_id: str
+) -> tuple[InvitationEvenementRow, ParcoursRow]:
+    """An invitation whose presence this person may note: of a person they accompany (or the
+    administration); any other is the answer about an invitation that does not exist."""
+    try:
+        invitation = await evenements.charger_invitation(session, row.id, invitation_id)
+        parcours = await parcours_du_referent(session, u, str(invitation.parcours_id))
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+    except Refus as err:  # not theirs: the same answer as for an invitation that does not exist
+        if err.status != 404:
+            raise
+        raise refus(EmployeurRefuse(404, "Invitation introuvable", "invitation_inconnue")) from None
+    return invitation, parcours
 
 
 async def _charger(session: AsyncSession, evenement_id: str) -> EvenementEmployeurRow:
@@ -254,15 +290,7 @@ async def noter_la_presence(
 ) -> InviteVue:
     lire(u)
     row = await _charger(session, evenement_id)
-    try:
-        invitation = await evenements.charger_invitation(session, row.id, invitation_id)
-        parcours = await parcours_du_referent(session, u, str(invitation.parcours_id))
-    except EmployeurRefuse as err:
-        raise refus(err) from None
-    except Refus as err:  # not theirs: the same answer as for an invitation that does not exist
-        if err.status != 404:
-            raise
-        raise refus(EmployeurRefuse(404, "Invitation introuvable", "invitation_inconnue")) from None
+    invitation, parcours = await invitation_du_referent(session, u, row, invitation_id)
     try:
         invitation = await evenements.noter(session, row, invitation, corps, aujourd_hui())
     except EmployeurRefuse as err:

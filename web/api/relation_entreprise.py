@@ -12,10 +12,21 @@ from web.erreurs import Refus
 LECTEURS = frozenset(
     {Role.CHARGE_ENTREPRISE, Role.ADMINISTRATEUR, Role.REFERENT, Role.COORDINATEUR}
 )
+GESTIONNAIRES = frozenset({Role.CHARGE_ENTREPRISE, Role.ADMINISTRATEUR})
+
+
+def est_lecteur(u: Utilisateur) -> bool:
+    """Who reads the events and the contracts (the cockpit's menu shows them their link)."""
+    return u.role in LECTEURS
+
+
+def est_gestionnaire(u: Utilisateur) -> bool:
+    """Who may create them (in their territory: ``gerer``)."""
+    return u.role in GESTIONNAIRES
 
 
 def lire(u: Utilisateur) -> None:
-    if u.role not in LECTEURS:
+    if not est_lecteur(u):
         raise Refus(
             403,
             "Réservé aux chargés de relation entreprise et aux professionnels qui accompagnent",
@@ -37,7 +48,7 @@ def du_territoire(u: Utilisateur, bassin: str) -> bool:
 def gestionnaire(u: Utilisateur) -> None:
     """Before anything is read of what they typed: a chargé de relation entreprise or the
     administration (which territory, once the place is known: ``gerer``)."""
-    if u.role not in (Role.CHARGE_ENTREPRISE, Role.ADMINISTRATEUR):
+    if not est_gestionnaire(u):
         raise Refus(
             403,
             "Réservé aux chargés de relation entreprise du territoire et à l'administration",

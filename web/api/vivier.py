@@ -31,12 +31,16 @@ from web.erreurs import Refus
 router = APIRouter(tags=["Employeurs"])
 
 
+def accompagne(u: Utilisateur, row: ParcoursRow) -> bool:
+    """The person asking is the parcours' référent (or the administration)."""
+    return u.est_admin or (u.est_referent and row.referent_id == u.id)
+
+
 async def parcours_du_referent(session: AsyncSession, u: Utilisateur, pid: str) -> ParcoursRow:
     """The parcours if the person asking is its référent (or the administration); else the
     answer about a parcours that does not exist."""
     row = await session.get(ParcoursRow, pid)
-    sien = row is not None and (u.est_admin or (u.est_referent and row.referent_id == u.id))
-    if row is None or not sien or row.anonymise:
+    if row is None or not accompagne(u, row) or row.anonymise:
         if u.role in (Role.PARTENAIRE, Role.USAGER):
             raise Refus(403, "Action non autorisée", "interdit")
         raise Refus(404, "Parcours introuvable", CodeErreur.PARCOURS_INCONNU)

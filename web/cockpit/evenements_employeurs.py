@@ -1,9 +1,10 @@
 """Job datings and information sessions in the cockpit (issue 24, item 5): the list, the
 creation by a chargé de relation entreprise of the territory (a refusal names the field under
 it), the event's page with the people invited that the reader may see, and, for a référent,
-« Inscrire » a person of the pool they accompany. Every step calls employeurs/evenements.py
-and the API's own checks (web/api/evenements_employeurs.py, relation_entreprise.py): the same
-rights, the same audit."""
+« Inscrire » a person of the pool they accompany and, once the event has taken place, the
+presence and outcome of each, from one form; then the event's report. Every step calls
+employeurs/evenements.py and the API's own checks (web/api/evenements_employeurs.py,
+relation_entreprise.py): the same rights, the same audit."""
 
 from __future__ import annotations
 
@@ -15,17 +16,25 @@ from pydantic import ValidationError
 
 from employeurs import annuaire, evenements, vivier
 from employeurs.annuaire import EmployeurRefuse
-from schemas.evenement_employeur import EvenementSaisi, NatureEvenement
+from employeurs.lieux import refus_champs
+from schemas.evenement_employeur import (
+    EvenementSaisi,
+    NatureEvenement,
+    Presence,
+    SuiteEvenement,
+    SuiteInvitation,
+)
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
-from store.evenements_employeurs import EvenementEmployeurRow
+from store.evenements_employeurs import EvenementEmployeurRow, InvitationEvenementRow
+from store.parcours import ParcoursRow
 from web.api import evenements_employeurs as api
 from web.api.employeurs import refus
 from web.api.relation_entreprise import gerer, gestionnaire, lire
-from web.api.vivier import parcours_du_referent
+from web.api.vivier import accompagne, parcours_du_referent
 from web.cockpit import pages
 from web.cockpit.entreprises import erreurs_de
-from web.deps import SessionDep, UtilisateurPage, adresse
+from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 
 router = APIRouter(include_in_schema=False)
 CHAMPS = ("nature", "titre", "le", "horaire", "adresse", "code_postal", "commune", "description")
@@ -108,16 +117,33 @@ async def fiche(
     row: EvenementEmployeurRow,
     status: int = 200,
     message: str | None = None,
+    *,
+    presences: dict[str, str] | None = None,
+    erreurs: list[dict[str, str]] | None = None,
 ) -> Response:
     v = await api.vue(session, row)
-    v.invites = await api.invites(session, u, row, adresse(request))
+    lignes = await api.invites_et_parcours(session, u, row, adresse(request))
+    v.invites = [i for i, _ in lignes]
     invites = {i.parcours_id for i in v.invites}
     a_inscrire = [
         p for p in await vivier.du_referent(session, u.id) if p.id not in invites
     ] if u.est_referent else []  # fmt: skip
     objet = f"evenement_employeur:{row.id}"
     await journaliser(session, u, "lecture", objet, "fiche", adresse(request))
-    ctx = contexte(u, v.titre, e=v, a_inscrire=a_inscrire, message=message)
+    ctx = contexte(
+        u,
+        v.titre,
+        e=v,
+        a_inscrire=a_inscrire,
+        message=message,
+        passe=row.le <= aujourd_hui(),
+        # whose presence this reader notes: the API's rule (invitation_du_referent)
+        a_noter=[i for i, p in lignes if accompagne(u, p)],
+        presences_choix=Presence.choices(),
+        suites_choix=SuiteEvenement.choices(),
+        presences=presences or {},
+        erreurs=erreurs or [],
+    )
     return pages.rendre(request, "employeurs/evenement.html", ctx, status=status)
 
 
@@ -146,3 +172,50 @@ async def inscrire(
     detail = f"invitation evenement_employeur:{row.id}"
     await journaliser(session, u, "ecriture", f"parcours:{parcours.id}", detail, adresse(request))
     return RedirectResponse(f"{BASE}/{row.id}#invites", status_code=303)
+
+
+def note_de(saisies: dict[str, str], invitation_id: str) -> SuiteInvitation | None:
+    """A row of the form (``presence-<id>``, ``suite-<id>``), as the API reads it; None when
+    left blank (not noted yet)."""
+    valeurs = {k: saisies.get(f"{k}-{invitation_id}") or None for k in ("presence", "suite")}
+    if valeurs == {"presence": None, "suite": None}:
+        return None
+    return SuiteInvitation.model_validate(valeurs)
+
+
+@router.post(f"{BASE}/{{evenement_id}}/presences")
+async def noter_les_presences(
+    evenement_id: str, request: Request, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    """Presence and outcome of every person the référent invited, from one form, in one
+    transaction: a refusal (a field, an event still to come) is said on the page and nothing
+    is recorded. Someone else's invitation: the API's answer (404)."""
+    lire(u)
+    row = await _charger(session, evenement_id)
+    saisies = {k: str(v).strip() for k, v in (await request.form()).items()}
+    notes: list[tuple[InvitationEvenementRow, ParcoursRow, SuiteInvitation]] = []
+    erreurs: list[dict[str, str]] = []
+    for cle in [k for k in saisies if k.startswith("presence-")]:
+        invitation_id = cle.removeprefix("presence-")
+        invitation, parcours = await api.invitation_du_referent(session, u, row, invitation_id)
+        try:
+            if (note := note_de(saisies, invitation_id)) is not None:
+                notes.append((invitation, parcours, note))
+        except ValidationError as err:
+            champs = erreurs_de(err)[2]
+            erreurs += [e | {"champ": f"{e['champ']}-{invitation_id}"} for e in champs]
+    try:
+        if erreurs:
+            raise refus_champs(erreurs)
+        await evenements.noter_tous(session, row, [(i, n) for i, _, n in notes], aujourd_hui())
+    except EmployeurRefuse as err:
+        return await fiche(
+            request, u, session, row, err.status, err.message, presences=saisies,
+            erreurs=err.erreurs,
+        )  # fmt: skip
+    for _, parcours, _ in notes:
+        detail = f"présence evenement_employeur:{row.id}"
+        await journaliser(
+            session, u, "ecriture", f"parcours:{parcours.id}", detail, adresse(request)
+        )
+    return RedirectResponse(f"{BASE}/{row.id}#presences", status_code=303)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from employeurs import annuaire, offres, propositions, vivier
+from employeurs import annuaire, noms_proches, offres, propositions, vivier
 from employeurs.annuaire import EmployeurRefuse
 from referentiels.rome import libelle_metier, rechercher
 from schemas.common import Territoire
@@ -155,16 +155,21 @@ async def fiche(
     message: str | None = None,
     erreurs: list[dict[str, str]] | None = None,
 ) -> Response:
-    """The offer; for one whose company is not identified, the form that attaches it."""
+    """The offer; for one whose company is not identified, the companies whose name looks
+    like the one France Travail gave, each attached by a click, and the form that attaches
+    it to any company of the directory."""
     entreprise = await offres.entreprise_de(session, row)
     territoire = api.territoire_de(u)
+    annuaire_entier = await annuaire.lister(session) if entreprise is None else []
     ctx = contexte(
         u,
         row.intitule,
         o=api_offres.vue(row, entreprise),
         statuts=StatutOffre.choices(),
         du_territoire=territoire is None or territoire == row.bassin,
-        entreprises=await annuaire.lister(session) if entreprise is None else [],
+        entreprises=annuaire_entier,
+        # proposed only: the chargé confirms each attachment (employeurs/noms_proches.py)
+        proches=noms_proches.proches(row.entreprise_nom or "", annuaire_entier),
         valeurs=valeurs or {},
         message=message,
         erreurs=erreurs or [],
