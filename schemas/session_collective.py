@@ -140,9 +140,15 @@ class AnnulationTransmise(Model):
     nom: str
     transmise: bool = Field(description="Rendez-vous annulé dans le parcours")
     erreur: str | None = None
+    courrier: bool = Field(
+        default=False,
+        description="Ni téléphone ni courriel connus : un courrier est joint aux documents de "
+        "son parcours, que son référent imprime et poste",
+    )
     injoignable: bool = Field(
         default=False,
-        description="Ni téléphone ni courriel connus : son référent est prévenu pour l'en informer",
+        description="Ni téléphone, ni courriel, ni adresse postale connus : son référent est "
+        "prévenu pour l'en informer",
     )
 
 

@@ -357,6 +357,17 @@ async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> Bilan
     return BilanPresences(transmises=len(lignes) - echecs, echecs=echecs, presences=lignes)
 
 
+def _par_courrier(resultat: ParcoursState | str) -> tuple[bool, bool]:
+    """(a letter was made for the person, nothing reaches them): the workflow makes a letter
+    when they have neither phone nor e-mail, but an address. Said without the contacts
+    themselves, which the organiser does not see."""
+    if isinstance(resultat, str):
+        return False, False
+    u = resultat.usager
+    sans_message = not (u.telephone or u.email)
+    return sans_message and bool(u.adresse), sans_message and not u.adresse
+
+
 async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> BilanAnnulation:
     """The organiser cancels a session to come: closed first (no more registrations, every
     seat freed), then each registered person's appointment cancelled in their parcours, the
@@ -393,6 +404,7 @@ async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> Bila
             else await _commander(a, row, i, "annuler_rdv_session", annulation)
         )
         personne = noms.get(i.parcours_id)
+        courrier, injoignable = _par_courrier(resultat)
         lignes.append(
             AnnulationTransmise(
                 inscription_id=i.id,
@@ -400,9 +412,8 @@ async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> Bila
                 nom=personne.nom if personne else "",
                 transmise=not isinstance(resultat, str),
                 erreur=resultat if isinstance(resultat, str) else None,
-                # said without the contact itself, which the organiser does not see
-                injoignable=not isinstance(resultat, str)
-                and not (resultat.usager.telephone or resultat.usager.email),
+                courrier=courrier,
+                injoignable=injoignable,
             )
         )
     echecs = sum(1 for ligne in lignes if not ligne.transmise)

@@ -12,8 +12,10 @@ from datetime import date
 from temporalio import workflow
 
 from core.clock import local_day
+from schemas.appels import CourrierAnnulation
 from schemas.carnet import CanalLien
 from schemas.common import Ordre
+from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import Rdv, ResultatRdv, StatutRdv
 from schemas.session_collective import AnnulationSession, PresenceSession
@@ -87,26 +89,69 @@ def texte_d_annulation(prenom: str, rdv: Rdv, motif: str) -> str:
     )
 
 
+# workflow.patched() id: a person with neither phone nor e-mail, but an address, gets a letter
+# (PDF among the documents, for the référent to post) when the session is cancelled; before,
+# only the référent was told to warn them.
+COURRIER_D_ANNULATION = "session-collective-courrier-d-annulation"
+SANS_CANAL = "aucun canal : ni téléphone ni courriel connus, prévenez la personne"
+SANS_ADRESSE = (
+    "aucun canal : ni téléphone, ni courriel, ni adresse postale connus, prévenez la personne"
+)
+COURRIER_JOINT = "courrier à imprimer et poster, joint aux documents du parcours"
+
+
+def _prevenir(
+    ctx: Contexte, sujet: str, texte: str, rdv: Rdv, session: str, raison: str | None
+) -> str:
+    """SMS and e-mail (with the .ics that removes the event) by the channels the person has,
+    else the letter the référent posts, else nothing: what the timeline says of it. No
+    ``raison``: the person alone is withdrawn, the session goes on."""
+    s = ctx.s
+    _prevenir_la_personne(ctx, sujet, texte, _evenement(s, rdv, annule=True))
+    canaux = canaux_de(s, CanalLien.LES_DEUX)
+    if canaux:
+        return f"personne prévenue par {' et '.join(canaux)}"
+    if not workflow.patched(COURRIER_D_ANNULATION):
+        return SANS_CANAL
+    if not s.usager.adresse:
+        return SANS_ADRESSE
+    ctx.lancer_operation(
+        TypeOperation.PRODUIRE_COURRIER_ANNULATION,
+        CourrierAnnulation(
+            prenom=s.usager.prenom,
+            nom=s.usager.nom,
+            adresse=s.usager.adresse,
+            code_postal=s.usager.code_postal,
+            commune=s.usager.commune,
+            session=session,
+            debut=rdv.date_heure,
+            lieu=rdv.lieu,
+            raison=raison,
+            desinscription=raison is None,
+            referent_id=s.referent.referent.id if s.referent else "",
+            referent=s.referent.referent.nom if s.referent else "Votre référent",
+        ),
+    )
+    return COURRIER_JOINT
+
+
 async def annuler(ctx: Contexte, ordre: Ordre[AnnulationSession]) -> None:
     """The appointment is cancelled (as a cancellation today: the vigie counts no absence),
-    the person told by SMS and e-mail (with the .ics that removes the event), the référent
-    too — who tells the person by other means when neither channel is known."""
+    the person told by SMS and e-mail (with the .ics that removes the event), or by a letter the
+    référent posts; the référent is told too — and tells the person by other means when
+    nothing reaches them."""
     a, s = ordre.donnees, ctx.s
     avant = _son_inscription(ctx, ordre)
     index = s.rdvs.index(avant)
     rdv = avant.model_copy(update={"statut": StatutRdv.ANNULE})
     s.rdvs[index] = rdv
-    _prevenir_la_personne(
+    envoi = _prevenir(
         ctx,
         "Votre réunion d'information collective est annulée",
         texte_d_annulation(s.usager.prenom, rdv, a.motif),
-        _evenement(s, rdv, annule=True),
-    )
-    canaux = canaux_de(s, CanalLien.LES_DEUX)
-    envoi = (
-        f"personne prévenue par {' et '.join(canaux)}"
-        if canaux
-        else "aucun canal : ni téléphone ni courriel connus, prévenez la personne"
+        rdv,
+        a.session,
+        a.motif,
     )
     libelle = (
         f"Session « {a.session} » du {quand(rdv.date_heure)} annulée par son animateur : "
