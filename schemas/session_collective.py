@@ -122,6 +122,17 @@ class AnnulationSession(Model):
     motif: Text = Field(description="Dit à la personne")
 
 
+class DesinscriptionSession(Model):
+    """One person withdrawn from a session (``desinscrire_session``) by their référent or the
+    session's organiser: the appointment is cancelled and the person told."""
+
+    inscription_id: str = Field(max_length=80)
+    session: Text = Field(description="Le titre de la session")
+    par_l_organisateur: bool = Field(
+        default=False, description="Désinscrite par l'organisateur : son référent est prévenu"
+    )
+
+
 class DemandeAnnulation(Model):
     motif: str = Field(
         max_length=200, description="Pourquoi la session est annulée : dit à chaque inscrit"

@@ -32,7 +32,7 @@ from schemas.parcours import ParcoursState, PassagePhase, Phase
 from schemas.rdv import ModeRdv, Rdv
 from schemas.referent import ReferentAffecte
 from schemas.regles import Canal, Rappel
-from schemas.session_collective import AnnulationSession
+from schemas.session_collective import AnnulationSession, DesinscriptionSession
 from tests import factories
 from workflows.declaration import animateur
 from workflows.etapes import invitations, rappels, reservations, sessions
@@ -313,3 +313,30 @@ async def test_l_annulation_d_une_session_du_gabarit_est_celle_du_workflow(
     await sessions.annuler(ctx, ordre)  # type: ignore[arg-type]
     attendu: dict[str, object] = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
     assert ctx.sms == [rendre("annulation_session", attendu | {"raison": annulation.motif})]
+
+
+async def test_la_desinscription_d_une_session_du_gabarit_est_celle_du_workflow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workflow, "patched", lambda _: True)  # outside a workflow
+    s = _etat()
+    s.rdvs.append(
+        Rdv(
+            id="r-1",
+            date_heure=DEBUT,
+            mode=ModeRdv.SUR_PLACE,
+            lieu=LIEU,
+            professionnel="Léa Exemple",
+            objet="Information collective",
+            reservation_id="insc-1",
+        )
+    )
+    ctx = Envois(s)
+    desinscription = DesinscriptionSession(inscription_id="insc-1", session="Information RSA")
+    ordre: Ordre[DesinscriptionSession] = Ordre(
+        donnees=desinscription, auteur=animateur("insc-1", "Léa Exemple")
+    )
+    await sessions.desinscrire(ctx, ordre)  # type: ignore[arg-type]
+    attendu = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
+    assert ctx.sms == [rendre("desinscription_session", attendu)]
+    assert compter(ctx.sms[0]).segments == 1  # one SMS, in the GSM alphabet

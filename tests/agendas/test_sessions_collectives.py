@@ -21,6 +21,7 @@ from core.clock import local_day, start_of_day
 from services.parcours_client import ParcoursClient
 from tests.agendas.lettre import rendre
 from tests.agendas.test_invitation import _attendre
+from tests.agendas.test_rdv_modifie import _courriel, _ics
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
@@ -372,3 +373,88 @@ async def test_annuler_la_session_previent_chaque_inscrit(
             return any("est annulée : l'intervenante est malade." in t for t in textes)
 
         await _attendre(sms, f"le SMS d'annulation à {telephone}")
+
+
+def _email(nom: str) -> str:
+    return f"collectif.{nom.removeprefix('Collectif')}@example.org"  # as _personne makes it
+
+
+async def test_desinscrite_la_personne_est_prevenue_par_ses_canaux_ou_par_courrier(
+    plateforme: Plateforme, simulateur: Simulateur, tmp_path: Path
+) -> None:
+    """Withdrawn from a session, by their référent or by its organiser, the person is told: by
+    SMS, and by e-mail with the .ics that removes the event the convocation added (same UID);
+    without phone nor e-mail, by the letter among their documents that their référent posts.
+    The organiser's withdrawal is told to the person's référent."""
+    clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    debut = datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)
+    async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
+        sid = (await _session(thomas, debut, capacite=3))["id"]
+        a, telephone_a, nom_a = await _personne(thomas)
+        b, telephone_b, _ = await _personne(amelie)
+        c, _, nom_c = await _personne(amelie, joignable=False, adresse=ADRESSE)
+        inscriptions = {}
+        for referent, pid in ((thomas, a), (amelie, b), (amelie, c)):
+            r = await referent.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": pid})
+            assert r.status_code == 201, r.text
+            inscriptions[pid] = r.json()["id"]
+        convocation = _ics(
+            await _courriel(simulateur, _email(nom_a), "Convocation à un rendez-vous")
+        )
+        (evenement,) = convocation.walk("VEVENT")
+        uid = str(evenement["UID"])
+
+        # her référent withdraws a
+        r = await thomas.delete(f"{RACINE}/{sid}/inscriptions/{inscriptions[a]}")
+        assert r.status_code == 204, r.text
+        # the organiser withdraws b and c, whom Amélie follows
+        for pid in (b, c):
+            r = await thomas.delete(f"{RACINE}/{sid}/inscriptions/{inscriptions[pid]}")
+            assert r.status_code == 204, r.text
+
+        async def lettre() -> list[dict[str, Any]]:
+            r = await amelie.get(f"/api/v1/parcours/{c}/documents")
+            return [x for x in r.json() if x["type"] == TYPE_DE_DOCUMENT]
+
+        (document,) = await _attendre(lettre, "la lettre de désinscription jointe aux documents")
+        pdf = await amelie.get(f"/api/v1/parcours/{c}/documents/{document['id']}")
+        assert pdf.headers["content-type"] == "application/pdf"
+
+    annule = _ics(
+        await _courriel(
+            simulateur, _email(nom_a), "Votre inscription à l'information collective est annulée"
+        )
+    )
+    assert str(annule["METHOD"]) == "CANCEL"
+    (evenement,) = annule.walk("VEVENT")
+    assert (str(evenement["UID"]), evenement["STATUS"]) == (uid, "CANCELLED")
+    for telephone in (telephone_a, telephone_b):
+
+        async def sms(telephone: str = telephone) -> bool:
+            textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
+            return any(
+                "votre inscription à l'information collective du" in t
+                and t.endswith("est annulée. Pour toute question, contactez votre référent.")
+                for t in textes
+            )
+
+        await _attendre(sms, f"le SMS de désinscription à {telephone}")
+
+    rendu = rendre(pdf.content, tmp_path / "desinscription.png")
+    assert rendu.fenetre == bloc_adresse("Julie", nom_c, ADRESSE, "74100", "Annemasse")
+    texte = " ".join(rendu.texte.split())
+    assert "Votre inscription à la réunion « Information collective RSA » du" in texte
+
+    for pid, fin in (
+        (a, "(personne prévenue par SMS et courriel)"),
+        (b, "(personne prévenue par SMS et courriel)"),
+        (c, "(courrier à imprimer et poster, joint aux documents du parcours)"),
+    ):
+        etat = await clients.etat(pid)
+        (rdv,) = etat.rdvs
+        assert rdv.statut.value == "annule"
+        (fil,) = [e for e in etat.timeline if e.code == "rdv_desinscrit_session"]
+        par = "par son référent" if pid == a else "par l'organisateur de la session"
+        assert fil.libelle.startswith(f"Désinscription {par} de la session")
+        assert fil.libelle.endswith(fin)
+        assert "rdv_non_honores" not in {x.code for x in etat.alertes}

@@ -18,7 +18,7 @@ from schemas.common import Ordre
 from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import Rdv, ResultatRdv, StatutRdv
-from schemas.session_collective import AnnulationSession, PresenceSession
+from schemas.session_collective import AnnulationSession, DesinscriptionSession, PresenceSession
 from workflows.declaration import (
     ANIMATEUR,
     OUVERTES,
@@ -44,7 +44,8 @@ def _rdv_de(s: ParcoursState, inscription_id: str) -> Rdv:
 
 
 def _son_inscription(
-    ctx: Contexte, ordre: Ordre[PresenceSession] | Ordre[AnnulationSession]
+    ctx: Contexte,
+    ordre: Ordre[PresenceSession] | Ordre[AnnulationSession] | Ordre[DesinscriptionSession],
 ) -> Rdv:
     """The animator acts on the registration they act for, never on another appointment."""
     if inscription_animee(ordre.auteur) != ordre.donnees.inscription_id:
@@ -75,7 +76,9 @@ async def noter_presence(ctx: Contexte, ordre: Ordre[PresenceSession]) -> None:
     )
 
 
-def verifier_annulation(s: ParcoursState, a: AnnulationSession, today: date) -> None:
+def verifier_annulation(
+    s: ParcoursState, a: AnnulationSession | DesinscriptionSession, today: date
+) -> None:
     if _rdv_de(s, a.inscription_id).statut != StatutRdv.PREVU:
         raise CommandeRefusee("Ce rendez-vous n'est plus prévu")
 
@@ -163,6 +166,51 @@ async def annuler(ctx: Contexte, ordre: Ordre[AnnulationSession]) -> None:
     )
 
 
+# workflow.patched() id: a withdrawal from a collective session is told to the person (SMS and
+# e-mail with the .ics that removes the event, or a letter); before, the référent's
+# ``renseigner_rdv`` marked the appointment « annulé » and nobody was told.
+DESINSCRIPTION_PREVENUE = "session-collective-desinscription-prevenue"
+
+
+def texte_de_desinscription(prenom: str, rdv: Rdv) -> str:
+    """agendas/gabarits/desinscription_session.txt, word for word
+    (tests/agendas/test_gabarits.py)."""
+    return (
+        f"Bonjour {prenom}, votre inscription à l'information collective du "
+        f"{quand_message(rdv.date_heure)} est annulée. Pour toute question, contactez votre "
+        "référent."
+    )
+
+
+async def desinscrire(ctx: Contexte, ordre: Ordre[DesinscriptionSession]) -> None:
+    """The person is withdrawn, the session goes on: the appointment is cancelled (no absence
+    for the vigie) and the person told by the channels they have, or by a letter; their
+    référent is told when the organiser did it."""
+    d, s = ordre.donnees, ctx.s
+    avant = _son_inscription(ctx, ordre)
+    workflow.patched(DESINSCRIPTION_PREVENUE)  # marks the histories that hold this command
+    index = s.rdvs.index(avant)
+    rdv = avant.model_copy(update={"statut": StatutRdv.ANNULE})
+    s.rdvs[index] = rdv
+    envoi = _prevenir(
+        ctx,
+        "Votre inscription à l'information collective est annulée",
+        texte_de_desinscription(s.usager.prenom, rdv),
+        rdv,
+        d.session,
+        None,
+    )
+    par = "par l'organisateur de la session" if d.par_l_organisateur else "par son référent"
+    libelle = (
+        f"Désinscription {par} de la session « {d.session} » du {quand(rdv.date_heure)} ({envoi})"
+    )
+    if d.par_l_organisateur:
+        _prevenir_le_referent(ctx, "Désinscription d'une session collective", libelle)
+    ctx.noter(
+        Categorie.RDV, "rdv_desinscrit_session", libelle, ordre.auteur, details={"rdv_id": rdv.id}
+    )
+
+
 DECLARATIONS: list[Transition] = [
     Transition(
         "noter_presence_session",
@@ -182,9 +230,21 @@ DECLARATIONS: list[Transition] = [
         pendant_suspension=True,
         groupe="rdv",
     ),
+    # From the session's route only: the service checked that the account is the person's
+    # référent or the session's organiser, then acts for the registration.
+    Transition(
+        "desinscrire_session",
+        "Désinscrire la personne d'une session collective",
+        DesinscriptionSession,
+        OUVERTES,
+        ANIMATEUR,
+        pendant_suspension=True,
+        groupe="rdv",
+    ),
 ]
 
 COMMANDES = {
     "noter_presence_session": Commande(noter_presence, verifier_presence),
     "annuler_rdv_session": Commande(annuler, verifier_annulation),
+    "desinscrire_session": Commande(desinscrire, verifier_annulation),
 }
