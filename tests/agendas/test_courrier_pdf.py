@@ -147,9 +147,9 @@ def test_la_lettre_d_annulation_rendue_en_png_dit_quelle_session_quand_et_pourqu
     assert "Réunion annulée" in texte
     assert (
         "La réunion « Information collective RSA » prévue le jeudi 14 août 2031 à 9 h 30 est "
-        "annulée. La raison : l'intervenante est malade. Ne vous déplacez pas." in texte
+        "annulée. Ne vous déplacez pas." in texte
     )
-    assert rendu.encre_du_texte("La raison : l'intervenante est malade.") > 100  # drawn
+    assert rendu.encre_du_texte("Raison de l'annulation : l'intervenante est malade.") > 100
     assert "Léa Exemple, votre référent, vous proposera une autre date" in texte
     assert "Appelez le 04 50 12 34 56." in texte
     assert not CODE.findall(rendu.texte)
@@ -163,4 +163,4 @@ def test_la_lettre_de_desinscription_ne_parle_pas_d_une_session_annulee(tmp_path
         "Votre inscription à la réunion « Information collective RSA » du jeudi 14 août 2031 à "
         "9 h 30 est annulée." in texte
     )
-    assert "raison" not in texte
+    assert "Raison" not in texte

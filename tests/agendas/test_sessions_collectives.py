@@ -350,8 +350,8 @@ async def test_annuler_la_session_previent_chaque_inscrit(
     assert rendu.encre_du_texte(f"Julie {nom_d.upper()}") > 20
     texte = " ".join(rendu.texte.split())
     assert "« Information collective RSA » prévue le" in texte
-    assert "La raison : l'intervenante est malade." in texte
-    assert rendu.encre_du_texte("La raison : l'intervenante est malade.") > 100
+    assert "Raison de l'annulation : l'intervenante est malade." in texte
+    assert rendu.encre_du_texte("Raison de l'annulation : l'intervenante est malade.") > 100
 
     for pid, envoi in (
         (a, "personne prévenue par SMS et courriel"),
