@@ -83,7 +83,7 @@ class Courrier:
             )
         except AdresseInutilisable as err:  # an incident the référent sees and can fix
             raise refus(str(err)) from None
-        await self._classer(appel, document, pdf, NOM_DU_FICHIER)
+        await self._classer(appel, document, pdf)
         trace = empreinte(code)
         await self.outbox.noter(
             appel.idempotence, "courrier", "courrier postal", SUJET, trace, appel.parcours_id
@@ -112,7 +112,7 @@ class Courrier:
         return {"statut": "produit", "document": document}
 
     async def _classer(
-        self, appel: AppelPartenaire, document: str, pdf: bytes, nom_fichier: str
+        self, appel: AppelPartenaire, document: str, pdf: bytes, nom_fichier: str = NOM_DU_FICHIER
     ) -> None:
         async with self.sessions() as session:
             if (avant := await session.get(PieceRow, document)) is not None:
