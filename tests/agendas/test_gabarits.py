@@ -337,6 +337,6 @@ async def test_la_desinscription_d_une_session_du_gabarit_est_celle_du_workflow(
         donnees=desinscription, auteur=animateur("insc-1", "Léa Exemple")
     )
     await sessions.desinscrire(ctx, ordre)  # type: ignore[arg-type]
-    attendu = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
+    attendu: dict[str, object] = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
     assert ctx.sms == [rendre("desinscription_session", attendu)]
     assert compter(ctx.sms[0]).segments == 1  # one SMS, in the GSM alphabet
