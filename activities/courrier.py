@@ -1,4 +1,5 @@
-"""The postal letter of an invitation (issue 18), for a person with neither phone nor e-mail.
+"""The postal letters (issue 18), for a person with neither phone nor e-mail: an invitation's, and
+a collective session's cancellation (or a withdrawal from it). Both filed the same way.
 
 The short code is drawn here with ``secrets`` (agendas/code.py), printed in the PDF — the letter
 is its only channel — and only its SHA-256 is kept (outbox) and goes back to the workflow. Unlike
@@ -21,11 +22,18 @@ from temporalio import activity
 from activities.http import refus
 from activities.outbox import Outbox
 from agendas.code import nouveau_code
-from agendas.courrier import NOM_DU_FICHIER, TYPE_DE_DOCUMENT, AdresseInutilisable, lettre_pdf
+from agendas.courrier import (
+    NOM_DU_FICHIER,
+    NOM_DU_FICHIER_ANNULATION,
+    TYPE_DE_DOCUMENT,
+    AdresseInutilisable,
+    lettre_annulation_pdf,
+    lettre_pdf,
+)
 from core.clock import PARIS
 from pieces.service import Coffre, deposer
 from rules.rendez_vous import regles_rendez_vous
-from schemas.appels import AppelPartenaire, CourrierInvitation
+from schemas.appels import AppelPartenaire, CourrierAnnulation, CourrierInvitation
 from schemas.carnet import empreinte
 from schemas.common import Acteur
 from schemas.pieces import DemandePiece
@@ -35,6 +43,7 @@ from store.pieces import PieceRow
 from store.structures import Structure
 
 SUJET = "Courrier d'invitation à prendre rendez-vous"  # as the outbox records it
+SUJET_ANNULATION = "Courrier d'annulation d'une session collective"
 
 
 def document_du_courrier(idempotence: str) -> str:
@@ -81,7 +90,30 @@ class Courrier:
         )
         return {"statut": "produit", "document": document, "empreinte": trace}
 
-    async def _classer(self, appel: AppelPartenaire, document: str, pdf: bytes) -> None:
+    @activity.defn(name="courrier.produire_annulation")
+    async def produire_annulation(self, appel: AppelPartenaire) -> dict[str, Any]:
+        """The letter of a cancelled session (or a withdrawal): no code, so a retry after the
+        outbox noted it has nothing to redo, and one before files the same letter again."""
+        courrier = CourrierAnnulation.model_validate(appel.donnees)
+        document = document_du_courrier(appel.idempotence)
+        if await self.outbox.envoi(appel.idempotence) is not None:
+            return {"statut": "deja_produit", "document": document}
+        try:
+            pdf = lettre_annulation_pdf(
+                courrier, await self.telephone(courrier.referent_id), _aujourd_hui()
+            )
+        except AdresseInutilisable as err:  # an incident the référent sees and can fix
+            raise refus(str(err)) from None
+        await self._classer(appel, document, pdf, NOM_DU_FICHIER_ANNULATION)
+        await self.outbox.noter(
+            appel.idempotence, "courrier", "courrier postal", SUJET_ANNULATION, None,
+            appel.parcours_id,
+        )  # fmt: skip
+        return {"statut": "produit", "document": document}
+
+    async def _classer(
+        self, appel: AppelPartenaire, document: str, pdf: bytes, nom_fichier: str = NOM_DU_FICHIER
+    ) -> None:
         async with self.sessions() as session:
             if (avant := await session.get(PieceRow, document)) is not None:
                 # filed by an attempt that stopped before the outbox noted its code: replaced
@@ -91,7 +123,7 @@ class Courrier:
                 await session.commit()
             demande = DemandePiece(
                 type=TYPE_DE_DOCUMENT,
-                nom_fichier=NOM_DU_FICHIER,
+                nom_fichier=nom_fichier,
                 contenu=base64.b64encode(pdf).decode("ascii"),
             )
             await deposer(

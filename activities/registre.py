@@ -73,6 +73,7 @@ def activites(
     livraison = LivraisonActivities(sessions, temporal, task_queue)
     imports = ImportActivities(sessions, ParcoursClient(temporal, task_queue))
     lots = LotsActivities(settings, sessions)
+    courrier = Courrier(sessions, outbox, coffre)
     # --- connecteur data·inclusion ---
     data_inclusion = DataInclusionActivities(
         sessions, ClientDataInclusion(partners["data-inclusion"], http)
@@ -115,7 +116,8 @@ def activites(
         Siae(client("siae")).envoyer_demande,
         PasserelleSms(client("sms"), outbox).envoyer,
         messagerie.envoyer,
-        Courrier(sessions, outbox, coffre).produire,
+        courrier.produire,
+        courrier.produire_annulation,
         rdv_solidarites.inscrire_usager,
         rdv_solidarites.envoyer_invitation,
         AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,

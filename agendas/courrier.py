@@ -1,6 +1,7 @@
-"""The postal letter that invites a person with neither phone nor e-mail to book (issue 18): an A4
-PDF (fpdf2), sober like the State's design system (one blue, Helvetica, a callout), folded in
-three into a window envelope, with the booking code and the phone number to call.
+"""The postal letters to a person with neither phone nor e-mail (issue 18): the invitation to book,
+with its booking code, and the cancellation of a collective session (or the withdrawal from
+it). An A4 PDF (fpdf2), sober like the State's design system (one blue, Helvetica, a callout),
+folded in three into a window envelope, with the phone number to call.
 
 The address block follows La Poste's standard (NF Z10-011): 6 lines at most, 38 characters at
 most each, no punctuation in the lines of the street and of the town, and the last line the
@@ -16,9 +17,10 @@ from datetime import date
 from fpdf import FPDF
 
 from agendas.code import afficher
-from agendas.messages import LETTRE, MARQUE_CODE, rendre
-from core.formats import jour
-from schemas.appels import CourrierInvitation
+from agendas.messages import LETTRE, LETTRE_ANNULATION, MARQUE_CODE, rendre
+from core.clock import PARIS
+from core.formats import heure, jour, jour_semaine
+from schemas.appels import CourrierAnnulation, CourrierInvitation
 
 LIGNES_MAX = 6
 LARGEUR_MAX = 38
@@ -33,14 +35,16 @@ _PONCTUATION = re.compile(r"[,.;:!?«»\"()/_]")
 _ABREVIATIONS = ((r"\bSAINTE\b", "STE"), (r"\bSAINT\b", "ST"))
 
 
-# The letter is filed among the dossier's documents (rules/pieces.yaml), by the platform.
+# The letters are filed among the dossier's documents (rules/pieces.yaml), by the platform.
 TYPE_DE_DOCUMENT = "courrier"
 NOM_DU_FICHIER = "courrier-invitation-rendez-vous.pdf"
+NOM_DU_FICHIER_ANNULATION = "courrier-annulation-session.pdf"
 
 
 def est_une_lettre_d_invitation(type_: str, auteur_id: str) -> bool:
-    """A letter of the platform holds the person's address and booking code: only the référent
-    who accompanies them downloads it (web/api/pieces.py), as only they see the address."""
+    """A letter of the platform holds the person's address (and an invitation's, the booking
+    code): only the référent who accompanies them downloads it (web/api/pieces.py), as only
+    they see the address."""
     return type_ == TYPE_DE_DOCUMENT and auteur_id == "plateforme"
 
 
@@ -106,24 +110,6 @@ class _Lettre(FPDF):
 
 
 def lettre_pdf(c: CourrierInvitation, code: str, telephone: str, le: date) -> bytes:
-    pdf = _Lettre(format="A4")
-    pdf.set_margins(20, 15, 20)
-    pdf.set_title(_t("Invitation à prendre rendez-vous"))
-    pdf.set_auto_page_break(auto=False)
-    pdf.add_page()
-    _en_tete(pdf)
-    _adresse(pdf, bloc_adresse(c.prenom, c.nom, c.adresse, c.code_postal, c.commune))
-    pdf.set_xy(20, 95)
-    pdf.set_font("Helvetica", size=10)
-    pdf.cell(170, 5, _t(f"Le {jour(le, 'long')}"), align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_xy(20, 108)
-    pdf.set_text_color(*BLEU)
-    pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(170, 9, _t("Invitation à prendre rendez-vous"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font("Helvetica", "B", 11)
-    pdf.multi_cell(170, 6, _t(f"Objet : {c.motif}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
     texte = rendre(
         LETTRE.code,
         {
@@ -134,8 +120,55 @@ def lettre_pdf(c: CourrierInvitation, code: str, telephone: str, le: date) -> by
             "adresse_page": f"{c.carnet.adresse_publique.rstrip('/')}/rdv",
         },
     )
+    adresse = bloc_adresse(c.prenom, c.nom, c.adresse, c.code_postal, c.commune)
+    return _lettre(LETTRE.sujet, c.motif, adresse, le, texte, code)
+
+
+def lettre_annulation_pdf(c: CourrierAnnulation, telephone: str, le: date) -> bytes:
+    """The letter that tells a session's cancellation (or a withdrawal from it): the invitation
+    letter's layout, with no code."""
+    texte = rendre(
+        LETTRE_ANNULATION.code,
+        {
+            "prenom": c.prenom,
+            "session": c.session,
+            "quand": f"{jour_semaine(c.debut.astimezone(PARIS).date())} à {heure(c.debut)}",
+            "raison": c.raison or "",
+            "desinscription": c.desinscription,
+            "referent": c.referent,
+            "telephone": telephone,
+        },
+    )
+    adresse = bloc_adresse(c.prenom, c.nom, c.adresse, c.code_postal, c.commune)
+    titre = "Désinscription d'une réunion" if c.desinscription else LETTRE_ANNULATION.sujet
+    return _lettre(titre, c.session, adresse, le, texte, None)
+
+
+def _lettre(
+    titre: str, objet: str, adresse: list[str], le: date, texte: str, code: str | None
+) -> bytes:
+    """One A4 page: header, address block in the window, date, title, then the template's
+    blocks of lines as paragraphs (« [code] »: the booking code's callout)."""
+    pdf = _Lettre(format="A4")
+    pdf.set_margins(20, 15, 20)
+    pdf.set_title(_t(titre))
+    pdf.set_auto_page_break(auto=False)
+    pdf.add_page()
+    _en_tete(pdf)
+    _adresse(pdf, adresse)
+    pdf.set_xy(20, 95)
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(170, 5, _t(f"Le {jour(le, 'long')}"), align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(20, 108)
+    pdf.set_text_color(*BLEU)
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(170, 9, _t(titre), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.multi_cell(170, 6, _t(f"Objet : {objet}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
     for paragraphe in texte.split("\n\n"):  # the template's blocks of lines
-        if paragraphe.strip() == MARQUE_CODE:
+        if paragraphe.strip() == MARQUE_CODE and code is not None:
             _code(pdf, code)
         else:
             _paragraphe(pdf, " ".join(paragraphe.split()))

@@ -99,6 +99,14 @@ MODELES: tuple[Modele, ...] = (
         _exemple("prenom", "quand", raison="l'intervenante est malade"),
     ),
     Modele(
+        "desinscription_session",
+        "Désinscription d'une session collective",
+        "Quand le référent de la personne ou l'organisateur la désinscrit d'une session "
+        "collective (le courriel joint le fichier .ics qui retire l'événement).",
+        "Votre inscription à l'information collective est annulée",
+        _exemple("prenom", "quand"),
+    ),
+    Modele(
         "rappel",
         "Rappel du rendez-vous",
         "Avant le rendez-vous, aux jours fixés par les règles (J-2 et J-1).",
@@ -125,6 +133,26 @@ LETTRE = Modele(
     ),
 )
 MARQUE_CODE = "[code]"
+# The letter of a cancelled collective session, or of a withdrawal from one (« desinscription »):
+# for a person with neither phone nor e-mail, in place of the SMS and the e-mail.
+LETTRE_ANNULATION = Modele(
+    "courrier_annulation",
+    "Courrier d'annulation d'une session collective",
+    "Quand une session collective est annulée, ou la personne désinscrite, et qu'elle n'a ni "
+    "téléphone ni courriel : le référent imprime la lettre (PDF, jointe aux documents du "
+    "dossier) et la poste.",
+    "Réunion annulée",
+    {
+        "prenom": "Alexandra",
+        "session": "Information collective RSA",
+        "quand": "mardi 14 janvier 2031 à 9 h 30",
+        "raison": "l'intervenante est malade",
+        "desinscription": False,
+        "referent": "Dominique Exemple",
+        "telephone": "04 50 12 34 56",
+    },
+)
+LETTRES = (LETTRE, LETTRE_ANNULATION)
 
 
 def modele(code: str) -> Modele | None:

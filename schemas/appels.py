@@ -96,6 +96,26 @@ class CourrierInvitation(Model):
     date_limite: date = Field(description="Dernier jour pour choisir")
 
 
+class CourrierAnnulation(Model):
+    """A letter telling a person with neither phone nor e-mail that the collective session they
+    were registered to is cancelled, or that they are withdrawn from it (issue 18). Made and
+    filed among the dossier's documents by the same activity as the invitation's letter, for the
+    référent to print and post; it has no code (there is nothing to book with it)."""
+
+    prenom: str
+    nom: str
+    adresse: str
+    code_postal: str
+    commune: str
+    session: str = Field(description="Le titre de la session")
+    debut: datetime
+    lieu: str | None = None
+    raison: str | None = Field(default=None, description="Le motif de l'annulation")
+    desinscription: bool = Field(default=False, description="La personne seule est désinscrite")
+    referent_id: str = Field(description="Son compte : le téléphone de sa structure")
+    referent: str = Field(description="Son nom")
+
+
 class EvenementCalendrier(Model):
     """The appointment a message joins as an .ics file (issue 18): the same ``uid`` for its
     whole life, so that a calendar moves or removes the event it already holds."""
@@ -146,6 +166,7 @@ MODELES: dict[TypeOperation, type[Model]] = {
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: InscriptionRdvSolidarites,
     TypeOperation.PRODUIRE_COURRIER: CourrierInvitation,
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: InvitationRdvSolidarites,
+    TypeOperation.PRODUIRE_COURRIER_ANNULATION: CourrierAnnulation,
 }
 
 # Activity names, so that workflows call them without importing HTTP clients.
@@ -159,4 +180,5 @@ ACTIVITE: dict[TypeOperation, str] = {
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: "rdv_solidarites.inscrire_usager",
     TypeOperation.PRODUIRE_COURRIER: "courrier.produire",
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: "rdv_solidarites.envoyer_invitation",
+    TypeOperation.PRODUIRE_COURRIER_ANNULATION: "courrier.produire_annulation",
 }

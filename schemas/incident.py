@@ -44,6 +44,10 @@ class TypeOperation(LabelledEnum):
         "inviter_dans_rdv_solidarites",
         "Envoyer le lien de réservation de RDV-Solidarités",
     )
+    PRODUIRE_COURRIER_ANNULATION = (
+        "produire_courrier_annulation",
+        "Préparer un courrier d'annulation à poster",
+    )
 
 
 PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
@@ -56,6 +60,7 @@ PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: Partenaire.RDV,
     TypeOperation.PRODUIRE_COURRIER: Partenaire.COURRIER,
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: Partenaire.RDV,
+    TypeOperation.PRODUIRE_COURRIER_ANNULATION: Partenaire.COURRIER,
 }
 
 

@@ -122,6 +122,17 @@ class AnnulationSession(Model):
     motif: Text = Field(description="Dit à la personne")
 
 
+class DesinscriptionSession(Model):
+    """One person withdrawn from a session (``desinscrire_session``) by their référent or the
+    session's organiser: the appointment is cancelled and the person told."""
+
+    inscription_id: str = Field(max_length=80)
+    session: Text = Field(description="Le titre de la session")
+    par_l_organisateur: bool = Field(
+        default=False, description="Désinscrite par l'organisateur : son référent est prévenu"
+    )
+
+
 class DemandeAnnulation(Model):
     motif: str = Field(
         max_length=200, description="Pourquoi la session est annulée : dit à chaque inscrit"
@@ -140,9 +151,15 @@ class AnnulationTransmise(Model):
     nom: str
     transmise: bool = Field(description="Rendez-vous annulé dans le parcours")
     erreur: str | None = None
+    courrier: bool = Field(
+        default=False,
+        description="Ni téléphone ni courriel connus : un courrier est joint aux documents de "
+        "son parcours, que son référent imprime et poste",
+    )
     injoignable: bool = Field(
         default=False,
-        description="Ni téléphone ni courriel connus : son référent est prévenu pour l'en informer",
+        description="Ni téléphone, ni courriel, ni adresse postale connus : son référent est "
+        "prévenu pour l'en informer",
     )
 
 

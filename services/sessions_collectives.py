@@ -30,13 +30,14 @@ from schemas.common import Acteur
 from schemas.erreurs import CodeErreur
 from schemas.invitation import ConvocationSurReservation
 from schemas.parcours import ParcoursState
-from schemas.rdv import ResultatRdv, StatutRdv
+from schemas.rdv import StatutRdv
 from schemas.session_collective import (
     AnnulationSession,
     AnnulationTransmise,
     BilanAnnulation,
     BilanPresences,
     DemandeAnnulation,
+    DesinscriptionSession,
     Inscription,
     Inscrit,
     PresenceSession,
@@ -224,31 +225,45 @@ async def _inscription(
     return inscription
 
 
+async def _suit(a: Appel, parcours_id: str) -> bool:
+    """Whether the asker is the person's référent (whom the workflow lets cancel their
+    appointments): they may withdraw them from any session."""
+    try:
+        state = await dossiers.lire(a.parcours, a.u, parcours_id)
+        dossiers.juger("renseigner_rdv", state, a.u, None)
+    except Refus:
+        return False
+    return True
+
+
+async def _rdv_prevu(a: Appel, i: InscriptionSessionRow) -> bool:
+    """Whether the registration's appointment is still to come in the parcours (one already
+    marked otherwise has nothing left to cancel or tell: the seat is just freed)."""
+    if i.rdv_id is None:
+        return False
+    state = await a.parcours.etat(i.parcours_id)
+    return any(r.id == i.rdv_id and r.statut == StatutRdv.PREVU for r in state.rdvs)
+
+
 async def desinscrire(a: Appel, session_id: str, inscription_id: str) -> None:
-    """The person's référent withdraws them: the appointment is « annulé » in the parcours,
-    then the seat is freed."""
+    """The person's référent, or the session's organiser, withdraws them before it begins: the
+    appointment is « annulé » in the parcours and the person told (SMS, e-mail with the .ics
+    that removes the event, or a letter), then the seat is freed. Anyone else: as if the
+    registration did not exist."""
     row = await _session_visible(a.session, a.u, session_id)
     inscription = await _inscription(a.session, row, inscription_id)
-    state = await dossiers.lire(a.parcours, a.u, inscription.parcours_id)
-    dossiers.juger("renseigner_rdv", state, a.u, None)  # only the person's référent
+    par_l_organisateur = not await _suit(a, inscription.parcours_id)
+    if par_l_organisateur and not organise(a.u, row):
+        raise Refus(404, "Inscription inconnue", "introuvable")
     if not sessions.ouverte(row, sessions.maintenant()):
         raise Refus(409, "La session a commencé ou est annulée", CodeErreur.COMMANDE_REFUSEE)
-    rdv = next((r for r in state.rdvs if r.id == inscription.rdv_id), None)
-    if rdv is not None and rdv.statut == StatutRdv.PREVU:
-        await dossiers.executer(
-            a.parcours,
-            a.session,
-            a.u,
-            "renseigner_rdv",
-            inscription.parcours_id,
-            ResultatRdv(
-                rdv_id=rdv.id,
-                statut=StatutRdv.ANNULE,
-                commentaire=f"Désinscription de la session « {row.titre} »",
-            ),
-            adresse_publique=a.adresse_publique,
-            ip=a.ip,
+    if await _rdv_prevu(a, inscription):
+        desinscription = DesinscriptionSession(
+            inscription_id=inscription.id, session=row.titre, par_l_organisateur=par_l_organisateur
         )
+        resultat = await _commander(a, row, inscription, "desinscrire_session", desinscription)
+        if isinstance(resultat, str):  # the seat stays, so that nothing is half-done
+            raise Refus(409, resultat, CodeErreur.COMMANDE_REFUSEE)
     await sessions.liberer(a.session, inscription.id)
     await journaliser(
         a.session, a.u, "ecriture", objet(row.id), f"désinscription {inscription.id}", a.ip
@@ -357,6 +372,17 @@ async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> Bilan
     return BilanPresences(transmises=len(lignes) - echecs, echecs=echecs, presences=lignes)
 
 
+def _par_courrier(resultat: ParcoursState | str) -> tuple[bool, bool]:
+    """(a letter was made for the person, nothing reaches them): the workflow makes a letter
+    when they have neither phone nor e-mail, but an address. Said without the contacts
+    themselves, which the organiser does not see."""
+    if isinstance(resultat, str):
+        return False, False
+    u = resultat.usager
+    sans_message = not (u.telephone or u.email)
+    return sans_message and bool(u.adresse), sans_message and not u.adresse
+
+
 async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> BilanAnnulation:
     """The organiser cancels a session to come: closed first (no more registrations, every
     seat freed), then each registered person's appointment cancelled in their parcours, the
@@ -393,6 +419,7 @@ async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> Bila
             else await _commander(a, row, i, "annuler_rdv_session", annulation)
         )
         personne = noms.get(i.parcours_id)
+        courrier, injoignable = _par_courrier(resultat)
         lignes.append(
             AnnulationTransmise(
                 inscription_id=i.id,
@@ -400,9 +427,8 @@ async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> Bila
                 nom=personne.nom if personne else "",
                 transmise=not isinstance(resultat, str),
                 erreur=resultat if isinstance(resultat, str) else None,
-                # said without the contact itself, which the organiser does not see
-                injoignable=not isinstance(resultat, str)
-                and not (resultat.usager.telephone or resultat.usager.email),
+                courrier=courrier,
+                injoignable=injoignable,
             )
         )
     echecs = sum(1 for ligne in lignes if not ligne.transmise)

@@ -5,7 +5,7 @@ booking code and the phone number to call are printed on it."""
 from __future__ import annotations
 
 import string
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +16,13 @@ from agendas.courrier import (
     LIGNES_MAX,
     AdresseInutilisable,
     bloc_adresse,
+    lettre_annulation_pdf,
     lettre_pdf,
     ligne_commune,
 )
-from schemas.appels import CourrierInvitation, LienCarnetAEnvoyer
-from tests.agendas.lettre import rendre, zone_de_la_fenetre
+from core.clock import PARIS
+from schemas.appels import CourrierAnnulation, CourrierInvitation, LienCarnetAEnvoyer
+from tests.agendas.lettre import CODE, rendre, zone_de_la_fenetre
 
 ADRESSE = "Résidence Les Tilleuls, Bât. B, 12 rue de l'Église"
 
@@ -111,3 +113,54 @@ def test_la_lettre_rendue_en_png_montre_l_adresse_dans_la_fenetre_et_le_code(
     assert "appelez le 04 50 12 34 56 et donnez ce code" in rendu.texte
     assert "https://parcours.example.fr/rdv" in rendu.texte
     assert "au plus tard le 15 août 2031" in rendu.texte
+
+
+def _annulation(**autres: object) -> CourrierAnnulation:
+    valeurs: dict[str, object] = {
+        "prenom": "Jérôme",
+        "nom": "Dupont-Lefèvre",
+        "adresse": ADRESSE,
+        "code_postal": "74160",
+        "commune": "Saint-Julien-en-Genevois",
+        "session": "Information collective RSA",
+        "debut": datetime(2031, 8, 14, 9, 30, tzinfo=PARIS),
+        "raison": "l'intervenante est malade",
+        "referent_id": "ref-exemple",
+        "referent": "Léa Exemple",
+    } | autres
+    return CourrierAnnulation.model_validate(valeurs)
+
+
+def test_la_lettre_d_annulation_rendue_en_png_dit_quelle_session_quand_et_pourquoi(
+    tmp_path: Path,
+) -> None:
+    """Same layout as the invitation's letter: the address in the window, drawn; then which
+    session, when, why, what to do and whom to call, in plain French; no code."""
+    pdf = lettre_annulation_pdf(_annulation(), "04 50 12 34 56", date(2031, 8, 6))
+    rendu = rendre(pdf, tmp_path / "annulation.png")
+    attendu = bloc_adresse("Jérôme", "Dupont-Lefèvre", ADRESSE, "74160", "Saint-Julien-en-Genevois")
+    assert rendu.fenetre == attendu
+    assert rendu.encre(*zone_de_la_fenetre()) > 500
+    for ligne in attendu:
+        assert rendu.encre_du_texte(ligne) > 20, ligne
+    texte = " ".join(rendu.texte.split())
+    assert "Réunion annulée" in texte
+    assert (
+        "La réunion « Information collective RSA » prévue le jeudi 14 août 2031 à 9 h 30 est "
+        "annulée. Ne vous déplacez pas." in texte
+    )
+    assert rendu.encre_du_texte("Raison de l'annulation : l'intervenante est malade.") > 100
+    assert "Léa Exemple, votre référent, vous proposera une autre date" in texte
+    assert "Appelez le 04 50 12 34 56." in texte
+    assert not CODE.findall(rendu.texte)
+
+
+def test_la_lettre_de_desinscription_ne_parle_pas_d_une_session_annulee(tmp_path: Path) -> None:
+    courrier = _annulation(raison=None, desinscription=True)
+    pdf = lettre_annulation_pdf(courrier, "04 50 12 34 56", date(2031, 8, 6))
+    texte = " ".join(rendre(pdf, tmp_path / "desinscription.png").texte.split())
+    assert (
+        "Votre inscription à la réunion « Information collective RSA » du jeudi 14 août 2031 à "
+        "9 h 30 est annulée." in texte
+    )
+    assert "Raison" not in texte

@@ -14,7 +14,7 @@ from jinja2 import UndefinedError
 from pydantic import BaseModel
 from temporalio import workflow
 
-from agendas.messages import GABARITS, LETTRE, LIMITE_SMS, MODELES, apercus, rendre
+from agendas.messages import GABARITS, LETTRES, LIMITE_SMS, MODELES, apercus, rendre
 from core.clock import PARIS
 from core.sms import compter
 from schemas.appels import MARQUE_LIEN, Sms
@@ -32,7 +32,7 @@ from schemas.parcours import ParcoursState, PassagePhase, Phase
 from schemas.rdv import ModeRdv, Rdv
 from schemas.referent import ReferentAffecte
 from schemas.regles import Canal, Rappel
-from schemas.session_collective import AnnulationSession
+from schemas.session_collective import AnnulationSession, DesinscriptionSession
 from tests import factories
 from workflows.declaration import animateur
 from workflows.etapes import invitations, rappels, reservations, sessions
@@ -46,11 +46,11 @@ LIEU = "Maison des solidarités, 12 rue de l'Exemple"
 
 def test_un_seul_dossier_et_un_gabarit_par_message() -> None:
     fichiers = {p.stem for p in GABARITS.glob("*.txt")}
-    assert fichiers == {m.code for m in MODELES} | {LETTRE.code}
+    assert fichiers == {m.code for m in MODELES} | {lettre.code for lettre in LETTRES}
     assert {"invitation", "confirmation", "changement", "annulation", "rappel"} <= fichiers
 
 
-@pytest.mark.parametrize("modele", [*MODELES, LETTRE], ids=lambda m: m.code)
+@pytest.mark.parametrize("modele", [*MODELES, *LETTRES], ids=lambda m: m.code)
 def test_chaque_gabarit_se_rend_sans_champ_manquant(modele: Any) -> None:
     texte = rendre(modele.code, modele.exemple)
     assert texte.startswith("Bonjour ")
@@ -80,8 +80,9 @@ def test_chaque_message_est_en_francais_simple(apercu: Any) -> None:
     assert len(re.findall(r"[.!?:]\s", apercu.texte)) <= 3, "des phrases courtes"
 
 
-def test_la_lettre_est_en_francais_simple() -> None:
-    texte = rendre(LETTRE.code, LETTRE.exemple)
+@pytest.mark.parametrize("lettre", LETTRES, ids=lambda m: m.code)
+def test_la_lettre_est_en_francais_simple(lettre: Any) -> None:
+    texte = rendre(lettre.code, lettre.exemple)
     assert not FAUTES.findall(texte), texte
     assert "  " not in texte
     assert " ," not in texte
@@ -312,3 +313,30 @@ async def test_l_annulation_d_une_session_du_gabarit_est_celle_du_workflow(
     await sessions.annuler(ctx, ordre)  # type: ignore[arg-type]
     attendu: dict[str, object] = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
     assert ctx.sms == [rendre("annulation_session", attendu | {"raison": annulation.motif})]
+
+
+async def test_la_desinscription_d_une_session_du_gabarit_est_celle_du_workflow(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workflow, "patched", lambda _: True)  # outside a workflow
+    s = _etat()
+    s.rdvs.append(
+        Rdv(
+            id="r-1",
+            date_heure=DEBUT,
+            mode=ModeRdv.SUR_PLACE,
+            lieu=LIEU,
+            professionnel="Léa Exemple",
+            objet="Information collective",
+            reservation_id="insc-1",
+        )
+    )
+    ctx = Envois(s)
+    desinscription = DesinscriptionSession(inscription_id="insc-1", session="Information RSA")
+    ordre: Ordre[DesinscriptionSession] = Ordre(
+        donnees=desinscription, auteur=animateur("insc-1", "Léa Exemple")
+    )
+    await sessions.desinscrire(ctx, ordre)  # type: ignore[arg-type]
+    attendu: dict[str, object] = {"prenom": s.usager.prenom, "quand": quand_message(DEBUT)}
+    assert ctx.sms == [rendre("desinscription_session", attendu)]
+    assert compter(ctx.sms[0]).segments == 1  # one SMS, in the GSM alphabet

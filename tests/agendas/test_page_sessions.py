@@ -115,11 +115,14 @@ async def test_annuler_la_session_depuis_sa_page(plateforme: Plateforme) -> None
         assert page.status_code == 303, page.text
         adresse = page.headers["location"]
         pid, _, _ = await _personne(amelie)
-        r = await amelie.post(
-            f"/api/v1/sessions-collectives/{adresse.rsplit('/', 1)[1]}/inscriptions",
-            json={"parcours_id": pid},
-        )
-        assert r.status_code == 201, r.text
+        # and one with neither phone nor e-mail, whom a letter will tell
+        par_lettre, _, nom = await _personne(amelie, joignable=False, adresse="8 rue de la Gare")
+        for personne in (pid, par_lettre):
+            r = await amelie.post(
+                f"/api/v1/sessions-collectives/{adresse.rsplit('/', 1)[1]}/inscriptions",
+                json={"parcours_id": personne},
+            )
+            assert r.status_code == 201, r.text
 
         page = await amelie.get(adresse)
         assert "Annuler la session" not in page.text  # not her structure's
@@ -140,13 +143,21 @@ async def test_annuler_la_session_depuis_sa_page(plateforme: Plateforme) -> None
         assert page.status_code == 200, page.text
         assert (
             "Session annulée : rendez-vous annulé et personne prévenue dans le parcours de "
-            "1 personne" in page.text
+            "2 personnes" in page.text
         )
+        assert (
+            "Sans téléphone ni courriel connus, cette personne est prévenue par courrier : la "
+            "lettre est jointe aux documents de son parcours, son référent l'imprime et la "
+            "poste" in page.text
+        )
+        assert f"<li>Julie {nom}</li>" in page.text
+        assert "Gare" not in page.text  # her name, not her address
         assert "<strong>annulée</strong>" in page.text
         assert "Annuler la session et prévenir les inscrits" not in page.text
         page = await thomas.post(f"{adresse}/annulation", data={"motif": "la salle est fermée"})
         assert page.status_code == 409, page.text
         assert "La session est déjà annulée" in page.text
 
-    (rdv,) = (await clients.etat(pid)).rdvs
-    assert rdv.statut.value == "annule"
+    for personne in (pid, par_lettre):
+        (rdv,) = (await clients.etat(personne)).rdvs
+        assert rdv.statut.value == "annule"

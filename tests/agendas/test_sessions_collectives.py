@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from agendas import sessions
+from agendas.courrier import TYPE_DE_DOCUMENT, bloc_adresse
 from core.clock import local_day, start_of_day
 from services.parcours_client import ParcoursClient
+from tests.agendas.lettre import rendre
 from tests.agendas.test_invitation import _attendre
+from tests.agendas.test_rdv_modifie import _courriel, _ics
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
+from workflows.etapes.sessions import SANS_ADRESSE
 
 THOMAS = "ref-thomas-bernard"  # Conseil départemental, Genevois français: the organiser
 AMELIE = "ref-amelie-rousseau"  # France Travail, Genevois français
@@ -39,7 +44,9 @@ def deja_commencee_aujourd_hui(monkeypatch: pytest.MonkeyPatch) -> datetime:
     return debut
 
 
-async def _personne(referent: httpx.AsyncClient, *, joignable: bool = True) -> tuple[str, str, str]:
+async def _personne(
+    referent: httpx.AsyncClient, *, joignable: bool = True, adresse: str | None = None
+) -> tuple[str, str, str]:
     """(parcours, phone, name) of a new person of the Genevois français, followed by whoever
     opens it; without phone nor e-mail if not ``joignable``."""
     n = secrets.randbelow(10**6)
@@ -52,6 +59,7 @@ async def _personne(referent: httpx.AsyncClient, *, joignable: bool = True) -> t
         email=f"collectif.{n}@example.org" if joignable else None,
         code_postal="74100",
         commune="Annemasse",
+        adresse=adresse,
     )
     corps["territoire"] = "genevois_francais"
     r = await referent.post("/api/v1/parcours", json=corps)
@@ -265,19 +273,28 @@ async def test_desinscription_rend_la_place_et_annule_le_rendez_vous(
     assert local_day(rdv.date_heure) == local_day(debut)
 
 
+ADRESSE = "Résidence du Parc, 8 avenue de la Gare"
+
+
 async def test_annuler_la_session_previent_chaque_inscrit(
-    plateforme: Plateforme, simulateur: Simulateur, monkeypatch: pytest.MonkeyPatch
+    plateforme: Plateforme,
+    simulateur: Simulateur,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     """Thomas cancels his session: every registered person's appointment is cancelled in their
-    parcours — Amélie's person too — and each is told why by SMS; their référent is told."""
+    parcours — Amélie's person too — and each is told why by SMS; the one with neither phone
+    nor e-mail by a letter among her documents, that her référent downloads and posts; the one
+    with no address either is named, and her référent told."""
     clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
     debut = datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)
     async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
-        sid = (await _session(thomas, debut, capacite=3))["id"]
+        sid = (await _session(thomas, debut, capacite=4))["id"]
         a, telephone_a, _ = await _personne(thomas)
         b, telephone_b, _ = await _personne(amelie)
         c, _, nom_c = await _personne(thomas, joignable=False)
-        for referent, pid in ((thomas, a), (amelie, b), (thomas, c)):
+        d, _, nom_d = await _personne(thomas, joignable=False, adresse=ADRESSE)
+        for referent, pid in ((thomas, a), (amelie, b), (thomas, c), (thomas, d)):
             r = await referent.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": pid})
             assert r.status_code == 201, r.text
 
@@ -295,15 +312,31 @@ async def test_annuler_la_session_previent_chaque_inscrit(
         )
         assert r.status_code == 200, r.text
         bilan = r.json()
-        assert (bilan["transmises"], bilan["echecs"]) == (3, 0), bilan
-        # the one without phone nor e-mail is named, so that nobody believes her told
+        assert (bilan["transmises"], bilan["echecs"]) == (4, 0), bilan
+        # the one without phone nor e-mail gets a letter; the one without an address either is
+        # named, so that nobody believes her told; neither's contacts are in the answer
+        assert [p["nom"] for p in bilan["annulations"] if p["courrier"]] == [nom_d]
         assert [p["nom"] for p in bilan["annulations"] if p["injoignable"]] == [nom_c]
+        for coordonnee in ("Gare", "@", telephone_a):
+            assert coordonnee not in r.text
         r = await thomas.post(f"{RACINE}/{sid}/annulation", json={"motif": "Encore"})
         assert r.status_code == 409, r.text
         assert r.json()["message"] == "La session est déjà annulée"
         assert sid not in [s["id"] for s in (await thomas.get(RACINE)).json()]
         r = await amelie.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": b})
         assert r.status_code == 409, r.text
+
+        # the letter: among d's documents and in her timeline, downloaded by her référent
+        async def lettre() -> list[dict[str, Any]]:
+            r = await thomas.get(f"/api/v1/parcours/{d}/documents")
+            return [x for x in r.json() if x["type"] == TYPE_DE_DOCUMENT]
+
+        (document,) = await _attendre(lettre, "la lettre d'annulation jointe aux documents")
+        assert document["nom_fichier"] == "courrier-annulation-session.pdf"
+        pdf = await thomas.get(f"/api/v1/parcours/{d}/documents/{document['id']}")
+        assert pdf.headers["content-type"] == "application/pdf"
+        fiche = await thomas.get(f"/parcours/{d}")
+        assert f"/api/v1/parcours/{d}/documents/{document['id']}" in fiche.text
 
         # a session that has begun is not cancelled any more
         autre = (await _session(thomas, debut, capacite=1))["id"]
@@ -312,10 +345,19 @@ async def test_annuler_la_session_previent_chaque_inscrit(
         assert r.status_code == 409, r.text
         assert r.json()["message"] == "La session a déjà commencé : elle ne peut plus être annulée"
 
+    rendu = rendre(pdf.content, tmp_path / "annulation.png")
+    assert rendu.fenetre == bloc_adresse("Julie", nom_d, ADRESSE, "74100", "Annemasse")
+    assert rendu.encre_du_texte(f"Julie {nom_d.upper()}") > 20
+    texte = " ".join(rendu.texte.split())
+    assert "« Information collective RSA » prévue le" in texte
+    assert "Raison de l'annulation : l'intervenante est malade." in texte
+    assert rendu.encre_du_texte("Raison de l'annulation : l'intervenante est malade.") > 100
+
     for pid, envoi in (
         (a, "personne prévenue par SMS et courriel"),
         (b, "personne prévenue par SMS et courriel"),
-        (c, "aucun canal : ni téléphone ni courriel connus, prévenez la personne"),
+        (c, SANS_ADRESSE),
+        (d, "courrier à imprimer et poster, joint aux documents du parcours"),
     ):
         etat = await clients.etat(pid)
         (rdv,) = etat.rdvs
@@ -331,3 +373,88 @@ async def test_annuler_la_session_previent_chaque_inscrit(
             return any("est annulée : l'intervenante est malade." in t for t in textes)
 
         await _attendre(sms, f"le SMS d'annulation à {telephone}")
+
+
+def _email(nom: str) -> str:
+    return f"collectif.{nom.removeprefix('Collectif')}@example.org"  # as _personne makes it
+
+
+async def test_desinscrite_la_personne_est_prevenue_par_ses_canaux_ou_par_courrier(
+    plateforme: Plateforme, simulateur: Simulateur, tmp_path: Path
+) -> None:
+    """Withdrawn from a session, by their référent or by its organiser, the person is told: by
+    SMS, and by e-mail with the .ics that removes the event the convocation added (same UID);
+    without phone nor e-mail, by the letter among their documents that their référent posts.
+    The organiser's withdrawal is told to the person's référent."""
+    clients = ParcoursClient(plateforme.env.client, plateforme.task_queue)
+    debut = datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)
+    async with plateforme.client(THOMAS) as thomas, plateforme.client(AMELIE) as amelie:
+        sid = (await _session(thomas, debut, capacite=3))["id"]
+        a, telephone_a, nom_a = await _personne(thomas)
+        b, telephone_b, _ = await _personne(amelie)
+        c, _, nom_c = await _personne(amelie, joignable=False, adresse=ADRESSE)
+        inscriptions = {}
+        for referent, pid in ((thomas, a), (amelie, b), (amelie, c)):
+            r = await referent.post(f"{RACINE}/{sid}/inscriptions", json={"parcours_id": pid})
+            assert r.status_code == 201, r.text
+            inscriptions[pid] = r.json()["id"]
+        convocation = _ics(
+            await _courriel(simulateur, _email(nom_a), "Convocation à un rendez-vous")
+        )
+        (evenement,) = convocation.walk("VEVENT")
+        uid = str(evenement["UID"])
+
+        # her référent withdraws a
+        r = await thomas.delete(f"{RACINE}/{sid}/inscriptions/{inscriptions[a]}")
+        assert r.status_code == 204, r.text
+        # the organiser withdraws b and c, whom Amélie follows
+        for pid in (b, c):
+            r = await thomas.delete(f"{RACINE}/{sid}/inscriptions/{inscriptions[pid]}")
+            assert r.status_code == 204, r.text
+
+        async def lettre() -> list[dict[str, Any]]:
+            r = await amelie.get(f"/api/v1/parcours/{c}/documents")
+            return [x for x in r.json() if x["type"] == TYPE_DE_DOCUMENT]
+
+        (document,) = await _attendre(lettre, "la lettre de désinscription jointe aux documents")
+        pdf = await amelie.get(f"/api/v1/parcours/{c}/documents/{document['id']}")
+        assert pdf.headers["content-type"] == "application/pdf"
+
+    annule = _ics(
+        await _courriel(
+            simulateur, _email(nom_a), "Votre inscription à l'information collective est annulée"
+        )
+    )
+    assert str(annule["METHOD"]) == "CANCEL"
+    (evenement,) = annule.walk("VEVENT")
+    assert (str(evenement["UID"]), evenement["STATUS"]) == (uid, "CANCELLED")
+    for telephone in (telephone_a, telephone_b):
+
+        async def sms(telephone: str = telephone) -> bool:
+            textes = [m["texte"] for m in await simulateur.sms(telephone=telephone)]
+            return any(
+                "votre inscription à l'information collective du" in t
+                and t.endswith("est annulée. Pour toute question, contactez votre référent.")
+                for t in textes
+            )
+
+        await _attendre(sms, f"le SMS de désinscription à {telephone}")
+
+    rendu = rendre(pdf.content, tmp_path / "desinscription.png")
+    assert rendu.fenetre == bloc_adresse("Julie", nom_c, ADRESSE, "74100", "Annemasse")
+    texte = " ".join(rendu.texte.split())
+    assert "Votre inscription à la réunion « Information collective RSA » du" in texte
+
+    for pid, fin in (
+        (a, "(personne prévenue par SMS et courriel)"),
+        (b, "(personne prévenue par SMS et courriel)"),
+        (c, "(courrier à imprimer et poster, joint aux documents du parcours)"),
+    ):
+        etat = await clients.etat(pid)
+        (rdv,) = etat.rdvs
+        assert rdv.statut.value == "annule"
+        (fil,) = [e for e in etat.timeline if e.code == "rdv_desinscrit_session"]
+        par = "par son référent" if pid == a else "par l'organisateur de la session"
+        assert fil.libelle.startswith(f"Désinscription {par} de la session")
+        assert fil.libelle.endswith(fin)
+        assert "rdv_non_honores" not in {x.code for x in etat.alertes}

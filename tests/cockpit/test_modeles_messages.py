@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from agendas import messages
-from agendas.messages import LETTRE, MODELES, rendre
+from agendas.messages import LETTRE, LETTRE_ANNULATION, MODELES, rendre
 from tests.fixtures.plateforme import Plateforme
 
 # What the person's phone receives, counted by hand on the fictitious data: (encoding, SMS).
@@ -24,6 +24,7 @@ COUTS = {
     "convocation": ("GSM-7", 2),
     "rappel": ("GSM-7", 2),
     "annulation_session": ("GSM-7", 1),
+    "desinscription_session": ("GSM-7", 1),
 }
 
 
@@ -57,6 +58,9 @@ async def test_l_administration_previsualise_chaque_message(plateforme: Platefor
     assert "Dominique Exemple, votre référent, vous invite à prendre rendez-vous" in lettre
     assert "appelez le 04 50 12 34 56 et donnez ce code" in lettre
     assert "SMS" not in lettre
+    annulation = _section(page.text, LETTRE_ANNULATION.code)  # the cancellation's letter
+    assert "Raison de l&#39;annulation : l&#39;intervenante est malade." in annulation
+    assert "Appelez le 04 50 12 34 56." in annulation
 
 
 async def test_l_apercu_montre_les_caracteres_hors_de_l_alphabet(

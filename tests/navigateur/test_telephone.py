@@ -15,6 +15,8 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
 from tests.api import donnees
+from tests.cockpit.conftest import CLAIRE as CLAIRE_ID
+from tests.cockpit.conftest import ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
 from tests.navigateur.conftest import htmx_au_repos, se_connecter
@@ -142,8 +144,52 @@ TRONQUES = """() => {
 async def test_mes_parcours_au_telephone(telephone: Page, plateforme: Plateforme) -> None:
     page = telephone
     await se_connecter(page, plateforme, CLAIRE)
+    await page.get_by_role("button", name="Filtres et tri").click()  # folded on a phone
     await expect(page.locator("main select").first).to_be_visible()
     await htmx_au_repos(page, "#tableau")
     assert await _deborde(page) <= 390
     tronques = await page.evaluate(TRONQUES)
     assert tronques == [], "\n".join(tronques)
+
+
+async def test_mes_parcours_commence_par_la_liste_au_telephone(
+    telephone: Page, plateforme: Plateforme
+) -> None:
+    """The filters no longer fill the first screen: folded behind « Filtres et tri », whose
+    state a screen reader hears (aria-expanded), opened with the keyboard; the first parcours
+    of the list shows without scrolling. A chosen filter opens them at once."""
+    async with plateforme.client(CLAIRE_ID) as claire:
+        pid = await ouvrir(claire)  # at least one parcours in her list
+        await stable(claire, pid)
+    page = telephone
+    await se_connecter(page, plateforme, CLAIRE)
+    await htmx_au_repos(page, "#tableau")
+    bouton = page.get_by_role("button", name="Filtres et tri")
+    await expect(bouton).to_have_attribute("aria-expanded", "false")
+    await expect(page.get_by_label("Phase", exact=True)).to_be_hidden()
+    premiere = page.locator("#tableau tbody tr a[href^='/parcours/']").first
+    await expect(premiere).to_be_visible()
+    boite = await premiere.bounding_box()
+    assert boite is not None
+    assert await page.evaluate("window.scrollY") == 0
+    assert boite["y"] + boite["height"] <= 844, f"première ligne à {boite['y']:.0f} px"
+
+    await bouton.focus()
+    await page.keyboard.press("Enter")
+    await expect(bouton).to_have_attribute("aria-expanded", "true")
+    await expect(page.get_by_label("Phase", exact=True)).to_be_visible()
+    await page.keyboard.press("Enter")
+    await expect(bouton).to_have_attribute("aria-expanded", "false")
+
+    await page.goto(plateforme.base_url + "/?phase=accueil")
+    await expect(bouton).to_have_attribute("aria-expanded", "true")
+    await expect(page.get_by_label("Phase", exact=True)).to_have_value("accueil")
+    await expect(page.get_by_label("Phase", exact=True)).to_be_visible()
+
+
+async def test_les_filtres_restent_ouverts_sur_grand_ecran(
+    page: Page, plateforme: Plateforme
+) -> None:
+    await se_connecter(page, plateforme, CLAIRE)
+    await expect(page.get_by_label("Phase", exact=True)).to_be_visible()
+    await expect(page.get_by_role("button", name="Filtres et tri")).to_be_hidden()

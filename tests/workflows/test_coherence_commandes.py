@@ -39,6 +39,7 @@ PAR_LEUR_PAGE = {
     # the organiser's, from the routes of a collective session
     "noter_presence_session": "agendas/test_sessions_collectives.py",
     "annuler_rdv_session": "agendas/test_sessions_collectives.py",
+    "desinscrire_session": "agendas/test_sessions_collectives.py",
 }
 # The page of the link that gives each command no account gives (its row of the matrix).
 ROUTES_PAR_LIEN = {
@@ -48,7 +49,10 @@ ROUTES_PAR_LIEN = {
     "repondre_orientation": "/orientation/{jeton}",
     "noter_presence_session": "/api/v1/sessions-collectives/{session_id}/presences",
     "annuler_rdv_session": "/api/v1/sessions-collectives/{session_id}/annulation",
+    "desinscrire_session": "/api/v1/sessions-collectives/{session_id}/inscriptions/{inscription_id}",
 }
+# A command given by another method than POST (a withdrawal deletes the registration).
+METHODES = {"desinscrire_session": "DELETE"}
 
 
 def _gestionnaires(cible: Cible) -> set[str]:
@@ -82,7 +86,8 @@ def test_chaque_commande_a_sa_ligne_dans_la_matrice_des_droits() -> None:
             if t.qui <= PAR_LIEN
             else f"/api/v1/parcours/{{parcours_id}}/{nom.replace('_', '-')}"
         )
-        assert ("POST", route) in matrice.LIGNES, f"« {nom} » : aucune ligne POST {route}"
+        methode = METHODES.get(nom, "POST")
+        assert (methode, route) in matrice.LIGNES, f"« {nom} » : aucune ligne {methode} {route}"
 
 
 def _chaines(chemin: Path) -> Iterator[str]:

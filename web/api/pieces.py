@@ -27,10 +27,10 @@ from web.erreurs import Erreur, Refus
 from web.services import Services
 from web.vues import contacts_visibles
 
-# Issue 18: the letter of an invitation carries the address and the booking code of the person.
+# Issue 18: the platform's letters carry the person's address (an invitation's, its booking code).
 LETTRE_REFUSEE = (
-    "Seul le référent qui accompagne la personne télécharge son courrier d'invitation : "
-    "il porte son adresse et son code de rendez-vous"
+    "Seul le référent qui accompagne la personne télécharge les courriers qui lui sont "
+    "adressés : ils portent son adresse (et le code de rendez-vous d'une invitation)"
 )
 
 router = APIRouter(prefix="/api/v1/parcours/{parcours_id}/documents", tags=["Parcours"])

@@ -123,7 +123,8 @@ async def inscrire(
     "/{session_id}/inscriptions/{inscription_id}",
     status_code=204,
     responses=ERREURS,
-    summary="Désinscrire (le rendez-vous du parcours devient « annulé »)",
+    summary="Désinscrire (par le référent de la personne ou l'organisateur : le rendez-vous "
+    "du parcours devient « annulé », la personne est prévenue)",
 )
 async def desinscrire(
     session_id: str,

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from schemas.common import Organisme, Territoire
 from schemas.parcours import Phase, Statut
 from services.audit import journaliser
+from services.utilisateur import Utilisateur
 from store.parcours import AlerteRow
 from web.cockpit import pages
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
@@ -164,9 +165,17 @@ async def liste(
         if u.est_coordinateur
         else "Parcours"
     )
-    return templates.TemplateResponse(
-        request, "parcours/liste.html", {**ctx, "titre": titre, "actif": "parcours"}
-    )
+    contexte = {**ctx, "titre": titre, "actif": "parcours", "filtres_actifs": _choisis(u, ctx)}
+    return templates.TemplateResponse(request, "parcours/liste.html", contexte)
+
+
+def _choisis(u: Utilisateur, ctx: dict[str, Any]) -> bool:
+    """Whether the person chose a filter or a sort (the phone's filter panel then starts open,
+    showing what narrows the list). The territory counts only where it is a choice."""
+    f: Filtres = ctx["f"]
+    territoire = f.territoire is not None and u.est_admin
+    choisis = (f.q, f.phase, f.statut, f.motif, f.organisme, f.referent, f.anciennete)
+    return any(choisis) or territoire or f.inclure_clos or f.descendant or f.tri != Filtres.tri
 
 
 @router.get("/parcours/tableau", response_class=HTMLResponse)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from agendas.messages import GABARITS, LETTRE, LIMITE_SMS, apercus, rendre
+from agendas.messages import GABARITS, LETTRES, LIMITE_SMS, apercus, rendre
 from schemas.common import Role
 from web.deps import UtilisateurPage
 from web.erreurs import Refus
@@ -27,8 +27,7 @@ async def modeles_de_messages(request: Request, u: UtilisateurPage) -> Response:
         "titre": "Modèles de messages",
         "actif": "administration",
         "apercus": apercus(),
-        "lettre": LETTRE,
-        "texte_lettre": rendre(LETTRE.code, LETTRE.exemple),
+        "lettres": [(lettre, rendre(lettre.code, lettre.exemple)) for lettre in LETTRES],
         "limite": LIMITE_SMS,
         "dossier": GABARITS.relative_to(GABARITS.parents[1]).as_posix(),
     }

@@ -12,11 +12,13 @@ from datetime import date
 from temporalio import workflow
 
 from core.clock import local_day
+from schemas.appels import CourrierAnnulation
 from schemas.carnet import CanalLien
 from schemas.common import Ordre
+from schemas.incident import TypeOperation
 from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv import Rdv, ResultatRdv, StatutRdv
-from schemas.session_collective import AnnulationSession, PresenceSession
+from schemas.session_collective import AnnulationSession, DesinscriptionSession, PresenceSession
 from workflows.declaration import (
     ANIMATEUR,
     OUVERTES,
@@ -42,7 +44,8 @@ def _rdv_de(s: ParcoursState, inscription_id: str) -> Rdv:
 
 
 def _son_inscription(
-    ctx: Contexte, ordre: Ordre[PresenceSession] | Ordre[AnnulationSession]
+    ctx: Contexte,
+    ordre: Ordre[PresenceSession] | Ordre[AnnulationSession] | Ordre[DesinscriptionSession],
 ) -> Rdv:
     """The animator acts on the registration they act for, never on another appointment."""
     if inscription_animee(ordre.auteur) != ordre.donnees.inscription_id:
@@ -73,7 +76,9 @@ async def noter_presence(ctx: Contexte, ordre: Ordre[PresenceSession]) -> None:
     )
 
 
-def verifier_annulation(s: ParcoursState, a: AnnulationSession, today: date) -> None:
+def verifier_annulation(
+    s: ParcoursState, a: AnnulationSession | DesinscriptionSession, today: date
+) -> None:
     if _rdv_de(s, a.inscription_id).statut != StatutRdv.PREVU:
         raise CommandeRefusee("Ce rendez-vous n'est plus prévu")
 
@@ -87,26 +92,69 @@ def texte_d_annulation(prenom: str, rdv: Rdv, motif: str) -> str:
     )
 
 
+# workflow.patched() id: a person with neither phone nor e-mail, but an address, gets a letter
+# (PDF among the documents, for the référent to post) when the session is cancelled; before,
+# only the référent was told to warn them.
+COURRIER_D_ANNULATION = "session-collective-courrier-d-annulation"
+SANS_CANAL = "aucun canal : ni téléphone ni courriel connus, prévenez la personne"
+SANS_ADRESSE = (
+    "aucun canal : ni téléphone, ni courriel, ni adresse postale connus, prévenez la personne"
+)
+COURRIER_JOINT = "courrier à imprimer et poster, joint aux documents du parcours"
+
+
+def _prevenir(
+    ctx: Contexte, sujet: str, texte: str, rdv: Rdv, session: str, raison: str | None
+) -> str:
+    """SMS and e-mail (with the .ics that removes the event) by the channels the person has,
+    else the letter the référent posts, else nothing: what the timeline says of it. No
+    ``raison``: the person alone is withdrawn, the session goes on."""
+    s = ctx.s
+    _prevenir_la_personne(ctx, sujet, texte, _evenement(s, rdv, annule=True))
+    canaux = canaux_de(s, CanalLien.LES_DEUX)
+    if canaux:
+        return f"personne prévenue par {' et '.join(canaux)}"
+    if not workflow.patched(COURRIER_D_ANNULATION):
+        return SANS_CANAL
+    if not s.usager.adresse:
+        return SANS_ADRESSE
+    ctx.lancer_operation(
+        TypeOperation.PRODUIRE_COURRIER_ANNULATION,
+        CourrierAnnulation(
+            prenom=s.usager.prenom,
+            nom=s.usager.nom,
+            adresse=s.usager.adresse,
+            code_postal=s.usager.code_postal,
+            commune=s.usager.commune,
+            session=session,
+            debut=rdv.date_heure,
+            lieu=rdv.lieu,
+            raison=raison,
+            desinscription=raison is None,
+            referent_id=s.referent.referent.id if s.referent else "",
+            referent=s.referent.referent.nom if s.referent else "Votre référent",
+        ),
+    )
+    return COURRIER_JOINT
+
+
 async def annuler(ctx: Contexte, ordre: Ordre[AnnulationSession]) -> None:
     """The appointment is cancelled (as a cancellation today: the vigie counts no absence),
-    the person told by SMS and e-mail (with the .ics that removes the event), the référent
-    too — who tells the person by other means when neither channel is known."""
+    the person told by SMS and e-mail (with the .ics that removes the event), or by a letter the
+    référent posts; the référent is told too — and tells the person by other means when
+    nothing reaches them."""
     a, s = ordre.donnees, ctx.s
     avant = _son_inscription(ctx, ordre)
     index = s.rdvs.index(avant)
     rdv = avant.model_copy(update={"statut": StatutRdv.ANNULE})
     s.rdvs[index] = rdv
-    _prevenir_la_personne(
+    envoi = _prevenir(
         ctx,
         "Votre réunion d'information collective est annulée",
         texte_d_annulation(s.usager.prenom, rdv, a.motif),
-        _evenement(s, rdv, annule=True),
-    )
-    canaux = canaux_de(s, CanalLien.LES_DEUX)
-    envoi = (
-        f"personne prévenue par {' et '.join(canaux)}"
-        if canaux
-        else "aucun canal : ni téléphone ni courriel connus, prévenez la personne"
+        rdv,
+        a.session,
+        a.motif,
     )
     libelle = (
         f"Session « {a.session} » du {quand(rdv.date_heure)} annulée par son animateur : "
@@ -115,6 +163,51 @@ async def annuler(ctx: Contexte, ordre: Ordre[AnnulationSession]) -> None:
     _prevenir_le_referent(ctx, "Session collective annulée", libelle)
     ctx.noter(
         Categorie.RDV, "rdv_annule_session", libelle, ordre.auteur, details={"rdv_id": rdv.id}
+    )
+
+
+# workflow.patched() id: a withdrawal from a collective session is told to the person (SMS and
+# e-mail with the .ics that removes the event, or a letter); before, the référent's
+# ``renseigner_rdv`` marked the appointment « annulé » and nobody was told.
+DESINSCRIPTION_PREVENUE = "session-collective-desinscription-prevenue"
+
+
+def texte_de_desinscription(prenom: str, rdv: Rdv) -> str:
+    """agendas/gabarits/desinscription_session.txt, word for word
+    (tests/agendas/test_gabarits.py)."""
+    return (
+        f"Bonjour {prenom}, votre inscription à l'information collective du "
+        f"{quand_message(rdv.date_heure)} est annulée. Pour toute question, contactez votre "
+        "référent."
+    )
+
+
+async def desinscrire(ctx: Contexte, ordre: Ordre[DesinscriptionSession]) -> None:
+    """The person is withdrawn, the session goes on: the appointment is cancelled (no absence
+    for the vigie) and the person told by the channels they have, or by a letter; their
+    référent is told when the organiser did it."""
+    d, s = ordre.donnees, ctx.s
+    avant = _son_inscription(ctx, ordre)
+    workflow.patched(DESINSCRIPTION_PREVENUE)  # marks the histories that hold this command
+    index = s.rdvs.index(avant)
+    rdv = avant.model_copy(update={"statut": StatutRdv.ANNULE})
+    s.rdvs[index] = rdv
+    envoi = _prevenir(
+        ctx,
+        "Votre inscription à l'information collective est annulée",
+        texte_de_desinscription(s.usager.prenom, rdv),
+        rdv,
+        d.session,
+        None,
+    )
+    par = "par l'organisateur de la session" if d.par_l_organisateur else "par son référent"
+    libelle = (
+        f"Désinscription {par} de la session « {d.session} » du {quand(rdv.date_heure)} ({envoi})"
+    )
+    if d.par_l_organisateur:
+        _prevenir_le_referent(ctx, "Désinscription d'une session collective", libelle)
+    ctx.noter(
+        Categorie.RDV, "rdv_desinscrit_session", libelle, ordre.auteur, details={"rdv_id": rdv.id}
     )
 
 
@@ -137,9 +230,21 @@ DECLARATIONS: list[Transition] = [
         pendant_suspension=True,
         groupe="rdv",
     ),
+    # From the session's route only: the service checked that the account is the person's
+    # référent or the session's organiser, then acts for the registration.
+    Transition(
+        "desinscrire_session",
+        "Désinscrire la personne d'une session collective",
+        DesinscriptionSession,
+        OUVERTES,
+        ANIMATEUR,
+        pendant_suspension=True,
+        groupe="rdv",
+    ),
 ]
 
 COMMANDES = {
     "noter_presence_session": Commande(noter_presence, verifier_presence),
     "annuler_rdv_session": Commande(annuler, verifier_annulation),
+    "desinscrire_session": Commande(desinscrire, verifier_annulation),
 }
