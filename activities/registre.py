@@ -118,6 +118,7 @@ def activites(
         Courrier(sessions, outbox, coffre).produire,
         rdv_solidarites.inscrire_usager,
         rdv_solidarites.envoyer_invitation,
+        rdv_solidarites.transmettre_issue,
         AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
         # --- connecteur fichiers FT/CAF ---
         lots.lister,

@@ -10,7 +10,7 @@ from pydantic import Field
 from schemas.common import Model
 from schemas.incident import TypeOperation
 from schemas.invitation import OutilDeReservation
-from schemas.rdv_solidarites import InscriptionRdvSolidarites
+from schemas.rdv_solidarites import InscriptionRdvSolidarites, IssueRdvSolidarites
 
 
 class AppelPartenaire(Model):
@@ -146,6 +146,7 @@ MODELES: dict[TypeOperation, type[Model]] = {
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: InscriptionRdvSolidarites,
     TypeOperation.PRODUIRE_COURRIER: CourrierInvitation,
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: InvitationRdvSolidarites,
+    TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES: IssueRdvSolidarites,
 }
 
 # Activity names, so that workflows call them without importing HTTP clients.
@@ -159,4 +160,5 @@ ACTIVITE: dict[TypeOperation, str] = {
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: "rdv_solidarites.inscrire_usager",
     TypeOperation.PRODUIRE_COURRIER: "courrier.produire",
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: "rdv_solidarites.envoyer_invitation",
+    TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES: "rdv_solidarites.transmettre_issue",
 }

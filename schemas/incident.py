@@ -44,6 +44,10 @@ class TypeOperation(LabelledEnum):
         "inviter_dans_rdv_solidarites",
         "Envoyer le lien de réservation de RDV-Solidarités",
     )
+    TRANSMETTRE_ISSUE_RDV_SOLIDARITES = (
+        "transmettre_issue_rdv_solidarites",
+        "Transmettre l'issue du rendez-vous à RDV-Solidarités",
+    )
 
 
 PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
@@ -56,6 +60,7 @@ PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
     TypeOperation.INSCRIRE_RDV_SOLIDARITES: Partenaire.RDV,
     TypeOperation.PRODUIRE_COURRIER: Partenaire.COURRIER,
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: Partenaire.RDV,
+    TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES: Partenaire.RDV,
 }
 
 
