@@ -15,6 +15,15 @@ Contract taken from the public source code (facts restated, no code copied):
   error_messages}``, 404 empty, 422 ``{success: false, errors, error_messages}``; authentication
   by devise_token_auth (401 when the headers are missing or stale).
 
+- betagouv/rdv-service-public @ 3770bd9c3e0c6e72e62aa886cf95ad5604efbc61,
+  ``app/controllers/api/v1/participations_controller.rb``: ``PATCH /api/v1/participations/{id}``
+  with ``{"participation": {"status": …}}`` (agent authentication as above), the participation
+  found in the agent's policy scope (404 otherwise), its status changed and the participant
+  notified (``change_status_and_notify``), the answer is the rdv (``render_record``);
+  @ 0283e3efdcb63043f052ef2514f237dc496b3ab9, ``config/routes/api.rb``: ``resources
+  :participations, only: %i[update]`` and ``resources :rdvs … do patch :update_status end``
+  under ``api/v1``. The statuses: ``partenaires.rdv_solidarites.STATUTS_PARTICIPATION``.
+
 Neither repository shows an API that creates the rdv itself, nor does the tool's newest source
 read here (betagouv/rdv-service-public @ 2693798dd8cb52d5c526e67c8d62a2474b4d370c, 2024-10-24,
 ``config/routes/api.rb``: under ``api/v1`` rdvs are only listed, ``GET
@@ -48,9 +57,14 @@ from activities.outbox import Outbox
 from core import traces
 from core.fichiers_secrets import avec_fichiers
 from core.partners import PartnerConfig, env_name
+from partenaires.rdv_solidarites import STATUT_PARTICIPATION
 from schemas.appels import MARQUE_LIEN, AppelPartenaire, InvitationRdvSolidarites
 from schemas.invitation import OutilDeReservation
-from schemas.rdv_solidarites import InscriptionRdvSolidarites, UsagerRdvSolidarites
+from schemas.rdv_solidarites import (
+    InscriptionRdvSolidarites,
+    IssueRdvSolidarites,
+    UsagerRdvSolidarites,
+)
 
 # The workflow side: a few quick retries, then the call waits for the tool (429, outage).
 RETRY_POLICY = RetryPolicy(
@@ -199,6 +213,11 @@ class ClientRdvSolidarites:
             raise indisponible(f"{NOM} a répondu sans « invitation_token »")
         return jeton
 
+    async def statut_participation(self, participation_id: str, statut: str) -> None:
+        """The participation's new status; the tool answers the rdv, which we do not need."""
+        corps = {"participation": {"status": statut}}
+        await self.appeler("PATCH", f"/api/v1/participations/{participation_id}", json=corps)
+
     async def organisations(self, par_page: int = 100) -> AsyncIterator[dict[str, Any]]:
         """Every organisation the agent sees, page after page, following ``meta.next_page``."""
         page: int | None = 1
@@ -283,3 +302,13 @@ class RdvSolidaritesActivities:
         identifiant = await self.client.creer_usager(demande.usager)
         await self.client.jeton_invitation(identifiant)
         return UsagerInscrit(rdv_solidarites_id=identifiant).model_dump()
+
+    @activity.defn(name="rdv_solidarites.transmettre_issue")
+    async def transmettre_issue(self, appel: AppelPartenaire) -> dict[str, Any]:
+        """The outcome the référent recorded, set on the person's participation in the tool
+        (which notifies as when an agent sets it there). Setting the same status twice changes
+        nothing: a retried call is harmless without an idempotency key."""
+        issue = IssueRdvSolidarites.model_validate(appel.donnees)
+        statut = STATUT_PARTICIPATION[issue.statut]
+        await self.client.statut_participation(issue.participation_id, statut)
+        return {"statut_outil": statut}

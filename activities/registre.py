@@ -120,6 +120,7 @@ def activites(
         courrier.produire_annulation,
         rdv_solidarites.inscrire_usager,
         rdv_solidarites.envoyer_invitation,
+        rdv_solidarites.transmettre_issue,
         AuditActivities(sessions, temporal, task_queue, cles_audit(settings.audit_key)).ancrer,
         # --- connecteur fichiers FT/CAF ---
         lots.lister,

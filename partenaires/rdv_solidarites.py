@@ -40,6 +40,7 @@ from schemas.caracteres import problemes
 from schemas.champ import champs
 from schemas.erreurs import CodeErreur
 from schemas.evenements import CATALOGUE, DataRdvSolidarites
+from schemas.rdv import StatutRdv
 
 ENTETE_SIGNATURE = "x-lapin-signature"
 PREFIXE_TYPE = "fr.rdv.usager.rdv-"
@@ -53,6 +54,17 @@ ISSUES = {
     "noshow": "non-honore",
     "notexcused": "non-honore",
     "revoked": "annule",
+}
+# What the tool's participations API accepts (betagouv/rdv-service-public, see
+# activities/rdv_solidarites.py): the outcome recorded in the platform goes back as one of them.
+STATUTS_PARTICIPATION = ("unknown", "seen", "excused", "revoked", "noshow")
+# ISSUES read backwards, once: the platform's outcome → the participation's status. The events'
+# suffixes spell the platform's statuses with a hyphen (« non-honore » for « non_honore »);
+# « planifie » has no outcome to send.
+STATUT_PARTICIPATION: dict[StatutRdv, str] = {
+    StatutRdv(ISSUES[s].replace("-", "_")): s
+    for s in STATUTS_PARTICIPATION
+    if ISSUES[s].replace("-", "_") in {x.value for x in StatutRdv}
 }
 # RDV-Solidarités motif « location_type » → the platform's appointment mode.
 MODES = {"phone": "telephone", "visio": "visio"}
@@ -185,11 +197,12 @@ def _rdv(data: dict[str, Any]) -> RdvNatif:
         raise _invalide([{**e, "champ": f"data.{e['champ']}"} for e in erreurs]) from None
 
 
-def _participants(rdv: RdvNatif) -> list[tuple[int, str]]:
-    """(user id, status) per person; without participations, the rdv's status for each user."""
+def _participants(rdv: RdvNatif) -> list[tuple[int, str, int | None]]:
+    """(user id, status, participation id) per person; without participations (2021), the
+    rdv's status for each user, and no participation to send an outcome back to."""
     if rdv.participations is not None:
-        return [(p.user.id, p.status) for p in rdv.participations]
-    return [(u.id, rdv.status) for u in rdv.users]
+        return [(p.user.id, p.status, p.id) for p in rdv.participations]
+    return [(u.id, rdv.status, None) for u in rdv.users]
 
 
 def _issue(meta: Meta, statut: str) -> str:
@@ -198,7 +211,7 @@ def _issue(meta: Meta, statut: str) -> str:
     return ISSUES.get(statut, "planifie")
 
 
-def _data(rdv: RdvNatif, statut: str) -> dict[str, Any]:
+def _data(rdv: RdvNatif, statut: str, participation_id: int | None) -> dict[str, Any]:
     lieu = (rdv.lieu.address if rdv.lieu else None) or rdv.address
     agent = rdv.agents[0] if rdv.agents else None
     nom = " ".join(x for x in (agent.first_name, agent.last_name) if x) if agent else ""
@@ -210,6 +223,7 @@ def _data(rdv: RdvNatif, statut: str) -> dict[str, Any]:
         lieu=lieu or None,
         professionnel=nom or None,
         statut_outil=statut,
+        participation_id=None if participation_id is None else str(participation_id),
     )
     return data.model_dump(mode="json")
 
@@ -219,7 +233,7 @@ def traduire(config: PartnerConfig, meta: Meta, data: dict[str, Any]) -> list[Ev
     ``meta.timestamp``: same ids, so it is recorded once."""
     rdv = _rdv(data)
     evenements = []
-    for user_id, statut in _participants(rdv):
+    for user_id, statut, participation_id in _participants(rdv):
         type_ = PREFIXE_TYPE + _issue(meta, statut)
         ev = CloudEvent.model_validate(
             {
@@ -230,7 +244,7 @@ def traduire(config: PartnerConfig, meta: Meta, data: dict[str, Any]) -> list[Ev
                 "subject": str(user_id),
                 "time": meta.timestamp.isoformat(),
                 "datacontenttype": "application/json",
-                "data": _data(rdv, statut),
+                "data": _data(rdv, statut, participation_id),
             }
         )
         evenements.append(EvenementValide(ev, CATALOGUE[type_], ev.data))

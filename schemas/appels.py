@@ -10,7 +10,7 @@ from pydantic import Field
 from schemas.common import Model
 from schemas.incident import TypeOperation
 from schemas.invitation import OutilDeReservation
-from schemas.rdv_solidarites import InscriptionRdvSolidarites
+from schemas.rdv_solidarites import InscriptionRdvSolidarites, IssueRdvSolidarites
 
 
 class AppelPartenaire(Model):
@@ -167,6 +167,7 @@ MODELES: dict[TypeOperation, type[Model]] = {
     TypeOperation.PRODUIRE_COURRIER: CourrierInvitation,
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: InvitationRdvSolidarites,
     TypeOperation.PRODUIRE_COURRIER_ANNULATION: CourrierAnnulation,
+    TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES: IssueRdvSolidarites,
 }
 
 # Activity names, so that workflows call them without importing HTTP clients.
@@ -181,4 +182,5 @@ ACTIVITE: dict[TypeOperation, str] = {
     TypeOperation.PRODUIRE_COURRIER: "courrier.produire",
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: "rdv_solidarites.envoyer_invitation",
     TypeOperation.PRODUIRE_COURRIER_ANNULATION: "courrier.produire_annulation",
+    TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES: "rdv_solidarites.transmettre_issue",
 }

@@ -104,6 +104,12 @@ class DataRdvSolidarites(_Data):
     lieu: str | None = Field(default=None, max_length=300)
     professionnel: str | None = Field(default=None, max_length=200)
     statut_outil: str = Field(max_length=40, description="Statut dans RDV-Solidarités")
+    # Absent from events recorded before the outcome went back to the tool: they still read.
+    participation_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,18}$",
+        description="Participation de la personne au rdv dans l'outil (pour lui renvoyer l'issue)",
+    )
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,10 @@ class TypeOperation(LabelledEnum):
         "produire_courrier_annulation",
         "Préparer un courrier d'annulation à poster",
     )
+    TRANSMETTRE_ISSUE_RDV_SOLIDARITES = (
+        "transmettre_issue_rdv_solidarites",
+        "Transmettre l'issue du rendez-vous à RDV-Solidarités",
+    )
 
 
 PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
@@ -61,6 +65,7 @@ PARTENAIRE_DE_L_OPERATION: dict[TypeOperation, Partenaire] = {
     TypeOperation.PRODUIRE_COURRIER: Partenaire.COURRIER,
     TypeOperation.INVITER_DANS_RDV_SOLIDARITES: Partenaire.RDV,
     TypeOperation.PRODUIRE_COURRIER_ANNULATION: Partenaire.COURRIER,
+    TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES: Partenaire.RDV,
 }
 
 

@@ -71,6 +71,10 @@ class Rdv(Model):
     reservation_id: str | None = Field(default=None, description="Pris dans l'agenda (store)")
     fin: datetime | None = None
     modifications: int = Field(default=0, description="Déplacements : la SEQUENCE du .ics")
+    participation_id: str | None = Field(
+        default=None,
+        description="Venu de RDV-Solidarités : la participation à qui l'outil attend l'issue",
+    )
 
     def a_renseigner(self, now: datetime) -> bool:
         """A past appointment whose outcome nobody recorded yet."""

@@ -8,6 +8,7 @@ from datetime import date
 from pydantic import Field
 
 from schemas.common import Model
+from schemas.rdv import StatutRdv
 
 
 class DemandeRdvSolidarites(Model):
@@ -31,3 +32,13 @@ class UsagerRdvSolidarites(Model):
 
 class InscriptionRdvSolidarites(Model):
     usager: UsagerRdvSolidarites
+
+
+class IssueRdvSolidarites(Model):
+    """The outcome the référent recorded for a rdv taken in the tool, sent back to its
+    participation (``PATCH /api/v1/participations/{id}``). The tool's status is chosen by the
+    activity (``partenaires.rdv_solidarites.STATUT_PARTICIPATION``), not stored here."""
+
+    rdv_id: str = Field(description="Le rdv dans le parcours")
+    participation_id: str = Field(pattern=r"^[0-9]{1,18}$")
+    statut: StatutRdv

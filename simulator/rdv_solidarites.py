@@ -1,6 +1,7 @@
 """RDV-Solidarités as the simulator plays it, on the tool's own contract (see
 ``activities/rdv_solidarites.py`` and ``partenaires/rdv_solidarites.py`` for the sources):
-the public API v1 under ``/rdv/api/v1/…`` with devise_token_auth's headers, and the webhooks the
+the public API v1 under ``/rdv/api/v1/…`` with devise_token_auth's headers (users, invitation
+tokens, organisations, a participation's status), and the webhooks the
 tool sends, signed with ``X-Lapin-Signature``.
 
 The invented CloudEvents ``fr.rdv.rdv.*`` the simulator could send stay for histories and the
@@ -49,6 +50,8 @@ class EtatRdvSolidarites:
     # User#set_rdv_invitation_token!), and the rdvs booked with one.
     jetons: dict[int, str] = field(default_factory=dict)
     rdvs: itertools.count[int] = field(default_factory=lambda: itertools.count(88_000))
+    # The rdvs sent to the platform, by participation id: what PATCH /participations changes.
+    participations: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 def _etat(request: Request) -> EtatRdvSolidarites:
@@ -142,6 +145,37 @@ async def jeton_invitation(user_id: int, request: Request) -> Response:
     return JSONResponse({"invitation_token": jeton})
 
 
+# The participation statuses the tool knows (its Participation enum, rdv-insertion's
+# RdvParticipationStatus), written here and not imported: the simulator must not agree with the
+# platform by construction.
+STATUTS = ("unknown", "seen", "excused", "revoked", "noshow")
+
+
+@router.patch("/participations/{participation_id}")
+async def changer_statut(participation_id: int, request: Request) -> Response:
+    """The tool's ParticipationsController#update: the status changed, the rdv answered."""
+    if not _authentifie(request):
+        return _non_connecte()
+    rdv = _etat(request).participations.get(participation_id)
+    if rdv is None:
+        return Response(status_code=404)  # not in the agent's scope: RecordNotFound
+    try:
+        corps = await request.json()
+    except ValueError:
+        corps = None
+    participation = corps.get("participation") if isinstance(corps, dict) else None
+    if not isinstance(participation, dict):
+        message = "param is missing or the value is empty: participation"
+        return JSONResponse({"success": False, "errors": [message]}, status_code=422)
+    statut = participation.get("status")
+    if statut not in STATUTS:
+        return _invalide({"status": [{"error": "inclusion", "value": str(statut)}]})
+    for p in rdv["participations"]:
+        if p["id"] == participation_id:
+            p["status"] = statut
+    return JSONResponse({"rdv": rdv})
+
+
 @router.get("/organisations")
 async def organisations(request: Request, page: int = 1, per: int = 100) -> Response:
     if not _authentifie(request):
@@ -232,9 +266,27 @@ def rdv_natif(r: RdvSimule) -> dict[str, Any]:
 
 
 @controle.post("/rdvs")
-async def envoyer_rdv(r: RdvSimule, ctx: Contexte = Depends(contexte)) -> dict[str, Any]:
+async def envoyer_rdv(
+    r: RdvSimule, request: Request, ctx: Contexte = Depends(contexte)
+) -> dict[str, Any]:
     """Send the platform the webhook RDV-Solidarités would send for this rdv."""
-    return await _poster(ctx, rdv_natif(r), r.event)
+    return await _poster(ctx, _garder(_etat(request), rdv_natif(r)), r.event)
+
+
+@controle.get("/participations/{participation_id}")
+async def participation(participation_id: int, request: Request) -> dict[str, Any]:
+    """A participation as the tool now holds it: the status an agent (or the platform) set."""
+    rdv = _etat(request).participations.get(participation_id)
+    if rdv is None:
+        raise HTTPException(404, "Participation inconnue")
+    return next(p for p in rdv["participations"] if p["id"] == participation_id)
+
+
+def _garder(etat: EtatRdvSolidarites, rdv: dict[str, Any]) -> dict[str, Any]:
+    """The rdv the tool holds (a later webhook for the same rdv replaces it)."""
+    for p in rdv["participations"]:
+        etat.participations[p["id"]] = rdv
+    return rdv
 
 
 async def _poster(ctx: Contexte, rdv: dict[str, Any], event: str) -> dict[str, Any]:
@@ -296,4 +348,4 @@ async def reserver(
     natif = rdv_natif(rdv)
     natif["created_by"] = natif["participations"][0]["created_by"] = "user"
     natif["participations"][0]["created_by_type"] = "User"
-    return {"rdv_id": rdv.rdv_id} | await _poster(ctx, natif, "created")
+    return {"rdv_id": rdv.rdv_id} | await _poster(ctx, _garder(etat, natif), "created")

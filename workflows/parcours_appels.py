@@ -181,6 +181,8 @@ class AppelsDuParcours:
             RDV_SOLIDARITES_INSCRIT
         ):
             rdv_solidarites.inscrite(self, resultat)
+        if op.type == TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES:  # none before the patch
+            rdv_solidarites.issue_transmise(self, op.donnees)
         if op.type == TypeOperation.LIRE_DROITS_RSA:
             droits = resultat.get("droits_rsa")
             if droits:

@@ -198,6 +198,8 @@ def test_traduction_des_webhooks_enregistres(
     assert ev.evenement.subject == "731204"
     assert ev.data["statut_outil"] == statut
     assert ev.data["rdv_id"] == "48213907"
+    # the person's participation, to which the référent's outcome goes back (none in 2021)
+    assert ev.data["participation_id"] == (None if "2021" in fichier else "66120455")
 
 
 async def test_le_simulateur_envoie_comme_l_outil(

@@ -113,12 +113,17 @@ def _rdv_solidarites(ctx: Contexte, ev: EvenementPartenaire) -> str:
         professionnel=d.professionnel or "RDV-Solidarités",
         objet=d.objet,
         source=ev.partenaire.value,
+        participation_id=d.participation_id,
     )
     if index is None:
         ctx.s.rdvs.append(copie)
     elif ctx.s.rdvs[index].statut == StatutRdv.PREVU:
+        avant = ctx.s.rdvs[index]
         ctx.s.rdvs[index] = copie.model_copy(
-            update={"rappels_envoyes": ctx.s.rdvs[index].rappels_envoyes}
+            update={
+                "rappels_envoyes": avant.rappels_envoyes,
+                "participation_id": d.participation_id or avant.participation_id,
+            }
         )
     return rdv_id
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from temporalio import workflow
+
 from core.clock import local_day
 from schemas.appels import Courriel
 from schemas.common import Ordre
@@ -18,6 +20,7 @@ from schemas.rdv import (
     ReunionMultipartenaire,
     StatutRdv,
 )
+from schemas.rdv_solidarites import IssueRdvSolidarites
 from workflows import conditions
 from workflows.declaration import (
     OUVERTES,
@@ -35,6 +38,8 @@ from workflows.etapes.rappels import envoyer_rappel as envoyer_rappel
 from workflows.etapes.rappels import rappels_a_venir as rappels_a_venir
 
 SAISIE_TARDIVE_MAX_JOURS = 90
+# workflow.patched() id: the référent's outcome of a RDV-Solidarités rdv goes back to the tool.
+ISSUE_VERS_RDV_SOLIDARITES = "issue-du-rdv-vers-rdv-solidarites"
 
 
 def verifier_planification(s: ParcoursState, p: PlanificationRdv, today: date) -> None:
@@ -105,6 +110,16 @@ async def renseigner(ctx: Contexte, ordre: Ordre[ResultatRdv]) -> None:
         details={"rdv_id": rdv.id},
         interaction=r.statut == StatutRdv.HONORE,
     )
+    # --- rdv dans l'outil externe --- the tool keeps « unknown » until told: its statistics and
+    # reminders (and RDV-Insertion's) read the outcome there. Only rdvs that came from it have a
+    # participation; an outcome that came from the tool takes appliquer_resultat alone.
+    if rdv.participation_id is not None and workflow.patched(ISSUE_VERS_RDV_SOLIDARITES):
+        ctx.lancer_operation(
+            TypeOperation.TRANSMETTRE_ISSUE_RDV_SOLIDARITES,
+            IssueRdvSolidarites(
+                rdv_id=rdv.id, participation_id=rdv.participation_id, statut=r.statut
+            ),
+        )
 
 
 def verifier_contact(s: ParcoursState, c: Contact, today: date) -> None:

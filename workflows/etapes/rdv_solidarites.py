@@ -11,6 +11,7 @@ from schemas.parcours import Categorie, ParcoursState
 from schemas.rdv_solidarites import (
     DemandeRdvSolidarites,
     InscriptionRdvSolidarites,
+    IssueRdvSolidarites,
     UsagerRdvSolidarites,
 )
 from workflows import conditions
@@ -61,6 +62,18 @@ def inscrite(ctx: Contexte, resultat: dict[str, Any]) -> None:
         f"Personne inscrite dans RDV-Solidarités (usager n° {identifiant}) : ses rendez-vous "
         "pris dans l'outil arriveront dans le parcours",
         Acteur.partenaire("rdv", "RDV-Solidarités"),
+    )
+
+
+def issue_transmise(ctx: Contexte, donnees: dict[str, Any]) -> None:
+    """The tool took the outcome the référent recorded (a failure is the call's incident)."""
+    issue = IssueRdvSolidarites.model_validate(donnees)
+    ctx.noter(
+        Categorie.RDV,
+        "issue_transmise_rdv_solidarites",
+        f"Issue transmise à RDV-Solidarités : {issue.statut.label.lower()}",
+        Acteur.partenaire("rdv", "RDV-Solidarités"),
+        details={"rdv_id": issue.rdv_id},
     )
 
 
