@@ -257,9 +257,10 @@ class ImportActivities:
             courriel = Courriel(
                 destinataire=f"coordination:{territoire}",
                 sujet=f"Import « {imp.nom_fichier} » : {ouverts} sans référent",
-                texte=f"L'import de la liste « {imp.nom_fichier} » a ouvert {ouverts} sans "
-                "référent : chacun est en rupture « Aucun référent actif » jusqu'à ce qu'un "
-                "référent lui soit affecté.",
+                texte=f"L'import de la liste « {imp.nom_fichier} » a ouvert "
+                f"{pluriel(n, 'parcours', 'parcours')} sans référent : "
+                f"{'il est' if n == 1 else 'ils sont'} en rupture « Aucun référent actif » "
+                "jusqu'à l'affectation d'un référent.",
                 lien=f"/imports/{imp.id}",
             )
             try:

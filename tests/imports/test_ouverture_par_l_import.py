@@ -68,6 +68,10 @@ async def _ouverts_pour_une_projection(
 
     (courriel,) = await attendre(courriels, "courriel à la coordination", delai_s=30)
     assert courriel["sujet"] == f"Import « liste.xlsx » : {N} parcours ouverts sans référent"
+    assert courriel["texte"].startswith(
+        f"L'import de la liste « liste.xlsx » a ouvert {N} parcours sans référent : ils sont en "
+        "rupture « Aucun référent actif » jusqu'à l'affectation d'un référent."
+    )
 
     for pid in pids:
         histoire = await ouverture(client, parcours_workflow_id(pid))
