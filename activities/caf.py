@@ -17,8 +17,11 @@ class Caf:
     @activity.defn(name="caf.lire_droits_rsa")
     async def lire_droits_rsa(self, appel: AppelPartenaire) -> dict[str, Any]:
         lecture = LectureDroitsRsa.model_validate(appel.donnees)
+        return await self.lire(lecture.numero_allocataire, appel.idempotence)
+
+    async def lire(self, numero_allocataire: str, idempotence: str) -> dict[str, Any]:
+        """The call itself: also made by an import for a batch of rows before their parcours
+        open (activities/imports.py)."""
         return await self.client.appeler(
-            "GET",
-            f"/v1/allocataires/{lecture.numero_allocataire}/droits-rsa",
-            idempotence=appel.idempotence,
+            "GET", f"/v1/allocataires/{numero_allocataire}/droits-rsa", idempotence=idempotence
         )

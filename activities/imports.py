@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
+from activities.caf import Caf
+from activities.messagerie import Messagerie
 from core.formats import pluriel
+from schemas.appels import Courriel
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.imports import LotImport
 from schemas.parcours import Accueil
@@ -24,7 +30,10 @@ from store.db import SessionFactory, ecriture
 from store.imports import ImportLigneRow, ImportRow
 from store.notifications import notifier
 
+log = logging.getLogger(__name__)
 A_TRAITER = ("ouvrir", "mettre_a_jour")
+LECTURES_CAF = 5  # CAF reads at once per batch (12 batches run side by side)
+SANS_REFERENT = "sans référent"  # an opened row's message, counted for the coordination
 # The outcomes that wrote to a dossier, as the audit log tells them.
 ECRITURES = {"ouvert": "parcours ouvert", "mis_a_jour": "parcours mis à jour"}
 
@@ -42,8 +51,15 @@ def _utilisateur(auteur: Acteur) -> Utilisateur:
 
 
 class ImportActivities:
-    def __init__(self, sessions: SessionFactory, parcours: ParcoursClient) -> None:
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        parcours: ParcoursClient,
+        caf: Caf,
+        messagerie: Messagerie,
+    ) -> None:
         self.sessions, self.parcours = sessions, parcours
+        self.caf, self.messagerie = caf, messagerie
 
     @activity.defn(name="imports.a_traiter")
     async def a_traiter(self, import_id: str) -> list[int]:
@@ -73,11 +89,14 @@ class ImportActivities:
             )
             lignes = list((await session.exec(q.order_by(col(ImportLigneRow.numero)))).all())
         referent = await self._referent(imp.referent_id)
+        droits = await self._droits_rsa(lignes)
         resultats: dict[int, tuple[str, str | None]] = {}
         for n, ligne in enumerate(lignes):
             activity.heartbeat(n)
             try:
-                resultats[ligne.numero] = await self._traiter(ligne, auteur, referent)
+                resultats[ligne.numero] = await self._traiter(
+                    ligne, auteur, referent, droits.get(ligne.numero)
+                )
             except CommandeImpossible as err:
                 if err.status >= 500:
                     await self._ecrire(lot.import_id, resultats, auteur)  # keep what is done
@@ -124,19 +143,61 @@ class ImportActivities:
             territoire=Territoire(compte.territoire) if compte.territoire else None,
         )
 
+    async def _droits_rsa(self, lignes: list[ImportLigneRow]) -> dict[int, dict[str, Any]]:
+        """The CAF's answers for the batch's rows to open, read a few at a time before their
+        parcours start, which then neither call the CAF nor project its answer apart (issue
+        16: two activities and two workflow tasks per parcours). A read that fails is left to
+        the parcours, which calls again with its retries and, when they are spent, opens the
+        incident the coordination sees, as at any accueil."""
+        places, en_panne = asyncio.Semaphore(LECTURES_CAF), asyncio.Event()
+
+        async def lire(ligne: ImportLigneRow, caf: str) -> tuple[int, dict[str, Any] | None]:
+            async with places:
+                if en_panne.is_set():  # the CAF is away: the parcours will call it themselves
+                    return ligne.numero, None
+                try:
+                    return ligne.numero, await self.caf.lire(caf, f"{ligne.parcours_id}-accueil")
+                except ApplicationError as err:
+                    if err.type != "RefusPartenaire":
+                        en_panne.set()
+                    return ligne.numero, None
+                finally:
+                    activity.heartbeat()  # a slow CAF must not pass for a stopped worker
+
+        a_lire = [
+            (ligne, caf)
+            for ligne in lignes
+            if ligne.action == "ouvrir"
+            and ligne.accueil is not None
+            and (caf := (ligne.accueil.get("identifiants") or {}).get("caf"))
+        ]
+        lus = await asyncio.gather(*(lire(ligne, caf) for ligne, caf in a_lire))
+        return {numero: droits for numero, droits in lus if droits is not None}
+
     async def _traiter(
-        self, ligne: ImportLigneRow, auteur: Acteur, referent: Acteur | None
+        self,
+        ligne: ImportLigneRow,
+        auteur: Acteur,
+        referent: Acteur | None,
+        droits_rsa: dict[str, Any] | None,
     ) -> tuple[str, str | None]:
         assert ligne.accueil is not None
         assert ligne.parcours_id is not None
         accueil = Accueil.model_validate(ligne.accueil)
         if ligne.action == "ouvrir":
-            # already started: by an attempt that stopped before writing its result
+            # Started only: the import needs no state back (an update would cost a round trip
+            # and a workflow task per row); the parcours projects itself into the read model.
+            # Already started: by an attempt that stopped before writing its result.
             with contextlib.suppress(WorkflowAlreadyStartedError):
-                await self.parcours.ouvrir(
-                    accueil, auteur, referent=referent, parcours_id=ligne.parcours_id
+                await self.parcours.demarrer(
+                    accueil,
+                    auteur,
+                    referent=referent,
+                    parcours_id=ligne.parcours_id,
+                    droits_rsa=droits_rsa,
+                    sans_referent_annonce=referent is None,  # told once by terminer()
                 )
-            return "ouvert", None
+            return "ouvert", None if referent is not None else SANS_REFERENT
         return await self._mettre_a_jour(ligne.parcours_id, accueil, auteur)
 
     async def _mettre_a_jour(
@@ -176,6 +237,38 @@ class ImportActivities:
                 session.add(imp)
                 await session.commit()
             await self._prevenir_l_auteur(session, imp)
+            await self._prevenir_la_coordination(session, imp)
+
+    async def _prevenir_la_coordination(self, session: AsyncSession, imp: ImportRow) -> None:
+        """The parcours opened without a référent, told once per territory to its coordination:
+        what each parcours' vigie would have e-mailed one by one at its opening (its « sans
+        référent » break, workflows/parcours_vigie.py), for a list of 5,000 people 5,000 times.
+        Once, however often this activity is retried (the key)."""
+        q = select(ImportLigneRow.accueil).where(
+            ImportLigneRow.import_id == imp.id,
+            col(ImportLigneRow.resultat) == "ouvert",
+            col(ImportLigneRow.message) == SANS_REFERENT,
+        )
+        territoires = Counter(
+            str(a["territoire"]) for a in (await session.exec(q)).all() if a is not None
+        )
+        for territoire, n in sorted(territoires.items()):
+            ouverts = pluriel(n, "parcours ouvert", "parcours ouverts")
+            courriel = Courriel(
+                destinataire=f"coordination:{territoire}",
+                sujet=f"Import « {imp.nom_fichier} » : {ouverts} sans référent",
+                texte=f"L'import de la liste « {imp.nom_fichier} » a ouvert "
+                f"{pluriel(n, 'parcours', 'parcours')} sans référent : "
+                f"{'il est' if n == 1 else 'ils sont'} en rupture « Aucun référent actif » "
+                "jusqu'à l'affectation d'un référent.",
+                lien=f"/imports/{imp.id}",
+            )
+            try:
+                await self.messagerie.courriel(
+                    f"import-{imp.id}-sans-referent-{territoire}", courriel
+                )
+            except ApplicationError as err:  # no coordinator there: the author was told above
+                log.warning("Import %s : coordination non prévenue (%s)", imp.id, err.message)
 
     async def _prevenir_l_auteur(self, session: AsyncSession, imp: ImportRow) -> None:
         """Whoever confirmed the import hears that it finished, with its counts: once, however

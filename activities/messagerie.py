@@ -69,28 +69,35 @@ class Messagerie:
     @activity.defn(name="messagerie.envoyer")
     async def envoyer(self, appel: AppelPartenaire) -> dict[str, Any]:
         courriel = Courriel.model_validate(appel.donnees)
+        return await self.courriel(appel.idempotence, courriel, appel.parcours_id)
+
+    async def courriel(
+        self, idempotence: str, courriel: Courriel, parcours_id: str | None = None
+    ) -> dict[str, Any]:
+        """Send it (and notify the accounts in the app), once per ``idempotence``: also called
+        by an import for its one message to the coordination (activities/imports.py)."""
         try:
             adresses, comptes = await self.destinataires(courriel.destinataire)
         except DestinataireDesactive:
             # e.g. the former référent of a parcours handed over when their account closed:
             # nobody left to tell, and nothing for the coordination to repair
             return {"statut": "destinataire_desactive"}
-        await self.notifier(appel.idempotence, comptes, courriel, appel.parcours_id)
+        await self.notifier(idempotence, comptes, courriel, parcours_id)
         if comptes and not sorte(courriel.sorte).courriel_immediat:
             return {"statut": "notifie", "destinataires": len(comptes)}  # the digest tells
-        if (deja := await self.outbox.envoi(appel.idempotence)) is not None:
+        if (deja := await self.outbox.envoi(idempotence)) is not None:
             return {"statut": "deja_envoye"} | (
                 {"empreinte": deja.empreinte} if deja.empreinte else {}
             )
         texte, empreinte = courriel.texte, None
         if courriel.carnet is not None:  # the secret is drawn here, never in the workflow
-            secret = await self.outbox.secret_du_lien(appel.idempotence)
+            secret = await self.outbox.secret_du_lien(idempotence)
             texte, empreinte = lien(courriel.carnet, courriel.texte, secret)
         message = EmailMessage()
         message["From"] = self.expediteur
         message["To"] = ", ".join(adresses)
         message["Subject"] = courriel.sujet
-        message["Message-ID"] = f"<{appel.idempotence}@parcours.spie74>"
+        message["Message-ID"] = f"<{idempotence}@parcours.spie74>"
         message.set_content(texte + (f"\n\n{courriel.lien}" if courriel.lien else ""))
         if courriel.calendrier is not None:
             methode = "CANCEL" if courriel.calendrier.annule else "REQUEST"
@@ -103,12 +110,12 @@ class Messagerie:
             )
         await self.envoyer_message(message)
         await self.outbox.noter(
-            appel.idempotence,
+            idempotence,
             "courriel",
             message["To"],
             sujet(courriel.carnet) if courriel.carnet and empreinte else courriel.sujet,
             empreinte,
-            appel.parcours_id,
+            parcours_id,
         )
         resultat: dict[str, Any] = {"statut": "envoye", "destinataires": len(adresses)}
         return resultat | ({"empreinte": empreinte} if empreinte else {})

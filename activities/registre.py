@@ -71,7 +71,8 @@ def activites(
     )
     vigie = VigieActivities(sessions, temporal, messagerie, outbox, settings.effective_public_url)
     livraison = LivraisonActivities(sessions, temporal, task_queue)
-    imports = ImportActivities(sessions, ParcoursClient(temporal, task_queue))
+    caf = Caf(client("caf"))
+    imports = ImportActivities(sessions, ParcoursClient(temporal, task_queue), caf, messagerie)
     lots = LotsActivities(settings, sessions)
     courrier = Courrier(sessions, outbox, coffre)
     # --- connecteur data·inclusion ---
@@ -109,7 +110,7 @@ def activites(
         regles.proposer_orientation,
         projection.projeter_parcours,
         FranceTravail(client("france-travail")).notifier_orientation,
-        Caf(client("caf")).lire_droits_rsa,
+        caf.lire_droits_rsa,
         Immersion(client("immersion")).soumettre_convention,  # histories before ticket 20
         immersion.souscrire,
         immersion.lire_conventions,

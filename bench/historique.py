@@ -65,3 +65,38 @@ async def cout_par_parcours(client: Client) -> Cout:
         evenements=total["evenements"] / n,
         octets=total["octets"] / n,
     )
+
+
+@dataclass(frozen=True)
+class Ouverture:
+    """One parcours' history, as its opening left it."""
+
+    evenements: int
+    taches: int  # workflow tasks: each one a round trip to the worker
+    activites: Counter[str]
+    updates: int
+    minuteries: int  # the vigie's timer among them
+
+    def texte(self) -> str:
+        detail = ", ".join(f"{nom} × {n}" for nom, n in sorted(self.activites.items()))
+        return (
+            f"{self.evenements} événements, {self.taches} tâches de workflow, "
+            f"{sum(self.activites.values())} activités ({detail or 'aucune'}), "
+            f"{self.updates} update, {self.minuteries} minuterie"
+        )
+
+
+async def ouverture(client: Client, workflow_id: str) -> Ouverture:
+    historique = await client.get_workflow_handle(workflow_id).fetch_history()
+    activites: Counter[str] = Counter()
+    taches = updates = minuteries = 0
+    for e in historique.events:
+        if e.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+            taches += 1
+        elif e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            activites[e.activity_task_scheduled_event_attributes.activity_type.name] += 1
+        elif e.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+            updates += 1
+        elif e.event_type == EventType.EVENT_TYPE_TIMER_STARTED:
+            minuteries += 1
+    return Ouverture(len(historique.events), taches, activites, updates, minuteries)

@@ -12,13 +12,15 @@ import time
 from datetime import date
 
 from openpyxl import Workbook
-from sqlmodel import select
+from sqlmodel import col, select
 from stdnum.fr import nir
 
-from bench import pile
+from bench import historique, pile
 from bench.contexte import TAILLES, Contexte
 from bench.mesure import Chiffre, Resultat
+from core.ids import parcours_workflow_id
 from store.db import make_engine, session_factory
+from store.imports import ImportLigneRow
 from store.parcours import ParcoursRow
 
 NS = "bench-imports"
@@ -74,6 +76,19 @@ async def _projetes(app: pile.Application) -> int:
         await engine.dispose()
 
 
+async def _premier_ouvert(app: pile.Application, import_id: str) -> str:
+    """The parcours the file's first row to open opens (the one whose history is read)."""
+    engine = make_engine(app.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            q = select(ImportLigneRow.parcours_id).where(
+                ImportLigneRow.import_id == import_id, col(ImportLigneRow.action) == "ouvrir"
+            )
+            return str((await session.exec(q.order_by(col(ImportLigneRow.numero)))).first())
+    finally:
+        await engine.dispose()
+
+
 def _taille(ctx: Contexte) -> int:
     return next((LIGNES[nom] for nom, t in TAILLES.items() if t is ctx.tailles), LIGNES["complet"])
 
@@ -98,6 +113,7 @@ async def mesurer(ctx: Contexte) -> Resultat:
         reponse.raise_for_status()
         apercu_s = time.perf_counter() - debut
         import_id, a_ouvrir = reponse.json()["id"], reponse.json()["actions"]["ouvrir"]
+        premier = parcours_workflow_id(await _premier_ouvert(app, import_id))
         compteur = app.compteur_cpu(ctx.temporal)
         compteur.depart()
         debut = time.perf_counter()
@@ -114,6 +130,7 @@ async def mesurer(ctx: Contexte) -> Resultat:
         import_s = time.perf_counter() - debut
         cpu = compteur.par(etat["resultats"]["ouvert"])
         pics = {nom: pile.rss_mio(pid)[1] for nom, pid in pids.items()}
+        histoire = await historique.ouverture(await app.temporal(), premier)
         app.verifier()
     methode = (
         f"Fichier XLSX de {n} lignes ({len(contenu) // 1024} Kio) envoyé en base64 à "
@@ -172,6 +189,14 @@ async def mesurer(ctx: Contexte) -> Resultat:
             "Temps CPU de chaque processus de la confirmation à la fin, divisé par le nombre de "
             f"parcours ouverts : {pile.texte_cpu(cpu)} ; sur 2 cœurs, le plafond est d'environ "
             f"{2000 / max(sum(cpu.values()), 1):.0f} parcours/s, quelle que soit la charge",
+        )
+    )
+    r.ajouter(
+        Chiffre(
+            "Historique d'un parcours ouvert par l'import",
+            histoire.evenements,
+            "événements",
+            f"Le premier parcours du fichier, relu dans Temporal à la fin : {histoire.texte()}",
         )
     )
     return r

@@ -257,3 +257,19 @@ class ParcoursInput(Model):
     )
     politique_appels: PolitiqueAppels | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    # Carried by a new parcours so that its opening is one workflow task, not an activity
+    # and a task per item (issue 16): absent, the workflow does as before.
+    regles: ReglesVigie | None = Field(
+        default=None, description="Règles de la vigie du territoire, chargées par qui l'ouvre"
+    )
+    droits_rsa: dict[str, Any] | None = Field(
+        default=None,
+        description="Réponse de la CAF à la lecture des droits RSA, faite avant le démarrage "
+        "(l'import la fait par lot) : le parcours ne la refait pas",
+    )
+    sans_referent_annonce: bool = Field(
+        default=False,
+        description="Ouvert sans référent par un import qui le dit à la coordination une fois "
+        "pour toutes ses lignes : la rupture « sans référent » de l'ouverture ne lui est pas "
+        "redite parcours par parcours",
+    )

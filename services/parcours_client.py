@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,13 +26,16 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from core import metriques
 from core import search_attributes as sa
+from core.clock import local_day
 from core.ids import parcours_workflow_id
 from core.temporal import TASK_QUEUE
+from rules.chargement import charger_regles_vigie
 from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre
 from schemas.erreurs import CodeErreur
 from schemas.evenements import EvenementPartenaire, LotEvenements
 from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil, ParcoursInput, ParcoursState
+from schemas.regles import ReglesVigie
 from workflows.transitions import TRANSITIONS, Cible, refus
 
 
@@ -104,6 +109,25 @@ def _traduire(err: WorkflowUpdateFailedError) -> CommandeImpossible:
     return CommandeImpossible(409, str(cause), CodeErreur.COMMANDE_REFUSEE)
 
 
+@lru_cache(maxsize=32)
+def _regles(territoire: str, annee: int) -> ReglesVigie:
+    """Read once per territory and year (the holidays are computed each time otherwise)."""
+    return charger_regles_vigie(territoire, annee)
+
+
+def _entree(parcours_id: str, accueil: Accueil, auteur: Acteur, **options: Any) -> ParcoursInput:
+    """A new parcours' input, with the vigie's rules of its territory for this year: the
+    workflow then arms its vigie in its first task, without an activity to load them."""
+    annee = local_day(datetime.now(UTC)).year
+    return ParcoursInput(
+        parcours_id=parcours_id,
+        accueil=accueil,
+        auteur=auteur,
+        regles=_regles(accueil.territoire.value, annee),
+        **options,
+    )
+
+
 class ParcoursClient:
     def __init__(
         self,
@@ -130,34 +154,57 @@ class ParcoursClient:
         seuil_continue_as_new: int | None = None,
         politique_appels: PolitiqueAppels | None = None,
     ) -> ParcoursState:
-        pid = parcours_id or str(uuid.uuid4())
+        """Open a parcours and answer its first state (the accueil shows it)."""
+        entree = _entree(
+            parcours_id or str(uuid.uuid4()),
+            accueil,
+            auteur,
+            referent=referent,
+            seuil_continue_as_new=seuil_continue_as_new,
+            politique_appels=politique_appels,
+        )
         try:
-            return await self._ouvrir(
-                pid, accueil, auteur, referent, seuil_continue_as_new, politique_appels
+            handle = await self._demarrer(entree, accueil)
+            state: ParcoursState = await handle.execute_update(
+                "etat_initial", result_type=ParcoursState
             )
         except (RPCError, RPCTimeoutOrCancelledError):
             raise injoignable(envoye=True) from None
+        return state
 
-    async def _ouvrir(
+    async def demarrer(
         self,
-        pid: str,
         accueil: Accueil,
         auteur: Acteur,
-        referent: Acteur | None,
-        seuil_continue_as_new: int | None,
-        politique_appels: PolitiqueAppels | None,
-    ) -> ParcoursState:
-        handle = await self.client.start_workflow(
+        *,
+        parcours_id: str,
+        referent: Acteur | None = None,
+        droits_rsa: dict[str, Any] | None = None,
+        sans_referent_annonce: bool = False,
+    ) -> None:
+        """Open a parcours without waiting for its first state: for an import, which needs
+        none (an update would cost a round trip and a workflow task per row). ``droits_rsa``:
+        the CAF's answer, read beforehand; ``sans_referent_annonce``: the caller tells the
+        coordination itself that it opens it without a référent (``ParcoursInput``).
+        ``WorkflowAlreadyStartedError`` if it is open."""
+        entree = _entree(
+            parcours_id,
+            accueil,
+            auteur,
+            referent=referent,
+            droits_rsa=droits_rsa,
+            sans_referent_annonce=sans_referent_annonce,
+        )
+        try:
+            await self._demarrer(entree, accueil)
+        except (RPCError, RPCTimeoutOrCancelledError):
+            raise injoignable(envoye=True) from None
+
+    async def _demarrer(self, entree: ParcoursInput, accueil: Accueil) -> WorkflowHandle[Any, Any]:
+        return await self.client.start_workflow(
             "Parcours",
-            ParcoursInput(
-                parcours_id=pid,
-                accueil=accueil,
-                auteur=auteur,
-                referent=referent,
-                seuil_continue_as_new=seuil_continue_as_new,
-                politique_appels=politique_appels,
-            ),
-            id=parcours_workflow_id(pid),
+            entree,
+            id=parcours_workflow_id(entree.parcours_id),
             task_queue=self.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=TypedSearchAttributes(
@@ -167,10 +214,6 @@ class ParcoursClient:
                 ]
             ),
         )
-        state: ParcoursState = await handle.execute_update(
-            "etat_initial", result_type=ParcoursState
-        )
-        return state
 
     async def etat(self, parcours_id: str) -> ParcoursState:
         state: ParcoursState | None

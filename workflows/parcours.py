@@ -160,11 +160,20 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
             le=a.accueilli_le,
             interaction=True,
         )
+        # Issue 16: whoever opens the parcours may bring the vigie's rules and the CAF's
+        # answer, read beforehand (an import reads them for a whole batch). The opening is
+        # then one workflow task and one projection, where the rules' activity, the CAF's
+        # and the projection of its answer each took an activity and a task. Only new
+        # parcours carry them: running ones replay their input, which has neither, so they
+        # take the old path unchanged and no ``workflow.patched`` is needed to tell them apart.
+        s.regles = entree.regles
         if a.identifiants.caf:
             self.lancer_operation(
                 TypeOperation.LIRE_DROITS_RSA,
                 LectureDroitsRsa(numero_allocataire=a.identifiants.caf),
             )
+            if entree.droits_rsa is not None:
+                self._reussite(s.operations[-1], entree.droits_rsa)
         return s
 
     def _continuer_maintenant(self) -> bool:

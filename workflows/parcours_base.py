@@ -27,8 +27,10 @@ CHILDREN_CLOSE_TIMEOUT = timedelta(hours=1)
 class Parcours(Contexte, Protocol):
     """ParcoursWorkflow, as its mixins see it."""
 
+    _entree: Any  # ParcoursInput
     _a_publier: bool
     _demarre: bool
+    _pret: bool
     _taches: dict[str, asyncio.Task[None]]
     _prochain_reveil: datetime | None
     _attributs: dict[str, Any]
@@ -58,5 +60,7 @@ class Parcours(Contexte, Protocol):
 
     # --- workflows/parcours_vigie.py
     def _prevenir_coordination(self, a: Any) -> None: ...
+
+    def _annoncee_par_l_import(self, a: Any) -> bool: ...
 
     def _attributs_de_recherche(self) -> None: ...

@@ -59,7 +59,7 @@ class VigieDuParcours:
                 Acteur.plateforme(),
                 details={"regle": a.code, "cle": a.cle, "severite": a.severite.value},
             )
-            if a.severite == Severite.RUPTURE:
+            if a.severite == Severite.RUPTURE and not self._annoncee_par_l_import(a):
                 self._prevenir_coordination(a)
             if a.code == "invitation_sans_reponse" and workflow.patched(RELANCE_DES_INVITATIONS):
                 rdv.relancer_invitation(self, a.cle)
@@ -77,6 +77,14 @@ class VigieDuParcours:
         self.s.alertes = sorted(
             apres.values(), key=lambda a: (a.severite.value != "rupture", a.depuis)
         )
+
+    def _annoncee_par_l_import(self: Parcours, a: Alerte) -> bool:
+        """An import that opens parcours without a référent tells the coordination once for
+        all its rows (activities/imports.py): the « sans référent » break each one raises at
+        its opening is not e-mailed again one by one — 5,000 e-mails for one list (issue 16).
+        Only at the opening, only for new parcours whose input says so: running ones replay
+        an input without it, and a break that comes later is told as always."""
+        return a.code == "sans_referent" and not self._pret and self._entree.sans_referent_annonce
 
     def _prevenir_coordination(self: Parcours, a: Alerte) -> None:
         """Coordinators hear of a new rupture in their territory the day it happens."""

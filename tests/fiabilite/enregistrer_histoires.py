@@ -15,11 +15,14 @@ recording is kept in a dated folder (`histoires/avant-<date>/`), replayed too.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import logging
 import sys
 import tempfile
+import uuid
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil
 from services.parcours_client import ParcoursClient
 from tests.api import donnees
+from tests.factories import COORDINATRICE
 from tests.factories import KARIM as KARIM_ACTEUR
 from tests.fiabilite.parcours import (
     JUSQU_A_LA_SORTIE,
@@ -133,6 +137,8 @@ async def _scenarios(s: Systeme) -> dict[str, str]:
         await _evenements(s, http, pids)
         await _incident(s, http, pids)
     pids["continue-as-new"] = await _continue_as_new(s)
+    for nom, scenario in AJOUTABLES.items():
+        pids[nom] = await scenario(s)
     for nom, pid in pids.items():
         if nom == "sortie":
             await termine(s, pid)
@@ -206,14 +212,54 @@ async def _continue_as_new(s: Systeme) -> str:
     return pid
 
 
+async def _import(s: Systeme) -> str:
+    """A parcours opened as an import opens it (issue 16): by a coordinator, without a
+    référent (the import tells the coordination itself), started with its vigie's rules and
+    the CAF's answer read beforehand, without the accueil's update."""
+    p = Personne.nouvelle()
+    corps = accueil(p, J)
+    corps.pop("doublon_confirme")
+    pid = str(uuid.uuid4())
+    droits = {"numero_allocataire": p.caf, "droits_rsa": "ouverts", "depuis": J.isoformat()}
+    pc = ParcoursClient(s.temporal_client, TASK_QUEUE)
+    await pc.demarrer(
+        Accueil.model_validate(corps),
+        COORDINATRICE,
+        parcours_id=pid,
+        droits_rsa=droits,
+        sans_referent_annonce=True,
+    )
+    return pid
+
+
+# Scenarios that can be recorded alone and added to the current recording (``--ajouter``),
+# without archiving it: a new path of the workflow gets its history, the others keep theirs.
+AJOUTABLES: dict[str, Callable[[Systeme], Awaitable[str]]] = {"import": _import}
+
+
 async def _executions(client: Client, workflow_id: str) -> Any:
     async for e in client.list_workflows(f"WorkflowId = '{workflow_id}'"):
         yield e.run_id, e.status
 
 
 async def enregistrer(s: Systeme, dossier: Path) -> list[Path]:
-    pids = await _scenarios(s)
-    ecrits, index = [], {}
+    return await _ecrire(s, await _scenarios(s), dossier)
+
+
+async def ajouter(s: Systeme, noms: list[str]) -> list[Path]:
+    """Record only these scenarios, into the current recording (its index extended)."""
+    pids = {nom: await AJOUTABLES[nom](s) for nom in noms}
+    for pid in pids.values():
+        await au_repos(s, pid)
+    return await _ecrire(s, pids, DOSSIER)
+
+
+async def _ecrire(s: Systeme, pids: dict[str, str], dossier: Path) -> list[Path]:
+    """Each scenario's runs, and the index (entries of other scenarios already there kept)."""
+    fichier_index = dossier / INDEX
+    index: dict[str, str] = json.loads(fichier_index.read_text()) if fichier_index.exists() else {}
+    index = {f: w for f, w in index.items() if f.split(".", 1)[0] not in pids}
+    ecrits = []
     for nom, pid in sorted(pids.items()):
         wid = parcours_workflow_id(pid)
         # the parcours' runs and its children's (children's ids start with the parcours')
@@ -244,7 +290,7 @@ def _archiver() -> None:
         ancien.rename(archive / ancien.name)
 
 
-async def main() -> int:
+async def main(ajouts: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     DOSSIER.mkdir(exist_ok=True)
@@ -252,8 +298,11 @@ async def main() -> int:
         (Path(tmp) / "plateforme").mkdir()
         async with systeme_demarre(Path(tmp) / "plateforme", sim) as s:
             sim.set_platform_url(s.settings.effective_public_url)
-            _archiver()
-            ecrits = await enregistrer(s, DOSSIER)
+            if ajouts:
+                ecrits = await ajouter(s, ajouts)
+            else:
+                _archiver()
+                ecrits = await enregistrer(s, DOSSIER)
     for f in ecrits:
         log.info(
             "%s (%d Kio)",
@@ -265,4 +314,12 @@ async def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    parser = argparse.ArgumentParser(description="Enregistre les historiques rejoués par les tests")
+    parser.add_argument(
+        "--ajouter",
+        nargs="+",
+        choices=sorted(AJOUTABLES),
+        default=[],
+        help="n'enregistrer que ces scénarios, ajoutés à l'enregistrement actuel",
+    )
+    sys.exit(asyncio.run(main(parser.parse_args().ajouter)))
