@@ -15,9 +15,10 @@ from core.settings import Settings
 from importation import service
 from schemas.common import Acteur, Role, Territoire
 from schemas.imports import DemandeImport
-from store.db import SessionFactory, create_schema, make_engine, session_factory
+from store.db import create_schema, make_engine, session_factory
 from store.imports import ImportRow
 from store.parcours import ParcoursRow
+from tests.fixtures.simulateur import Simulateur
 from tests.imports import fichiers
 from tests.partenaires.outils import attendre
 from worker import running_worker
@@ -32,7 +33,7 @@ COORD = Acteur(
 
 
 async def test_import_repris_apres_l_arret_du_worker(
-    temporal_local: WorkflowEnvironment, settings: Settings
+    temporal_local: WorkflowEnvironment, settings: Settings, simulateur: Simulateur
 ) -> None:
     client, queue = temporal_local.client, f"import-{uuid.uuid4()}"
     engine = make_engine(settings.effective_database_url)
@@ -56,16 +57,20 @@ async def test_import_repris_apres_l_arret_du_worker(
             assert ligne is not None
             return await service.bilan(session, ligne)
 
+    # Stop while every lot is under way: a lot reads its people's CAF rights (5 at a time)
+    # before opening their parcours, so with a CAF answering in 3 s each lot needs 12 s
+    # before its first opening. Stopping on the CAF's first request is therefore always
+    # mid-import, however fast the machine: stopping on « 5 parcours opened » was not, since
+    # an import opening a parcours in one workflow task had finished all 60 by then.
+    await simulateur.mode("caf", "lent", delai_s=3)
     async with running_worker(client, settings, task_queue=queue):
         async with sessions() as session:
             await service.confirmer(session, client, imp, queue)
-        # Stop while the first lots are running: their results are written once per lot, and
-        # the lots run side by side, so « 5 lines done » came when all 60 were (CI, stop 28).
-        # 5 parcours opened (projected) says the lots are under way, most of them unwritten.
-        await attendre(lambda: _ouverts(sessions, prefixe, 5), "5 parcours ouverts", delai_s=120)
+        await attendre(lambda: _caf_appelee(simulateur), "première lecture CAF", delai_s=120)
     arret = await bilan()  # the worker is stopped, mid-import
     assert arret.statut == "en_cours"
     assert arret.faits < N
+    await simulateur.mode("caf", "normal")
 
     async with running_worker(client, settings, task_queue=queue):
         fin = await attendre(lambda: _termine(bilan), "import terminé", delai_s=240)
@@ -88,10 +93,8 @@ async def test_import_repris_apres_l_arret_du_worker(
 Bilan = Callable[[], Awaitable[service.Bilan]]
 
 
-async def _ouverts(sessions: SessionFactory, prefixe: str, n: int) -> bool:
-    async with sessions() as session:
-        q = select(ParcoursRow.id).where(col(ParcoursRow.nom).istartswith(prefixe))
-        return len((await session.exec(q)).all()) >= n
+async def _caf_appelee(simulateur: Simulateur) -> bool:
+    return bool(await simulateur.recus(partenaire="caf"))
 
 
 async def _termine(bilan: Bilan) -> service.Bilan | None:
