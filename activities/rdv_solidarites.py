@@ -48,7 +48,6 @@ from urllib.parse import urlencode
 import httpx
 from pydantic import BaseModel
 from temporalio import activity
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 from activities.http import TIMEOUT, ClientPartenaire, indisponible, refus
@@ -66,15 +65,6 @@ from schemas.rdv_solidarites import (
     UsagerRdvSolidarites,
 )
 
-# The workflow side: a few quick retries, then the call waits for the tool (429, outage).
-RETRY_POLICY = RetryPolicy(
-    initial_interval=timedelta(seconds=5),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=10),
-    maximum_attempts=12,
-    non_retryable_error_types=["RefusPartenaire"],
-)
-START_TO_CLOSE = timedelta(seconds=30)
 NOM = "RDV-Solidarités"
 RETRY_AFTER_MAX_S = 3600
 
