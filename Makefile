@@ -28,8 +28,9 @@ test: $(STAMP) outils-systeme
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-postgres
 
-## La suite avec le modèle de lecture sur PostgreSQL, sauf ce qui n'en dépend pas : le navigateur,
-## les pannes provoquées (leur propre pile, sur SQLite) et le bench (ses propres bases).
+## La suite avec le modèle de lecture sur PostgreSQL : seuls les tests qui en reçoivent un (fixture
+## bases_de_test, choix fait à la collecte : tests/fixtures/postgres.py), sauf le navigateur, les
+## pannes provoquées (leur propre pile, sur SQLite) et le bench (ses propres bases).
 test-postgres: $(STAMP) outils-systeme
 	PARCOURS_TEST_DB=postgresql $(PY) -m pytest -m "not browser and not fiabilite" --ignore=tests/bench
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 import pytest_asyncio
+from argon2 import PasswordHasher, profiles
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.testing import WorkflowEnvironment
@@ -24,6 +26,7 @@ from schemas.parcours import ParcoursState
 from services.parcours_client import ParcoursClient
 from store.db import create_schema, make_engine, session_factory
 from tests.fixtures.outils import binary
+from web.securite import mots_de_passe
 from worker import running_worker
 
 pytest_plugins = [
@@ -35,6 +38,27 @@ pytest_plugins = [
 if TYPE_CHECKING:
     from tests.fixtures.postgres import BasesDeTest
     from tests.fixtures.simulateur import Simulateur
+
+
+def _argon2_au_cout_minimal() -> None:
+    """Passwords hashed and checked in this process at argon2's lowest cost: the same
+    algorithm, salt and hash lengths as production (RFC 9106's low-memory profile), at one
+    pass over 8 KiB instead of three over 64 MiB on four lanes. A hash or a check cost 0.2 s
+    of CPU, several seconds on a loaded machine: 30 logins made one test last 31 s. A check
+    reads the cost from the hash, so hashes made here verify anywhere. Only the tests' own
+    process: the platform started as processes by tests, and production, hash at full cost
+    (tests/securite/test_mots_de_passe.py)."""
+    cout_minimal = dataclasses.replace(
+        profiles.RFC_9106_LOW_MEMORY,
+        time_cost=profiles.CHEAPEST.time_cost,
+        memory_cost=profiles.CHEAPEST.memory_cost,
+        parallelism=profiles.CHEAPEST.parallelism,
+    )
+    mots_de_passe._hasher = PasswordHasher.from_parameters(cout_minimal)
+    mots_de_passe._LEURRE = mots_de_passe._hasher.hash("leurre-pour-temps-constant")
+
+
+_argon2_au_cout_minimal()
 
 
 async def register_search_attributes(env: WorkflowEnvironment) -> None:
