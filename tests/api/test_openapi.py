@@ -124,3 +124,18 @@ def test_la_liste_de_mots_reconnait_l_anglais() -> None:
     assert ANGLAIS.search("Not Found")
     assert ANGLAIS.search("A CloudEvents 1.0 event in structured JSON mode")
     assert not ANGLAIS.search("Réponse réussie ; une personne, le référent du parcours")
+
+
+def test_chaque_corps_peut_etre_refuse_trop_gros_ou_d_un_autre_type(
+    openapi: dict[str, Any],
+) -> None:
+    """The body's guard answers before any route (web/securite/saisies.py): a client written
+    from this description must know it, and schemathesis checks every code is documented (a
+    random 1 Mo body on an account import once came back 413, undocumented)."""
+    avec_corps = [(nom, op) for nom, op in _operations(openapi) if "requestBody" in op]
+    assert avec_corps
+    sans_413 = [nom for nom, op in avec_corps if "413" not in op["responses"]]
+    sans_415 = [nom for nom, op in avec_corps if "415" not in op["responses"]]
+    assert (sans_413, sans_415) == ([], [])
+    comptes = openapi["paths"]["/api/v1/structures/{structure_id}/comptes/import"]["post"]
+    assert comptes["responses"]["413"]["description"] == "Requête trop volumineuse (1 Mo au plus)"

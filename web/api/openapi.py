@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from web.erreurs import PROBLEME, Erreur
+from web.securite.entetes import TROP_GROS
 from web.securite.sessions import COOKIE
 
 SCHEMAS_DE_SECURITE = {
@@ -111,6 +112,21 @@ def _etags(schema: dict[str, Any]) -> None:
             reponse.setdefault("headers", {})["ETag"] = ETAG
 
 
+def _corps(schema: dict[str, Any]) -> None:
+    """Every route that takes a body can be refused before it runs, by the body's guard
+    (``web/securite/saisies.py``): too big (413) or of another type than JSON or a form (415).
+    Said for each of them, unless the route says it with its own limit (partner events)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if "requestBody" not in operation:
+                continue
+            reponses = operation.setdefault("responses", {})
+            reponses.setdefault("413", {"description": TROP_GROS})
+            reponses.setdefault(
+                "415", {"description": "Corps d'un autre type que JSON ou formulaire"}
+            )
+
+
 def _anonymes(schema: dict[str, Any]) -> None:
     """Health checks need nothing; partners sign each event instead (see their section)."""
     for chemin, operations in schema.get("paths", {}).items():
@@ -130,6 +146,7 @@ def personnaliser(app: FastAPI) -> None:
             schema["security"] = [{"jeton": []}, {"session": []}]
             _anonymes(schema)
             _etags(schema)
+            _corps(schema)
             _problemes(schema)
             _en_francais(schema)
             app.openapi_schema = schema
