@@ -130,6 +130,10 @@ async def test_dans_l_historique_chaque_donnee_nomme_son_workflow(plateforme: Pl
     client = ParcoursClient(plateforme.env.client, plateforme.task_queue)
     accueil = factories.accueil_rsa(date.today(), telephone="06 55 44 33 19")
     pid = (await client.ouvrir(accueil, factories.CLAIRE)).parcours_id
+    # Opening carries only large payloads (its input holds the vigie's rules): a contact adds
+    # small ones, sealed without compression.
+    contact = Contact(le=date.today(), mode=ModeContact.TELEPHONE, objet="Appel")
+    await client.commander(pid, "enregistrer_contact", contact, factories.CLAIRE)
     workflow_id = f"parcours-{pid}"
     sans_cle = await Client.connect(
         plateforme.env.client.service_client.config.target_host,
