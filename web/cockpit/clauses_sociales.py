@@ -24,8 +24,8 @@ from store.clauses import ClauseSocialeRow
 from store.parcours import ParcoursRow
 from web.api import clauses_sociales as api
 from web.api.relation_entreprise import du_territoire, est_gestionnaire, gerer, gestionnaire, lire
-from web.cockpit import pages
-from web.cockpit.entreprises import erreurs_de, saisies
+from web.cockpit import pages, saisie
+from web.cockpit.saisie import erreurs_de, saisies
 from web.deps import SessionDep, UtilisateurPage, adresse
 from web.erreurs import Refus
 
@@ -83,10 +83,15 @@ async def formulaire(
         "Nouveau marché à clause sociale",
         valeurs=valeurs,
         entreprises=await annuaire.lister(session),
-        message=message,
-        erreurs=erreurs or [],
     )
-    return pages.rendre(request, "employeurs/clause_nouvelle.html", ctx, status=status)
+    return saisie.rendre(
+        request,
+        "employeurs/clause_nouvelle.html",
+        ctx,
+        status=status,
+        message=message,
+        erreurs=erreurs,
+    )
 
 
 @router.get(f"{BASE}/nouveau")
@@ -154,11 +159,11 @@ async def fiche(
         a_placer=personnes,
         # the hours of every placement shown are theirs to enter (API: placement_a_saisir)
         saisit_les_heures=du_territoire(u, row.bassin) or u.est_referent,
-        message=message,
-        erreurs=erreurs or [],
         valeurs=valeurs or {},
     )
-    return pages.rendre(request, "employeurs/clause.html", ctx, status=status)
+    return saisie.rendre(
+        request, "employeurs/clause.html", ctx, status=status, message=message, erreurs=erreurs
+    )
 
 
 @router.get(f"{BASE}/{{clause_id}}")

@@ -23,7 +23,7 @@ from store.employeurs import VivierRow
 from store.parcours import ParcoursRow
 from web.api import vivier as api
 from web.cockpit import pages
-from web.cockpit.entreprises import erreurs_de
+from web.cockpit.saisie import erreurs_de
 from web.deps import ParcoursDep, SessionDep, UtilisateurPage, adresse
 from web.erreurs import Refus
 

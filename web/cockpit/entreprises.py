@@ -14,13 +14,13 @@ from pydantic import ValidationError
 from employeurs import annuaire
 from employeurs.annuaire import EmployeurRefuse
 from referentiels.territoires import simplifier
-from schemas.champ import champs
 from schemas.common import Territoire
 from schemas.employeur import ContactSaisi, EntrepriseSaisie, OrigineEntreprise
 from services.audit import journaliser
 from services.utilisateur import Utilisateur
 from web.api import employeurs as api
-from web.cockpit import pages
+from web.cockpit import pages, saisie
+from web.cockpit.saisie import erreurs_de, saisies
 from web.deps import ServicesDep, SessionDep, UtilisateurPage, adresse, aujourd_hui
 
 router = APIRouter(include_in_schema=False)
@@ -30,18 +30,6 @@ CHAMPS_CONTACT = ("nom", "fonction", "telephone", "email")
 
 def contexte(u: Utilisateur, titre: str, **extra: Any) -> dict[str, Any]:
     return {"u": u, "titre": titre, "actif": "entreprises", **extra}
-
-
-def erreurs_de(err: ValidationError | EmployeurRefuse) -> tuple[int, str, list[dict[str, str]]]:
-    """(status, message, the fields to fix) of a refused form, as the API would say them."""
-    if isinstance(err, EmployeurRefuse):
-        return err.status, err.message, err.erreurs
-    return 422, "Données invalides : corrigez les champs indiqués", champs(err.errors(), False)
-
-
-async def saisies(request: Request, noms: tuple[str, ...]) -> dict[str, str]:
-    form = await request.form()
-    return {k: str(form.get(k, "")).strip() for k in noms}
 
 
 def trouvees(vues: list[api.EntrepriseVue], q: str) -> list[api.EntrepriseVue]:
@@ -86,11 +74,15 @@ def formulaire(
     message: str | None = None,
     erreurs: list[dict[str, str]] | None = None,
 ) -> Response:
-    ctx = contexte(
-        u, "Ajouter une entreprise", valeurs=valeurs, message=message, erreurs=erreurs or []
+    ctx = contexte(u, "Ajouter une entreprise", valeurs=valeurs)
+    return saisie.rendre(
+        request,
+        "employeurs/entreprise_nouvelle.html",
+        ctx,
+        status=status,
+        message=message,
+        erreurs=erreurs,
     )
-    ctx["en_erreur"] = {e["champ"] for e in ctx["erreurs"]}
-    return pages.rendre(request, "employeurs/entreprise_nouvelle.html", ctx, status=status)
 
 
 @router.get("/entreprises/nouvelle")
@@ -150,10 +142,10 @@ async def fiche(
         remarques=remarques or [],
         peut_labelliser=territoire is None or territoire == row.bassin,
         contact=contact or {},
-        message=message,
-        erreurs=erreurs or [],
     )
-    return pages.rendre(request, "employeurs/entreprise.html", ctx, status=status)
+    return saisie.rendre(
+        request, "employeurs/entreprise.html", ctx, status=status, message=message, erreurs=erreurs
+    )
 
 
 @router.get("/entreprises/{siret}")

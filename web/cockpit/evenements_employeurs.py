@@ -32,8 +32,8 @@ from web.api import evenements_employeurs as api
 from web.api.employeurs import refus
 from web.api.relation_entreprise import gerer, gestionnaire, lire
 from web.api.vivier import accompagne, parcours_du_referent
-from web.cockpit import pages
-from web.cockpit.entreprises import erreurs_de
+from web.cockpit import pages, saisie
+from web.cockpit.saisie import erreurs_de
 from web.deps import SessionDep, UtilisateurPage, adresse, aujourd_hui
 
 router = APIRouter(include_in_schema=False)
@@ -71,10 +71,15 @@ async def formulaire(
         valeurs=valeurs,
         natures=NatureEvenement.choices(),
         entreprises=await annuaire.lister(session),
-        message=message,
-        erreurs=erreurs or [],
     )
-    return pages.rendre(request, "employeurs/evenement_nouveau.html", ctx, status=status)
+    return saisie.rendre(
+        request,
+        "employeurs/evenement_nouveau.html",
+        ctx,
+        status=status,
+        message=message,
+        erreurs=erreurs,
+    )
 
 
 @router.get(f"{BASE}/nouveau")
@@ -135,16 +140,16 @@ async def fiche(
         v.titre,
         e=v,
         a_inscrire=a_inscrire,
-        message=message,
         passe=row.le <= aujourd_hui(),
         # whose presence this reader notes: the API's rule (invitation_du_referent)
         a_noter=[i for i, p in lignes if accompagne(u, p)],
         presences_choix=Presence.choices(),
         suites_choix=SuiteEvenement.choices(),
         presences=presences or {},
-        erreurs=erreurs or [],
     )
-    return pages.rendre(request, "employeurs/evenement.html", ctx, status=status)
+    return saisie.rendre(
+        request, "employeurs/evenement.html", ctx, status=status, message=message, erreurs=erreurs
+    )
 
 
 @router.get(f"{BASE}/{{evenement_id}}")

@@ -24,8 +24,8 @@ from store.employeurs import OffreRow
 from web.api import employeurs as api
 from web.api import offres as api_offres
 from web.api.vivier import territoire_de_l_offre
-from web.cockpit import pages
-from web.cockpit.entreprises import erreurs_de, saisies
+from web.cockpit import pages, saisie
+from web.cockpit.saisie import erreurs_de, saisies
 from web.deps import SessionDep, UtilisateurPage, adresse
 
 router = APIRouter(include_in_schema=False)
@@ -91,10 +91,15 @@ async def formulaire(
         entreprises=await annuaire.lister(session),
         contrats=TypeContratTravail.choices(),
         metiers=[(code, libelle_metier(code))] if code else [],
-        message=message,
-        erreurs=erreurs or [],
     )
-    return pages.rendre(request, "employeurs/offre_nouvelle.html", ctx, status=status)
+    return saisie.rendre(
+        request,
+        "employeurs/offre_nouvelle.html",
+        ctx,
+        status=status,
+        message=message,
+        erreurs=erreurs,
+    )
 
 
 @router.get("/offres/nouvelle")
@@ -171,10 +176,10 @@ async def fiche(
         # proposed only: the chargé confirms each attachment (employeurs/noms_proches.py)
         proches=noms_proches.proches(row.entreprise_nom or "", annuaire_entier),
         valeurs=valeurs or {},
-        message=message,
-        erreurs=erreurs or [],
     )
-    return pages.rendre(request, "employeurs/offre.html", ctx, status=status)
+    return saisie.rendre(
+        request, "employeurs/offre.html", ctx, status=status, message=message, erreurs=erreurs
+    )
 
 
 @router.post("/offres/{offre_id}/entreprise")
