@@ -3,7 +3,7 @@ appointment of the parcours by its existing command ``convoquer_rdv`` (same SMS 
 .ics, reminders, outcome, vigie); a withdrawal marks it « annulé »; the attendance typed for
 all at once, and the session's cancellation, are given to each parcours by the organiser's own
 commands (``noter_presence_session``, ``annuler_rdv_session``), whoever the person's référent
-is. Used by the API and the cockpit.
+is (those two: services/sessions_collectives_bilans.py). Used by the API and the cockpit.
 
 Who may do what: a référent sees the open sessions of their territory and registers only the
 people they follow (the workflow reserves ``convoquer_rdv`` to the parcours' référent); the
@@ -32,17 +32,9 @@ from schemas.invitation import ConvocationSurReservation
 from schemas.parcours import ParcoursState
 from schemas.rdv import StatutRdv
 from schemas.session_collective import (
-    AnnulationSession,
-    AnnulationTransmise,
-    BilanAnnulation,
-    BilanPresences,
-    DemandeAnnulation,
     DesinscriptionSession,
     Inscription,
     Inscrit,
-    PresenceSession,
-    PresenceTransmise,
-    SaisiePresences,
     SessionCollective,
     SessionSaisie,
 )
@@ -110,7 +102,7 @@ async def _session_visible(
     return row
 
 
-async def _session_organisee(
+async def session_organisee(
     db: AsyncSession, u: Utilisateur, session_id: str
 ) -> SessionCollectiveRow:
     row = await _session_visible(db, u, session_id)
@@ -261,7 +253,7 @@ async def desinscrire(a: Appel, session_id: str, inscription_id: str) -> None:
         desinscription = DesinscriptionSession(
             inscription_id=inscription.id, session=row.titre, par_l_organisateur=par_l_organisateur
         )
-        resultat = await _commander(a, row, inscription, "desinscrire_session", desinscription)
+        resultat = await commander(a, row, inscription, "desinscrire_session", desinscription)
         if isinstance(resultat, str):  # the seat stays, so that nothing is half-done
             raise Refus(409, resultat, CodeErreur.COMMANDE_REFUSEE)
     await sessions.liberer(a.session, inscription.id)
@@ -270,16 +262,16 @@ async def desinscrire(a: Appel, session_id: str, inscription_id: str) -> None:
     )
 
 
-async def _noms(db: AsyncSession, ids: set[str]) -> dict[str, ParcoursRow]:
+async def noms_des(db: AsyncSession, ids: set[str]) -> dict[str, ParcoursRow]:
     rows = await db.exec(select(ParcoursRow).where(col(ParcoursRow.id).in_(ids)))
     return {p.id: p for p in rows.all()}
 
 
 async def inscrits(a: Appel, session_id: str) -> list[Inscrit]:
     """The organiser's list: a first and last name per seat, nothing of the dossier."""
-    row = await _session_organisee(a.session, a.u, session_id)
+    row = await session_organisee(a.session, a.u, session_id)
     en_cours = await sessions.inscriptions(a.session, row.id)
-    noms = await _noms(a.session, {i.parcours_id for i in en_cours})
+    noms = await noms_des(a.session, {i.parcours_id for i in en_cours})
     liste = [
         Inscrit(
             inscription_id=i.id,
@@ -299,7 +291,7 @@ def _animateur(a: Appel, i: InscriptionSessionRow) -> Acteur:
     return animateur(i.id, a.u.nom)
 
 
-async def _commander(
+async def commander(
     a: Appel, row: SessionCollectiveRow, i: InscriptionSessionRow, nom: str, donnees: BaseModel
 ) -> ParcoursState | str:
     """Give one registered person's parcours the organiser's command (the workflow lets the
@@ -313,131 +305,3 @@ async def _commander(
         a.session, a.u, "ecriture", f"parcours:{i.parcours_id}", f"{nom} ({objet(row.id)})", a.ip
     )
     return state
-
-
-async def _transmettre(
-    a: Appel, row: SessionCollectiveRow, i: InscriptionSessionRow, statut: StatutRdv
-) -> str | None:
-    """Give the outcome to the parcours, whoever its référent is; why not, in French."""
-    if i.rdv_id is None:
-        return "Le rendez-vous n'avait pas été inscrit au parcours"
-    presence = PresenceSession(inscription_id=i.id, statut=statut, session=row.titre)
-    resultat = await _commander(a, row, i, "noter_presence_session", presence)
-    return resultat if isinstance(resultat, str) else None
-
-
-async def presences(a: Appel, session_id: str, saisie: SaisiePresences) -> BilanPresences:
-    """Every registered person's attendance at once: kept with the session first (nothing
-    typed is lost), then given to each parcours; one refusal does not stop the others and is
-    told in the answer."""
-    row = await _session_organisee(a.session, a.u, session_id)
-    if row.annulee_le is not None:
-        raise Refus(409, "La session est annulée", CodeErreur.COMMANDE_REFUSEE)
-    if local_day(sessions.utc(row.debut)) > dossiers.aujourd_hui():
-        raise Refus(409, "La session n'a pas encore eu lieu", CodeErreur.COMMANDE_REFUSEE)
-    en_cours = {i.id: i for i in await sessions.inscriptions(a.session, row.id)}
-    for n, p in enumerate(saisie.presences):
-        if p.inscription_id not in en_cours:
-            message = f"Inscription inconnue dans cette session : {p.inscription_id}"
-            champ = f"presences.{n}.inscription_id"
-            raise Refus(
-                422, message, CodeErreur.DONNEES_INVALIDES, [{"champ": champ, "message": message}]
-            )
-    noms = await _noms(a.session, {i.parcours_id for i in en_cours.values()})
-    lignes = []
-    for p in saisie.presences:
-        i = en_cours[p.inscription_id]
-        await sessions.noter_presence(a.session, i.id, p.statut)
-        erreur = await _transmettre(a, row, i, p.statut)
-        personne = noms.get(i.parcours_id)
-        lignes.append(
-            PresenceTransmise(
-                inscription_id=i.id,
-                prenom=personne.prenom if personne else "",
-                nom=personne.nom if personne else "",
-                statut=p.statut,
-                transmise=erreur is None,
-                erreur=erreur,
-            )
-        )
-    echecs = sum(1 for ligne in lignes if not ligne.transmise)
-    await journaliser(
-        a.session,
-        a.u,
-        "ecriture",
-        objet(row.id),
-        f"présence notée ({len(lignes)}, {echecs} non transmises)",
-        a.ip,
-    )
-    return BilanPresences(transmises=len(lignes) - echecs, echecs=echecs, presences=lignes)
-
-
-def _par_courrier(resultat: ParcoursState | str) -> tuple[bool, bool]:
-    """(a letter was made for the person, nothing reaches them): the workflow makes a letter
-    when they have neither phone nor e-mail, but an address. Said without the contacts
-    themselves, which the organiser does not see."""
-    if isinstance(resultat, str):
-        return False, False
-    u = resultat.usager
-    sans_message = not (u.telephone or u.email)
-    return sans_message and bool(u.adresse), sans_message and not u.adresse
-
-
-async def annuler(a: Appel, session_id: str, demande: DemandeAnnulation) -> BilanAnnulation:
-    """The organiser cancels a session to come: closed first (no more registrations, every
-    seat freed), then each registered person's appointment cancelled in their parcours, the
-    person told by their channels; one refusal does not stop the others and is told."""
-    row = await _session_organisee(a.session, a.u, session_id)
-    if row.annulee_le is not None:
-        raise Refus(409, "La session est déjà annulée", CodeErreur.COMMANDE_REFUSEE)
-    if not sessions.ouverte(row, sessions.maintenant()):
-        raise Refus(
-            409,
-            "La session a déjà commencé : elle ne peut plus être annulée",
-            CodeErreur.COMMANDE_REFUSEE,
-        )
-    inscrites = await sessions.annuler(a.session, row.id)
-    if inscrites is None:  # another click cancelled it meanwhile
-        raise Refus(409, "La session est déjà annulée", CodeErreur.COMMANDE_REFUSEE)
-    await journaliser(
-        a.session,
-        a.u,
-        "ecriture",
-        objet(row.id),
-        f"session annulée : {demande.motif.strip()}",
-        a.ip,
-    )
-    noms = await _noms(a.session, {i.parcours_id for i in inscrites})
-    lignes = []
-    for i in inscrites:
-        annulation = AnnulationSession(
-            inscription_id=i.id, session=row.titre, motif=demande.motif.strip()
-        )
-        resultat = (
-            "Le rendez-vous n'avait pas été inscrit au parcours"
-            if i.rdv_id is None
-            else await _commander(a, row, i, "annuler_rdv_session", annulation)
-        )
-        personne = noms.get(i.parcours_id)
-        courrier, injoignable = _par_courrier(resultat)
-        lignes.append(
-            AnnulationTransmise(
-                inscription_id=i.id,
-                prenom=personne.prenom if personne else "",
-                nom=personne.nom if personne else "",
-                transmise=not isinstance(resultat, str),
-                erreur=resultat if isinstance(resultat, str) else None,
-                courrier=courrier,
-                injoignable=injoignable,
-            )
-        )
-    echecs = sum(1 for ligne in lignes if not ligne.transmise)
-    await journaliser(
-        a.session,
-        a.u,
-        "ecriture",
-        objet(row.id),
-        f"annulation transmise ({len(lignes)}, {echecs} non transmises)",
-        a.ip,
-    )
-    return BilanAnnulation(transmises=len(lignes) - echecs, echecs=echecs, annulations=lignes)

@@ -20,6 +20,7 @@ from schemas.session_collective import (
     SessionSaisie,
 )
 from services import sessions_collectives as service
+from services import sessions_collectives_bilans as bilans
 from services.utilisateur import Utilisateur
 from web.deps import ParcoursDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur
@@ -157,7 +158,7 @@ async def presences(
     session: SessionDep,
     parcours: ParcoursDep,
 ) -> BilanPresences:
-    return await service.presences(appel(request, u, session, parcours), session_id, saisie)
+    return await bilans.presences(appel(request, u, session, parcours), session_id, saisie)
 
 
 @router.post(
@@ -181,4 +182,4 @@ async def annuler(
     session: SessionDep,
     parcours: ParcoursDep,
 ) -> BilanAnnulation:
-    return await service.annuler(appel(request, u, session, parcours), session_id, demande)
+    return await bilans.annuler(appel(request, u, session, parcours), session_id, demande)

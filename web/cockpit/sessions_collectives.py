@@ -32,6 +32,7 @@ from schemas.session_collective import (
     SessionSaisie,
 )
 from services import sessions_collectives as sessions
+from services import sessions_collectives_bilans as bilans
 from services.erreurs import Refus
 from store.parcours import ParcoursRow
 from web.cockpit import pages
@@ -252,7 +253,7 @@ async def presences(
         message = "Indiquez la présence d'au moins une personne."
         return await _page_session(a, request, session_id, 422, message=message)
     try:
-        bilan = await sessions.presences(a, session_id, SaisiePresences(presences=saisies))
+        bilan = await bilans.presences(a, session_id, SaisiePresences(presences=saisies))
     except Refus as e:
         if e.status not in (409, 422):
             raise
@@ -272,7 +273,7 @@ async def annuler(
     """Every registered person's appointment cancelled and the person told, with the motif."""
     a = _appel(request, u, session, parcours)
     try:
-        bilan = await sessions.annuler(a, session_id, DemandeAnnulation(motif=motif))
+        bilan = await bilans.annuler(a, session_id, DemandeAnnulation(motif=motif))
     except ValidationError as e:
         erreurs = {c["champ"]: c["message"] for c in champs(e.errors(), skip_body=False)}
         return await _page_session(a, request, session_id, 422, erreurs=erreurs)
