@@ -7,6 +7,8 @@ told in the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from agendas import sessions
 from core.clock import local_day
 from schemas.erreurs import CodeErreur
@@ -74,15 +76,7 @@ async def presences(a: base.Appel, session_id: str, saisie: SaisiePresences) -> 
                 erreur=erreur,
             )
         )
-    echecs = sum(1 for ligne in lignes if not ligne.transmise)
-    await journaliser(
-        a.session,
-        a.u,
-        "ecriture",
-        base.objet(row.id),
-        f"présence notée ({len(lignes)}, {echecs} non transmises)",
-        a.ip,
-    )
+    echecs = await _journaliser_bilan(a, row, "présence notée", lignes)
     return BilanPresences(transmises=len(lignes) - echecs, echecs=echecs, presences=lignes)
 
 
@@ -145,13 +139,18 @@ async def annuler(a: base.Appel, session_id: str, demande: DemandeAnnulation) ->
                 injoignable=injoignable,
             )
         )
-    echecs = sum(1 for ligne in lignes if not ligne.transmise)
-    await journaliser(
-        a.session,
-        a.u,
-        "ecriture",
-        base.objet(row.id),
-        f"annulation transmise ({len(lignes)}, {echecs} non transmises)",
-        a.ip,
-    )
+    echecs = await _journaliser_bilan(a, row, "annulation transmise", lignes)
     return BilanAnnulation(transmises=len(lignes) - echecs, echecs=echecs, annulations=lignes)
+
+
+async def _journaliser_bilan(
+    a: base.Appel,
+    row: SessionCollectiveRow,
+    quoi: str,
+    lignes: Sequence[PresenceTransmise | AnnulationTransmise],
+) -> int:
+    """How many people's parcours did not get it, written in the audit log with the count."""
+    echecs = sum(1 for ligne in lignes if not ligne.transmise)
+    detail = f"{quoi} ({len(lignes)}, {echecs} non transmises)"
+    await journaliser(a.session, a.u, "ecriture", base.objet(row.id), detail, a.ip)
+    return echecs
