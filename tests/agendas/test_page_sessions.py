@@ -13,11 +13,11 @@ import pytest
 
 from core.clock import PARIS
 from services.parcours_client import ParcoursClient
-from tests.agendas.test_sessions_collectives import (
+from tests.agendas.session_collective import (
     AMELIE,
     THOMAS,
-    _personne,
     deja_commencee_aujourd_hui,
+    nouvelle_personne,
 )
 from tests.fixtures.plateforme import Plateforme
 
@@ -39,7 +39,7 @@ async def test_organiser_inscrire_et_noter_la_presence(
             },
         )
         lieu_id = r.json()["id"]
-        pid, _, nom = await _personne(thomas)
+        pid, _, nom = await nouvelle_personne(thomas)
         formulaire = {
             "motif": "information_collective",
             "titre": f"Réunion d'information {secrets.token_hex(3)}",
@@ -114,9 +114,11 @@ async def test_annuler_la_session_depuis_sa_page(plateforme: Plateforme) -> None
         page = await thomas.post("/agenda/sessions", data=formulaire)
         assert page.status_code == 303, page.text
         adresse = page.headers["location"]
-        pid, _, _ = await _personne(amelie)
+        pid, _, _ = await nouvelle_personne(amelie)
         # and one with neither phone nor e-mail, whom a letter will tell
-        par_lettre, _, nom = await _personne(amelie, joignable=False, adresse="8 rue de la Gare")
+        par_lettre, _, nom = await nouvelle_personne(
+            amelie, joignable=False, adresse="8 rue de la Gare"
+        )
         for personne in (pid, par_lettre):
             r = await amelie.post(
                 f"/api/v1/sessions-collectives/{adresse.rsplit('/', 1)[1]}/inscriptions",

@@ -14,13 +14,13 @@ import secrets
 import pytest
 from playwright.async_api import Locator, Page, expect
 
-from tests.agendas.test_sessions_collectives import (
+from tests.agendas.session_collective import (
     AMELIE,
     RACINE,
     THOMAS,
-    _non_honore_deja,
-    _personne,
     deja_commencee_aujourd_hui,
+    non_honore_deja,
+    nouvelle_personne,
 )
 from tests.fixtures.plateforme import Plateforme
 from tests.navigateur.axe_core import violations_graves
@@ -42,10 +42,10 @@ async def test_session_complete_et_presence_pour_tous(
         lieu = {"nom": salle, "adresse": "3 rue du Salève", "code_postal": "74100"}
         r = await thomas.post("/api/v1/agenda/lieux", json=lieu | {"commune": "Annemasse"})
         assert r.status_code == 201, r.text
-        present, _, nom_present = await _personne(thomas)
-        troisieme, _, nom_troisieme = await _personne(thomas)
-        absente, _, nom_absente = await _personne(amelie)
-        await _non_honore_deja(amelie, absente)  # one no-show already: a second is a rupture
+        present, _, nom_present = await nouvelle_personne(thomas)
+        troisieme, _, nom_troisieme = await nouvelle_personne(thomas)
+        absente, _, nom_absente = await nouvelle_personne(amelie)
+        await non_honore_deja(amelie, absente)  # one no-show already: a second is a rupture
 
         # Thomas organises the session from the page
         await se_connecter(page, plateforme, "thomas.bernard@hautesavoie.fr")
