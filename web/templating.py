@@ -14,6 +14,7 @@ from core.settings import Settings
 from rules.orientation_structure import regles_orientation_structure
 from schemas.common import enum_label
 from schemas.parcours import Phase, Statut
+from web.api.employeurs import tient_l_annuaire
 from web.api.relation_entreprise import est_lecteur
 from web.static_paths import TEMPLATES_DIR
 
@@ -74,8 +75,9 @@ templates.env.filters.update(
     texte_fr=premier_du_mois,  # the workflows' own texts: « 1er » put in where shown
 )
 templates.env.globals.update(pluriel=pluriel, badge=badge, Phase=Phase, Statut=Statut)
-# the menu's link to the social clauses: for whoever the API lets read them
-templates.env.globals["lit_les_clauses"] = est_lecteur
+# the menu's links to the employers' pages: for whoever the API lets read them
+templates.env.globals["lit_la_relation_entreprise"] = est_lecteur  # job datings, clauses
+templates.env.globals["tient_l_annuaire"] = tient_l_annuaire  # companies, offers
 # create_app() sets the operator of its settings; this default serves templates rendered alone
 templates.env.globals["operateur"] = {
     "nom": "Département de la Haute-Savoie",

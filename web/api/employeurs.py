@@ -73,8 +73,13 @@ def refus(err: EmployeurRefuse) -> Refus:
     return Refus(err.status, err.message, err.code, err.erreurs)
 
 
+def tient_l_annuaire(u: Utilisateur) -> bool:
+    """Who keeps the directory of companies and the offers (the cockpit's menu shows them)."""
+    return u.role in (Role.CHARGE_ENTREPRISE, Role.ADMINISTRATEUR)
+
+
 def autoriser(u: Utilisateur) -> None:
-    if u.role not in (Role.CHARGE_ENTREPRISE, Role.ADMINISTRATEUR):
+    if not tient_l_annuaire(u):
         raise Refus(
             403,
             "L'annuaire des entreprises est réservé aux chargés de relation entreprise",
