@@ -45,3 +45,27 @@ async def violations_graves(page: Page) -> list[str]:
         for v in resultat
         if v["impact"] in GRAVES
     ]
+
+
+class Releve:
+    """What a browser test notes on every page it goes through: the script errors, and
+    axe-core's serious violations by page; ``rien`` asserts there were none."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.erreurs_js: list[str] = []
+        self.violations: dict[str, list[str]] = {}
+        page.on("pageerror", lambda e: self.erreurs_js.append(str(e)))
+
+    async def verifier(self, nom: str) -> None:
+        """The page shown now, once loaded and the DSFR's script started, called ``nom``."""
+        await self.page.wait_for_load_state("load")
+        await self.page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
+        if trouvees := await violations_graves(self.page):
+            self.violations[nom] = trouvees
+
+    def rien(self) -> None:
+        assert not self.erreurs_js, f"Erreurs JavaScript dans la page : {self.erreurs_js}"
+        assert not self.violations, "\n".join(
+            f"{k} : {v}" for k, vs in self.violations.items() for v in vs
+        )

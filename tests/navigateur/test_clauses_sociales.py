@@ -11,36 +11,24 @@ from playwright.async_api import Page, expect
 
 from tests.administration.outils import un_siret
 from tests.fixtures.plateforme import Plateforme
-from tests.navigateur.axe_core import violations_graves
+from tests.navigateur.axe_core import Releve
 from tests.navigateur.conftest import se_connecter
-from tests.navigateur.test_employeurs import (
-    EMILIE,
-    _charge_entreprise_du_chablais,
-    _personne_de_thonon,
+from tests.navigateur.employeurs import (
+    charge_entreprise_du_chablais,
+    personne_du_vivier,
 )
 
 pytestmark = pytest.mark.browser
-FICHE = {"pret": True, "consentement": True, "projets": ["F1703"], "creneaux": ["matin"]}
 
 
 async def test_un_marche_une_personne_placee_et_le_bilan(
     page_sans_csp: Page, plateforme: Plateforme
 ) -> None:
     page = page_sans_csp
-    erreurs_js: list[str] = []
-    page.on("pageerror", lambda e: erreurs_js.append(str(e)))
-    violations: dict[str, list[str]] = {}
+    releve = Releve(page)
+    verifier = releve.verifier
 
-    async def verifier(nom: str) -> None:
-        await page.wait_for_load_state("load")
-        await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
-        if found := await violations_graves(page):
-            violations[nom] = found
-
-    pid, nom = await _personne_de_thonon(plateforme)
-    async with plateforme.client(EMILIE) as emilie:
-        r = await emilie.put(f"/api/v1/parcours/{pid}/vivier", json=FICHE)
-        assert r.status_code == 200, r.text
+    pid, nom = await personne_du_vivier(plateforme, ["F1703"])
     siret, titulaire = un_siret(), f"Maçonnerie du Léman {nom}"
     async with plateforme.client("admin") as admin:
         entreprise = {"siret": siret, "nom": titulaire, "code_postal": "74200"}
@@ -48,7 +36,7 @@ async def test_un_marche_une_personne_placee_et_le_bilan(
             "/api/v1/entreprises", json=entreprise | {"commune": "Thonon-les-Bains"}
         )
         assert r.status_code == 201, r.text
-    email_cre = await _charge_entreprise_du_chablais(plateforme)
+    email_cre = await charge_entreprise_du_chablais(plateforme)
     intitule = f"Groupe scolaire de Vongy {nom}"
 
     await se_connecter(page, plateforme, email_cre)
@@ -90,5 +78,4 @@ async def test_un_marche_une_personne_placee_et_le_bilan(
 
     await page.get_by_role("link", name="Clauses sociales").first.click()
     await expect(page.locator("#marches")).to_contain_text("35,5 h / 350 h")
-    assert not erreurs_js, f"Erreurs JavaScript dans la page : {erreurs_js}"
-    assert not violations, "\n".join(f"{k} : {v}" for k, vs in violations.items() for v in vs)
+    releve.rien()

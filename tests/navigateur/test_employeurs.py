@@ -9,9 +9,8 @@ no serious violation on any of these pages."""
 from __future__ import annotations
 
 import json
-import secrets
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -19,47 +18,21 @@ import pytest_asyncio
 from playwright.async_api import Page, expect
 
 from employeurs.recherche_entreprises import Etablissement, chercher
-from store.comptes import Compte
-from store.db import ecriture, make_engine, session_factory
 from tests.administration.outils import un_siret
-from tests.api import donnees
-from tests.cockpit.conftest import stable
 from tests.employeurs.reponses import DOSSIER
 from tests.fixtures.plateforme import Plateforme
-from tests.navigateur.axe_core import violations_graves
-from tests.navigateur.conftest import MOT_DE_PASSE, htmx_au_repos, se_connecter
+from tests.navigateur.axe_core import Releve
+from tests.navigateur.conftest import htmx_au_repos, se_connecter
+from tests.navigateur.employeurs import (
+    EMILIE_EMAIL,
+    charge_entreprise_du_chablais,
+    personne_de_thonon,
+)
 from web.api import employeurs as api_employeurs
-from web.securite.mots_de_passe import hacher
 
 pytestmark = pytest.mark.browser
-EMILIE = "ref-emilie-faure"  # référente of the Chablais (demo accounts)
-EMILIE_EMAIL = "emilie.faure@hautesavoie.fr"
 ENREGISTREE = "41852963200022"  # the recorded answer: a nursing home of Thonon-les-Bains
 NOM_ANNUAIRE = "LES BALCONS DU LEMAN"  # its sign (« enseigne »)
-
-
-async def _charge_entreprise_du_chablais(plateforme: Plateforme) -> str:
-    """An account with a password to log in with (as a real one, once activated)."""
-    email = f"cre.chablais.{secrets.token_hex(4)}@spie74.fr"
-    engine = make_engine(plateforme.settings.effective_database_url)
-    try:
-        async with session_factory(engine)() as session:
-            await ecriture(session)
-            session.add(
-                Compte(
-                    id=f"cre-{secrets.token_hex(6)}",
-                    email=email,
-                    nom="Jeanne Chablais",
-                    role="charge_entreprise",
-                    territoire="chablais",
-                    mot_de_passe=hacher(MOT_DE_PASSE),
-                    cree_le=datetime.now(UTC),
-                )
-            )
-            await session.commit()
-    finally:
-        await engine.dispose()
-    return email
 
 
 @pytest_asyncio.fixture
@@ -88,35 +61,15 @@ async def annuaire_enregistre(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
     yield siret
 
 
-async def _personne_de_thonon(plateforme: Plateforme) -> tuple[str, str]:
-    nom = "Vivier" + secrets.token_hex(3).upper()
-    corps = donnees.accueil(
-        date.today(), nom=nom, prenom="Inès", code_postal="74200", commune="Thonon-les-Bains"
-    ) | {"territoire": "chablais", "doublon_confirme": True}
-    async with plateforme.client(EMILIE) as emilie:
-        r = await emilie.post("/api/v1/parcours", json=corps)
-        assert r.status_code == 201, r.text
-        pid = str(r.json()["id"])
-        await stable(emilie, pid)
-    return pid, nom
-
-
 async def test_de_l_entreprise_a_l_embauche(
     page_sans_csp: Page, plateforme: Plateforme, annuaire_enregistre: str
 ) -> None:
     page, base, siret = page_sans_csp, plateforme.base_url, annuaire_enregistre
-    erreurs_js: list[str] = []
-    page.on("pageerror", lambda e: erreurs_js.append(str(e)))
-    violations: dict[str, list[str]] = {}
+    releve = Releve(page)
+    verifier = releve.verifier
 
-    async def verifier(nom: str) -> None:
-        await page.wait_for_load_state("load")
-        await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
-        if found := await violations_graves(page):
-            violations[nom] = found
-
-    pid, nom = await _personne_de_thonon(plateforme)
-    email_cre = await _charge_entreprise_du_chablais(plateforme)
+    pid, nom = await personne_de_thonon(plateforme)
+    email_cre = await charge_entreprise_du_chablais(plateforme)
 
     # The référente puts the person in the pool, with her consent.
     await se_connecter(page, plateforme, EMILIE_EMAIL)
@@ -217,5 +170,4 @@ async def test_de_l_entreprise_a_l_embauche(
 
     await page.goto(f"{base}/parcours/{pid}")
     await expect(page.locator("#situation")).to_contain_text("Phase : Suivi dans l'emploi")
-    assert not erreurs_js, f"Erreurs JavaScript dans la page : {erreurs_js}"
-    assert not violations, "\n".join(f"{k} : {v}" for k, vs in violations.items() for v in vs)
+    releve.rien()

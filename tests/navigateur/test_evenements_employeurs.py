@@ -11,38 +11,26 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.fixtures.plateforme import Plateforme
-from tests.navigateur.axe_core import violations_graves
+from tests.navigateur.axe_core import Releve
 from tests.navigateur.conftest import se_connecter
-from tests.navigateur.test_employeurs import (
-    EMILIE,
+from tests.navigateur.employeurs import (
     EMILIE_EMAIL,
-    _charge_entreprise_du_chablais,
-    _personne_de_thonon,
+    charge_entreprise_du_chablais,
+    personne_du_vivier,
 )
 
 pytestmark = pytest.mark.browser
-FICHE = {"pret": True, "consentement": True, "projets": ["J1501"], "creneaux": ["matin"]}
 
 
 async def test_creer_un_job_dating_et_y_inscrire_une_personne(
     page_sans_csp: Page, plateforme: Plateforme
 ) -> None:
     page = page_sans_csp
-    erreurs_js: list[str] = []
-    page.on("pageerror", lambda e: erreurs_js.append(str(e)))
-    violations: dict[str, list[str]] = {}
+    releve = Releve(page)
+    verifier = releve.verifier
 
-    async def verifier(nom: str) -> None:
-        await page.wait_for_load_state("load")
-        await page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
-        if found := await violations_graves(page):
-            violations[nom] = found
-
-    pid, nom = await _personne_de_thonon(plateforme)
-    async with plateforme.client(EMILIE) as emilie:
-        r = await emilie.put(f"/api/v1/parcours/{pid}/vivier", json=FICHE)
-        assert r.status_code == 200, r.text
-    email_cre = await _charge_entreprise_du_chablais(plateforme)
+    pid, nom = await personne_du_vivier(plateforme, ["J1501"])
+    email_cre = await charge_entreprise_du_chablais(plateforme)
     titre = f"Job dating du soin {nom}"
 
     await se_connecter(page, plateforme, email_cre)
@@ -76,5 +64,4 @@ async def test_creer_un_job_dating_et_y_inscrire_une_personne(
     await page.get_by_role("button", name="Inscrire").click()
     await expect(page.locator(f"#invite-{pid}")).to_contain_text(nom)
     await verifier("un événement (inscrite)")
-    assert not erreurs_js, f"Erreurs JavaScript dans la page : {erreurs_js}"
-    assert not violations, "\n".join(f"{k} : {v}" for k, vs in violations.items() for v in vs)
+    releve.rien()
