@@ -51,16 +51,17 @@ class Releve:
     """What a browser test notes on every page it goes through: the script errors, and
     axe-core's serious violations by page; ``rien`` asserts there were none."""
 
-    def __init__(self, page: Page) -> None:
-        self.page = page
+    def __init__(self, page: Page, *, attendre_le_dsfr: bool = True) -> None:
+        self.page, self.attendre_le_dsfr = page, attendre_le_dsfr
         self.erreurs_js: list[str] = []
         self.violations: dict[str, list[str]] = {}
         page.on("pageerror", lambda e: self.erreurs_js.append(str(e)))
 
     async def verifier(self, nom: str) -> None:
         """The page shown now, once loaded and the DSFR's script started, called ``nom``."""
-        await self.page.wait_for_load_state("load")
-        await self.page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
+        if self.attendre_le_dsfr:
+            await self.page.wait_for_load_state("load")
+            await self.page.wait_for_function("document.documentElement.hasAttribute('data-fr-js')")
         if trouvees := await violations_graves(self.page):
             self.violations[nom] = trouvees
 

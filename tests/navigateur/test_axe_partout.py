@@ -17,7 +17,12 @@ from tests.api import donnees
 from tests.cockpit.conftest import CLAIRE, commande, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
-from tests.navigateur.axe_core import BUREAU, TELEPHONE, contexte_sans_csp, violations_graves
+from tests.navigateur.axe_core import (
+    BUREAU,
+    TELEPHONE,
+    Releve,
+    contexte_sans_csp,
+)
 from tests.navigateur.conftest import se_connecter
 from tests.navigateur.test_telephone import _invitation
 
@@ -44,27 +49,18 @@ ADMIN = (
 )
 
 
-class Releve:
-    """The violations found, page by page, for one message at the end."""
+class Visite(Releve):
+    """Pages opened by their address, each checked as soon as it is loaded."""
 
     def __init__(self, page: Page, base: str) -> None:
-        self.page, self.base = page, base
-        self.violations: dict[str, list[str]] = {}
+        super().__init__(page, attendre_le_dsfr=False)
+        self.base = base
 
     async def visiter(self, chemin: str, statut: int = 200) -> None:
         reponse = await self.page.goto(self.base + chemin)
         assert reponse is not None, chemin
         assert reponse.status == statut, chemin
         await self.verifier(chemin)
-
-    async def verifier(self, nom: str) -> None:
-        if trouvees := await violations_graves(self.page):
-            self.violations[nom] = trouvees
-
-    def rien(self) -> None:
-        assert not self.violations, "\n".join(
-            f"{k} : {v}" for k, vs in self.violations.items() for v in vs
-        )
 
 
 async def _premier_lien(page: Page, prefixe: str) -> str:
@@ -78,7 +74,7 @@ async def test_axe_sur_les_autres_pages_du_cockpit(
 ) -> None:
     async with plateforme.client(CLAIRE) as api:  # her lists and notifications hold one
         await stable(api, await ouvrir(api))
-    releve = Releve(page_sans_csp, plateforme.base_url)
+    releve = Visite(page_sans_csp, plateforme.base_url)
     for chemin in PUBLIQUES:
         await releve.visiter(chemin)
     await releve.visiter("/page-qui-n-existe-pas", statut=404)
@@ -133,7 +129,7 @@ async def test_axe_sur_les_pages_de_la_personne(
     ctx = await contexte_sans_csp(chromium, ecran)  # no account, no cookie: the person
     try:
         page = await ctx.new_page()
-        releve = Releve(page, plateforme.base_url)
+        releve = Visite(page, plateforme.base_url)
         await _ouverte(page, plateforme.base_url + carnet)
         await releve.verifier("carnet de la personne")
         await _ouverte(page, plateforme.base_url + rdv)
