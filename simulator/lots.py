@@ -5,7 +5,7 @@ backend/cdb/caf_msa/vrsb0801.xsd and backend/cdb/cdb_csv/models/csv_row.py).
 
     python -m simulator.lots caf DEPOT 1234567:2 7654321:4:06:2026-11-01 1111111:5:RFD:2026-11-30
     python -m simulator.lots france-travail DEPOT 1234567A:2026-10-17
-    python -m simulator.lots radiations DEPOT 1234567A074:2026-12-01:31:ABSENCE A CONVOCATION
+    python -m simulator.lots radiations DEPOT 1234567A074:2026-12-01:92:NON REPONSE A CONVOCATION
 
 writes a flux (or an extract) dated today into DEPOT, where the scheduled import reads it.
 France Travail's « inscriptions », « cessations », « radiations » and « stock » files follow

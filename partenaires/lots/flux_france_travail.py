@@ -9,8 +9,10 @@ identifiantpe, nom, prenom, dtnai (JJ/MM/AAAA), date of the fact (JJ/MM/AAAA), c
 (cessations and radiations only), nir2 (the same NIR), then since November 2011 codeinsee,
 localite, adresse, ale. A line with a wrong count of cells, two different NIRs, a NIR not of
 13 characters or whose key does not check, a malformed identifier or date, or no code, is
-rejected with its reason; WebRSA's checks in WebRSA's order. Only the facts are taken over:
-the code here is ours, the columns and formats are data (rules/fichiers_partenaires.yaml).
+rejected with its reason; WebRSA's checks in WebRSA's order. The four motives WebRSA knows by
+their code (app/Config/sql/patches/2.x/patch-2.0-rc15.sql) fill an empty motif. Only the facts
+are taken over: the code here is ours, the columns, formats and motives are data
+(rules/fichiers_partenaires.yaml).
 
 The file's kind is not in the file (WebRSA's operator names it on the command line): it is
 recognised by a word of its name, as declared in the rules. The NIR is checked, never carried
@@ -139,13 +141,16 @@ def _ligne(numero: int, cellules: list[str], g: str, r: dict[str, Any]) -> Ligne
         type=fichier["type"],
         sujet=sujet,
         survenu_le=start_of_day(le),
-        data=_donnees(c, le, fichier),
+        data=_donnees(c, le, fichier, r["motifs"]),
         parcours_connus_seulement=fichier.get("parcours_connus_seulement", False),
     )
 
 
-def _donnees(c: dict[str, str], le: date, fichier: dict[str, Any]) -> dict[str, Any]:
+def _donnees(
+    c: dict[str, str], le: date, fichier: dict[str, Any], motifs: dict[str, str]
+) -> dict[str, Any]:
     if "motif" not in fichier["colonnes"]:  # a registration: its code is its category
         return {"date_inscription": le.isoformat(), "categorie": c["code"]}
-    motif = c["motif"] or f"motif non précisé (code {c['code']})"
-    return {"date": le.isoformat(), "motif": motif, "code": c["code"]}
+    code = c["code"]
+    motif = c["motif"] or motifs.get(code) or f"motif non précisé (code {code})"
+    return {"date": le.isoformat(), "motif": motif, "code": code}

@@ -68,13 +68,17 @@ async def test_une_radiation_atteint_le_parcours_et_la_liste_des_ruptures(
         10: "NIR (nir) sur 12 caractères au lieu de 13",
     }
     v = await _situation(plateforme, pid, "inscription_france_travail", "radie")
-    assert "Radiation de France Travail : ABSENCE A CONVOCATION" in [
+    assert "Radiation de France Travail : NON REPONSE A CONVOCATION SUSPENSION DE DEUX MOIS" in [
         e["libelle"] for e in v["etat"]["timeline"]
     ]
     assert [s["type"] for s in v["etat"]["signalements"]] == [RADIE]
     [inconnu] = await _evenements(lecture, "france-travail", f"{n['7410002']}B")
     assert inconnu.statut == "a_rapprocher"
-    assert inconnu.data["motif"] == "INSUFFISANCE DE RECHERCHE D EMPLOI"
+    assert inconnu.data == {
+        "date": "2026-12-02",
+        "motif": "INSUFFISANCE DE RECHERCHE D'EMPLOI SUSPENSION DE QUINZE JOURS",
+        "code": "8X",
+    }
 
     async with plateforme.client(COORD) as coord:
 
@@ -127,7 +131,11 @@ async def test_inscription_cessation_et_stock(
     # The cessation (3 December) comes after the registration (2 November), though read first.
     v = await _situation(plateforme, suivie, "inscription_france_travail", "cesse")
     libelles = [e["libelle"] for e in v["etat"]["timeline"]]
-    assert "Cessation d'inscription à France Travail : NON RENOUVELLEMENT DE LA DEMANDE" in libelles
+    # Its motif column is empty: the label WebRSA knows for code 90.
+    assert (
+        "Cessation d'inscription à France Travail : ABSENCE AU CONTROLE (NON REPONSE A DAM)"
+        in libelles
+    )
     assert [s["type"] for s in v["etat"]["signalements"]] == ["fr.france-travail.demandeur.cesse"]
     [inscription] = [
         e

@@ -73,7 +73,12 @@ def test_les_flux_france_travail_simules_ont_la_forme_des_fixtures_et_se_lisent(
         ("stock", "stock_074_20261203.csv"),
     ]:
         reel = (FIXTURES / fixture).read_text().splitlines()[0]
-        etat = EtatDemandeur("1234567A074", date(2026, 12, 1), "31", "ABSENCE A CONVOCATION")
+        etat = EtatDemandeur(
+            "1234567A074",
+            date(2026, 12, 1),
+            "92",
+            "NON REPONSE A CONVOCATION SUSPENSION DE DEUX MOIS",
+        )
         contenu = flux_ft(genre, [etat])
         assert contenu.decode().splitlines()[0] == reel
         [ligne] = list(flux_france_travail.lignes_du_fichier(f"{genre}_074.csv", contenu))
