@@ -4,7 +4,8 @@ as internal events: the registrations and their ends that the « principal » ex
 Contract: the files as WebRSA, the open-source RSA software of several départements (CeCILL
 v2), integrates them — atolcd/webrsa, app/Console/Command/IntegrationfluxpeShell.php, commit
 ceacd4496d9d67e6285a6edc242bb6dd23679fbc. Four kinds of file, separator « ; », a header line
-(skipped), cells quoted or not; columns by position: nir (13 characters, its key computed),
+(skipped), cells quoted or not (a whole line may be quoted, and followed by commas);
+columns by position: nir (13 characters, its key computed),
 identifiantpe, nom, prenom, dtnai (JJ/MM/AAAA), date of the fact (JJ/MM/AAAA), code, motif
 (cessations and radiations only), nir2 (the same NIR), then since November 2011 codeinsee,
 localite, adresse, ale. A line with a wrong count of cells, two different NIRs, a NIR not of
@@ -62,11 +63,21 @@ def lignes(g: str, contenu: bytes) -> Iterator[Ligne]:
     rangees = csv.reader(io.StringIO(texte, newline=""), delimiter=r["separateur"])
     next(rangees, None)  # the header line
     numero = 0
-    for cellules in rangees:
-        if not any(c.strip() for c in cellules):
+    for rangee in rangees:
+        if not any(c.strip() for c in rangee):
             continue  # a blank line (WebRSA skips them too)
         numero += 1
-        yield _ligne(numero, [c.strip() for c in cellules], g, r)
+        yield _ligne(numero, _cellules(rangee, r["separateur"]), g, r)
+
+
+def _cellules(rangee: list[str], separateur: str) -> list[str]:
+    """The cells, as WebRSA reads them from lines a spreadsheet exported: a whole line
+    between quotes is read inside them, trailing commas at the end of a line are dropped."""
+    if len(rangee) == 1 and separateur in rangee[0]:
+        rangee = next(csv.reader([rangee[0].rstrip(",")], delimiter=separateur))
+    cellules = [c.strip() for c in rangee]
+    cellules[-1] = cellules[-1].rstrip(",").strip()
+    return cellules
 
 
 def _colonnes(cellules: list[str], g: str, r: dict[str, Any]) -> dict[str, str] | str:

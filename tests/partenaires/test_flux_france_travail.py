@@ -108,7 +108,7 @@ async def test_inscription_cessation_et_stock(
 ) -> None:
     n = _numeros()
     suivie = await _ouvrir_ft(plateforme, lecture, f"{n['7410001']}A")
-    await _ouvrir_ft(plateforme, lecture, f"{n['7410004']}D")
+    autre = await _ouvrir_ft(plateforme, lecture, f"{n['7410004']}D")
     depot = tmp_path / "ft"
     for nom in (INSCRIPTIONS, CESSATIONS, STOCK):
         _deposer(depot, nom, n)
@@ -118,7 +118,7 @@ async def test_inscription_cessation_et_stock(
     # By name: cessations, inscriptions, stock. The stock repeats the registration already
     # received, has one person nobody follows (no effect) and one registration not yet known.
     assert [(r.nom, _comptes(r)) for r in rapports] == [
-        (CESSATIONS, (1, 1, 0, 0, 0, 0)),
+        (CESSATIONS, (2, 2, 0, 0, 0, 0)),  # the second line quoted whole, commas after
         (INSCRIPTIONS, (1, 1, 0, 0, 0, 0)),
         (STOCK, (3, 1, 0, 1, 1, 0)),
     ]
@@ -143,6 +143,7 @@ async def test_inscription_cessation_et_stock(
         if e.type == "fr.france-travail.demandeur.inscrit"
     ]
     assert inscription.data == {"date_inscription": "2026-11-03", "categorie": "1"}
+    await _situation(plateforme, autre, "inscription_france_travail", "cesse")
 
 
 @pytest.mark.parametrize(
