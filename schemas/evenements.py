@@ -161,6 +161,19 @@ CATALOGUE: dict[str, TypeEvenement] = {
             "inscription_france_travail",
             "radie",
         ),
+        # Fin de l'inscription à l'initiative de la personne ou faute d'actualisation (flux
+        # « cessations » de France Travail) : distincte d'une radiation, qui est une sanction,
+        # mais une personne au RSA doit être inscrite : le référent vérifie pourquoi.
+        _t(
+            "fr.france-travail.demandeur.cesse",
+            _FT,
+            CleSujet.FRANCE_TRAVAIL,
+            DataMotif,
+            Effet.SIGNALEMENT,
+            "Cessation d'inscription à France Travail",
+            "inscription_france_travail",
+            "cesse",
+        ),
         _t(
             "fr.france-travail.demandeur.reprise-emploi",
             _FT,

@@ -31,6 +31,10 @@ class LigneEvenement(Model):
     sujet: str
     survenu_le: datetime
     data: dict[str, Any]
+    parcours_connus_seulement: bool = Field(
+        default=False,
+        description="Sans suite si aucun parcours ouvert ne porte l'identifiant (stock)",
+    )
 
 
 class LigneSansEvenement(Model):

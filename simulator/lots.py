@@ -5,8 +5,13 @@ backend/cdb/caf_msa/vrsb0801.xsd and backend/cdb/cdb_csv/models/csv_row.py).
 
     python -m simulator.lots caf DEPOT 1234567:2 7654321:4:06:2026-11-01 1111111:5:RFD:2026-11-30
     python -m simulator.lots france-travail DEPOT 1234567A:2026-10-17
+    python -m simulator.lots radiations DEPOT 1234567A074:2026-12-01:92:NON REPONSE A CONVOCATION
 
 writes a flux (or an extract) dated today into DEPOT, where the scheduled import reads it.
+France Travail's « inscriptions », « cessations », « radiations » and « stock » files follow
+WebRSA's reading of them (atolcd/webrsa, app/Console/Command/IntegrationfluxpeShell.php, commit
+ceacd4496d9d67e6285a6edc242bb6dd23679fbc): identifier on 11 characters, dates JJ/MM/AAAA, the
+NIR (a fictitious one, its key valid) on 13 characters, the columns of November 2011.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+from stdnum.fr import nir as numero_nir
 
 # ETATDOSRSA → (block, motive element, date element) of SituationDossierRSA (vrsb0801.xsd)
 BLOCS = {
@@ -151,6 +158,47 @@ def extraction_ft(demandeurs: list[Demandeur]) -> bytes:
     return ("\n".join(lignes) + "\n").encode("utf-8")
 
 
+COLONNES_FLUX = ("nir", "identifiantpe", "nom", "prenom", "dtnai", "date", "code")
+COLONNES_NOVEMBRE_2011 = ("codeinsee", "localite", "adresse", "ale")
+FLUX_FT = ("inscriptions", "cessations", "radiations", "stock")
+
+
+@dataclass(frozen=True)
+class EtatDemandeur:
+    """A line of one of France Travail's flows: a registration, or its end with a motive."""
+
+    identifiant: str  # 11 characters, as in the flows: 1234567A074
+    le: date
+    code: str
+    motif: str | None = None
+
+
+def nir_fictif(rang: int) -> str:
+    """13 characters whose computed key is valid (born in 1990 in Annecy, 74010)."""
+    base = f"1900174010{rang % 1000:03d}"
+    assert numero_nir.is_valid(base + numero_nir.calc_check_digits(base))
+    return base
+
+
+def flux_ft(genre: str, etats: list[EtatDemandeur]) -> bytes:
+    """One of the four flows: « ; », a header line, the columns of November 2011."""
+    avec_motif = genre in ("cessations", "radiations")
+    entete = [*COLONNES_FLUX, *(["motif"] if avec_motif else []), "nir2", *COLONNES_NOVEMBRE_2011]
+    lignes = [";".join(entete)]
+    for rang, e in enumerate(etats, start=1):
+        nir = nir_fictif(rang)
+        cellules = [nir, e.identifiant, "DEMANDEUR", f"FICTIF {rang}", "01/01/1990"]
+        cellules += [f"{e.le:%d/%m/%Y}", e.code, *([e.motif or ""] if avec_motif else [])]
+        cellules += [nir, "74010", "ANNECY", "1 RUE DE LA GARE", "074012"]
+        lignes.append(";".join(cellules))
+    return ("\r\n".join(lignes) + "\r\n").encode("utf-8")
+
+
+def _etat_cli(arg: str) -> EtatDemandeur:
+    identifiant, le, code, *motif = arg.split(":", 3)
+    return EtatDemandeur(identifiant, date.fromisoformat(le), code, motif[0] if motif else None)
+
+
 def _foyer_cli(arg: str) -> Foyer:
     matricule, etat, *reste = arg.split(":")
     motif = reste[0] if reste else None
@@ -166,6 +214,9 @@ def main(argv: list[str]) -> None:
     if partenaire == "caf":
         chemin = dossier / f"RSABEM_074_{jour:%Y%m%d}.xml"
         chemin.write_bytes(flux_caf(jour, [_foyer_cli(a) for a in args]))
+    elif partenaire in FLUX_FT:
+        chemin = dossier / f"{partenaire}_074_{jour:%Y%m%d}.csv"
+        chemin.write_bytes(flux_ft(partenaire, [_etat_cli(a) for a in args]))
     else:
         demandeurs = [
             Demandeur(i, date.fromisoformat(le)) for i, le in (a.split(":", 1) for a in args)

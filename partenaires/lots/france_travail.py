@@ -10,7 +10,8 @@ beneficiary. The columns used are named in rules/fichiers_partenaires.yaml (a d�
 whose extract differs changes them there, like rdv-insertion's file configurations).
 
 The extract lists the people registered: it has no radiation, so it only gives
-« fr.france-travail.demandeur.inscrit ». Lines of people who are not RSA beneficiaries have
+« fr.france-travail.demandeur.inscrit » (radiations and cessations come from France Travail's
+own files, partenaires/lots/flux_france_travail.py). Lines of people who are not RSA beneficiaries have
 no effect (« sans suite »), as in carnet-de-bord.
 """
 
@@ -31,7 +32,7 @@ Ligne = LigneEvenement | LigneSansEvenement
 INSCRIT = "fr.france-travail.demandeur.inscrit"
 
 
-def _texte(contenu: bytes) -> str:
+def texte(contenu: bytes) -> str:
     try:
         return contenu.decode("utf-8-sig")
     except UnicodeDecodeError:  # older extracts are in Windows-1252
@@ -41,10 +42,10 @@ def _texte(contenu: bytes) -> str:
 def lignes(contenu: bytes) -> Iterator[Ligne]:
     r = regles()["france-travail"]
     try:
-        texte = _texte(contenu)
+        lu = texte(contenu)
     except UnicodeDecodeError:
         raise FichierIllisible("Encodage illisible (UTF-8 ou Windows-1252 attendu)") from None
-    lecteur = csv.DictReader(io.StringIO(texte, newline=""), delimiter=r["separateur"])
+    lecteur = csv.DictReader(io.StringIO(lu, newline=""), delimiter=r["separateur"])
     colonnes = r["colonnes"]
     manquantes = [c for c in colonnes.values() if c not in (lecteur.fieldnames or [])]
     if manquantes:

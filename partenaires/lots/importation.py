@@ -23,10 +23,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.partners import PartnerConfig
 from partenaires.enregistrement import enregistrer
-from partenaires.lots import caf, france_travail
+from partenaires.lots import caf, flux_france_travail
 from partenaires.lots.caf import FichierIllisible
 from partenaires.reception import analyser
 from partenaires.refus import RefusEvenement
+from partenaires.routage import parcours_ouverts
+from schemas.evenements import CATALOGUE
 from schemas.lots import FichierDepose, LigneEvenement, LigneSansEvenement, RapportFichier
 from services.utilisateur import partenaire_utilisateur
 from store.connecteurs import noter
@@ -35,9 +37,11 @@ from store.evenements_partenaires import EvenementRecu, StatutReception
 from store.lots import FichierImporte
 
 Ligne = LigneEvenement | LigneSansEvenement
-LECTEURS: dict[str, Callable[[bytes], Iterator[Ligne]]] = {
-    "caf": caf.lignes,
-    "france-travail": france_travail.lignes,
+# A partner's reader, given the file's name and bytes (France Travail's drop directory holds
+# the « principal » extract and the four flows, told apart by name).
+LECTEURS: dict[str, Callable[[str, bytes], Iterator[Ligne]]] = {
+    "caf": lambda _nom, contenu: caf.lignes(contenu),
+    "france-travail": flux_france_travail.lignes_du_fichier,
 }
 OUVERTS = "fr.caf.rsa.droits-ouverts"
 TAILLE_MAX = 200 * 1024 * 1024  # a département's monthly flux is tens of MiB
@@ -126,6 +130,14 @@ async def _toujours_ouverts(session: AsyncSession, config: PartnerConfig, sujet:
     return dernier == OUVERTS
 
 
+async def _parcours_connu(session: AsyncSession, ligne: LigneEvenement) -> bool:
+    """France Travail's stock lists every registered job seeker of the département: only those
+    an open parcours already follows are news; the others would flood « à rapprocher »."""
+    trouves = await parcours_ouverts(session, CATALOGUE[ligne.type].cle.value, ligne.sujet)
+    await session.commit()
+    return bool(trouves)
+
+
 async def _evenement(
     session: AsyncSession, config: PartnerConfig, ligne: LigneEvenement, r: RapportFichier
 ) -> None:
@@ -137,6 +149,16 @@ async def _evenement(
         return
     if ligne.type == OUVERTS and await _toujours_ouverts(session, config, ligne.sujet):
         r.deja_recues += 1
+        return
+    if ligne.parcours_connus_seulement and not await _parcours_connu(session, ligne):
+        _sans_evenement(
+            LigneSansEvenement(
+                numero=ligne.numero,
+                raison="Sans suite : ligne du stock sans parcours ouvert portant cet identifiant",
+                refusee=False,
+            ),
+            r,
+        )
         return
     row, nouveau = await enregistrer(
         session, valide, config.id, partenaire_utilisateur(config), None
@@ -212,7 +234,7 @@ async def importer(
             return rapport_existant(existant)
         await session.commit()
         try:
-            lignes = list(LECTEURS[config.id](contenu))
+            lignes = list(LECTEURS[config.id](fichier.nom, contenu))
         except FichierIllisible as err:
             r.erreur = str(err)
             lignes = []

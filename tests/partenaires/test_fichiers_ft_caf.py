@@ -116,10 +116,17 @@ async def _situation(plateforme: Plateforme, pid: str, fait: str, valeur: str) -
         return await attendre(lire, f"{fait} = {valeur} sur le parcours {pid}")
 
 
-async def _ouvrir_caf(plateforme: Plateforme, lecture: SessionFactory, numero: str) -> str:
-    pid = await ouvrir(plateforme, IdentifiantsPartenaires(caf=numero))
+async def _ouvrir_avec(
+    plateforme: Plateforme, lecture: SessionFactory, identifiants: IdentifiantsPartenaires
+) -> str:
+    """A parcours carrying these identifiers, once in the read model (where routing looks)."""
+    pid = await ouvrir(plateforme, identifiants)
     await projete(lecture, pid)
     return pid
+
+
+async def _ouvrir_caf(plateforme: Plateforme, lecture: SessionFactory, numero: str) -> str:
+    return await _ouvrir_avec(plateforme, lecture, IdentifiantsPartenaires(caf=numero))
 
 
 async def test_flux_caf_livre_met_a_rapprocher_et_dit_pourquoi_chaque_ligne_sans_effet(

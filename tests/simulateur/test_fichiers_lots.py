@@ -10,9 +10,9 @@ from xml.etree.ElementTree import Element
 
 from defusedxml.ElementTree import fromstring
 
-from partenaires.lots import caf, france_travail
+from partenaires.lots import caf, flux_france_travail, france_travail
 from schemas.lots import LigneEvenement
-from simulator.lots import Demandeur, Foyer, extraction_ft, flux_caf
+from simulator.lots import Demandeur, EtatDemandeur, Foyer, extraction_ft, flux_caf, flux_ft
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "lots"
 
@@ -64,3 +64,27 @@ def test_l_extraction_simulee_a_l_en_tete_enregistre() -> None:
     [ligne] = list(france_travail.lignes(contenu))
     assert isinstance(ligne, LigneEvenement)
     assert (ligne.sujet, ligne.data["date_inscription"]) == ("1234567A", "2026-10-17")
+
+
+def test_les_flux_france_travail_simules_ont_la_forme_des_fixtures_et_se_lisent() -> None:
+    lus = []
+    for genre, fixture in [
+        ("radiations", "radiations_074_20261202.csv"),
+        ("stock", "stock_074_20261203.csv"),
+    ]:
+        reel = (FIXTURES / fixture).read_text().splitlines()[0]
+        etat = EtatDemandeur(
+            "1234567A074",
+            date(2026, 12, 1),
+            "92",
+            "NON REPONSE A CONVOCATION SUSPENSION DE DEUX MOIS",
+        )
+        contenu = flux_ft(genre, [etat])
+        assert contenu.decode().splitlines()[0] == reel
+        [ligne] = list(flux_france_travail.lignes_du_fichier(f"{genre}_074.csv", contenu))
+        assert isinstance(ligne, LigneEvenement), ligne
+        lus.append((ligne.type, ligne.sujet))
+    assert lus == [
+        ("fr.france-travail.demandeur.radie", "1234567A"),
+        ("fr.france-travail.demandeur.inscrit", "1234567A"),
+    ]
