@@ -11,7 +11,8 @@ accepts it there as long as the sticky queue's worker polled in the last 10 s
 dead. When the 10 s are up the query falls back to the normal queue, and the worker that takes
 it is sent the history **as it is then** (matching loads it at poll time).
 
-So, with the worker SIGKILLed at K (its last sticky poll just before):
+So, with the worker SIGKILLed at K, just after it handled a no-op signal on each workflow
+(its sticky queue polled anew; a first task comes through the normal queue):
 
 * K+1 s  each workflow is queried: no task pending, the query waits on the dead sticky queue;
 * K+5 s  a first partner call ends: its workflow task is pushed to the same dead sticky queue
@@ -68,17 +69,22 @@ ACTIVITES = "repro-lecture-activites"
 PARALLELES = 4  # workflows per loop
 
 # The calendar, in seconds after the SIGKILL (see the module's docstring).
-MORT = 1.5  # after the workflows start: their first task is done, the sticky queue set
 LECTURES = {"avant": 1.0, "apres": 6.0}
 FINS_D_APPEL = [5.0, 13.0]
 FINIR = 17.0
 RETRAIT = "retirée du cache"  # what the parade logs when it evicts a run
 
 
+# When each workflow's worker was SIGKILLed (wall clock): the calls end by this calendar.
+_MORTS: dict[str, asyncio.Future[float]] = {}
+
+
 @activity.defn(name="appeler")
-async def appeler(fin: float) -> None:
-    """A partner call that ends at the wall-clock time ``fin``, whatever the worker's load."""
-    await asyncio.sleep(max(0.0, fin - time.time()))
+async def appeler(rang: int) -> None:
+    """A partner call that ends ``FINS_D_APPEL[rang]`` seconds after the SIGKILL, whatever the
+    machine's load (the activity worker is this process, never killed)."""
+    mort = await asyncio.shield(_MORTS[str(activity.info().workflow_id)])
+    await asyncio.sleep(max(0.0, mort + FINS_D_APPEL[rang] - time.time()))
 
 
 @activity.defn(name="publier")
@@ -103,19 +109,23 @@ class ReproLecture:
     def finir(self) -> None:
         self.fini = True
 
+    @workflow.signal(name="ping")
+    def ping(self) -> None:
+        """Nothing: its task goes through the sticky queue, so the worker polls it anew."""
+
     @workflow.query(name="etat")
     def etat(self) -> int:
         return self.publications
 
-    async def _appeler(self, fin: float) -> None:
+    async def _appeler(self, rang: int) -> None:
         await workflow.execute_activity(
-            "appeler", fin, task_queue=ACTIVITES, start_to_close_timeout=timedelta(seconds=60)
+            "appeler", rang, task_queue=ACTIVITES, start_to_close_timeout=timedelta(seconds=60)
         )
         self.a_publier = True
 
     @workflow.run
-    async def run(self, fins: list[float]) -> int:
-        appels = [asyncio.create_task(self._appeler(fin)) for fin in fins]
+    async def run(self, nombre_d_appels: int) -> int:
+        appels = [asyncio.create_task(self._appeler(rang)) for rang in range(nombre_d_appels)]
         while True:
             await workflow.wait_condition(
                 lambda: self.a_publier or (self.fini and all(a.done() for a in appels))
@@ -158,6 +168,7 @@ class Bilan:
     expirees: int = 0  # workflow tasks lost with the dead worker's sticky queue
     dans_la_fenetre: int = 0  # queries answered after the completion, before the expiry
     attente_lecture_s: list[float] = field(default_factory=list)  # how long each query took
+    hors_fenetre: list[str] = field(default_factory=list)  # the others' timings, explained
     retraits: int = 0  # runs the parade evicted
     echecs: dict[str, str] = field(default_factory=dict)  # unreplayable histories
 
@@ -167,26 +178,57 @@ class Bilan:
         self.expirees += autre.expirees
         self.dans_la_fenetre += autre.dans_la_fenetre
         self.attente_lecture_s += autre.attente_lecture_s
+        self.hors_fenetre += autre.hors_fenetre
         self.retraits += autre.retraits
         self.echecs.update(autre.echecs)
 
 
 _EXPIREE = EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT
 _FIN_APPEL = EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+_TACHE_FINIE = EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
 
 
 def _instant(e: HistoryEvent) -> float:
     return e.event_time.ToDatetime(tzinfo=UTC).timestamp()
 
 
-def _fenetre(h: WorkflowHistory, reponse: float | None) -> tuple[int, bool]:
-    """Timed-out tasks, and whether the query was answered in the defect's window: after the
-    first call's completion, before the second one and before the task timed out."""
-    expirees = [_instant(e) for e in h.events if e.event_type == _EXPIREE]
-    fins = [_instant(e) for e in h.events if e.event_type == _FIN_APPEL]
-    if reponse is None or not expirees or len(fins) < 2:
-        return len(expirees), False
-    return len(expirees), fins[0] < reponse < min(expirees[0], fins[1])
+@dataclass
+class Lecture:
+    """One workflow's query: when it was sent and answered (wall clock)."""
+
+    envoi: float = 0.0
+    reponse: float = 0.0
+
+
+def _fenetre(h: WorkflowHistory, lecture: Lecture, mort: float) -> tuple[int, str | None]:
+    """Timed-out tasks, and ``None`` if the query was answered in the defect's window (after the
+    first call's completion, before the second one and before the task timed out), else what
+    happened, in seconds after the SIGKILL."""
+    expirees = [_instant(e) - mort for e in h.events if e.event_type == _EXPIREE]
+    appels = {
+        e.event_id
+        for e in h.events
+        if e.activity_task_scheduled_event_attributes.activity_type.name == "appeler"
+    }
+    fins = [
+        _instant(e) - mort
+        for e in h.events
+        if e.event_type == _FIN_APPEL
+        and e.activity_task_completed_event_attributes.scheduled_event_id in appels
+    ]
+    envoi, reponse = lecture.envoi - mort, lecture.reponse - mort
+    if (
+        expirees
+        and len(fins) >= 2
+        and lecture.reponse
+        and fins[0] < reponse < min(expirees[0], fins[1])
+    ):
+        return len(expirees), None
+    return len(expirees), (
+        f"{h.workflow_id} : lecture envoyée à {envoi:.1f} s, répondue à {reponse:.1f} s ; "
+        f"fins d'appel à {', '.join(f'{f:.1f}' for f in fins)} s ; "
+        f"tâche expirée à {', '.join(f'{e:.1f}' for e in expirees) or '—'} s"
+    )
 
 
 async def _attendre_pret(journal: Path, delai_s: float = 60) -> None:
@@ -201,11 +243,23 @@ async def _jusqu_a(instant: float) -> None:
     await asyncio.sleep(max(0.0, instant - time.time()))
 
 
-async def _lire(h: WorkflowHandle, reponses: dict[str, float], attentes: list[float]) -> None:
-    debut = time.time()
+async def _taches_finies(handles: list[WorkflowHandle], n: int, delai_s: float = 60) -> None:
+    """Wait until each workflow has ``n`` completed workflow tasks."""
+    limite = time.monotonic() + delai_s
+    for h in handles:
+        while True:
+            histoire = await h.fetch_history()
+            if sum(e.event_type == _TACHE_FINIE for e in histoire.events) >= n:
+                break
+            if time.monotonic() > limite:
+                raise RuntimeError(f"le worker ne traite pas {h.id}")
+            await asyncio.sleep(0.1)
+
+
+async def _lire(h: WorkflowHandle, lecture: Lecture) -> None:
+    lecture.envoi = time.time()
     await h.query("etat", rpc_timeout=timedelta(seconds=60))
-    reponses[h.id] = time.time()
-    attentes.append(reponses[h.id] - debut)
+    lecture.reponse = time.time()
 
 
 async def _boucle(
@@ -216,30 +270,34 @@ async def _boucle(
     journaux = [dossier / f"worker-{n}-avant.log", dossier / f"worker-{n}-apres.log"]
     worker = _lancer(commande, journaux[0])
     await _attendre_pret(journaux[0])
-    mort = time.time() + MORT
+    ids = [f"repro-lecture-{uuid.uuid4()}" for _ in range(PARALLELES)]
+    _MORTS.update((wid, asyncio.get_running_loop().create_future()) for wid in ids)
     handles = [
-        await client.start_workflow(
-            "ReproLecture",
-            [mort + fin for fin in FINS_D_APPEL],
-            id=f"repro-lecture-{uuid.uuid4()}",
-            task_queue=WORKFLOWS,
-        )
-        for _ in range(PARALLELES)
+        await client.start_workflow("ReproLecture", len(FINS_D_APPEL), id=wid, task_queue=WORKFLOWS)
+        for wid in ids
     ]
-    await _jusqu_a(mort)
-    _tuer(worker)  # its sticky queue stays « available » to matching for 10 s
+    await _taches_finies(handles, 1)  # the worker holds them: their queue is now its sticky one
+    for h in handles:
+        await h.signal("ping")
+    await _taches_finies(handles, 2)  # ... which it has just polled anew
+    _tuer(worker)  # matching still takes its sticky queue as « available » for 10 s
+    mort = time.time()
+    for wid in ids:
+        _MORTS[wid].set_result(mort)
     worker = _lancer(commande, journaux[1])
     bilan = Bilan(boucles=1, workflows=len(handles))
-    reponses: dict[str, float] = {}
+    lues = {h.id: Lecture() for h in handles}
     try:
         lectures = []
         if lecture in LECTURES:
             await _jusqu_a(mort + LECTURES[lecture])
-            lectures = [
-                asyncio.create_task(_lire(h, reponses, bilan.attente_lecture_s)) for h in handles
-            ]
+            lectures = [asyncio.create_task(_lire(h, lues[h.id])) for h in handles]
         await _attendre_pret(journaux[1])  # it must poll before the queries fall back (K+11 s)
+        pret = time.time() - mort
+        if pret > LECTURES["avant"] + 9:
+            bilan.hors_fenetre.append(f"worker relancé prêt seulement à {pret:.1f} s")
         await asyncio.gather(*lectures)
+        bilan.attente_lecture_s = [lu.reponse - lu.envoi for lu in lues.values() if lu.reponse]
         await _jusqu_a(mort + FINIR)
         for h in handles:
             await h.signal("finir")
@@ -248,14 +306,18 @@ async def _boucle(
             await asyncio.wait_for(h.result(), timeout=60)
             histoire = await h.fetch_history()
             (dossier / f"{h.id}.json").write_text(histoire.to_json())
-            expirees, dedans = _fenetre(histoire, reponses.get(h.id))
+            expirees, hors = _fenetre(histoire, lues[h.id], mort)
             bilan.expirees += expirees
-            bilan.dans_la_fenetre += dedans
+            bilan.dans_la_fenetre += hors is None
+            if hors and lecture == "avant":
+                bilan.hors_fenetre.append(hors)
             res = await replayer.replay_workflow(histoire, raise_on_replay_failure=False)
             if res.replay_failure is not None:
                 bilan.echecs[h.id] = str(res.replay_failure)[:300]
     finally:
         _tuer(worker)
+        for wid in ids:
+            _MORTS.pop(wid)
     bilan.retraits = journaux[1].read_text().count(RETRAIT)
     return bilan
 
@@ -288,6 +350,8 @@ async def scenario(boucles: int, avec_parade: bool, lecture: str, dossier: Path)
                     f"{len(b.echecs)} historiques non rejouables",
                     flush=True,
                 )
+                for raison in b.hors_fenetre:
+                    print(f"  hors de la fenêtre : {raison}", flush=True)
     finally:
         _tuer(serveur)
     return total
