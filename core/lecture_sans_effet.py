@@ -20,7 +20,10 @@ worker restart, a cache eviction), none for a workflow already in the cache.
 
 This reaches into the SDK's private parts (``Worker._workflow_worker``, its activation handler
 and the bridge's ``request_workflow_eviction``): ``proteger`` fails loudly if they move, and
-``tests/core/test_lecture_sans_effet.py`` checks they are there.
+``tests/core/test_lecture_sans_effet.py`` checks they are there. The situation is played for
+real, without randomness, by ``tests/fiabilite/reproduction_requete_pendant_panne.py`` (which
+follows the server's rule for sending a query to a worker) and its test
+``tests/fiabilite/test_lecture_pendant_panne.py``.
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 from temporalio.worker import Replayer, UnsandboxedWorkflowRunner, Worker
 
+from core.settings import ROOT
+
 FILE = "reproduction-defaut-sdk"
 ECHEANCE = timedelta(hours=1)
 APPEL = timedelta(seconds=3)  # an interrupted call is retried by the new worker after this
@@ -215,7 +217,8 @@ def _sequences(histoire: WorkflowHistory) -> tuple[int, int]:
 
 def _lancer(commande: list[str], journal: Path) -> subprocess.Popen[bytes]:
     sortie = journal.open("ab")
-    return subprocess.Popen(commande, stdout=sortie, stderr=subprocess.STDOUT)
+    # From the repository's root, so that « python -m tests.… » finds its module.
+    return subprocess.Popen(commande, stdout=sortie, stderr=subprocess.STDOUT, cwd=ROOT)
 
 
 def _tuer(p: subprocess.Popen[bytes]) -> None:
