@@ -18,10 +18,18 @@ pytestmark = pytest.mark.fiabilite
 async def test_une_lecture_pendant_la_panne_ne_laisse_aucun_historique_non_rejouable(
     tmp_path: Path,
 ) -> None:
-    bilan = await scenario(boucles=1, avec_parade=True, lecture="avant", dossier=tmp_path)
-    # The scenario did reach the defect's window (a query answered by the restarted worker
-    # after a completion no task had handled, before the task timed out); on a machine too
-    # loaded to keep the calendar, the misses say why.
-    assert bilan.dans_la_fenetre >= 1, bilan.hors_fenetre
-    assert bilan.retraits >= bilan.dans_la_fenetre, bilan
-    assert bilan.echecs == {}, f"historiques non rejouables : {bilan.echecs} ({tmp_path})"
+    # The scenario must reach the defect's window (a query answered by the restarted worker
+    # after a completion no task had handled, before the task timed out): on a machine too
+    # loaded to keep its calendar a loop may miss it for all four workflows, so up to three
+    # loops are run until one does; every loop's histories must replay.
+    manquees = []
+    for essai in range(3):
+        dossier = tmp_path / str(essai)
+        dossier.mkdir()
+        bilan = await scenario(boucles=1, avec_parade=True, lecture="avant", dossier=dossier)
+        assert bilan.echecs == {}, f"historiques non rejouables : {bilan.echecs} ({dossier})"
+        assert bilan.retraits >= bilan.dans_la_fenetre, bilan
+        if bilan.dans_la_fenetre >= 1:
+            return
+        manquees.append(bilan.hors_fenetre)
+    pytest.fail(f"la fenêtre du défaut jamais atteinte en 3 boucles : {manquees}")
