@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from partenaires.reception import EvenementValide
 from partenaires.refus import RefusEvenement
-from partenaires.routage import router
+from partenaires.routage import router_lot
 from services.audit import transaction_auditee
 from services.utilisateur import Utilisateur
 from store.evenements_partenaires import EvenementRecu, StatutReception
@@ -114,17 +114,20 @@ async def enregistrer_lot(
             resultats, recu_le = [], datetime.min.replace(tzinfo=UTC)
             for v in valides:
                 row = connus.get(v.evenement.id)
-                nouveau = row is None
                 if row is None:
                     # strictly increasing: the dispatcher delivers in this order (recu_le)
                     recu_le = max(datetime.now(UTC), recu_le + timedelta(microseconds=1))
                     row = connus[v.evenement.id] = _ligne(v, partner_id, recu_le)
-                    await router(session, row)  # a read, in the same transaction
-                    session.add(row)
-                objet = f"evenement:{partner_id}/{v.evenement.id}"
+                    resultats.append((row, True))
+                else:
+                    resultats.append((row, False))
+            nouveaux = [row for row, nouveau in resultats if nouveau]
+            await router_lot(session, nouveaux)  # reads, in the same transaction
+            session.add_all(nouveaux)
+            for row, nouveau in resultats:
+                objet = f"evenement:{partner_id}/{row.id}"
                 trace = _trace(row, nouveau)
                 await audit.ajouter(qui, "evenement_partenaire", objet, trace, adresse)
-                resultats.append((row, nouveau))
             await session.commit()
     except IntegrityError:  # a twin committed by another process in between
         await session.rollback()
