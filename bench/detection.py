@@ -16,7 +16,16 @@ import httpx
 
 from bench import pile
 from bench.contexte import Contexte
-from bench.evenements import SANS_LIMITE, Envoi, Personne, envoyer, ouvrir_parcours, preparer
+from bench.evenements import (
+    SANS_LIMITE,
+    TAILLE_LOT,
+    Lot,
+    Personne,
+    en_lots,
+    envoyer_lot,
+    ouvrir_parcours,
+    preparer,
+)
 from bench.mesure import Chiffre, Resultat, au_plus, centile, ms
 from core.partners import load_partners
 from simulator import emetteur
@@ -26,7 +35,7 @@ COORDINATRICE = "coord-bassin_annecien"
 MOTIF = "signalement_a_traiter"
 CIBLE_P95_S = 2.0
 DELAI_S = 60.0
-EN_VOL_MAX = 256
+EN_VOL_MAX = 8  # batches waiting for their answer (800 events)
 INTERVALLE_S = 0.025  # each look is audited, as every list read is
 
 
@@ -70,12 +79,13 @@ async def _bornee(detection: Coroutine[Any, Any, float]) -> float | None:
 
 @dataclass
 class Rafale:
-    """Partner events sent at a steady rate to other parcours while detection is measured."""
+    """Partner events sent at a steady rate to other parcours while detection is measured,
+    in batches (a partner's run), while each radiation is sent alone."""
 
-    envoyes: int = 0
+    envoyes: int = 0  # events
     acceptes: int = 0
-    echecs: int = 0  # no answer (connection refused or timed out)
-    sautes: int = 0  # not sent: already EN_VOL_MAX requests waiting for their answer
+    echecs: int = 0  # events of batches without an answer (connection refused or timed out)
+    sautes: int = 0  # events not sent: already EN_VOL_MAX batches waiting for their answer
     duree_s: float = 0.0
 
     @property
@@ -84,40 +94,40 @@ class Rafale:
 
 
 async def _rafale(
-    app: pile.Application, envois: list[Envoi], par_s: int, fin: asyncio.Event, bilan: Rafale
+    app: pile.Application, lots: list[Lot], par_s: int, fin: asyncio.Event, bilan: Rafale
 ) -> None:
-    """One event every 1/par_s second, each request on its own (a slow answer does not slow
-    the rate), until ``fin`` or the prepared events run out."""
+    """One batch every TAILLE_LOT/par_s second, each request on its own (a slow answer does
+    not slow the rate), until ``fin`` or the prepared batches run out."""
     debut = time.perf_counter()
     en_cours: set[asyncio.Task[None]] = set()
-    async with app.client_http(connexions=64) as client:
-        for n, envoi in enumerate(envois):
+    async with app.client_http(connexions=EN_VOL_MAX) as client:
+        for n, lot in enumerate(lots):
             if fin.is_set():
                 break
-            attente = debut + n / par_s - time.perf_counter()
+            attente = debut + n * TAILLE_LOT / par_s - time.perf_counter()
             if attente > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(fin.wait(), attente)
                 if fin.is_set():
                     break
             if len(en_cours) >= EN_VOL_MAX:  # the platform is behind: this one is not sent
-                bilan.sautes += 1
+                bilan.sautes += len(lot.identifiants)
                 continue
-            tache = asyncio.create_task(_envoyer(client, envoi, bilan))
+            tache = asyncio.create_task(_envoyer(client, lot, bilan))
             en_cours.add(tache)
             tache.add_done_callback(en_cours.discard)
-            bilan.envoyes += 1
+            bilan.envoyes += len(lot.identifiants)
         bilan.duree_s = time.perf_counter() - debut
         await asyncio.gather(*en_cours)
 
 
-async def _envoyer(client: httpx.AsyncClient, envoi: Envoi, bilan: Rafale) -> None:
+async def _envoyer(client: httpx.AsyncClient, lot: Lot, bilan: Rafale) -> None:
     try:
-        recu = await envoyer(client, envoi)
+        recu = await envoyer_lot(client, lot)
     except httpx.HTTPError:
-        bilan.echecs += 1
+        bilan.echecs += len(lot.identifiants)
         return
-    bilan.acceptes += recu.accepte  # after the await: « += await » would lose updates
+    bilan.acceptes += len(recu.acceptes)  # after the await: « += await » would lose updates
 
 
 async def mesurer(ctx: Contexte) -> Resultat:
@@ -132,12 +142,12 @@ async def mesurer(ctx: Contexte) -> Resultat:
             personnes[-t.detection_echantillons - 1 :],
         )
         bruit = await ouvrir_parcours(app, 100, 12)  # the burst's own parcours
-        envois = preparer(app, bruit, int(t.rafale_par_s * t.delai_s))
+        lots = en_lots(preparer(app, bruit, int(t.rafale_par_s * t.delai_s)))
         async with httpx.AsyncClient(timeout=30) as client, app.client_http(COORDINATRICE) as coord:
             await _une_detection(app, client, coord, calmes[-1])  # warm-up
             mesures = [await _bornee(_une_detection(app, client, coord, p)) for p in calmes[:-1]]
             fin, rafale = asyncio.Event(), Rafale()
-            envoi = asyncio.create_task(_rafale(app, envois, t.rafale_par_s, fin, rafale))
+            envoi = asyncio.create_task(_rafale(app, lots, t.rafale_par_s, fin, rafale))
             await _une_detection(app, client, coord, charges[-1])  # the burst under way
             pendant: list[float | None] = []
             limite = time.monotonic() + t.delai_s  # a backlog that grows must not hold the run
@@ -154,10 +164,11 @@ async def mesurer(ctx: Contexte) -> Resultat:
         pendant,
         f" pendant une rafale de {t.rafale_par_s} évén./s",
         f" ; pendant ce temps, une rafale d'inscriptions et d'ouvertures de droits sur 100 autres "
-        f"parcours : {rafale.envoyes} événements envoyés en {rafale.duree_s:.0f} s "
+        f"parcours, par lots de {TAILLE_LOT} (chaque radiation est envoyée seule) : "
+        f"{rafale.envoyes} événements envoyés en {rafale.duree_s:.0f} s "
         f"({rafale.par_s:.0f}/s, {rafale.acceptes} acceptés, {rafale.echecs} sans réponse, "
-        f"{rafale.sautes} non envoyés faute de réponse aux {EN_VOL_MAX} précédents), chacun sans "
-        "attendre la réponse du précédent",
+        f"{rafale.sautes} non envoyés faute de réponse aux {EN_VOL_MAX} lots précédents), "
+        "chaque lot sans attendre la réponse du précédent",
     )
     return r
 

@@ -8,6 +8,13 @@ one signal carrying its events in that order (``evenements_partenaires``), then 
 event id it has already applied, so nothing is lost and nothing is applied twice. A parcours
 whose signal fails keeps its events, and the next pass starts again from its oldest one: its
 order holds. Several parcours are signalled at once (their orders are independent).
+
+Ruptures first: a pass starts with the parcours that have an event signalling a rupture
+waiting (``SIGNALEMENTS``, the catalogue's « signalement » types), with their older events
+before it, then takes the oldest of the others. A radiation does not wait behind a nightly
+file of ordinary events for other people, and each parcours still gets its events in order.
+While a backlog lasts, each pass reads more events (up to ``LOT_MAX``), so that each signal
+carries more of a parcours' events.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.service import RPCError, RPCStatusCode
 
 from partenaires.routage import mettre_a_rapprocher, router
-from schemas.evenements import EvenementPartenaire
+from schemas.evenements import SIGNALEMENTS, EvenementPartenaire
 from schemas.incident import Partenaire
 from services.parcours_client import ParcoursClient
 from store.db import SessionFactory, ecriture
@@ -35,7 +42,9 @@ log = logging.getLogger("parcours.partenaires")
 
 DELAI_SIGNAL_S = 5.0  # a Temporal that does not answer: give up this pass, try again later
 LOT = 500  # events read per pass
-PAR_SIGNAL = 50  # events per signal at most (a payload of a few dozen Kio)
+LOT_MAX = 4000  # ...doubled pass after pass while a backlog lasts, up to this
+URGENTS_MAX = 100  # parcours with a rupture waiting served first, per pass
+PAR_SIGNAL = 100  # events per signal at most (a payload of a few dozen Kio)
 OCTETS_PAR_SIGNAL = 256 * 1024  # ...and of this size at most (an event alone always goes)
 SIGNAUX_SIMULTANES = 16  # parcours signalled at once
 ATTENTE_S = 0.1  # nothing to deliver: look again after this
@@ -141,21 +150,47 @@ class Passage:
     interrompu: bool = False  # Temporal failed for at least one parcours
 
 
-async def _a_livrer(session: AsyncSession, limite: int) -> list[EvenementRecu]:
-    return list(
-        (
-            await session.exec(
-                select(EvenementRecu)
-                .where(EvenementRecu.statut == StatutReception.A_LIVRER.value)
-                .order_by(
-                    col(EvenementRecu.recu_le),
-                    col(EvenementRecu.partenaire),
-                    col(EvenementRecu.id),
-                )
-                .limit(limite)
-            )
-        ).all()
+A_LIVRER = EvenementRecu.statut == StatutReception.A_LIVRER.value
+ORDRE = (col(EvenementRecu.recu_le), col(EvenementRecu.partenaire), col(EvenementRecu.id))
+
+
+async def _urgents(session: AsyncSession) -> list[str]:
+    """The parcours with a rupture waiting, the longest-waiting first."""
+    rows = await session.exec(
+        select(EvenementRecu.parcours_id)
+        .where(
+            A_LIVRER,
+            col(EvenementRecu.type).in_(SIGNALEMENTS),
+            col(EvenementRecu.parcours_id).is_not(None),
+        )
+        .group_by(col(EvenementRecu.parcours_id))
+        .order_by(func.min(EvenementRecu.recu_le))
+        .limit(URGENTS_MAX)
     )
+    return [pid for pid in rows.all() if pid is not None]
+
+
+async def _a_livrer(session: AsyncSession, limite: int) -> list[EvenementRecu]:
+    """The events of the parcours with a rupture waiting, then the oldest others: for each
+    parcours, the oldest of its events (a prefix of its queue), so its order holds."""
+    urgents = await _urgents(session)
+    leurs: list[EvenementRecu] = []
+    if urgents:
+        leurs = list(
+            (
+                await session.exec(
+                    select(EvenementRecu)
+                    .where(A_LIVRER, col(EvenementRecu.parcours_id).in_(urgents))
+                    .order_by(*ORDRE)
+                    .limit(limite)
+                )
+            ).all()
+        )
+    autres = (
+        await session.exec(select(EvenementRecu).where(A_LIVRER).order_by(*ORDRE).limit(limite))
+    ).all()
+    deja = {(r.partenaire, r.id) for r in leurs}
+    return leurs + [r for r in autres if (r.partenaire, r.id) not in deja]
 
 
 def _par_parcours(rows: list[EvenementRecu]) -> dict[str, list[EvenementRecu]]:
@@ -212,15 +247,17 @@ async def repartir_sans_fin(
     short wait when there is none, backing off while Temporal or the database fails. Returns
     how many events were delivered."""
     fin = asyncio.get_running_loop().time() + duree.total_seconds()
-    livres, attente = 0, ATTENTE_S
+    livres, attente, lot = 0, ATTENTE_S, LOT
     while asyncio.get_running_loop().time() < fin:
         battement()
         try:
-            passage = await repartir(sessions, parcours)
+            passage = await repartir(sessions, parcours, lot)
         except (SQLAlchemyError, OSError) as err:
             log.warning("Répartition des événements interrompue : %s", err)
             passage = Passage(interrompu=True)
         livres += passage.livres
+        # a full pass means a backlog: read more at once, so each signal carries more
+        lot = min(lot * 2, LOT_MAX) if passage.lus >= lot else LOT
         if passage.interrompu:
             attente = min(attente * 2, ATTENTE_MAX_S)
         elif passage.lus:

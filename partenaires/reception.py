@@ -1,5 +1,10 @@
 """Reading a partner's request: content type, size, JSON, the CloudEvents 1.0 envelope, then
-the catalogue (known type, sent by its own partner, subject and data in the expected form)."""
+the catalogue (known type, sent by its own partner, subject and data in the expected form).
+
+Two content modes of the CloudEvents HTTP binding: structured (one event, the body is the
+event) and batched (``application/cloudevents-batch+json``, the body is a JSON array of
+structured events). Each event of a batch goes through the very checks of a single one; a
+batch's refusals are per event, so that one bad line does not hold back the others."""
 
 from __future__ import annotations
 
@@ -20,6 +25,10 @@ from schemas.evenements import CATALOGUE, TypeEvenement
 from schemas.usager import IdentifiantsPartenaires
 
 TYPE_CONTENU = "application/cloudevents+json"
+TYPE_LOT = "application/cloudevents-batch+json"
+TAILLE_MAX = 256 * 1024  # one event, alone or in a batch
+LOT_MAX_EVENEMENTS = 1000  # a nightly file of 100,000 events is a hundred requests
+LOT_MAX_OCTETS = 1024 * 1024  # the web's guard on every body (web/securite/entetes.py)
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
@@ -60,18 +69,22 @@ class EvenementValide:
     data: dict[str, Any]  # validated against the type's model, partner's extra fields kept
 
 
-def verifier_type_contenu(entete: str | None) -> None:
+def verifier_type_contenu(entete: str | None) -> bool:
+    """True for a batch (``TYPE_LOT``), False for one event (``TYPE_CONTENU``)."""
     media, *parametres = (entete or "").split(";")
     charset_ok = all(
         p.strip().lower() in ("charset=utf-8", 'charset="utf-8"') for p in parametres if p.strip()
     )
-    if media.strip().lower() != TYPE_CONTENU or not charset_ok:
+    media = media.strip().lower()
+    if media not in (TYPE_CONTENU, TYPE_LOT) or not charset_ok:
         raise RefusEvenement(
             415,
             f"Type de contenu non pris en charge : envoyez « Content-Type: {TYPE_CONTENU} » "
-            "(un événement CloudEvents en JSON, encodé en UTF-8)",
+            f"(un événement CloudEvents en JSON, encodé en UTF-8) ou « {TYPE_LOT} » (un lot : "
+            "un tableau JSON d'événements)",
             "type_contenu",
         )
+    return media == TYPE_LOT
 
 
 def _json(corps: bytes) -> Any:
@@ -96,8 +109,18 @@ def enveloppe(corps: bytes) -> CloudEvent:
     brut = _json(corps)
     if not isinstance(brut, dict):
         raise _invalide(
-            [{"champ": "corps", "message": "Un seul événement par requête, en objet JSON"}]
+            [
+                {
+                    "champ": "corps",
+                    "message": "Un seul événement par requête, en objet JSON (un lot : "
+                    f"« Content-Type: {TYPE_LOT} »)",
+                }
+            ]
         )
+    return _cloud_event(brut)
+
+
+def _cloud_event(brut: dict[str, Any]) -> CloudEvent:
     if erreurs := problemes(brut):  # NUL, controls, bidi overrides: in no field, not even data
         raise _invalide(erreurs)
     try:
@@ -153,6 +176,10 @@ def analyser(corps: bytes, partenaire: PartnerConfig, webhook_id: str) -> Evenem
         raise RefusEvenement.champ(
             422, "identifiant_incoherent", "id", "doit être égal à l'en-tête webhook-id"
         )
+    return _contenu(ev, partenaire)
+
+
+def _contenu(ev: CloudEvent, partenaire: PartnerConfig) -> EvenementValide:
     if ev.source != partenaire.source:
         raise RefusEvenement.champ(
             422, "source_invalide", "source", f"attendu « {partenaire.source} » pour ce partenaire"
@@ -160,3 +187,45 @@ def analyser(corps: bytes, partenaire: PartnerConfig, webhook_id: str) -> Evenem
     definition = _definition(ev, partenaire.id)
     _sujet(ev, definition)
     return EvenementValide(ev, definition, _data(ev, definition))
+
+
+def lot(corps: bytes) -> list[Any]:
+    """The batch's elements, not yet checked: a JSON array of at most ``LOT_MAX_EVENEMENTS``."""
+    brut = _json(corps)
+    if not isinstance(brut, list):
+        raise _invalide(
+            [{"champ": "corps", "message": "Un lot est un tableau JSON d'événements CloudEvents"}]
+        )
+    if len(brut) > LOT_MAX_EVENEMENTS:
+        raise RefusEvenement(
+            413,
+            f"Lot trop grand : {len(brut)} événements, {LOT_MAX_EVENEMENTS} au plus par requête "
+            "(découpez-le en plusieurs lots)",
+            "lot_trop_grand",
+        )
+    return brut
+
+
+def _du_lot(brut: Any, partenaire: PartnerConfig) -> EvenementValide:
+    if not isinstance(brut, dict):
+        raise _invalide([{"champ": "corps", "message": "Un événement est un objet JSON"}])
+    taille = len(json.dumps(brut, ensure_ascii=False, separators=(",", ":")).encode())
+    if taille > TAILLE_MAX:
+        raise RefusEvenement(
+            413, f"Événement trop volumineux : {TAILLE_MAX // 1024} Kio au plus", "trop_gros"
+        )
+    return _contenu(_cloud_event(brut), partenaire)
+
+
+def analyser_lot(
+    elements: list[Any], partenaire: PartnerConfig
+) -> list[EvenementValide | RefusEvenement]:
+    """Each element checked as a single event would be (but for ``webhook-id``, which names the
+    batch): either the valid event or the reason it is refused, in the batch's order."""
+    resultats: list[EvenementValide | RefusEvenement] = []
+    for brut in elements:
+        try:
+            resultats.append(_du_lot(brut, partenaire))
+        except RefusEvenement as refus:
+            resultats.append(refus)
+    return resultats

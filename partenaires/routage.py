@@ -7,25 +7,36 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.francais import le
-from schemas.evenements import CATALOGUE
+from schemas.evenements import CATALOGUE, CleSujet
 from schemas.parcours import Statut
 from store.evenements_partenaires import EvenementRecu, StatutReception
 from store.parcours import IdentifiantRow, ParcoursRow
 
 
-async def parcours_ouverts(session: AsyncSession, cle: str, valeur: str) -> list[str]:
-    """Ids of the open parcours carrying this identifier."""
+async def ouverts_par_valeur(
+    session: AsyncSession, cle: str, valeurs: list[str]
+) -> dict[str, list[str]]:
+    """For each of these values of one identifier, the ids of the open parcours carrying it
+    (one query for a whole batch)."""
     rows = await session.exec(
-        select(IdentifiantRow.parcours_id)
+        select(IdentifiantRow.valeur, IdentifiantRow.parcours_id)
         .join(ParcoursRow, col(ParcoursRow.id) == col(IdentifiantRow.parcours_id))
         .where(
             IdentifiantRow.cle == cle,
-            IdentifiantRow.valeur == valeur,
+            col(IdentifiantRow.valeur).in_(valeurs),
             col(ParcoursRow.statut) != Statut.CLOS.value,
         )
         .distinct()
     )
-    return list(rows.all())
+    trouves: dict[str, list[str]] = {}
+    for valeur, parcours_id in rows.all():
+        trouves.setdefault(valeur, []).append(parcours_id)
+    return trouves
+
+
+async def parcours_ouverts(session: AsyncSession, cle: str, valeur: str) -> list[str]:
+    """Ids of the open parcours carrying this identifier."""
+    return (await ouverts_par_valeur(session, cle, [valeur])).get(valeur, [])
 
 
 def mettre_a_rapprocher(row: EvenementRecu, motif: str) -> None:
@@ -36,8 +47,21 @@ def mettre_a_rapprocher(row: EvenementRecu, motif: str) -> None:
 
 async def router(session: AsyncSession, row: EvenementRecu) -> None:
     """Set ``row.parcours_id`` when exactly one open parcours matches, else queue the row."""
-    cle = CATALOGUE[row.type].cle
-    trouves = await parcours_ouverts(session, cle.value, row.sujet)
+    await router_lot(session, [row])
+
+
+async def router_lot(session: AsyncSession, rows: list[EvenementRecu]) -> None:
+    """``router`` for many rows: one query per kind of identifier."""
+    par_cle: dict[CleSujet, list[EvenementRecu]] = {}
+    for row in rows:
+        par_cle.setdefault(CATALOGUE[row.type].cle, []).append(row)
+    for cle, siens in par_cle.items():
+        ouverts = await ouverts_par_valeur(session, cle.value, sorted({r.sujet for r in siens}))
+        for row in siens:
+            _destiner(row, cle, ouverts.get(row.sujet, []))
+
+
+def _destiner(row: EvenementRecu, cle: CleSujet, trouves: list[str]) -> None:
     if len(trouves) == 1:
         row.parcours_id = trouves[0]
         return

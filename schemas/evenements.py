@@ -342,6 +342,10 @@ CATALOGUE: dict[str, TypeEvenement] = {
     ]
 }
 
+# The types that signal a rupture: the dispatcher delivers them ahead of a backlog of ordinary
+# events (partenaires/livraison.py), so that a radiation does not wait behind a nightly file.
+SIGNALEMENTS = frozenset(nom for nom, t in CATALOGUE.items() if t.effet is Effet.SIGNALEMENT)
+
 
 class EvenementPartenaire(Model):
     """A partner event as the parcours receives it (signal), once stored and matched."""

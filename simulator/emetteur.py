@@ -17,6 +17,7 @@ from core.partners import PartnerConfig
 from core.settings import Settings
 
 CONTENT_TYPE = "application/cloudevents+json"
+CONTENT_TYPE_LOT = "application/cloudevents-batch+json"  # batched mode: a JSON array of events
 TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
 
@@ -67,6 +68,16 @@ def construire_evenement(
 def corps(evenement: dict[str, Any]) -> bytes:
     """The exact bytes that are signed and sent: signing anything else breaks verification."""
     return json.dumps(evenement, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def corps_lot(evenements: list[Any]) -> bytes:
+    """A batch's exact bytes: the JSON array of the events, signed once as a whole."""
+    return json.dumps(evenements, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def entetes_lot(secret: str, contenu: bytes) -> dict[str, str]:
+    """A batch's headers: its own message id (not an event's), its signature over the body."""
+    return {"Content-Type": CONTENT_TYPE_LOT, **signer(secret, f"lot_{uuid.uuid4()}", contenu)}
 
 
 def signer(

@@ -28,6 +28,7 @@ from tests.fixtures.plateforme import Plateforme
 
 T = TypeVar("T")
 TYPE_CE = "application/cloudevents+json"
+TYPE_LOT = emetteur.CONTENT_TYPE_LOT
 RAPIDE = PolitiqueAppels(tentatives=2, premier_delai_s=0.2, delai_max_s=0.5)
 
 
@@ -69,6 +70,14 @@ def signe(
     return corps, entetes(p, partenaire, ev["id"], corps, **kw)
 
 
+def signe_lot(p: Plateforme, partenaire: str, evs: list[Any]) -> tuple[bytes, dict[str, str]]:
+    """A batch as a partner sends it: the JSON array, signed once as a whole."""
+    secret = partenaires(p)[partenaire].secret
+    assert secret is not None
+    corps = emetteur.corps_lot(evs)
+    return corps, emetteur.entetes_lot(secret, corps)
+
+
 async def poster(
     p: Plateforme, partenaire: str, corps: Any, headers: dict[str, str]
 ) -> httpx.Response:
@@ -80,6 +89,11 @@ async def poster(
 
 async def envoyer(p: Plateforme, partenaire: str, ev: dict[str, Any]) -> httpx.Response:
     corps, headers = signe(p, partenaire, ev)
+    return await poster(p, partenaire, corps, headers)
+
+
+async def envoyer_lot(p: Plateforme, partenaire: str, evs: list[Any]) -> httpx.Response:
+    corps, headers = signe_lot(p, partenaire, evs)
     return await poster(p, partenaire, corps, headers)
 
 

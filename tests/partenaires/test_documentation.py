@@ -22,8 +22,12 @@ async def test_openapi_decrit_la_route_et_le_catalogue(plateforme: Plateforme) -
         schema = (await client.get("/openapi.json")).json()
     route = schema["paths"]["/api/v1/partners/{partner_id}/events"]["post"]
     assert route["tags"] == ["Partenaires"]
-    assert set(route["responses"]) == {"202", "400", "401", "403", "413", "415", "422", "429"}
+    attendues = {"202", "207", "400", "401", "403", "413", "415", "422", "429"}
+    assert set(route["responses"]) == attendues
     assert "application/cloudevents+json" in route["requestBody"]["content"]
+    lot = route["requestBody"]["content"]["application/cloudevents-batch+json"]
+    assert lot["schema"]["type"] == "array"
+    assert "resultats" in str(route["responses"]["207"])
     for nom, t in CATALOGUE.items():
         assert f"`{nom}`" in route["description"]
         assert t.effet.label in route["description"]

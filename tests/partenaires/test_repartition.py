@@ -7,11 +7,21 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 from sqlmodel import select
 from temporalio.service import RPCError, RPCStatusCode
 
-from partenaires.livraison import PAR_SIGNAL, arriere, repartir
+from partenaires import livraison
+from partenaires.livraison import (
+    LOT,
+    LOT_MAX,
+    PAR_SIGNAL,
+    Passage,
+    arriere,
+    repartir,
+    repartir_sans_fin,
+)
 from schemas.evenements import EvenementPartenaire
 from services.parcours_client import ParcoursClient
 from store.db import SessionFactory, create_schema, make_engine, session_factory
@@ -43,8 +53,11 @@ async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
     await engine.dispose()
 
 
+ROMPU, SIGNE = "fr.employeur.contrat.rompu", "fr.employeur.contrat.signe"
+
+
 async def _stocker(
-    sessions: SessionFactory, arrivees: list[tuple[str, str]], depuis: int = 0
+    sessions: SessionFactory, arrivees: list[tuple[str, str]], depuis: int = 0, type_: str = ROMPU
 ) -> None:
     """(event id, parcours id) in their order of arrival, a second apart from ``depuis``."""
     async with sessions() as session:
@@ -53,7 +66,7 @@ async def _stocker(
                 EvenementRecu(
                     partenaire="employeur",
                     id=id_,
-                    type="fr.employeur.contrat.rompu",
+                    type=type_,
                     source="urn:spie74:partner:employeur",
                     sujet="73282932000074:M-1",
                     survenu_le=DEBUT,
@@ -116,3 +129,34 @@ async def test_gros_arriere_en_plusieurs_signaux(sessions: SessionFactory) -> No
     await repartir(sessions, temporal)
     assert [len(ids) for _, ids in temporal.signaux] == [PAR_SIGNAL, PAR_SIGNAL, 3]
     assert [i for _, ids in temporal.signaux for i in ids] == [f"e{i:04d}" for i in range(n)]
+
+
+async def test_rupture_servie_avant_l_arriere_des_autres(sessions: SessionFactory) -> None:
+    """A nightly file of ordinary events for other parcours is waiting; a rupture arrives
+    for A, after one ordinary event of A: the next pass delivers A first, its two events in
+    their order, before the older backlog of the others."""
+    await _stocker(sessions, [(f"x{i}", f"P{i}") for i in range(6)], type_=SIGNE)
+    await _stocker(sessions, [("a1", "A")], depuis=10, type_=SIGNE)
+    await _stocker(sessions, [("a2", "A")], depuis=11, type_=ROMPU)  # a rupture
+    temporal = TemporalDeTest()
+    await repartir(sessions, temporal, lot=3)
+    assert temporal.signaux[0] == ("A", ["a1", "a2"])
+    assert [pid for pid, _ in temporal.signaux[1:]] == ["P0", "P1", "P2"]  # then the oldest
+
+
+async def test_arriere_lu_par_lots_croissants(
+    sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a backlog lasts, each pass reads twice as many events (up to LOT_MAX), so each
+    parcours gets more of its events per signal; back to LOT once it is empty."""
+    lots: list[int] = []
+
+    async def compter(_: SessionFactory, __: ParcoursClient, lot: int = LOT) -> Passage:
+        lots.append(lot)
+        lus = lot if len(lots) < 6 else 0
+        return Passage(lus=lus, livres=lus)
+
+    monkeypatch.setattr(livraison, "repartir", compter)
+    monkeypatch.setattr(livraison, "ATTENTE_S", 0.0)
+    await repartir_sans_fin(sessions, TemporalDeTest(), lambda: None, timedelta(seconds=0.5))
+    assert lots[:7] == [LOT, 2 * LOT, 4 * LOT, LOT_MAX, LOT_MAX, LOT_MAX, LOT]

@@ -54,7 +54,7 @@ from tests.administration.outils import un_siret
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
-from tests.partenaires.outils import RAPIDE, evenement, numero_caf, signe
+from tests.partenaires.outils import RAPIDE, evenement, numero_caf, signe, signe_lot
 from tests.securite.corps import commandes, formulaire
 from web.app import create_app
 from web.securite.mots_de_passe import hacher
@@ -389,6 +389,35 @@ def _evenement_partenaire(type_: str) -> Construire:
         return Requete("POST", "/api/v1/partners/caf/events", content=corps, headers=entetes)
 
     return construire
+
+
+def _lot_partenaire(*types: str) -> Construire:
+    """The batched form: the partner signs the array once; everyone else sends the same bytes
+    with their credentials but without the partner's signature."""
+
+    def construire(ctx: Contexte, role: str) -> Requete:
+        p = ctx.plateforme
+        data = {"date_effet": ctx.jour.isoformat()}
+        evs = [evenement(p, "caf", t, numero_caf(), data) for t in types]
+        corps, entetes = signe_lot(p, "caf", evs)
+        if role != "partenaire":
+            entetes = {"Content-Type": entetes["Content-Type"]}
+        return Requete("POST", "/api/v1/partners/caf/events", content=corps, headers=entetes)
+
+    return construire
+
+
+def _resultats(*statuts: str) -> Callable[[httpx.Response], bool]:
+    """A batch's answer: one result per event, saying no more than a single answer would."""
+
+    def controle(r: httpx.Response) -> bool:
+        resultats = r.json()["resultats"]
+        permis = {"id", "status", "matched", "code", "message", "erreurs"}
+        return [x["status"] for x in resultats] == list(statuts) and all(
+            set(x) <= permis for x in resultats
+        )
+
+    return controle
 
 
 FORMULAIRES_CMD = {  # flat commands, as the cockpit's forms post them
@@ -756,6 +785,20 @@ LIGNES: dict[tuple[str, str], list[Cas]] = {
             "type d'un autre partenaire",
             ligne("401 401 401 401 401 401 403 401 401"),
             _evenement_partenaire("fr.france-travail.demandeur.radie"),
+        ),
+        Cas(
+            "lot signé",
+            ligne("401 401 401 401 401 401 ok 401 401"),
+            _lot_partenaire("fr.caf.rsa.droits-ouverts", "fr.caf.rsa.droits-ouverts"),
+            ok=frozenset({202}),
+            controle=_resultats("accepted", "accepted"),
+        ),
+        Cas(
+            "lot avec un type d'un autre partenaire",
+            ligne("401 401 401 401 401 401 ok 401 401"),
+            _lot_partenaire("fr.caf.rsa.droits-ouverts", "fr.france-travail.demandeur.radie"),
+            ok=frozenset({207}),
+            controle=_resultats("accepted", "refused"),
         ),
     ],
     ("GET", "/api/v1/partners/a-rapprocher"): [

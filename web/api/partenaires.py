@@ -8,18 +8,30 @@ from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import metriques
 from core.partners import PartnerConfig, load_partners
 from core.settings import Settings
 from partenaires import signature
-from partenaires.enregistrement import AccuseReception, recevoir
-from partenaires.reception import TYPE_CONTENU, CloudEvent, analyser
+from partenaires.enregistrement import AccuseLot, AccuseReception, recevoir, recevoir_lot
+from partenaires.reception import (
+    LOT_MAX_EVENEMENTS,
+    LOT_MAX_OCTETS,
+    TAILLE_MAX,
+    TYPE_CONTENU,
+    TYPE_LOT,
+    CloudEvent,
+    analyser,
+    analyser_lot,
+    lot,
+)
 from partenaires.reception import verifier_type_contenu as verifier_contenu
 from partenaires.refus import RefusEvenement
 from schemas.erreurs import CodeErreur
 from services.audit import journaliser
-from services.utilisateur import partenaire_utilisateur
+from services.utilisateur import Utilisateur, partenaire_utilisateur
 from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, reponse
 from web.partenaires.corps import lire_corps
@@ -72,9 +84,22 @@ REPONSES: dict[int | str, dict[str, Any]] = {
         "type_interdit",
         "Le type « fr.caf.rsa.droits-clos » est réservé au partenaire « CAF »",
     ),
-    413: _e("Corps de plus de 256 Kio", "trop_gros", "Corps trop volumineux : 256 Kio au plus"),
+    207: {
+        "model": AccuseLot,
+        "description": f"Lot (`{TYPE_LOT}`) dont au moins un événement est refusé : les "
+        "autres sont enregistrés ; chaque refus est dans `resultats`, à la position de "
+        "l'événement, avec sa raison et ses champs (corrigez-le et renvoyez-le seul ou dans un "
+        "autre lot)",
+    },
+    413: _e(
+        f"Corps de plus de {TAILLE_MAX // 1024} Kio (un événement) ou "
+        f"{LOT_MAX_OCTETS // 1024 // 1024} Mio (un lot) ; lot de plus de {LOT_MAX_EVENEMENTS} "
+        "événements, ou de plus d'événements que la limite du partenaire par minute",
+        "trop_gros",
+        f"Corps trop volumineux : {TAILLE_MAX // 1024} Kio au plus par événement",
+    ),
     415: _e(
-        f"Type de contenu autre que {TYPE_CONTENU}",
+        f"Type de contenu autre que {TYPE_CONTENU} ou {TYPE_LOT}",
         "type_contenu",
         f"Type de contenu non pris en charge : envoyez « Content-Type: {TYPE_CONTENU} »",
     ),
@@ -99,26 +124,29 @@ REPONSES: dict[int | str, dict[str, Any]] = {
     ),
 }
 
+EXEMPLE = {
+    "specversion": "1.0",
+    "id": "0b8f5a4e-3c1d-4d7e-9a51-2f6a0c9e1b77",
+    "source": "urn:spie74:partner:employeur",
+    "type": "fr.employeur.contrat.rompu",
+    "subject": "73282932000074:M-1042",
+    "time": "2026-11-20T09:30:00Z",
+    "datacontenttype": "application/json",
+    "data": {"date": "2026-11-20", "motif": "Fin de contrat à l'initiative du salarié"},
+}
 CORPS = {
     "requestBody": {
         "required": True,
         "content": {
-            TYPE_CONTENU: {
-                "schema": CloudEvent.model_json_schema(),
-                "example": {
-                    "specversion": "1.0",
-                    "id": "0b8f5a4e-3c1d-4d7e-9a51-2f6a0c9e1b77",
-                    "source": "urn:spie74:partner:employeur",
-                    "type": "fr.employeur.contrat.rompu",
-                    "subject": "73282932000074:M-1042",
-                    "time": "2026-11-20T09:30:00Z",
-                    "datacontenttype": "application/json",
-                    "data": {
-                        "date": "2026-11-20",
-                        "motif": "Fin de contrat à l'initiative du salarié",
-                    },
+            TYPE_CONTENU: {"schema": CloudEvent.model_json_schema(), "example": EXEMPLE},
+            TYPE_LOT: {
+                "schema": {
+                    "type": "array",
+                    "items": CloudEvent.model_json_schema(),
+                    "maxItems": LOT_MAX_EVENEMENTS,
                 },
-            }
+                "example": [EXEMPLE],
+            },
         },
     }
 }
@@ -142,10 +170,18 @@ def _connus(services: Services) -> list[str]:
     return list(load_partners(s.partners_file, s.effective_partner_base_url))
 
 
-def _limiter(partner_id: str, par_minute: int) -> None:
+def _limiter(partner_id: str, par_minute: int, evenements: int = 1) -> None:
+    """The limit counts events, whether they come one by one or in batches."""
+    if evenements > par_minute:
+        raise RefusEvenement(
+            413,
+            f"Lot trop grand : {evenements} événements, plus que la limite de {par_minute} "
+            "événements par minute de ce partenaire (découpez-le en plusieurs lots)",
+            "lot_trop_grand",
+        )
     limiteur = limite(par_minute)
-    if not limiteur.autoriser(partner_id):
-        attente = limiteur.attente(partner_id)
+    if not limiteur.autoriser(partner_id, evenements):
+        attente = limiteur.attente(partner_id, evenements)
         raise RefusEvenement(
             429,
             f"Trop d'événements en une minute : réessayez dans {attente} s",
@@ -154,37 +190,69 @@ def _limiter(partner_id: str, par_minute: int) -> None:
         )
 
 
+def _refuser(request: Request, services: Services, partner_id: str, refus: RefusEvenement) -> Any:
+    metriques.evenement_partenaire(partner_id, _connus(services), "refused")
+    log.info("Événement refusé (%s, %s) : %s", partner_id, refus.code, refus.message)
+    response = reponse(refus.status, refus.message, refus.code, refus.erreurs, request.url.path)
+    response.headers.update(refus.headers)
+    return response
+
+
 @router.post(
     "/{partner_id}/events",
     status_code=202,
-    response_model=AccuseReception,
+    response_model=AccuseReception | AccuseLot,
+    response_model_exclude_none=True,
     responses=REPONSES,
-    summary="Recevoir un événement d'un partenaire (CloudEvents signé)",
+    summary="Recevoir un événement d'un partenaire, ou un lot (CloudEvents signé)",
     description=description_route(),
     openapi_extra=CORPS,
 )
 async def recevoir_evenement(
     partner_id: str, request: Request, services: ServicesDep, session: SessionDep
 ) -> Any:
+    limite_s = services.settings.partner_rate_limit_per_minute
     try:
         config = _emetteur(services, partner_id)
-        verifier_contenu(request.headers.get("content-type"))
-        corps = await lire_corps(request)
+        est_un_lot = verifier_contenu(request.headers.get("content-type"))
+        corps = await lire_corps(request, lot=est_un_lot)
         webhook_id = signature.verifier(
             config.secret or "", request.headers, corps, datetime.now(UTC)
         )
-        _limiter(partner_id, services.settings.partner_rate_limit_per_minute)
-        valide = analyser(corps, config, webhook_id)
+        if est_un_lot:
+            elements = lot(corps)
+            _limiter(partner_id, limite_s, len(elements))
+        else:
+            _limiter(partner_id, limite_s)
+            valide = analyser(corps, config, webhook_id)
     except RefusEvenement as refus:
-        metriques.evenement_partenaire(partner_id, _connus(services), "refused")
-        log.info("Événement refusé (%s, %s) : %s", partner_id, refus.code, refus.message)
-        response = reponse(refus.status, refus.message, refus.code, refus.erreurs, request.url.path)
-        response.headers.update(refus.headers)
-        return response
-    accuse = await recevoir(
-        session, valide, partner_id, partenaire_utilisateur(config), adresse(request)
-    )
+        return _refuser(request, services, partner_id, refus)
+    qui, ou = partenaire_utilisateur(config), adresse(request)
+    if est_un_lot:
+        return await _recevoir_lot(services, session, config, elements, qui, ou)
+    accuse = await recevoir(session, valide, partner_id, qui, ou)
     metriques.evenement_partenaire(partner_id, _connus(services), accuse.status)
+    return accuse
+
+
+async def _recevoir_lot(
+    services: Services,
+    session: AsyncSession,
+    config: PartnerConfig,
+    elements: list[Any],
+    qui: Utilisateur,
+    ou: str | None,
+) -> Any:
+    """202 when every event is stored (or already was), 207 when some are refused."""
+    accuse = await recevoir_lot(
+        session, analyser_lot(elements, config), elements, config.id, qui, ou
+    )
+    connus = _connus(services)
+    for r in accuse.resultats:
+        metriques.evenement_partenaire(config.id, connus, r.status)
+    if accuse.refuses:
+        log.info("Lot de %s : %d événement(s) refusé(s)", config.id, accuse.refuses)
+        return JSONResponse(accuse.model_dump(mode="json", exclude_none=True), status_code=207)
     return accuse
 
 

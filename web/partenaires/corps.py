@@ -5,26 +5,30 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from partenaires.reception import LOT_MAX_OCTETS
+from partenaires.reception import TAILLE_MAX as TAILLE_MAX
 from partenaires.refus import RefusEvenement
 
-TAILLE_MAX = 256 * 1024
+
+def _trop_gros(taille_max: int, quoi: str) -> RefusEvenement:
+    return RefusEvenement(413, f"Corps trop volumineux : {quoi}", "trop_gros")
 
 
-def _trop_gros() -> RefusEvenement:
-    return RefusEvenement(
-        413, f"Corps trop volumineux : {TAILLE_MAX // 1024} Kio au plus par événement", "trop_gros"
+async def lire_corps(request: Request, lot: bool = False) -> bytes:
+    """The raw body, refused as soon as it exceeds the limit (announced or actual size): that
+    of one event, or of a batch."""
+    taille_max, quoi = (
+        (LOT_MAX_OCTETS, f"{LOT_MAX_OCTETS // 1024 // 1024} Mio au plus par lot")
+        if lot
+        else (TAILLE_MAX, f"{TAILLE_MAX // 1024} Kio au plus par événement")
     )
-
-
-async def lire_corps(request: Request) -> bytes:
-    """The raw body, refused as soon as it exceeds the limit (announced or actual size)."""
     annonce = request.headers.get("content-length", "")
-    if annonce.isdigit() and int(annonce) > TAILLE_MAX:
-        raise _trop_gros()
+    if annonce.isdigit() and int(annonce) > taille_max:
+        raise _trop_gros(taille_max, quoi)
     morceaux, total = [], 0
     async for morceau in request.stream():
         total += len(morceau)
-        if total > TAILLE_MAX:
-            raise _trop_gros()
+        if total > taille_max:
+            raise _trop_gros(taille_max, quoi)
         morceaux.append(morceau)
     return b"".join(morceaux)

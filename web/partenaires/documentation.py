@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from core.settings import ROOT
+from partenaires.reception import LOT_MAX_EVENEMENTS, LOT_MAX_OCTETS, TYPE_LOT
 from schemas.evenements import CATALOGUE, CleSujet, TypeEvenement
 
 DOCUMENT = ROOT / "docs" / "evenements-partenaires.md"
@@ -97,6 +98,15 @@ def description_route() -> str:
         "pas selon leur ordre d'arrivée. Un événement qui ne correspond à aucun parcours "
         "ouvert attend le rapprochement d'un coordinateur (`matched` : false) ; l'accusé ne "
         "nomme jamais le parcours.\n\n"
+        f"**Lot** (mode « batched » du binding HTTP de CloudEvents) : `Content-Type: {TYPE_LOT}`, "
+        f"le corps est un tableau JSON d'événements ({LOT_MAX_EVENEMENTS} au plus, "
+        f"{LOT_MAX_OCTETS // 1024 // 1024} Mio au plus, et pas plus que la limite du partenaire "
+        "par minute), signé une fois pour tout le corps (`webhook-id` : un identifiant du lot, "
+        "pas celui d'un événement). Chaque événement est vérifié comme s'il était seul ; les "
+        "valides sont enregistrés ensemble. La réponse donne un résultat par événement, dans "
+        "l'ordre du lot (`accepted`, `duplicate` ou `refused` avec son code, son message et ses "
+        "champs) : 202 si aucun n'est refusé, 207 sinon (les autres sont bien enregistrés). "
+        "La limite de débit compte les événements, pas les requêtes.\n\n"
         "Contrat complet : `docs/evenements-partenaires.md`.\n\n"
         "### Catalogue des événements\n\n" + tableau()
     )

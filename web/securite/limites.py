@@ -26,19 +26,24 @@ class Limiteur:
         self.maximum, self.fenetre = maximum, fenetre_s
         self._hits: dict[str, deque[float]] = defaultdict(deque)
 
-    def autoriser(self, cle: str) -> bool:
+    def autoriser(self, cle: str, n: int = 1) -> bool:
+        """Count ``n`` hits at once (a partner's batch counts its events), all or none."""
         now = time.monotonic()
         hits = self._hits[cle]
         while hits and now - hits[0] > self.fenetre:
             hits.popleft()
-        if len(hits) >= self.maximum:
+        if len(hits) + n > self.maximum:
             return False
-        hits.append(now)
+        hits.extend([now] * n)
         return True
 
-    def attente(self, cle: str) -> int:
+    def attente(self, cle: str, n: int = 1) -> int:
+        """Seconds until ``n`` more hits fit in the window."""
         hits = self._hits.get(cle)
-        return int(self.fenetre - (time.monotonic() - hits[0])) + 1 if hits else 0
+        if not hits:
+            return 0
+        premier_libere = hits[min(len(hits) - 1, max(0, len(hits) + n - self.maximum - 1))]
+        return int(self.fenetre - (time.monotonic() - premier_libere)) + 1
 
     def oublier(self, cle: str) -> None:
         self._hits.pop(cle, None)
