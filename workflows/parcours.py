@@ -3,7 +3,8 @@
 People's commands arrive as Updates (one dynamic handler reading the transition table, so
 each command keeps its own name in the history); partner events and the children's news
 arrive as Signals; the state and timeline are served by a Query. The vigie runs on every
-change and on durable timers; the read model is written by a projection activity.
+change and on durable timers; the read model is written by a projection activity (but the
+first row of a parcours an import opens is written by the import: workflows/ouverture.py).
 """
 
 from __future__ import annotations
