@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from schemas.appels import Courriel
 from schemas.common import Acteur, Organisme, Role, Territoire
 from schemas.imports import LotImport
 from schemas.parcours import Accueil
+from schemas.projection import Projection
 from schemas.usager import IdentifiantsPartenaires, RectificationIdentite
 from services.audit import transaction_auditee
 from services.parcours_client import CommandeImpossible, ParcoursClient
@@ -29,6 +30,7 @@ from store.comptes import Compte
 from store.db import SessionFactory, ecriture
 from store.imports import ImportLigneRow, ImportRow
 from store.notifications import notifier
+from store.projection import ecrire
 
 log = logging.getLogger(__name__)
 A_TRAITER = ("ouvrir", "mettre_a_jour")
@@ -48,6 +50,15 @@ def _utilisateur(auteur: Acteur) -> Utilisateur:
         organisme=auteur.organisme,
         territoire=auteur.territoire,
     )
+
+
+@dataclass
+class Fait:
+    """What a batch did so far: each row's outcome, the first projection of each parcours it
+    opened."""
+
+    resultats: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    projections: list[Projection] = field(default_factory=list)
 
 
 class ImportActivities:
@@ -90,36 +101,40 @@ class ImportActivities:
             lignes = list((await session.exec(q.order_by(col(ImportLigneRow.numero)))).all())
         referent = await self._referent(imp.referent_id)
         droits = await self._droits_rsa(lignes)
-        resultats: dict[int, tuple[str, str | None]] = {}
+        fait = Fait()
         for n, ligne in enumerate(lignes):
             activity.heartbeat(n)
             try:
-                resultats[ligne.numero] = await self._traiter(
-                    ligne, auteur, referent, droits.get(ligne.numero)
+                fait.resultats[ligne.numero] = await self._traiter(
+                    ligne, auteur, referent, droits.get(ligne.numero), fait.projections
                 )
             except CommandeImpossible as err:
                 if err.status >= 500:
-                    await self._ecrire(lot.import_id, resultats, auteur)  # keep what is done
+                    await self._ecrire(lot.import_id, fait, auteur)  # keep what is done
                     raise  # the engine is away: retry the batch later
-                resultats[ligne.numero] = ("echec", err.message)
-        await self._ecrire(lot.import_id, resultats, auteur)
-        return len(resultats)
+                fait.resultats[ligne.numero] = ("echec", err.message)
+        await self._ecrire(lot.import_id, fait, auteur)
+        return len(fait.resultats)
 
-    async def _ecrire(
-        self, import_id: str, resultats: dict[int, tuple[str, str | None]], auteur: Acteur
-    ) -> None:
-        """The outcomes, and one audit entry per dossier opened or updated, in one transaction:
-        every write to a dossier is audited, an import's too (the person who confirmed it)."""
-        if not resultats:
+    async def _ecrire(self, import_id: str, fait: Fait, auteur: Acteur) -> None:
+        """The outcomes, the first projection of each parcours opened (issue 16: written here
+        rather than by an activity of each parcours) and one audit entry per dossier opened or
+        updated, in one transaction: a row says « ouvert » once its parcours is in the read
+        model, in its référent's portfolio and the coordination's lists; every write to a
+        dossier is audited, an import's too (the person who confirmed it). Written only for
+        parcours whose start went through: a start refused leaves no row behind."""
+        if not fait.resultats:
             return
         qui = _utilisateur(auteur)
         async with self.sessions() as session, transaction_auditee(session) as maillons:
+            for premiere in fait.projections:
+                await ecrire(session, premiere)
             q = select(ImportLigneRow).where(
                 ImportLigneRow.import_id == import_id,
-                col(ImportLigneRow.numero).in_(list(resultats)),
+                col(ImportLigneRow.numero).in_(list(fait.resultats)),
             )
             for ligne in (await session.exec(q)).all():
-                ligne.resultat, ligne.message = resultats[ligne.numero]
+                ligne.resultat, ligne.message = fait.resultats[ligne.numero]
                 session.add(ligne)
                 if ligne.resultat in ECRITURES and ligne.parcours_id is not None:
                     detail = (
@@ -180,16 +195,16 @@ class ImportActivities:
         auteur: Acteur,
         referent: Acteur | None,
         droits_rsa: dict[str, Any] | None,
+        projections: list[Projection],
     ) -> tuple[str, str | None]:
         assert ligne.accueil is not None
         assert ligne.parcours_id is not None
         accueil = Accueil.model_validate(ligne.accueil)
         if ligne.action == "ouvrir":
-            # Started only: the import needs no state back (an update would cost a round trip
-            # and a workflow task per row); the parcours projects itself into the read model.
-            # Already started: by an attempt that stopped before writing its result.
-            with contextlib.suppress(WorkflowAlreadyStartedError):
-                await self.parcours.demarrer(
+            # Started only (an update would cost a round trip and a workflow task per row):
+            # its first projection comes back, written with the batch's outcomes.
+            try:
+                premiere = await self.parcours.demarrer(
                     accueil,
                     auteur,
                     referent=referent,
@@ -197,6 +212,10 @@ class ImportActivities:
                     droits_rsa=droits_rsa,
                     sans_referent_annonce=referent is None,  # told once by terminer()
                 )
+            except WorkflowAlreadyStartedError:
+                # by an attempt that stopped before writing the batch: its state, as it is now
+                premiere = await self.parcours.projection(ligne.parcours_id)
+            projections.append(premiere)
             return "ouvert", None if referent is not None else SANS_REFERENT
         return await self._mettre_a_jour(ligne.parcours_id, accueil, auteur)
 

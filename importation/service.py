@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
@@ -317,10 +317,25 @@ async def confirmer(
 
 
 async def bilan(session: AsyncSession, imp: ImportRow) -> Bilan:
-    lignes = await lignes_de(session, imp.id)
-    actions = Counter(ligne.action for ligne in lignes)
-    resultats = Counter(ligne.resultat for ligne in lignes if ligne.resultat)
-    a_traiter = [ligne for ligne in lignes if ligne.action in A_TRAITER]
+    """Counted by the database: the progress bar asks every second while an import runs, and
+    loading 5,000 rows (their file cells and accueil) each time cost the web 20 ms of CPU per
+    parcours opened (issue 16)."""
+    q = select(ImportLigneRow.action, ImportLigneRow.resultat, func.count()).where(
+        ImportLigneRow.import_id == imp.id
+    )
+    comptes = (
+        await session.exec(q.group_by(col(ImportLigneRow.action), col(ImportLigneRow.resultat)))
+    ).all()
+    actions: Counter[str] = Counter()
+    resultats: Counter[str] = Counter()
+    a_traiter = faits = 0
+    for action, resultat, n in comptes:
+        actions[action] += n
+        if resultat:
+            resultats[resultat] += n
+        if action in A_TRAITER:
+            a_traiter += n
+            faits += n if resultat else 0
     return Bilan(
         id=imp.id,
         source=imp.source,
@@ -328,8 +343,8 @@ async def bilan(session: AsyncSession, imp: ImportRow) -> Bilan:
         statut=imp.statut,
         actions={a: actions.get(a, 0) for a in ACTIONS},
         resultats={r: resultats.get(r, 0) for r in RESULTATS},
-        a_traiter=len(a_traiter),
-        faits=sum(1 for ligne in a_traiter if ligne.resultat),
+        a_traiter=a_traiter,
+        faits=faits,
         entetes=imp.entetes,
         correspondance=imp.correspondance,
     )

@@ -273,3 +273,9 @@ class ParcoursInput(Model):
         "pour toutes ses lignes : la rupture « sans référent » de l'ouverture ne lui est pas "
         "redite parcours par parcours",
     )
+    projete: bool = Field(
+        default=False,
+        description="L'état (`etat`) est l'ouverture calculée par qui l'ouvre (l'import), déjà "
+        "écrite au modèle de lecture, attributs de recherche posés au démarrage : le parcours "
+        "ne la projette pas de nouveau",
+    )

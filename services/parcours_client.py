@@ -20,7 +20,12 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributeKey,
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -35,7 +40,11 @@ from schemas.erreurs import CodeErreur
 from schemas.evenements import EvenementPartenaire, LotEvenements
 from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil, ParcoursInput, ParcoursState
+from schemas.projection import Projection
 from schemas.regles import ReglesVigie
+from workflows import publication
+from workflows.ouverture import etat_ouvert
+from workflows.publication import projection
 from workflows.transitions import TRANSITIONS, Cible, refus
 
 
@@ -163,8 +172,10 @@ class ParcoursClient:
             seuil_continue_as_new=seuil_continue_as_new,
             politique_appels=politique_appels,
         )
+        # Its state is computed by the workflow: only what the accueil tells at the start.
+        attributs = {sa.TERRITOIRE: accueil.territoire.value, sa.TYPE: "parcours"}
         try:
-            handle = await self._demarrer(entree, accueil)
+            handle = await self._demarrer(entree, attributs)
             state: ParcoursState = await handle.execute_update(
                 "etat_initial", result_type=ParcoursState
             )
@@ -181,12 +192,16 @@ class ParcoursClient:
         referent: Acteur | None = None,
         droits_rsa: dict[str, Any] | None = None,
         sans_referent_annonce: bool = False,
-    ) -> None:
-        """Open a parcours without waiting for its first state: for an import, which needs
-        none (an update would cost a round trip and a workflow task per row). ``droits_rsa``:
-        the CAF's answer, read beforehand; ``sans_referent_annonce``: the caller tells the
-        coordination itself that it opens it without a référent (``ParcoursInput``).
-        ``WorkflowAlreadyStartedError`` if it is open."""
+    ) -> Projection:
+        """Open a parcours without waiting for its first state, and answer its first
+        projection, which the caller writes into the read model (an import: with its rows'
+        outcomes, in one transaction). The opening is computed here by the workflow's own
+        code (workflows/ouverture.py) and the workflow starts from it: it projects nothing
+        nor upserts its search attributes before its next change, and its opening is one
+        workflow task, without an activity (issue 16). ``droits_rsa``: the CAF's answer,
+        read beforehand; ``sans_referent_annonce``: the caller tells the coordination itself
+        that it opens it without a référent (``ParcoursInput``).
+        ``WorkflowAlreadyStartedError`` if it is open: nothing to write then (``projection``)."""
         entree = _entree(
             parcours_id,
             accueil,
@@ -195,12 +210,36 @@ class ParcoursClient:
             droits_rsa=droits_rsa,
             sans_referent_annonce=sans_referent_annonce,
         )
+        maintenant = datetime.now(UTC)
+        etat = etat_ouvert(entree, maintenant)
+        premiere = projection(etat, local_day(maintenant))
+        # the state says its timeline is written, as the workflow's own projection would
+        etat.compteurs = dict(premiere.etat.compteurs)
+        ouvert = ParcoursInput(
+            parcours_id=parcours_id,
+            etat=etat,
+            projete=True,
+            sans_referent_annonce=sans_referent_annonce,
+        )
         try:
-            await self._demarrer(entree, accueil)
+            await self._demarrer(ouvert, publication.attributs(etat))
         except (RPCError, RPCTimeoutOrCancelledError):
             raise injoignable(envoye=True) from None
+        return premiere
 
-    async def _demarrer(self, entree: ParcoursInput, accueil: Accueil) -> WorkflowHandle[Any, Any]:
+    async def projection(self, parcours_id: str) -> Projection:
+        """What the read model must hold of a running parcours, from its whole state (as the
+        rebuild reads it, ops/reconstruction.py): for an opening whose start went through
+        but whose first projection was not written (a retried import batch)."""
+        try:
+            etat = await self.handle(parcours_id).query("etat_complet", result_type=ParcoursState)
+        except (RPCError, RPCTimeoutOrCancelledError):
+            raise injoignable(envoye=False) from None
+        return projection(etat, local_day(datetime.now(UTC)), tout=True)
+
+    async def _demarrer(
+        self, entree: ParcoursInput, attributs: dict[SearchAttributeKey[Any], Any]
+    ) -> WorkflowHandle[Any, Any]:
         return await self.client.start_workflow(
             "Parcours",
             entree,
@@ -208,10 +247,7 @@ class ParcoursClient:
             task_queue=self.task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(sa.TERRITOIRE, accueil.territoire.value),
-                    SearchAttributePair(sa.TYPE, "parcours"),
-                ]
+                [SearchAttributePair(key, valeur) for key, valeur in attributs.items()]
             ),
         )
 

@@ -19,8 +19,8 @@ from simulator.store import Store
 DEFAUTS = {404: "Adresse inconnue du simulateur", 405: "Méthode non autorisée sur cette adresse"}
 
 
-def store_par_defaut(settings: Settings) -> Store:
-    return Store(settings.data_dir / "simulateur.json")
+def store_par_defaut(settings: Settings, *, differe_s: float = 0.0) -> Store:
+    return Store(settings.data_dir / "simulateur.json", differe_s=differe_s)
 
 
 def create_app(

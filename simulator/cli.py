@@ -62,8 +62,11 @@ def _interrompre(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+ECRITURE_DIFFEREE_S = 0.5  # at most this much received is lost if the simulator is killed
+
+
 def serve(settings: Settings) -> None:
-    store = store_par_defaut(settings)
+    store = store_par_defaut(settings, differe_s=ECRITURE_DIFFEREE_S)
     capteur = CapteurSmtp(store, settings.smtp_host, settings.smtp_port)
     try:
         capteur.start()
@@ -89,6 +92,7 @@ def serve(settings: Settings) -> None:
         pass
     finally:
         capteur.stop()
+        store.fermer()
         print("Simulateur arrêté.")
 
 

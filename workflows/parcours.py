@@ -3,7 +3,8 @@
 People's commands arrive as Updates (one dynamic handler reading the transition table, so
 each command keeps its own name in the history); partner events and the children's news
 arrive as Signals; the state and timeline are served by a Query. The vigie runs on every
-change and on durable timers; the read model is written by a projection activity.
+change and on durable timers; the read model is written by a projection activity (but the
+first row of a parcours an import opens is written by the import: workflows/ouverture.py).
 """
 
 from __future__ import annotations
@@ -99,12 +100,18 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
 
     @workflow.run
     async def run(self, entree: ParcoursInput) -> ParcoursState:
-        self._sans_annulation = workflow.patched(JAMAIS_ANNULEE)
+        # An opening computed outside (``projete``) is new code only: never replayed without
+        # the patch, it takes it without asking (a marker and the SDK's upsert of
+        # TemporalChangeVersion: two of the seven events its history had left, issue 16).
+        self._sans_annulation = entree.projete or workflow.patched(JAMAIS_ANNULEE)
         if self.s.regles is None or self._regles_a_recharger():
             await self._charger_regles()
         self._demarre = True
         self._reprendre_operations()
-        self._reevaluer()
+        if entree.projete:
+            self._reprendre_l_ouverture()
+        else:
+            self._reevaluer()
         self._pret = True
         while True:
             self._envoyer_rappels_dus()
@@ -242,7 +249,12 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
         return workflow.now()
 
     def today(self) -> date:
-        return local_day(workflow.now())
+        return local_day(self.now())
+
+    def _patched(self, nom: str) -> bool:
+        """``workflow.patched``, through the workflow: the opening computed outside the engine
+        takes every patch, as a new history does (workflows/ouverture.py)."""
+        return workflow.patched(nom)
 
     def nouvel_id(self) -> str:
         return str(workflow.uuid4())
@@ -265,7 +277,7 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
         self.s.timeline.append(
             EvenementTimeline(
                 seq=self.s.next_number("timeline"),
-                enregistre_le=workflow.now(),
+                enregistre_le=self.now(),
                 le=le or self.today(),
                 categorie=categorie,
                 code=code,

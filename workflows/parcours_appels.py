@@ -177,7 +177,7 @@ class AppelsDuParcours:
                     f"Incident résolu : {op.type.label} a réussi",
                     Acteur.plateforme(),
                 )
-        if op.type == TypeOperation.INSCRIRE_RDV_SOLIDARITES and workflow.patched(
+        if op.type == TypeOperation.INSCRIRE_RDV_SOLIDARITES and self._patched(
             RDV_SOLIDARITES_INSCRIT
         ):
             rdv_solidarites.inscrite(self, resultat)
@@ -199,13 +199,13 @@ class AppelsDuParcours:
             id=self._cle_d_appel(),
             type=operation,
             donnees=donnees.model_dump(mode="json"),
-            creee_le=workflow.now(),
+            creee_le=self.now(),
         )
         self.s.operations.append(op)
         self._demarrer_appel(op.id)
 
     def _cle_d_appel(self: Parcours) -> str:
-        if workflow.patched(CLES_D_APPEL_STABLES):
+        if self._patched(CLES_D_APPEL_STABLES):
             return f"{self.s.parcours_id}-op-{self.s.next_number('operation')}"
         return self.nouvel_id()
 

@@ -6,12 +6,10 @@ attributes written after a change."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from core import search_attributes as sa
     from core.francais import du
     from core.ids import reference
     from rules import vigie
@@ -36,6 +34,10 @@ RELANCE_DES_INVITATIONS = "relance-des-invitations-a-prendre-rendez-vous"
 ORIENTATION_EXPIREE = "orientation-vers-la-structure-expiree"
 
 
+def _par_cle(alertes: list[Alerte]) -> dict[tuple[str, str], Alerte]:
+    return {(a.code, a.cle): a for a in alertes}
+
+
 class VigieDuParcours:
     """Mixed into ParcoursWorkflow; its methods see the whole workflow (``Parcours``)."""
 
@@ -46,10 +48,9 @@ class VigieDuParcours:
         self._a_publier = True
         if self.s.regles is None:
             return
-        evaluation = vigie.evaluer(self.s, self.s.regles, workflow.now())
+        evaluation = vigie.evaluer(self.s, self.s.regles, self.now())
         self._prochain_reveil = evaluation.prochain_reveil
-        avant = {(a.code, a.cle): a for a in self.s.alertes}
-        apres = {(a.code, a.cle): a for a in evaluation.alertes}
+        avant, apres = _par_cle(self.s.alertes), _par_cle(evaluation.alertes)
         for key in apres.keys() - avant.keys():
             a = apres[key]
             self.noter(
@@ -61,9 +62,9 @@ class VigieDuParcours:
             )
             if a.severite == Severite.RUPTURE and not self._annoncee_par_l_import(a):
                 self._prevenir_coordination(a)
-            if a.code == "invitation_sans_reponse" and workflow.patched(RELANCE_DES_INVITATIONS):
+            if a.code == "invitation_sans_reponse" and self._patched(RELANCE_DES_INVITATIONS):
                 rdv.relancer_invitation(self, a.cle)
-            if a.code == "orientation_expiree" and workflow.patched(ORIENTATION_EXPIREE):
+            if a.code == "orientation_expiree" and self._patched(ORIENTATION_EXPIREE):
                 orientation_structure.expirer(self, a.cle)
         for key in avant.keys() - apres.keys():
             a = avant[key]
@@ -98,7 +99,7 @@ class VigieDuParcours:
                 lien=f"/parcours/{self.s.parcours_id}",
             ),
         )
-        if self.s.referent is not None and workflow.patched(RUPTURE_AU_REFERENT):
+        if self.s.referent is not None and self._patched(RUPTURE_AU_REFERENT):
             self.lancer_operation(
                 TypeOperation.ENVOYER_COURRIEL,
                 Courriel(
@@ -164,31 +165,30 @@ class VigieDuParcours:
         self._attributs_de_recherche()
 
     def _attributs_de_recherche(self: Parcours) -> None:
-        s = self.s
-        wanted: dict[str, Any] = {
-            sa.PHASE.name: s.phase.value,
-            sa.STATUT.name: s.statut.value,
-            sa.TERRITOIRE.name: s.territoire.value,
-            sa.ORGANISME.name: s.organisme.value if s.organisme else "aucun",
-            sa.REFERENT.name: s.referent.referent.id if s.referent else "aucun",
-            sa.TYPE.name: "parcours",
-            sa.MOTIFS.name: sorted({a.code for a in s.alertes}),
-            sa.INCIDENTS.name: sum(1 for i in s.incidents if i.actif),
-        }
+        wanted = publication.attributs(self.s)
         updates = [
-            key.value_set(wanted[key.name])
-            for key in (
-                sa.PHASE,
-                sa.STATUT,
-                sa.TERRITOIRE,
-                sa.ORGANISME,
-                sa.REFERENT,
-                sa.TYPE,
-                sa.MOTIFS,
-                sa.INCIDENTS,
-            )
-            if self._attributs.get(key.name) != wanted[key.name]
+            key.value_set(valeur)
+            for key, valeur in wanted.items()
+            if self._attributs.get(key.name) != valeur
         ]
         if updates:
             workflow.upsert_search_attributes(updates)
-            self._attributs.update(wanted)
+            self._attributs.update({key.name: valeur for key, valeur in wanted.items()})
+
+    def _reprendre_l_ouverture(self: Parcours) -> None:
+        """A parcours whose opener computed its opening (``ParcoursInput.projete``: an import,
+        workflows/ouverture.py), wrote it into the read model and set its search attributes at
+        the start: nothing to project nor upsert (issue 16: the projection's activity and its
+        workflow task were half of what an opening cost). The vigie looks again at the
+        engine's clock for its next deadline; only if its alerts moved since the opening (a
+        deadline passed meanwhile) does the state change, and then it is projected."""
+        self._a_publier = False
+        self._attributs = {
+            key.name: valeur for key, valeur in publication.attributs(self.s).items()
+        }
+        if self.s.regles is not None:
+            evaluation = vigie.evaluer(self.s, self.s.regles, self.now())
+            if _par_cle(evaluation.alertes) == _par_cle(self.s.alertes):
+                self._prochain_reveil = evaluation.prochain_reveil
+                return
+        self._reevaluer()

@@ -7,7 +7,11 @@ Deterministic (no clock, no I/O): the day is given.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from temporalio.common import SearchAttributeKey
+
+from core import search_attributes as sa
 from rules import vigie
 from schemas.parcours import ParcoursState
 from schemas.projection import Projection
@@ -40,3 +44,19 @@ def _prochaine(s: ParcoursState, aujourd_hui: date) -> date | None:
         return None
     candidats = [c.echeance for c in vigie.candidats(s, s.regles) if c.echeance]
     return min((d for d in candidats if d >= aujourd_hui), default=None)
+
+
+def attributs(s: ParcoursState) -> dict[SearchAttributeKey[Any], Any]:
+    """The search attributes a parcours' state gives its workflow, in the order they are
+    upserted: set at the start by whoever computed the opening (an import), upserted by the
+    workflow after each projection when they moved."""
+    return {
+        sa.PHASE: s.phase.value,
+        sa.STATUT: s.statut.value,
+        sa.TERRITOIRE: s.territoire.value,
+        sa.ORGANISME: s.organisme.value if s.organisme else "aucun",
+        sa.REFERENT: s.referent.referent.id if s.referent else "aucun",
+        sa.TYPE: "parcours",
+        sa.MOTIFS: sorted({a.code for a in s.alertes}),
+        sa.INCIDENTS: sum(1 for i in s.incidents if i.actif),
+    }

@@ -34,6 +34,8 @@ from core.temporal import TASK_QUEUE
 from schemas.incident import PolitiqueAppels
 from schemas.parcours import Accueil
 from services.parcours_client import ParcoursClient
+from store.db import ecriture
+from store.projection import ecrire
 from tests.api import donnees
 from tests.factories import COORDINATRICE
 from tests.factories import KARIM as KARIM_ACTEUR
@@ -215,20 +217,26 @@ async def _continue_as_new(s: Systeme) -> str:
 async def _import(s: Systeme) -> str:
     """A parcours opened as an import opens it (issue 16): by a coordinator, without a
     référent (the import tells the coordination itself), started with its vigie's rules and
-    the CAF's answer read beforehand, without the accueil's update."""
+    the CAF's answer read beforehand, without the accueil's update; its opening computed and
+    projected by the import, the workflow starting from it (``ParcoursInput.projete``)."""
     p = Personne.nouvelle()
     corps = accueil(p, J)
     corps.pop("doublon_confirme")
     pid = str(uuid.uuid4())
     droits = {"numero_allocataire": p.caf, "droits_rsa": "ouverts", "depuis": J.isoformat()}
     pc = ParcoursClient(s.temporal_client, TASK_QUEUE)
-    await pc.demarrer(
+    premiere = await pc.demarrer(
         Accueil.model_validate(corps),
         COORDINATRICE,
         parcours_id=pid,
         droits_rsa=droits,
         sans_referent_annonce=True,
     )
+    # its opening, computed by the import and written by it, not by the workflow (issue 16)
+    async with s.sessions() as session:
+        await ecriture(session)
+        await ecrire(session, premiere)
+        await session.commit()
     return pid
 
 

@@ -1,6 +1,7 @@
 """What opening a parcours costs an import (issue 16: 5,000 rows in a few minutes): one workflow
-start, one projection, two workflow tasks — the vigie's rules come with the start, the CAF's
-answer is read by the import for its batch, and the coordination hears once of the parcours
+start and one workflow task, five history events — the vigie's rules come with the start, the
+CAF's answer is read by the import for its batch, the first projection is computed and written
+by the import (the workflow starts from it), and the coordination hears once of the parcours
 opened without a référent instead of once per parcours — and nothing the parcours did before is
 lost: its rules, its rights read at the CAF, its break, its row in the read model. When the CAF
 is away, the parcours reads the rights itself, as at any accueil."""
@@ -76,10 +77,11 @@ async def _ouverts_pour_une_projection(
     for pid in pids:
         histoire = await ouverture(client, parcours_workflow_id(pid))
         assert _cout(histoire) == {
-            "activites": {"lecture.projeter_parcours": 1},
+            "activites": {},  # its first projection is written by the import
             "updates": 0,
-            "taches": 2,
+            "taches": 1,
             "minuteries": 1,  # the vigie's next deadline, armed at the opening
+            "evenements": 5,  # started, its one task (3), the timer
         }, histoire.texte()
         etat = await client.get_workflow_handle(parcours_workflow_id(pid)).query(
             "etat_complet", result_type=ParcoursState
@@ -113,6 +115,7 @@ def _cout(o: Ouverture) -> dict[str, object]:
         "updates": o.updates,
         "taches": o.taches,
         "minuteries": o.minuteries,
+        "evenements": o.evenements,
     }
 
 

@@ -172,3 +172,16 @@ def test_etat_conserve_au_redemarrage(tmp_path):
     store.rejouer("sms", "k")
     [recu] = Store(fichier).recus()
     assert (recu.cle, recu.appels, recu.corps) == ("k", 2, SMS)
+
+
+def test_etat_differe_ecrit_une_fois_puis_a_l_arret(tmp_path):
+    """A deferred store (the served simulator) writes a burst of calls once, and what is left
+    when it stops: rewriting everything received on each call cost the simulator more the more
+    it had received (issue 16)."""
+    fichier = tmp_path / "simulateur.json"
+    store = Store(fichier, differe_s=60)
+    for n in range(3):
+        store.enregistrer("sms", "envoyer_sms", f"k{n}", SMS, 202, {"id": f"SMS-{n}"})
+    assert not fichier.exists()  # nothing written yet: the burst waits
+    store.fermer()
+    assert sorted(r.cle for r in Store(fichier).recus()) == ["k0", "k1", "k2"]
