@@ -20,9 +20,10 @@ run: $(STAMP)
 
 ## Chaque passe de pytest sur TRAVAILLEURS processus (pytest-xdist ; docs/reliability.md, « La durée
 ## de make test ») : les tests attendent surtout (serveurs, workflows), 3 processus occupent
-## 2 cœurs. TRAVAILLEURS=0 : un seul processus, dans l'ordre des fichiers.
+## 2 cœurs. Un fichier entier par processus (loadfile) : ses fixtures de module ne sont mises en
+## place qu'une fois, comme en série. TRAVAILLEURS=0 : un seul processus, dans l'ordre des fichiers.
 TRAVAILLEURS ?= 3
-PARALLELE := -n $(TRAVAILLEURS) --dist worksteal
+PARALLELE := -n $(TRAVAILLEURS) --dist loadfile
 
 ## Lance toute la suite de tests (installe d'abord ce qui manque, Chromium et PostgreSQL
 ## compris) : une passe avec le modèle de lecture sur SQLite, une seconde sur PostgreSQL.
