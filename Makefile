@@ -18,6 +18,13 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(PY) -m devstack
 
+## Chaque passe de pytest sur TRAVAILLEURS processus (pytest-xdist ; docs/reliability.md, « La durée
+## de make test ») : les tests attendent surtout (serveurs, workflows), 3 processus occupent
+## 2 cœurs. Un fichier entier par processus (loadfile) : ses fixtures de module ne sont mises en
+## place qu'une fois, comme en série. TRAVAILLEURS=0 : un seul processus, dans l'ordre des fichiers.
+TRAVAILLEURS ?= 3
+PARALLELE := -n $(TRAVAILLEURS) --dist loadfile
+
 ## Lance toute la suite de tests (installe d'abord ce qui manque, Chromium et PostgreSQL
 ## compris) : une passe avec le modèle de lecture sur SQLite, une seconde sur PostgreSQL.
 test: $(STAMP) outils-systeme
@@ -25,14 +32,14 @@ test: $(STAMP) outils-systeme
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
 	$(PY) scripts/audit_dependances.py
-	$(PY) -m pytest
+	$(PY) -m pytest $(PARALLELE)
 	$(MAKE) --no-print-directory test-postgres
 
 ## La suite avec le modèle de lecture sur PostgreSQL : seuls les tests qui en reçoivent un (fixture
 ## bases_de_test, choix fait à la collecte : tests/fixtures/postgres.py), sauf le navigateur, les
 ## pannes provoquées (leur propre pile, sur SQLite) et le bench (ses propres bases).
 test-postgres: $(STAMP) outils-systeme
-	PARCOURS_TEST_DB=postgresql $(PY) -m pytest -m "not browser and not fiabilite" --ignore=tests/bench
+	PARCOURS_TEST_DB=postgresql $(PY) -m pytest $(PARALLELE) -m "not browser and not fiabilite" --ignore=tests/bench
 
 ## Les tests sans navigateur ni PostgreSQL, pendant le développement.
 test-rapide: $(STAMP)
@@ -43,7 +50,7 @@ test-rapide: $(STAMP)
 ## pour pytest, HASARD=1 pour un ordre aléatoire à chaque passe (graine affichée).
 N ?= 5
 test-repete: $(STAMP) outils-systeme
-	$(PY) -m tests.repete -n $(N) $(if $(HASARD),--hasard) -- $(CHEMIN) $(OPTIONS)
+	$(PY) -m tests.repete -n $(N) $(if $(HASARD),--hasard) -- $(PARALLELE) $(CHEMIN) $(OPTIONS)
 
 ## Pannes provoquées sur une plateforme qui tourne (aussi dans « make test ») : leurs mesures.
 chaos: $(STAMP)

@@ -53,7 +53,10 @@ async def test_la_tournee_repare_le_modele_de_lecture_et_envoie_les_recapitulati
         assert (await _ligne(admin, pid))["statut"] == "en_cours"
         bilan = await plateforme.env.client.execute_workflow(
             "VigieQuotidienne",
-            OptionsVigie(pause_s=2),
+            # The pause lets the signalled parcours rewrite their rows before the digests read
+            # them (120 s in production). 2 s were lost on a loaded machine (3 xdist workers,
+            # load 13): the row was rewritten 0.3 s after the digest had left without it.
+            OptionsVigie(pause_s=20),
             id="vigie-test-1",
             task_queue=plateforme.task_queue,
             result_type=BilanVigie,

@@ -14,7 +14,9 @@ import httpx
 from sqlmodel import col, func, select
 
 from core.partners import PartnerConfig, load_partners
+from partenaires.routage import parcours_ouverts
 from schemas.common import Acteur
+from schemas.evenements import CleSujet
 from schemas.incident import PolitiqueAppels
 from schemas.usager import IdentifiantsPartenaires
 from services.parcours_client import ParcoursClient
@@ -134,6 +136,19 @@ async def projete(sessions: SessionFactory, parcours_id: str) -> ParcoursRow:
             return await session.get(ParcoursRow, parcours_id)
 
     return await attendre(lire, f"projection du parcours {parcours_id}")
+
+
+async def routable(sessions: SessionFactory, cle: CleSujet, valeur: str, parcours_id: str) -> None:
+    """Wait until a partner's event about ``valeur`` would reach ``parcours_id``. Routing reads
+    the identifiers of the read model (partenaires/routage.py), written after the parcours' own
+    state: an event sent in between waits « à rapprocher » and never reaches the parcours
+    (seen on a loaded machine, the test waiting 30 s for a rdv that had been set aside)."""
+
+    async def route() -> bool:
+        async with sessions() as session:
+            return await parcours_ouverts(session, cle.value, valeur) == [parcours_id]
+
+    await attendre(route, f"{cle.value} « {valeur} » dans le modèle de lecture", delai_s=30)
 
 
 async def recu(sessions: SessionFactory, partenaire: str, id_: str) -> EvenementRecu | None:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from partenaires import rdv_solidarites as adaptateur
+from schemas.evenements import CleSujet
 from schemas.usager import IdentifiantsPartenaires
 from services.parcours_client import ParcoursClient
 from simulator.app import create_app
@@ -28,6 +29,7 @@ from tests.partenaires.outils import (
     partenaires,
     projete,
     recu,
+    routable,
     traces_audit,
     vue,
 )
@@ -245,6 +247,7 @@ async def test_inscrite_par_le_referent_puis_son_rdv_arrive(
         assert reponse.status_code == 200, reponse.text
         encore = await claire.post(chemin, json={"organisation_id": 352})
     usager = await attendre(lambda: _identifiant(plateforme, pid), "l'identifiant RDV-Solidarités")
+    await routable(lecture, CleSujet.RDV_SOLIDARITES, usager, pid)
     assert encore.status_code == 409, encore.text  # in flight or done: never two people
     assert "déjà inscrite" in (await claire_refus(plateforme, pid))
     simulateur = create_app(

@@ -19,9 +19,12 @@ import pytest
 
 from agendas import outil_externe
 from core.settings import Settings
+from schemas.evenements import CleSujet
+from store.db import SessionFactory
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
+from tests.partenaires.outils import routable
 from tests.securite.traces import historique_en_clair
 
 CLAIRE = "ref-claire-martin"
@@ -58,9 +61,12 @@ async def _etat(claire: httpx.AsyncClient, pid: str) -> dict[str, Any]:
     return etat
 
 
-async def _parcours(claire: httpx.AsyncClient, *, inscrite: bool) -> tuple[str, str]:
+async def _parcours(
+    claire: httpx.AsyncClient, *, inscrite: bool, lecture: SessionFactory | None = None
+) -> tuple[str, str]:
     """A person of Claire's with a phone (and no e-mail: one message to read), registered in
-    the tool by Claire's command when ``inscrite``."""
+    the tool by Claire's command when ``inscrite``; with ``lecture``, the tool's webhooks about
+    her are routed to her parcours by the time this returns."""
     telephone = _telephone()
     nom = "Outil" + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))
     corps = donnees.accueil(date.today(), nom=nom, telephone=telephone, email=None)
@@ -77,7 +83,9 @@ async def _parcours(claire: httpx.AsyncClient, *, inscrite: bool) -> tuple[str, 
             valeur: str | None = (await _etat(claire, pid))["identifiants"].get("rdv_solidarites")
             return valeur
 
-        await _attendre(identifiant, "l'identifiant RDV-Solidarités")
+        usager = await _attendre(identifiant, "l'identifiant RDV-Solidarités")
+        if lecture is not None:
+            await routable(lecture, CleSujet.RDV_SOLIDARITES, usager, pid)
     return pid, telephone
 
 
@@ -91,10 +99,10 @@ async def _sms(simulateur: Simulateur, telephone: str) -> str:
 
 
 async def test_invitation_par_le_lien_de_l_outil_puis_rdv_de_retour(
-    plateforme: Plateforme, simulateur: Simulateur, outil_configure: None
+    plateforme: Plateforme, simulateur: Simulateur, outil_configure: None, lecture: SessionFactory
 ) -> None:
     async with plateforme.client(CLAIRE) as claire:
-        pid, telephone = await _parcours(claire, inscrite=True)
+        pid, telephone = await _parcours(claire, inscrite=True, lecture=lecture)
         r = await claire.post(f"/api/v1/parcours/{pid}/inviter-rdv", json={"motif": "orientation"})
         assert r.status_code == 200, r.text
 

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from core.partners import load_partners
+from store.db import SessionFactory
 from tests.fixtures.plateforme import Plateforme
 from tests.fixtures.simulateur import Simulateur
 from tests.partenaires.test_rdv_solidarites_invitation import CLAIRE, _attendre, _etat, _parcours
@@ -28,10 +29,10 @@ async def _renseigner(claire: httpx.AsyncClient, pid: str, rdv_id: str, statut: 
 
 
 async def test_absent_dans_la_plateforme_noshow_dans_l_outil(
-    plateforme: Plateforme, simulateur: Simulateur
+    plateforme: Plateforme, simulateur: Simulateur, lecture: SessionFactory
 ) -> None:
     async with plateforme.client(CLAIRE) as claire:
-        pid, _ = await _parcours(claire, inscrite=True)
+        pid, _ = await _parcours(claire, inscrite=True, lecture=lecture)
         usager = int((await _etat(claire, pid))["identifiants"]["rdv_solidarites"])
         outil_rdv_id = 500_000 + secrets.randbelow(10**6)
         hier = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0)
