@@ -87,7 +87,9 @@ async def test_une_radiation_atteint_le_parcours_et_la_liste_des_ruptures(
             page = (await coord.get("/coordination/fragments/parcours", params=params)).text
             return page if "Radiation de France Travail" in page else None
 
-        page = await attendre(dans_la_liste, "radiation dans la liste de la coordination")
+        page = await attendre(
+            dans_la_liste, "radiation dans la liste de la coordination", delai_s=30
+        )
     assert f"/parcours/{pid}" in page
     assert "Signalement partenaire" in page
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -161,7 +162,19 @@ def _visible_par(n: NoteRow, compte_id: str, s: ParcoursState) -> bool:
 async def _enregistrer(session: AsyncSession, note: NoteRow) -> None:
     await ecriture(session)
     session.add(note)
-    await session.commit()
+    try:
+        await session.commit()
+    except IntegrityError:
+        # A note refers to the parcours' row of the read model, which its projection writes
+        # just after the opening: a note written in that moment would have been a 500.
+        await session.rollback()
+        raise Refus(
+            409,
+            "Le parcours vient d'être ouvert et n'est pas encore enregistré : "
+            "réessayez dans quelques secondes",
+            "parcours_pas_encore_enregistre",
+            attente_s=2,
+        ) from None
 
 
 async def _note(session: AsyncSession, u: Utilisateur, s: ParcoursState, note_id: str) -> NoteRow:
