@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import httpx
 from sqlmodel import col, func, select
 
+from core.ids import parcours_workflow_id
 from core.partners import PartnerConfig, load_partners
 from partenaires.routage import parcours_ouverts
 from schemas.common import Acteur
@@ -117,15 +118,45 @@ async def ouvrir(
     return state.parcours_id
 
 
-async def attendre(quoi: Callable[[], Awaitable[T | None]], message: str, delai_s: float = 10) -> T:
-    """Poll until ``quoi`` returns something truthy (projection and signals are asynchronous)."""
+async def attendre(
+    quoi: Callable[[], Awaitable[T | None]],
+    message: str,
+    delai_s: float = 10,
+    etat: Callable[[], Awaitable[str]] | None = None,
+) -> T:
+    """Poll until ``quoi`` returns something truthy (projection and signals are asynchronous).
+    ``etat``: what to say of the system when it times out (a CI log is all one gets)."""
     limite = asyncio.get_running_loop().time() + delai_s
     while True:
         if found := await quoi():
             return found
         if asyncio.get_running_loop().time() > limite:
-            raise AssertionError(f"Toujours rien après {delai_s} s : {message}")
+            dit = f"\n{await etat()}" if etat is not None else ""
+            raise AssertionError(f"Toujours rien après {delai_s} s : {message}{dit}")
         await asyncio.sleep(0.05)
+
+
+async def ou_en_est(p: Plateforme, sessions: SessionFactory, parcours_id: str) -> str:
+    """Where a parcours' workflow stands, for a failure's message: its pending workflow task
+    and activities (attempts, last failure), its last history events, the read model's version."""
+    handle = p.env.client.get_workflow_handle(parcours_workflow_id(parcours_id))
+    raw = (await handle.describe()).raw_description
+    activites = [
+        f"{a.activity_type.name} (état {a.state}, essai {a.attempt}, "
+        f"dernier échec {a.last_failure.message!r})"
+        for a in raw.pending_activities
+    ]
+    evenements = [
+        f"{e.event_id}:{(e.WhichOneof('attributes') or '').removesuffix('_event_attributes')}@{e.event_time.ToDatetime():%H:%M:%S.%f}"
+        async for e in handle.fetch_history_events()
+    ]
+    async with sessions() as session:
+        row = await session.get(ParcoursRow, parcours_id)
+    return (
+        f"tâche de workflow en attente : {raw.HasField('pending_workflow_task')} ; "
+        f"activités {activites} ; modèle de lecture version "
+        f"{row.version if row else None} ; derniers événements {evenements[-12:]}"
+    )
 
 
 async def projete(sessions: SessionFactory, parcours_id: str) -> ParcoursRow:

@@ -15,7 +15,7 @@ from schemas.lots import LigneEvenement
 from schemas.usager import IdentifiantsPartenaires
 from store.db import SessionFactory
 from tests.fixtures.plateforme import Plateforme
-from tests.partenaires.outils import attendre
+from tests.partenaires.outils import attendre, ou_en_est
 from tests.partenaires.test_fichiers_ft_caf import (
     COORD,
     FIXTURES,
@@ -88,7 +88,10 @@ async def test_une_radiation_atteint_le_parcours_et_la_liste_des_ruptures(
             return page if "Radiation de France Travail" in page else None
 
         page = await attendre(
-            dans_la_liste, "radiation dans la liste de la coordination", delai_s=30
+            dans_la_liste,
+            "radiation dans la liste de la coordination",
+            delai_s=30,
+            etat=lambda: ou_en_est(plateforme, lecture, pid),
         )
     assert f"/parcours/{pid}" in page
     assert "Signalement partenaire" in page
