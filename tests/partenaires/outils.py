@@ -136,6 +136,10 @@ async def attendre(
         await asyncio.sleep(0.05)
 
 
+def _type(attributs: str | None) -> str:
+    return (attributs or "").removesuffix("_event_attributes")
+
+
 async def ou_en_est(p: Plateforme, sessions: SessionFactory, parcours_id: str) -> str:
     """Where a parcours' workflow stands, for a failure's message: its pending workflow task
     and activities (attempts, last failure), its last history events, the read model's version."""
@@ -147,7 +151,7 @@ async def ou_en_est(p: Plateforme, sessions: SessionFactory, parcours_id: str) -
         for a in raw.pending_activities
     ]
     evenements = [
-        f"{e.event_id}:{(e.WhichOneof('attributes') or '').removesuffix('_event_attributes')}@{e.event_time.ToDatetime():%H:%M:%S.%f}"
+        f"{e.event_id}:{_type(e.WhichOneof('attributes'))}@{e.event_time.ToDatetime():%T.%f}"
         async for e in handle.fetch_history_events()
     ]
     async with sessions() as session:
