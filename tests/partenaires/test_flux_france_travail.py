@@ -6,8 +6,11 @@ rejected line is in the report with its reason, the stock only speaks of people 
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
+import httpx
 import pytest
 
 from partenaires.lots import flux_france_travail
@@ -35,12 +38,30 @@ CESSATIONS = "cessations_074_20261203.csv"
 INSCRIPTIONS = "inscriptions_074_20261102.csv"
 STOCK = "stock_074_20261203.csv"
 RADIE = "fr.france-travail.demandeur.radie"
+LIGNE = re.compile(r"<tr>.*?</tr>", re.S)
+PAGE = re.compile(r"[?;]page=(\d+)")  # ?page=2 or &amp;page=2 in the pagination's links
 
 
 async def _ouvrir_ft(plateforme: Plateforme, lecture: SessionFactory, identifiant: str) -> str:
     return await _ouvrir_avec(
         plateforme, lecture, IdentifiantsPartenaires(france_travail=identifiant)
     )
+
+
+async def _ligne_dans_la_coordination(coord: httpx.AsyncClient, pid: str, motif: str) -> str | None:
+    """The row of this parcours in the coordination's list filtered by ``motif``, every page
+    read; None when it is on none."""
+    page, pages = 1, 1
+    while page <= pages:
+        params = {"motif": motif, "page": str(page)}
+        reponse = await coord.get("/coordination/fragments/parcours", params=params)
+        assert reponse.status_code == 200, reponse.text
+        for ligne in LIGNE.findall(reponse.text):
+            if f'href="/parcours/{pid}"' in ligne:
+                return html.unescape(ligne)
+        pages = max([pages, *(int(n) for n in PAGE.findall(reponse.text))])
+        page += 1
+    return None
 
 
 async def test_une_radiation_atteint_le_parcours_et_la_liste_des_ruptures(
@@ -80,21 +101,22 @@ async def test_une_radiation_atteint_le_parcours_et_la_liste_des_ruptures(
         "code": "8X",
     }
 
+    # The coordination's list shows 20 parcours a page, and the whole session's parcours of
+    # the territory are there: look for this one's row among those with the motif, page by page,
+    # as a coordinator would (its label was once found on another parcours' row, or missed
+    # on page 2: CI of 4 December).
     async with plateforme.client(COORD) as coord:
 
-        async def dans_la_liste() -> str | None:
-            params = {"q": v["reference"]}
-            page = (await coord.get("/coordination/fragments/parcours", params=params)).text
-            return page if "Radiation de France Travail" in page else None
+        async def sa_ligne() -> str | None:
+            return await _ligne_dans_la_coordination(coord, pid, "signalement_a_traiter")
 
-        page = await attendre(
-            dans_la_liste,
-            "radiation dans la liste de la coordination",
+        ligne = await attendre(
+            sa_ligne,
+            "le parcours dans la liste de la coordination, motif « signalement à traiter »",
             delai_s=30,
             etat=lambda: ou_en_est(plateforme, lecture, pid),
         )
-    assert f"/parcours/{pid}" in page
-    assert "Signalement partenaire" in page
+    assert "Alerte : Signalement partenaire à traiter : Radiation de France Travail" in ligne
 
     # The same file again, then next day's file repeating the same radiation: nothing twice.
     _deposer(depot, RADIATIONS, n, sous="radiations_074_20261202_renvoi.csv")
