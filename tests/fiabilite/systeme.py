@@ -214,17 +214,27 @@ class Systeme:
             temporal_dev.attendre_port, "127.0.0.1", self.settings.temporal_port, 60
         )
 
+        refus: list[str] = []
+
         async def connecte() -> Client | None:
             try:
                 client = await Client.connect(
                     self.adresse_temporal, data_converter=data_converter(DEV_CODEC_KEY)
                 )
                 await client.service_client.check_health()
-            except RuntimeError:
+            except RuntimeError as err:
+                refus[:] = [str(err)]
                 return None
             return client
 
-        self.client = await attendre(connecte, "serveur Temporal prêt", 60, 0.5)
+        async def pourquoi() -> str:
+            # once its port is open the server may still refuse (its namespace not yet made,
+            # a slow start under load): say what it last answered, and what its log says
+            return f"dernier refus : {refus[-1] if refus else '—'}\n{self.temporal.fin(20)}"
+
+        self.client = await attendre(
+            connecte, "serveur Temporal prêt", 60, 0.5, diagnostic=pourquoi
+        )
 
     async def premier_demarrage_temporal(self) -> None:
         await self.demarrer_temporal()
