@@ -5,6 +5,7 @@ organisme chosen."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import httpx
@@ -103,3 +104,36 @@ async def test_referents_de_l_organisme_choisi(claire: httpx.AsyncClient, accuei
     assert "Léa Dubois" in choix
     assert "Karim Benali" not in choix
     assert "HX-Trigger" not in recharge.headers
+
+
+async def test_trouver_une_personne_parmi_les_parcours_du_territoire(
+    plateforme: Plateforme, claire: httpx.AsyncClient
+) -> None:
+    """The coordination's list shows 20 parcours a page: a coordinator finds one person by
+    name or reference, and the map counts what the search keeps."""
+    pids = []
+    for nom in (nom_unique(), nom_unique()):  # another person of the territory, at least
+        corps = donnees.accueil(date.today(), nom=nom) | {"doublon_confirme": True}
+        pids.append((await claire.post("/api/v1/parcours", json=corps)).json()["id"])
+        await stable(claire, pids[-1])
+    pid = pids[-1]
+    reference = (await claire.get(f"/api/v1/parcours/{pid}")).json()["reference"]
+
+    async with plateforme.client(COORD) as coord:
+        for cherche in (nom.lower(), reference):
+            page = await coord.get("/coordination", params={"q": cherche})
+            assert page.status_code == 200, page.text
+            liste = element(page.text, "parcours")
+            assert f"recherche « {cherche} » (1)" in textes(liste)
+            assert f'href="/parcours/{pid}"' in liste
+            carte = element(page.text, "carte")
+            assert sum(int(n) for n in re.findall(r'class="carte-nombre">(\d+)<', carte)) == 1
+            assert f'value="{cherche}"' in element(page.text, "f-q")
+        fragment = await coord.get(
+            "/coordination/fragments/parcours", params={"q": reference}, headers=HTMX
+        )
+        assert f"recherche « {reference} » (1)" in textes(fragment.text)
+
+        trop_long = await coord.get("/coordination", params={"q": "x" * 101})
+        assert trop_long.status_code == 422
+        assert [e["champ"] for e in trop_long.json()["erreurs"]] == ["q"]

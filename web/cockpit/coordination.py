@@ -55,6 +55,7 @@ def filtres(
     statut: Annotated[str | None, Query()] = None,
     motif: Annotated[str | None, Query(max_length=60)] = None,
     anciennete: Annotated[str | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Filtres:
     """Empty fields mean "any"; unknown values are ignored rather than refused."""
@@ -68,6 +69,7 @@ def filtres(
         anciennete=int(anciennete)
         if anciennete and anciennete.isascii() and anciennete.isdigit() and len(anciennete) <= 4
         else None,
+        q=(q or "").strip() or None,
         limit=PAR_PAGE,
         offset=(page - 1) * PAR_PAGE,
     )
@@ -85,6 +87,7 @@ def parametres(f: Filtres) -> dict[str, str]:
         "statut": f.statut.value if f.statut else None,
         "motif": f.motif,
         "anciennete": str(f.anciennete) if f.anciennete else None,
+        "q": f.q,
         "page": str(f.offset // f.limit + 1) if f.offset else None,
     }
     return {k: v for k, v in values.items() if v}

@@ -67,6 +67,7 @@ async def carte(session: AsyncSession, u: Utilisateur, f: Filtres, today: date) 
         referent=f.referent,
         motif=f.motif,
         anciennete=f.anciennete,
+        q=f.q,
         inclure_clos=True,
     )
     base.verifier(u)
