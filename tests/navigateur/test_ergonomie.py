@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, Route, expect
+from playwright.async_api import Browser, Locator, Page, Route, expect
 
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
@@ -29,12 +29,10 @@ async def pid(plateforme: Plateforme) -> AsyncIterator[str]:
         yield ident
 
 
-async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
-    page: Page, plateforme: Plateforme, pid: str
-) -> None:
-    """Item 6: « Annuler » gives the focus back to the command's button, not to the body."""
-    await se_connecter(page, plateforme, EMAIL)
-    await page.goto(f"{plateforme.base_url}/parcours/{pid}")
+async def _ouvrir_puis_annuler(page: Page, base_url: str, pid: str) -> Locator:
+    """A keyboard user opens « Enregistrer un contact » and closes it with « Annuler »: the
+    command's button, where the focus should be back."""
+    await page.goto(f"{base_url}/parcours/{pid}")
     bouton = page.locator('#commandes button[data-commande="enregistrer_contact"]')
     await bouton.focus()
     await page.keyboard.press("Enter")
@@ -42,6 +40,15 @@ async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
     await expect(formulaire).to_be_visible()
     await formulaire.get_by_role("button", name="Annuler").click()
     await expect(formulaire).to_have_count(0)
+    return bouton
+
+
+async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
+    page: Page, plateforme: Plateforme, pid: str
+) -> None:
+    """Item 6: « Annuler » gives the focus back to the command's button, not to the body."""
+    await se_connecter(page, plateforme, EMAIL)
+    bouton = await _ouvrir_puis_annuler(page, plateforme.base_url, pid)
     await expect(bouton).to_be_focused()
 
 
@@ -66,15 +73,8 @@ async def test_le_focus_revient_quand_une_autre_partie_arrive_pendant_le_formula
     await se_connecter(page, plateforme, EMAIL)
     await page.route(lambda url: "/notifications/compteur" in url, compteur)
     await page.route(lambda url: url.endswith("/commandes/enregistrer_contact"), formulaire)
-    await page.goto(f"{plateforme.base_url}/parcours/{pid}")
-    bouton = page.locator('#commandes button[data-commande="enregistrer_contact"]')
-    await bouton.focus()
-    await page.keyboard.press("Enter")
-    formulaire_ouvert = page.locator("#formulaire-enregistrer_contact")
-    await expect(formulaire_ouvert).to_be_visible()
+    bouton = await _ouvrir_puis_annuler(page, plateforme.base_url, pid)
     assert formulaire_demande.is_set()
-    await formulaire_ouvert.get_by_role("button", name="Annuler").click()
-    await expect(formulaire_ouvert).to_have_count(0)
     await expect(bouton).to_be_focused()
 
 
