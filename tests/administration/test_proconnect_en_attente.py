@@ -21,7 +21,7 @@ from store.comptes import Compte
 from store.db import create_schema, ecriture, make_engine, session_factory
 from store.structures import Structure
 from tests.administration.outils import un_siret
-from tests.fixtures.plateforme import serve_in_thread
+from tests.fixtures.plateforme import servir
 from tests.securite.test_oidc import _se_connecter
 from web.app import create_app
 from web.securite.sessions import creer_jeton
@@ -98,10 +98,8 @@ async def cockpit(idp: str, tmp_path: Path, base_lecture: str) -> AsyncIterator[
         await session.commit()
         jeton = await creer_jeton(session, directrice, "tests")
     await engine.dispose()
-    servers = serve_in_thread(create_app(settings), sock)
-    next(servers)
-    yield f"http://127.0.0.1:{port}", jeton
-    next(servers, None)
+    async with servir(create_app(settings), sock):
+        yield f"http://127.0.0.1:{port}", jeton
 
 
 async def test_une_premiere_connexion_devient_une_demande_a_approuver(

@@ -18,7 +18,7 @@ from store.db import make_engine, session_factory
 from store.parcours import ParcoursRow
 from tests.api import donnees
 from tests.cockpit.conftest import CLAIRE
-from tests.fixtures.plateforme import Plateforme, _free_socket, serve_in_thread
+from tests.fixtures.plateforme import Plateforme, _free_socket, servir
 from web.app import create_app
 
 BANDEAU = "Moteur de parcours injoignable : dossier en lecture seule"
@@ -37,12 +37,8 @@ async def sans_temporal(plateforme: Plateforme) -> AsyncIterator[str]:
         update={"temporal_address": f"127.0.0.1:{_port_ferme()}"}
     )
     sock = _free_socket()
-    serveur = serve_in_thread(create_app(settings, task_queue=plateforme.task_queue), sock)
-    next(serveur)
-    try:
+    async with servir(create_app(settings, task_queue=plateforme.task_queue), sock):
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        next(serveur, None)
 
 
 async def _projete(plateforme: Plateforme, pid: str, version: int) -> None:

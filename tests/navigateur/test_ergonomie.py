@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, Route, expect
 
 from tests.cockpit.conftest import CLAIRE, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 from tests.navigateur.axe_core import violations_graves
-from tests.navigateur.conftest import se_connecter
+from tests.navigateur.conftest import htmx_au_repos, se_connecter
 
 pytestmark = pytest.mark.browser
 EMAIL = "claire.martin@hautesavoie.fr"
@@ -29,12 +29,10 @@ async def pid(plateforme: Plateforme) -> AsyncIterator[str]:
         yield ident
 
 
-async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
-    page: Page, plateforme: Plateforme, pid: str
-) -> None:
-    """Item 6: « Annuler » gives the focus back to the command's button, not to the body."""
-    await se_connecter(page, plateforme, EMAIL)
-    await page.goto(f"{plateforme.base_url}/parcours/{pid}")
+async def _ouvrir_puis_annuler(page: Page, base_url: str, pid: str) -> Locator:
+    """A keyboard user opens « Enregistrer un contact » and closes it with « Annuler »: the
+    command's button, where the focus should be back."""
+    await page.goto(f"{base_url}/parcours/{pid}")
     bouton = page.locator('#commandes button[data-commande="enregistrer_contact"]')
     await bouton.focus()
     await page.keyboard.press("Enter")
@@ -42,6 +40,41 @@ async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
     await expect(formulaire).to_be_visible()
     await formulaire.get_by_role("button", name="Annuler").click()
     await expect(formulaire).to_have_count(0)
+    return bouton
+
+
+async def test_le_focus_revient_au_bouton_qui_a_ouvert_le_formulaire(
+    page: Page, plateforme: Plateforme, pid: str
+) -> None:
+    """Item 6: « Annuler » gives the focus back to the command's button, not to the body."""
+    await se_connecter(page, plateforme, EMAIL)
+    bouton = await _ouvrir_puis_annuler(page, plateforme.base_url, pid)
+    await expect(bouton).to_be_focused()
+
+
+async def test_le_focus_revient_quand_une_autre_partie_arrive_pendant_le_formulaire(
+    page: Page, plateforme: Plateforme, pid: str
+) -> None:
+    """The header's notification count, asked when the page loads, comes back while the form
+    is on its way (a slow server): its settling must not use up the memory of the button that
+    opened the form. It did (the test above failed under load, « inactive »): « Annuler » then
+    left the focus on the page's body."""
+    formulaire_demande = asyncio.Event()
+
+    async def compteur(route: Route) -> None:
+        await formulaire_demande.wait()  # the count answers after the form was asked for
+        await route.continue_()
+
+    async def formulaire(route: Route) -> None:
+        formulaire_demande.set()
+        await htmx_au_repos(page, "#centre-notifications")  # the count came back and settled
+        await route.continue_()
+
+    await se_connecter(page, plateforme, EMAIL)
+    await page.route(lambda url: "/notifications/compteur" in url, compteur)
+    await page.route(lambda url: url.endswith("/commandes/enregistrer_contact"), formulaire)
+    bouton = await _ouvrir_puis_annuler(page, plateforme.base_url, pid)
+    assert formulaire_demande.is_set()
     await expect(bouton).to_be_focused()
 
 

@@ -22,7 +22,7 @@ from core.settings import Settings
 from store.db import create_schema, make_engine, session_factory
 from store.parcours import ParcoursRow
 from tests.administration.outils import lien_recu, un_siret
-from tests.fixtures.plateforme import _free_socket, serve_in_thread
+from tests.fixtures.plateforme import _free_socket, servir
 from tests.fixtures.postgres import BasesDeTest
 from tests.fixtures.simulateur import Simulateur
 from tests.imports import fichiers
@@ -65,13 +65,11 @@ async def installation_vide_avec_moteur(
     await create_schema(engine)
     await engine.dispose()
     queue = f"pilote-{uuid.uuid4()}"
-    async with running_worker(temporal_local.client, settings, task_queue=queue):
-        serveur = serve_in_thread(create_app(settings, task_queue=queue), sock)
-        next(serveur)
-        try:
-            yield f"http://127.0.0.1:{port}", settings
-        finally:
-            next(serveur, None)
+    async with (
+        running_worker(temporal_local.client, settings, task_queue=queue),
+        servir(create_app(settings, task_queue=queue), sock),
+    ):
+        yield f"http://127.0.0.1:{port}", settings
 
 
 async def _importer(page: Page, base: str, fichier: Path, referent: str) -> None:

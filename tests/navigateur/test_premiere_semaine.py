@@ -20,7 +20,7 @@ from playwright.async_api import Browser, Page, expect
 from core.settings import Settings
 from store.db import create_schema, make_engine
 from tests.administration.outils import lien_recu, un_siret
-from tests.fixtures.plateforme import _free_socket, serve_in_thread
+from tests.fixtures.plateforme import _free_socket, servir
 from tests.fixtures.postgres import BasesDeTest
 from tests.fixtures.simulateur import Simulateur
 from web.app import create_app
@@ -49,10 +49,8 @@ async def installation_vide(
     engine = make_engine(settings.effective_database_url)
     await create_schema(engine)
     await engine.dispose()
-    serveur = serve_in_thread(create_app(settings), sock)
-    next(serveur)
-    yield f"http://127.0.0.1:{port}", settings
-    next(serveur, None)
+    async with servir(create_app(settings), sock):
+        yield f"http://127.0.0.1:{port}", settings
 
 
 def _commande(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,7 @@ from core.settings import Settings
 from devstack.demo.comptes import creer_comptes
 from store.comptes import Compte
 from store.db import SessionFactory, create_schema, make_engine, session_factory
-from tests.fixtures.plateforme import serve_in_thread
+from tests.fixtures.plateforme import servir
 from tests.fixtures.postgres import BasesDeTest
 from tests.observatoire.dossiers import projeter
 from tests.observatoire.jeu import DOSSIERS
@@ -82,10 +82,8 @@ async def serveur(
         for compte in (await session.exec(select(Compte))).all():
             jetons[compte.id] = await creer_jeton(session, compte, "tests")
     settings = Settings(DATA_DIR=tmp, DATABASE_URL=url, PORT=sock.getsockname()[1])
-    server_iter = serve_in_thread(create_app(settings), sock)
-    next(server_iter)
     try:
-        yield Serveur(f"http://127.0.0.1:{sock.getsockname()[1]}", sessions, jetons)
+        async with servir(create_app(settings), sock):
+            yield Serveur(f"http://127.0.0.1:{sock.getsockname()[1]}", sessions, jetons)
     finally:
-        next(server_iter, None)
         await engine.dispose()

@@ -4,12 +4,12 @@ dispatcher brings every stored event to its parcours, in the order received, onc
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-import pytest
+import pytest_asyncio
 from sqlalchemy import update
 from sqlmodel import col
 
@@ -19,7 +19,7 @@ from services.parcours_client import ParcoursClient
 from store.db import SessionFactory, ecriture, make_engine, session_factory
 from store.evenements_partenaires import EvenementRecu
 from tests.factories import CLAIRE
-from tests.fixtures.plateforme import Plateforme, serve_in_thread
+from tests.fixtures.plateforme import Plateforme, servir
 from tests.fixtures.postgres import BasesDeTest
 from tests.fixtures.simulateur import socket_libre
 from tests.partenaires.outils import (
@@ -43,15 +43,13 @@ def _port_ferme() -> str:
         return f"127.0.0.1:{s.getsockname()[1]}"
 
 
-@pytest.fixture
-def sans_temporal(plateforme: Plateforme) -> Iterator[str]:
+@pytest_asyncio.fixture
+async def sans_temporal(plateforme: Plateforme) -> AsyncIterator[str]:
     """A second web app on the same database, whose Temporal cannot be reached."""
     settings = plateforme.settings.model_copy(update={"temporal_address": _port_ferme()})
     sock = socket_libre()
-    serveur = serve_in_thread(create_app(settings, task_queue=plateforme.task_queue), sock)
-    next(serveur)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    next(serveur, None)
+    async with servir(create_app(settings, task_queue=plateforme.task_queue), sock):
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 async def _livre(lecture: SessionFactory, partenaire: str, id_: str) -> bool:
@@ -178,16 +176,12 @@ async def test_arriere_montre_quand_il_grossit(
         update={"database_url": url, "temporal_address": _port_ferme()}
     )
     sock = socket_libre()
-    serveur = serve_in_thread(create_app(settings, task_queue=plateforme.task_queue), sock)
-    next(serveur)
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    try:
+    async with servir(create_app(settings, task_queue=plateforme.task_queue), sock):
         entetes = {"Authorization": f"Bearer {jetons['coord-vallee_arve']}"}
         async with httpx.AsyncClient(headers=entetes, timeout=30) as coord:
             sante = await coord.get(f"{base}/healthz")
             incidents = await coord.get(f"{base}/coordination/fragments/incidents")
-    finally:
-        next(serveur, None)
     arriere = sante.json()["evenements_partenaires"]
     assert arriere["a_livrer"] == 3
     assert arriere["plus_ancien_s"] >= 330

@@ -34,7 +34,7 @@ from services.audit import verifier_chaine
 from store.db import make_engine, session_factory
 from tests.api import donnees
 from tests.fixtures.outils import binary
-from tests.fixtures.plateforme import _free_socket, serve_in_thread
+from tests.fixtures.plateforme import _free_socket, servir
 from tests.fixtures.postgres import BasesDeTest
 from tests.pieces.test_pieces import un_pdf
 from tests.sauvegarde.conftest import port_libre
@@ -78,12 +78,8 @@ async def demarrer(settings: Settings, queue: str) -> AsyncIterator[Pile]:
         settings = settings.model_copy(update={"temporal_address": adresse})
         async with running_worker(env.client, settings, task_queue=queue):
             sock = _free_socket()
-            serveur = serve_in_thread(create_app(settings, task_queue=queue), sock)
-            next(serveur)
-            try:
+            async with servir(create_app(settings, task_queue=queue), sock):
                 yield Pile(settings, f"http://127.0.0.1:{sock.getsockname()[1]}")
-            finally:
-                next(serveur, None)
     finally:
         await env.shutdown()
 

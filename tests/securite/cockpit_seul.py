@@ -18,7 +18,7 @@ import httpx
 from core.settings import Settings
 from devstack.demo.comptes import MOT_DE_PASSE_DEMO, creer_comptes
 from store.db import create_schema, make_engine, session_factory
-from tests.fixtures.plateforme import serve_in_thread
+from tests.fixtures.plateforme import servir
 from web.app import create_app
 
 
@@ -45,12 +45,8 @@ async def cockpit_seul(tmp_path: Path, base: str, **reglages: Any) -> AsyncItera
     async with session_factory(engine)() as session:
         await creer_comptes(session)
     await engine.dispose()
-    servers = serve_in_thread(create_app(settings), sock)
-    next(servers)
-    try:
+    async with servir(create_app(settings), sock):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        next(servers, None)
 
 
 def jeton_du_formulaire(page: httpx.Response) -> str:

@@ -21,7 +21,7 @@ from oidc_provider_mock import User, run_server_in_thread
 from core.settings import Settings
 from devstack.demo.comptes import creer_comptes
 from store.db import create_schema, make_engine, session_factory
-from tests.fixtures.plateforme import serve_in_thread
+from tests.fixtures.plateforme import servir
 from tests.securite.cockpit_seul import cockpit_seul
 from web.app import create_app
 
@@ -68,10 +68,8 @@ async def cockpit(idp: str, tmp_path: Path, base_lecture: str) -> AsyncIterator[
     async with session_factory(engine)() as session:
         await creer_comptes(session)
     await engine.dispose()
-    servers = serve_in_thread(create_app(settings), sock)
-    next(servers)
-    yield f"http://127.0.0.1:{port}"
-    next(servers, None)
+    async with servir(create_app(settings), sock):
+        yield f"http://127.0.0.1:{port}"
 
 
 async def _retour_du_fournisseur(client: httpx.AsyncClient, base: str, sub: str) -> str:

@@ -23,7 +23,7 @@ from core.temporal import data_converter
 from services.parcours_client import ParcoursClient
 from tests import factories
 from tests.api import donnees
-from tests.fixtures.plateforme import Plateforme, _free_socket, serve_in_thread
+from tests.fixtures.plateforme import Plateforme, _free_socket, servir
 from tests.partenaires.outils import evenement, numero_caf, poster, signe
 from tests.supervision.test_tableau_de_bord import SDK
 from web.app import create_app
@@ -51,12 +51,8 @@ async def supervision(plateforme: Plateforme) -> AsyncIterator[str]:
     """The same platform served by a second web app that has a METRICS_TOKEN."""
     settings = plateforme.settings.model_copy(update={"metrics_token": JETON})
     sock = _free_socket()
-    serveur = serve_in_thread(create_app(settings, task_queue=plateforme.task_queue), sock)
-    next(serveur)
-    try:
+    async with servir(create_app(settings, task_queue=plateforme.task_queue), sock):
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        next(serveur, None)
 
 
 async def _gratter(base_url: str) -> tuple[str, Series]:

@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from core import traces
 from core.temporal import connect
 from tests.api import donnees
-from tests.fixtures.plateforme import Plateforme, _free_socket, serve_in_thread
+from tests.fixtures.plateforme import Plateforme, _free_socket, servir
 from web.app import create_app
 from worker import running_worker
 
@@ -34,12 +34,8 @@ async def trace(plateforme: Plateforme) -> AsyncIterator[tuple[InMemorySpanExpor
         client = await connect(plateforme.settings)  # the web's and the worker's way
         async with running_worker(client, plateforme.settings, task_queue=queue):
             sock = _free_socket()
-            serveur = serve_in_thread(create_app(plateforme.settings, task_queue=queue), sock)
-            next(serveur)
-            try:
+            async with servir(create_app(plateforme.settings, task_queue=queue), sock):
                 yield exportateur, f"http://127.0.0.1:{sock.getsockname()[1]}"
-            finally:
-                next(serveur, None)
     finally:
         traces.desinstaller()
 

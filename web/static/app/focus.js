@@ -36,10 +36,13 @@
   });
 
   // Inline form closed (« Annuler » empties its place): back to the button. A saved form is
-  // replaced by its confirmation, which takes the focus itself.
-  document.addEventListener("htmx:afterSettle", function () {
-    var lieu = document.getElementById("formulaire");
-    if (ouvreur && lieu && lieu.children.length === 0) rendre();
+  // replaced by its confirmation, which takes the focus itself. Only the settling of the form's
+  // own place counts: another part settling while the form is on its way (the header's count,
+  // asked when the page loaded, on a slow server) finds the place still empty too, and would
+  // use up the button before the form even arrived.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var lieu = event.detail.target;
+    if (ouvreur && lieu && lieu.id === "formulaire" && lieu.children.length === 0) rendre();
   });
 
   // A part refreshed in the background (the parcours changed: a partner answered, a colleague
