@@ -37,14 +37,23 @@ from tests.partenaires.outils import attendre
 from worker import running_worker
 
 N = 3
-COORDINATRICE = Compte(
-    id="coord-ouverture",
-    email="coordination.ouverture@example.org",
-    nom="Coordination du bassin",
-    role=Role.COORDINATEUR.value,
-    territoire=Territoire.BASSIN_ANNECIEN.value,
-    cree_le=datetime.now(UTC),
-)
+COORDINATRICE_EMAIL = "coordination.ouverture@example.org"
+
+
+def _coordinatrice() -> Compte:
+    """A new row each time: a ``model_copy`` of one module-level row shared its SQLAlchemy
+    state, so the second test to add it (in a fresh database) inserted nothing, and the
+    coordination was « inconnue » (seen in a random-order run)."""
+    return Compte(
+        id="coord-ouverture",
+        email=COORDINATRICE_EMAIL,
+        nom="Coordination du bassin",
+        role=Role.COORDINATEUR.value,
+        territoire=Territoire.BASSIN_ANNECIEN.value,
+        cree_le=datetime.now(UTC),
+    )
+
+
 COORD = Acteur(
     id="coord-bassin_annecien",
     nom="Anne Lefèvre",
@@ -65,7 +74,7 @@ async def _ouverts_pour_une_projection(
     client: Client, pids: list[str], simulateur: Simulateur
 ) -> None:
     async def courriels() -> list[dict[str, Any]]:
-        return await simulateur.courriels(destinataire=COORDINATRICE.email)
+        return await simulateur.courriels(destinataire=COORDINATRICE_EMAIL)
 
     (courriel,) = await attendre(courriels, "courriel à la coordination", delai_s=30)
     assert courriel["sujet"] == f"Import « liste.xlsx » : {N} parcours ouverts sans référent"
@@ -130,8 +139,8 @@ async def _importer(
     await create_schema(engine)
     sessions = session_factory(engine)
     async with sessions() as session:
-        if await session.get(Compte, COORDINATRICE.id) is None:
-            session.add(COORDINATRICE.model_copy())
+        if await session.get(Compte, "coord-ouverture") is None:
+            session.add(_coordinatrice())
             await session.commit()
     prefixe = "Ouv" + uuid.uuid4().hex[:6].upper()
     demande = DemandeImport(source="caf", nom_fichier="liste.xlsx", contenu="-")
