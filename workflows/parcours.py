@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre, Role
     from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
     from schemas.erreurs import CodeErreur
-    from schemas.evenements import EvenementPartenaire, LotEvenements
+    from schemas.evenements import Effet, EvenementPartenaire, LotEvenements
     from schemas.incident import (
         TypeOperation,
     )
@@ -87,6 +87,7 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
         self._entree = entree
         self._verrou = asyncio.Lock()
         self._a_publier = True
+        self._urgent = False  # the next projection goes first (workflows/publication.py)
         self._prochain_reveil: datetime | None = None
         self._attributs: dict[str, Any] = {}
         self._taches: dict[str, asyncio.Task[None]] = {}
@@ -443,6 +444,8 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
         if workflow.patched(UN_EVENEMENT_UNE_FOIS) and partenaires.deja_applique(self, ev):
             return
         enfant = await partenaires.appliquer(self, ev)
+        if ev.definition.effet == Effet.SIGNALEMENT:
+            self._urgent = True  # a partner's reported break: the coordination sees it first
         self.s.version_metier += 1
         if enfant is not None:
             await self.signaler(enfant, "evenement_partenaire", ev)
