@@ -174,7 +174,9 @@ async def _urgents(session: AsyncSession) -> list[str]:
 
 async def _a_livrer(session: AsyncSession, limite: int) -> list[EvenementRecu]:
     """The events of the parcours with a rupture waiting, then the oldest others: for each
-    parcours, the oldest of its events (a prefix of its queue), so its order holds."""
+    parcours, the oldest of its events (a prefix of its queue), so its order holds. With a
+    rupture waiting, fewer others (LOT): reading thousands of rows before any signal delayed
+    the rupture's by as much, and the others are not starved by a file of ruptures."""
     urgents = await _urgents(session)
     leurs: list[EvenementRecu] = []
     if urgents:
@@ -189,7 +191,12 @@ async def _a_livrer(session: AsyncSession, limite: int) -> list[EvenementRecu]:
             ).all()
         )
     autres = (
-        await session.exec(select(EvenementRecu).where(A_LIVRER).order_by(*ORDRE).limit(limite))
+        await session.exec(
+            select(EvenementRecu)
+            .where(A_LIVRER)
+            .order_by(*ORDRE)
+            .limit(min(limite, LOT) if urgents else limite)
+        )
     ).all()
     deja = {(r.partenaire, r.id) for r in leurs}
     return leurs + [r for r in autres if (r.partenaire, r.id) not in deja]

@@ -183,6 +183,17 @@ async def test_rupture_arrivee_pendant_une_passe_servie_avant_la_fin_de_la_rafal
     assert set((await _statuts(sessions)).values()) == {StatutReception.LIVRE.value}
 
 
+async def test_passe_d_une_rupture_courte(sessions: SessionFactory) -> None:
+    """While a big backlog is read LOT_MAX at a time, a pass with a rupture waiting reads no
+    more than LOT others: its signal does not wait for thousands of rows to be read."""
+    await _stocker(sessions, [(f"x{i}", f"P{i % 50}") for i in range(LOT + 50)], type_=SIGNE)
+    await _stocker(sessions, [("a1", "A")], depuis=LOT + 50, type_=ROMPU)
+    temporal = TemporalDeTest()
+    passage = await repartir(sessions, temporal, lot=LOT_MAX)
+    assert temporal.signaux[0] == ("A", ["a1"])
+    assert passage.lus == LOT + 1
+
+
 async def test_arriere_lu_par_lots_croissants(
     sessions: SessionFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
