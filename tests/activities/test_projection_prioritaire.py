@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
-from datetime import date
 from pathlib import Path
 
 import pytest_asyncio
@@ -16,30 +15,16 @@ from temporalio.common import Priority
 from temporalio.testing import ActivityEnvironment
 
 from activities.projection import ProjectionActivities
-from schemas.parcours import ParcoursState, PassagePhase, Phase
 from schemas.projection import Projection
 from store.db import SessionFactory, create_schema, make_engine, session_factory
-from tests.factories import accueil_rsa
+from tests.activities.test_projection import etat
 from workflows.publication import PRIORITE_URGENTE
 
-JOUR = date(2026, 12, 4)
 ARRIERE = 20
 
 
 def projection(parcours_id: str) -> Projection:
-    a = accueil_rsa(JOUR, caf="1234567")
-    etat = ParcoursState(
-        parcours_id=parcours_id,
-        version=2,
-        ouvert_le=JOUR,
-        accueil=a,
-        usager=a.usager,
-        territoire=a.territoire,
-        identifiants=a.identifiants,
-        consentement=a.consentement,
-        phases=[PassagePhase(phase=Phase.ACCUEIL, du=JOUR)],
-    )
-    return Projection(etat=etat, evenements=[])
+    return Projection(etat=etat(2).model_copy(update={"parcours_id": parcours_id}), evenements=[])
 
 
 @pytest_asyncio.fixture
