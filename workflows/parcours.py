@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from schemas.common import CONFLIT_DE_VERSION, MESSAGE_CONFLIT, Acteur, Ordre, Role
     from schemas.enfants import EvolutionContrat, EvolutionEmploi, EvolutionPmsmp
     from schemas.erreurs import CodeErreur
-    from schemas.evenements import Effet, EvenementPartenaire, LotEvenements
+    from schemas.evenements import EvenementPartenaire, LotEvenements
     from schemas.incident import (
         TypeOperation,
     )
@@ -443,8 +443,9 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
         # lock (held by a command awaiting a child's start, say): look again under it.
         if workflow.patched(UN_EVENEMENT_UNE_FOIS) and partenaires.deja_applique(self, ev):
             return
+        signalements = len(self.s.signalements)
         enfant = await partenaires.appliquer(self, ev)
-        if ev.definition.effet == Effet.SIGNALEMENT:
+        if len(self.s.signalements) > signalements:
             self._urgent = True  # a partner's reported break: the coordination sees it first
         self.s.version_metier += 1
         if enfant is not None:
