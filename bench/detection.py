@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bench import pile
+from bench import decomposition, pile
 from bench.contexte import Contexte
 from bench.evenements import (
     SANS_LIMITE,
@@ -49,7 +49,11 @@ async def _visible(coord: httpx.AsyncClient, parcours_id: str) -> bool:
 
 
 async def _une_detection(
-    app: pile.Application, client: httpx.AsyncClient, coord: httpx.AsyncClient, p: Personne
+    app: pile.Application,
+    client: httpx.AsyncClient,
+    coord: httpx.AsyncClient,
+    p: Personne,
+    traces: list[decomposition.Trace] | None = None,
 ) -> float:
     s = app.settings
     france_travail = load_partners(s.partners_file, s.effective_partner_base_url)["france-travail"]
@@ -60,12 +64,19 @@ async def _une_detection(
         {"date": datetime.now(UTC).date().isoformat(), "motif": "Absence à convocation"},
         identifiant=str(uuid.uuid4()),
     )
-    debut = time.perf_counter()
+    debut, horloge = time.perf_counter(), time.time()  # wall time: against the history's
     envoi = await emetteur.envoyer(app.url, france_travail, ev, client=client)
     if envoi.statut_http != 202:
         raise RuntimeError(f"Radiation refusée : {envoi.statut_http} {envoi.reponse}")
-    while not await _visible(coord, p.parcours_id):  # noqa: ASYNC110 (polling the API is the measure)
+    trace = decomposition.Trace(p.parcours_id, horloge, time.time())
+    if traces is not None:
+        traces.append(trace)
+    while True:
+        lecture = time.time()
+        if await _visible(coord, p.parcours_id):
+            break
         await asyncio.sleep(INTERVALLE_S)
+    trace.vu, trace.lecture = time.time(), lecture
     return time.perf_counter() - debut
 
 
@@ -150,13 +161,15 @@ async def mesurer(ctx: Contexte) -> Resultat:
             envoi = asyncio.create_task(_rafale(app, lots, t.rafale_par_s, fin, rafale))
             await _une_detection(app, client, coord, charges[-1])  # the burst under way
             pendant: list[float | None] = []
+            traces: list[decomposition.Trace] = []
             limite = time.monotonic() + t.delai_s  # a backlog that grows must not hold the run
             for p in charges[:-1]:
                 if time.monotonic() > limite:
                     break
-                pendant.append(await _bornee(_une_detection(app, client, coord, p)))
+                pendant.append(await _bornee(_une_detection(app, client, coord, p, traces)))
             fin.set()
             await envoi
+        await decomposition.completer(await app.temporal(), traces)
         app.verifier()
     _chiffres(r, mesures, "", "")
     _chiffres(
@@ -169,6 +182,10 @@ async def mesurer(ctx: Contexte) -> Resultat:
         f"({rafale.par_s:.0f}/s, {rafale.acceptes} acceptés, {rafale.echecs} sans réponse, "
         f"{rafale.sautes} non envoyés faute de réponse aux {EN_VOL_MAX} lots précédents), "
         "chaque lot sans attendre la réponse du précédent",
+    )
+    r.notes.append(
+        "Détection pendant la rafale, décomposée (historique du workflow de chaque parcours, "
+        "horloge de la machine) : " + decomposition.texte(traces)
     )
     return r
 

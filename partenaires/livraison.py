@@ -13,6 +13,8 @@ Ruptures first: a pass starts with the parcours that have an event signalling a 
 waiting (``SIGNALEMENTS``, the catalogue's « signalement » types), with their older events
 before it, then takes the oldest of the others. A radiation does not wait behind a nightly
 file of ordinary events for other people, and each parcours still gets its events in order.
+A rupture stored while a pass runs ends it after the slice of signals under way: the next
+pass serves it first.
 While a backlog lasts, each pass reads more events (up to ``LOT_MAX``), so that each signal
 carries more of a parcours' events.
 """
@@ -172,7 +174,9 @@ async def _urgents(session: AsyncSession) -> list[str]:
 
 async def _a_livrer(session: AsyncSession, limite: int) -> list[EvenementRecu]:
     """The events of the parcours with a rupture waiting, then the oldest others: for each
-    parcours, the oldest of its events (a prefix of its queue), so its order holds."""
+    parcours, the oldest of its events (a prefix of its queue), so its order holds. With a
+    rupture waiting, fewer others (LOT): reading thousands of rows before any signal delayed
+    the rupture's by as much, and the others are not starved by a file of ruptures."""
     urgents = await _urgents(session)
     leurs: list[EvenementRecu] = []
     if urgents:
@@ -187,7 +191,12 @@ async def _a_livrer(session: AsyncSession, limite: int) -> list[EvenementRecu]:
             ).all()
         )
     autres = (
-        await session.exec(select(EvenementRecu).where(A_LIVRER).order_by(*ORDRE).limit(limite))
+        await session.exec(
+            select(EvenementRecu)
+            .where(A_LIVRER)
+            .order_by(*ORDRE)
+            .limit(min(limite, LOT) if urgents else limite)
+        )
     ).all()
     deja = {(r.partenaire, r.id) for r in leurs}
     return leurs + [r for r in autres if (r.partenaire, r.id) not in deja]
@@ -199,6 +208,37 @@ def _par_parcours(rows: list[EvenementRecu]) -> dict[str, list[EvenementRecu]]:
         if row.parcours_id is not None and row.statut == StatutReception.A_LIVRER.value:
             groupes.setdefault(row.parcours_id, []).append(row)
     return groupes
+
+
+async def _livrer_par_tranches(
+    sessions: SessionFactory, parcours: ParcoursClient, groupes: dict[str, list[EvenementRecu]]
+) -> list[bool]:
+    """Signal the parcours SIGNAUX_SIMULTANES at a time, in the pass's order (ruptures first).
+    Between two slices, a rupture stored since the pass began ends it: the parcours not yet
+    signalled keep their events « à livrer » (their order holds: the next pass starts again
+    from their oldest), and the next pass, at once, serves the rupture first. A radiation no
+    longer waits for a whole pass of a burst — hundreds of signals — but for one slice."""
+    connus = {  # read with this pass: still « à livrer » in the database until its end
+        pid for pid, siens in groupes.items() if any(r.type in SIGNALEMENTS for r in siens)
+    }
+    ordre = list(groupes.items())
+    reussis: list[bool] = []
+    for debut in range(0, len(ordre), SIGNAUX_SIMULTANES):
+        if debut and await _rupture_arrivee(sessions, connus):
+            break
+        tranche = ordre[debut : debut + SIGNAUX_SIMULTANES]
+        reussis += await asyncio.gather(
+            *(_livrer_au_parcours(parcours, pid, siens) for pid, siens in tranche)
+        )
+    return reussis
+
+
+async def _rupture_arrivee(sessions: SessionFactory, connus: set[str]) -> bool:
+    """A parcours has a rupture waiting that this pass did not read."""
+    async with sessions() as session:
+        urgents = await _urgents(session)
+        await session.commit()
+    return bool(set(urgents) - connus)
 
 
 async def repartir(sessions: SessionFactory, parcours: ParcoursClient, lot: int = LOT) -> Passage:
@@ -216,15 +256,7 @@ async def repartir(sessions: SessionFactory, parcours: ParcoursClient, lot: int 
                 await router(session, row)
                 session.add(row)
             await session.commit()
-        limite = asyncio.Semaphore(SIGNAUX_SIMULTANES)
-
-        async def un_parcours(parcours_id: str, siens: list[EvenementRecu]) -> bool:
-            async with limite:
-                return await _livrer_au_parcours(parcours, parcours_id, siens)
-
-        reussis = await asyncio.gather(
-            *(un_parcours(pid, siens) for pid, siens in _par_parcours(rows).items())
-        )
+        reussis = await _livrer_par_tranches(sessions, parcours, _par_parcours(rows))
         await ecriture(session)
         for row in rows:
             session.add(row)

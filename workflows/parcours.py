@@ -87,6 +87,7 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
         self._entree = entree
         self._verrou = asyncio.Lock()
         self._a_publier = True
+        self._urgent = False  # the next projection goes first (workflows/publication.py)
         self._prochain_reveil: datetime | None = None
         self._attributs: dict[str, Any] = {}
         self._taches: dict[str, asyncio.Task[None]] = {}
@@ -442,7 +443,10 @@ class ParcoursWorkflow(VigieDuParcours, AppelsDuParcours):
         # lock (held by a command awaiting a child's start, say): look again under it.
         if workflow.patched(UN_EVENEMENT_UNE_FOIS) and partenaires.deja_applique(self, ev):
             return
+        signalements = len(self.s.signalements)
         enfant = await partenaires.appliquer(self, ev)
+        if len(self.s.signalements) > signalements:
+            self._urgent = True  # a partner's reported break: the coordination sees it first
         self.s.version_metier += 1
         if enfant is not None:
             await self.signaler(enfant, "evenement_partenaire", ev)

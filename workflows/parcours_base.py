@@ -29,6 +29,7 @@ class Parcours(Contexte, Protocol):
 
     _entree: Any  # ParcoursInput
     _a_publier: bool
+    _urgent: bool  # the next projection brings a new rupture or signalement
     _demarre: bool
     _pret: bool
     _taches: dict[str, asyncio.Task[None]]

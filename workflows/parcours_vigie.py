@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
+from temporalio.common import Priority
 
 with workflow.unsafe.imports_passed_through():
     from core.francais import du
@@ -60,6 +61,8 @@ class VigieDuParcours:
                 Acteur.plateforme(),
                 details={"regle": a.code, "cle": a.cle, "severite": a.severite.value},
             )
+            if a.severite == Severite.RUPTURE:
+                self._urgent = True
             if a.severite == Severite.RUPTURE and not self._annoncee_par_l_import(a):
                 self._prevenir_coordination(a)
             if a.code == "invitation_sans_reponse" and self._patched(RELANCE_DES_INVITATIONS):
@@ -152,12 +155,15 @@ class VigieDuParcours:
 
     async def _publier(self: Parcours) -> None:
         self._a_publier = False
+        # The priority is not part of the command's identity on replay: no patch needed.
+        urgent, self._urgent = self._urgent, False
         projection = publication.projection(self.s, self.today())
         await workflow.execute_activity(
             "lecture.projeter_parcours",
             projection,
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=PROJECTION_RETRY,
+            priority=publication.PRIORITE_URGENTE if urgent else Priority.default,
         )
         if projection.evenements:  # only this counter: handlers numbered others meanwhile
             projetee = projection.etat.compteurs[publication.TIMELINE_PROJETEE]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from temporalio.common import SearchAttributeKey
+from temporalio.common import Priority, SearchAttributeKey
 
 from core import search_attributes as sa
 from rules import vigie
@@ -17,6 +17,12 @@ from schemas.parcours import ParcoursState
 from schemas.projection import Projection
 
 TIMELINE_PROJETEE = "timeline_projetee"  # state counter: the last timeline line written
+# A projection that brings the coordination a new rupture or a partner's signalement goes
+# before the others in Temporal's activity queue and in the worker's writes to the read
+# model (activities/projection.py): during a partner's burst, hundreds of ordinary
+# projections wait there, and a radiation must not wait behind them (issue 19). Lower
+# first; the others keep the server's default (3 of 5).
+PRIORITE_URGENTE = Priority(priority_key=1)
 
 
 def projection(s: ParcoursState, aujourd_hui: date, *, tout: bool = False) -> Projection:

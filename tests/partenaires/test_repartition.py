@@ -17,6 +17,7 @@ from partenaires.livraison import (
     LOT,
     LOT_MAX,
     PAR_SIGNAL,
+    SIGNAUX_SIMULTANES,
     Passage,
     arriere,
     repartir,
@@ -142,6 +143,55 @@ async def test_rupture_servie_avant_l_arriere_des_autres(sessions: SessionFactor
     await repartir(sessions, temporal, lot=3)
     assert temporal.signaux[0] == ("A", ["a1", "a2"])
     assert [pid for pid, _ in temporal.signaux[1:]] == ["P0", "P1", "P2"]  # then the oldest
+
+
+class RuptureEnCoursDePasse(TemporalDeTest):
+    """A radiation for A is stored while the pass signals its first parcours."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        super().__init__()
+        self.sessions = sessions
+
+    async def signaler_evenements(
+        self, parcours_id: str, evenements: list[EvenementPartenaire]
+    ) -> None:
+        if not self.signaux:
+            self.signaux.append(("…", []))  # only once, even with the slice's others
+            await _stocker(self.sessions, [("a1", "A")], depuis=1000, type_=ROMPU)
+        await super().signaler_evenements(parcours_id, evenements)
+
+
+async def test_rupture_arrivee_pendant_une_passe_servie_avant_la_fin_de_la_rafale(
+    sessions: SessionFactory,
+) -> None:
+    """A burst's pass is signalling three slices of parcours when a rupture for A is stored:
+    the pass ends after the slice under way, and the next serves A before the rest of the
+    burst; every event is still delivered, once."""
+    n = 3 * SIGNAUX_SIMULTANES
+    await _stocker(sessions, [(f"x{i}", f"P{i}") for i in range(n)], type_=SIGNE)
+    temporal = RuptureEnCoursDePasse(sessions)
+
+    premiere = await repartir(sessions, temporal, lot=1000)
+    assert premiere.livres == SIGNAUX_SIMULTANES
+    await repartir(sessions, temporal, lot=1000)
+
+    signaux = temporal.signaux[1:]
+    assert signaux[SIGNAUX_SIMULTANES] == ("A", ["a1"]), [pid for pid, _ in signaux]
+    assert sorted(i for _, ids in signaux for i in ids) == sorted(
+        ["a1", *(f"x{i}" for i in range(n))]
+    )
+    assert set((await _statuts(sessions)).values()) == {StatutReception.LIVRE.value}
+
+
+async def test_passe_d_une_rupture_courte(sessions: SessionFactory) -> None:
+    """While a big backlog is read LOT_MAX at a time, a pass with a rupture waiting reads no
+    more than LOT others: its signal does not wait for thousands of rows to be read."""
+    await _stocker(sessions, [(f"x{i}", f"P{i % 50}") for i in range(LOT + 50)], type_=SIGNE)
+    await _stocker(sessions, [("a1", "A")], depuis=LOT + 50, type_=ROMPU)
+    temporal = TemporalDeTest()
+    passage = await repartir(sessions, temporal, lot=LOT_MAX)
+    assert temporal.signaux[0] == ("A", ["a1"])
+    assert passage.lus == LOT + 1
 
 
 async def test_arriere_lu_par_lots_croissants(
