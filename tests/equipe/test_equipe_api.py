@@ -261,9 +261,14 @@ async def test_se_rattacher_ne_dit_pas_qui_a_un_parcours(plateforme: Plateforme)
         assert any("Marc Roux" in x and "sur sa demande" in x for x in libelles), libelles
 
 
-async def test_l_anonymisation_supprime_les_notes_et_les_demandes(plateforme: Plateforme) -> None:
+async def test_l_anonymisation_supprime_les_notes_et_les_demandes(
+    plateforme_a_part: Plateforme,
+) -> None:
     today = date.today()
-    async with plateforme.client("ref-claire-martin") as claire, plateforme.client(KARIM) as karim:
+    async with (
+        plateforme_a_part.client("ref-claire-martin") as claire,
+        plateforme_a_part.client(KARIM) as karim,
+    ):
         nom = "Anonyme" + secrets.token_hex(3)
         accueil = donnees.accueil(today, nom=nom) | {"doublon_confirme": True}
         pid = (await claire.post("/api/v1/parcours", json=accueil)).json()["id"]
@@ -271,15 +276,15 @@ async def test_l_anonymisation_supprime_les_notes_et_les_demandes(plateforme: Pl
         r = await karim.post(f"/api/v1/parcours/{pid}/notes", json={"texte": f"Vu {nom} ce matin"})
         assert r.status_code == 201, r.text
         identite = {"nom": nom, "prenom": "Julie", "date_naissance": "1985-06-02"}
-        async with plateforme.client(LEA) as lea:
+        async with plateforme_a_part.client(LEA) as lea:
             await lea.post("/api/v1/rattachements", json=identite | {"role": "tuteur"})
         sortie = {"le": today.isoformat(), "motif": "demenagement"}
         await _commande(claire, pid, "prononcer-sortie", sortie)
-    assert await _lignes(plateforme, select(NoteRow).where(NoteRow.parcours_id == pid))
-    await _anonymiser(plateforme, pid)
-    assert not await _lignes(plateforme, select(NoteRow).where(NoteRow.parcours_id == pid))
+    assert await _lignes(plateforme_a_part, select(NoteRow).where(NoteRow.parcours_id == pid))
+    await _anonymiser(plateforme_a_part, pid)
+    assert not await _lignes(plateforme_a_part, select(NoteRow).where(NoteRow.parcours_id == pid))
     demandes = select(DemandeRattachementRow).where(DemandeRattachementRow.parcours_id == pid)
-    assert not await _lignes(plateforme, demandes)
+    assert not await _lignes(plateforme_a_part, demandes)
 
 
 async def _anonymiser(plateforme: Plateforme, pid: str) -> None:

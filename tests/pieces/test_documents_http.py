@@ -159,9 +159,9 @@ async def test_le_document_est_dans_la_page_et_la_frise(plateforme: Plateforme) 
         assert lien not in autre.text
 
 
-async def test_l_anonymisation_efface_les_octets(plateforme: Plateforme) -> None:
+async def test_l_anonymisation_efface_les_octets(plateforme_a_part: Plateforme) -> None:
     jour = date.today()
-    async with plateforme.client(SOPHIE) as sophie:
+    async with plateforme_a_part.client(SOPHIE) as sophie:
         pid = await _ouvrir(sophie, jour)
         envoi = await sophie.post(
             f"/api/v1/parcours/{pid}/documents", json=_corps(un_pdf(), "bilan.pdf", "bilan")
@@ -172,18 +172,18 @@ async def test_l_anonymisation_efface_les_octets(plateforme: Plateforme) -> None
             json={"le": jour.isoformat(), "motif": "demenagement"},
         )
         assert sortie.status_code == 200, sortie.text
-    (row,) = await _lire(plateforme, select(PieceRow).where(PieceRow.parcours_id == pid))
-    fichier = Path(plateforme.settings.data_dir) / "pieces" / row.cle
+    (row,) = await _lire(plateforme_a_part, select(PieceRow).where(PieceRow.parcours_id == pid))
+    fichier = Path(plateforme_a_part.settings.data_dir) / "pieces" / row.cle
     assert fichier.exists()
 
     async def clos() -> bool:
-        lignes = await _lire(plateforme, select(ParcoursRow).where(ParcoursRow.id == pid))
+        lignes = await _lire(plateforme_a_part, select(ParcoursRow).where(ParcoursRow.id == pid))
         return bool(lignes) and lignes[0].clos_le is not None
 
     await _attendre(clos, "la clôture du parcours dans le modèle de lecture")
-    await _anonymiser(plateforme, pid)
+    await _anonymiser(plateforme_a_part, pid)
     assert not fichier.exists()
-    assert await _lire(plateforme, select(PieceRow).where(PieceRow.parcours_id == pid)) == []
+    assert await _lire(plateforme_a_part, select(PieceRow).where(PieceRow.parcours_id == pid)) == []
 
 
 async def _anonymiser(plateforme: Plateforme, pid: str) -> None:

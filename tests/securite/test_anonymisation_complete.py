@@ -69,11 +69,13 @@ def test_dates_au_mois_et_commune_au_bassin() -> None:
     assert bassin("inconnu") == ""
 
 
-async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(plateforme: Plateforme) -> None:
+async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(
+    plateforme_a_part: Plateforme,
+) -> None:
     debut = datetime.now(UTC) - timedelta(seconds=5)
     p, jour = Personne.nouvelle(), date.today()
-    await _evenement_sans_parcours(plateforme, p, jour)
-    async with plateforme.client(KARIM) as karim, plateforme.client(COORD) as coord:
+    await _evenement_sans_parcours(plateforme_a_part, p, jour)
+    async with plateforme_a_part.client(KARIM) as karim, plateforme_a_part.client(COORD) as coord:
         pid = await ouvrir(karim, p, jour)
         await suivre(karim, pid, AVANT_LA_SORTIE, jour)
         relance = await coord.post(
@@ -86,8 +88,10 @@ async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(plateforme: Pl
         document = await _joindre_un_document(karim, pid, p)
         await suivre(karim, pid, SORTIE, jour)
 
-    temporal = ParcoursClient(plateforme.env.client, plateforme.task_queue)
-    await _attendre(lambda: _fini(plateforme, pid), "la fin du parcours et de ses enfants", 120)
+    temporal = ParcoursClient(plateforme_a_part.env.client, plateforme_a_part.task_queue)
+    await _attendre(
+        lambda: _fini(plateforme_a_part, pid), "la fin du parcours et de ses enfants", 120
+    )
     etat = await temporal.etat(pid)
     assert {ph.phase.value for ph in etat.phases} >= {
         "accueil",
@@ -110,28 +114,30 @@ async def test_apres_l_anonymisation_rien_ne_reste_de_la_personne(plateforme: Pl
         p.france_travail,
         *empreintes,
     ]
-    avant = await modele_de_lecture(plateforme.settings.effective_database_url)
+    avant = await modele_de_lecture(plateforme_a_part.settings.effective_database_url)
     assert trouve(avant, p.nom, p.email, p.caf)  # the search looks where the data was
 
-    session_ancienne = await _session_ancienne(plateforme)
-    await _anonymiser(plateforme, pid)
-    assert await _adresse_de_session(plateforme, session_ancienne) is None
+    session_ancienne = await _session_ancienne(plateforme_a_part)
+    await _anonymiser(plateforme_a_part, pid)
+    assert await _adresse_de_session(plateforme_a_part, session_ancienne) is None
 
-    restes = trouve(await modele_de_lecture(plateforme.settings.effective_database_url), *aiguilles)
+    restes = trouve(
+        await modele_de_lecture(plateforme_a_part.settings.effective_database_url), *aiguilles
+    )
     assert not restes, "Restes de la personne après l'anonymisation :\n" + "\n".join(restes)
-    assert not (plateforme.settings.data_dir / "pieces" / pid / document).exists()
+    assert not (plateforme_a_part.settings.data_dir / "pieces" / pid / document).exists()
     await _attendre(
-        lambda: _temporal_oublie(plateforme, workflows), "l'effacement des historiques", 180
+        lambda: _temporal_oublie(plateforme_a_part, workflows), "l'effacement des historiques", 180
     )
     visibles = [
         f"{w.id}: {w.typed_search_attributes}"
-        async for w in plateforme.env.client.list_workflows(
+        async for w in plateforme_a_part.env.client.list_workflows(
             f"StartTime > '{debut.isoformat().replace('+00:00', 'Z')}'"
         )
         if any(a.lower() in str(w.typed_search_attributes).lower() for a in aiguilles)
     ]
     assert not visibles, visibles
-    await _a_gros_grain(plateforme, pid)
+    await _a_gros_grain(plateforme_a_part, pid)
 
 
 async def _joindre_un_document(karim: httpx.AsyncClient, pid: str, p: Personne) -> str:

@@ -104,11 +104,11 @@ async def test_export_du_dossier_et_rectification(plateforme: Plateforme) -> Non
         assert any(c["action"] == "lecture" for c in contenu["consultations"])
 
 
-async def test_anonymisation_des_parcours_clos(plateforme: Plateforme) -> None:
+async def test_anonymisation_des_parcours_clos(plateforme_a_part: Plateforme) -> None:
     today = date.today()
     async with (
-        plateforme.client("ref-claire-martin") as claire,
-        plateforme.client("admin") as admin,
+        plateforme_a_part.client("ref-claire-martin") as claire,
+        plateforme_a_part.client("admin") as admin,
     ):
         pid = (
             await claire.post("/api/v1/parcours", json=donnees.accueil(today, nom="Oubli"))
@@ -123,11 +123,11 @@ async def test_anonymisation_des_parcours_clos(plateforme: Plateforme) -> None:
         assert sortie.status_code == 200
         await asyncio.sleep(1.5)  # the workflow closes and writes its last projection
 
-        bilan = await plateforme.env.client.execute_workflow(
+        bilan = await plateforme_a_part.env.client.execute_workflow(
             "Retention",
             0,
             id=f"retention-{pid}",
-            task_queue=plateforme.task_queue,
+            task_queue=plateforme_a_part.task_queue,
             result_type=BilanAnonymisation,
         )
         assert pid in bilan.anonymises
