@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -28,6 +30,16 @@ from store.db import create_schema, make_engine, session_factory
 from tests.fixtures.outils import binary
 from web.securite import mots_de_passe
 from worker import running_worker
+
+# The tests live in the département's time zone, as the platform's days do (core/clock.py:
+# « today » is the day in France): a test's « date.today() » is then the day the platform
+# calls today. On a machine set to UTC the two differed from 23:00 to midnight UTC (22:00 in
+# summer), and every test that dated something « today » failed in that hour (4 of them in a
+# fresh run at 23:05 UTC on 4 December). Set when pytest loads this file, before any test
+# reads the clock; the servers the tests start inherit it (the platform must be right
+# whatever its machine's zone).
+os.environ["TZ"] = "Europe/Paris"
+time.tzset()
 
 pytest_plugins = [
     "tests.fixtures.simulateur",
