@@ -42,7 +42,7 @@ from schemas.projection import Projection
 from schemas.sortie import MotifSortie, Sortie, Suspension
 from schemas.usager import Consentement, IdentifiantsPartenaires, Usager
 from schemas.vigie import Alerte, Severite
-from store.db import SessionFactory
+from store.db import SessionFactory, ecriture
 from store.projection import ecrire
 from tests.factories import CLAIRE
 
@@ -243,5 +243,6 @@ def evenements(d: Dossier) -> list[EvenementTimeline]:
 async def projeter(sessions: SessionFactory, dossiers: list[Dossier]) -> None:
     for d in dossiers:
         async with sessions() as session:
+            await ecriture(session)  # a write transaction from the start, as store/db.py says
             assert await ecrire(session, Projection(etat=etat(d), evenements=evenements(d)))
             await session.commit()
