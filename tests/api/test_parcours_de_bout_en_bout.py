@@ -3,6 +3,7 @@ with each refused step answering in French (409, or 422 naming the field) and ch
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import date
 
@@ -29,6 +30,20 @@ async def _refus_sans_effet(
     assert apres["etat"]["timeline"] == avant["etat"]["timeline"]
     # version_metier: a partner call finishing in the background may move `version`
     assert apres["etat"]["version_metier"] == avant["etat"]["version_metier"]
+
+
+async def _enfants_clos(client: httpx.AsyncClient, pid: str, delai_s: float = 30) -> None:
+    """The sortie asks the contrat and the suivi dans l'emploi to close by signal; their
+    « clos » lines reach the parcours just after the sortie's answer. Wait for them, so that
+    a refusal checked next is not credited with their arrival."""
+    codes: list[str] = []
+    for _ in range(int(delai_s * 10)):
+        vue = (await client.get(f"/api/v1/parcours/{pid}")).json()
+        codes = [e["code"] for e in vue["etat"]["timeline"]]
+        if {"contrat_clos", "suivi_clos"} <= set(codes):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"Contrat et suivi toujours pas clos après {delai_s} s : {codes}")
 
 
 async def test_de_l_accueil_a_la_sortie_par_l_api(plateforme: Plateforme) -> None:
@@ -116,6 +131,7 @@ async def test_de_l_accueil_a_la_sortie_par_l_api(plateforme: Plateforme) -> Non
         assert sortie.status_code == 200, sortie.text
         assert sortie.json()["statut"] == "clos"
         assert sortie.json()["phase"] == "sortie"
+        await _enfants_clos(karim, pid)
         await _refus_sans_effet(karim, pid, "enregistrer-contact", contact, "clos")
         codes = [e["code"] for e in sortie.json()["etat"]["timeline"]]
         for attendu in (
