@@ -178,16 +178,25 @@ async def non_lues(session: AsyncSession, compte_id: str) -> int:
     return int((await session.exec(requete)).one())
 
 
-async def recentes(session: AsyncSession, compte_id: str, limite: int = 50) -> list[Notification]:
-    """Unread first, then the most recent."""
+async def recentes(
+    session: AsyncSession, compte_id: str, limite: int = 50, decalage: int = 0
+) -> tuple[list[Notification], int]:
+    """One page of the account's notifications, unread first, then the most recent (the id
+    breaks ties, so that no notification is shown on two pages or on none), and how many
+    there are in all."""
     sortes = await sortes_visibles(session, compte_id)
+    visibles = _visibles(compte_id, sortes)
     requete = (
         select(Notification)
-        .where(_visibles(compte_id, sortes))
-        .order_by(col(Notification.lue), col(Notification.cree_le).desc())
+        .where(visibles)
+        .order_by(
+            col(Notification.lue), col(Notification.cree_le).desc(), col(Notification.id).desc()
+        )
+        .offset(decalage)
         .limit(limite)
     )
-    return list((await session.exec(requete)).all())
+    total = await session.exec(select(func.count()).select_from(Notification).where(visibles))
+    return list((await session.exec(requete)).all()), int(total.one())
 
 
 async def marquer_lue(session: AsyncSession, compte_id: str, ident: int) -> Notification | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlmodel import select
 
 from schemas.notifications import SORTES
 from store.db import make_engine, session_factory
-from store.notifications import Notification, a_recapituler
+from store.notifications import Notification, a_recapituler, notifier
 from tests.cockpit.conftest import CLAIRE, COORD, HTMX, KARIM, ouvrir, stable
 from tests.fixtures.plateforme import Plateforme
 
@@ -161,3 +162,59 @@ async def test_import_termine_prevenu(plateforme: Plateforme) -> None:
         )
         assert n.titre == "Import terminé : liste.csv"
         assert n.texte == "1 ligne rejetée."
+
+
+YANN = "ref-yann-garnier"
+
+
+async def _noter_pour_yann(plateforme: Plateforme, marque: str, combien: int) -> None:
+    """``combien`` unread notifications for Yann, written one after the other (the last is the
+    most recent), each titled with ``marque`` and its number."""
+    engine = make_engine(plateforme.settings.effective_database_url)
+    try:
+        async with session_factory(engine)() as session:
+            for i in range(combien):
+                assert await notifier(
+                    session,
+                    cle=f"{marque}-{i}",
+                    compte_id=YANN,
+                    sorte="note_adressee",
+                    titre=f"{marque} {i:02d}",
+                    texte="Une note pour le test des pages",
+                    lien_explicite="/notifications",
+                )
+    finally:
+        await engine.dispose()
+
+
+async def test_plus_de_cinquante_notifications_se_lisent_page_par_page(
+    plateforme: Plateforme,
+) -> None:
+    marque = "Page" + secrets.token_hex(3)
+    await _noter_pour_yann(plateforme, marque, 55)
+    async with plateforme.client(YANN) as yann:
+        premiere = await yann.get("/notifications")
+        assert premiere.status_code == 200
+        titres = re.findall(rf"{marque} (\d\d)", premiere.text)
+        # the 50 most recent unread first; the 5 oldest wait on page 2, not lost
+        assert sorted({int(t) for t in titres}) == list(range(5, 55))
+        assert "Pagination des notifications" in premiere.text
+
+        seconde = await yann.get("/notifications", params={"page": 2})
+        assert seconde.status_code == 200
+        assert {int(t) for t in re.findall(rf"{marque} (\d\d)", seconde.text)} == set(range(5))
+        assert "page 2 sur " in seconde.text
+
+        # reading one on page 2 redraws page 2, where the unread ones are still shown
+        n = await notification(plateforme, YANN, titre=f"{marque} 03")
+        assert n is not None
+        assert n.id is not None
+        lue = await yann.post(f"/notifications/{n.id}/lue", params={"page": 2}, headers=HTMX)
+        assert lue.status_code == 200
+        carte = lue.text.split(f'id="notification-{n.id}"')[1].split("</li>")[0]
+        assert "Non lue" not in carte
+        assert lue.text.index(f"{marque} 00") < lue.text.index(f"{marque} 03")  # read: last
+
+        hors = await yann.get("/notifications", params={"page": 0})
+        assert hors.status_code == 422
+        assert [e["champ"] for e in hors.json()["erreurs"]] == ["page"]

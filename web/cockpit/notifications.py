@@ -21,6 +21,10 @@ from web.erreurs import Refus
 router = APIRouter(include_in_schema=False)
 INTERVALLE_S = 30
 RELEVES_MAX = 120
+PAR_PAGE = 50  # unread first: what asks for action is on page 1
+PAGES_MAX = 1000
+# The page the list is on: reading one notification redraws that page, not the first.
+PageVue = Annotated[int, Query(ge=1, le=PAGES_MAX)]
 LUES = "notifications-lues"  # the event that tells the header's count to look again
 
 
@@ -39,22 +43,32 @@ async def compteur(
     return pages.rendre(request, "notifications/_compteur.html", contexte)
 
 
-async def _liste(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
-    notes = await centre.recentes(session, u.id)
+async def _liste(
+    request: Request, u: UtilisateurPage, session: SessionDep, page: int = 1
+) -> Response:
+    notes, total = await centre.recentes(session, u.id, PAR_PAGE, (page - 1) * PAR_PAGE)
     contexte = {
         "u": u,
         "titre": "Notifications",
         "actif": "notifications",
         "notifications": [(x, sorte(x.sorte)) for x in notes],
-        "non_lues": sum(1 for x in notes if not x.lue),
+        "non_lues": await centre.non_lues(session, u.id),
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAR_PAGE)),
     }
     gabarit = "notifications/_liste.html" if pages.est_htmx(request) else "notifications/page.html"
     return pages.rendre(request, gabarit, contexte, declencher={LUES: True})
 
 
 @router.get("/notifications")
-async def lister(request: Request, u: UtilisateurPage, session: SessionDep) -> Response:
-    return await _liste(request, u, session)
+async def lister(
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    page: PageVue = 1,
+) -> Response:
+    return await _liste(request, u, session, page)
 
 
 def _introuvable() -> Refus:
@@ -73,11 +87,15 @@ async def ouvrir(notification_id: int, u: UtilisateurPage, session: SessionDep) 
 
 @router.post("/notifications/{notification_id}/lue")
 async def marquer_lue(
-    notification_id: int, request: Request, u: UtilisateurPage, session: SessionDep
+    notification_id: int,
+    request: Request,
+    u: UtilisateurPage,
+    session: SessionDep,
+    page: PageVue = 1,
 ) -> Response:
     if await centre.marquer_lue(session, u.id, notification_id) is None:
         raise _introuvable()
-    return await _liste(request, u, session)
+    return await _liste(request, u, session, page)
 
 
 @router.post("/notifications/tout-lire")
