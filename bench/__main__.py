@@ -42,12 +42,14 @@ MESURES: dict[str, tuple[str, Mesure]] = {
     "debit": (debit.NS_APP, debit.mesurer),
     "evenements": (evenements.NS, evenements.mesurer),
     "detection": (detection.NS, detection.mesurer),
+    "detection_postgres": (detection.NS_POSTGRES, detection.mesurer_postgres),
     "cockpit": (cockpit.NS, cockpit.mesurer),
     "imports": (imports.NS, imports.mesurer),
     "memoire": (memoire.NS, memoire.mesurer),
 }
 NAMESPACES_EN_PLUS = {"debit": [debit.NS_CACHE, debit.NS_NU], "cockpit": cockpit.NAMESPACES}
 RAPPORT = ROOT / "docs" / "bench.md"
+AVEC_POSTGRES = {"cockpit", "detection_postgres"}  # the measures that start a cluster
 
 
 def _analyser(argv: list[str] | None) -> argparse.Namespace:
@@ -63,7 +65,9 @@ def _analyser(argv: list[str] | None) -> argparse.Namespace:
         default=",".join(MESURES),
         help=f"mesures à lancer, séparées par des virgules (parmi {', '.join(MESURES)})",
     )
-    parser.add_argument("--sans-postgres", action="store_true", help="cockpit sur SQLite seul")
+    parser.add_argument(
+        "--sans-postgres", action="store_true", help="cockpit et détection sur SQLite seul"
+    )
     parser.add_argument("--sortie", type=Path, help="fichier Markdown du rapport")
     parser.add_argument("--garder", action="store_true", help="garder le dossier temporaire")
     args = parser.parse_args(argv)
@@ -97,7 +101,7 @@ async def _lancer(args: argparse.Namespace, dossier: Path, debut: float) -> list
             pile.temporal(dossier, _namespaces(args.mesures))
         )
         pg = None
-        if "cockpit" in args.mesures and not args.sans_postgres:
+        if AVEC_POSTGRES & set(args.mesures) and not args.sans_postgres:
             pg = pile_async.enter_context(postgres.grappe())
         ctx = Contexte(dossier, temporal, TAILLES[args.taille], pg, debut)
         for nom in args.mesures:
@@ -128,7 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     complet = args.taille == "complet" and args.mesures == list(MESURES)
     cible = args.sortie or (RAPPORT if complet else None)
     if cible is not None:
-        avec_pg = "cockpit" in args.mesures and not args.sans_postgres and postgres.disponible()
+        avec_pg = (
+            bool(AVEC_POSTGRES & set(args.mesures))
+            and not args.sans_postgres
+            and postgres.disponible()
+        )
         pg = postgres.version() if avec_pg else None
         rapport.ecrire(cible, rapport.markdown(resultats, args.taille, duree, pg, charge))
         print(f"Rapport écrit : {cible}")

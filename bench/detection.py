@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bench import decomposition, pile
+from bench import decomposition, pile, postgres
 from bench.contexte import Contexte
 from bench.evenements import (
     SANS_LIMITE,
@@ -31,6 +31,7 @@ from core.partners import load_partners
 from simulator import emetteur
 
 NS = "bench-detection"
+NS_POSTGRES = "bench-detection-postgres"
 COORDINATRICE = "coord-bassin_annecien"
 MOTIF = "signalement_a_traiter"
 CIBLE_P95_S = 2.0
@@ -142,10 +143,24 @@ async def _envoyer(client: httpx.AsyncClient, lot: Lot, bilan: Rafale) -> None:
 
 
 async def mesurer(ctx: Contexte) -> Resultat:
+    return await _mesurer(ctx, Resultat("Détection des ruptures"), NS, "")
+
+
+async def mesurer_postgres(ctx: Contexte) -> Resultat:
+    """The same measure with the read model on PostgreSQL (what production runs): several
+    writers at once, where SQLite has one."""
+    r = Resultat("Détection des ruptures, modèle de lecture sur PostgreSQL")
+    if ctx.postgres_url is None:
+        r.notes.append("PostgreSQL : non mesuré (binaires absents ou --sans-postgres).")
+        return r
+    url = await postgres.nouvelle_base(ctx.postgres_url, "detection")
+    return await _mesurer(ctx, r, NS_POSTGRES, url)
+
+
+async def _mesurer(ctx: Contexte, r: Resultat, namespace: str, database_url: str) -> Resultat:
     t = ctx.tailles
-    r = Resultat("Détection des ruptures")
     async with pile.application(
-        ctx.sous_dossier("detection"), ctx.temporal, NS, **SANS_LIMITE
+        ctx.sous_dossier(namespace), ctx.temporal, namespace, database_url, **SANS_LIMITE
     ) as app:
         personnes = await ouvrir_parcours(app, 2 * t.detection_echantillons + 2, 11)
         calmes, charges = (

@@ -72,3 +72,18 @@ def grappe() -> Iterator[str | None]:
             check=False,
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+async def nouvelle_base(url: str, nom: str) -> str:
+    """A database of its own in the cluster at ``url`` (one measure's rows never meet
+    another's), and its URL."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connexion:
+            await connexion.execute(text(f'CREATE DATABASE "{nom}"'))
+    finally:
+        await engine.dispose()
+    return url.rsplit("/", 1)[0] + f"/{nom}"
