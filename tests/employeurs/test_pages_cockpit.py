@@ -252,7 +252,7 @@ async def test_vivier_repris_du_contrat_et_du_diagnostic(plateforme: Plateforme)
         assert "Disponibilité : Pas disponible pour l'instant (diagnostic du" in reperes
         assert f"Mobilité : Bloquant : « {MOBILITE} »" in reperes
         assert 'id="pas-disponible"' in emploi.text
-        assert 'name="pret" value="oui" checked' not in emploi.text  # not ticked for her
+        assert 'id="pret" name="pret" value="oui" checked' not in emploi.text  # not for her
         assert SANTE not in reperes
 
         pdf = await claire.get(f"/api/v1/parcours/{pid}/contrat.pdf")
@@ -266,3 +266,19 @@ async def test_vivier_repris_du_contrat_et_du_diagnostic(plateforme: Plateforme)
         assert "pas disponible pour l'instant (diagnostic du" in ligne
         assert "projet N1103" in ligne
         assert not any(dit in page for dit in (SANTE, MOBILITE, "Bloquant", "bloquant"))
+
+        # available now, per the diagnostic: a new fiche starts « prête », still to be saved
+        r = await claire.post("/api/v1/parcours", json=donnees.accueil(jour, nom=nom + "B"))
+        autre = r.json()["id"]
+        diagnostic = donnees.diagnostic(jour)  # « immédiate », the project N1103
+        r = await claire.post(f"/api/v1/parcours/{autre}/enregistrer-diagnostic", json=diagnostic)
+        assert r.status_code == 200, r.text
+
+        async def diagnostiquee() -> httpx.Response | None:
+            page = await claire.get(f"/parcours/{autre}/emploi")
+            return page if "projet du diagnostic" in page.text else None
+
+        emploi = await attendre(diagnostiquee, "le diagnostic sur « Vers l'emploi »")
+        assert 'id="pret" name="pret" value="oui" checked' in emploi.text
+        assert "Disponibilité : Immédiate (diagnostic du" in lu(emploi)
+        assert 'id="pas-disponible"' not in emploi.text
