@@ -7,14 +7,22 @@ A person is left out — not ranked low — when the offer cannot work for them:
 shown to the employer-relations staff (or withdrawn), not ready, a project of another trade,
 beyond the distance they accept, a licence the offer requires and they lack, or hours the
 offer needs that they cannot do.
+
+A person whose latest diagnostic says « pas disponible pour l'instant » is ranked after every
+available one, with that reason and the diagnostic's date — not left out: the référent marked
+the fiche « prête », perhaps after that diagnostic, and a diagnostic can be months old; the
+chargé reads both and asks the référent. Only the availability comes from the diagnostic,
+never a frein (what the chargé reads must not tell why).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from employeurs.depuis_le_parcours import DisponibiliteDite
 from referentiels import territoires
 from referentiels.rome import REFERENTIEL
+from schemas.diagnostic import Disponibilite
 from schemas.employeur import Creneau
 
 LIBELLES_CRENEAUX = {
@@ -23,6 +31,12 @@ LIBELLES_CRENEAUX = {
     Creneau.SOIR: "le soir",
     Creneau.NUIT: "la nuit",
     Creneau.WEEK_END: "le week-end",
+}
+# When the latest diagnostic says the person can start: points, and the words of the reason.
+QUAND = {
+    Disponibilite.IMMEDIATE: (0.5, "disponible tout de suite"),
+    Disponibilite.SOUS_TROIS_MOIS: (0.0, "disponible dans les trois mois"),
+    Disponibilite.NON_DISPONIBLE: (0.0, "pas disponible pour l'instant"),
 }
 
 
@@ -44,6 +58,7 @@ class Candidat:
     creneaux: frozenset[Creneau]
     pret: bool = True
     consentement: bool = True  # to be shown to the SPIE's employer-relations staff
+    disponibilite: DisponibiliteDite | None = None  # the latest diagnostic's, if any
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,7 @@ class Rapprochement:
     parcours_id: str
     score: float
     raisons: tuple[str, ...]
+    disponible: bool = True  # False: « pas disponible pour l'instant », ranked after the others
 
 
 def distance_km(a: Lieu, b: Lieu) -> float | None:
@@ -99,7 +115,7 @@ def _mobilite(candidat: Candidat, offre: OffreCible) -> tuple[float, str] | None
     return points, f"à {round(km)} km{permis}"
 
 
-def _disponibilite(candidat: Candidat, offre: OffreCible) -> tuple[float, str] | None:
+def _creneaux(candidat: Candidat, offre: OffreCible) -> tuple[float, str] | None:
     manquants = offre.creneaux - candidat.creneaux
     if manquants:
         return None
@@ -109,6 +125,15 @@ def _disponibilite(candidat: Candidat, offre: OffreCible) -> tuple[float, str] |
     if not mots:
         return 0.0, "disponibilités non renseignées"
     return (1.0 if offre.creneaux else 0.5), "disponible " + _et(mots)
+
+
+def _quand(candidat: Candidat) -> tuple[float, str] | None:
+    """The diagnostic's availability, with its date (the chargé judges how old it is)."""
+    dite = candidat.disponibilite
+    if dite is None:
+        return None
+    points, mots = QUAND[dite.disponibilite]
+    return points, f"{mots} ({dite.source})"
 
 
 def _et(mots: list[str]) -> str:
@@ -121,17 +146,24 @@ def evaluer(candidat: Candidat, offre: OffreCible) -> Rapprochement | None:
     criteres = [
         _projet(candidat, offre),
         _mobilite(candidat, offre),
-        _disponibilite(candidat, offre),
+        _creneaux(candidat, offre),
     ]
     if any(c is None for c in criteres):
         return None
     retenus = [c for c in criteres if c is not None]
+    if (quand := _quand(candidat)) is not None:
+        retenus.append(quand)
+    dite = candidat.disponibilite
     return Rapprochement(
-        candidat.parcours_id, round(sum(p for p, _ in retenus), 3), tuple(r for _, r in retenus)
+        candidat.parcours_id,
+        round(sum(p for p, _ in retenus), 3),
+        tuple(r for _, r in retenus),
+        disponible=dite is None or dite.disponibilite != Disponibilite.NON_DISPONIBLE,
     )
 
 
 def classer(offre: OffreCible, vivier: list[Candidat]) -> list[Rapprochement]:
-    """The people of the pool this offer can work for, the best fit first."""
+    """The people of the pool this offer can work for, the best fit first; those not available
+    for now after all the others, the best fit first among them too."""
     trouves = [r for c in vivier if (r := evaluer(c, offre)) is not None]
-    return sorted(trouves, key=lambda r: (-r.score, r.parcours_id))
+    return sorted(trouves, key=lambda r: (not r.disponible, -r.score, r.parcours_id))

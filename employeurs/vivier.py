@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from employeurs.annuaire import maintenant
+from employeurs.depuis_le_parcours import disponibilite
 from employeurs.rapprochement import Candidat, Lieu, OffreCible, Rapprochement, classer
 from referentiels import territoires
 from referentiels.territoires import Point
@@ -50,7 +51,9 @@ def _lieu(nom: str, insee: str | None = None, point: Point | None = None) -> Lie
     return Lieu(nom, *point) if point else Lieu(nom)
 
 
-def candidat(row: VivierRow) -> Candidat:
+def candidat(row: VivierRow, etat: dict[str, Any] | None = None) -> Candidat:
+    """The person as the matching sees them: their fiche, and of their parcours (``etat``)
+    only the latest diagnostic's availability."""
     return Candidat(
         parcours_id=row.parcours_id,
         projets=tuple(row.projets),
@@ -61,6 +64,7 @@ def candidat(row: VivierRow) -> Candidat:
         creneaux=frozenset(Creneau(c) for c in row.creneaux),
         pret=row.pret,
         consentement=row.consentement,
+        disponibilite=disponibilite(etat or {}),
     )
 
 
@@ -97,7 +101,7 @@ async def pour_une_offre(
     lignes = (await session.exec(requete)).all()
     parcours = {v.parcours_id: p for v, p in lignes}
     entreprise = await session.get(EntrepriseRow, offre.siret) if offre.siret else None
-    classes = classer(cible(offre, entreprise), [candidat(v) for v, _ in lignes])
+    classes = classer(cible(offre, entreprise), [candidat(v, p.etat) for v, p in lignes])
     return [(r, parcours[r.parcours_id]) for r in classes]
 
 

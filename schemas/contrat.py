@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from schemas.champ import ChampInvalide
 from schemas.common import Acteur, LabelledEnum, LongText, Model, Text
 from schemas.diagnostic import Frein
+from schemas.metier import CodeRomeFacultatif
 
 DUREE_MIN_MOIS = 3
 DUREE_MAX_MOIS = 12
@@ -43,6 +44,9 @@ class Objectif(Model):
     libelle: Text
     frein: Frein | None = None
     statut: StatutObjectif = StatutObjectif.NON_ABORDE
+    # The métier the objective aims at, when it aims at one: the pool's fiche proposes it
+    # (employeurs/depuis_le_parcours.py) instead of guessing a métier from the words.
+    code_rome: CodeRomeFacultatif = None
 
 
 class Signataire(LabelledEnum):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from referentiels.rome import METIERS
 from schemas.champ import ChampInvalide
 from schemas.common import LabelledEnum, LongText, Model, Text
+from schemas.metier import CodeRomeFacultatif
 
 
 class Frein(LabelledEnum):
@@ -65,14 +65,7 @@ class Droits(Model):
 
 class ProjetProfessionnel(Model):
     metier_vise: Text | None = None
-    code_rome: str | None = Field(default=None, pattern=r"^[A-N][0-9]{4}$")
-
-    @field_validator("code_rome")
-    @classmethod
-    def _known_rome(cls, code: str | None) -> str | None:
-        if code is not None and code not in METIERS:
-            raise ValueError(f"Code ROME inconnu du référentiel : {code}")
-        return code
+    code_rome: CodeRomeFacultatif = None
 
 
 class EvaluationFrein(Model):

@@ -10,9 +10,9 @@ from pydantic import Field, field_validator
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siret as numero_siret
 
-from referentiels.rome import METIERS
 from schemas.common import LabelledEnum, Model, Text
 from schemas.emploi import TypeContratTravail
+from schemas.metier import CodeRome
 from schemas.usager import EMAIL_PATTERN, PHONE_PATTERN
 
 
@@ -76,7 +76,7 @@ class SourceOffre(StrEnum):
 class OffreSaisie(Model):
     siret: str
     intitule: Text
-    code_rome: str = Field(pattern=r"^[A-N][0-9]{4}$")
+    code_rome: CodeRome
     code_postal: str = Field(pattern=r"^[0-9]{5}$")
     commune: Text
     type_contrat: TypeContratTravail
@@ -90,13 +90,6 @@ class OffreSaisie(Model):
     @classmethod
     def _siret(cls, valeur: str) -> str:
         return siret_normalise(valeur)
-
-    @field_validator("code_rome")
-    @classmethod
-    def _rome(cls, code: str) -> str:
-        if code not in METIERS:
-            raise ValueError("Code ROME inconnu du référentiel")
-        return code
 
 
 class StatutSaisi(Model):
@@ -121,19 +114,11 @@ class FicheVivier(Model):
     consentement: bool = Field(
         description="La personne accepte d'être présentée aux chargés de relation entreprise"
     )
-    projets: list[str] = Field(min_length=1, max_length=3, description="Codes ROME")
+    projets: list[CodeRome] = Field(min_length=1, max_length=3, description="Codes ROME")
     permis_b: bool = False
     vehicule: bool = False
     distance_max_km: int = Field(default=20, ge=1, le=150)
     creneaux: list[Creneau] = Field(default_factory=list)
-
-    @field_validator("projets")
-    @classmethod
-    def _roms(cls, codes: list[str]) -> list[str]:
-        inconnus = [c for c in codes if c not in METIERS]
-        if inconnus:
-            raise ValueError(f"Code ROME inconnu du référentiel : {', '.join(inconnus)}")
-        return codes
 
 
 class StatutProposition(LabelledEnum):

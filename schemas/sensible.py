@@ -63,7 +63,9 @@ def sans_sensible(s: ParcoursState) -> ParcoursState:
 
 def _objectifs(objectifs: list[Objectif]) -> list[Objectif]:
     return [
-        o.model_copy(update={"libelle": MASQUE, "frein": None}) if objectif_sensible(o) else o
+        o.model_copy(update={"libelle": MASQUE, "frein": None, "code_rome": None})
+        if objectif_sensible(o)
+        else o
         for o in objectifs
     ]
 

@@ -88,3 +88,19 @@ def test_lignes_vides_ignorees_et_heure_de_paris() -> None:
     ]
     rdv = lire(PlanificationRdv, {"date_heure": ["2026-12-03T09:30"]})
     assert rdv["date_heure"] == "2026-12-03T09:30:00+01:00"
+
+
+def test_jamais_plus_de_lignes_que_le_modele_n_en_accepte() -> None:
+    """Each objective of a contract offers the ROME's 1 584 métiers: a form posted with 999
+    rows (or « Ajouter une ligne » past the twelfth) is shown with twelve, as many as a contract
+    accepts, not with 999 lists of métiers."""
+    modele = modele_api("rediger_contrat")
+    reglages = Reglages(choix={"objectifs.code_rome": [("J1501", "Aide-soignant (J1501)")]})
+    reglages.lignes["objectifs"] = 999
+    lignes = [{"libelle": f"Objectif {i}"} for i in range(999)]
+    (objectifs,) = [
+        c for c in construire(modele, {"objectifs": lignes}, {}, reglages) if c.nom == "objectifs"
+    ]
+    assert len(objectifs.lignes) == 12
+    assert objectifs.lignes[11][0].valeur == "Objectif 11"
+    assert [c.genre for c in objectifs.lignes[0] if c.nom == "code_rome"] == ["choix"]

@@ -13,10 +13,13 @@ import httpx
 
 from tests.administration.outils import un_siret
 from tests.api import donnees
+from tests.cockpit.conftest import HTMX
+from tests.cockpit.html import element
 from tests.employeurs.comptes import charge_entreprise
 from tests.employeurs.test_vivier_api import _projete
 from tests.fixtures.plateforme import Plateforme
 from tests.partenaires.outils import attendre
+from tests.securite.test_sante_justice import _texte_pdf
 
 CLAIRE, MARC = "ref-claire-martin", "ref-marc-roux"
 
@@ -174,3 +177,108 @@ async def test_offre_rapprochement_et_proposition_jusqu_a_l_embauche(
         assert etat["phase"] == "emploi"
         offre = await cre.get(f"/offres/{offre_id}")
         assert 'id="statut-offre">Pourvue' in offre.text
+
+
+async def _signe_avec_objectif(claire: httpx.AsyncClient, pid: str, jour: date) -> None:
+    """A diagnostic saying « pas disponible pour l'instant » (health and mobility freins with
+    their comments), an orientation to Claire, a CER whose objective names its métier through
+    the cockpit's form (a code the ROME does not know refused first), signed."""
+    diagnostic = donnees.diagnostic(jour) | {"disponibilite": "non_disponible"}
+    diagnostic["freins"][0] |= {"niveau": "bloquant", "commentaire": SANTE}
+    diagnostic["freins"][2] |= {"niveau": "bloquant", "commentaire": MOBILITE}
+    orientation = {
+        "decidee_le": jour.isoformat(),
+        "type": "sociale",
+        "organisme": "conseil_departemental",
+        "referent_id": CLAIRE,
+        "motif_ecart": "Suivi social déjà engagé",
+    }
+    for nom, corps in (
+        ("enregistrer-diagnostic", diagnostic),
+        ("decider-orientation", orientation),
+    ):
+        r = await claire.post(f"/api/v1/parcours/{pid}/{nom}", json=corps)
+        assert r.status_code == 200, r.text
+    url = f"/parcours/{pid}/commandes/rediger_contrat"
+    formulaire = await claire.get(url, headers=HTMX)
+    assert '<select class="fr-select" id="champ-objectifs-0-code_rome"' in formulaire.text
+    assert 'value="J1501"' in formulaire.text  # the ROME's métiers, as the diagnostic chooses
+    contrat = {
+        "type": "cer",
+        "date_debut": jour.isoformat(),
+        "date_fin": date(jour.year + 1, jour.month, min(jour.day, 28)).isoformat(),
+        "objectifs.0.libelle": "Devenir aide-soignante",
+        "objectifs.0.code_rome": "Z9999",
+    }
+    r = await claire.post(url, data=contrat, headers=HTMX)
+    assert r.status_code == 422
+    assert "Code ROME inconnu du référentiel : Z9999" in element(
+        r.text, "champ-objectifs-0-code_rome-erreur"
+    )
+    r = await claire.post(url, data=contrat | {"objectifs.0.code_rome": "J1501"}, headers=HTMX)
+    assert r.status_code == 200, r.text
+    for qui in ("usager", "referent"):
+        signature = {"signataire": qui, "signe_le": jour.isoformat()}
+        r = await claire.post(f"/api/v1/parcours/{pid}/signer-contrat", json=signature)
+        assert r.status_code == 200, r.text
+
+
+SANTE, MOBILITE = "Suivi au CMP d'Annecy", "Pas de voiture, le bus de 7 h à 19 h"
+
+
+async def test_vivier_repris_du_contrat_et_du_diagnostic(plateforme: Plateforme) -> None:
+    """The objective's métier and the diagnostic's availability and mobility are proposed to
+    the référent on « Vers l'emploi », the CER shows the métier; the chargé reads « pas
+    disponible pour l'instant » in the matching, and neither of them any health answer."""
+    cre_id = await charge_entreprise(plateforme, "bassin_annecien")
+    nom, jour = "Vivier" + secrets.token_hex(4).upper(), date.today()
+    async with plateforme.client(cre_id) as cre, plateforme.client(CLAIRE) as claire:
+        r = await claire.post("/api/v1/parcours", json=donnees.accueil(jour, nom=nom))
+        pid = r.json()["id"]
+        await _signe_avec_objectif(claire, pid, jour)
+
+        async def repris() -> httpx.Response | None:
+            page = await claire.get(f"/parcours/{pid}/emploi")
+            return page if "objectif du contrat" in lu(page) else None
+
+        emploi = await attendre(repris, "l'objectif du contrat sur « Vers l'emploi »")
+        proposes = element(emploi.text, "metiers-du-parcours")
+        assert "Aide-soignant / Aide-soignante (J1501) : objectif du contrat d'engagement" in lu(
+            emploi
+        )
+        assert "projet du diagnostic" in proposes  # N1103, after the objective
+        assert 'id="projet-0" name="projets" value="J1501"' in emploi.text
+        reperes = lu(emploi)
+        assert "Disponibilité : Pas disponible pour l'instant (diagnostic du" in reperes
+        assert f"Mobilité : Bloquant : « {MOBILITE} »" in reperes
+        assert 'id="pas-disponible"' in emploi.text
+        assert 'id="pret" name="pret" value="oui" checked' not in emploi.text  # not for her
+        assert SANTE not in reperes
+
+        pdf = await claire.get(f"/api/v1/parcours/{pid}/contrat.pdf")
+        objectif = "1. Devenir aide-soignante - métier visé : Aide-soignant / Aide-soignante"
+        assert objectif + r" \(J1501\)" in _texte_pdf(pdf.content)  # PDF escapes parentheses
+
+        fiche = {"pret": "oui", "consentement": "oui", "projets": ["J1501", "N1103", ""]}
+        assert (await claire.post(f"/parcours/{pid}/vivier", data=fiche)).status_code == 303
+        page = lu(await cre.get(f"/offres/{await _offre(cre)}/rapprochement"))
+        ligne = page[page.index(nom) :].split("</tr>", 1)[0]
+        assert "pas disponible pour l'instant (diagnostic du" in ligne
+        assert "projet N1103" in ligne
+        assert not any(dit in page for dit in (SANTE, MOBILITE, "Bloquant", "bloquant"))
+
+        # available now, per the diagnostic: a new fiche starts « prête », still to be saved
+        r = await claire.post("/api/v1/parcours", json=donnees.accueil(jour, nom=nom + "B"))
+        autre = r.json()["id"]
+        diagnostic = donnees.diagnostic(jour)  # « immédiate », the project N1103
+        r = await claire.post(f"/api/v1/parcours/{autre}/enregistrer-diagnostic", json=diagnostic)
+        assert r.status_code == 200, r.text
+
+        async def diagnostiquee() -> httpx.Response | None:
+            page = await claire.get(f"/parcours/{autre}/emploi")
+            return page if "projet du diagnostic" in page.text else None
+
+        emploi = await attendre(diagnostiquee, "le diagnostic sur « Vers l'emploi »")
+        assert 'id="pret" name="pret" value="oui" checked' in emploi.text
+        assert "Disponibilité : Immédiate (diagnostic du" in lu(emploi)
+        assert 'id="pas-disponible"' not in emploi.text

@@ -19,6 +19,7 @@ from web.cockpit.fiche import SECTIONS
 SANTE = "Suivi en psychiatrie depuis 2019"
 JUSTICE = "Contrôle judiciaire jusqu'en 2027"
 OBJECTIF = "Reprendre le suivi au CMP d'Annecy"
+METIER_DE_L_OBJECTIF = "J1501"  # masked with its objective: it would say what the health aims at
 ACTION = "Consultation d'orientation en santé mentale"  # a health service of the catalogue
 SENSIBLES = (SANTE, JUSTICE, OBJECTIF, ACTION)
 
@@ -60,7 +61,7 @@ async def _parcours_avec_sante(claire: httpx.AsyncClient, today: date) -> str:
     await _commande(claire, pid, "decider-orientation", decision)
     contrat = donnees.contrat(today) | {"type": "cer"}
     contrat["objectifs"] = [
-        {"libelle": OBJECTIF, "frein": "sante"},
+        {"libelle": OBJECTIF, "frein": "sante", "code_rome": METIER_DE_L_OBJECTIF},
         {"libelle": "Retrouver un emploi en logistique"},
     ]
     await _commande(claire, pid, "rediger-contrat", contrat)
@@ -93,8 +94,10 @@ async def test_la_sante_et_la_justice_ne_sortent_que_pour_le_referent_consenti(
         pages += [f"/parcours/{pid}/fragments/{s}" for s in SECTIONS]
         vues = [(await claire.get(page)).text for page in pages]
         assert {OBJECTIF, ACTION} <= set().union(*map(_fuites, vues))  # where they would show
+        assert METIER_DE_L_OBJECTIF in (await claire.get(f"/api/v1/parcours/{pid}")).text
         # the coordination sees none of it: API, pages, contract PDF
         assert _fuites((await coord.get(f"/api/v1/parcours/{pid}")).text) == []
+        assert METIER_DE_L_OBJECTIF not in (await coord.get(f"/api/v1/parcours/{pid}")).text
         for page in pages:
             assert _fuites((await coord.get(page)).text) == [], page
         assert _fuites(_texte_pdf((await coord.get(pdf)).content)) == []

@@ -5,7 +5,7 @@ people who consented and fit, with the reasons. Every person shown is an audited
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from employeurs import offres, propositions, vivier
@@ -71,6 +71,10 @@ class PersonneProposable(BaseModel):
     referent_nom: str | None
     score: float
     raisons: list[str]
+    disponible: bool = Field(
+        description="Faux quand le dernier diagnostic dit « pas disponible pour l'instant » : "
+        "la personne vient alors après toutes les autres, quel que soit son score"
+    )
 
 
 @router.put(
@@ -119,6 +123,7 @@ async def rapprocher_de_l_offre(
             referent_nom=p.referent_nom,
             score=r.score,
             raisons=list(r.raisons),
+            disponible=r.disponible,
         )
         for r, p in trouves
     ]

@@ -33,6 +33,13 @@ CONTRAT_PAR_ORGANISME = {
     Organisme.MISSION_LOCALE: TypeContrat.CEJ,
 }
 METIERS_CHOIX = [(code, f"{libelle} ({code})") for code, libelle in sorted(METIERS.items())]
+# The commands that write a contract's objectives.
+AVEC_OBJECTIFS = ("rediger_contrat", "ajouter_avenant", "reviser_contrat", "renouveler_contrat")
+
+
+def _metiers(_: ParcoursState) -> list[tuple[str, str]]:
+    """Every métier of the ROME, as the diagnostic, the immersion and the contract choose it."""
+    return METIERS_CHOIX
 
 
 async def referents(
@@ -110,9 +117,11 @@ CHOIX_SIMPLES: dict[str, dict[str, Callable[[ParcoursState], list[tuple[str, str
     "enregistrer_point_suivi": {"jalon_jours": _jalons},
     "prescrire_pmsmp": {
         "renouvellement_de": lambda s: [(p.id, p.convention.metier) for p in s.pmsmp],
-        "code_rome": lambda _: METIERS_CHOIX,
+        "code_rome": _metiers,
     },
-    "enregistrer_diagnostic": {"projet.code_rome": lambda _: METIERS_CHOIX},
+    "enregistrer_diagnostic": {"projet.code_rome": _metiers},
+    # a contract's objective may name the métier it aims at (proposed to the pool's fiche)
+    **{nom: {"objectifs.code_rome": _metiers} for nom in AVEC_OBJECTIFS},
     "planifier_reunion": {"organismes": lambda _: [(o, o) for o in ORGANISMES_INVITES]},
 }
 
@@ -148,7 +157,7 @@ async def reglages(
         r.choix["compte_id"] = [(i, libelle) for i, libelle in tous if i not in deja]
     if nom == "retirer_membre":
         r.choix["compte_id"] = [(m.membre.id, m.membre.nom) for m in s.equipe if m.present]
-    if nom in ("rediger_contrat", "ajouter_avenant", "reviser_contrat", "renouveler_contrat"):
+    if nom in AVEC_OBJECTIFS:
         r.lignes["objectifs"] = 3
     if nom == "envoyer_message":  # a template fills the form; the text shows its preview
         r.attrs["modele"] = recharger

@@ -13,8 +13,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from employeurs import propositions, vivier
-from employeurs.depuis_le_parcours import suggestions
+from employeurs.depuis_le_parcours import disponibilite, prete, reperes, suggestions
 from referentiels.rome import libelle_metier
+from schemas.diagnostic import Disponibilite
 from schemas.employeur import Creneau, FicheVivier, StatutProposition, SuiteProposition
 from services.audit import journaliser
 from services.parcours_client import CommandeImpossible
@@ -94,12 +95,16 @@ async def page(
         session, u, "lecture", f"parcours:{parcours.id}", "propositions et vivier", adresse(request)
     )
     valeurs = valeurs or valeurs_de(inscrite)
-    # what the parcours already says (an immersion's métier, the diagnostic's project) fills
-    # the empty project fields; the référent checks and saves
+    # what the parcours already says (an immersion's, an objective's métier, the diagnostic's
+    # project) fills the empty project fields, a new fiche starts « prête » when the diagnostic
+    # says the person can start now; the référent checks and saves
     suggerees = suggestions(parcours.etat, list(inscrite.projets) if inscrite else [])
-    if suggerees and not message:
+    if not message:
         saisis = [c for c in valeurs.get("projets", []) if c]
         valeurs = valeurs | {"projets": (saisis + [s.code_rome for s in suggerees])[:3]}
+        if inscrite is None and prete(parcours.etat):
+            valeurs = valeurs | {"pret": "oui"}
+    dite = disponibilite(parcours.etat)
     ctx = {
         "u": u,
         "titre": f"Vers l'emploi : {parcours.prenom} {parcours.nom}",
@@ -116,6 +121,8 @@ async def page(
         "erreurs": erreurs or [],
         "erreur_proposition": erreur_proposition,
         "suggerees": suggerees,
+        "reperes": reperes(parcours.etat),
+        "pas_disponible": dite is not None and dite.disponibilite == Disponibilite.NON_DISPONIBLE,
     }
     return pages.rendre(request, "employeurs/parcours_emploi.html", ctx, status=status)
 

@@ -182,6 +182,10 @@ def _lignes(
 ) -> list[list[Champ]]:
     rows = list(rows or [])
     n = max(len(rows), _longueur_min(info), reglages.lignes.get(motif(chemin), 0), 1)
+    # never more rows than the model accepts: a row may hold a long list (the ROME's 1 584
+    # métiers for a contract objective), and a posted form names up to 999 rows
+    if plafond := _longueur_max(info):
+        n, rows = min(n, plafond), rows[:plafond]
     rows += [{}] * (n - len(rows))
     nom = libelle(motif(chemin), chemin.rsplit(".", 1)[-1], info.description)
     return [

@@ -74,6 +74,7 @@ CHAMPS: dict[str, str] = {
     "nouvelle_date_fin": "Nouvelle date de fin",
     "objectif": "Objectif de l'immersion",
     "objectifs": "Objectifs",
+    "objectifs.code_rome": "Métier visé (facultatif)",
     "objet": "Objet",
     "organisme": "Organisme référent",
     "organismes": "Organismes invités",

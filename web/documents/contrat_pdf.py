@@ -8,6 +8,7 @@ from fpdf import FPDF
 
 from core.formats import jour
 from core.ids import reference
+from referentiels.rome import libelle_metier
 from schemas.contrat import Contrat, Signataire
 from schemas.parcours import ParcoursState
 
@@ -78,7 +79,12 @@ def contrat_pdf(s: ParcoursState, c: Contrat) -> bytes:
     _section(pdf, "Objectifs")
     for n, objectif in enumerate(c.objectifs, start=1):
         frein = f" (frein : {objectif.frein.label.lower()})" if objectif.frein else ""
-        _ligne(pdf, f"{n}. {objectif.libelle}{frein}")
+        metier = (
+            f" - métier visé : {libelle_metier(objectif.code_rome)} ({objectif.code_rome})"
+            if objectif.code_rome
+            else ""
+        )
+        _ligne(pdf, f"{n}. {objectif.libelle}{frein}{metier}")
     if c.engagements_usager:
         _section(pdf, "La personne s'engage à")
         _ligne(pdf, c.engagements_usager)

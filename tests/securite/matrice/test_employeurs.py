@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from schemas.diagnostic import Frein
 from tests.administration.outils import un_siret
 from tests.fixtures.plateforme import Plateforme
 from tests.securite.matrice.commun import (
@@ -106,12 +107,27 @@ LIGNES |= {
 VIVIER_API = ligne(
     "       ok   404   404    404   404     ok    403  401    401  404   404   404  404   404    404"
 )
+
+
+def _rien_des_freins(r: httpx.Response) -> bool:
+    """Of each person, the chargé reads the fit and whether the latest diagnostic says she is
+    available (« disponible »), never a frein: the diagnostic is not theirs to read."""
+    dit = " ".join(raison for p in r.json() for raison in p["raisons"]).casefold()
+    tous_dits = all(isinstance(p["disponible"], bool) for p in r.json())
+    return tous_dits and not any(f.label.casefold() in dit for f in Frein)
+
+
 LIGNES |= {
     ("PUT", "/api/v1/parcours/{parcours_id}/vivier"): [
         Cas("fiche", VIVIER_API, req("PUT", "/api/v1/parcours/{pid}/vivier", json=FICHE_VIVIER))
     ],
     ("GET", f"{OFFRES}/{{offre_id}}/rapprochement"): [
-        Cas("personnes proposables", EMPLOYEURS_API, _offre("GET", "/rapprochement"))
+        Cas(
+            "personnes proposables",
+            EMPLOYEURS_API,
+            _offre("GET", "/rapprochement"),
+            controle=_rien_des_freins,
+        )
     ],
 }
 
