@@ -23,14 +23,9 @@ from tests.employeurs.test_vivier_api import CLAIRE, FICHE, MARC
 from tests.fixtures.plateforme import Plateforme
 
 
-async def test_un_marche_une_personne_placee_ses_heures_et_le_bilan(
-    plateforme: Plateforme,
-) -> None:
-    cre_id = await charge_entreprise(plateforme, "bassin_annecien")
-    chablais_id = await charge_entreprise(plateforme, "chablais")
-    intitule = "Voirie de Novel " + secrets.token_hex(3).upper()
-    siret = un_siret()
-    marche = {
+def _marche(intitule: str, siret: str, fin: date) -> dict[str, str]:
+    """A contract of the Bassin annécien, 200 h, started 30 days ago, as its form sends it."""
+    return {
         "intitule": intitule,
         "acheteur": "Grand Annecy",
         "siret": siret,
@@ -38,8 +33,18 @@ async def test_un_marche_une_personne_placee_ses_heures_et_le_bilan(
         "commune": "Annecy",
         "heures_exigees": "200",
         "debut": (date.today() - timedelta(days=30)).isoformat(),
-        "fin": (date.today() - timedelta(days=31)).isoformat(),
+        "fin": fin.isoformat(),
     }
+
+
+async def test_un_marche_une_personne_placee_ses_heures_et_le_bilan(
+    plateforme: Plateforme,
+) -> None:
+    cre_id = await charge_entreprise(plateforme, "bassin_annecien")
+    chablais_id = await charge_entreprise(plateforme, "chablais")
+    intitule = "Voirie de Novel " + secrets.token_hex(3).upper()
+    siret = un_siret()
+    marche = _marche(intitule, siret, fin=date.today() - timedelta(days=31))
     async with (
         plateforme.client(cre_id) as cre,
         plateforme.client(chablais_id) as chablais,
@@ -121,16 +126,8 @@ async def test_modifier_le_marche_et_retirer_un_placement(plateforme: Plateforme
     cre_id = await charge_entreprise(plateforme, "bassin_annecien")
     chablais_id = await charge_entreprise(plateforme, "chablais")
     siret = un_siret()
-    marche = {
-        "intitule": "Piscine de Seynod " + secrets.token_hex(3).upper(),
-        "acheteur": "Grand Annecy",
-        "siret": siret,
-        "code_postal": "74000",
-        "commune": "Annecy",
-        "heures_exigees": 200,
-        "debut": (date.today() - timedelta(days=30)).isoformat(),
-        "fin": (date.today() + timedelta(days=300)).isoformat(),
-    }
+    intitule = "Piscine de Seynod " + secrets.token_hex(3).upper()
+    marche = _marche(intitule, siret, fin=date.today() + timedelta(days=300))
     async with (
         plateforme.client(cre_id) as cre,
         plateforme.client(chablais_id) as chablais,
@@ -153,11 +150,10 @@ async def test_modifier_le_marche_et_retirer_un_placement(plateforme: Plateforme
         assert r.status_code == 303, r.text
 
         formulaire = await cre.get(f"{page}/modifier")
-        assert f'value="{marche["intitule"]}"' in formulaire.text
+        assert f'value="{intitule}"' in formulaire.text
         assert 'value="200"' in formulaire.text
         assert (await chablais.get(f"{page}/modifier")).status_code == 403
-        valeurs = {k: str(v) for k, v in marche.items()}
-        plus = valeurs | {"heures_exigees": "350"}
+        plus = marche | {"heures_exigees": "350"}
         assert (await chablais.post(f"{page}/modifier", data=plus)).status_code == 403
         assert (await claire.post(f"{page}/modifier", data=plus)).status_code == 403
         trop_tard = plus | {"debut": date.today().isoformat()}  # after the person started
