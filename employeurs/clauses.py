@@ -12,6 +12,7 @@ from datetime import date
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.formats import jour, nombre
 from employeurs.annuaire import EmployeurRefuse, maintenant
 from employeurs.lieux import lieu, refus_champ
 from employeurs.une_fois import ajouter_une_fois
@@ -74,6 +75,53 @@ async def creer(session: AsyncSession, saisie: ClauseSaisie, par: str) -> Clause
     return row
 
 
+async def modifier(session: AsyncSession, row: ClauseSocialeRow, saisie: ClauseSaisie) -> list[str]:
+    """What the creation accepts, checked again, and a period that still holds every placement's
+    start (an amendment may lower the hours required below those done: the clause is then
+    exceeded, as the report says). Nothing changed when refused; what changed, said without
+    anyone's name (for the audit log), or [] when nothing did."""
+    if await session.get(EntrepriseRow, saisie.siret) is None:
+        raise refus_champ("siret", "Entreprise titulaire absente de l'annuaire : ajoutez-la")
+    if saisie.fin < saisie.debut:
+        raise refus_champ("fin", "La fin du marché précède son début")
+    ou = lieu(saisie.code_postal, saisie.commune)
+    # checked in the write transaction: a person placed meanwhile is counted
+    await ecriture(session)
+    debuts = [p.debut for p in await tous_les_placements(session, row.id)]
+    if debuts and min(debuts) < saisie.debut:
+        premier = jour(min(debuts), "long")
+        raise refus_champ("debut", f"Une personne est placée depuis le {premier}, avant ce début")
+    if debuts and max(debuts) > saisie.fin:
+        dernier = jour(max(debuts), "long")
+        raise refus_champ("fin", f"Une personne est placée à partir du {dernier}, après cette fin")
+    apres = saisie.model_dump(exclude={"commune"}) | {
+        "commune": ou.commune,
+        "commune_insee": ou.commune_insee,
+        "bassin": ou.bassin,
+    }
+    changements = _changements(row, apres)
+    for champ, valeur in apres.items():
+        setattr(row, champ, valeur)
+    row.mis_a_jour = maintenant()
+    session.add(row)
+    await session.commit()
+    return changements
+
+
+# Free text is named, not quoted: the audit's detail is short, and says what moved.
+TEXTES_LIBRES = frozenset({"intitule", "acheteur"})
+
+
+def _changements(row: ClauseSocialeRow, apres: dict[str, object]) -> list[str]:
+    changements = []
+    for champ, valeur in apres.items():
+        avant = getattr(row, champ)
+        if avant == valeur or champ == "commune_insee":
+            continue
+        changements.append(champ if champ in TEXTES_LIBRES else f"{champ} {avant} → {valeur}")
+    return changements
+
+
 async def charger(session: AsyncSession, clause_id: str) -> ClauseSocialeRow:
     row = await session.get(ClauseSocialeRow, clause_id)
     if row is None:
@@ -107,6 +155,17 @@ async def placements(
         requete = requete.where(ParcoursRow.referent_id == referent_id)
     lignes = await session.exec(requete.order_by(col(ParcoursRow.nom), col(ParcoursRow.prenom)))
     return [(p, r) for p, r in lignes.all()]
+
+
+async def accompagnes(session: AsyncSession, referent_id: str) -> list[ParcoursRow]:
+    """The people a référent accompanies (open parcours, not anonymised): whom they may place,
+    in the pool or not."""
+    requete = select(ParcoursRow).where(
+        ParcoursRow.referent_id == referent_id,
+        col(ParcoursRow.clos_le).is_(None),
+        col(ParcoursRow.anonymise).is_(False),
+    )
+    return list((await session.exec(requete.order_by(col(ParcoursRow.nom)))).all())
 
 
 async def placer(
@@ -147,6 +206,27 @@ async def charger_placement(
     if row is None or row.clause_id != clause_id or row.parcours_id is None:
         raise EmployeurRefuse(404, "Placement introuvable", "placement_inconnu")
     return row
+
+
+HEURES_DECLAREES = (
+    "Des heures sont déclarées pour ce placement ({heures} h) : elles comptent au bilan du "
+    "marché. Remettez-les à 0 si elles ont été saisies par erreur, puis retirez le placement"
+)
+
+
+async def retirer(session: AsyncSession, row: PlacementClauseRow) -> None:
+    """A placement made by mistake is taken away, with nothing of it left in the report. One
+    whose hours are declared is refused (409): they were worked and count in the report and the
+    observatoire; set to 0 first (a write of its own, audited) if they were a mistake too."""
+    await ecriture(session)  # the hours as they are now, not as they were read
+    courant = await session.get(PlacementClauseRow, row.id, populate_existing=True)
+    if courant is None:  # taken away meanwhile
+        raise EmployeurRefuse(404, "Placement introuvable", "placement_inconnu")
+    if courant.heures_realisees > 0:
+        message = HEURES_DECLAREES.format(heures=nombre(courant.heures_realisees))
+        raise EmployeurRefuse(409, message, "heures_declarees")
+    await session.delete(courant)
+    await session.commit()
 
 
 async def saisir_heures(

@@ -3,7 +3,11 @@ contract (a refusal is said under its field, the form as typed, nothing added; a
 territory's chargé and a référent may not); the list shows it with its report; the chargé
 places a person of the pool who consented (a start outside the contract, or twice, refused on
 the page), enters her hours (« 49,5 »), and the page's report is the API's; her référent sees
-her, another référent neither sees nor changes her."""
+her, another référent neither sees nor changes her. The contract changed from its page (a
+period that leaves out a person placed refused under its field, nothing changed; another
+territory's chargé may not; the report follows; the audit says what moved); a référent places
+a person she accompanies who is not in the pool; a placement whose hours are declared is not
+taken away (said on the page), taken away once they are set back to 0."""
 
 from __future__ import annotations
 
@@ -13,10 +17,24 @@ from datetime import date, timedelta
 
 from tests.administration.outils import un_siret
 from tests.employeurs.comptes import charge_entreprise
-from tests.employeurs.test_evenements_api import _ouvrir
+from tests.employeurs.test_evenements_api import _audit, _ouvrir
 from tests.employeurs.test_pages_cockpit import lu
 from tests.employeurs.test_vivier_api import CLAIRE, FICHE, MARC
 from tests.fixtures.plateforme import Plateforme
+
+
+def _marche(intitule: str, siret: str, fin: date) -> dict[str, str]:
+    """A contract of the Bassin annécien, 200 h, started 30 days ago, as its form sends it."""
+    return {
+        "intitule": intitule,
+        "acheteur": "Grand Annecy",
+        "siret": siret,
+        "code_postal": "74000",
+        "commune": "Annecy",
+        "heures_exigees": "200",
+        "debut": (date.today() - timedelta(days=30)).isoformat(),
+        "fin": fin.isoformat(),
+    }
 
 
 async def test_un_marche_une_personne_placee_ses_heures_et_le_bilan(
@@ -26,16 +44,7 @@ async def test_un_marche_une_personne_placee_ses_heures_et_le_bilan(
     chablais_id = await charge_entreprise(plateforme, "chablais")
     intitule = "Voirie de Novel " + secrets.token_hex(3).upper()
     siret = un_siret()
-    marche = {
-        "intitule": intitule,
-        "acheteur": "Grand Annecy",
-        "siret": siret,
-        "code_postal": "74000",
-        "commune": "Annecy",
-        "heures_exigees": "200",
-        "debut": (date.today() - timedelta(days=30)).isoformat(),
-        "fin": (date.today() - timedelta(days=31)).isoformat(),
-    }
+    marche = _marche(intitule, siret, fin=date.today() - timedelta(days=31))
     async with (
         plateforme.client(cre_id) as cre,
         plateforme.client(chablais_id) as chablais,
@@ -111,3 +120,84 @@ async def test_un_marche_une_personne_placee_ses_heures_et_le_bilan(
         chez_marc = await marc.get(page)
         assert f'id="placement-{pid}"' not in chez_marc.text
         assert re.search(r'id="bilan-personnes">1<', chez_marc.text)  # counted, not named
+
+
+async def test_modifier_le_marche_et_retirer_un_placement(plateforme: Plateforme) -> None:
+    cre_id = await charge_entreprise(plateforme, "bassin_annecien")
+    chablais_id = await charge_entreprise(plateforme, "chablais")
+    siret = un_siret()
+    intitule = "Piscine de Seynod " + secrets.token_hex(3).upper()
+    marche = _marche(intitule, siret, fin=date.today() + timedelta(days=300))
+    async with (
+        plateforme.client(cre_id) as cre,
+        plateforme.client(chablais_id) as chablais,
+        plateforme.client(CLAIRE) as claire,
+        plateforme.client(MARC) as marc,
+    ):
+        entreprise = {"siret": siret, "nom": "Bassins SA", "code_postal": "74000"}
+        r = await cre.post("/api/v1/entreprises", json=entreprise | {"commune": "Annecy"})
+        assert r.status_code == 201, r.text
+        r = await cre.post("/api/v1/clauses-sociales", json=marche)
+        assert r.status_code == 201, r.text
+        clause_id = r.json()["id"]
+        page, api = f"/clauses-sociales/{clause_id}", f"/api/v1/clauses-sociales/{clause_id}"
+
+        # Claire places a person she accompanies, who is not in the pool
+        pid = await _ouvrir(plateforme, claire, "Horsvivier")
+        assert re.search(rf'<option value="{pid}"', (await claire.get(page)).text)
+        debut = (date.today() - timedelta(days=1)).isoformat()
+        r = await claire.post(f"{page}/placements", data={"parcours_id": pid, "debut": debut})
+        assert r.status_code == 303, r.text
+
+        formulaire = await cre.get(f"{page}/modifier")
+        assert f'value="{intitule}"' in formulaire.text
+        assert 'value="200"' in formulaire.text
+        assert (await chablais.get(f"{page}/modifier")).status_code == 403
+        plus = marche | {"heures_exigees": "350"}
+        assert (await chablais.post(f"{page}/modifier", data=plus)).status_code == 403
+        assert (await claire.post(f"{page}/modifier", data=plus)).status_code == 403
+        trop_tard = plus | {"debut": date.today().isoformat()}  # after the person started
+        r = await cre.post(f"{page}/modifier", data=trop_tard)
+        assert r.status_code == 422
+        assert 'id="debut-erreur"' in r.text
+        assert "Une personne est placée depuis le" in lu(r)
+        assert 'value="350"' in r.text  # the form as typed
+        r = await cre.put(api, json=marche | {"debut": date.today().isoformat()})
+        assert (r.status_code, r.json()["erreurs"][0]["champ"]) == (422, "debut")
+        assert (await cre.get(api)).json()["heures_exigees"] == 200  # nothing changed
+
+        r = await cre.post(f"{page}/modifier", data=plus)
+        assert (r.status_code, r.headers["location"]) == (303, page)
+        vu = await cre.get(page)
+        assert re.search(r'id="bilan-exigees">350 h<', vu.text)
+        assert re.search(r'id="bilan-restantes">350 h<', vu.text)
+        (entree,) = [
+            e
+            for e in await _audit(plateforme, cre_id, f"clause:{clause_id}")
+            if e.detail.startswith("modification")
+        ]
+        assert entree.detail == "modification : heures_exigees 200 → 350"
+
+        # her hours declared: the placement is not taken away, what to do is said
+        (placement,) = (await cre.get(api)).json()["placements"]
+        ligne = f"{page}/placements/{placement['id']}"
+        assert (await claire.post(ligne, data={"heures_realisees": "12"})).status_code == 303
+        assert (await marc.post(f"{ligne}/retrait")).status_code == 404
+        r = await cre.post(f"{ligne}/retrait")
+        assert r.status_code == 409
+        assert "Des heures sont déclarées pour ce placement (12 h)" in lu(r)
+        assert f'id="placement-{pid}"' in r.text
+        assert re.search(r'id="bilan-realisees">12 h<', r.text)
+        r = await cre.delete(f"{api}/placements/{placement['id']}")
+        assert (r.status_code, r.json()["code"]) == (409, "heures_declarees")
+
+        # set back to 0, then taken away by her référent: the report forgets her
+        assert (await claire.post(ligne, data={"heures_realisees": "0"})).status_code == 303
+        r = await claire.post(f"{ligne}/retrait")
+        assert (r.status_code, r.headers["location"]) == (303, f"{page}#placements")
+        vu = await cre.get(page)
+        assert f'id="placement-{pid}"' not in vu.text
+        assert re.search(r'id="bilan-personnes">0<', vu.text)
+        assert (await cre.delete(f"{api}/placements/{placement['id']}")).status_code == 404
+        retraits = await _audit(plateforme, CLAIRE, f"parcours:{pid}")
+        assert f"retrait placement clause:{clause_id}" in [e.detail for e in retraits]

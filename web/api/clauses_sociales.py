@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -152,7 +152,7 @@ async def placement_a_saisir(
 ) -> tuple[PlacementClauseRow, ParcoursRow]:
     """A placement whose hours this person may enter: any of the contract's for a chargé of
     its territory (or the administration), else one of a person they accompany; any other is
-    the answer about a placement that does not exist."""
+    the answer about a placement that does not exist. The same people may take it away."""
     inconnu = refus(EmployeurRefuse(404, "Placement introuvable", "placement_inconnu"))
     try:
         placement = await clauses.charger_placement(session, row.id, placement_id)
@@ -213,6 +213,50 @@ async def consulter_clause(
     return v
 
 
+@router.put(
+    "/{clause_id}",
+    response_model=ClauseVue,
+    responses=ERREURS,
+    summary="Modifier un marché (ce que la création accepte)",
+    description=(
+        "Par un chargé de relation entreprise du bassin du marché (et de son nouveau bassin "
+        "s'il change de lieu) ou l'administration. 422 sur `debut` ou `fin` si la période ne "
+        "contient plus le début d'un placement ; des heures exigées sous celles réalisées sont "
+        "acceptées (la clause est dépassée). Le journal dit les champs changés, avant et après."
+    ),
+)
+async def modifier_clause(
+    clause_id: str,
+    saisie: ClauseSaisie,
+    u: UtilisateurApi,
+    session: SessionDep,
+    request: Request,
+) -> ClauseVue:
+    gestionnaire(u)
+    row = await charger(session, clause_id)
+    try:
+        await modification(session, u, row, saisie, adresse(request))
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+    return await vue(session, row)
+
+
+async def modification(
+    session: AsyncSession,
+    u: Utilisateur,
+    row: ClauseSocialeRow,
+    saisie: ClauseSaisie,
+    ip: str | None,
+) -> None:
+    """The contract changed by whoever manages it, now and once moved (as an event's: 403
+    otherwise); the audit says which fields moved, before and after."""
+    gerer(u, row.bassin)
+    gerer(u, clauses.bassin_saisi(saisie))
+    changements = await clauses.modifier(session, row, saisie)
+    detail = "modification : " + (" ; ".join(changements) or "rien de changé")
+    await journaliser(session, u, "ecriture", f"clause:{row.id}", detail, ip)
+
+
 @router.post(
     "/{clause_id}/placements",
     status_code=201,
@@ -260,3 +304,44 @@ async def saisir_les_heures(
     detail = f"heures clause:{row.id}"
     await journaliser(session, u, "ecriture", f"parcours:{parcours.id}", detail, adresse(request))
     return vue_placement(placement, parcours)
+
+
+@router.delete(
+    "/{clause_id}/placements/{placement_id}",
+    status_code=204,
+    responses=ERREURS,
+    summary="Retirer un placement fait par erreur",
+    description=(
+        "Par le référent de la personne ou un chargé du territoire du marché. Un placement dont "
+        "des heures sont déclarées est refusé (409 `heures_declarees`) : elles comptent au bilan "
+        "et à l'observatoire ; remises à 0 (PUT) si elles étaient une erreur, il peut être retiré."
+    ),
+)
+async def retirer_le_placement(
+    clause_id: str,
+    placement_id: str,
+    u: UtilisateurApi,
+    session: SessionDep,
+    request: Request,
+) -> Response:
+    lire(u)
+    row = await charger(session, clause_id)
+    placement, parcours = await placement_a_saisir(session, u, row, placement_id)
+    try:
+        await retrait(session, u, row, placement, parcours, adresse(request))
+    except EmployeurRefuse as err:
+        raise refus(err) from None
+    return Response(status_code=204)
+
+
+async def retrait(
+    session: AsyncSession,
+    u: Utilisateur,
+    row: ClauseSocialeRow,
+    placement: PlacementClauseRow,
+    parcours: ParcoursRow,
+    ip: str | None,
+) -> None:
+    await clauses.retirer(session, placement)
+    detail = f"retrait placement clause:{row.id}"
+    await journaliser(session, u, "ecriture", f"parcours:{parcours.id}", detail, ip)

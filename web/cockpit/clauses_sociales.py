@@ -77,12 +77,15 @@ async def formulaire(
     status: int = 200,
     message: str | None = None,
     erreurs: list[dict[str, str]] | None = None,
+    clause: ClauseSocialeRow | None = None,
 ) -> Response:
+    """The form of a new contract, or of ``clause`` changed."""
     ctx = contexte(
         u,
-        "Nouveau marché à clause sociale",
+        f"Modifier « {clause.intitule} »" if clause else "Nouveau marché à clause sociale",
         valeurs=valeurs,
         entreprises=await annuaire.lister(session),
+        clause=clause,
     )
     return saisie.rendre(
         request,
@@ -118,12 +121,43 @@ async def creer(request: Request, u: UtilisateurPage, session: SessionDep) -> Re
     return RedirectResponse(f"{BASE}/{row.id}", status_code=303)
 
 
+@router.get(f"{BASE}/{{clause_id}}/modifier")
+async def modification(
+    clause_id: str, request: Request, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    """The contract as it is, to change, by whoever may create one in its bassin."""
+    gestionnaire(u)
+    row = await api.charger(session, clause_id)
+    gerer(u, row.bassin)
+    valeurs = {k: str(v) for k, v in row.model_dump(include=set(CHAMPS)).items()}
+    return await formulaire(request, u, session, valeurs, clause=row)
+
+
+@router.post(f"{BASE}/{{clause_id}}/modifier")
+async def modifier(
+    clause_id: str, request: Request, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    """As the API (the same checks, the same audit); a refusal shows the form again as typed,
+    the message under the field, nothing changed."""
+    gestionnaire(u)
+    row = await api.charger(session, clause_id)
+    gerer(u, row.bassin)
+    valeurs = await saisies(request, CHAMPS)
+    try:
+        corps = ClauseSaisie.model_validate({k: v or None for k, v in valeurs.items()})
+        await api.modification(session, u, row, corps, adresse(request))
+    except (ValidationError, EmployeurRefuse) as err:
+        status, message, erreurs = erreurs_de(err)
+        return await formulaire(request, u, session, valeurs, status, message, erreurs, row)
+    return RedirectResponse(f"{BASE}/{row.id}", status_code=303)
+
+
 async def a_placer(
     request: Request, session: SessionDep, u: Utilisateur, row: ClauseSocialeRow, places: set[str]
 ) -> list[ParcoursRow]:
     """Whom the form offers to place, but those ``places`` (the API's checks decide on the
     placement itself): the territory's pool, people who consented, for its chargés (each an
-    audited read); the people of the pool a référent accompanies."""
+    audited read); every person a référent accompanies, as the API accepts."""
     if du_territoire(u, row.bassin):
         consentants = await vivier.consentants(session, row.bassin)
         personnes = [p for p in consentants if p.id not in places]
@@ -132,7 +166,7 @@ async def a_placer(
             await journaliser(session, u, "lecture", f"parcours:{p.id}", detail, adresse(request))
         return personnes
     if u.est_referent:
-        return [p for p in await vivier.du_referent(session, u.id) if p.id not in places]
+        return [p for p in await clauses.accompagnes(session, u.id) if p.id not in places]
     return []
 
 
@@ -157,8 +191,10 @@ async def fiche(
         v.intitule,
         c=v,
         a_placer=personnes,
-        # the hours of every placement shown are theirs to enter (API: placement_a_saisir)
+        # the hours of every placement shown are theirs to enter, and the placement theirs to
+        # take away (API: placement_a_saisir)
         saisit_les_heures=du_territoire(u, row.bassin) or u.est_referent,
+        modifie=du_territoire(u, row.bassin),
         valeurs=valeurs or {},
     )
     return saisie.rendre(
@@ -228,4 +264,21 @@ async def saisir_les_heures(
     await clauses.saisir_heures(session, placement, corps.heures_realisees)
     detail = f"heures clause:{row.id}"
     await journaliser(session, u, "ecriture", f"parcours:{parcours.id}", detail, adresse(request))
+    return RedirectResponse(f"{BASE}/{row.id}#placements", status_code=303)
+
+
+@router.post(f"{BASE}/{{clause_id}}/placements/{{placement_id}}/retrait")
+async def retirer(
+    clause_id: str, placement_id: str, request: Request, u: UtilisateurPage, session: SessionDep
+) -> Response:
+    """As the API: by whoever may enter the placement's hours; one with hours declared is
+    refused on the contract's page (409, what to do said), nothing taken away."""
+    lire(u)
+    row = await api.charger(session, clause_id)
+    placement, parcours = await api.placement_a_saisir(session, u, row, placement_id)
+    try:
+        await api.retrait(session, u, row, placement, parcours, adresse(request))
+    except EmployeurRefuse as err:
+        status, message, _ = erreurs_de(err)
+        return await fiche(request, u, session, row, status=status, message=message)
     return RedirectResponse(f"{BASE}/{row.id}#placements", status_code=303)

@@ -307,6 +307,13 @@ async def _evenement_et_clause(admin: httpx.AsyncClient, pid: str) -> None:
     r = await admin.post(f"{CLAUSES}/{EV_MATRICE['clause']}/placements", json=corps)
     assert r.status_code == 201, r.text
     EV_MATRICE["placement"] = r.json()["id"]
+    # its hours declared, as the row of the hours enters them: taking the placement away is
+    # then refused (409) whatever the order of the rows, and the placement stays for the others
+    heures = {"heures_realisees": 12}
+    r = await admin.put(
+        f"{CLAUSES}/{EV_MATRICE['clause']}/placements/{r.json()['id']}", json=heures
+    )
+    assert r.status_code == 200, r.text
 
 
 async def _equipe_de_suivi(

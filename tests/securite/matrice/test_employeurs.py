@@ -633,6 +633,61 @@ LIGNES |= {
 }
 
 
+# --- employeurs : modifier un marché, retirer un placement ---
+# Changing a contract: whoever may create it (API and page); the set-up's contract typed again
+# as it is, so that the other rows find it unchanged. Taking a placement away: whoever may
+# enter its hours; the dossier's placement has hours declared (conftest.py), so an allowed
+# request is refused for them (409, what to do said) and the placement stays.
+def _retrait_refuse(r: httpx.Response) -> bool:
+    return bool(r.json()["code"] == "heures_declarees")
+
+
+LIGNES |= {
+    ("PUT", f"{CLAUSES}/{{clause_id}}"): [
+        Cas(
+            "modification",
+            EMPLOYEURS_API,
+            _chez(CLAUSES, "clause", "PUT", json=saisie_clause),
+            controle=lambda r: r.json()["heures_exigees"] == 100 and r.json()["placements"] is None,
+        )
+    ],
+    ("DELETE", f"{CLAUSES}/{{clause_id}}/placements/{{placement_id}}"): [
+        Cas(
+            "retrait d'un placement aux heures déclarées",
+            EMPLOYEURS_HEURES,
+            _chez(CLAUSES, "clause", "DELETE", "/placements/{placement}"),
+            ok=frozenset({409}),
+            controle=_retrait_refuse,
+        )
+    ],
+    ("GET", "/clauses-sociales/{clause_id}/modifier"): [
+        Cas(
+            "formulaire du marché tel qu'il est",
+            EMPLOYEURS_PAGE,
+            _page_clause("GET", "/modifier"),
+            controle=lambda r: 'value="Marché Matrice"' in r.text,
+        )
+    ],
+    ("POST", "/clauses-sociales/{clause_id}/modifier"): [
+        Cas(
+            "modification",
+            EMPLOYEURS_PAGE,
+            _page_clause("POST", "/modifier", saisie_clause),
+            ok=_VU,
+        )
+    ],
+    ("POST", "/clauses-sociales/{clause_id}/placements/{placement_id}/retrait"): [
+        Cas(
+            "retrait d'un placement aux heures déclarées",
+            CLAUSES_PAGE_SIENS,
+            _page_clause("POST", "/placements/{placement}/retrait"),
+            ok=frozenset({409}),
+            controle=lambda r: "elles comptent au bilan" in r.text,
+        )
+    ],
+}
+
+
 async def test_matrice(plateforme: Plateforme, contexte: Contexte, route: Route) -> None:
     """One test per row of this file (conftest.py)."""
     probleme = await ecarts(plateforme, contexte, route, LIGNES[route])
