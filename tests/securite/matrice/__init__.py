@@ -30,11 +30,14 @@ Where a route's rows go — one file per family, each with its ``LIGNES`` and it
   incidents, the imports of lists;
 * ``test_observatoire.py``; ``test_administration.py`` (structures, accounts, activation,
   audit, codec, API tokens, message templates); ``test_partenaires.py`` (events, callbacks and
-  webhooks signed by a partner); ``test_documents.py``; ``test_employeurs.py`` (companies,
-  offers, pool, job datings, social clauses); ``test_equipe.py``; ``test_notifications.py``;
+  webhooks signed by a partner); ``test_documents.py``; ``test_entreprises.py`` (companies,
+  offers, pool, proposals); ``test_evenements_employeurs.py`` (job datings, social clauses);
+  ``test_equipe.py``; ``test_notifications.py``;
   ``test_agendas.py`` (agendas, rendez-vous, collective sessions); ``test_orientation.py``.
 
 A new family is a new ``test_<famille>.py`` named in ``lignes.py``. What the families share
 (roles, the rows many routes share, ``Cas``, ``req``, how a cell is judged): ``commun.py``;
-the dossier every row asks about (``contexte``): ``conftest.py``.
+the dossier every row asks about (``Contexte``) and what the set-up creates for the rows to
+name: ``dossier.py``; its set-up, step by step: ``mise_en_place.py``, made once by the
+``contexte`` fixture of ``conftest.py``.
 """

@@ -18,15 +18,14 @@ from tests.securite.matrice.commun import (
     JETONS_PAGE,
     PUBLIC,
     PUBLIC_404,
-    STRUCTURE_MATRICE,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
     ligne,
     req,
 )
+from tests.securite.matrice.dossier import STRUCTURE_MATRICE, Contexte
 
 # The administration of accounts (every cell written: these rows are about the new roles).
 #                           réf  autre ancien coord c.autre admin part usager anon a.str a.ter

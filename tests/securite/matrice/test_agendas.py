@@ -15,13 +15,13 @@ from tests.fixtures.plateforme import Plateforme
 from tests.securite.matrice.commun import (
     PUBLIC,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
     ligne,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 # --- agendas et rendez-vous ---
 # A référent's own agenda (issue 18): every référent reads and writes their own, no one else

@@ -16,7 +16,6 @@ from tests.securite.matrice.commun import (
     TERRITOIRE_PAGE,
     VOIR_PAGE,
     Cas,
-    Contexte,
     Lignes,
     Route,
     corps_d_accueil,
@@ -25,6 +24,7 @@ from tests.securite.matrice.commun import (
     par_nom,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 
 def _dans_la_page(r: httpx.Response, ctx: Contexte) -> bool:

@@ -16,7 +16,6 @@ from tests.securite.matrice.commun import (
     CMD_REFERENT,
     COMPTES,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
@@ -24,6 +23,7 @@ from tests.securite.matrice.commun import (
     refuse_car_clos,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 # Who may give each command — written here, not read from the transition table, so that a
 # change of the table's rights shows up as a failing cell.

@@ -9,14 +9,12 @@ from tests.fixtures.plateforme import Plateforme
 from tests.securite.matrice.commun import (
     COORD_API,
     COORD_PAGE,
-    IMPORT,
     PERSONNEL_API,
     RATTACHER_API,
     RATTACHER_PAGE,
     TERRITOIRE_PAGE,
     VOIR_API,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
@@ -24,6 +22,7 @@ from tests.securite.matrice.commun import (
     refuse_car_clos,
     req,
 )
+from tests.securite.matrice.dossier import IMPORT, Contexte
 
 
 def _incident_vu(r: httpx.Response, ctx: Contexte) -> bool:

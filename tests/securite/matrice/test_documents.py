@@ -5,17 +5,16 @@ from __future__ import annotations
 
 from tests.fixtures.plateforme import Plateforme
 from tests.securite.matrice.commun import (
-    DOCUMENT,
     LIRE_API,
     LIRE_PAGE,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
     est_un_pdf,
     req,
 )
+from tests.securite.matrice.dossier import DOCUMENT, Contexte
 
 LIGNES: Lignes = {
     ("GET", "/api/v1/parcours/{parcours_id}/documents"): [

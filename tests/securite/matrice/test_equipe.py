@@ -15,7 +15,6 @@ from tests.securite.matrice.commun import (
     LIRE_PAGE,
     PERSONNEL_PAGE,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
@@ -23,6 +22,7 @@ from tests.securite.matrice.commun import (
     refuse_car_clos,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 # --- équipe de suivi (issue 17) ---
 # Karim Benali is in the team of the dossier and of its closed twin and wrote a note on the

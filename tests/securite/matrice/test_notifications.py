@@ -10,13 +10,13 @@ from tests.fixtures.plateforme import Plateforme
 from tests.securite.matrice.commun import (
     PERSONNEL_PAGE,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
     ligne,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 # --- notifications et messages à la personne ---
 # One's own notifications: every account has a centre; Claire's notification about the dossier

@@ -9,12 +9,12 @@ from tests.securite.matrice.commun import (
     TERRITOIRE_API,
     TERRITOIRE_PAGE,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 LIGNES: Lignes = {
     ("GET", "/api/v1/observatoire/indicateurs"): [

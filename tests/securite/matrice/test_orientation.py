@@ -5,13 +5,13 @@ from __future__ import annotations
 from tests.fixtures.plateforme import Plateforme
 from tests.securite.matrice.commun import (
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
     ligne,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 # --- connecteur orientation ---
 # The answer page of a structure's orientation (ticket 20, item 2): its link is the only key.

@@ -17,7 +17,6 @@ from tests.securite.matrice.commun import (
     TERRITOIRE_API,
     VOIR_API,
     Cas,
-    Contexte,
     Lignes,
     Route,
     corps_d_accueil,
@@ -27,6 +26,7 @@ from tests.securite.matrice.commun import (
     par_nom,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 # The directory of référents and organismes is for the professionals who accompany people; the
 # account administrators have their own lists of accounts (/api/v1/comptes).

@@ -16,13 +16,13 @@ from tests.partenaires.outils import evenement, numero_caf, signe, signe_lot
 from tests.securite.matrice.commun import (
     Cas,
     Construire,
-    Contexte,
     Lignes,
     Requete,
     Route,
     ecarts,
     ligne,
 )
+from tests.securite.matrice.dossier import Contexte
 
 
 def _evenement_partenaire(type_: str) -> Construire:

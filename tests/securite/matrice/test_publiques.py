@@ -8,13 +8,13 @@ from tests.securite.matrice.commun import (
     PUBLIC,
     PUBLIC_404,
     Cas,
-    Contexte,
     Lignes,
     Route,
     ecarts,
     ligne,
     req,
 )
+from tests.securite.matrice.dossier import Contexte
 
 LIGNES: Lignes = {
     # Public: the same answer for everyone.
