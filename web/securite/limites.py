@@ -1,8 +1,11 @@
 """Rate limits.
 
-``Limiteur`` (sliding window, in memory, so per process) slows floods on the partner API and
-the carnet. Login failures are counted in the database instead (``echecs_connexion``), so that
-every web replica applies the same limit and a restart forgets nothing.
+``Limiteur`` (sliding window, in memory) slows floods on the partner API and on the pages a
+person opens without an account. Each limit is declared once in ``reglages`` and named by its
+routes; each application makes its own (``Limites``, in ``app.state``), so two applications
+of one process (a test's platforms, a second app on the same base) never share a count.
+Login failures are counted in the database instead (``echecs_connexion``), so that every web
+replica applies the same limit and a restart forgets nothing.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.settings import Settings
 from store.comptes import EchecConnexion
 from store.db import ecriture
 
@@ -45,8 +50,45 @@ class Limiteur:
         premier_libere = hits[min(len(hits) - 1, max(0, len(hits) + n - self.maximum - 1))]
         return int(self.fenetre - (time.monotonic() - premier_libere)) + 1
 
-    def oublier(self, cle: str) -> None:
-        self._hits.pop(cle, None)
+
+@dataclass(frozen=True)
+class Reglage:
+    maximum: int
+    fenetre_s: float
+
+
+NomLimite = Literal["carnet", "rendez_vous", "orientation", "partenaire"]
+
+
+def reglages(settings: Settings) -> dict[NomLimite, Reglage]:
+    """Every in-memory limit, by the name its routes give."""
+    # A person's link: the secret is 256 bits, the limit only slows a scan down. Counted per
+    # address (and per form where a page has several); the carnet counts every visit, the
+    # booking and orientation pages only their wrong links.
+    par_adresse = Reglage(maximum=30, fenetre_s=60)
+    return {
+        "carnet": par_adresse,
+        "rendez_vous": par_adresse,
+        "orientation": par_adresse,
+        # Events per partner (one by one or in batches): PARTNER_RATE_LIMIT_PER_MINUTE.
+        "partenaire": Reglage(settings.partner_rate_limit_per_minute, 60),
+    }
+
+
+class Limites:
+    """One application's limiters, one per name, made with the application."""
+
+    def __init__(self, table: dict[NomLimite, Reglage]) -> None:
+        self._par_nom = {nom: Limiteur(r.maximum, r.fenetre_s) for nom, r in table.items()}
+
+    def maximum(self, nom: NomLimite) -> int:
+        return self._par_nom[nom].maximum
+
+    def compter(self, nom: NomLimite, cle: str, n: int = 1) -> int:
+        """Count ``n`` hits of ``cle``: 0 when they fit, else nothing is counted and this is
+        the seconds to wait (the « Retry-After »)."""
+        limiteur = self._par_nom[nom]
+        return 0 if limiteur.autoriser(cle, n) else limiteur.attente(cle, n)
 
 
 @dataclass(frozen=True)
