@@ -86,9 +86,9 @@ class Limites:
 
     def compter(self, nom: NomLimite, cle: str, n: int = 1) -> int:
         """Count ``n`` hits of ``cle``: 0 when they fit, else nothing is counted and this is
-        the seconds to wait (the « Retry-After »)."""
+        the seconds to wait (the « Retry-After », never 0: 0 would let the hits through)."""
         limiteur = self._par_nom[nom]
-        return 0 if limiteur.autoriser(cle, n) else limiteur.attente(cle, n)
+        return 0 if limiteur.autoriser(cle, n) else max(1, limiteur.attente(cle, n))
 
 
 @dataclass(frozen=True)
