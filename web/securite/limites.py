@@ -31,15 +31,21 @@ class Limiteur:
         self.maximum, self.fenetre = maximum, fenetre_s
         self._hits: dict[str, deque[float]] = defaultdict(deque)
 
-    def autoriser(self, cle: str, n: int = 1) -> bool:
-        """Count ``n`` hits at once (a partner's batch counts its events), all or none."""
-        now = time.monotonic()
-        hits = self._hits[cle]
+    def tient(self, cle: str, n: int = 1) -> bool:
+        """Whether ``n`` more hits fit in the window now (nothing counted)."""
+        now, hits = time.monotonic(), self._hits[cle]
         while hits and now - hits[0] > self.fenetre:
             hits.popleft()
-        if len(hits) + n > self.maximum:
+        return len(hits) + n <= self.maximum
+
+    def noter(self, cle: str, n: int = 1) -> None:
+        self._hits[cle].extend([time.monotonic()] * n)
+
+    def autoriser(self, cle: str, n: int = 1) -> bool:
+        """Count ``n`` hits at once (a partner's batch counts its events), all or none."""
+        if not self.tient(cle, n):
             return False
-        hits.extend([now] * n)
+        self.noter(cle, n)
         return True
 
     def attente(self, cle: str, n: int = 1) -> int:
@@ -57,7 +63,9 @@ class Reglage:
     fenetre_s: float
 
 
-NomLimite = Literal["carnet", "rendez_vous", "orientation", "partenaire"]
+NomLimite = Literal[
+    "carnet", "rendez_vous", "orientation", "partenaire", "doublons", "rattachement"
+]
 
 
 def reglages(settings: Settings) -> dict[NomLimite, Reglage]:
@@ -72,6 +80,11 @@ def reglages(settings: Settings) -> dict[NomLimite, Reglage]:
         "orientation": par_adresse,
         # Events per partner (one by one or in batches): PARTNER_RATE_LIMIT_PER_MINUTE.
         "partenaire": Reglage(settings.partner_rate_limit_per_minute, 60),
+        # Per account and per hour, so that neither becomes a way to learn who has a
+        # parcours: duplicates found at an accueil (web/api/doublons.py), requests to join a
+        # team (web/equipe/rattachements.py).
+        "doublons": Reglage(maximum=10, fenetre_s=3600),
+        "rattachement": Reglage(maximum=10, fenetre_s=3600),
     }
 
 
@@ -89,6 +102,15 @@ class Limites:
         the seconds to wait (the « Retry-After », never 0: 0 would let the hits through)."""
         limiteur = self._par_nom[nom]
         return 0 if limiteur.autoriser(cle, n) else max(1, limiteur.attente(cle, n))
+
+    def attente(self, nom: NomLimite, cle: str) -> int:
+        """As ``compter``, but nothing is counted: for a limit that counts only some of the
+        requests it refuses once full (``noter`` counts them)."""
+        limiteur = self._par_nom[nom]
+        return 0 if limiteur.tient(cle) else max(1, limiteur.attente(cle))
+
+    def noter(self, nom: NomLimite, cle: str) -> None:
+        self._par_nom[nom].noter(cle)
 
 
 @dataclass(frozen=True)
