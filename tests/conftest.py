@@ -228,21 +228,3 @@ class ParcoursSuivis(ParcoursClient):
 async def aujourd_hui(temporal_env: WorkflowEnvironment) -> date:
     """Today in France, on the test server's clock (which skips ahead in tests)."""
     return local_day(await temporal_env.get_current_time())
-
-
-@pytest.fixture(autouse=True)
-def _limites_par_adresse_a_zero() -> None:
-    """The per-address limits of the pages a person opens without an account (carnet, RDV and
-    orientation links) are kept in memory for the whole process, and every test comes from
-    127.0.0.1: each test starts with its own minute, as a person's first visit does. The
-    rights matrix's carnet rows had used up the carnet's 30 a minute for the next test
-    (test_droits: 429 instead of 404, once the matrix ran before it)."""
-    from web.cockpit import carnet_usager, orientation_structure, rendez_vous
-
-    limiteurs = [
-        carnet_usager.PAR_ADRESSE,
-        *orientation_structure.REFUS_PAR_ADRESSE.values(),
-        *rendez_vous.REFUS_PAR_ADRESSE.values(),
-    ]
-    for limiteur in limiteurs:
-        limiteur.oublier("127.0.0.1")

@@ -75,6 +75,7 @@ from web.cockpit import offres as page_offres
 from web.cockpit import sessions_collectives as page_sessions  # --- sessions collectives ---
 from web.deps import ConnexionRequise
 from web.securite.entetes import EntetesSecurite
+from web.securite.limites import Limites, reglages
 from web.securite.saisies import SaisiesControlees
 from web.services import Services
 from web.static_paths import STATIC_DIR
@@ -137,6 +138,7 @@ def create_app(
         redoc_url=None,
         generate_unique_id_function=api_openapi.identifiant,
     )
+    app.state.limites = Limites(reglages(settings))  # this application's own counts
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(SaisiesControlees)  # inside the size cap and the security headers
     app.add_middleware(EntetesSecurite, hsts=settings.secure_cookies)

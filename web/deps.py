@@ -18,6 +18,7 @@ from services.parcours_client import ParcoursClient
 from services.utilisateur import Utilisateur
 from web.erreurs import Refus
 from web.securite import sessions
+from web.securite.limites import Limites
 from web.services import Services, TemporalIndisponible
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -33,6 +34,15 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_limites(request: Request) -> Limites:
+    """The application's own rate limiters (``create_app``), never another application's."""
+    limites: Limites = request.app.state.limites
+    return limites
+
+
+LimitesDep = Annotated[Limites, Depends(get_limites)]
 
 
 async def db_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:

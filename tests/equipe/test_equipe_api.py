@@ -26,6 +26,7 @@ from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
 from tests.pieces.test_pieces import un_pdf
 from tests.securite.test_sante_justice import SENSIBLES, _commande, _parcours_avec_sante
+from web.securite.limites import reglages
 
 KARIM = "ref-karim-benali"  # France Travail, another structure than Claire's (CD)
 LEA = "ref-lea-dubois"  # Mission Locale
@@ -285,6 +286,22 @@ async def test_l_anonymisation_supprime_les_notes_et_les_demandes(
     assert not await _lignes(plateforme_a_part, select(NoteRow).where(NoteRow.parcours_id == pid))
     demandes = select(DemandeRattachementRow).where(DemandeRattachementRow.parcours_id == pid)
     assert not await _lignes(plateforme_a_part, demandes)
+
+
+async def test_trop_de_demandes_de_rattachement(plateforme: Plateforme) -> None:
+    """Asking, found or not, is limited per account and per hour: past the limit, a 429 that
+    says when to come back, in French and in « Retry-After »."""
+    maximum = reglages(plateforme.settings)["rattachement"].maximum
+    demande = {"prenom": "Julie", "date_naissance": "1985-06-02", "role": "tuteur"}
+    async with plateforme.client(KARIM) as karim:
+        for _ in range(maximum):
+            nom = "Personne" + secrets.token_hex(3)
+            r = await karim.post("/api/v1/rattachements", json=demande | {"nom": nom})
+            assert r.status_code == 202, r.text
+        r = await karim.post("/api/v1/rattachements", json=demande | {"nom": "Personne"})
+    assert r.status_code == 429, r.text
+    assert "Trop de demandes de rattachement en une heure : réessayez dans" in r.json()["message"]
+    assert 0 < int(r.headers["retry-after"]) <= 3600
 
 
 async def _anonymiser(plateforme: Plateforme, pid: str) -> None:

@@ -24,7 +24,6 @@ from tests.partenaires.outils import (
     signe,
     traces_audit,
 )
-from web.api.partenaires import LIMITE
 from web.partenaires.corps import TAILLE_MAX
 
 ROMPU = "fr.employeur.contrat.rompu"
@@ -201,24 +200,18 @@ async def test_webhook_id_different_de_l_id(
 
 @pytest.mark.timeout(60)
 async def test_trop_d_evenements(plateforme: Plateforme) -> None:
-    """Past 600 events a minute, a partner is asked to wait (Retry-After). The SIAE is used
-    by no other test: its counter is reset before and after all the same."""
-    LIMITE.oublier("siae")
-    try:
-        ev = evenement(plateforme, "siae", "fr.siae.inconnu", "999990000001", {})
-        corps, headers = signe(plateforme, "siae", ev)
-        async with plateforme.client() as client:
-            for _ in range(LIMITE.maximum):
-                r = await client.post(
-                    "/api/v1/partners/siae/events", content=corps, headers=headers
-                )
-                assert r.status_code == 422
+    """Past 600 events a minute, a partner is asked to wait (Retry-After)."""
+    maximum = plateforme.settings.partner_rate_limit_per_minute
+    ev = evenement(plateforme, "siae", "fr.siae.inconnu", "999990000001", {})
+    corps, headers = signe(plateforme, "siae", ev)
+    async with plateforme.client() as client:
+        for _ in range(maximum):
             r = await client.post("/api/v1/partners/siae/events", content=corps, headers=headers)
-        assert r.status_code == 429, r.text
-        assert r.json()["code"] == "trop_de_requetes"
-        assert int(r.headers["retry-after"]) >= 1
-    finally:
-        LIMITE.oublier("siae")
+            assert r.status_code == 422
+        r = await client.post("/api/v1/partners/siae/events", content=corps, headers=headers)
+    assert r.status_code == 429, r.text
+    assert r.json()["code"] == "trop_de_requetes"
+    assert int(r.headers["retry-after"]) >= 1
 
 
 async def test_caf_numero_valide_accepte(plateforme: Plateforme) -> None:

@@ -30,7 +30,6 @@ from tests.partenaires.outils import (
     signe_lot,
     traces_audit,
 )
-from web.api.partenaires import LIMITE
 from web.partenaires.corps import TAILLE_MAX
 
 ROMPU, SIGNE = "fr.employeur.contrat.rompu", "fr.employeur.contrat.signe"
@@ -171,20 +170,17 @@ async def test_taille_du_lot(plateforme: Plateforme, lecture: SessionFactory) ->
 async def test_la_limite_compte_les_evenements(plateforme: Plateforme) -> None:
     """A batch counts as many events as it carries against the partner's per-minute limit;
     one that exceeds the limit itself is refused with the limit named."""
-    LIMITE.oublier("siae")
-    try:
-        evs = [evenement(plateforme, "siae", "fr.siae.inconnu", "999990000001", {})] * 2
-        reponse = await envoyer_lot(plateforme, "siae", evs * ((LIMITE.maximum + 2) // 2))
-        assert reponse.status_code == 413, reponse.text
-        assert f"limite de {LIMITE.maximum} événements par minute" in reponse.json()["message"]
+    maximum = plateforme.settings.partner_rate_limit_per_minute
+    evs = [evenement(plateforme, "siae", "fr.siae.inconnu", "999990000001", {})] * 2
+    reponse = await envoyer_lot(plateforme, "siae", evs * ((maximum + 2) // 2))
+    assert reponse.status_code == 413, reponse.text
+    assert f"limite de {maximum} événements par minute" in reponse.json()["message"]
 
-        reponse = await envoyer_lot(plateforme, "siae", evs * (LIMITE.maximum // 2))
-        assert reponse.status_code == 207, reponse.text  # every one refused: an unknown type
-        reponse = await envoyer_lot(plateforme, "siae", evs[:1])
-        assert reponse.status_code == 429, reponse.text
-        assert int(reponse.headers["retry-after"]) >= 1
-    finally:
-        LIMITE.oublier("siae")
+    reponse = await envoyer_lot(plateforme, "siae", evs * (maximum // 2))
+    assert reponse.status_code == 207, reponse.text  # every one refused: an unknown type
+    reponse = await envoyer_lot(plateforme, "siae", evs[:1])
+    assert reponse.status_code == 429, reponse.text
+    assert int(reponse.headers["retry-after"]) >= 1
 
 
 async def _fil(plateforme: Plateforme, pid: str) -> list[str]:

@@ -18,7 +18,7 @@ from store.audit import EntreeAudit
 from store.db import make_engine, session_factory
 from tests.api import donnees
 from tests.fixtures.plateforme import Plateforme
-from web.api.doublons import DOUBLONS_PAR_HEURE
+from web.securite.limites import reglages
 
 EMILIE = "ref-emilie-faure"  # Chablais
 CHLOE = "ref-chloe-vidal"  # Genevois français; no other test opens parcours as her
@@ -95,7 +95,7 @@ async def test_doublon_exact_et_muet_hors_perimetre(plateforme: Plateforme) -> N
             assert "_" in f"{p['nom']}{p['prenom']}{p['reference']}", p
 
         # Probing is stopped: after the limit, every accueil of the account waits.
-        for _ in range(DOUBLONS_PAR_HEURE - 2):
+        for _ in range(reglages(plateforme.settings)["doublons"].maximum - 2):
             r = await chloe.post("/api/v1/parcours", json=autrement)
             assert r.status_code == 409, r.text
         nouveau = _accueil(f"Inconnu {unique}", "Personne", "genevois_francais")

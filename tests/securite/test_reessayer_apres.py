@@ -9,26 +9,16 @@ import secrets
 import pytest
 
 from tests.fixtures.plateforme import Plateforme
-from web.cockpit import carnet_usager, orientation_structure, rendez_vous
-from web.securite.limites import Limiteur
-
-
-def _un_essai_par_minute() -> Limiteur:
-    return Limiteur(maximum=1, fenetre_s=60)
+from web.securite.limites import Limites, Reglage, reglages
 
 
 @pytest.mark.parametrize("page", ["rdv", "carnet", "orientation"])
 async def test_trop_de_tentatives_dit_quand_revenir(
     plateforme: Plateforme, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
-    # the pages' own limits, tightened for this test only (they are per process and per
-    # address: the real ones would slow every other test's wrong links for a minute)
-    if page == "carnet":
-        monkeypatch.setattr(carnet_usager, "PAR_ADRESSE", _un_essai_par_minute())
-    else:
-        module = rendez_vous if page == "rdv" else orientation_structure
-        limites = {m: _un_essai_par_minute() for m in module.REFUS_PAR_ADRESSE}
-        monkeypatch.setattr(module, "REFUS_PAR_ADRESSE", limites)
+    # the platform's limits, one try a minute for this test only
+    un_essai = {nom: Reglage(maximum=1, fenetre_s=60) for nom in reglages(plateforme.settings)}
+    monkeypatch.setattr(plateforme.app.state, "limites", Limites(un_essai))
     async with plateforme.client() as personne:
         premier = await personne.get(f"/{page}/{secrets.token_urlsafe(32)}")
         assert premier.status_code == 404, premier.text

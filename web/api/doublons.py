@@ -11,8 +11,6 @@ one are limited per account: an accueil that finds none opens a parcours, which 
 
 from __future__ import annotations
 
-import time
-from collections import defaultdict, deque
 from datetime import date
 
 from fastapi import Request
@@ -29,47 +27,9 @@ from store.comptes import Compte
 from store.imports import ImportLigneRow
 from store.parcours import IdentifiantRow, ParcoursRow, cle_identite
 from store.projection import CLE_NIR
-from web.deps import adresse
+from web.deps import adresse, get_limites
 from web.erreurs import Refus
 from web.requetes import portee
-
-# Duplicates found per account and per hour (per process, like the other in-memory limits).
-DOUBLONS_PAR_HEURE = 10
-FENETRE_S = 3600
-
-
-class Signalements:
-    """Duplicates found per account over the last hour. Once the limit is reached, every
-    accueil of the account is refused until the window slides — found or not, or the refusal
-    itself would tell."""
-
-    def __init__(self) -> None:
-        self._quand: dict[str, deque[float]] = defaultdict(deque)
-
-    def _fenetre(self, compte: str) -> deque[float]:
-        quand, maintenant = self._quand[compte], time.monotonic()
-        while quand and maintenant - quand[0] > FENETRE_S:
-            quand.popleft()
-        return quand
-
-    def attente_min(self, compte: str) -> int:
-        """0 when the account may go on; else the minutes before it may."""
-        quand = self._fenetre(compte)
-        if len(quand) < DOUBLONS_PAR_HEURE:
-            return 0
-        return int((FENETRE_S - (time.monotonic() - quand[0])) // 60) + 1
-
-    def noter(self, compte: str) -> None:
-        self._fenetre(compte).append(time.monotonic())
-
-
-def _signalements(request: Request) -> Signalements:
-    """One per application, so that each test platform starts from zero."""
-    etat = request.app.state
-    if not hasattr(etat, "signalements_doublons"):
-        etat.signalements_doublons = Signalements()
-    s: Signalements = etat.signalements_doublons
-    return s
 
 
 async def trouver(session: AsyncSession, accueil: Accueil) -> ParcoursRow | None:
@@ -129,7 +89,8 @@ async def _coordination(session: AsyncSession, territoire: Territoire) -> str:
 
 def refuser_si_trop_de_signalements(u: Utilisateur, request: Request) -> None:
     """429 for an account that found too many duplicates this hour, whatever it asks now."""
-    if minutes := _signalements(request).attente_min(u.id):
+    if secondes := get_limites(request).attente("doublons", u.id):
+        minutes = (secondes - 1) // 60 + 1
         raise Refus(
             429,
             "Trop de doublons signalés en une heure pour ce compte : réessayez dans "
@@ -144,11 +105,10 @@ async def refuser_doublon(
 ) -> None:
     """409 when the person already has an open parcours (unless the doublon is confirmed)."""
     refuser_si_trop_de_signalements(u, request)
-    signalements = _signalements(request)
     row = await trouver(session, accueil)
     if row is None:
         return
-    signalements.noter(u.id)
+    get_limites(request).noter("doublons", u.id)
     visible = await _dans_la_portee(session, u, row, today)
     detail = "accueil : doublon signalé" + ("" if visible else " hors périmètre")
     objet = f"parcours:{row.id}"
@@ -215,8 +175,7 @@ async def refuser_identifiant_porte(
         if _la_coordination_decide(u, porteurs):
             notes.append(f"{cle} déjà porté par {', '.join(p.id for p in porteurs)}")
             continue
-        signalements = _signalements(request)
-        signalements.noter(u.id)
+        get_limites(request).noter("doublons", u.id)
         objet = f"parcours:{porteurs[0].id}"
         detail = f"identifiant {cle} déjà porté : refusé"
         await journaliser(session, u, "doublon", objet, detail, adresse(request))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,7 +12,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import metriques
 from core.partners import PartnerConfig, load_partners
-from core.settings import Settings
 from partenaires import signature
 from partenaires.enregistrement import AccuseLot, AccuseReception, recevoir, recevoir_lot
 from partenaires.reception import (
@@ -32,7 +30,7 @@ from partenaires.refus import RefusEvenement
 from schemas.erreurs import CodeErreur
 from services.audit import journaliser
 from services.utilisateur import Utilisateur, partenaire_utilisateur
-from web.deps import ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
+from web.deps import LimitesDep, ParcoursDep, ServicesDep, SessionDep, UtilisateurApi, adresse
 from web.erreurs import Erreur, reponse
 from web.partenaires.corps import lire_corps
 from web.partenaires.documentation import description_route
@@ -43,20 +41,11 @@ from web.partenaires.rapprochement import (
     file_a_rapprocher,
     rattacher,
 )
-from web.securite.limites import Limiteur
+from web.securite.limites import Limites
 from web.services import Services
 
 router = APIRouter(prefix="/api/v1/partners", tags=["Partenaires"])
 log = logging.getLogger("parcours.partenaires")
-
-
-@cache
-def limite(par_minute: int) -> Limiteur:
-    """Events per partner per minute (per process): PARTNER_RATE_LIMIT_PER_MINUTE."""
-    return Limiteur(par_minute, 60)
-
-
-LIMITE = limite(Settings.model_fields["partner_rate_limit_per_minute"].default)
 
 
 def _e(description: str, code: str, message: str) -> dict[str, Any]:
@@ -170,18 +159,16 @@ def _connus(services: Services) -> list[str]:
     return list(load_partners(s.partners_file, s.effective_partner_base_url))
 
 
-def _limiter(partner_id: str, par_minute: int, evenements: int = 1) -> None:
+def _limiter(limites: Limites, partner_id: str, evenements: int = 1) -> None:
     """The limit counts events, whether they come one by one or in batches."""
-    if evenements > par_minute:
+    if evenements > (par_minute := limites.maximum("partenaire")):
         raise RefusEvenement(
             413,
             f"Lot trop grand : {evenements} événements, plus que la limite de {par_minute} "
             "événements par minute de ce partenaire (découpez-le en plusieurs lots)",
             "lot_trop_grand",
         )
-    limiteur = limite(par_minute)
-    if not limiteur.autoriser(partner_id, evenements):
-        attente = limiteur.attente(partner_id, evenements)
+    if attente := limites.compter("partenaire", partner_id, evenements):
         raise RefusEvenement(
             429,
             f"Trop d'événements en une minute : réessayez dans {attente} s",
@@ -209,9 +196,12 @@ def _refuser(request: Request, services: Services, partner_id: str, refus: Refus
     openapi_extra=CORPS,
 )
 async def recevoir_evenement(
-    partner_id: str, request: Request, services: ServicesDep, session: SessionDep
+    partner_id: str,
+    request: Request,
+    services: ServicesDep,
+    session: SessionDep,
+    limites: LimitesDep,
 ) -> Any:
-    limite_s = services.settings.partner_rate_limit_per_minute
     try:
         config = _emetteur(services, partner_id)
         est_un_lot = verifier_contenu(request.headers.get("content-type"))
@@ -221,9 +211,9 @@ async def recevoir_evenement(
         )
         if est_un_lot:
             elements = lot(corps)
-            _limiter(partner_id, limite_s, len(elements))
+            _limiter(limites, partner_id, len(elements))
         else:
-            _limiter(partner_id, limite_s)
+            _limiter(limites, partner_id)
             valide = analyser(corps, config, webhook_id)
     except RefusEvenement as refus:
         return _refuser(request, services, partner_id, refus)

@@ -18,13 +18,11 @@ from services.utilisateur import Utilisateur
 from store.parcours import AccesUsagerRow
 from web.cockpit import pages
 from web.cockpit.carnet import contact_du_referent, jour_long, rubriques
-from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
-from web.securite.limites import Limiteur
+from web.deps import LimitesDep, ParcoursDep, SessionDep, adresse, aujourd_hui
 from web.templating import templates
 from web.vues import vue
 
 router = APIRouter(include_in_schema=False)
-PAR_ADRESSE = Limiteur(maximum=30, fenetre_s=60)
 INVALIDE = "Ce lien n'est pas valable ou a expiré. Demandez un nouveau lien à votre référent."
 
 
@@ -39,11 +37,15 @@ def _refus(request: Request, status: int, message: str) -> Response:
 
 @router.get("/carnet/{jeton}", response_class=HTMLResponse)
 async def carnet_usager(
-    jeton: str, request: Request, session: SessionDep, parcours: ParcoursDep
+    jeton: str,
+    request: Request,
+    session: SessionDep,
+    parcours: ParcoursDep,
+    limites: LimitesDep,
 ) -> Response:
-    if not PAR_ADRESSE.autoriser(cle := adresse(request) or "?"):
+    if attente := limites.compter("carnet", adresse(request) or "?"):
         refus = _refus(request, 429, "Trop de tentatives : réessayez dans une minute.")
-        refus.headers["Retry-After"] = str(PAR_ADRESSE.attente(cle))
+        refus.headers["Retry-After"] = str(attente)
         return refus
     # Only the secret's fingerprint is stored: compare that, never the secret.
     acces = await session.get(AccesUsagerRow, empreinte(jeton))

@@ -24,12 +24,10 @@ from services.utilisateur import Utilisateur
 from store.comptes import Compte
 from store.orientations_structures import OrientationStructureRow
 from web.cockpit import pages
-from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
-from web.securite.limites import Limiteur
+from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui, get_limites
 
 router = APIRouter(include_in_schema=False)
 Jeton = Annotated[str, Path(max_length=100)]
-REFUS_PAR_ADRESSE = {m: Limiteur(maximum=30, fenetre_s=60) for m in ("GET", "POST")}
 TITRE = "Demande d'orientation"
 INVALIDE = (
     "Ce lien n'est pas valable ou a expiré. Pour toute question sur cette orientation, "
@@ -61,11 +59,11 @@ async def _orientation(
 ) -> OrientationStructureRow:
     row = await session.get(OrientationStructureRow, empreinte(jeton))  # never the secret
     if row is None or row.expire_le <= aujourd_hui():
-        # Only wrong links are counted: guessing is slowed down, the structure is not.
-        limiteur, cle = REFUS_PAR_ADRESSE[request.method], adresse(request) or "?"
-        if not limiteur.autoriser(cle):
-            message = "Trop de tentatives : réessayez dans une minute."
-            raise LienRefuse(429, message, limiteur.attente(cle))
+        # Only wrong links are counted, per address and per method: guessing is slowed
+        # down, the structure is not.
+        cle = f"{request.method} {adresse(request) or '?'}"
+        if attente := get_limites(request).compter("orientation", cle):
+            raise LienRefuse(429, "Trop de tentatives : réessayez dans une minute.", attente)
         raise LienRefuse(404, INVALIDE)
     return row
 

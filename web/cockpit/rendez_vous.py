@@ -29,15 +29,11 @@ from services.utilisateur import Utilisateur
 from store.agendas import InvitationRow, ReservationRow
 from store.comptes import Compte
 from web.cockpit import pages
-from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui
-from web.securite.limites import Limiteur
+from web.deps import ParcoursDep, SessionDep, adresse, aujourd_hui, get_limites
 from web.templating import templates
 
 router = APIRouter(include_in_schema=False)
 Jeton = Annotated[str, Path(max_length=100)]
-# Per address and per form (read, book or move, cancel): the secret is 256 bits, the limit
-# only slows down a scan.
-REFUS_PAR_ADRESSE = {m: Limiteur(maximum=30, fenetre_s=60) for m in ("GET", "POST", "ANNULER")}
 TITRE = "Prendre rendez-vous"
 INVALIDE = (
     "Ce lien n'est pas valable ou a expiré. Appelez votre référent pour obtenir un rendez-vous."
@@ -69,13 +65,11 @@ async def _invitation(
         # a letter's code typed by hand in the address (« k7qm-3xrp-h9td »)
         invitation = await session.get(InvitationRow, empreinte(code))
     if invitation is None or invitation.expire_le <= aujourd_hui():
-        # Wrong links only are counted, per address and per method: the person coming back
-        # to their own page is never slowed down; guessing is.
-        limiteur = REFUS_PAR_ADRESSE[formulaire or request.method]
-        if not limiteur.autoriser(cle := adresse(request) or "?"):
-            raise LienRefuse(
-                429, "Trop de tentatives : réessayez dans une minute.", limiteur.attente(cle)
-            )
+        # Wrong links only are counted, per address and per form (read, book or move,
+        # cancel): the person coming back to their own page is never slowed down; guessing is.
+        cle = f"{formulaire or request.method} {adresse(request) or '?'}"
+        if attente := get_limites(request).compter("rendez_vous", cle):
+            raise LienRefuse(429, "Trop de tentatives : réessayez dans une minute.", attente)
         raise LienRefuse(404, INVALIDE)
     return invitation
 

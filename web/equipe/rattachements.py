@@ -34,7 +34,7 @@ from store.equipe import (
     notifier,
 )
 from store.parcours import IdentifiantRow, ParcoursRow, cle_identite
-from web.api.doublons import Signalements
+from web.deps import get_limites
 from web.erreurs import Refus
 
 REPONSE = (
@@ -85,14 +85,6 @@ class Decision(Model):
     motif: LongText = ""
 
 
-def _signalements(request: Request) -> Signalements:
-    etat = request.app.state
-    if not hasattr(etat, "demandes_rattachement"):
-        etat.demandes_rattachement = Signalements()
-    s: Signalements = etat.demandes_rattachement
-    return s
-
-
 async def demander(
     session: AsyncSession, u: Utilisateur, d: DemandeRattachement, request: Request
 ) -> None:
@@ -116,14 +108,14 @@ async def demander(
 
 
 def refuser_si_trop(u: Utilisateur, request: Request) -> None:
-    if minutes := _signalements(request).attente_min(u.id):
+    if secondes := get_limites(request).compter("rattachement", u.id):
+        minutes = (secondes - 1) // 60 + 1
         raise Refus(
             429,
             f"Trop de demandes de rattachement en une heure : réessayez dans {minutes} min",
             "trop_de_requetes",
             attente_s=minutes * 60,
         )
-    _signalements(request).noter(u.id)
 
 
 async def trouver(session: AsyncSession, d: DemandeRattachement) -> ParcoursRow | None:

@@ -1,8 +1,11 @@
 """Rate limits.
 
-``Limiteur`` (sliding window, in memory, so per process) slows floods on the partner API and
-the carnet. Login failures are counted in the database instead (``echecs_connexion``), so that
-every web replica applies the same limit and a restart forgets nothing.
+``Limiteur`` (sliding window, in memory) slows floods on the partner API and on the pages a
+person opens without an account. Each limit is declared once in ``reglages`` and named by its
+routes; each application makes its own (``Limites``, in ``app.state``), so two applications
+of one process (a test's platforms, a second app on the same base) never share a count.
+Login failures are counted in the database instead (``echecs_connexion``), so that every web
+replica applies the same limit and a restart forgets nothing.
 """
 
 from __future__ import annotations
@@ -12,11 +15,13 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.settings import Settings
 from store.comptes import EchecConnexion
 from store.db import ecriture
 
@@ -26,15 +31,21 @@ class Limiteur:
         self.maximum, self.fenetre = maximum, fenetre_s
         self._hits: dict[str, deque[float]] = defaultdict(deque)
 
-    def autoriser(self, cle: str, n: int = 1) -> bool:
-        """Count ``n`` hits at once (a partner's batch counts its events), all or none."""
-        now = time.monotonic()
-        hits = self._hits[cle]
+    def tient(self, cle: str, n: int = 1) -> bool:
+        """Whether ``n`` more hits fit in the window now (nothing counted)."""
+        now, hits = time.monotonic(), self._hits[cle]
         while hits and now - hits[0] > self.fenetre:
             hits.popleft()
-        if len(hits) + n > self.maximum:
+        return len(hits) + n <= self.maximum
+
+    def noter(self, cle: str, n: int = 1) -> None:
+        self._hits[cle].extend([time.monotonic()] * n)
+
+    def autoriser(self, cle: str, n: int = 1) -> bool:
+        """Count ``n`` hits at once (a partner's batch counts its events), all or none."""
+        if not self.tient(cle, n):
             return False
-        hits.extend([now] * n)
+        self.noter(cle, n)
         return True
 
     def attente(self, cle: str, n: int = 1) -> int:
@@ -45,8 +56,61 @@ class Limiteur:
         premier_libere = hits[min(len(hits) - 1, max(0, len(hits) + n - self.maximum - 1))]
         return int(self.fenetre - (time.monotonic() - premier_libere)) + 1
 
-    def oublier(self, cle: str) -> None:
-        self._hits.pop(cle, None)
+
+@dataclass(frozen=True)
+class Reglage:
+    maximum: int
+    fenetre_s: float
+
+
+NomLimite = Literal[
+    "carnet", "rendez_vous", "orientation", "partenaire", "doublons", "rattachement"
+]
+
+
+def reglages(settings: Settings) -> dict[NomLimite, Reglage]:
+    """Every in-memory limit, by the name its routes give."""
+    # A person's link: the secret is 256 bits, the limit only slows a scan down. Counted per
+    # address (and per form where a page has several); the carnet counts every visit, the
+    # booking and orientation pages only their wrong links.
+    par_adresse = Reglage(maximum=30, fenetre_s=60)
+    return {
+        "carnet": par_adresse,
+        "rendez_vous": par_adresse,
+        "orientation": par_adresse,
+        # Events per partner (one by one or in batches): PARTNER_RATE_LIMIT_PER_MINUTE.
+        "partenaire": Reglage(settings.partner_rate_limit_per_minute, 60),
+        # Per account and per hour, so that neither becomes a way to learn who has a
+        # parcours: duplicates found at an accueil (web/api/doublons.py), requests to join a
+        # team (web/equipe/rattachements.py).
+        "doublons": Reglage(maximum=10, fenetre_s=3600),
+        "rattachement": Reglage(maximum=10, fenetre_s=3600),
+    }
+
+
+class Limites:
+    """One application's limiters, one per name, made with the application."""
+
+    def __init__(self, table: dict[NomLimite, Reglage]) -> None:
+        self._par_nom = {nom: Limiteur(r.maximum, r.fenetre_s) for nom, r in table.items()}
+
+    def maximum(self, nom: NomLimite) -> int:
+        return self._par_nom[nom].maximum
+
+    def compter(self, nom: NomLimite, cle: str, n: int = 1) -> int:
+        """Count ``n`` hits of ``cle``: 0 when they fit, else nothing is counted and this is
+        the seconds to wait (the « Retry-After », never 0: 0 would let the hits through)."""
+        limiteur = self._par_nom[nom]
+        return 0 if limiteur.autoriser(cle, n) else max(1, limiteur.attente(cle, n))
+
+    def attente(self, nom: NomLimite, cle: str) -> int:
+        """As ``compter``, but nothing is counted: for a limit that counts only some of the
+        requests it refuses once full (``noter`` counts them)."""
+        limiteur = self._par_nom[nom]
+        return 0 if limiteur.tient(cle) else max(1, limiteur.attente(cle))
+
+    def noter(self, nom: NomLimite, cle: str) -> None:
+        self._par_nom[nom].noter(cle)
 
 
 @dataclass(frozen=True)
